@@ -1,0 +1,25 @@
+/** Rules of the Restart kind: the service must say how its instances are restarted. */
+import type { TaskManifest } from '../../manifest/model.js';
+import type { Rule } from '../../manifest/rules/rule.js';
+
+export const restartTargets: Rule<TaskManifest> = {
+  name: 'restart-targets',
+  check({ manifest }, repo, report) {
+    if (manifest.kind !== 'Restart') return;
+    const service = repo.services.get(manifest.metadata.service)?.manifest;
+    if (!service) return;
+    if (service.spec.deploy?.provider === 'kubernetes') {
+      const missing = service.spec.datacenters.filter((dc) => !dc.kubernetes).map((dc) => dc.name);
+      if (missing.length) report(['metadata', 'service'], `service '${service.metadata.name}' has no kubernetes workload in ${missing.join(', ')}`);
+      return;
+    }
+    if (!service.spec.restart) {
+      report(['metadata', 'service'], `service '${service.metadata.name}' does not say how to restart an instance: add spec.restart.command to services/${service.metadata.name}.yaml`);
+    }
+    const instances = service.spec.datacenters.reduce((sum, dc) => sum + (dc.haproxy?.servers.length ?? 0), 0);
+    if (instances === 0) report(['metadata', 'service'], `service '${service.metadata.name}' lists no HAProxy servers to restart`);
+    if (manifest.spec.batchSize !== undefined && manifest.spec.batchSize >= instances && instances > 0) {
+      report(['spec', 'batchSize'], `a batch of ${manifest.spec.batchSize} restarts all ${instances} instances at once: use at most ${Math.max(1, Math.floor(instances / 2))}`);
+    }
+  },
+};

@@ -1,0 +1,38 @@
+/** Rules of the Rollout kind. */
+import type { TaskManifest } from '../../manifest/model.js';
+import type { Rule } from '../../manifest/rules/rule.js';
+import { didYouMean } from '../../manifest/suggest.js';
+import { parsePercent } from '../../manifest/units.js';
+import { checkPercent } from '../percent-rule.js';
+
+export const rolloutSteps: Rule<TaskManifest> = {
+  name: 'rollout-steps',
+  check({ manifest }, _repo, report) {
+    if (manifest.kind !== 'Rollout' || !manifest.spec.steps) return;
+    const steps = manifest.spec.steps;
+    let previous = 0;
+    steps.forEach((raw, i) => {
+      const percent = checkPercent(raw, ['spec', 'steps', i], report, { min: 0, exclusiveMin: true });
+      if (percent === undefined) return;
+      if (percent <= previous) report(['spec', 'steps', i], `steps must ascend: ${percent}% comes after ${previous}%`);
+      previous = Math.max(previous, percent);
+    });
+    const last = parsePercent(steps[steps.length - 1]);
+    if (last !== undefined && last > 0 && last < 100) {
+      report(['spec', 'steps', steps.length - 1],
+        `the rollout stops at ${last}%: the rest of the traffic keeps the old version (end with 100% to finish it)`, { severity: 'warning' });
+    }
+  },
+};
+
+export const replacesRollout: Rule<TaskManifest> = {
+  name: 'replaces-rollout',
+  check({ manifest }, repo, report) {
+    if (manifest.kind !== 'Rollout' || !manifest.spec.replaces) return;
+    const replaced = manifest.spec.replaces;
+    if (replaced === manifest.metadata.name) report(['spec', 'replaces'], 'a rollout cannot replace itself');
+    else if (!repo.taskNames.has(replaced)) {
+      report(['spec', 'replaces'], `no task named '${replaced}' in tasks/${didYouMean(replaced, repo.taskNames.keys())}`);
+    }
+  },
+};

@@ -1,0 +1,55 @@
+/** Rules of the Runbook kind: unique step names, needs that exist and form no cycle, argv not shell. */
+import type { Runbook, TaskManifest } from '../../manifest/model.js';
+import type { Report, Rule } from '../../manifest/rules/rule.js';
+import { didYouMean } from '../../manifest/suggest.js';
+
+type Step = Runbook['spec']['steps'][number];
+
+export const runbookSteps: Rule<TaskManifest> = {
+  name: 'runbook-steps',
+  check({ manifest }, _repo, report) {
+    if (manifest.kind !== 'Runbook') return;
+    const steps = manifest.spec.steps;
+    const names = steps.map((s) => s.name);
+    steps.forEach((s, i) => {
+      const path = ['spec', 'steps', i];
+      if (names.indexOf(s.name) !== i) report([...path, 'name'], `step name '${s.name}' is used twice`);
+      s.needs?.forEach((need, j) => {
+        if (!names.includes(need)) report([...path, 'needs', j], `no step named '${need}'${didYouMean(need, names)}`);
+      });
+      checkCommandAction(s.action, [...path, 'action'], report);
+      if (s.undo) checkCommandAction(s.undo, [...path, 'undo'], report);
+    });
+    const cycle = findCycle(steps);
+    if (cycle) report(['spec', 'steps', names.indexOf(cycle[0]!), 'needs'], `steps wait for each other in a circle: ${cycle.join(' → ')}`);
+  },
+};
+
+function checkCommandAction(action: Step['action'], path: (string | number)[], report: Report): void {
+  if (action.provider !== 'command') return;
+  const argv = (action.params as { argv?: unknown } | undefined)?.argv;
+  if (!Array.isArray(argv) || argv.length === 0 || argv.some((a) => typeof a !== 'string')) {
+    report([...path, 'params'], 'a command action needs params.argv, a list of strings such as [./scripts/flush-cache.sh, --dc, dc-a] (never a shell string)', { target: 'key' });
+  }
+}
+
+function findCycle(steps: Step[]): string[] | undefined {
+  const needs = new Map(steps.map((s) => [s.name, s.needs ?? []]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string, trail: string[]): string[] | undefined => {
+    if (state.get(name) === 'visiting') return [...trail.slice(trail.indexOf(name)), name];
+    if (state.get(name) === 'done' || !needs.has(name)) return undefined;
+    state.set(name, 'visiting');
+    for (const next of needs.get(name)!) {
+      const cycle = visit(next, [...trail, name]);
+      if (cycle) return cycle;
+    }
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const s of steps) {
+    const cycle = visit(s.name, []);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}

@@ -1,0 +1,122 @@
+/** YAML loading that keeps source positions, so every finding points at the line a person edits. */
+import { LineCounter, parseAllDocuments, isMap, isPair, isScalar, isSeq, type Node, type Document } from 'yaml';
+import type { Diagnostic, Path } from './diagnostic.js';
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+export interface SourceDocument {
+  file: string;
+  /** Zero-based index of the document in a multi-document file. */
+  index: number;
+  value: unknown;
+  /** Where the value (or, with `key`, the key) at `path` is; the nearest existing ancestor if absent. */
+  at(path: Path, target?: 'key' | 'value'): Position;
+  /** Where the character at `offset` inside the string scalar at `path` is. */
+  inScalar(path: Path, offset: number): Position;
+}
+
+export interface LoadedFile {
+  documents: SourceDocument[];
+  diagnostics: Diagnostic[];
+}
+
+const maxAliasCount = 100; // a "billion laughs" file must not exhaust memory
+
+export function loadYaml(file: string, text: string): LoadedFile {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const diagnostics: Diagnostic[] = [];
+  const documents: SourceDocument[] = [];
+  const list = Array.isArray(docs) ? docs : [docs];
+  list.forEach((doc, index) => {
+    const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code !== 'TAB_AS_INDENT')];
+    for (const problem of problems) {
+      const { line, col } = lineCounter.linePos(problem.pos[0]);
+      diagnostics.push({
+        file, line, col, severity: doc.errors.includes(problem) ? 'error' : 'warning',
+        field: 'yaml', message: describeYamlProblem(problem.message), rule: 'yaml-syntax',
+      });
+    }
+    if (doc.errors.length > 0 || doc.contents === null) return;
+    const value = toValue(doc, file, lineCounter, diagnostics);
+    if (value === undefined) return;
+    documents.push(sourceDocument(file, index, doc, value, lineCounter, text));
+  });
+  return { documents, diagnostics };
+}
+
+function toValue(doc: Document, file: string, lineCounter: LineCounter, diagnostics: Diagnostic[]): unknown {
+  try {
+    return doc.toJS({ maxAliasCount });
+  } catch (error) {
+    const { line, col } = lineCounter.linePos(doc.contents?.range?.[0] ?? 0);
+    diagnostics.push({ file, line, col, severity: 'error', field: 'yaml', message: (error as Error).message, rule: 'yaml-syntax' });
+    return undefined;
+  }
+}
+
+function describeYamlProblem(message: string): string {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return first.endsWith('.') ? first.slice(0, -1) : first;
+}
+
+function sourceDocument(file: string, index: number, doc: Document, value: unknown, lines: LineCounter, text: string): SourceDocument {
+  const position = (offset: number): Position => lines.linePos(offset);
+  return {
+    file,
+    index,
+    value,
+    at(path, target = 'value') {
+      const found = walk(doc.contents as Node, path);
+      const node = target === 'key' && found.key ? found.key : found.node;
+      return position(node?.range?.[0] ?? 0);
+    },
+    inScalar(path, offset) {
+      const { node } = walk(doc.contents as Node, path);
+      if (!isScalar(node) || !node.range) return position(node?.range?.[0] ?? 0);
+      return scalarOffsetPosition(node, offset, position, text.split('\n'));
+    },
+  };
+}
+
+interface Found {
+  node: Node | null;
+  key: Node | null;
+}
+
+function walk(root: Node | null, path: Path): Found {
+  let found: Found = { node: root, key: null };
+  for (const segment of path) {
+    const { node } = found;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair) return found;
+      found = { node: (pair.value as Node | null) ?? (pair.key as Node), key: pair.key as Node };
+    } else if (isSeq(node) && typeof segment === 'number' && node.items[segment]) {
+      found = { node: node.items[segment] as Node, key: null };
+    } else {
+      return found;
+    }
+  }
+  return found;
+}
+
+/** Block scalars (`|`, `>`) start on the next line, indented; flow scalars may be quoted. */
+function scalarOffsetPosition(node: Node & { type?: string; range?: [number, number, number] | null },
+  offset: number, position: (offset: number) => Position, sourceLines: string[]): Position {
+  const start = position(node.range![0]);
+  const text = String((node as { value?: unknown }).value ?? '');
+  const before = text.slice(0, offset);
+  const lineIndex = before.split('\n').length - 1;
+  const colInLine = offset - (before.lastIndexOf('\n') + 1);
+  if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
+    const firstContent = sourceLines.slice(start.line).find((line) => line.trim() !== '') ?? '';
+    const indent = firstContent.length - firstContent.trimStart().length;
+    return { line: start.line + 1 + lineIndex, col: indent + colInLine + 1 };
+  }
+  const quote = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
+  return lineIndex === 0 ? { line: start.line, col: start.col + quote + colInLine } : { line: start.line + lineIndex, col: colInLine + 1 };
+}

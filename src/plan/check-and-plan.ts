@@ -1,0 +1,79 @@
+/**
+ * The pure pipeline from manifest files to findings and plans: load and schema-check (pass one),
+ * semantic rules (pass two), context completion, compilation by kind, conflicts across plans.
+ */
+import { completeTask } from '../manifest/complete.js';
+import { sortDiagnostics, type Diagnostic } from '../manifest/diagnostic.js';
+import { loadDocuments, type LoadedDocuments, type ManifestFile } from '../manifest/load.js';
+import type { LoadedTask, OpsRepo } from '../manifest/model.js';
+import { assembleOpsRepo } from '../manifest/ops-repo.js';
+import { durationsParse } from '../manifest/rules/durations.js';
+import { configRules, serviceRules, templateRules } from '../manifest/rules/inventory.js';
+import { reporter, runRules, type Rule } from '../manifest/rules/rule.js';
+import { taskRules } from '../manifest/rules/task-rules.js';
+import { kinds } from '../kinds/registry.js';
+import { loadSqlParser } from '../kinds/schema-change/sql.js';
+import { assemblePlan } from './assemble.js';
+import { conflictsBetween } from './conflicts.js';
+import type { Plan } from './types.js';
+
+export interface CheckInput {
+  /** Files whose findings are reported and whose tasks are planned. */
+  files: ManifestFile[];
+  /** The rest of the ops repo, used for lookups only. */
+  context?: ManifestFile[];
+  /** The config to plan with, when it must come from elsewhere (the PR's base branch). */
+  policyConfig?: ManifestFile;
+}
+
+export interface CheckResult {
+  plans: Plan[];
+  diagnostics: Diagnostic[];
+  repo: OpsRepo;
+}
+
+export async function checkAndPlan(input: CheckInput): Promise<CheckResult> {
+  await loadSqlParser();
+  const reported = loadDocuments(input.files);
+  const context = loadDocuments(input.context ?? []);
+  const policy = input.policyConfig ? loadDocuments([input.policyConfig]) : undefined;
+  const merged = (key: 'services' | 'templates' | 'tasks') => [...reported[key], ...context[key]] as never;
+  const { repo, diagnostics: repoProblems } = assembleOpsRepo({
+    configs: policy ? policy.configs : [...reported.configs, ...context.configs],
+    services: merged('services'), templates: merged('templates'), tasks: merged('tasks'),
+  });
+  const diagnostics = [...reported.diagnostics, ...(policy?.diagnostics ?? []), ...repoProblems.filter((d) => isReported(d, input.files))];
+  diagnostics.push(...checkInventory(reported, repo));
+  const plans: Plan[] = [];
+  for (const task of reported.tasks) {
+    const outcome = planTask(task, repo);
+    diagnostics.push(...outcome.diagnostics);
+    if (outcome.plan) plans.push(outcome.plan);
+  }
+  diagnostics.push(...conflictsBetween(plans, reported.tasks));
+  return { plans, diagnostics: sortDiagnostics(diagnostics), repo };
+}
+
+const isReported = (d: Diagnostic, files: ManifestFile[]) => files.some((f) => f.path === d.file);
+
+function checkInventory(docs: LoadedDocuments, repo: OpsRepo): Diagnostic[] {
+  const durations = durationsParse as Rule<never>;
+  return [
+    ...runRules([...serviceRules, durations], docs.services, repo),
+    ...runRules(configRules, docs.configs, repo),
+    ...runRules(templateRules, docs.templates, repo),
+  ];
+}
+
+function planTask(task: LoadedTask, repo: OpsRepo): { plan?: Plan; diagnostics: Diagnostic[] } {
+  const kind = kinds[task.manifest.kind];
+  const diagnostics = runRules([...taskRules, ...kind.rules], [task], repo);
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  const completed = completeTask(task, repo, kind.defaults);
+  const report = reporter(task.doc, 'complete-after-defaults', diagnostics);
+  for (const field of kind.requiredAfterCompletion) {
+    if (completed.spec[field] === undefined) report(['spec'], `spec.${field} is missing: set it, or pin a template that provides it`, { target: 'key' });
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  return { plan: assemblePlan(completed, kind.compile(completed), repo), diagnostics };
+}

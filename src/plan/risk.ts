@@ -1,0 +1,29 @@
+/** Risk: the kind's factors plus the ones every plan shares, summed into a level with its reasons. */
+import type { CompletedTask } from '../manifest/complete.js';
+import type { PlanStep, Risk, RiskFactor, RiskLevel } from './types.js';
+
+const productionLike = /^(prod|production|live)$/i;
+
+export function commonRiskFactors(task: CompletedTask, steps: readonly PlanStep[]): RiskFactor[] {
+  const factors: RiskFactor[] = [];
+  if (productionLike.test(task.env)) factors.push({ reason: `runs in ${task.env}`, weight: 1 });
+  const gated = steps.some((step) => step.gates.length > 0);
+  if (!gated) factors.push({ reason: 'no metric gate watches it: add spec.analysis', weight: 2 });
+  const irreversible = steps.filter((step) => step.inverse === undefined);
+  if (irreversible.length > 0) {
+    factors.push({ reason: `${irreversible.length} step(s) cannot be undone automatically: ${irreversible.map((s) => s.id).join(', ')}`, weight: 2 });
+  }
+  return factors;
+}
+
+export function scoreRisk(factors: readonly RiskFactor[]): Risk {
+  const score = factors.reduce((sum, factor) => sum + factor.weight, 0);
+  return { level: levelOf(score), score, reasons: factors.map((factor) => factor.reason) };
+}
+
+function levelOf(score: number): RiskLevel {
+  if (score >= 6) return 'critical';
+  if (score >= 4) return 'high';
+  if (score >= 2) return 'medium';
+  return 'low';
+}

@@ -1,0 +1,107 @@
+/** The Plan value: what a task will do, step by step, and how to undo it. Pure data. */
+import type { Filled } from '../manifest/complete.js';
+import type { MetricUnit } from '../manifest/units.js';
+
+export type Provider = 'haproxy' | 'kubernetes' | 'postgres' | 'command' | 'webhook' | 'prometheus' | 'notify' | 'zeroops';
+
+export interface Action {
+  provider: Provider;
+  operation: string;
+  params: Record<string, unknown>;
+}
+
+export type GatePhase = 'during' | 'after' | 'both';
+
+/** A metric condition that must hold while (and/or after) a step runs. */
+export interface Gate {
+  metric: string;
+  query: string;
+  unit: MetricUnit;
+  max?: number;
+  min?: number;
+  windowSeconds: number;
+  phase: GatePhase;
+  /** How the manifest wrote it, e.g. `error_rate ≤ 2%`. */
+  display: string;
+}
+
+export interface PlanStep {
+  id: string;
+  title: string;
+  action: Action;
+  gates: Gate[];
+  /** Time to hold after the action before the next step (gates keep being checked). */
+  waitSeconds?: number;
+  /** Set when a person must say `/zeroops approve-step <id>` before the step runs. */
+  approval?: string;
+  timeoutSeconds: number;
+  retries: number;
+  /** How to undo the step; `none-needed` when it changes nothing lasting (a restart, a check). */
+  inverse?: Action | 'none-needed';
+  /** Ids of the steps this one waits for. */
+  needs: string[];
+}
+
+export interface RollbackStep {
+  title: string;
+  action: Action;
+  /** The step whose effect this undoes; undefined when it restores the whole task at once. */
+  undoes?: string;
+}
+
+export interface Lock {
+  key: string;
+  reason: string;
+}
+
+export type RiskLevel = 'low' | 'medium' | 'high' | 'critical';
+
+export interface RiskFactor {
+  reason: string;
+  weight: number;
+}
+
+export interface Risk {
+  level: RiskLevel;
+  score: number;
+  reasons: string[];
+}
+
+export interface ApprovalRequirement {
+  required: number;
+  ownerRequired: boolean;
+  owners: string[];
+  /** Where the requirement comes from, in words. */
+  source: string;
+}
+
+export interface TaskRef {
+  name: string;
+  kind: string;
+  service: string;
+  env: string;
+  file: string;
+  line: number;
+}
+
+export interface Plan {
+  task: TaskRef;
+  summary: string;
+  steps: PlanStep[];
+  rollback: RollbackStep[];
+  locks: Lock[];
+  risk: Risk;
+  approvals: ApprovalRequirement;
+  filled: Filled[];
+  fingerprint: string;
+}
+
+/** What a kind's compiler produces; the rest of the plan is derived from it. */
+export interface KindPlan {
+  summary: string;
+  steps: PlanStep[];
+  /** Defaults to the inverses of the steps, last first. */
+  rollback?: RollbackStep[];
+  locks: Lock[];
+  riskFactors: RiskFactor[];
+}
