@@ -106,6 +106,15 @@ export interface TrafficShift {
       [k: string]: string | number;
     };
     /**
+     * Weights assumed at the start, per datacenter (default: the normal 100%). The run checks them before it begins.
+     */
+    from?: {
+      /**
+       * A percentage: "20%" or 20.
+       */
+      [k: string]: string | number;
+    };
+    /**
      * Move in this many equal increments.
      */
     steps?: number;

@@ -24,15 +24,17 @@ export const trafficShift: KindModule = {
 function compile(task: CompletedTask): KindPlan {
   const spec = task.spec as ShiftSpec;
   const service = task.service.metadata.name;
-  const targets = Object.entries(spec.weights).map(([datacenter, raw]) => ({ datacenter, percent: parsePercent(raw)! }));
+  const targets = Object.entries(spec.weights).map(([datacenter, raw]) => ({
+    datacenter, percent: parsePercent(raw)!, start: parsePercent(spec.from?.[datacenter] ?? 100)!,
+  }));
   const gates = gatesFrom(spec.analysis as AnalysisRule[] | undefined, task.service);
   const holdSeconds = parseDuration(spec.interval)!;
   const backends = Object.fromEntries(task.service.spec.datacenters.map((dc) => [dc.name, { backend: dc.haproxy?.backend, normalWeight: dc.weight ?? 100 }]));
 
   const steps: PlanStep[] = [];
   for (let n = 1; n <= spec.steps; n++) {
-    const weights = targets.map(({ datacenter, percent }) => ({ datacenter, percent: interpolate(percent, n, spec.steps), ...backends[datacenter] }));
-    const previous = targets.map(({ datacenter, percent }) => ({ datacenter, percent: interpolate(percent, n - 1, spec.steps), ...backends[datacenter] }));
+    const weights = targets.map(({ datacenter, percent, start }) => ({ datacenter, percent: interpolate(start, percent, n, spec.steps), ...backends[datacenter] }));
+    const previous = targets.map(({ datacenter, percent, start }) => ({ datacenter, percent: interpolate(start, percent, n - 1, spec.steps), ...backends[datacenter] }));
     steps.push(step({
       id: `shift-${n}`, title: `Set ${weights.map((w) => `${w.datacenter} to ${w.percent}%`).join(', ')} of normal weight`,
       action: action('haproxy', 'set-datacenter-weights', { service, env: task.env, weights }),
@@ -42,7 +44,7 @@ function compile(task: CompletedTask): KindPlan {
   }
   const touched = targets.map((t) => t.datacenter);
   return {
-    summary: `Shift ${service} traffic: ${targets.map((t) => `${t.datacenter} → ${t.percent}%`).join(', ')} in ${spec.steps} step(s), holding ${formatDuration(holdSeconds)} each${spec.reason ? ` (${spec.reason})` : ''}`,
+    summary: `Shift ${service} traffic: ${targets.map((t) => `${t.datacenter} ${t.start}% → ${t.percent}%`).join(', ')} in ${spec.steps} step(s), holding ${formatDuration(holdSeconds)} each${spec.reason ? ` (${spec.reason})` : ''}`,
     steps: inSequence(steps),
     rollback: [{ title: `Restore ${touched.join(', ')} to the weights they had before the run`, action: action('haproxy', 'restore-datacenter-weights', { service, env: task.env, datacenters: touched }) }],
     locks: [{ key: `traffic:${service}/${task.env}`, reason: 'one change of datacenter weights at a time' }],
@@ -50,9 +52,9 @@ function compile(task: CompletedTask): KindPlan {
   };
 }
 
-/** Weight after step n of total, starting from the normal 100%. */
-function interpolate(target: number, n: number, total: number): number {
-  return Math.round(100 + ((target - 100) * n) / total);
+/** Weight after step n of total, moving in equal increments from start to target. */
+function interpolate(start: number, target: number, n: number, total: number): number {
+  return Math.round(start + ((target - start) * n) / total);
 }
 
 function riskOf(task: CompletedTask, targets: { datacenter: string; percent: number }[]): RiskFactor[] {

@@ -8,7 +8,9 @@ export const trafficWeights: Rule<TaskManifest> = {
   name: 'traffic-weights',
   check({ manifest }, repo, report) {
     if (manifest.kind !== 'TrafficShift') return;
-    for (const [dc, raw] of Object.entries(manifest.spec.weights)) checkPercent(raw, ['spec', 'weights', dc], report, { min: 0 });
+    for (const field of ['weights', 'from'] as const) {
+      for (const [dc, raw] of Object.entries(manifest.spec[field] ?? {})) checkPercent(raw, ['spec', field, dc], report, { min: 0 });
+    }
     const service = repo.services.get(manifest.metadata.service)?.manifest;
     if (!service) return;
     const after = service.spec.datacenters.map((dc) => parsePercent(manifest.spec.weights[dc.name] ?? 100) ?? 100);

@@ -33,12 +33,14 @@ export const datacenterExists: Rule<TaskManifest> = {
     const service = serviceOf(manifest, repo);
     if (!service) return;
     const known = service.spec.datacenters.map((dc) => dc.name);
-    const spec = manifest.spec as { datacenters?: string[]; weights?: Record<string, unknown> };
+    const spec = manifest.spec as { datacenters?: string[]; weights?: Record<string, unknown>; from?: Record<string, unknown> };
     spec.datacenters?.forEach((dc, i) => {
       if (!known.includes(dc)) report(['spec', 'datacenters', i], `service '${service.metadata.name}' has no datacenter '${dc}'${didYouMean(dc, known)}`);
     });
-    for (const dc of Object.keys(spec.weights ?? {})) {
-      if (!known.includes(dc)) report(['spec', 'weights', dc], `service '${service.metadata.name}' has no datacenter '${dc}'${didYouMean(dc, known)}`, { target: 'key' });
+    for (const field of ['weights', 'from'] as const) {
+      for (const dc of Object.keys(spec[field] ?? {})) {
+        if (!known.includes(dc)) report(['spec', field, dc], `service '${service.metadata.name}' has no datacenter '${dc}'${didYouMean(dc, known)}`, { target: 'key' });
+      }
     }
   },
 };

@@ -1,0 +1,44 @@
+/** Reads an ops repo from a directory on disk: the CLI's and dry runs' view of the repository. */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import type { ManifestFile } from '../../manifest/load.js';
+import { isManifestPath, opsRepoLayout } from '../../manifest/model.js';
+
+/** Every manifest of the repo: the config, services, templates and tasks. Paths are repo-relative. */
+export async function readOpsRepo(root: string): Promise<ManifestFile[]> {
+  const files: string[] = [];
+  for (const dir of [opsRepoLayout.services, opsRepoLayout.templates, opsRepoLayout.tasks]) {
+    files.push(...(await listYaml(root, dir)));
+  }
+  const config = await readOptional(root, opsRepoLayout.config);
+  const read = await Promise.all(files.map(async (path) => ({ path, text: await readFile(join(root, path), 'utf8') })));
+  return config === undefined ? read : [{ path: opsRepoLayout.config, text: config }, ...read];
+}
+
+/** A path given on the command line, as the repo-relative path the repo's files use. */
+export function repoPath(root: string, path: string): string {
+  return relative(resolve(root), resolve(path)).split(sep).join('/');
+}
+
+async function listYaml(root: string, dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(join(root, dir), { withFileTypes: true, recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return entries
+    .filter((entry) => entry.isFile() && isManifestPath(entry.name))
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .sort();
+}
+
+async function readOptional(root: string, path: string): Promise<string | undefined> {
+  try {
+    return await readFile(join(root, path), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}

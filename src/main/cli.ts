@@ -1,0 +1,47 @@
+/** The `zeroops` command line. Wiring only: parse arguments, call a command, set the exit code. */
+import { parseArgs } from 'node:util';
+import { planCommand, type PlanFormat } from './commands/plan.js';
+import { validateCommand } from './commands/validate.js';
+
+const usage = `Usage:
+  zeroops validate [--repo DIR] [paths...]     check manifests; exit 1 on errors
+  zeroops plan [--repo DIR] <task.yaml>... [--format markdown|json]
+                                               print the plan of tasks, offline
+Options:
+  --repo DIR   the ops repo (default: the current directory)
+  -h, --help   this help`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: { repo: { type: 'string', default: '.' }, format: { type: 'string', default: 'markdown' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, ...paths] = positionals;
+  const out = (text: string) => process.stdout.write(`${text}\n`);
+  const err = (text: string) => process.stderr.write(`${text}\n`);
+  if (values.help || !command) {
+    out(usage);
+    return command || values.help ? 0 : 2;
+  }
+  switch (command) {
+    case 'validate': return validateCommand(values.repo!, paths, out);
+    case 'plan': {
+      if (paths.length === 0) throw new UsageError('plan needs the task file(s) to plan');
+      if (values.format !== 'markdown' && values.format !== 'json') throw new UsageError(`--format must be markdown or json, not ${values.format}`);
+      return planCommand(values.repo!, paths, values.format as PlanFormat, out, err);
+    }
+    default: throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+class UsageError extends Error {}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  // People get a sentence, never a stack trace.
+  const message = (error as NodeJS.ErrnoException).code === 'ENOENT'
+    ? `no such file: ${(error as NodeJS.ErrnoException).path}` : (error as Error).message;
+  process.stderr.write(`zeroops: ${message}${error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? `\n${usage}` : ''}\n`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,11 @@
+/** `zeroops validate [--repo DIR] [paths...]`: print findings; exit 1 when there are errors. */
+import { formatDiagnostic, hasErrors } from '../../manifest/diagnostic.js';
+import { checkPaths } from './check-files.js';
+
+export async function validateCommand(root: string, paths: string[], out: (line: string) => void): Promise<number> {
+  const { diagnostics, plans } = await checkPaths(root, paths);
+  for (const d of diagnostics) out(formatDiagnostic(d));
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  out(`${errors} error(s), ${diagnostics.length - errors} warning(s); ${plans.length} task(s) planned`);
+  return hasErrors(diagnostics) ? 1 : 0;
+}

@@ -1,0 +1,82 @@
+/** A plan as Markdown, the way a reviewer reads it on the pull request. Pure. */
+import { formatDuration } from '../manifest/units.js';
+import type { ApprovalRequirement, Plan, PlanStep } from './types.js';
+
+const riskIcon = { low: '🟢', medium: '🟡', high: '🟠', critical: '🔴' } as const;
+
+export function renderPlan(plan: Plan): string {
+  const { task } = plan;
+  return [
+    `### ${riskIcon[plan.risk.level]} \`${task.name}\` — ${task.kind} of ${task.service} in ${task.env}`,
+    '',
+    `${plan.summary}.`,
+    '',
+    '| Risk | Approvals needed | Steps | Locks | Fingerprint |',
+    '|---|---|---|---|---|',
+    `| **${plan.risk.level}** | ${describeApprovals(plan.approvals)} | ${plan.steps.length} | ${plan.locks.map((l) => `\`${l.key}\``).join('<br>')} | \`${plan.fingerprint.slice(0, 19)}\` |`,
+    '',
+    ...renderSteps(plan.steps),
+    ...renderRollback(plan),
+    ...list('Why this risk', plan.risk.reasons.length ? plan.risk.reasons : ['nothing raises it']),
+    ...renderFilled(plan),
+    `<sub>Defined in \`${task.file}:${task.line}\` · approvals: ${plan.approvals.source}</sub>`,
+  ].join('\n');
+}
+
+export function describeApprovals(approvals: ApprovalRequirement): string {
+  if (approvals.required === 0) return 'none';
+  const owner = approvals.ownerRequired ? ` incl. an owner (${approvals.owners.join(', ')})` : '';
+  return `${approvals.required}${owner}`;
+}
+
+function renderSteps(steps: readonly PlanStep[]): string[] {
+  const rows = steps.map((step, i) => {
+    const gates = step.gates.length ? step.gates.map((g) => g.display).join('<br>') : '—';
+    const hold = step.waitSeconds ? formatDuration(step.waitSeconds) : '—';
+    const approval = step.approval ? ' ✋ waits for approval' : '';
+    return `| ${i + 1} | \`${step.id}\` ${escapeCell(step.title)}${approval} | \`${step.action.provider} ${step.action.operation}\` | ${gates} | ${hold} |`;
+  });
+  return [
+    '**Steps**', '',
+    '| # | Step | Action | Gates | Hold |', '|---|---|---|---|---|',
+    ...rows, '',
+    ...(isLinear(steps) ? [] : ['```mermaid', 'graph TD', ...mermaidEdges(steps), '```', '']),
+  ];
+}
+
+export function isLinear(steps: readonly PlanStep[]): boolean {
+  return steps.every((step, i) => (i === 0 ? step.needs.length === 0 : step.needs.length === 1 && step.needs[0] === steps[i - 1]!.id));
+}
+
+function mermaidEdges(steps: readonly PlanStep[]): string[] {
+  const node = (id: string) => id.replace(/[^A-Za-z0-9_]/g, '_');
+  return steps.flatMap((step) => [
+    `  ${node(step.id)}["${step.id}"]`,
+    ...step.needs.map((need) => `  ${node(need)} --> ${node(step.id)}`),
+  ]);
+}
+
+function renderRollback(plan: Plan): string[] {
+  if (plan.rollback.length === 0) return ['**Rollback**: none possible; every step must be undone by hand.', ''];
+  return [
+    '**Rollback** (automatic when a gate fails)', '',
+    ...plan.rollback.map((r, i) => `${i + 1}. ${escapeCell(r.title)} — \`${r.action.provider} ${r.action.operation}\``), '',
+  ];
+}
+
+function renderFilled(plan: Plan): string[] {
+  if (plan.filled.length === 0) return [];
+  return [
+    '<details><summary>Filled in from context</summary>', '',
+    '| Field | Value | From |', '|---|---|---|',
+    ...plan.filled.map((f) => `| \`${f.field}\` | ${escapeCell(short(JSON.stringify(f.value)))} | ${f.from} |`),
+    '', '</details>', '',
+  ];
+}
+
+function list(title: string, items: readonly string[]): string[] {
+  return [`**${title}**`, '', ...items.map((item) => `- ${item}`), ''];
+}
+
+const short = (text: string) => (text.length > 120 ? `${text.slice(0, 117)}...` : text);
+const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
