@@ -31,8 +31,10 @@ function toDiagnostic(doc: SourceDocument, error: ErrorObject): Diagnostic {
 function describe(error: ErrorObject): string {
   const got = error.data;
   switch (error.keyword) {
-    case 'type':
-      return `expected ${article(String(error.params.type).replace(',', ' or '))}, got ${typeName(got)}`;
+    case 'type': {
+      const hint = (error.parentSchema as { description?: string })?.description;
+      return `expected ${article(String(error.params.type).replace(',', ' or '))}, got ${typeName(got)}${hint ? `: ${lowerFirst(hint)}` : ''}`;
+    }
     case 'enum': {
       const allowed = (error.params.allowedValues as unknown[]).map(String);
       return `'${String(got)}' is not one of ${allowed.join(', ')}${didYouMean(String(got), allowed).replace(/ \(known.*/, '')}`;
@@ -41,7 +43,7 @@ function describe(error: ErrorObject): string {
       return `must be ${JSON.stringify(error.params.allowedValue)}, got ${JSON.stringify(got)}`;
     case 'pattern':
       return (error.parentSchema as { description?: string })?.description
-        ? `'${String(got)}' is not valid: ${(error.parentSchema as { description: string }).description}`
+        ? `'${String(got)}' is not valid: ${lowerFirst((error.parentSchema as { description: string }).description)}`
         : `'${String(got)}' does not match ${String(error.params.pattern)}`;
     case 'format':
       return `'${String(got)}' is not a ${error.params.format}${error.params.format === 'date-time' ? ' (write e.g. 2026-12-24T00:00:00Z)' : ''}`;
@@ -49,6 +51,8 @@ function describe(error: ErrorObject): string {
       return error.message ?? 'is not valid';
   }
 }
+
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1).replace(/\.$/, '');
 
 function article(type: string): string {
   return type === 'array' || type === 'object' || type === 'integer' ? `an ${type}` : `a ${type}`;
@@ -58,7 +62,8 @@ function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  // Strings are not echoed: a value in the wrong place may be a secret.
+  return typeof value === 'string' ? 'a string' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
 /** Turn ajv's JSON pointer into a path whose array indexes are numbers. */

@@ -7,10 +7,12 @@ import { checkAndPlan, type CheckResult } from '../../plan/check-and-plan.js';
 export async function checkPaths(root: string, paths: readonly string[]): Promise<CheckResult> {
   const repoFiles = await readOpsRepo(root);
   if (paths.length === 0) return checkAndPlan({ files: repoFiles });
-  const asked = new Set(paths.map((p) => repoPath(root, p)));
-  const files: ManifestFile[] = await Promise.all([...asked].map(async (path) =>
-    repoFiles.find((f) => f.path === path) ?? { path, text: await readFile(resolveInRepo(root, path), 'utf8') }));
+  const files: ManifestFile[] = await Promise.all(paths.map(async (given) => {
+    const inRepo = repoPath(root, given);
+    // A file outside the repo keeps the path it was given, so the findings point at it.
+    const path = inRepo.startsWith('..') ? given : inRepo;
+    return repoFiles.find((f) => f.path === path) ?? { path, text: await readFile(given, 'utf8') };
+  }));
+  const asked = new Set(files.map((f) => f.path));
   return checkAndPlan({ files, context: repoFiles.filter((f) => !asked.has(f.path)) });
 }
-
-const resolveInRepo = (root: string, path: string) => new URL(path, `file://${root.endsWith('/') ? root : `${root}/`}`).pathname;
