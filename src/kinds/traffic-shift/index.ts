@@ -46,7 +46,7 @@ function compile(task: CompletedTask): KindPlan {
   return {
     summary: `Shift ${service} traffic: ${targets.map((t) => `${t.datacenter} ${t.start}% → ${t.percent}%`).join(', ')} in ${spec.steps} step(s), holding ${formatDuration(holdSeconds)} each${spec.reason ? ` (${spec.reason})` : ''}`,
     steps: inSequence(steps),
-    rollback: [{ title: `Restore ${touched.join(', ')} to the weights they had before the run`, action: action('haproxy', 'restore-datacenter-weights', { service, env: task.env, datacenters: touched }) }],
+    rollback: [{ title: `Restore ${touched.join(', ')} to ${touched.length === 1 ? 'the weight it' : 'the weights they'} had before the run`, action: action('haproxy', 'restore-datacenter-weights', { service, env: task.env, datacenters: touched }) }],
     locks: [{ key: `traffic:${service}/${task.env}`, reason: 'one change of datacenter weights at a time' }],
     riskFactors: riskOf(task, targets),
   };

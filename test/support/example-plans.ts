@@ -1,0 +1,11 @@
+/** The example tasks' plans rendered as Markdown, keyed by task name. */
+import { checkAndPlan } from '../../src/plan/check-and-plan.js';
+import { renderPlan } from '../../src/plan/render-markdown.js';
+import { fixturesDir, templateRepoFiles } from './ops-repo.js';
+
+export const examplePlansDir = `${fixturesDir}plans/`;
+
+export async function renderExamplePlans(): Promise<Map<string, string>> {
+  const { plans } = await checkAndPlan({ files: await templateRepoFiles() });
+  return new Map(plans.map((plan) => [plan.task.name, `${renderPlan(plan)}\n`]));
+}
