@@ -1,0 +1,15 @@
+/** Plan one task written inline, against the example ops repo. */
+import { formatDiagnostic } from '../../src/manifest/diagnostic.js';
+import { checkAndPlan } from '../../src/plan/check-and-plan.js';
+import type { Plan } from '../../src/plan/types.js';
+import { templateRepoFiles } from './ops-repo.js';
+
+export async function planTask(yaml: string): Promise<Plan> {
+  const { plans, diagnostics } = await checkAndPlan({ files: [{ path: 'tasks/t.yaml', text: yaml }], context: await templateRepoFiles() });
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || plans.length !== 1) throw new Error(`expected one plan, got:\n${errors.map(formatDiagnostic).join('\n')}`);
+  return plans[0]!;
+}
+
+export const task = (kind: string, spec: string, name = 't1') =>
+  `apiVersion: zeroops.dev/v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n  service: checkout\nspec:\n${spec.replace(/^/gm, '  ')}\n`;
