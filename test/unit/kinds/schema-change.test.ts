@@ -1,4 +1,5 @@
 import { analyzeSql, loadSqlParser } from '../../../src/kinds/schema-change/sql.js';
+import type { Action } from '../../../src/plan/types.js';
 import { planTask, task } from '../../support/plan-task.js';
 
 beforeAll(() => loadSqlParser());
@@ -53,7 +54,7 @@ describe('SchemaChange plans', () => {
 
   it('runs additive statements as they are, each with its undo', async () => {
     const plan = await planTask(task('SchemaChange', 'database: shop\nsql: |\n  ALTER TABLE user_profile ADD COLUMN tier text;\n  CREATE INDEX CONCURRENTLY up_tier ON user_profile (tier);'));
-    expect(plan.steps.map((s) => [s.id, (s.inverse as { params: { sql: string } }).params.sql])).toEqual([
+    expect(plan.steps.map((s) => [s.id, (s.inverse as Action).params.sql])).toEqual([
       ['s1-apply', 'ALTER TABLE user_profile DROP COLUMN tier'],
       ['s2-apply', 'DROP INDEX CONCURRENTLY up_tier'],
     ]);
