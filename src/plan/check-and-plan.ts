@@ -22,8 +22,11 @@ export interface CheckInput {
   files: ManifestFile[];
   /** The rest of the ops repo, used for lookups only. */
   context?: ManifestFile[];
-  /** The config to plan with, when it must come from elsewhere (the PR's base branch). */
-  policyConfig?: ManifestFile;
+  /**
+   * The config to plan with when it must come from elsewhere (the PR's base branch); null when that
+   * place has none, so ZeroOps' defaults apply and a change cannot bring its own policy.
+   */
+  policyConfig?: ManifestFile | null;
 }
 
 export interface CheckResult {
@@ -36,7 +39,7 @@ export async function checkAndPlan(input: CheckInput): Promise<CheckResult> {
   await loadSqlParser();
   const reported = loadDocuments(input.files);
   const context = loadDocuments(input.context ?? []);
-  const policy = input.policyConfig ? loadDocuments([input.policyConfig]) : undefined;
+  const policy = input.policyConfig === undefined ? undefined : loadDocuments(input.policyConfig ? [input.policyConfig] : []);
   const merged = (key: 'services' | 'templates' | 'tasks') => [...reported[key], ...context[key]] as never;
   const { repo, diagnostics: repoProblems } = assembleOpsRepo({
     configs: policy ? policy.configs : [...reported.configs, ...context.configs],
@@ -75,5 +78,11 @@ function planTask(task: LoadedTask, repo: OpsRepo): { plan?: Plan; diagnostics: 
     if (completed.spec[field] === undefined) report(['spec'], `spec.${field} is missing: set it, or pin a template that provides it`, { target: 'key' });
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-  return { plan: assemblePlan(completed, kind.compile(completed), repo), diagnostics };
+  try {
+    return { plan: assemblePlan(completed, kind.compile(completed), repo), diagnostics };
+  } catch (error) {
+    // A compiler bug must cost one task its plan, never the whole check.
+    report([], `ZeroOps could not plan this task (internal error: ${(error as Error).message}); please report it`);
+    return { diagnostics };
+  }
 }

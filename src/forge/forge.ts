@@ -1,0 +1,57 @@
+/** The Forge port: everything the bot does on GitHub or GitLab, in our words, not the vendor's. */
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export interface PullRequestRef extends RepoRef {
+  number: number;
+  headSha: string;
+  baseSha: string;
+}
+
+export type ChangeStatus = 'added' | 'modified' | 'removed' | 'renamed' | 'copied' | 'changed' | 'unchanged';
+
+export interface ChangedFile {
+  path: string;
+  status: ChangeStatus;
+}
+
+export interface TreeEntry {
+  path: string;
+  /** Content address of the file; equal ids mean equal contents. */
+  id: string;
+}
+
+export type CheckConclusion = 'success' | 'failure' | 'neutral' | 'action_required';
+
+export interface Annotation {
+  path: string;
+  line: number;
+  column?: number;
+  level: 'failure' | 'warning' | 'notice';
+  title: string;
+  message: string;
+}
+
+export interface CheckReport {
+  name: string;
+  headSha: string;
+  conclusion: CheckConclusion;
+  title: string;
+  summary: string;
+  text?: string;
+  annotations: Annotation[];
+}
+
+export interface Forge {
+  changedFiles(pr: PullRequestRef): Promise<ChangedFile[]>;
+  listTree(repo: RepoRef, sha: string): Promise<TreeEntry[]>;
+  readBlob(repo: RepoRef, entry: TreeEntry): Promise<string>;
+  /** The text of a file at a commit, or undefined when it does not exist there. */
+  readFile(repo: RepoRef, path: string, sha: string): Promise<string | undefined>;
+  publishCheck(repo: RepoRef, report: CheckReport): Promise<void>;
+  /** One comment per topic on the pull request, created once and edited in place after. */
+  upsertComment(pr: PullRequestRef, topic: string, body: string): Promise<void>;
+}

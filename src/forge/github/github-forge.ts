@@ -1,0 +1,76 @@
+/** The Forge port on GitHub's REST API, through the installation's Octokit. */
+import type { ProbotOctokit } from 'probot';
+import type { Annotation, ChangedFile, CheckReport, Forge, PullRequestRef, RepoRef, TreeEntry } from '../forge.js';
+import { BlobCache } from './blob-cache.js';
+import { annotationsPerRequest, batches, checkOutputLimit, commentLimit, fitWithin, maxAnnotations } from './limits.js';
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+const commentMarker = (topic: string) => `<!-- zeroops:${topic} -->`;
+
+export class GitHubForge implements Forge {
+  constructor(private readonly octokit: Octokit, private readonly blobs: BlobCache) {}
+
+  async changedFiles({ owner, repo, number }: PullRequestRef): Promise<ChangedFile[]> {
+    const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, { owner, repo, pull_number: number, per_page: 100 });
+    return files.map((f) => ({ path: f.filename, status: f.status }));
+  }
+
+  async listTree({ owner, repo }: RepoRef, sha: string): Promise<TreeEntry[]> {
+    const { data } = await this.octokit.rest.git.getTree({ owner, repo, tree_sha: sha, recursive: 'true' });
+    return data.tree.filter((e) => e.type === 'blob' && e.path && e.sha).map((e) => ({ path: e.path!, id: e.sha! }));
+  }
+
+  async readBlob({ owner, repo }: RepoRef, entry: TreeEntry): Promise<string> {
+    return this.blobs.get(entry.id, async () => {
+      const { data } = await this.octokit.rest.git.getBlob({ owner, repo, file_sha: entry.id });
+      return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+    });
+  }
+
+  async readFile({ owner, repo }: RepoRef, path: string, sha: string): Promise<string | undefined> {
+    try {
+      const { data } = await this.octokit.rest.repos.getContent({ owner, repo, path, ref: sha });
+      if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return undefined;
+      return Buffer.from(data.content, 'base64').toString('utf8');
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async publishCheck({ owner, repo }: RepoRef, report: CheckReport): Promise<void> {
+    const annotations = report.annotations.slice(0, maxAnnotations).map(toGitHubAnnotation);
+    const [first = [], ...rest] = batches(annotations, annotationsPerRequest);
+    const output = {
+      title: report.title.slice(0, 255),
+      summary: fitWithin(report.summary, checkOutputLimit, 'a check run summary'),
+      ...(report.text ? { text: fitWithin(report.text, checkOutputLimit, 'a check run text') } : {}),
+    };
+    const { data } = await this.octokit.rest.checks.create({
+      owner, repo, name: report.name, head_sha: report.headSha, status: 'completed', conclusion: report.conclusion,
+      output: { ...output, annotations: first },
+    });
+    // GitHub takes 50 annotations per request; later updates append to the ones already there.
+    for (const batch of rest) {
+      await this.octokit.rest.checks.update({ owner, repo, check_run_id: data.id, output: { title: output.title, summary: output.summary, annotations: batch } });
+    }
+  }
+
+  async upsertComment({ owner, repo, number }: PullRequestRef, topic: string, body: string): Promise<void> {
+    const marker = commentMarker(topic);
+    const text = fitWithin(`${marker}\n${body}`, commentLimit, 'a comment');
+    const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
+    const mine = comments.find((c) => c.user?.type === 'Bot' && c.body?.startsWith(marker));
+    if (mine) await this.octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text });
+    else await this.octokit.rest.issues.createComment({ owner, repo, issue_number: number, body: text });
+  }
+}
+
+function toGitHubAnnotation(a: Annotation) {
+  return {
+    path: a.path, start_line: a.line, end_line: a.line,
+    ...(a.column ? { start_column: a.column, end_column: a.column } : {}),
+    annotation_level: a.level, title: a.title.slice(0, 255), message: a.message.slice(0, 64 * 1024),
+  };
+}

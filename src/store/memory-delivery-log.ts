@@ -1,0 +1,15 @@
+/** A DeliveryLog in process memory, bounded: the oldest keys are forgotten first. */
+import type { DeliveryLog } from '../app/ports.js';
+
+export class MemoryDeliveryLog implements DeliveryLog {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly capacity = 50_000) {}
+
+  async firstSeen(key: string): Promise<boolean> {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    if (this.seen.size > this.capacity) this.seen.delete(this.seen.values().next().value!);
+    return true;
+  }
+}
