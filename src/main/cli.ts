@@ -2,11 +2,16 @@
 import { parseArgs } from 'node:util';
 import { planCommand, type PlanFormat } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
+import { startServer } from './server.js';
+import { settingsFromEnv } from './settings.js';
 
 const usage = `Usage:
   zeroops validate [--repo DIR] [paths...]     check manifests; exit 1 on errors
   zeroops plan [--repo DIR] <task.yaml>... [--format markdown|json]
                                                print the plan of tasks, offline
+  zeroops start                                run the GitHub App's webhook server
+                                               (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET,
+                                               PORT, HOST, GITHUB_API_URL, LOG_LEVEL)
 Options:
   --repo DIR   the ops repo (default: the current directory)
   -h, --help   this help`;
@@ -30,11 +35,25 @@ async function main(argv: string[]): Promise<number> {
       if (values.format !== 'markdown' && values.format !== 'json') throw new UsageError(`--format must be markdown or json, not ${values.format}`);
       return planCommand(values.repo!, paths, values.format as PlanFormat, out, err);
     }
+    case 'start': {
+      const server = await startServer(settingsFromEnv(process.env));
+      await stopOnSignal(server.stop);
+      return 0;
+    }
     default: throw new UsageError(`unknown command '${command}'`);
   }
 }
 
 class UsageError extends Error {}
+
+/** Run until SIGINT or SIGTERM, then stop cleanly. */
+function stopOnSignal(stop: () => Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    const onSignal = () => void stop().then(resolve);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}
 
 try {
   process.exitCode = await main(process.argv.slice(2));

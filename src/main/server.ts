@@ -1,0 +1,35 @@
+/** The webhook server: Probot with the ZeroOps app, plus health endpoints. Wiring only. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pino } from 'pino';
+import { Probot, ProbotOctokit, Server } from 'probot';
+import { zeroopsApp } from '../forge/github/app.js';
+import { MemoryDeliveryLog } from '../store/memory-delivery-log.js';
+import type { AppSettings } from './settings.js';
+
+export const webhookPath = '/api/github/webhooks';
+
+export interface RunningServer {
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startServer(settings: AppSettings, octokit: typeof ProbotOctokit = ProbotOctokit): Promise<RunningServer> {
+  const log = pino({ level: settings.logLevel, name: 'zeroops' });
+  const server = new Server({
+    Probot: Probot.defaults({
+      appId: settings.appId, privateKey: settings.privateKey, secret: settings.webhookSecret,
+      baseUrl: settings.githubApiUrl, Octokit: octokit, log: log as never,
+    }),
+    port: settings.port, host: settings.host, webhookPath, log: log as never,
+  });
+  await server.load(zeroopsApp({ deliveries: new MemoryDeliveryLog() }));
+  server.addHandler(healthHandler);
+  await server.start();
+  return { port: server.port, stop: () => server.stop() };
+}
+
+function healthHandler(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method !== 'GET' || (req.url !== '/healthz' && req.url !== '/readyz')) return false;
+  res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+  return true;
+}

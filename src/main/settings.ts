@@ -1,0 +1,30 @@
+/** Settings of the running app, from the environment: read here and nowhere else. */
+import { readFileSync } from 'node:fs';
+
+export interface AppSettings {
+  appId: string;
+  privateKey: string;
+  webhookSecret: string;
+  port: number;
+  host: string;
+  /** GitHub's API root: GitHub Enterprise Server, or the lab's GitHub double. */
+  githubApiUrl?: string;
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+}
+
+export class SettingsError extends Error {}
+
+export function settingsFromEnv(env: NodeJS.ProcessEnv): AppSettings {
+  const missing = ['APP_ID', 'WEBHOOK_SECRET'].filter((name) => !env[name]);
+  if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) missing.push('PRIVATE_KEY or PRIVATE_KEY_PATH');
+  if (missing.length) throw new SettingsError(`set ${missing.join(', ')} (see README: Installing the GitHub App)`);
+  return {
+    appId: env.APP_ID!,
+    privateKey: env.PRIVATE_KEY ? env.PRIVATE_KEY.replace(/\\n/g, '\n') : readFileSync(env.PRIVATE_KEY_PATH!, 'utf8'),
+    webhookSecret: env.WEBHOOK_SECRET!,
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? 'localhost',
+    githubApiUrl: env.GITHUB_API_URL,
+    logLevel: (env.LOG_LEVEL as AppSettings['logLevel'] | undefined) ?? 'info',
+  };
+}
