@@ -40,8 +40,13 @@ function compileAll(): Map<DocumentKind, ValidateFunction> {
   return new Map(documentKinds.map((kind) => [kind, ajv.compile(readSchema(schemaFiles[kind]))]));
 }
 
+const specFields = new Map<TaskKind, string[]>();
+
 /** The spec fields a kind accepts, for checking template defaults. */
 export function specFieldsOf(kind: TaskKind): string[] {
-  const schema = readSchema(schemaFiles[kind]) as { properties: { spec: { properties: Record<string, unknown> } } };
-  return Object.keys(schema.properties.spec.properties);
+  if (!specFields.has(kind)) {
+    const schema = readSchema(schemaFiles[kind]) as { properties: { spec: { properties: Record<string, unknown> } } };
+    specFields.set(kind, Object.keys(schema.properties.spec.properties));
+  }
+  return specFields.get(kind)!;
 }

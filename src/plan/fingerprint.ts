@@ -12,10 +12,28 @@ export function fingerprintOf(plan: Fingerprinted): string {
 
 /** JSON with sorted keys, so equal plans hash equally whatever their key order. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  const parts: string[] = [];
+  write(value, parts);
+  return parts.join('');
+}
+
+function write(value: unknown, parts: string[]): void {
+  if (Array.isArray(value)) {
+    parts.push('[');
+    value.forEach((item, i) => {
+      if (i > 0) parts.push(',');
+      write(item, parts);
+    });
+    parts.push(']');
+  } else if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+    parts.push('{');
+    keys.forEach((key, i) => {
+      parts.push(i > 0 ? ',' : '', JSON.stringify(key), ':');
+      write((value as Record<string, unknown>)[key], parts);
+    });
+    parts.push('}');
+  } else {
+    parts.push(JSON.stringify(value));
   }
-  return JSON.stringify(value);
 }

@@ -1,0 +1,19 @@
+// `npm run bench [-- name...]`: prints figures. Benchmarks never pass or fail on time.
+import { planThroughput } from './plan-throughput.js';
+import { webhookLatency } from './webhook-latency.js';
+
+const benchmarks: Record<string, () => Promise<void>> = {
+  plan: planThroughput,
+  webhook: webhookLatency,
+};
+
+const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+for (const name of chosen.length ? chosen : Object.keys(benchmarks)) {
+  const bench = benchmarks[name];
+  if (!bench) {
+    console.error(`unknown benchmark '${name}'; known: ${Object.keys(benchmarks).join(', ')}`);
+    process.exitCode = 2;
+    continue;
+  }
+  await bench();
+}
