@@ -1,0 +1,130 @@
+/**
+ * Steady, user-attributed traffic: each request carries a user id, tags, region and OS from a
+ * seeded population, and the generator records who served it (version, datacenter) and how.
+ * Runs in the lab's own process; counters are live for tests and the demo.
+ */
+import { Agent, request } from 'node:http';
+
+export interface User {
+  id: string;
+  tags: string[];
+  region: string;
+  os: string;
+}
+
+export interface Counters {
+  total: number;
+  byStatus: Record<string, number>;
+  byDc: Record<string, number>;
+  byVersion: Record<string, number>;
+  failed: number;
+  latencyMsSum: number;
+}
+
+export interface LoadGenerator {
+  /** Counters since the generator started. */
+  totals(): Counters;
+  /** A mark; `since(mark)` gives the counters of what happened after it. */
+  mark(): Counters;
+  since(mark: Counters): Counters;
+  setRate(perSecond: number): void;
+  stop(): Promise<void>;
+}
+
+/** A small, fast, seeded PRNG (mulberry32), so every lab sees the same population. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function population(size: number, seed = 42): User[] {
+  const random = seededRandom(seed);
+  const pick = <T>(weighted: [T, number][]) => {
+    let r = random();
+    for (const [value, weight] of weighted) if ((r -= weight) < 0) return value;
+    return weighted[weighted.length - 1]![0];
+  };
+  return Array.from({ length: size }, (_, i) => ({
+    id: `u${i + 1}`,
+    tags: [random() < 0.1 ? 'beta' : '', random() < 0.05 ? 'internal' : ''].filter(Boolean),
+    region: pick([['cn-east', 0.4], ['cn-north', 0.3], ['us-west', 0.3]]),
+    os: pick([['ios/17.4', 0.3], ['ios/16.7', 0.15], ['android/14', 0.4], ['web', 0.15]]),
+  }));
+}
+
+const emptyCounters = (): Counters => ({ total: 0, byStatus: {}, byDc: {}, byVersion: {}, failed: 0, latencyMsSum: 0 });
+
+export function startLoad(targetUrl: string, perSecond: number, users = population(1000)): LoadGenerator {
+  const counters = emptyCounters();
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const inFlight = new Set<Promise<void>>();
+  let rate = perSecond;
+  let owed = 0;
+  let next = 0;
+  const tickMs = 20;
+  const timer = setInterval(() => {
+    owed += (rate * tickMs) / 1000;
+    for (; owed >= 1; owed--) {
+      const sent = send(targetUrl, users[next++ % users.length]!, agent, counters).finally(() => inFlight.delete(sent));
+      inFlight.add(sent);
+    }
+  }, tickMs);
+  return {
+    totals: () => structuredClone(counters),
+    mark: () => structuredClone(counters),
+    since: (mark) => subtract(counters, mark),
+    setRate: (next) => { rate = next; },
+    async stop() {
+      clearInterval(timer);
+      await Promise.all(inFlight);
+      agent.destroy();
+    },
+  };
+}
+
+function send(targetUrl: string, user: User, agent: Agent, counters: Counters): Promise<void> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const req = request(`${targetUrl}/api/checkout`, {
+      agent, timeout: 10_000,
+      headers: { 'x-user-id': user.id, 'x-user-tags': user.tags.join(','), 'x-region': user.region, 'x-os': user.os },
+    }, (res) => {
+      res.resume();
+      res.once('end', () => {
+        count(counters, String(res.statusCode), header(res.headers['x-dc']), header(res.headers['x-version']), performance.now() - started);
+        resolve();
+      });
+    });
+    req.once('error', () => {
+      counters.failed++;
+      resolve();
+    });
+    req.once('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? 'none';
+
+function count(c: Counters, status: string, dc: string, version: string, ms: number): void {
+  c.total++;
+  c.latencyMsSum += ms;
+  c.byStatus[status] = (c.byStatus[status] ?? 0) + 1;
+  c.byDc[dc] = (c.byDc[dc] ?? 0) + 1;
+  c.byVersion[version] = (c.byVersion[version] ?? 0) + 1;
+}
+
+function subtract(now: Counters, mark: Counters): Counters {
+  const diff = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
+  return {
+    total: now.total - mark.total, failed: now.failed - mark.failed, latencyMsSum: now.latencyMsSum - mark.latencyMsSum,
+    byStatus: diff(now.byStatus, mark.byStatus), byDc: diff(now.byDc, mark.byDc), byVersion: diff(now.byVersion, mark.byVersion),
+  };
+}

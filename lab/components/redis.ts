@@ -1,0 +1,31 @@
+/** redis-server on a free loopback port, without persistence. */
+import { connect } from 'node:net';
+import { freePort } from '../ports.js';
+import type { ProcessGroup } from '../processes.js';
+import { waitUntil } from '../wait.js';
+
+export interface RedisComponent {
+  url: string;
+  port: number;
+  pid: number;
+}
+
+export async function startRedis(group: ProcessGroup, dir: string): Promise<RedisComponent> {
+  const port = await freePort();
+  const started = group.spawn('redis', 'redis-server', {
+    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
+  });
+  await waitUntil(started, () => ping(port), `answer PING on port ${port}`);
+  return { url: `redis://127.0.0.1:${port}`, port, pid: started.pid };
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('+PONG'));
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * The sample service (lab/sample-service, Go): built once per source version, then run as a fleet
+ * of instances, each with its version and datacenter. Faults are switched over HTTP.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from '../ports.js';
+import { LabError, type ProcessGroup } from '../processes.js';
+import { waitUntil } from '../wait.js';
+
+const sourceDir = new URL('../sample-service/', import.meta.url).pathname;
+
+export interface InstanceSpec {
+  name: string;
+  dc: string;
+  version: string;
+  /** Which HAProxy pool the instance serves: its datacenter's, or the canary pool. */
+  pool: 'datacenter' | 'canary';
+}
+
+export interface ServiceInstance extends InstanceSpec {
+  url: string;
+  port: number;
+  pid: number;
+}
+
+export interface Faults {
+  latencyMs?: number;
+  errorRatio?: number;
+  goroutineLeakPerSec?: number;
+  memoryLeakBytesPerSec?: number;
+}
+
+/** Build the binary if this version of the source has not been built yet; returns its path. */
+export async function buildSampleService(): Promise<{ binary: string; built: boolean }> {
+  const hash = sourceHash();
+  const cacheDir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'zeroops-lab');
+  const binary = join(cacheDir, `sample-service-${hash}`);
+  if (existsSync(binary)) return { binary, built: false };
+  mkdirSync(cacheDir, { recursive: true });
+  const partial = `${binary}.${process.pid}.partial`;
+  try {
+    await promisify(execFile)('go', ['build', '-o', partial, '.'], {
+      cwd: sourceDir, env: { ...process.env, GOFLAGS: '-mod=mod', GOPROXY: 'off', GO111MODULE: 'on' },
+    });
+  } catch (error) {
+    throw new LabError('sample-service', `go build failed: ${(error as { stderr?: string }).stderr ?? error}`);
+  }
+  renameSync(partial, binary); // atomic: two labs building at once both end with a whole binary
+  return { binary, built: true };
+}
+
+function sourceHash(): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(sourceDir).filter((f) => f.endsWith('.go') || f === 'go.mod').sort()) {
+    hash.update(file).update(readFileSync(join(sourceDir, file)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+export async function startInstances(group: ProcessGroup, binary: string, specs: InstanceSpec[]): Promise<ServiceInstance[]> {
+  return Promise.all(specs.map(async (spec) => {
+    const port = await freePort();
+    const started = group.spawn(spec.name, binary, {
+      args: ['-listen', `127.0.0.1:${port}`, '-version', spec.version, '-dc', spec.dc, '-instance', spec.name],
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await waitUntil(started, async () => (await fetch(`${url}/healthz`)).ok, `answer ${url}/healthz`);
+    return { ...spec, url, port, pid: started.pid };
+  }));
+}
+
+export async function setFaults(instance: ServiceInstance, faults: Faults): Promise<void> {
+  const response = await fetch(`${instance.url}/fault`, { method: 'POST', body: JSON.stringify(faults) });
+  if (!response.ok) throw new Error(`${instance.name}: fault switch refused: ${await response.text()}`);
+}

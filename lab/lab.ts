@@ -1,0 +1,119 @@
+/**
+ * The lab: real components on loopback in a fresh temporary directory. `startLab()` starts what is
+ * asked for, in parallel where it can, and waits for real readiness; `stop()` stops every process
+ * by its PID and removes the directory. A watchdog cleans up if this process dies first.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHAProxy, type HAProxyComponent } from './components/haproxy.js';
+import { startLoad, type LoadGenerator } from './components/load-generator.js';
+import { startPostgres, type PostgresComponent } from './components/postgres.js';
+import { startPrometheus, type PrometheusComponent } from './components/prometheus.js';
+import { startRedis, type RedisComponent } from './components/redis.js';
+import { buildSampleService, startInstances, type InstanceSpec, type ServiceInstance } from './components/sample-service.js';
+import { ProcessGroup } from './processes.js';
+
+export type ComponentName = 'redis' | 'postgres' | 'fleet' | 'haproxy' | 'prometheus' | 'load';
+
+export interface LabOptions {
+  /** Which components to start; the fleet comes with haproxy, prometheus and load. Default: all. */
+  components?: ComponentName[];
+  datacenters?: string[];
+  instancesPerDc?: number;
+  stableVersion?: string;
+  /** A canary instance of this version in the canary pool; none when undefined. */
+  canaryVersion?: string;
+  seedRows?: number;
+  /** Requests per second of the load generator. */
+  loadRate?: number;
+  /** Called as components become ready, for progress displays. */
+  onProgress?: (event: string) => void;
+}
+
+export interface Lab {
+  dir: string;
+  redis?: RedisComponent;
+  postgres?: PostgresComponent;
+  instances: ServiceInstance[];
+  haproxy?: HAProxyComponent;
+  prometheus?: PrometheusComponent;
+  load?: LoadGenerator;
+  /** Every process the lab started. */
+  pids(): number[];
+  stop(): Promise<void>;
+}
+
+const all: ComponentName[] = ['redis', 'postgres', 'fleet', 'haproxy', 'prometheus', 'load'];
+
+export async function startLab(options: LabOptions = {}): Promise<Lab> {
+  const wanted = withDependencies(options.components ?? all);
+  const dir = mkdtempSync(join(tmpdir(), 'zeroops-lab-'));
+  const group = new ProcessGroup(dir);
+  const watchdog = startWatchdog(dir);
+  const killOnExit = () => group.killAllNow();
+  process.once('exit', killOnExit);
+  const progress = options.onProgress ?? (() => undefined);
+  const lab: Lab = {
+    dir, instances: [], pids: () => group.pids(),
+    async stop() {
+      await lab.load?.stop();
+      await group.stopAll();
+      process.removeListener('exit', killOnExit);
+      watchdog.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await Promise.all([
+      wanted.has('redis') && startRedis(group, dir).then((redis) => { lab.redis = redis; progress('redis ready'); }),
+      wanted.has('postgres') && startPostgres(group, dir, options.seedRows ?? 100_000).then((pg) => { lab.postgres = pg; progress('postgres ready'); }),
+      wanted.has('fleet') && startTraffic(lab, group, dir, options, wanted, progress),
+    ]);
+    return lab;
+  } catch (error) {
+    await lab.stop();
+    throw error;
+  }
+}
+
+async function startTraffic(lab: Lab, group: ProcessGroup, dir: string, options: LabOptions, wanted: Set<ComponentName>, progress: (e: string) => void): Promise<void> {
+  const { binary, built } = await buildSampleService();
+  progress(built ? 'sample service built' : 'sample service binary cached');
+  lab.instances = await startInstances(group, binary, fleet(options));
+  progress(`${lab.instances.length} instances ready`);
+  if (!wanted.has('haproxy')) return;
+  lab.haproxy = await startHAProxy(group, dir, lab.instances);
+  progress('haproxy ready');
+  await Promise.all([
+    wanted.has('prometheus') && startPrometheus(group, dir, {
+      checkout: lab.instances.map((i) => `127.0.0.1:${i.port}`), haproxy: [lab.haproxy.metricsTarget],
+    }).then((prometheus) => { lab.prometheus = prometheus; progress('prometheus ready: every target up'); }),
+    wanted.has('load') && Promise.resolve().then(() => { lab.load = startLoad(lab.haproxy!.url, options.loadRate ?? 50); progress('load generator running'); }),
+  ]);
+}
+
+function withDependencies(components: ComponentName[]): Set<ComponentName> {
+  const set = new Set(components);
+  if (set.has('load') || set.has('prometheus')) set.add('haproxy');
+  if (set.has('haproxy')) set.add('fleet');
+  return set;
+}
+
+function fleet(options: LabOptions): InstanceSpec[] {
+  const perDc = options.instancesPerDc ?? 2;
+  const version = options.stableVersion ?? 'v1.0.0';
+  const specs: InstanceSpec[] = (options.datacenters ?? ['dc-a', 'dc-b', 'dc-c']).flatMap((dc) =>
+    Array.from({ length: perDc }, (_, i) => ({ name: `checkout-${dc.replace('dc-', '')}${i + 1}`, dc, version, pool: 'datacenter' as const })));
+  if (options.canaryVersion) specs.push({ name: 'checkout-canary1', dc: 'dc-a', version: options.canaryVersion, pool: 'canary' });
+  return specs;
+}
+
+function startWatchdog(dir: string) {
+  const child = spawn(process.execPath, [new URL('./watchdog.js', import.meta.url).pathname, String(process.pid), dir], {
+    detached: true, stdio: 'ignore',
+  });
+  child.unref();
+  return child;
+}

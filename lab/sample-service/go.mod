@@ -1,0 +1,3 @@
+module zeroops.dev/lab/sample-service
+
+go 1.19
