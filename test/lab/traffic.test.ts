@@ -1,0 +1,60 @@
+/**
+ * The lab behaves like production: HAProxy's runtime API moves real traffic, and a fault switched
+ * on in one instance shows in Prometheus within seconds.
+ */
+import { jest } from '@jest/globals';
+import { startLab, type Lab } from '../../lab/lab.js';
+import { setFaults } from '../../lab/components/sample-service.js';
+import { eventually, sleep } from '../support/lab.js';
+
+jest.setTimeout(120_000);
+
+let lab: Lab;
+beforeAll(async () => { lab = await startLab({ components: ['prometheus', 'load'], loadRate: 100 }); });
+afterAll(() => lab?.stop());
+
+const value = async (promql: string) => Number((await lab.prometheus!.query(promql))[0]?.value[1] ?? NaN);
+
+describe('lab traffic', () => {
+  it('sends no traffic to dc-a once its weight is 0 on the admin socket', async () => {
+    const before = lab.load!.mark();
+    await sleep(1000);
+    expect(lab.load!.since(before).byDc['dc-a']).toBeGreaterThan(10);
+    expect(await lab.haproxy!.command('set weight checkout_stable/dc-a 0')).toBe('\n');
+    await sleep(300); // requests already in flight finish
+    const drained = lab.load!.mark();
+    await sleep(2000);
+    const after = lab.load!.since(drained);
+    expect(after.total).toBeGreaterThan(100);
+    expect(after.byDc['dc-a']).toBeUndefined();
+    expect(after.byStatus).toEqual({ 200: after.total });
+    await lab.haproxy!.command('set weight checkout_stable/dc-a 100');
+  });
+
+  it('shows added latency in one instance in Prometheus within 10 seconds', async () => {
+    const b1 = lab.instances.find((i) => i.name === 'checkout-b1')!;
+    await setFaults(b1, { latencyMs: 300 });
+    const query = 'histogram_quantile(0.9, sum by (le) (rate(http_request_duration_seconds_bucket{instance_name="checkout-b1"}[3s])))';
+    expect(await eventually(async () => (await value(query)) > 0.25, 10_000)).toBe(true);
+    await setFaults(b1, {});
+  });
+
+  it('shows an error ratio in one instance in Prometheus within 10 seconds', async () => {
+    const c2 = lab.instances.find((i) => i.name === 'checkout-c2')!;
+    await setFaults(c2, { errorRatio: 0.5 });
+    const query = 'sum(rate(http_requests_total{instance_name="checkout-c2",code="500"}[3s])) / sum(rate(http_requests_total{instance_name="checkout-c2"}[3s]))';
+    expect(await eventually(async () => (await value(query)) > 0.3, 10_000)).toBe(true);
+    // Its neighbour in dc-c serves cleanly: the fault is in one instance only.
+    expect(await value('sum(rate(http_requests_total{instance_name="checkout-c1",code="200"}[3s]))')).toBeGreaterThan(0);
+    expect(await lab.prometheus!.query('http_requests_total{instance_name="checkout-c1",code="500"}')).toEqual([]);
+    await setFaults(c2, {});
+  });
+
+  it('shows a goroutine leak in Prometheus within 10 seconds', async () => {
+    const a2 = lab.instances.find((i) => i.name === 'checkout-a2')!;
+    const baseline = await value('go_goroutines{instance_name="checkout-a2"}');
+    await setFaults(a2, { goroutineLeakPerSec: 200 });
+    expect(await eventually(async () => (await value('go_goroutines{instance_name="checkout-a2"}')) > baseline + 300, 10_000)).toBe(true);
+    await setFaults(a2, {});
+  });
+});
