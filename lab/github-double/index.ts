@@ -1,0 +1,150 @@
+/**
+ * The GitHub double: a repository with pull requests, reviews, checks, comments and issues, served
+ * over HTTP as GitHub's REST API (validated against its OpenAPI description), sending signed
+ * webhooks to the app, and driven by tests and the demo through the scripting methods below.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { AppAuth } from './auth.js';
+import { GitRepo, type FileChanges } from './git-repo.js';
+import { preloadOpenApi } from './openapi.js';
+import { commentJson } from './representations.js';
+import { createDoubleServer, type RequestRecord } from './server.js';
+import { DoubleState, now, type Permission, type PullRequest, type Review } from './state.js';
+import { deliver, payload, pullRequestFields, type Delivery, type WebhookTarget } from './webhooks.js';
+
+export interface GitHubDoubleOptions {
+  dir: string;
+  owner?: string;
+  repo?: string;
+  /** Files of the default branch's first commit. */
+  files?: FileChanges;
+  appId?: string;
+  installationId?: number;
+}
+
+export class GitHubDouble {
+  readonly appId: string;
+  readonly privateKey: string;
+  readonly installationId: number;
+  readonly violations: string[] = [];
+  readonly requests: RequestRecord[] = [];
+  readonly deliveries: Delivery[] = [];
+  url = '';
+  private target?: WebhookTarget;
+
+  private constructor(readonly state: DoubleState, private readonly server: Server, appId: string, privateKey: string, installationId: number) {
+    this.appId = appId;
+    this.privateKey = privateKey;
+    this.installationId = installationId;
+  }
+
+  static async start(options: GitHubDoubleOptions): Promise<GitHubDouble> {
+    preloadOpenApi();
+    const { repo, sha: _initial } = await GitRepo.create(join(options.dir, 'repo'), 'main', options.files ?? { 'README.md': '# ops\n' });
+    const state = new DoubleState(options.owner ?? 'acme', options.repo ?? 'ops', 'main', repo, 'zeroops');
+    const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    const appId = options.appId ?? '4242';
+    const installationId = options.installationId ?? 77;
+    const hooks = { state, auth: new AppAuth(appId, privateKey), installationId, violations: [] as string[], requests: [] as RequestRecord[] };
+    const server = createDoubleServer(hooks);
+    const double = new GitHubDouble(state, server, appId, privateKey, installationId);
+    hooks.violations = double.violations;
+    hooks.requests = double.requests;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    double.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    return double;
+  }
+
+  /** Where to send webhooks, and the secret to sign them with. */
+  connectApp(target: WebhookTarget): void {
+    this.target = target;
+  }
+
+  setPermission(login: string, permission: Permission): void {
+    this.state.user(login);
+    this.state.permissions.set(login, permission);
+  }
+
+  async openPullRequest(input: { title: string; branch: string; files: FileChanges; author: string; body?: string }): Promise<{ number: number; delivery: Delivery }> {
+    const { state } = this;
+    const baseSha = (await state.git.resolve(state.defaultBranch))!;
+    const headSha = await state.git.commit(input.branch, input.files, input.title, state.defaultBranch);
+    const pr: PullRequest = {
+      number: state.number(), title: input.title, body: input.body ?? '', user: state.user(input.author), state: 'open', merged: false,
+      mergeCommitSha: null, mergedBy: null, head: { ref: input.branch, sha: headSha }, base: { ref: state.defaultBranch, sha: baseSha },
+      createdAt: now(), updatedAt: now(),
+    };
+    state.pulls.set(pr.number, pr);
+    return { number: pr.number, delivery: await this.send('pull_request', 'opened', pr.user, pullRequestFields(state, pr)) };
+  }
+
+  async push(number: number, files: FileChanges, pusher?: string): Promise<Delivery> {
+    const pr = this.pull(number);
+    const before = pr.head.sha;
+    pr.head.sha = await this.state.git.commit(pr.head.ref, files, `Update ${pr.title}`);
+    pr.updatedAt = now();
+    return this.send('pull_request', 'synchronize', this.state.user(pusher ?? pr.user.login), { ...pullRequestFields(this.state, pr), before, after: pr.head.sha });
+  }
+
+  async review(number: number, reviewer: string, state: Review['state'], body = ''): Promise<Delivery> {
+    const pr = this.pull(number);
+    const review: Review = { id: this.state.id(), pullNumber: number, user: this.state.user(reviewer), state, body, commitId: pr.head.sha, submittedAt: now() };
+    this.state.reviews.push(review);
+    const reviewPayload = { id: review.id, user: review.user, body, state: state.toLowerCase(), commit_id: review.commitId, submitted_at: review.submittedAt };
+    return this.send('pull_request_review', 'submitted', review.user, { ...pullRequestFields(this.state, pr), review: reviewPayload });
+  }
+
+  async comment(number: number, author: string, body: string): Promise<Delivery> {
+    const comment = { id: this.state.id(), issueNumber: number, body, user: this.state.user(author), createdAt: now(), updatedAt: now(), reactions: [] };
+    this.state.comments.push(comment);
+    const pr = this.state.pulls.get(number);
+    const issue = pr ? { number, title: pr.title, state: pr.state, user: pr.user, pull_request: { url: '' } } : { number };
+    return this.send('issue_comment', 'created', comment.user, { issue, comment: commentJson(comment) });
+  }
+
+  async merge(number: number, by: string): Promise<Delivery> {
+    const pr = this.pull(number);
+    const sha = await this.state.git.merge(pr.head.ref, pr.base.ref, `Merge pull request #${number} from ${pr.head.ref}`);
+    Object.assign(pr, { state: 'closed', merged: true, mergeCommitSha: sha, mergedBy: this.state.user(by), updatedAt: now() });
+    return this.send('pull_request', 'closed', this.state.user(by), pullRequestFields(this.state, pr));
+  }
+
+  /** Send a delivery again with the same id, as "Redeliver" on GitHub does. */
+  redeliver(delivery: Delivery): Promise<Delivery> {
+    return this.deliver(delivery.event, delivery.payload, delivery.id);
+  }
+
+  checkRuns(sha?: string) {
+    return this.state.checkRuns.filter((c) => sha === undefined || c.headSha === sha);
+  }
+
+  comments(number: number) {
+    return this.state.comments.filter((c) => c.issueNumber === number);
+  }
+
+  pull(number: number): PullRequest {
+    const pr = this.state.pulls.get(number);
+    if (!pr) throw new Error(`no pull request #${number}`);
+    return pr;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
+  }
+
+  private send(event: string, action: string, sender: ReturnType<DoubleState['user']>, fields: Record<string, unknown>): Promise<Delivery> {
+    return this.deliver(event, payload(this.state, this.installationId, event, action, sender, fields));
+  }
+
+  private async deliver(event: string, body: Record<string, unknown>, id?: string): Promise<Delivery> {
+    if (!this.target) throw new Error('connectApp() first: the double has no app to send webhooks to');
+    const delivery = await deliver(this.target, event, body, id);
+    this.deliveries.push(delivery);
+    return delivery;
+  }
+}

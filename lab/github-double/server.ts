@@ -1,0 +1,79 @@
+/**
+ * The GitHub double's HTTP server: every request is authenticated as GitHub would, checked against
+ * GitHub's OpenAPI description, and answered from the double's state. Anything off is answered
+ * with GitHub's error status and recorded as a violation, so a test can fail on it.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AppAuth } from './auth.js';
+import { checkRequest } from './openapi.js';
+import { routes } from './routes.js';
+import type { DoubleState } from './state.js';
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  operation?: string;
+  status: number;
+}
+
+export interface ServerHooks {
+  state: DoubleState;
+  auth: AppAuth;
+  installationId: number;
+  violations: string[];
+  requests: RequestRecord[];
+}
+
+export function createDoubleServer(hooks: ServerHooks): Server {
+  return createServer((req, res) => {
+    void handle(req, hooks).then(([status, body]) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-media-type': 'github.v3' });
+      res.end(status === 204 ? undefined : JSON.stringify(body));
+    });
+  });
+}
+
+async function handle(req: IncomingMessage, hooks: ServerHooks): Promise<[number, unknown]> {
+  const url = new URL(req.url ?? '/', 'http://double.invalid');
+  const text = await readBody(req);
+  const record: RequestRecord = { method: req.method ?? 'GET', path: url.pathname, status: 0 };
+  hooks.requests.push(record);
+  const fail = (status: number, message: string): [number, unknown] => {
+    hooks.violations.push(`${record.method} ${url.pathname}${url.search}: ${message}`);
+    record.status = status;
+    return [status, { message, documentation_url: 'https://docs.github.com/rest' }];
+  };
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    return fail(400, 'Problems parsing JSON');
+  }
+  const checked = checkRequest(record.method, url, body);
+  if ('violation' in checked) return fail(checked.status, checked.violation);
+  record.operation = checked.operation.id;
+  const authProblem = checked.operation.id === 'apps/create-installation-access-token'
+    ? hooks.auth.checkAppJwt(req.headers.authorization) : hooks.auth.checkToken(req.headers.authorization);
+  if (authProblem) return fail(401, authProblem);
+  if (checked.operation.id === 'apps/create-installation-access-token') {
+    if (Number(checked.operation.params.installation_id) !== hooks.installationId) return fail(404, 'no such installation');
+    record.status = 201;
+    return [201, { token: hooks.auth.issueToken(), expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {}, repository_selection: 'all' }];
+  }
+  const { owner, repo } = checked.operation.params;
+  if (owner !== undefined && (owner !== hooks.state.owner || repo !== hooks.state.repoName)) return fail(404, `no repository ${owner}/${repo} in the double`);
+  const route = routes[checked.operation.id];
+  if (!route) return fail(501, `${checked.operation.id} is valid for GitHub but the double does not implement it`);
+  const reply = await route({ state: hooks.state, params: checked.operation.params, query: url.searchParams, body: (body ?? {}) as Record<string, unknown> });
+  record.status = reply[0];
+  return reply;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
