@@ -13,9 +13,11 @@ import { startPostgres, type PostgresComponent } from './components/postgres.js'
 import { startPrometheus, type PrometheusComponent } from './components/prometheus.js';
 import { startRedis, type RedisComponent } from './components/redis.js';
 import { buildSampleService, startInstances, type InstanceSpec, type ServiceInstance } from './components/sample-service.js';
+import { GitHubDouble } from './github-double/index.js';
+import type { FileChanges } from './github-double/git-repo.js';
 import { ProcessGroup } from './processes.js';
 
-export type ComponentName = 'redis' | 'postgres' | 'fleet' | 'haproxy' | 'prometheus' | 'load';
+export type ComponentName = 'redis' | 'postgres' | 'fleet' | 'haproxy' | 'prometheus' | 'load' | 'github';
 
 export interface LabOptions {
   /** Which components to start; the fleet comes with haproxy, prometheus and load. Default: all. */
@@ -28,6 +30,8 @@ export interface LabOptions {
   seedRows?: number;
   /** Requests per second of the load generator. */
   loadRate?: number;
+  /** Files of the GitHub double's repository (default branch). */
+  githubFiles?: FileChanges;
   /** Called as components become ready, for progress displays. */
   onProgress?: (event: string) => void;
 }
@@ -40,12 +44,13 @@ export interface Lab {
   haproxy?: HAProxyComponent;
   prometheus?: PrometheusComponent;
   load?: LoadGenerator;
+  github?: GitHubDouble;
   /** Every process the lab started. */
   pids(): number[];
   stop(): Promise<void>;
 }
 
-const all: ComponentName[] = ['redis', 'postgres', 'fleet', 'haproxy', 'prometheus', 'load'];
+const all: ComponentName[] = ['redis', 'postgres', 'fleet', 'haproxy', 'prometheus', 'load', 'github'];
 
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const wanted = withDependencies(options.components ?? all);
@@ -59,6 +64,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     dir, instances: [], pids: () => group.pids(),
     async stop() {
       await lab.load?.stop();
+      await lab.github?.stop();
       await group.stopAll();
       process.removeListener('exit', killOnExit);
       watchdog.kill('SIGTERM');
@@ -70,6 +76,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       wanted.has('redis') && startRedis(group, dir).then((redis) => { lab.redis = redis; progress('redis ready'); }),
       wanted.has('postgres') && startPostgres(group, dir, options.seedRows ?? 100_000).then((pg) => { lab.postgres = pg; progress('postgres ready'); }),
       wanted.has('fleet') && startTraffic(lab, group, dir, options, wanted, progress),
+      wanted.has('github') && GitHubDouble.start({ dir: join(dir, 'github'), files: options.githubFiles })
+        .then((github) => { lab.github = github; progress('GitHub double ready'); }),
     ]);
     return lab;
   } catch (error) {

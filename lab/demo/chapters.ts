@@ -1,9 +1,23 @@
-/** The demo's chapters, in order. Each tells one part of the story in plain words. */
-import { planExamples } from './plan-examples.js';
+/** The demo's chapters, in order, and what they share. */
+import type { RunningServer } from '../../src/main/server.js';
+import type { Lab } from '../lab.js';
+import { mistakeChapter } from './chapter-mistake.js';
+import { pullRequestChapter } from './chapter-pull-request.js';
+import { startChapter } from './chapter-start.js';
+import { trafficChapter } from './chapter-traffic.js';
+
+export interface DemoContext {
+  lab?: Lab;
+  app?: RunningServer;
+  /** The ops repo's files on the default branch, and the example tasks a PR adds. */
+  files: Record<string, string>;
+  tasks: Record<string, string>;
+  pullNumber?: number;
+}
 
 export interface Chapter {
   title: string;
-  run(): Promise<void>;
+  run(context: DemoContext): Promise<void>;
 }
 
-export const chapters: Chapter[] = [planExamples];
+export const chapters: Chapter[] = [startChapter, pullRequestChapter, mistakeChapter, trafficChapter];

@@ -9,6 +9,7 @@ const usage = `Usage:
   zeroops validate [--repo DIR] [paths...]     check manifests; exit 1 on errors
   zeroops plan [--repo DIR] <task.yaml>... [--format markdown|json]
                                                print the plan of tasks, offline
+  zeroops lab up                               start the lab (real components on loopback) until Ctrl-C
   zeroops start                                run the GitHub App's webhook server
                                                (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET,
                                                PORT, HOST, GITHUB_API_URL, LOG_LEVEL)
@@ -35,6 +36,10 @@ async function main(argv: string[]): Promise<number> {
       if (values.format !== 'markdown' && values.format !== 'json') throw new UsageError(`--format must be markdown or json, not ${values.format}`);
       return planCommand(values.repo!, paths, values.format as PlanFormat, out, err);
     }
+    case 'lab': {
+      if (paths[0] !== 'up') throw new UsageError('the lab command is: zeroops lab up');
+      return (await loadLab()).labUp(out);
+    }
     case 'start': {
       const server = await startServer(settingsFromEnv(process.env));
       await stopOnSignal(server.stop);
@@ -45,6 +50,17 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** The lab lives beside the sources (lab/), not in the built app: load it only when asked for. */
+async function loadLab(): Promise<{ labUp(out: (line: string) => void): Promise<number> }> {
+  const url = new URL('../../lab/up.ts', import.meta.url);
+  try {
+    return await import(url.href);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new Error('the lab is part of the source checkout: run it there with npx zeroops lab up');
+  }
+}
 
 /** Run until SIGINT or SIGTERM, then stop cleanly. */
 function stopOnSignal(stop: () => Promise<void>): Promise<void> {

@@ -1,5 +1,6 @@
 /** The webhook server: Probot with the ZeroOps app, plus health endpoints. Wiring only. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit, Server } from 'probot';
 import { zeroopsApp } from '../forge/github/app.js';
@@ -20,12 +21,23 @@ export async function startServer(settings: AppSettings, octokit: typeof ProbotO
       appId: settings.appId, privateKey: settings.privateKey, secret: settings.webhookSecret,
       baseUrl: settings.githubApiUrl, Octokit: octokit, log: log as never,
     }),
-    port: settings.port, host: settings.host, webhookPath, log: log as never,
+    port: await listenablePort(settings.port, settings.host), host: settings.host, webhookPath, log: log as never,
   });
   await server.load(zeroopsApp({ deliveries: new MemoryDeliveryLog() }));
   server.addHandler(healthHandler);
   await server.start();
   return { port: server.port, stop: () => server.stop() };
+}
+
+/** Probot's server treats port 0 as "3000": ask the kernel for a free port ourselves. */
+async function listenablePort(port: number, host: string): Promise<number> {
+  if (port !== 0) return port;
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject).listen(0, host, () => {
+      const { port: free } = probe.address() as { port: number };
+      probe.close(() => resolve(free));
+    });
+  });
 }
 
 function healthHandler(req: IncomingMessage, res: ServerResponse): boolean {
