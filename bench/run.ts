@@ -1,10 +1,12 @@
 // `npm run bench [-- name...]`: prints figures. Benchmarks never pass or fail on time.
+import { labStart } from './lab-start.js';
 import { planThroughput } from './plan-throughput.js';
 import { webhookLatency } from './webhook-latency.js';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   plan: planThroughput,
   webhook: webhookLatency,
+  lab: labStart,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -26,6 +26,7 @@ export async function labUp(out: (line: string) => void): Promise<number> {
 export function describeLab(lab: Lab): string {
   const rows: [string, string][] = [
     ['directory', lab.dir],
+    ['processes', lab.pids().join(' ')],
     ['redis', lab.redis?.url ?? '-'],
     ['postgres', lab.postgres?.url ?? '-'],
     ['haproxy', lab.haproxy ? `${lab.haproxy.url} (admin socket ${lab.haproxy.socketPath}, metrics ${lab.haproxy.metricsUrl})` : '-'],

@@ -20,3 +20,24 @@ describe('lab cleanup', () => {
     expect(await eventually(() => alive(pids).length === 0 && !existsSync(dir), 10_000)).toBe(true);
   });
 });
+
+describe('zeroops lab up', () => {
+  it('starts the lab, prints its endpoints, and stops everything on Ctrl-C', async () => {
+    const bin = new URL('../../bin/zeroops.js', import.meta.url).pathname;
+    const up = spawn(process.execPath, [bin, 'lab', 'up'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const lines: string[] = [];
+    for await (const line of createInterface({ input: up.stdout! })) {
+      lines.push(line);
+      if (line.startsWith('The lab runs until')) break;
+    }
+    const pids = lines.find((l) => l.trim().startsWith('processes'))!.trim().split(/\s+/).slice(1).map(Number);
+    const dir = lines.find((l) => l.trim().startsWith('directory'))!.trim().split(/\s+/)[1]!;
+    expect(pids.length).toBeGreaterThanOrEqual(10);
+    expect(lines.join('\n')).toMatch(/github double\s+http:\/\/127\.0\.0\.1:\d+/);
+    const exited = new Promise<number | null>((resolve) => up.once('exit', resolve));
+    up.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(alive(pids)).toEqual([]);
+    expect(existsSync(dir)).toBe(false);
+  });
+});
