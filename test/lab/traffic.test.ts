@@ -10,7 +10,7 @@ import { eventually, sleep } from '../support/lab.js';
 jest.setTimeout(120_000);
 
 let lab: Lab;
-beforeAll(async () => { lab = await startLab({ components: ['prometheus', 'load'], loadRate: 100 }); });
+beforeAll(async () => { lab = await startLab({ components: ['prometheus', 'load'], loadRate: 100, canaryVersion: 'v1.1.0' }); });
 afterAll(() => lab?.stop());
 
 const value = async (promql: string) => Number((await lab.prometheus!.query(promql))[0]?.value[1] ?? NaN);
@@ -29,6 +29,21 @@ describe('lab traffic', () => {
     expect(after.byDc['dc-a']).toBeUndefined();
     expect(after.byStatus).toEqual({ 200: after.total });
     await lab.haproxy!.command('set weight checkout_stable/dc-a 100');
+  });
+
+  it('routes a chosen audience to the canary pool through the runtime map', async () => {
+    const before = lab.load!.mark();
+    await sleep(1000);
+    expect(lab.load!.since(before).byVersion['v1.1.0']).toBeUndefined();
+    await lab.haproxy!.command(`add map ${lab.haproxy!.canaryMapPath} beta checkout_canary`);
+    await sleep(300);
+    const routed = lab.load!.mark();
+    await sleep(2000);
+    const after = lab.load!.since(routed);
+    const share = (after.byVersion['v1.1.0'] ?? 0) / after.total;
+    expect(share).toBeGreaterThan(0.03); // beta users are about 10% of the population
+    expect(share).toBeLessThan(0.25);
+    await lab.haproxy!.command(`del map ${lab.haproxy!.canaryMapPath} beta`);
   });
 
   it('shows added latency in one instance in Prometheus within 10 seconds', async () => {
