@@ -1,0 +1,63 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import { runCommand } from '../../../src/providers/command/run-command.js';
+import { callWebhook } from '../../../src/providers/webhook/call-webhook.js';
+
+describe('command provider', () => {
+  it('passes arguments as they are: no shell ever sees them', async () => {
+    const result = await runCommand(['printf', '%s|', 'a b', '$(whoami)', '; rm -rf /'], { timeoutMs: 5000 });
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'a b|$(whoami)|; rm -rf /|' });
+  });
+
+  it('stops a command at its timeout', async () => {
+    const result = await runCommand(['sleep', '10'], { timeoutMs: 200 });
+    expect(result).toMatchObject({ timedOut: true, exitCode: null, signal: 'SIGTERM' });
+    expect(result.durationMs).toBeLessThan(5000);
+  });
+
+  it('redacts secrets from what it captured', async () => {
+    const result = await runCommand(['sh', '-c', 'echo "db=postgres://app:hunter2@db/shop token=abc123 $SECRET"; exit 3'], { timeoutMs: 5000, env: { SECRET: 's3cr3t-value' }, secrets: ['s3cr3t-value'] });
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toBe('db=postgres://app:[redacted]@db/shop token=[redacted] [redacted]\n');
+  });
+
+  it('reports a missing program instead of throwing', async () => {
+    const result = await runCommand(['/nonexistent/script.sh'], { timeoutMs: 1000 });
+    expect(result.exitCode).toBeNull();
+    expect(result.stderr).toContain('ENOENT');
+  });
+});
+
+describe('webhook provider', () => {
+  const received: { signature?: string; key?: string; body: string }[] = [];
+  let answers: number[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      received.push({ signature: req.headers['x-zeroops-signature-256'] as string, key: req.headers['idempotency-key'] as string, body });
+      res.writeHead(answers.shift() ?? 200).end('ok');
+    });
+  });
+  let url = '';
+  beforeAll(async () => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+  });
+  afterAll(() => server.close());
+  beforeEach(() => { received.length = 0; });
+
+  it('signs the body and retries server errors with the same idempotency key', async () => {
+    answers = [503, 500, 200];
+    const outcome = await callWebhook({ url, body: { run: 'r1' }, secret: 'k', idempotencyKey: 'run-r1-step-2' }, async () => undefined);
+    expect(outcome).toMatchObject({ status: 200, attempts: 3 });
+    expect(received.map((r) => r.key)).toEqual(['run-r1-step-2', 'run-r1-step-2', 'run-r1-step-2']);
+    expect(received[0]!.signature).toBe(`sha256=${createHmac('sha256', 'k').update('{"run":"r1"}').digest('hex')}`);
+  });
+
+  it('does not retry a refusal', async () => {
+    answers = [400];
+    await expect(callWebhook({ url, body: {}, retries: 3 }, async () => undefined)).rejects.toMatchObject({ attempts: 1, status: 400 });
+    expect(received).toHaveLength(1);
+  });
+});
