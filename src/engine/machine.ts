@@ -1,0 +1,183 @@
+/**
+ * The run state machine, pure: what to do next for a run, and how each outcome changes it. The
+ * runner performs the moves; nothing here touches the world or reads a clock.
+ */
+import type { NewEvent } from '../knowledge/event-chain.js';
+import type { PlanStep } from '../plan/types.js';
+import { isTerminal, type Evidence, type Run, type StepState } from './run.js';
+
+export type Move =
+  | { kind: 'acquire-locks' }
+  | { kind: 'execute'; step: PlanStep }
+  | { kind: 'check-gates'; step: PlanStep }
+  | { kind: 'undo'; index: number }
+  | { kind: 'wait'; until: string }
+  | { kind: 'idle' };
+
+export interface Transition {
+  run: Run;
+  events: NewEvent[];
+}
+
+const at = (now: Date, plusSeconds = 0) => new Date(now.getTime() + plusSeconds * 1000).toISOString();
+const event = (type: string, data: Record<string, unknown> = {}, actor = 'zeroops'): NewEvent => ({ type, actor, data });
+
+export function nextMove(run: Run, now: Date): Move {
+  if (isTerminal(run.status) || run.status === 'paused') return { kind: 'idle' };
+  if (run.status === 'pending') return { kind: 'acquire-locks' };
+  if (run.status === 'rolling_back') {
+    const index = run.undo.findIndex((u) => u.status === 'pending');
+    return index >= 0 ? { kind: 'undo', index } : { kind: 'idle' };
+  }
+  const state = run.steps.find((s) => s.status !== 'succeeded');
+  if (!state) return { kind: 'idle' };
+  const step = run.plan.steps.find((s) => s.id === state.id)!;
+  if (state.status === 'holding') {
+    const due = [state.nextCheckAt, state.holdUntil].filter(Boolean).sort()[0]!;
+    return due <= now.toISOString() ? { kind: 'check-gates', step } : { kind: 'wait', until: due };
+  }
+  if (state.status === 'pending' && step.approval && !state.approvedBy) return { kind: 'idle' };
+  if (state.notBefore && state.notBefore > now.toISOString()) return { kind: 'wait', until: state.notBefore };
+  return { kind: 'execute', step };
+}
+
+function withStep(run: Run, id: string, change: Partial<StepState>, now: Date, extra: Partial<Run> = {}): Run {
+  return { ...run, ...extra, updatedAt: at(now), steps: run.steps.map((s) => (s.id === id ? { ...s, ...change } : s)) };
+}
+
+export function locksSettled(run: Run, locks: Run['locks'], now: Date): Transition {
+  const waiting = locks.filter((l) => !l.held);
+  if (waiting.length > 0) {
+    const reason = `waiting for ${waiting.map((l) => `lock ${l.key} (position ${l.position} in its queue)`).join(', ')}`;
+    return { run: { ...run, locks, reason, updatedAt: at(now) }, events: run.reason === reason ? [] : [event('lock-queued', { locks: waiting })] };
+  }
+  return { run: { ...run, locks, status: 'running', reason: undefined, updatedAt: at(now) }, events: [event('run-started', { locks: locks.map((l) => l.key) })] };
+}
+
+/** Recorded before the effect: the checkpoint that makes a crashed attempt visible. */
+export function stepStarted(run: Run, step: PlanStep, now: Date): Transition {
+  const state = run.steps.find((s) => s.id === step.id)!;
+  const attempts = state.status === 'running' ? state.attempts : state.attempts + 1;
+  return {
+    run: withStep(run, step.id, { status: 'running', attempts, startedAt: state.startedAt ?? at(now), notBefore: undefined }, now, { status: 'running', reason: undefined }),
+    events: [event('step-started', { step: step.id, attempt: attempts, action: `${step.action.provider} ${step.action.operation}` })],
+  };
+}
+
+export function stepExecuted(run: Run, step: PlanStep, output: unknown, now: Date, gateCheckSeconds: number): Transition {
+  const hold = step.waitSeconds ?? 0;
+  const events = [event('step-applied', { step: step.id, output: output ?? null })];
+  if (hold === 0 && step.gates.length === 0) return succeedStep(withStep(run, step.id, { output }, now), step, now, events);
+  return {
+    run: withStep(run, step.id, { status: 'holding', output, holdUntil: at(now, hold), nextCheckAt: at(now, Math.min(gateCheckSeconds, hold)) }, now),
+    events: [...events, event('step-holding', { step: step.id, seconds: hold })],
+  };
+}
+
+export function stepFailed(run: Run, step: PlanStep, error: string, now: Date): Transition {
+  const state = run.steps.find((s) => s.id === step.id)!;
+  if (state.attempts <= step.retries) {
+    const backoff = Math.min(60, 2 ** (state.attempts - 1));
+    return {
+      run: withStep(run, step.id, { status: 'pending', error, notBefore: at(now, backoff) }, now),
+      events: [event('step-retry', { step: step.id, attempt: state.attempts, error, retryInSeconds: backoff })],
+    };
+  }
+  const failed = withStep(run, step.id, { status: 'failed', error, finishedAt: at(now) }, now);
+  return beginRollback(failed, `step ${step.id} failed after ${state.attempts} attempt(s): ${error}`, now);
+}
+
+export function gatesChecked(run: Run, step: PlanStep, evidence: Evidence[], now: Date, gateCheckSeconds: number): Transition {
+  const state = run.steps.find((s) => s.id === step.id)!;
+  const recorded = withStep(run, step.id, { evidence: [...state.evidence, ...evidence].slice(-50) }, now);
+  const breach = evidence.filter((e) => e.verdict === 'breach');
+  if (breach.length > 0) {
+    const reason = `gate breached during ${step.id}: ${breach.map((e) => `${e.metric} = ${formatValue(e.value)} (limit ${e.limit})`).join(', ')}`;
+    return beginRollback(recorded, reason, now, [event('gate-breached', { step: step.id, evidence: breach })]);
+  }
+  const unknown = evidence.filter((e) => e.verdict === 'inconclusive');
+  if (unknown.length > 0) {
+    const reason = `paused: no reliable metric data during ${step.id} (${unknown.map((e) => `${e.metric}: ${e.note}`).join('; ')}); ZeroOps never rolls back on missing data alone — fix the metrics, then /zeroops resume or /zeroops rollback`;
+    return { run: { ...recorded, status: 'paused', resumeTo: 'running', reason }, events: [event('gate-inconclusive', { step: step.id, evidence: unknown }), event('run-paused', { reason })] };
+  }
+  if (state.holdUntil! <= now.toISOString()) return succeedStep(recorded, step, now, [event('gates-passed', { step: step.id, evidence })]);
+  return { run: withStep(recorded, step.id, { nextCheckAt: at(now, gateCheckSeconds) }, now), events: [] };
+}
+
+function succeedStep(run: Run, step: PlanStep, now: Date, events: NewEvent[]): Transition {
+  const done = withStep(run, step.id, { status: 'succeeded', finishedAt: at(now), holdUntil: undefined, nextCheckAt: undefined, error: undefined }, now);
+  const next = done.steps.find((s) => s.status !== 'succeeded');
+  const events2 = [...events, event('step-succeeded', { step: step.id })];
+  if (!next) return { run: { ...done, status: 'succeeded', finishedAt: at(now), reason: undefined }, events: [...events2, event('run-succeeded')] };
+  const nextStep = run.plan.steps.find((s) => s.id === next.id)!;
+  if (nextStep.approval && !next.approvedBy) {
+    const reason = `waiting for approval of step ${next.id}: ${nextStep.approval}`;
+    return { run: { ...done, status: 'waiting', reason }, events: [...events2, event('step-awaiting-approval', { step: next.id })] };
+  }
+  return { run: done, events: events2 };
+}
+
+export function beginRollback(run: Run, reason: string, now: Date, events: NewEvent[] = []): Transition {
+  const started = new Set(run.steps.filter((s) => s.status !== 'pending').map((s) => s.id));
+  const undo = run.plan.rollback
+    .filter((r) => r.undoes === undefined || started.has(r.undoes))
+    .map((r) => ({ title: r.title, status: 'pending' as const }));
+  const base = { ...run, reason, undo, updatedAt: at(now) };
+  if (undo.length === 0) {
+    return { run: { ...base, status: 'rolled_back', finishedAt: at(now) }, events: [...events, event('rollback-started', { reason }), event('run-rolled-back', { undone: 0 })] };
+  }
+  return { run: { ...base, status: 'rolling_back' }, events: [...events, event('rollback-started', { reason, steps: undo.length })] };
+}
+
+/** The plan's rollback steps that apply to this run, in order (as `undo` lists them). */
+export function undoSteps(run: Run) {
+  const started = new Set(run.steps.filter((s) => s.status !== 'pending').map((s) => s.id));
+  return run.plan.rollback.filter((r) => r.undoes === undefined || started.has(r.undoes));
+}
+
+export function undoFinished(run: Run, index: number, error: string | undefined, now: Date): Transition {
+  const undo = run.undo.map((u, i) => (i === index ? { ...u, status: error ? 'failed' as const : 'succeeded' as const, error } : u));
+  const updated = { ...run, undo, updatedAt: at(now) };
+  if (error) {
+    const reason = `rollback step "${run.undo[index]!.title}" failed: ${error}. The system may be half rolled back: a person must look now.`;
+    return { run: { ...updated, status: 'failed', reason, finishedAt: at(now) }, events: [event('undo-failed', { index, error }), event('run-failed', { reason })] };
+  }
+  const events = [event('undo-succeeded', { index, title: run.undo[index]!.title })];
+  if (undo.every((u) => u.status === 'succeeded')) return { run: { ...updated, status: 'rolled_back', finishedAt: at(now) }, events: [...events, event('run-rolled-back', { undone: undo.length })] };
+  return { run: updated, events };
+}
+
+export type Command = { kind: 'pause' | 'resume' | 'abort' | 'rollback'; by: string } | { kind: 'approve-step'; step: string; by: string };
+
+/** A person's command; `refused` says why it does not apply now. */
+export function applyCommand(run: Run, command: Command, now: Date): Transition & { refused?: string } {
+  const by = command.by;
+  if (isTerminal(run.status)) return { run, events: [], refused: `the run is already ${run.status.replace('_', ' ')}` };
+  switch (command.kind) {
+    case 'pause':
+      if (run.status === 'paused') return { run, events: [], refused: 'the run is already paused' };
+      return { run: { ...run, status: 'paused', resumeTo: run.status, reason: `paused by @${by}`, updatedAt: at(now) }, events: [event('run-paused', { reason: `paused by @${by}` }, by)] };
+    case 'resume':
+      if (run.status !== 'paused') return { run, events: [], refused: 'the run is not paused' };
+      return { run: { ...resumed(run), reason: undefined, updatedAt: at(now) }, events: [event('run-resumed', {}, by)] };
+    case 'abort':
+      return { run: { ...run, status: 'aborted', reason: `aborted by @${by}; nothing was undone`, finishedAt: at(now), updatedAt: at(now) }, events: [event('run-aborted', {}, by)] };
+    case 'rollback':
+      if (run.status === 'rolling_back') return { run, events: [], refused: 'the run is already rolling back' };
+      return beginRollback(run, `rollback requested by @${by}`, now, [event('rollback-requested', {}, by)]);
+    case 'approve-step': {
+      const state = run.steps.find((s) => s.id === command.step);
+      if (!state) return { run, events: [], refused: `there is no step ${command.step}` };
+      if (state.status !== 'pending' || state.approvedBy) return { run, events: [], refused: `step ${command.step} is not waiting for approval` };
+      const approved = withStep(run, command.step, { approvedBy: by }, now, run.status === 'waiting' ? { status: 'running', reason: undefined } : {});
+      return { run: approved, events: [event('step-approved', { step: command.step }, by)] };
+    }
+  }
+}
+
+/** A resumed run goes back to what it was doing; a holding step looks at its gates again first. */
+function resumed(run: Run): Run {
+  return { ...run, status: run.resumeTo ?? 'running', resumeTo: undefined };
+}
+
+const formatValue = (value: number | null) => (value === null ? 'no data' : Number(value.toPrecision(4)).toString());

@@ -1,0 +1,69 @@
+/** A run: one task's plan being carried out, with the state of each step. Plain data, persisted. */
+import type { Plan } from '../plan/types.js';
+
+export type RunStatus = 'pending' | 'running' | 'waiting' | 'paused' | 'succeeded' | 'failed' | 'rolling_back' | 'rolled_back' | 'aborted';
+export type StepStatus = 'pending' | 'running' | 'holding' | 'succeeded' | 'failed';
+
+export const terminalStatuses: readonly RunStatus[] = ['succeeded', 'failed', 'rolled_back', 'aborted'];
+export const isTerminal = (status: RunStatus) => terminalStatuses.includes(status);
+
+/** One look at one gate: the value seen and what it meant. */
+export interface Evidence {
+  at: string;
+  metric: string;
+  value: number | null;
+  limit: string;
+  verdict: 'pass' | 'breach' | 'inconclusive';
+  note?: string;
+}
+
+export interface StepState {
+  id: string;
+  status: StepStatus;
+  attempts: number;
+  startedAt?: string;
+  finishedAt?: string;
+  /** While holding: when the hold ends, and when gates are next looked at. */
+  holdUntil?: string;
+  nextCheckAt?: string;
+  /** Not before this time (retry backoff). */
+  notBefore?: string;
+  approvedBy?: string;
+  output?: unknown;
+  error?: string;
+  evidence: Evidence[];
+}
+
+export interface UndoState {
+  title: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  error?: string;
+}
+
+export interface Run {
+  id: string;
+  /** Idempotency key: repository, merge commit, task and plan fingerprint. */
+  key: string;
+  repo: { owner: string; repo: string };
+  pullNumber: number;
+  mergeSha: string;
+  startedBy: string;
+  plan: Plan;
+  status: RunStatus;
+  /** Why the run is paused, waiting, failed or rolled back, in plain words. */
+  reason?: string;
+  /** What the run was doing before it was paused. */
+  resumeTo?: RunStatus;
+  steps: StepState[];
+  undo: UndoState[];
+  /** Values read before the first change, for rollbacks that restore "what it was". */
+  captured: Record<string, unknown>;
+  locks: { key: string; held: boolean; position: number }[];
+  checkRunId?: number;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  /** Optimistic concurrency: every save increments it. */
+  version: number;
+  events: { seq: number; hash: string };
+}

@@ -1,0 +1,146 @@
+/**
+ * The Store on MongoDB's driver API. It is given a `Db`: the official driver's, or the embedded
+ * file-based engine's (same API), so one adapter serves both. Only operations both engines share:
+ * documents are found by fields with unique indexes of their own, never by `_id`.
+ */
+import type { Collection, Db, Document } from 'mongodb';
+import type { Run } from '../engine/run.js';
+import { nextEvent, type ChainEvent, type NewEvent } from '../knowledge/event-chain.js';
+import { ConflictError, type Incident, type LockState, type PlanRecord, type PullRecord, type Store } from './store.js';
+
+const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11000;
+
+const uniqueIndexes: Record<string, Record<string, 1>[]> = {
+  deliveries: [{ key: 1 }], plans: [{ id: 1 }], pulls: [{ id: 1 }], runs: [{ id: 1 }, { key: 1 }],
+  checkpoints: [{ key: 1 }], locks: [{ key: 1 }], events: [{ chain: 1, seq: 1 }], incidents: [{ id: 1 }],
+};
+
+export class MongoStore implements Store {
+  private constructor(private readonly db: Db, private readonly onClose: () => Promise<void>) {}
+
+  static async open(db: Db, onClose: () => Promise<void>): Promise<MongoStore> {
+    for (const [collection, indexes] of Object.entries(uniqueIndexes)) {
+      for (const index of indexes) await db.collection(collection).createIndex(index, { unique: true });
+    }
+    return new MongoStore(db, onClose);
+  }
+
+  private col(name: string): Collection<Document> {
+    return this.db.collection(name);
+  }
+
+  firstSeen(key: string): Promise<boolean> {
+    return this.insertOnce('deliveries', { key, at: new Date().toISOString() });
+  }
+
+  async savePlanRecord(record: PlanRecord): Promise<void> {
+    await this.col('plans').replaceOne({ id: record.id }, record, { upsert: true });
+  }
+
+  planRecord(id: string): Promise<PlanRecord | undefined> {
+    return this.one<PlanRecord>('plans', { id });
+  }
+
+  async savePull(record: PullRecord): Promise<void> {
+    await this.col('pulls').replaceOne({ id: record.id }, record, { upsert: true });
+  }
+
+  pull(id: string): Promise<PullRecord | undefined> {
+    return this.one<PullRecord>('pulls', { id });
+  }
+
+  async createRun(run: Run): Promise<{ run: Run; created: boolean }> {
+    if (await this.insertOnce('runs', { ...run })) return { run, created: true };
+    return { run: (await this.one<Run>('runs', { key: run.key }))!, created: false };
+  }
+
+  run(id: string): Promise<Run | undefined> {
+    return this.one<Run>('runs', { id });
+  }
+
+  async runs(filter: { repo?: string; pullNumber?: number; mergeSha?: string }): Promise<Run[]> {
+    const query: Document = {};
+    if (filter.repo) query['repo.repo'] = filter.repo;
+    if (filter.pullNumber !== undefined) query.pullNumber = filter.pullNumber;
+    if (filter.mergeSha) query.mergeSha = filter.mergeSha;
+    return (await this.col('runs').find(query).sort({ createdAt: 1 }).toArray()).map((d) => strip<Run>(d));
+  }
+
+  async saveRun(run: Run): Promise<void> {
+    const result = await this.col('runs').replaceOne({ id: run.id, version: run.version - 1 }, { ...run });
+    if (result.matchedCount !== 1) throw new ConflictError(`run ${run.id} changed since version ${run.version - 1}`);
+  }
+
+  async checkpoint<T>(key: string): Promise<T | undefined> {
+    return (await this.one<{ value: T }>('checkpoints', { key }))?.value;
+  }
+
+  saveCheckpoint(key: string, value: unknown): Promise<boolean> {
+    return this.insertOnce('checkpoints', { key, value });
+  }
+
+  async acquireLock(key: string, holder: string): Promise<LockState> {
+    const locks = this.col('locks');
+    await this.insertOnce('locks', { key, queue: [] });
+    await locks.updateOne({ key, queue: { $ne: holder } }, { $push: { queue: holder } } as Document);
+    const queue = ((await locks.findOne({ key }))!.queue ?? []) as string[];
+    const position = queue.indexOf(holder);
+    return { held: position === 0, position, holder: queue[0] };
+  }
+
+  async releaseLock(key: string, holder: string): Promise<void> {
+    await this.col('locks').updateOne({ key }, { $pull: { queue: holder } } as Document);
+  }
+
+  async appendEvents(chain: string, events: NewEvent[], at: string): Promise<ChainEvent[]> {
+    const appended: ChainEvent[] = [];
+    for (const event of events) {
+      for (let attempt = 0; ; attempt++) {
+        const last = (await this.col('events').find({ chain }).sort({ seq: -1 }).limit(1).toArray())[0];
+        const next = nextEvent(last && strip<ChainEvent>(last), chain, event, at);
+        if (await this.insertOnce('events', { ...next })) {
+          appended.push(next);
+          break;
+        }
+        if (attempt > 20) throw new ConflictError(`could not append to event chain ${chain}`); // someone else keeps appending first
+      }
+    }
+    return appended;
+  }
+
+  async events(chain: string): Promise<ChainEvent[]> {
+    return (await this.col('events').find({ chain }).sort({ seq: 1 }).toArray()).map((d) => strip<ChainEvent>(d));
+  }
+
+  async openIncident(fingerprint: string): Promise<Incident | undefined> {
+    return this.one<Incident>('incidents', { fingerprint, state: 'open' });
+  }
+
+  async saveIncident(incident: Incident): Promise<void> {
+    await this.col('incidents').replaceOne({ id: incident.id }, incident, { upsert: true });
+  }
+
+  close(): Promise<void> {
+    return this.onClose();
+  }
+
+  private async insertOnce(collection: string, doc: Document): Promise<boolean> {
+    try {
+      await this.col(collection).insertOne(doc);
+      return true;
+    } catch (error) {
+      if (isDuplicate(error)) return false;
+      throw error;
+    }
+  }
+
+  private async one<T>(collection: string, filter: Document): Promise<T | undefined> {
+    const found = await this.col(collection).findOne(filter);
+    return found ? strip<T>(found) : undefined;
+  }
+}
+
+function strip<T>(doc: Document): T {
+  const { _id: _ignored, ...rest } = doc;
+  return rest as T;
+}

@@ -1,0 +1,64 @@
+/** The Store contract: every engine the adapter runs on must pass it. */
+import { verifyChain } from '../../src/knowledge/event-chain.js';
+import { ConflictError, type Store } from '../../src/store/store.js';
+import { aRun } from './builders.js';
+
+export function storeContract(open: () => Promise<{ store: Store; raw: (collection: string) => { updateOne(filter: object, update: object): Promise<unknown> } }>) {
+  let store: Store;
+  let raw: Awaited<ReturnType<typeof open>>['raw'];
+  beforeEach(async () => ({ store, raw } = await open()));
+  afterEach(() => store.close());
+
+  it('sees a delivery key once', async () => {
+    expect(await store.firstSeen('1/abc')).toBe(true);
+    expect(await store.firstSeen('1/abc')).toBe(false);
+    expect(await store.firstSeen('2/abc')).toBe(true);
+  });
+
+  it('creates one run per idempotency key, however often it is asked', async () => {
+    const run = aRun();
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.createRun({ ...run, id: `${run.id}-${i}` })));
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.run.id)).size).toBe(1);
+    expect(await store.runs({ mergeSha: run.mergeSha })).toHaveLength(1);
+  });
+
+  it('saves a run only over the version it was read at', async () => {
+    const { run } = await store.createRun(aRun());
+    await store.saveRun({ ...run, status: 'running', version: 2 });
+    await expect(store.saveRun({ ...run, status: 'aborted', version: 2 })).rejects.toBeInstanceOf(ConflictError);
+    expect((await store.run(run.id))?.status).toBe('running');
+  });
+
+  it('keeps a checkpoint once', async () => {
+    expect(await store.saveCheckpoint('run-1/step/1', { output: 'first' })).toBe(true);
+    expect(await store.saveCheckpoint('run-1/step/1', { output: 'second' })).toBe(false);
+    expect(await store.checkpoint('run-1/step/1')).toEqual({ output: 'first' });
+    expect(await store.checkpoint('run-1/step/2')).toBeUndefined();
+  });
+
+  it('queues lock holders first come, first served', async () => {
+    expect(await store.acquireLock('traffic:checkout/production', 'run-a')).toEqual({ held: true, position: 0, holder: 'run-a' });
+    expect(await store.acquireLock('traffic:checkout/production', 'run-b')).toEqual({ held: false, position: 1, holder: 'run-a' });
+    expect(await store.acquireLock('traffic:checkout/production', 'run-b')).toEqual({ held: false, position: 1, holder: 'run-a' });
+    await store.releaseLock('traffic:checkout/production', 'run-a');
+    expect(await store.acquireLock('traffic:checkout/production', 'run-b')).toEqual({ held: true, position: 0, holder: 'run-b' });
+  });
+
+  it('chains events so that an altered one is detected', async () => {
+    await store.appendEvents('run-x', [{ type: 'run-started', actor: 'zeroops', data: {} }, { type: 'step-started', actor: 'zeroops', data: { step: 'one' } }], '2026-11-25T00:00:00.000Z');
+    await store.appendEvents('run-x', [{ type: 'run-succeeded', actor: 'zeroops', data: {} }], '2026-11-25T00:00:01.000Z');
+    const events = await store.events('run-x');
+    expect(events.map((e) => [e.seq, e.type])).toEqual([[1, 'run-started'], [2, 'step-started'], [3, 'run-succeeded']]);
+    expect(verifyChain(events, { seq: 3, hash: events[2]!.hash })).toEqual({ ok: true, events: 3, problems: [] });
+    await raw('events').updateOne({ chain: 'run-x', seq: 2 }, { $set: { data: { step: 'two' } } });
+    expect(verifyChain(await store.events('run-x')).problems).toEqual(['event 2 (step-started) was altered after it was recorded']);
+  });
+
+  it('finds the open incident of a fingerprint', async () => {
+    await store.saveIncident({ id: 'i1', fingerprint: 'fp', repo: 'acme/ops', issueNumber: 7, state: 'open', runIds: ['r1'], createdAt: 'now' });
+    expect((await store.openIncident('fp'))?.issueNumber).toBe(7);
+    await store.saveIncident({ id: 'i1', fingerprint: 'fp', repo: 'acme/ops', issueNumber: 7, state: 'closed', runIds: ['r1'], createdAt: 'now' });
+    expect(await store.openIncident('fp')).toBeUndefined();
+  });
+}
