@@ -334,6 +334,10 @@ export interface Service {
         replicas?: number;
       };
     }[];
+    /**
+     * The HAProxy backend that weighs the datacenters against each other: one server per datacenter, named after it. Default: <service>_stable.
+     */
+    haproxyPool?: string;
     metrics?: {
       [k: string]: {
         /**

@@ -24,6 +24,7 @@ export const trafficShift: KindModule = {
 function compile(task: CompletedTask): KindPlan {
   const spec = task.spec as ShiftSpec;
   const service = task.service.metadata.name;
+  const pool = task.service.spec.haproxyPool ?? `${service}_stable`;
   const targets = Object.entries(spec.weights).map(([datacenter, raw]) => ({
     datacenter, percent: parsePercent(raw)!, start: parsePercent(spec.from?.[datacenter] ?? 100)!,
   }));
@@ -37,8 +38,8 @@ function compile(task: CompletedTask): KindPlan {
     const previous = targets.map(({ datacenter, percent, start }) => ({ datacenter, percent: interpolate(start, percent, n - 1, spec.steps), ...backends[datacenter] }));
     steps.push(step({
       id: `shift-${n}`, title: `Set ${weights.map((w) => `${w.datacenter} to ${w.percent}%`).join(', ')} of normal weight`,
-      action: action('haproxy', 'set-datacenter-weights', { service, env: task.env, weights }),
-      inverse: action('haproxy', 'set-datacenter-weights', { service, env: task.env, weights: previous }),
+      action: action('haproxy', 'set-datacenter-weights', { service, env: task.env, pool, weights }),
+      inverse: action('haproxy', 'set-datacenter-weights', { service, env: task.env, pool, weights: previous }),
       gates, waitSeconds: holdSeconds,
     }));
   }
@@ -46,7 +47,7 @@ function compile(task: CompletedTask): KindPlan {
   return {
     summary: `Shift ${service} traffic: ${targets.map((t) => `${t.datacenter} ${t.start}% → ${t.percent}%`).join(', ')} in ${spec.steps} step(s), holding ${formatDuration(holdSeconds)} each${spec.reason ? ` (${spec.reason})` : ''}`,
     steps: inSequence(steps),
-    rollback: [{ title: `Restore ${touched.join(', ')} to ${touched.length === 1 ? 'the weight it' : 'the weights they'} had before the run`, action: action('haproxy', 'restore-datacenter-weights', { service, env: task.env, datacenters: touched }) }],
+    rollback: [{ title: `Restore ${touched.join(', ')} to ${touched.length === 1 ? 'the weight it' : 'the weights they'} had before the run`, action: action('haproxy', 'restore-datacenter-weights', { service, env: task.env, pool, datacenters: touched }) }],
     locks: [{ key: `traffic:${service}/${task.env}`, reason: 'one change of datacenter weights at a time' }],
     riskFactors: riskOf(task, targets),
   };

@@ -1,0 +1,40 @@
+/** What the runner needs from the world. Adapters implement these; tests may fake them. */
+import type { Evidence, Run } from './run.js';
+import type { NewEvent } from '../knowledge/event-chain.js';
+import type { Action, Gate } from '../plan/types.js';
+
+export interface EffectContext {
+  run: Run;
+  /** Unique per run, step and attempt: for effects that must not happen twice. */
+  checkpointKey: string;
+}
+
+export interface EffectResult {
+  output?: unknown;
+  /** Values to remember on the run (what was there before the first change). */
+  captured?: Record<string, unknown>;
+}
+
+export class EffectError extends Error {
+  constructor(message: string, readonly retryable: boolean) {
+    super(message);
+  }
+}
+
+export interface Effects {
+  apply(action: Action, context: EffectContext): Promise<EffectResult>;
+}
+
+export interface GateJudge {
+  check(gates: readonly Gate[], run: Run, at: string): Promise<Evidence[]>;
+}
+
+export interface Scheduler {
+  /** Advance the run again after `delayMs` (0: as soon as a worker is free). */
+  later(runId: string, version: number, delayMs: number): Promise<void>;
+}
+
+export interface RunReporter {
+  /** Called after every saved change of a run, with the events it produced. */
+  changed(run: Run, events: NewEvent[]): Promise<void>;
+}

@@ -1,0 +1,121 @@
+/**
+ * The runner: performs one run's next moves through the ports, records every outcome before the
+ * next effect (so a worker that dies mid-step is replaced without acting twice), and schedules the
+ * next look. Safe to call for the same run from several workers: saves are compare-and-set.
+ */
+import type { Log } from '../app/ports.js';
+import type { Store } from '../store/store.js';
+import { ConflictError } from '../store/store.js';
+import { gatesChecked, locksSettled, nextMove, stepExecuted, stepFailed, stepStarted, undoFinished, undoSteps, type Transition } from './machine.js';
+import { EffectError, type Effects, type GateJudge, type RunReporter, type Scheduler } from './ports.js';
+import { isTerminal, type Run } from './run.js';
+
+export interface RunnerDeps {
+  store: Store;
+  effects: Effects;
+  gates: GateJudge;
+  scheduler: Scheduler;
+  reporter: RunReporter;
+  clock: () => Date;
+  log: Log;
+  gateCheckSeconds: number;
+  lockPollSeconds: number;
+}
+
+/** Moves taken in one call before handing the run back to the queue (keeps jobs short). */
+const maxMovesPerCall = 20;
+
+export async function advanceRun(deps: RunnerDeps, runId: string): Promise<void> {
+  for (let moves = 0; moves < maxMovesPerCall; moves++) {
+    const run = await deps.store.run(runId);
+    if (!run) return;
+    const next = await takeMove(deps, run);
+    if (next === 'stop') return;
+  }
+  const run = await deps.store.run(runId);
+  if (run) await deps.scheduler.later(run.id, run.version, 0);
+}
+
+async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'> {
+  const now = deps.clock();
+  const move = nextMove(run, now);
+  switch (move.kind) {
+    case 'idle':
+      if (isTerminal(run.status)) await releaseLocks(deps, run);
+      return 'stop';
+    case 'wait':
+      await deps.scheduler.later(run.id, run.version, new Date(move.until).getTime() - now.getTime());
+      return 'stop';
+    case 'acquire-locks': {
+      const locks = [];
+      for (const lock of run.plan.locks) {
+        const state = await deps.store.acquireLock(lock.key, run.id);
+        locks.push({ key: lock.key, held: state.held, position: state.position });
+      }
+      const saved = await commit(deps, run, locksSettled(run, locks, now));
+      if (saved?.status === 'pending') await deps.scheduler.later(run.id, saved.version, deps.lockPollSeconds * 1000);
+      return saved?.status === 'pending' ? 'stop' : 'continue';
+    }
+    case 'execute': {
+      const started = await commit(deps, run, stepStarted(run, move.step, now));
+      if (!started) return 'continue';
+      const attempt = started.steps.find((s) => s.id === move.step.id)!.attempts;
+      const outcome = await perform(deps, started, move.step.action, `${run.id}/${move.step.id}/${attempt}`, move.step.timeoutSeconds);
+      const after = deps.clock();
+      const withCaptured = { ...started, captured: { ...started.captured, ...outcome.captured } };
+      await commit(deps, started, outcome.error === undefined
+        ? stepExecuted(withCaptured, move.step, outcome.output, after, deps.gateCheckSeconds)
+        : stepFailed(started, move.step, outcome.error, after));
+      return 'continue';
+    }
+    case 'check-gates': {
+      const evidence = await deps.gates.check(move.step.gates, run, now.toISOString());
+      await commit(deps, run, gatesChecked(run, move.step, evidence, deps.clock(), deps.gateCheckSeconds));
+      return 'continue';
+    }
+    case 'undo': {
+      const undo = undoSteps(run)[move.index]!;
+      const outcome = await perform(deps, run, undo.action, `${run.id}/undo/${move.index}`, 600);
+      await commit(deps, run, undoFinished(run, move.index, outcome.error, deps.clock()));
+      return 'continue';
+    }
+  }
+}
+
+async function perform(deps: RunnerDeps, run: Run, action: Parameters<Effects['apply']>[0], checkpointKey: string, timeoutSeconds: number) {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new EffectError(`timed out after ${timeoutSeconds}s`, true)), timeoutSeconds * 1000);
+    });
+    const result = await Promise.race([deps.effects.apply(action, { run, checkpointKey }), timeout]);
+    return { output: result.output, captured: result.captured, error: undefined };
+  } catch (error) {
+    deps.log.warn({ run: run.id, action: `${action.provider} ${action.operation}`, err: (error as Error).message }, 'effect failed');
+    return { output: undefined, captured: undefined, error: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Append the transition's events, save the run over the version it was read at, report. */
+export async function commit(deps: Pick<RunnerDeps, 'store' | 'clock' | 'reporter' | 'log'>, before: Run, transition: Transition): Promise<Run | undefined> {
+  const now = deps.clock().toISOString();
+  const appended = await deps.store.appendEvents(before.id, transition.events, now);
+  const head = appended.at(-1) ?? (await deps.store.events(before.id)).at(-1);
+  const run: Run = { ...transition.run, version: before.version + 1, events: head ? { seq: head.seq, hash: head.hash } : before.events };
+  try {
+    await deps.store.saveRun(run);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    // Someone else (a command, another worker) changed the run first: say so in the chain and look again.
+    await deps.store.appendEvents(before.id, [{ type: 'transition-discarded', actor: 'zeroops', data: { discarded: transition.events.map((e) => e.type) } }], now);
+    return undefined;
+  }
+  await deps.reporter.changed(run, transition.events).catch((error: Error) => deps.log.error({ run: run.id, err: error.message }, 'reporting failed'));
+  return run;
+}
+
+async function releaseLocks(deps: RunnerDeps, run: Run): Promise<void> {
+  for (const lock of run.plan.locks) await deps.store.releaseLock(lock.key, run.id);
+}

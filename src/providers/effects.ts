@@ -1,0 +1,91 @@
+/**
+ * The Effects port on the real providers: each plan action becomes an idempotent provider call.
+ * Actions whose provider is not wired here fail plainly, without being retried.
+ */
+import { EffectError, type EffectContext, type EffectResult, type Effects } from '../engine/ports.js';
+import type { Store } from '../store/store.js';
+import type { Action } from '../plan/types.js';
+import { runCommand } from './command/run-command.js';
+import type { HAProxyTraffic, ServerState } from './haproxy/traffic.js';
+import { callWebhook } from './webhook/call-webhook.js';
+
+export interface ProviderSettings {
+  haproxy?: HAProxyTraffic;
+  /** Where operators' scripts (command argv[0]) are resolved from: the ops repo checkout. */
+  scriptsDir?: string;
+  /** Environment given to scripts; its values are redacted from their output. */
+  scriptEnv?: Record<string, string>;
+  store: Store;
+}
+
+interface WeightTarget {
+  datacenter: string;
+  percent: number;
+  normalWeight: number;
+}
+
+export class ProviderEffects implements Effects {
+  constructor(private readonly settings: ProviderSettings) {}
+
+  async apply(action: Action, context: EffectContext): Promise<EffectResult> {
+    const handler = this.handlers[`${action.provider} ${action.operation}`];
+    if (!handler) throw new EffectError(`${action.provider} ${action.operation} is not available in this version of ZeroOps`, false);
+    return handler(action.params, context);
+  }
+
+  private get haproxy(): HAProxyTraffic {
+    if (!this.settings.haproxy) throw new EffectError('no HAProxy configured: set spec.providers.haproxy.socket in .zeroops/config.yaml', false);
+    return this.settings.haproxy;
+  }
+
+  private readonly handlers: Record<string, (params: Record<string, any>, context: EffectContext) => Promise<EffectResult>> = { // eslint-disable-line @typescript-eslint/no-explicit-any
+    'haproxy set-datacenter-weights': async (params, { run }) => {
+      const pool = params.pool as string;
+      const targets = params.weights as WeightTarget[];
+      const captured = run.captured.weights ? undefined : { weights: await this.currentWeights(pool, targets.map((t) => t.datacenter)) };
+      const changed = [];
+      for (const t of targets) {
+        const weight = Math.round((t.normalWeight * t.percent) / 100);
+        if (await this.haproxy.ensureWeight(pool, t.datacenter, weight)) changed.push(`${t.datacenter}=${weight}`);
+      }
+      return { output: { pool, changed }, captured };
+    },
+    'haproxy restore-datacenter-weights': async (params, { run }) => {
+      const before = (run.captured.weights ?? {}) as Record<string, number>;
+      for (const [datacenter, weight] of Object.entries(before)) await this.haproxy.ensureWeight(params.pool as string, datacenter, weight);
+      return { output: { restored: before } };
+    },
+    'haproxy set-server-state': async (params) => {
+      const servers = params.servers as { backend: string; server: string }[];
+      for (const s of servers) await this.haproxy.ensureServerState(s.backend, s.server, params.state as ServerState);
+      return { output: { state: params.state, servers: servers.map((s) => s.server) } };
+    },
+    'command run': (params, context) => this.runScript([...(params.argv as string[]), ...((params.targets as { server: string }[] | undefined) ?? []).map((t) => t.server)], context),
+    'webhook call': async (params, context) => {
+      const outcome = await callWebhook({ url: params.url as string, body: params.body ?? { run: context.run.id }, secret: params.secretEnv ? process.env[params.secretEnv as string] : undefined, idempotencyKey: context.checkpointKey });
+      return { output: { status: outcome.status, attempts: outcome.attempts } };
+    },
+    'notify send': async (params) => ({ output: { sent: params.message ?? true } }),
+    'zeroops await-approval': async () => ({ output: { approved: true } }),
+  };
+
+  private async currentWeights(pool: string, datacenters: string[]): Promise<Record<string, number>> {
+    const weights: Record<string, number> = {};
+    for (const dc of datacenters) weights[dc] = await this.haproxy.weight(pool, dc);
+    return weights;
+  }
+
+  /** Scripts are not idempotent: a finished attempt is remembered, so a retried job does not run it again. */
+  private async runScript(argv: string[], context: EffectContext): Promise<EffectResult> {
+    const done = await this.settings.store.checkpoint<EffectResult>(context.checkpointKey);
+    if (done) return done;
+    const env = this.settings.scriptEnv ?? {};
+    const result = await runCommand(argv, { cwd: this.settings.scriptsDir, env, timeoutMs: 10 * 60_000, secrets: Object.values(env) });
+    if (result.exitCode !== 0) {
+      throw new EffectError(`${argv[0]} ${result.timedOut ? 'timed out' : `exited with ${result.exitCode ?? result.signal}`}: ${(result.stderr || result.stdout).trim().slice(-500)}`, true);
+    }
+    const outcome = { output: { stdout: result.stdout.trim().slice(-2000), durationMs: result.durationMs } };
+    await this.settings.store.saveCheckpoint(context.checkpointKey, outcome);
+    return outcome;
+  }
+}
