@@ -44,11 +44,13 @@ export interface Run {
   id: string;
   /** Idempotency key: repository, merge commit, task and plan fingerprint. */
   key: string;
-  repo: { owner: string; repo: string };
+  repo: { owner: string; repo: string; installationId?: number };
   pullNumber: number;
   mergeSha: string;
   startedBy: string;
   plan: Plan;
+  /** Provider endpoints from the config the run was approved under (never secrets: those are env references). */
+  providers?: Record<string, unknown>;
   status: RunStatus;
   /** Why the run is paused, waiting, failed or rolled back, in plain words. */
   reason?: string;

@@ -45,6 +45,29 @@ export interface CheckReport {
   annotations: Annotation[];
 }
 
+export interface PullState {
+  author: string;
+  headSha: string;
+  baseSha: string;
+  merged: boolean;
+  mergeSha?: string;
+}
+
+export interface ReviewRecord {
+  user: string;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
+  commitSha: string;
+  submittedAt: string;
+}
+
+export interface CheckUpdate {
+  status: 'in_progress' | 'completed';
+  conclusion?: CheckConclusion;
+  title: string;
+  summary: string;
+  text?: string;
+}
+
 export interface Forge {
   changedFiles(pr: PullRequestRef): Promise<ChangedFile[]>;
   listTree(repo: RepoRef, sha: string): Promise<TreeEntry[]>;
@@ -54,4 +77,15 @@ export interface Forge {
   publishCheck(repo: RepoRef, report: CheckReport): Promise<void>;
   /** One comment per topic on the pull request, created once and edited in place after. */
   upsertComment(pr: PullRequestRef, topic: string, body: string): Promise<void>;
+
+  pullState(repo: RepoRef, number: number): Promise<PullState>;
+  reviews(repo: RepoRef, number: number): Promise<ReviewRecord[]>;
+  permission(repo: RepoRef, user: string): Promise<'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none'>;
+  /** A check run that will be updated: returns its id. */
+  startCheck(repo: RepoRef, name: string, headSha: string, update: CheckUpdate): Promise<number>;
+  updateCheck(repo: RepoRef, id: number, update: CheckUpdate): Promise<void>;
+  /** A new comment on an issue or pull request. */
+  comment(repo: RepoRef, number: number, body: string): Promise<void>;
+  react(repo: RepoRef, commentId: number, reaction: '+1' | '-1' | 'eyes' | 'rocket' | 'confused'): Promise<void>;
+  createIssue(repo: RepoRef, issue: { title: string; body: string; labels: string[] }): Promise<number>;
 }

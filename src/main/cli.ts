@@ -2,17 +2,21 @@
 import { parseArgs } from 'node:util';
 import { planCommand, type PlanFormat } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
-import { startServer } from './server.js';
-import { settingsFromEnv } from './settings.js';
+import { auditVerify } from './commands/audit.js';
+import { startRuntime } from './runtime.js';
+import { settingsFromEnv, storageFromEnv } from './settings.js';
 
 const usage = `Usage:
   zeroops validate [--repo DIR] [paths...]     check manifests; exit 1 on errors
   zeroops plan [--repo DIR] <task.yaml>... [--format markdown|json]
                                                print the plan of tasks, offline
   zeroops lab up                               start the lab (real components on loopback) until Ctrl-C
-  zeroops start                                run the GitHub App's webhook server
+  zeroops start                                the GitHub App's webhook server and the workers
+  zeroops worker                               workers only (scale out: several share Redis and MongoDB)
                                                (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET,
-                                               PORT, HOST, GITHUB_API_URL, LOG_LEVEL)
+                                               PORT, HOST, GITHUB_API_URL, LOG_LEVEL, REDIS_URL,
+                                               MONGODB_URI, ZEROOPS_DATA_DIR, ZEROOPS_WORKER_CONCURRENCY)
+  zeroops audit verify <run-id>                check a run's tamper-evident event chain
 Options:
   --repo DIR   the ops repo (default: the current directory)
   -h, --help   this help`;
@@ -40,10 +44,16 @@ async function main(argv: string[]): Promise<number> {
       if (paths[0] !== 'up') throw new UsageError('the lab command is: zeroops lab up');
       return (await loadLab()).labUp(out);
     }
-    case 'start': {
-      const server = await startServer(settingsFromEnv(process.env));
-      await stopOnSignal(server.stop);
+    case 'start':
+    case 'worker': {
+      const runtime = await startRuntime({ ...settingsFromEnv(process.env), ...storageFromEnv(process.env) }, { server: command === 'start', workers: true });
+      out(command === 'start' ? `ZeroOps listening on port ${runtime.port}` : 'ZeroOps workers running');
+      await stopOnSignal(runtime.stop);
       return 0;
+    }
+    case 'audit': {
+      if (paths[0] !== 'verify' || !paths[1]) throw new UsageError('the audit command is: zeroops audit verify <run-id>');
+      return auditVerify(storageFromEnv(process.env), paths[1], out);
     }
     default: throw new UsageError(`unknown command '${command}'`);
   }

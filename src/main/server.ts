@@ -1,9 +1,10 @@
-/** The webhook server: Probot with the ZeroOps app, plus health endpoints. Wiring only. */
+/** The webhook server: Probot with the ZeroOps app, plus health and metrics endpoints. Wiring only. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit, Server } from 'probot';
-import { zeroopsApp } from '../forge/github/app.js';
+import type { Registry } from 'prom-client';
+import { zeroopsApp, type AppDeps } from '../forge/github/app.js';
 import { MemoryDeliveryLog } from '../store/memory-delivery-log.js';
 import type { AppSettings } from './settings.js';
 
@@ -14,19 +15,43 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(settings: AppSettings, octokit: typeof ProbotOctokit = ProbotOctokit): Promise<RunningServer> {
+export interface ServerOptions {
+  app?: AppDeps;
+  octokit?: typeof ProbotOctokit;
+  metrics?: Registry;
+  /** Readiness beyond "the process is up": e.g. Redis and the store answer. */
+  ready?: () => Promise<boolean>;
+}
+
+export async function startServer(settings: AppSettings, options: ServerOptions = {}): Promise<RunningServer> {
   const log = pino({ level: settings.logLevel, name: 'zeroops' });
   const server = new Server({
     Probot: Probot.defaults({
       appId: settings.appId, privateKey: settings.privateKey, secret: settings.webhookSecret,
-      baseUrl: settings.githubApiUrl, Octokit: octokit, log: log as never,
+      baseUrl: settings.githubApiUrl, Octokit: options.octokit ?? ProbotOctokit, log: log as never,
     }),
     port: await listenablePort(settings.port, settings.host), host: settings.host, webhookPath, log: log as never,
   });
-  await server.load(zeroopsApp({ deliveries: new MemoryDeliveryLog() }));
-  server.addHandler(healthHandler);
+  await server.load(zeroopsApp(options.app ?? { deliveries: new MemoryDeliveryLog() }));
+  server.addHandler(endpoints(options));
   await server.start();
   return { port: server.port, stop: () => server.stop() };
+}
+
+function endpoints(options: ServerOptions) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.method !== 'GET') return false;
+    const respond = (status: number, type: string, body: string) => res.writeHead(status, { 'content-type': type }).end(body);
+    if (req.url === '/healthz') respond(200, 'application/json', '{"status":"ok"}');
+    else if (req.url === '/readyz') {
+      void (options.ready ?? (async () => true))().then(
+        (ok) => respond(ok ? 200 : 503, 'application/json', JSON.stringify({ status: ok ? 'ok' : 'not ready' })),
+        () => respond(503, 'application/json', '{"status":"not ready"}'));
+    } else if (req.url === '/metrics' && options.metrics) {
+      void options.metrics.metrics().then((text) => respond(200, options.metrics!.contentType, text));
+    } else return false;
+    return true;
+  };
 }
 
 /** Probot's server treats port 0 as "3000": ask the kernel for a free port ourselves. */
@@ -38,10 +63,4 @@ async function listenablePort(port: number, host: string): Promise<number> {
       probe.close(() => resolve(free));
     });
   });
-}
-
-function healthHandler(req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method !== 'GET' || (req.url !== '/healthz' && req.url !== '/readyz')) return false;
-  res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-  return true;
 }

@@ -28,3 +28,21 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): AppSettings {
     logLevel: (env.LOG_LEVEL as AppSettings['logLevel'] | undefined) ?? 'info',
   };
 }
+
+export interface StorageSettings {
+  redisUrl?: string;
+  mongodbUri?: string;
+  dataDir: string;
+  concurrency: number;
+  gateCheckSeconds: number;
+}
+
+export function storageFromEnv(env: NodeJS.ProcessEnv): StorageSettings {
+  return {
+    redisUrl: env.REDIS_URL || undefined,
+    mongodbUri: env.MONGODB_URI || undefined,
+    dataDir: env.ZEROOPS_DATA_DIR || '.zeroops-data',
+    concurrency: Number(env.ZEROOPS_WORKER_CONCURRENCY ?? 4),
+    gateCheckSeconds: Number(env.ZEROOPS_GATE_CHECK_SECONDS ?? 5),
+  };
+}

@@ -1,36 +1,81 @@
 /**
  * The Probot app: turns GitHub's webhook events into ZeroOps use cases. It only translates and
- * deduplicates; the use cases decide.
+ * deduplicates; the use cases decide. Slow work (merges, runs) goes to the queue.
  */
 import type { Context, Probot } from 'probot';
+import { publishApprovalStatus } from '../../app/approval-status.js';
+import { handleCommand } from '../../app/handle-command.js';
 import { planChange, planCheckName } from '../../app/plan-change.js';
 import type { DeliveryLog, Log } from '../../app/ports.js';
+import type { MergedPull } from '../../app/start-runs.js';
+import type { RunReporter, Scheduler } from '../../engine/ports.js';
+import type { Store } from '../../store/store.js';
 import type { PullRequestRef } from '../forge.js';
 import { BlobCache } from './blob-cache.js';
 import { GitHubForge } from './github-forge.js';
 
+/** What the app needs to track approvals and execute merged plans; without it, it only plans. */
+export interface Execution {
+  store: Store;
+  merges: { add(merged: MergedPull): Promise<void> };
+  scheduler: Scheduler;
+  reporter: RunReporter;
+  clock: () => Date;
+}
+
 export interface AppDeps {
   deliveries: DeliveryLog;
   blobs?: BlobCache;
+  execution?: Execution;
+  /** Observes every webhook handled, for the /metrics endpoint. */
+  onEvent?: (name: string) => void;
 }
 
 interface PullRequestLike {
   number: number;
   head: { sha: string };
   base: { sha: string };
+  user?: { login: string } | null;
 }
 
 export function zeroopsApp(deps: AppDeps) {
   const blobs = deps.blobs ?? new BlobCache();
   return (app: Probot): void => {
-    const plan = async (context: Context, pulls: readonly PullRequestLike[]) => {
-      if (!(await firstDelivery(context, deps.deliveries))) return;
-      const forge = new GitHubForge(context.octokit, blobs);
-      for (const pull of pulls) await planSafely(context, forge, toRef(context, pull));
+    const forgeOf = (context: Context) => new GitHubForge(context.octokit, blobs);
+    const once = <C extends Context>(handler: (context: C) => Promise<void>) => async (context: C) => {
+      deps.onEvent?.(`${context.name}.${(context.payload as { action?: string }).action ?? ''}`);
+      if (await firstDelivery(context, deps.deliveries)) await handler(context);
     };
-    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'], (context) => plan(context, [context.payload.pull_request]));
-    app.on('check_run.rerequested', (context) => plan(context, context.payload.check_run.name === planCheckName ? context.payload.check_run.pull_requests : []));
-    app.on('check_suite.rerequested', (context) => plan(context, context.payload.check_suite.pull_requests));
+    const plan = async (context: Context, pulls: readonly PullRequestLike[], pusher?: string) => {
+      for (const pull of pulls) {
+        const trigger = pull.user ? { author: pull.user.login, pusher } : undefined;
+        await planSafely(context, forgeOf(context), toRef(context, pull), deps.execution?.store, trigger);
+      }
+    };
+    app.on(['pull_request.opened', 'pull_request.reopened'], once((c) => plan(c, [c.payload.pull_request])));
+    app.on('pull_request.synchronize', once((c) => plan(c, [c.payload.pull_request], c.payload.sender?.login)));
+    app.on('check_run.rerequested', once((c) => plan(c, c.payload.check_run.name === planCheckName ? c.payload.check_run.pull_requests : [])));
+    app.on('check_suite.rerequested', once((c) => plan(c, c.payload.check_suite.pull_requests)));
+    const execution = deps.execution;
+    if (!execution) return;
+    app.on(['pull_request_review.submitted', 'pull_request_review.dismissed'], once(async (c) => {
+      await publishApprovalStatus({ forge: forgeOf(c), store: execution.store }, toRef(c, c.payload.pull_request));
+    }));
+    app.on('pull_request.closed', once(async (c) => {
+      const pr = c.payload.pull_request;
+      if (!pr.merged || !pr.merge_commit_sha) return;
+      const { owner, repo } = c.repo();
+      await execution.merges.add({
+        repo: { owner, repo, installationId: c.payload.installation?.id }, number: pr.number, mergeSha: pr.merge_commit_sha,
+        baseSha: pr.base.sha, headSha: pr.head.sha, mergedBy: pr.merged_by?.login ?? c.payload.sender.login,
+      });
+    }));
+    app.on('issue_comment.created', once(async (c) => {
+      if (c.isBot || !c.payload.issue.pull_request || !c.payload.comment.body.trimStart().startsWith('/zeroops')) return;
+      await handleCommand({ ...execution, forge: forgeOf(c), log: c.log as unknown as Log }, {
+        repo: c.repo(), number: c.payload.issue.number, commentId: c.payload.comment.id, author: c.payload.comment.user?.login ?? '', body: c.payload.comment.body,
+      });
+    }));
   };
 }
 
@@ -47,10 +92,10 @@ function toRef(context: Context, pull: PullRequestLike): PullRequestRef {
   return { owner, repo, number: pull.number, headSha: pull.head.sha, baseSha: pull.base.sha };
 }
 
-async function planSafely(context: Context, forge: GitHubForge, pr: PullRequestRef): Promise<void> {
+async function planSafely(context: Context, forge: GitHubForge, pr: PullRequestRef, store: Store | undefined, trigger: { author: string; pusher?: string } | undefined): Promise<void> {
   const log = context.log.child({ delivery: context.id, pr: pr.number }) as unknown as Log;
   try {
-    await planChange({ forge, log }, pr);
+    await planChange({ forge, log, store }, pr, trigger);
   } catch (error) {
     log.error({ err: error }, 'planning failed');
     await forge.publishCheck(pr, {

@@ -1,6 +1,6 @@
 /** The Forge port on GitHub's REST API, through the installation's Octokit. */
 import type { ProbotOctokit } from 'probot';
-import type { Annotation, ChangedFile, CheckReport, Forge, PullRequestRef, RepoRef, TreeEntry } from '../forge.js';
+import type { Annotation, ChangedFile, CheckReport, CheckUpdate, Forge, PullRequestRef, PullState, RepoRef, ReviewRecord, TreeEntry } from '../forge.js';
 import { BlobCache } from './blob-cache.js';
 import { annotationsPerRequest, batches, checkOutputLimit, commentLimit, fitWithin, maxAnnotations } from './limits.js';
 
@@ -65,6 +65,55 @@ export class GitHubForge implements Forge {
     if (mine) await this.octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text });
     else await this.octokit.rest.issues.createComment({ owner, repo, issue_number: number, body: text });
   }
+
+  async pullState({ owner, repo }: RepoRef, number: number): Promise<PullState> {
+    const { data } = await this.octokit.rest.pulls.get({ owner, repo, pull_number: number });
+    return { author: data.user.login, headSha: data.head.sha, baseSha: data.base.sha, merged: data.merged, mergeSha: data.merge_commit_sha ?? undefined };
+  }
+
+  async reviews({ owner, repo }: RepoRef, number: number): Promise<ReviewRecord[]> {
+    const reviews = await this.octokit.paginate(this.octokit.rest.pulls.listReviews, { owner, repo, pull_number: number, per_page: 100 });
+    return reviews.map((r) => ({ user: r.user?.login ?? '', state: r.state as ReviewRecord['state'], commitSha: r.commit_id ?? '', submittedAt: r.submitted_at ?? '' }));
+  }
+
+  async permission({ owner, repo }: RepoRef, user: string) {
+    try {
+      const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: user });
+      return ((data as { role_name?: string }).role_name ?? data.permission) as Awaited<ReturnType<Forge['permission']>>;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return 'none';
+      throw error;
+    }
+  }
+
+  async startCheck({ owner, repo }: RepoRef, name: string, headSha: string, update: CheckUpdate): Promise<number> {
+    const { data } = await this.octokit.rest.checks.create({ owner, repo, name, head_sha: headSha, ...checkBody(update) });
+    return data.id;
+  }
+
+  async updateCheck({ owner, repo }: RepoRef, id: number, update: CheckUpdate): Promise<void> {
+    await this.octokit.rest.checks.update({ owner, repo, check_run_id: id, ...checkBody(update) });
+  }
+
+  async comment({ owner, repo }: RepoRef, number: number, body: string): Promise<void> {
+    await this.octokit.rest.issues.createComment({ owner, repo, issue_number: number, body: fitWithin(body, commentLimit, 'a comment') });
+  }
+
+  async react({ owner, repo }: RepoRef, commentId: number, reaction: '+1' | '-1' | 'eyes' | 'rocket' | 'confused'): Promise<void> {
+    await this.octokit.rest.reactions.createForIssueComment({ owner, repo, comment_id: commentId, content: reaction });
+  }
+
+  async createIssue({ owner, repo }: RepoRef, issue: { title: string; body: string; labels: string[] }): Promise<number> {
+    const { data } = await this.octokit.rest.issues.create({ owner, repo, title: issue.title.slice(0, 250), body: fitWithin(issue.body, commentLimit, 'an issue'), labels: issue.labels });
+    return data.number;
+  }
+}
+
+function checkBody(update: CheckUpdate) {
+  return {
+    status: update.status, ...(update.conclusion ? { conclusion: update.conclusion } : {}),
+    output: { title: update.title.slice(0, 255), summary: fitWithin(update.summary, checkOutputLimit, 'a check run summary'), ...(update.text ? { text: fitWithin(update.text, checkOutputLimit, 'a check run text') } : {}) },
+  };
 }
 
 function toGitHubAnnotation(a: Annotation) {

@@ -11,7 +11,7 @@ let server: RunningServer;
 
 beforeAll(async () => {
   const octokit = ProbotOctokit.defaults((options: Record<string, object>) => ({ ...options, throttle: { ...options.throttle, enabled: false } })) as typeof ProbotOctokit;
-  server = await startServer({ appId: '1', privateKey: testPrivateKey(), webhookSecret: secret, port: 0, host: '127.0.0.1', logLevel: 'fatal' }, octokit);
+  server = await startServer({ appId: '1', privateKey: testPrivateKey(), webhookSecret: secret, port: 0, host: '127.0.0.1', logLevel: 'fatal' }, { octokit });
 });
 afterAll(() => server.stop());
 afterEach(() => resetGithubDouble());

@@ -1,0 +1,96 @@
+/**
+ * Use case: a comment `/zeroops <command>` on a merged pull request steers its runs. Only people
+ * with write access are obeyed; every command is acknowledged, answered and recorded in the chain.
+ */
+import type { RunReporter, Scheduler } from '../engine/ports.js';
+import { applyCommand, type Command } from '../engine/machine.js';
+import { isTerminal, type Run } from '../engine/run.js';
+import { commit } from '../engine/runner.js';
+import type { Forge, RepoRef } from '../forge/forge.js';
+import type { Store } from '../store/store.js';
+import { repoKey } from './approval-status.js';
+import type { Log } from './ports.js';
+
+export interface CommandDeps {
+  forge: Forge;
+  store: Store;
+  scheduler: Scheduler;
+  reporter: RunReporter;
+  clock: () => Date;
+  log: Log;
+}
+
+export interface CommandComment {
+  repo: RepoRef;
+  number: number;
+  commentId: number;
+  author: string;
+  body: string;
+}
+
+const usage = 'Commands: `/zeroops pause`, `resume`, `abort`, `rollback`, `approve-step <step>`, `status`.';
+
+export function parseCommand(body: string): { verb: string; arg?: string } | undefined {
+  const match = /^\/zeroops\s+([a-z-]+)(?:\s+(\S+))?\s*$/m.exec(body.trim());
+  return match ? { verb: match[1]!, arg: match[2] } : undefined;
+}
+
+export async function handleCommand(deps: CommandDeps, comment: CommandComment): Promise<void> {
+  const parsed = parseCommand(comment.body);
+  if (!parsed) return;
+  const reply = (text: string) => deps.forge.comment(comment.repo, comment.number, `> ${comment.body.trim().split('\n')[0]}\n\n@${comment.author} ${text}`);
+  const permission = await deps.forge.permission(comment.repo, comment.author);
+  if (!['admin', 'maintain', 'write'].includes(permission)) {
+    await deps.forge.react(comment.repo, comment.commentId, '-1');
+    await reply(`only people with write access to ${repoKey(comment.repo)} can steer runs; nothing was done.`);
+    return;
+  }
+  const runs = (await deps.store.runs({ repo: comment.repo.repo, pullNumber: comment.number })).filter((r) => r.repo.owner === comment.repo.owner);
+  if (parsed.verb === 'status') {
+    await deps.forge.react(comment.repo, comment.commentId, 'eyes');
+    await reply(runs.length ? runs.map(statusLine).join('\n') : 'this pull request has no runs.');
+    return;
+  }
+  const command = toCommand(parsed, comment.author);
+  if (!command) {
+    await deps.forge.react(comment.repo, comment.commentId, 'confused');
+    await reply(`I do not know \`${parsed.verb}\`. ${usage}`);
+    return;
+  }
+  const active = runs.filter((r) => !isTerminal(r.status));
+  if (active.length === 0) {
+    await deps.forge.react(comment.repo, comment.commentId, 'confused');
+    await reply('no run of this pull request is in progress.');
+    return;
+  }
+  const answers: string[] = [];
+  for (const run of active) answers.push(await steer(deps, run.id, command));
+  await deps.forge.react(comment.repo, comment.commentId, '+1');
+  await reply(answers.join('\n'));
+}
+
+function toCommand(parsed: { verb: string; arg?: string }, by: string): Command | undefined {
+  if (['pause', 'resume', 'abort', 'rollback'].includes(parsed.verb)) return { kind: parsed.verb as 'pause', by };
+  if (parsed.verb === 'approve-step' && parsed.arg) return { kind: 'approve-step', step: parsed.arg, by };
+  return undefined;
+}
+
+/** Apply a command to the latest state of a run; a concurrent change means: read again, try again. */
+async function steer(deps: CommandDeps, runId: string, command: Command): Promise<string> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const run = (await deps.store.run(runId))!;
+    const result = applyCommand(run, command, deps.clock());
+    const name = `\`${run.plan.task.name}\``;
+    if (result.refused) return `${name}: not done — ${result.refused}.`;
+    const saved = await commit(deps, run, result);
+    if (!saved) continue;
+    await deps.scheduler.later(saved.id, saved.version, 0);
+    return `${name}: ${command.kind}${command.kind === 'approve-step' ? ` ${command.step}` : ''} done; the run is now ${saved.status.replace('_', ' ')}.`;
+  }
+  return 'the run kept changing under the command; try again.';
+}
+
+function statusLine(run: Run): string {
+  const done = run.steps.filter((s) => s.status === 'succeeded').length;
+  return `- \`${run.plan.task.name}\`: **${run.status.replace('_', ' ')}**, ${done}/${run.steps.length} steps${run.reason ? ` — ${run.reason}` : ''}`;
+}

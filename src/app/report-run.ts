@@ -1,0 +1,78 @@
+/**
+ * RunReporter on the forge: the run's check run on the merge commit, updated at every change; a
+ * final comment on the pull request; and, when a run fails or rolls back, an incident issue —
+ * or a comment on the open one with the same fingerprint.
+ */
+import { createHash } from 'node:crypto';
+import type { RunReporter } from '../engine/ports.js';
+import { isTerminal, type Run } from '../engine/run.js';
+import type { Forge } from '../forge/forge.js';
+import type { NewEvent } from '../knowledge/event-chain.js';
+import type { Store } from '../store/store.js';
+import { repoKey } from './approval-status.js';
+import type { Log } from './ports.js';
+import { runCheck, runSummary, timeline } from './render-run.js';
+
+export class ForgeRunReporter implements RunReporter {
+  constructor(private readonly forgeFor: (run: Run) => Promise<Forge>, private readonly store: Store, private readonly log: Log) {}
+
+  async changed(run: Run, events: NewEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const forge = await this.forgeFor(run);
+    await this.updateCheck(forge, run);
+    if (!isTerminal(run.status) || !(await this.store.saveCheckpoint(`reported/${run.id}`, run.status))) return;
+    await forge.comment(run.repo, run.pullNumber, finalComment(run));
+    if (run.status === 'failed' || run.status === 'rolled_back') await this.recordIncident(forge, run);
+  }
+
+  private async updateCheck(forge: Forge, run: Run): Promise<void> {
+    const key = `check/${run.id}`;
+    let id = await this.store.checkpoint<number>(key);
+    if (id === undefined) {
+      id = await forge.startCheck(run.repo, `ZeroOps run: ${run.plan.task.name}`, run.mergeSha, runCheck(run));
+      if (!(await this.store.saveCheckpoint(key, id))) id = (await this.store.checkpoint<number>(key))!;
+      else return;
+    }
+    await forge.updateCheck(run.repo, id, runCheck(run));
+  }
+
+  private async recordIncident(forge: Forge, run: Run): Promise<void> {
+    const fingerprint = incidentFingerprint(run);
+    const open = await this.store.openIncident(fingerprint);
+    if (open) {
+      await forge.comment(run.repo, open.issueNumber, `The same failure happened again in run \`${run.id}\` (from #${run.pullNumber}, ${run.mergeSha.slice(0, 7)}).\n\n${runSummary(run)}\n\n${timeline(run)}`);
+      await this.store.saveIncident({ ...open, runIds: [...open.runIds, run.id] });
+      return;
+    }
+    const severity = run.status === 'failed' ? 'sev2' : 'sev3';
+    const issueNumber = await forge.createIssue(run.repo, {
+      title: `Incident: ${run.plan.task.kind} ${run.plan.task.name} ${run.status.replace('_', ' ')} — ${run.plan.task.service}/${run.plan.task.env}`,
+      body: incidentBody(run, severity), labels: ['zeroops', 'incident', `severity:${severity}`, `service:${run.plan.task.service}`],
+    });
+    await this.store.saveIncident({ id: `${repoKey(run.repo)}#${issueNumber}`, fingerprint, repo: repoKey(run.repo), issueNumber, state: 'open', runIds: [run.id], createdAt: new Date().toISOString() });
+    this.log.info({ run: run.id, issue: issueNumber }, 'incident opened');
+  }
+}
+
+/** The same task failing the same way is the same incident. */
+export function incidentFingerprint(run: Run): string {
+  const what = (run.reason ?? '').replace(/[\d.]+/g, 'N').replace(/during \S+/, '');
+  return createHash('sha256').update(`${repoKey(run.repo)}|${run.plan.task.name}|${run.status}|${what}`).digest('hex').slice(0, 16);
+}
+
+function finalComment(run: Run): string {
+  const word = { succeeded: '✅ succeeded', rolled_back: '↩️ was rolled back', failed: '❌ failed', aborted: '⏹ was aborted' }[run.status as 'succeeded'];
+  return `Run of \`${run.plan.task.name}\` ${word}.\n\n${runSummary(run)}\n\n<details><summary>Timeline</summary>\n\n${timeline(run)}\n\n</details>\n\nAudit: \`npx zeroops audit verify ${run.id}\``;
+}
+
+function incidentBody(run: Run, severity: string): string {
+  const evidence = run.steps.flatMap((s) => s.evidence.filter((e) => e.verdict !== 'pass').map((e) => `- ${e.at} \`${s.id}\` ${e.metric} = ${e.value ?? 'no data'} (limit ${e.limit})${e.note ? ` — ${e.note}` : ''}`));
+  return [
+    `**What happened:** ${run.reason ?? run.status}`, '',
+    `**Severity:** ${severity} · **Service:** ${run.plan.task.service} (${run.plan.task.env}) · **Run:** \`${run.id}\` from #${run.pullNumber} (${run.mergeSha.slice(0, 7)}), started by @${run.startedBy}`, '',
+    '### Evidence', '', ...(evidence.length ? evidence : ['- no gate evidence: the failure was in an action']), '',
+    '### Timeline', '', timeline(run), '',
+    `### Rollback outcome`, '', run.status === 'rolled_back' ? `All ${run.undo.length} rollback step(s) succeeded: the system is as it was before the run.` : 'The rollback did not complete: check the system now.', '',
+    `Audit trail: \`npx zeroops audit verify ${run.id}\``,
+  ].join('\n');
+}

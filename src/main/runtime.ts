@@ -1,0 +1,107 @@
+/**
+ * Wiring of a running ZeroOps: store, queues, workers, providers and the webhook server, built from
+ * settings. `zeroops start` runs the server and the workers; `zeroops worker` only the workers.
+ */
+import { pino } from 'pino';
+import { Probot, ProbotOctokit } from 'probot';
+import type { Log } from '../app/ports.js';
+import { ForgeRunReporter } from '../app/report-run.js';
+import { startRuns, type MergedPull } from '../app/start-runs.js';
+import type { Effects, GateJudge } from '../engine/ports.js';
+import type { Run } from '../engine/run.js';
+import { advanceRun, type RunnerDeps } from '../engine/runner.js';
+import { BlobCache } from '../forge/github/blob-cache.js';
+import { GitHubForge } from '../forge/github/github-forge.js';
+import { MetricsGateJudge } from '../observe/gate-checker.js';
+import { ProviderEffects } from '../providers/effects.js';
+import { HAProxyTraffic } from '../providers/haproxy/traffic.js';
+import { PrometheusSource } from '../providers/prometheus/prometheus-source.js';
+import { BullScheduler, connectRedis, MergeQueue, startWorkers } from '../queue/queues.js';
+import { openStore } from '../store/open-store.js';
+import { BotMetrics } from './metrics.js';
+import { startServer } from './server.js';
+import type { AppSettings } from './settings.js';
+
+export interface RuntimeSettings extends AppSettings {
+  redisUrl?: string;
+  mongodbUri?: string;
+  dataDir: string;
+  concurrency: number;
+  gateCheckSeconds: number;
+}
+
+export interface Runtime {
+  port?: number;
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(settings: RuntimeSettings, parts: { server: boolean; workers: boolean }, octokit: typeof ProbotOctokit = ProbotOctokit): Promise<Runtime> {
+  const log = pino({ level: settings.logLevel, name: 'zeroops' }) as unknown as Log & { child(o: object): unknown };
+  const store = await openStore({ mongodbUri: settings.mongodbUri, dataDir: settings.dataDir });
+  if (!settings.redisUrl) {
+    if (parts.workers && !parts.server) throw new Error('workers need Redis: set REDIS_URL');
+    log.warn({}, 'REDIS_URL is not set: ZeroOps plans pull requests but does not execute merged plans');
+    const server = await startServer(settings, { octokit, app: { deliveries: store } });
+    return { port: server.port, stop: async () => { await server.stop(); await store.close(); } };
+  }
+  const connection = connectRedis(settings.redisUrl);
+  const scheduler = new BullScheduler(connection);
+  const merges = new MergeQueue(connection);
+  const metrics = new BotMetrics([scheduler.queue, merges.queue]);
+  const blobs = new BlobCache();
+  const github = new Probot({ appId: settings.appId, privateKey: settings.privateKey, baseUrl: settings.githubApiUrl, Octokit: octokit, log: log as never });
+  const forgeFor = async (repo: { installationId?: number }) => new GitHubForge(await github.auth(repo.installationId) as never, blobs);
+  const reporter = metrics.observe(new ForgeRunReporter((run) => forgeFor(run.repo), store, log));
+  const clock = () => new Date();
+  const runner: RunnerDeps = {
+    store, scheduler, reporter, clock, log, effects: perRunEffects(settings, store), gates: perRunGates(),
+    gateCheckSeconds: settings.gateCheckSeconds, lockPollSeconds: 2,
+  };
+  const workers = parts.workers ? startWorkers(connection, {
+    advance: (runId) => advanceRun(runner, runId),
+    merged: async (merged: MergedPull) => { await startRuns({ forge: await forgeFor(merged.repo), store, scheduler, log, clock }, merged); },
+  }, settings.concurrency) : undefined;
+  const server = parts.server ? await startServer(settings, {
+    octokit, metrics: metrics.registry, ready: async () => (await connection.ping()) === 'PONG',
+    app: { deliveries: store, blobs, execution: { store, merges, scheduler, reporter, clock }, onEvent: (event) => metrics.webhook(event) },
+  }) : undefined;
+  return {
+    port: server?.port,
+    async stop() {
+      await server?.stop();
+      await workers?.close();
+      await Promise.all([scheduler.queue.close(), merges.queue.close()]);
+      connection.disconnect();
+      await store.close();
+    },
+  };
+}
+
+/** Providers come from the config each run was approved under; one client per endpoint. */
+function perRunEffects(settings: RuntimeSettings, store: RunnerDeps['store']): Effects {
+  const bySocket = new Map<string, ProviderEffects>();
+  return {
+    apply(action, context) {
+      const socket = (context.run.providers as { haproxy?: { socket: string } } | undefined)?.haproxy?.socket ?? '';
+      if (!bySocket.has(socket)) {
+        const haproxy = socket ? new HAProxyTraffic(socket, `${settings.dataDir}/haproxy/${socket.replace(/[^A-Za-z0-9]/g, '_')}.json`) : undefined;
+        bySocket.set(socket, new ProviderEffects({ haproxy, store, scriptsDir: process.env.ZEROOPS_SCRIPTS_DIR }));
+      }
+      return bySocket.get(socket)!.apply(action, context);
+    },
+  };
+}
+
+function perRunGates(): GateJudge {
+  const byUrl = new Map<string, GateJudge>();
+  return {
+    check(gates, run: Run, at) {
+      const prometheus = (run.providers as { prometheus?: { url: string; timeout?: string } } | undefined)?.prometheus;
+      if (!prometheus) {
+        return Promise.resolve(gates.map((g) => ({ at, metric: g.metric, value: null, limit: g.display, verdict: 'inconclusive' as const, note: 'no Prometheus configured in .zeroops/config.yaml' })));
+      }
+      if (!byUrl.has(prometheus.url)) byUrl.set(prometheus.url, new MetricsGateJudge(new PrometheusSource(prometheus.url, 5000)));
+      return byUrl.get(prometheus.url)!.check(gates, run, at);
+    },
+  };
+}
