@@ -111,9 +111,9 @@ export class GitHubDouble {
     return this.send('pull_request', 'closed', this.state.user(by), pullRequestFields(this.state, pr));
   }
 
-  /** Send a delivery again with the same id, as "Redeliver" on GitHub does. */
-  redeliver(delivery: Delivery): Promise<Delivery> {
-    return this.deliver(delivery.event, delivery.payload, delivery.id);
+  /** Send a delivery again: with the same id, as "Redeliver" on GitHub does, or as a new delivery. */
+  redeliver(delivery: Delivery, options: { sameId: boolean } = { sameId: true }): Promise<Delivery> {
+    return this.deliver(delivery.event, delivery.payload, options.sameId ? delivery.id : undefined);
   }
 
   checkRuns(sha?: string) {

@@ -97,7 +97,7 @@ export function gatesChecked(run: Run, step: PlanStep, evidence: Evidence[], now
   }
   const unknown = evidence.filter((e) => e.verdict === 'inconclusive');
   if (unknown.length > 0) {
-    const reason = `paused: no reliable metric data during ${step.id} (${unknown.map((e) => `${e.metric}: ${e.note}`).join('; ')}); ZeroOps never rolls back on missing data alone — fix the metrics, then /zeroops resume or /zeroops rollback`;
+    const reason = `no reliable metric data during ${step.id} (${unknown.map((e) => `${e.metric}: ${e.note}`).join('; ')}); ZeroOps never rolls back on missing data alone — fix the metrics, then /zeroops resume or /zeroops rollback`;
     return { run: { ...recorded, status: 'paused', resumeTo: 'running', reason }, events: [event('gate-inconclusive', { step: step.id, evidence: unknown }), event('run-paused', { reason })] };
   }
   if (state.holdUntil! <= now.toISOString()) return succeedStep(recorded, step, now, [event('gates-passed', { step: step.id, evidence })]);

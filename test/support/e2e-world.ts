@@ -1,0 +1,91 @@
+/**
+ * The end-to-end world: the lab (Redis, Prometheus, HAProxy, the fleet, traffic, the GitHub double)
+ * and ZeroOps running against it in this process, with an ops repo whose config points at the lab.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProbotOctokit } from 'probot';
+import { startLab, type Lab } from '../../lab/lab.js';
+import { startRuntime, type Runtime } from '../../src/main/runtime.js';
+import { webhookPath } from '../../src/main/server.js';
+import { templateRepoFiles } from './ops-repo.js';
+
+export interface World {
+  lab: Lab;
+  runtime: Runtime;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** The lab's service, with short rate windows so gates react within seconds. */
+export function labService(): string {
+  return `apiVersion: zeroops.dev/v1
+kind: Service
+metadata: { name: checkout }
+spec:
+  owners: [alice, bob]
+  environments: [production]
+  deploy: { provider: haproxy }
+  haproxyPool: checkout_stable
+  datacenters:
+    - { name: dc-a, weight: 100, haproxy: { backend: checkout_dc_a, servers: [checkout-a1, checkout-a2] } }
+    - { name: dc-b, weight: 100, haproxy: { backend: checkout_dc_b, servers: [checkout-b1, checkout-b2] } }
+    - { name: dc-c, weight: 100, haproxy: { backend: checkout_dc_c, servers: [checkout-c1, checkout-c2] } }
+  metrics:
+    error_rate:
+      query: (sum(rate(http_requests_total{job="checkout",code=~"5.."}[3s])) or vector(0)) / clamp_min(sum(rate(http_requests_total{job="checkout"}[3s])), 1e-9)
+      unit: ratio
+`;
+}
+
+export function labConfig(lab: Lab): string {
+  return `apiVersion: zeroops.dev/v1
+kind: Config
+spec:
+  defaultEnv: production
+  providers:
+    prometheus: { url: "${lab.prometheus!.url}" }
+    haproxy: { socket: "${lab.haproxy!.socketPath}" }
+  policy: { defaultApprovals: 1, requireOwner: true }
+`;
+}
+
+export const drainTask = (name = 'drain-dc-a', interval = '2s') => `apiVersion: zeroops.dev/v1
+kind: TrafficShift
+metadata: { name: ${name}, service: checkout }
+spec:
+  weights: { dc-a: 0% }
+  steps: 2
+  interval: ${interval}
+  reason: e2e
+  analysis:
+    - { metric: error_rate, max: 5% }
+`;
+
+export async function startWorld(options: { concurrency?: number } = {}): Promise<World> {
+  const templates = Object.fromEntries((await templateRepoFiles()).filter((f) => f.path.startsWith('templates/')).map((f) => [f.path, f.text]));
+  const lab = await startLab({ loadRate: 80, seedRows: 1000, githubFiles: { 'README.md': '# ops\n', ...templates } });
+  const github = lab.github!;
+  await github.state.git.commit('main', { 'services/checkout.yaml': labService(), '.zeroops/config.yaml': labConfig(lab) }, 'Point the ops repo at the lab');
+  for (const [user, permission] of [['alice', 'write'], ['bob', 'admin'], ['carol', 'write'], ['mallory', 'read']] as const) github.setPermission(user, permission);
+  const dataDir = mkdtempSync(join(tmpdir(), 'zeroops-e2e-'));
+  const runtime = await startRuntime({
+    appId: github.appId, privateKey: github.privateKey, webhookSecret: 'e2e-secret', port: 0, host: '127.0.0.1', githubApiUrl: github.url, logLevel: 'warn',
+    redisUrl: lab.redis!.url, dataDir, concurrency: options.concurrency ?? 4, gateCheckSeconds: 1,
+  }, { server: true, workers: true }, unthrottled());
+  github.connectApp({ url: `http://127.0.0.1:${runtime.port}${webhookPath}`, secret: 'e2e-secret' });
+  return {
+    lab, runtime, dataDir,
+    async stop() {
+      await runtime.stop();
+      await lab.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Tests talk to a local double: GitHub's rate-limit pacing would only slow them down. */
+export function unthrottled(): typeof ProbotOctokit {
+  return ProbotOctokit.defaults((options: Record<string, object>) => ({ ...options, throttle: { ...options.throttle, enabled: false } })) as typeof ProbotOctokit;
+}
