@@ -38,7 +38,7 @@ function load() {
   const spec = JSON.parse(readFileSync(file, 'utf8')) as Json;
   const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: false, validateSchema: false, logger: false });
   (addFormatsModule as unknown as (a: Ajv) => Ajv)(ajv);
-  ajv.addSchema({ $id: specId, components: spec.components });
+  ajv.addSchema({ $id: specId, components: forAjv(spec.components) });
   const routes: Route[] = [];
   for (const [template, item] of Object.entries(spec.paths as Json)) {
     for (const method of ['get', 'post', 'patch', 'put', 'delete']) {
@@ -112,7 +112,21 @@ function asString(schema: Json | undefined): Json {
 }
 
 function rewriteRefs(schema: unknown): Json {
-  return JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, `"${specId}#/components/`));
+  return forAjv(JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, `"${specId}#/components/`)));
+}
+
+/** OpenAPI 3.0 allows `nullable` without `type` (e.g. beside anyOf); JSON Schema does not: say it with a type list. */
+function forAjv<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map(forAjv) as T;
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(schema as Json)) out[key] = forAjv(value);
+  if (out.nullable === true && out.type === undefined) {
+    delete out.nullable;
+    if (out.anyOf) out.anyOf = [...out.anyOf, { type: 'null' }];
+    else if (out.oneOf) out.oneOf = [...out.oneOf, { type: 'null' }];
+  }
+  return out as T;
 }
 
 function describe(validate: ValidateFunction): string {

@@ -26,7 +26,10 @@ export interface ServerHooks {
 
 export function createDoubleServer(hooks: ServerHooks): Server {
   return createServer((req, res) => {
-    void handle(req, hooks).then(([status, body]) => {
+    void handle(req, hooks).catch((error: Error): [number, unknown] => {
+      hooks.violations.push(`${req.method} ${req.url}: the double failed: ${error.message}`);
+      return [500, { message: error.message }];
+    }).then(([status, body]) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-media-type': 'github.v3' });
       res.end(status === 204 ? undefined : JSON.stringify(body));
     });
