@@ -34,6 +34,7 @@ func main() {
 		metrics.write(w, faults.leakedGoroutines())
 	})
 	mux.HandleFunc("/fault", faults.handle)
+	mux.HandleFunc("/restart", restartHandler)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		started := time.Now()
 		code := serve(w, r, faults.current(), *version, *dc, *instance)
@@ -69,4 +70,23 @@ func serve(w http.ResponseWriter, r *http.Request, f faultSettings, version, dc,
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(map[string]string{"instance": instance, "version": version, "dc": dc, "path": r.URL.Path})
 	return code
+}
+
+// restartHandler restarts the process in place (same PID, fresh memory and goroutines), as a
+// deploy tool would restart an instance: it answers first, then re-executes its own binary.
+func restartHandler(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		http.Error(w, "POST to restart", http.StatusMethodNotAllowed)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+	fmt.Fprintln(w, "restarting")
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		binary, err := os.Executable()
+		if err == nil {
+			err = syscall.Exec(binary, os.Args, os.Environ())
+		}
+		log.Printf("restart failed: %v", err)
+	}()
 }

@@ -20,15 +20,9 @@ import { BullScheduler, connectRedis, MergeQueue, startWorkers } from '../queue/
 import { openStore } from '../store/open-store.js';
 import { BotMetrics } from './metrics.js';
 import { startServer } from './server.js';
-import type { AppSettings } from './settings.js';
+import type { AppSettings, StorageSettings } from './settings.js';
 
-export interface RuntimeSettings extends AppSettings {
-  redisUrl?: string;
-  mongodbUri?: string;
-  dataDir: string;
-  concurrency: number;
-  gateCheckSeconds: number;
-}
+export type RuntimeSettings = AppSettings & StorageSettings;
 
 export interface Runtime {
   port?: number;
@@ -85,7 +79,7 @@ function perRunEffects(settings: RuntimeSettings, store: RunnerDeps['store']): E
       const socket = (context.run.providers as { haproxy?: { socket: string } } | undefined)?.haproxy?.socket ?? '';
       if (!bySocket.has(socket)) {
         const haproxy = socket ? new HAProxyTraffic(socket, `${settings.dataDir}/haproxy/${socket.replace(/[^A-Za-z0-9]/g, '_')}.json`) : undefined;
-        bySocket.set(socket, new ProviderEffects({ haproxy, store, scriptsDir: process.env.ZEROOPS_SCRIPTS_DIR }));
+        bySocket.set(socket, new ProviderEffects({ haproxy, store, scriptsDir: settings.scriptsDir, scriptEnv: settings.scriptEnv }));
       }
       return bySocket.get(socket)!.apply(action, context);
     },

@@ -55,8 +55,8 @@ export class ProviderEffects implements Effects {
       for (const [datacenter, weight] of Object.entries(before)) await this.haproxy.ensureWeight(params.pool as string, datacenter, weight);
       return { output: { restored: before } };
     },
-    'haproxy set-server-state': async (params) => {
-      const servers = params.servers as { backend: string; server: string }[];
+    'haproxy set-server-state': async (params, { run }) => {
+      const servers = params.servers === 'all-drained-by-this-run' ? drainedBy(run) : params.servers as { backend: string; server: string }[];
       for (const s of servers) await this.haproxy.ensureServerState(s.backend, s.server, params.state as ServerState);
       return { output: { state: params.state, servers: servers.map((s) => s.server) } };
     },
@@ -88,4 +88,12 @@ export class ProviderEffects implements Effects {
     await this.settings.store.saveCheckpoint(context.checkpointKey, outcome);
     return outcome;
   }
+}
+
+/** The servers a run's steps have drained so far (for a rollback that puts them all back). */
+function drainedBy(run: EffectContext['run']): { backend: string; server: string }[] {
+  const started = new Set(run.steps.filter((s) => s.status !== 'pending').map((s) => s.id));
+  return run.plan.steps
+    .filter((s) => started.has(s.id) && s.action.operation === 'set-server-state' && s.action.params.state === 'drain')
+    .flatMap((s) => s.action.params.servers as { backend: string; server: string }[]);
 }

@@ -9,7 +9,7 @@ import { ProbotOctokit } from 'probot';
 import { startLab, type Lab } from '../../lab/lab.js';
 import { startRuntime, type Runtime } from '../../src/main/runtime.js';
 import { webhookPath } from '../../src/main/server.js';
-import { templateRepoFiles } from './ops-repo.js';
+import { templateRepoDir, templateRepoFiles } from './ops-repo.js';
 
 export interface World {
   lab: Lab;
@@ -32,6 +32,7 @@ spec:
     - { name: dc-a, weight: 100, haproxy: { backend: checkout_dc_a, servers: [checkout-a1, checkout-a2] } }
     - { name: dc-b, weight: 100, haproxy: { backend: checkout_dc_b, servers: [checkout-b1, checkout-b2] } }
     - { name: dc-c, weight: 100, haproxy: { backend: checkout_dc_c, servers: [checkout-c1, checkout-c2] } }
+  restart: { command: [scripts/restart-instance.sh] }
   metrics:
     error_rate:
       query: (sum(rate(http_requests_total{job="checkout",code=~"5.."}[3s])) or vector(0)) / clamp_min(sum(rate(http_requests_total{job="checkout"}[3s])), 1e-9)
@@ -73,6 +74,7 @@ export async function startWorld(options: { concurrency?: number } = {}): Promis
   const runtime = await startRuntime({
     appId: github.appId, privateKey: github.privateKey, webhookSecret: 'e2e-secret', port: 0, host: '127.0.0.1', githubApiUrl: github.url, logLevel: 'warn',
     redisUrl: lab.redis!.url, dataDir, concurrency: options.concurrency ?? 4, gateCheckSeconds: 1,
+    scriptsDir: templateRepoDir, scriptEnv: { CHECKOUT_INSTANCES: lab.instances.map((i) => `${i.name}=${i.url}`).join(' ') },
   }, { server: true, workers: true }, unthrottled());
   github.connectApp({ url: `http://127.0.0.1:${runtime.port}${webhookPath}`, secret: 'e2e-secret' });
   return {

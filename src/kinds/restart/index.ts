@@ -46,10 +46,13 @@ function compile(task: CompletedTask): KindPlan {
   };
 }
 
+/** Instances taken round-robin across datacenters, so no batch empties a datacenter while others remain. */
 function instancesOf(service: Service, datacenters: string[]): Instance[] {
-  return service.spec.datacenters
+  const perDc = service.spec.datacenters
     .filter((dc) => datacenters.includes(dc.name))
-    .flatMap((dc) => (dc.haproxy?.servers ?? []).map((server) => ({ datacenter: dc.name, backend: dc.haproxy?.backend, server })));
+    .map((dc) => (dc.haproxy?.servers ?? []).map((server) => ({ datacenter: dc.name, backend: dc.haproxy?.backend, server })));
+  const longest = Math.max(0, ...perDc.map((list) => list.length));
+  return Array.from({ length: longest }, (_, i) => perDc.flatMap((list) => (list[i] ? [list[i]!] : []))).flat();
 }
 
 function batchSteps(instances: Instance[], batchSize: number, service: Service, gates: Gate[], holdSeconds: number): PlanStep[] {
