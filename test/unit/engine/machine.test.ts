@@ -1,0 +1,85 @@
+/** The run state machine, on plain data. */
+import { applyCommand, gatesChecked, locksSettled, nextMove, stepExecuted, stepFailed, stepStarted } from '../../../src/engine/machine.js';
+import type { Evidence, Run } from '../../../src/engine/run.js';
+import { aPlan, aRun, aStep } from '../../support/builders.js';
+
+const t0 = new Date('2026-11-25T00:00:00Z');
+const later = (s: number) => new Date(t0.getTime() + s * 1000);
+const gate = { metric: 'error_rate', query: 'q', unit: 'ratio' as const, max: 0.01, windowSeconds: 60, phase: 'both' as const, display: 'error_rate ≤ 1% over 1m' };
+const evidence = (verdict: Evidence['verdict'], value: number | null = 0.001): Evidence => ({ at: t0.toISOString(), metric: 'error_rate', value, limit: '≤ 1%', verdict, note: verdict === 'inconclusive' ? 'no series' : undefined });
+
+function running(run: Run): Run {
+  return locksSettled(run, [{ key: 'k', held: true, position: 0 }], t0).run;
+}
+
+describe('run state machine', () => {
+  it('takes locks first, and waits in the queue when another run holds one', () => {
+    const run = aRun();
+    expect(nextMove(run, t0)).toEqual({ kind: 'acquire-locks' });
+    const queued = locksSettled(run, [{ key: 'k', held: false, position: 2 }], t0);
+    expect(queued.run).toMatchObject({ status: 'pending', reason: 'waiting for lock k (position 2 in its queue)' });
+    expect(running(run).status).toBe('running');
+  });
+
+  it('executes steps in order, holding under the gates before moving on', () => {
+    const plan = aPlan([aStep('one', { gates: [gate], waitSeconds: 10 }), aStep('two')]);
+    let run = running(aRun({ plan }));
+    expect(nextMove(run, t0)).toMatchObject({ kind: 'execute', step: { id: 'one' } });
+    run = stepStarted(run, plan.steps[0]!, t0).run;
+    run = stepExecuted(run, plan.steps[0]!, { ok: true }, t0, 2).run;
+    expect(run.steps[0]).toMatchObject({ status: 'holding', holdUntil: later(10).toISOString(), nextCheckAt: later(2).toISOString() });
+    expect(nextMove(run, later(1))).toEqual({ kind: 'wait', until: later(2).toISOString() });
+    run = gatesChecked(run, plan.steps[0]!, [evidence('pass')], later(2), 2).run;
+    expect(run.steps[0]!.status).toBe('holding');
+    run = gatesChecked(run, plan.steps[0]!, [evidence('pass')], later(10), 2).run;
+    expect(run.steps[0]!.status).toBe('succeeded');
+    expect(nextMove(run, later(10))).toMatchObject({ kind: 'execute', step: { id: 'two' } });
+  });
+
+  it('rolls back what was started when a gate is breached, and says why', () => {
+    const plan = aPlan([aStep('one', { gates: [gate], waitSeconds: 10 }), aStep('two')]);
+    let run = stepExecuted(stepStarted(running(aRun({ plan })), plan.steps[0]!, t0).run, plan.steps[0]!, {}, t0, 1).run;
+    run = gatesChecked(run, plan.steps[0]!, [evidence('breach', 0.2)], later(1), 1).run;
+    expect(run).toMatchObject({ status: 'rolling_back', reason: 'gate breached during one: error_rate = 0.2 (limit ≤ 1%)', undo: [{ title: 'undo one', status: 'pending' }] });
+    expect(nextMove(run, later(1))).toEqual({ kind: 'undo', index: 0 });
+  });
+
+  it('pauses on missing data and never rolls back for it alone', () => {
+    const plan = aPlan([aStep('one', { gates: [gate], waitSeconds: 10 })]);
+    let run = stepExecuted(stepStarted(running(aRun({ plan })), plan.steps[0]!, t0).run, plan.steps[0]!, {}, t0, 1).run;
+    run = gatesChecked(run, plan.steps[0]!, [evidence('inconclusive', null)], later(1), 1).run;
+    expect(run.status).toBe('paused');
+    expect(run.undo).toEqual([]);
+    expect(nextMove(run, later(2))).toEqual({ kind: 'idle' });
+    expect(applyCommand(run, { kind: 'resume', by: 'alice' }, later(3)).run.status).toBe('running');
+  });
+
+  it('retries a failed step with backoff, then rolls back', () => {
+    const plan = aPlan([aStep('one', { retries: 1 })]);
+    let run = stepStarted(running(aRun({ plan })), plan.steps[0]!, t0).run;
+    run = stepFailed(run, plan.steps[0]!, 'socket closed', t0).run;
+    expect(run.steps[0]).toMatchObject({ status: 'pending', notBefore: later(1).toISOString() });
+    expect(nextMove(run, t0)).toEqual({ kind: 'wait', until: later(1).toISOString() });
+    run = stepFailed(stepStarted(run, plan.steps[0]!, later(1)).run, plan.steps[0]!, 'socket closed', later(1)).run;
+    expect(run).toMatchObject({ status: 'rolling_back', reason: 'step one failed after 2 attempt(s): socket closed' });
+  });
+
+  it('waits for a person before a step that needs approval', () => {
+    const plan = aPlan([aStep('one'), aStep('drop', { approval: 'approve the drop' })]);
+    let run = stepExecuted(stepStarted(running(aRun({ plan })), plan.steps[0]!, t0).run, plan.steps[0]!, {}, t0, 1).run;
+    expect(run).toMatchObject({ status: 'waiting', reason: 'waiting for approval of step drop: approve the drop' });
+    expect(nextMove(run, t0)).toEqual({ kind: 'idle' });
+    expect(applyCommand(run, { kind: 'approve-step', step: 'nope', by: 'alice' }, t0).refused).toBe('there is no step nope');
+    run = applyCommand(run, { kind: 'approve-step', step: 'drop', by: 'alice' }, t0).run;
+    expect(run.status).toBe('running');
+    expect(nextMove(run, t0)).toMatchObject({ kind: 'execute', step: { id: 'drop' } });
+  });
+
+  it('refuses commands that do not apply', () => {
+    const run = running(aRun());
+    expect(applyCommand(run, { kind: 'resume', by: 'a' }, t0).refused).toBe('the run is not paused');
+    const aborted = applyCommand(run, { kind: 'abort', by: 'a' }, t0).run;
+    expect(aborted.status).toBe('aborted');
+    expect(applyCommand(aborted, { kind: 'pause', by: 'a' }, t0).refused).toBe('the run is already aborted');
+  });
+});
