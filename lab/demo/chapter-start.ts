@@ -1,6 +1,10 @@
 /** Chapter: a small production in a box starts, then ZeroOps connects to it. */
 import { readOpsRepo } from '../../src/forge/local/working-tree.js';
-import { startServer, webhookPath } from '../../src/main/server.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRuntime } from '../../src/main/runtime.js';
+import { webhookPath } from '../../src/main/server.js';
 import { startLab } from '../lab.js';
 import { describeLab } from '../up.js';
 import type { Chapter } from './chapters.js';
@@ -14,12 +18,24 @@ export const startChapter: Chapter = {
     console.log('Real Redis, PostgreSQL, HAProxy and Prometheus, six instances of a Go service in three');
     console.log('datacenters, steady user traffic, and a GitHub double that checks every call the bot makes.\n');
     for (const file of await readOpsRepo(templateDir)) (file.path.startsWith('tasks/') ? context.tasks : context.files)[file.path] = file.text;
-    context.lab = await withProgress('starting the lab', (note) => startLab({ githubFiles: context.files, onProgress: note, seedRows: 100_000 }));
+    context.lab = await withProgress('starting the lab', (note) => startLab({ githubFiles: {}, onProgress: note, seedRows: 100_000, loadRate: 80 }));
     console.log(describeLab(context.lab));
-    const github = context.lab.github!;
-    context.app = await startServer({ appId: github.appId, privateKey: github.privateKey, webhookSecret: 'demo-secret', port: 0, host: '127.0.0.1', githubApiUrl: github.url, logLevel: 'warn' });
-    github.connectApp({ url: `http://127.0.0.1:${context.app.port}${webhookPath}`, secret: 'demo-secret' });
-    github.setPermission('alice', 'write');
-    console.log(`\nZeroOps is running at http://127.0.0.1:${context.app.port} as GitHub App ${github.appId}, installed on ${github.state.owner}/${github.state.repoName}.`);
+    const lab = context.lab;
+    const github = lab.github!;
+    // The ops repo's config points at this lab's Prometheus and HAProxy.
+    context.files['.zeroops/config.yaml'] = context.files['.zeroops/config.yaml']!
+      .replace('http://127.0.0.1:9090', lab.prometheus!.url).replace('/run/haproxy/admin.sock', lab.haproxy!.socketPath);
+    await github.state.git.commit('main', context.files, 'The ops repo');
+    for (const [user, permission] of [['alice', 'write'], ['bob', 'admin'], ['carol', 'write']] as const) github.setPermission(user, permission);
+    const dataDir = mkdtempSync(join(tmpdir(), 'zeroops-demo-'));
+    context.cleanup.push(dataDir);
+    const runtime = await startRuntime({
+      appId: github.appId, privateKey: github.privateKey, webhookSecret: 'demo-secret', port: 0, host: '127.0.0.1', githubApiUrl: github.url, logLevel: 'warn',
+      redisUrl: lab.redis!.url, dataDir, concurrency: 4, gateCheckSeconds: 1, scriptsDir: templateDir,
+      scriptEnv: { CHECKOUT_INSTANCES: lab.instances.map((i) => `${i.name}=${i.url}`).join(' ') },
+    }, { server: true, workers: true });
+    context.app = { port: runtime.port!, stop: runtime.stop };
+    github.connectApp({ url: `http://127.0.0.1:${runtime.port}${webhookPath}`, secret: 'demo-secret' });
+    console.log(`\nZeroOps (webhook server and workers) is running at http://127.0.0.1:${runtime.port} as GitHub App ${github.appId}, installed on ${github.state.owner}/${github.state.repoName}.`);
   },
 };

@@ -4,6 +4,7 @@ import type { Lab } from '../lab.js';
 import { mistakeChapter } from './chapter-mistake.js';
 import { pullRequestChapter } from './chapter-pull-request.js';
 import { startChapter } from './chapter-start.js';
+import { breachChapter, drainChapter } from './chapter-execute.js';
 import { trafficChapter } from './chapter-traffic.js';
 
 export interface DemoContext {
@@ -13,6 +14,8 @@ export interface DemoContext {
   files: Record<string, string>;
   tasks: Record<string, string>;
   pullNumber?: number;
+  /** Directories to remove at the end. */
+  cleanup: string[];
 }
 
 export interface Chapter {
@@ -20,4 +23,4 @@ export interface Chapter {
   run(context: DemoContext): Promise<void>;
 }
 
-export const chapters: Chapter[] = [startChapter, pullRequestChapter, mistakeChapter, trafficChapter];
+export const chapters: Chapter[] = [startChapter, pullRequestChapter, mistakeChapter, trafficChapter, drainChapter, breachChapter];

@@ -93,7 +93,8 @@ export function gatesChecked(run: Run, step: PlanStep, evidence: Evidence[], now
   const breach = evidence.filter((e) => e.verdict === 'breach');
   if (breach.length > 0) {
     const reason = `gate breached during ${step.id}: ${breach.map((e) => `${e.metric} = ${formatValue(e.value)} (limit ${e.limit})`).join(', ')}`;
-    return beginRollback(recorded, reason, now, [event('gate-breached', { step: step.id, evidence: breach })]);
+    const failed = withStep(recorded, step.id, { status: 'failed', error: reason, finishedAt: at(now), holdUntil: undefined, nextCheckAt: undefined }, now);
+    return beginRollback(failed, reason, now, [event('gate-breached', { step: step.id, evidence: breach })]);
   }
   const unknown = evidence.filter((e) => e.verdict === 'inconclusive');
   if (unknown.length > 0) {
