@@ -1,4 +1,5 @@
 // `npm run bench [-- name...]`: prints figures. Benchmarks never pass or fail on time.
+import { closedLoop } from './closed-loop.js';
 import { labStart } from './lab-start.js';
 import { planThroughput } from './plan-throughput.js';
 import { webhookLatency } from './webhook-latency.js';
@@ -7,6 +8,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   plan: planThroughput,
   webhook: webhookLatency,
   lab: labStart,
+  loop: closedLoop,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));

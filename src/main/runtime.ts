@@ -18,6 +18,7 @@ import { HAProxyTraffic } from '../providers/haproxy/traffic.js';
 import { PrometheusSource } from '../providers/prometheus/prometheus-source.js';
 import { BullScheduler, connectRedis, MergeQueue, startWorkers } from '../queue/queues.js';
 import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import { BotMetrics } from './metrics.js';
 import { startServer } from './server.js';
 import type { AppSettings, StorageSettings } from './settings.js';
@@ -26,6 +27,7 @@ export type RuntimeSettings = AppSettings & StorageSettings;
 
 export interface Runtime {
   port?: number;
+  store: Store;
   stop(): Promise<void>;
 }
 
@@ -36,7 +38,7 @@ export async function startRuntime(settings: RuntimeSettings, parts: { server: b
     if (parts.workers && !parts.server) throw new Error('workers need Redis: set REDIS_URL');
     log.warn({}, 'REDIS_URL is not set: ZeroOps plans pull requests but does not execute merged plans');
     const server = await startServer(settings, { octokit, app: { deliveries: store } });
-    return { port: server.port, stop: async () => { await server.stop(); await store.close(); } };
+    return { port: server.port, store, stop: async () => { await server.stop(); await store.close(); } };
   }
   const connection = connectRedis(settings.redisUrl);
   const scheduler = new BullScheduler(connection);
@@ -61,6 +63,7 @@ export async function startRuntime(settings: RuntimeSettings, parts: { server: b
   }) : undefined;
   return {
     port: server?.port,
+    store,
     async stop() {
       await server?.stop();
       await workers?.close();
