@@ -130,4 +130,14 @@ describe('TrafficShift end to end', () => {
     expect(await finished('drain-blind')).toBe(true);
     expect(await weight('dc-a')).toBe(100);
   });
+
+  it('exposes its own metrics, health and readiness', async () => {
+    const base = `http://127.0.0.1:${world.runtime.port}`;
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/zeroops_webhooks_total\{event="pull_request_review.submitted"\} \d+/);
+    expect(metrics).toMatch(/zeroops_runs_finished_total\{status="rolled_back"\} [1-9]/);
+    expect(metrics).toMatch(/zeroops_step_duration_seconds_count\{kind="TrafficShift"\} [1-9]/);
+    expect(metrics).toMatch(/zeroops_queue_jobs\{queue="zeroops-runs",state="waiting"\} \d+/);
+    for (const path of ['/healthz', '/readyz']) expect((await fetch(`${base}${path}`)).status).toBe(200);
+  });
 });

@@ -44,3 +44,11 @@ describe('change windows', () => {
     expect(changeWindow(config, 'staging', new Date('2026-12-25T12:00:00Z'))).toEqual({ open: false, reason: 'change freeze "year-end" until 2027-01-02T00:00:00Z' });
   });
 });
+
+describe('autonomy', () => {
+  it('takes the kind\'s level, else the default, else suggest', async () => {
+    const { autonomyFor } = await import('../../../src/policy/autonomy.js');
+    const config = { apiVersion: 'zeroops.dev/v1' as const, kind: 'Config' as const, spec: { autonomy: { default: 'confirm' as const, kinds: { Restart: 'auto' as const } } } };
+    expect([autonomyFor(config, 'Restart'), autonomyFor(config, 'TrafficShift'), autonomyFor(undefined, 'Restart')]).toEqual(['auto', 'confirm', 'suggest']);
+  });
+});
