@@ -2,7 +2,7 @@
 import { jest } from '@jest/globals';
 import { createServer } from 'node:http';
 import { setFaults } from '../../lab/components/sample-service.js';
-import { startWorld, type World } from '../support/e2e-world.js';
+import { mergeApproved as merge, runCheckOf, startWorld, type World } from '../support/e2e-world.js';
 import { eventually } from '../support/lab.js';
 
 jest.setTimeout(180_000);
@@ -11,15 +11,8 @@ let world: World;
 beforeAll(async () => { world = await startWorld(); });
 afterAll(() => world?.stop());
 
-const github = () => world.lab.github!;
-const runCheck = (name: string) => github().checkRuns().filter((c) => c.name === `ZeroOps run: ${name}`).at(-1);
-
-async function mergeApproved(name: string, manifest: string): Promise<number> {
-  const { number } = await github().openPullRequest({ title: name, branch: name, files: { [`tasks/${name}.yaml`]: manifest }, author: 'carol' });
-  await github().review(number, 'alice', 'APPROVED');
-  await github().merge(number, 'carol');
-  return number;
-}
+const runCheck = (name: string) => runCheckOf(world, name);
+const mergeApproved = (name: string, manifest: string) => merge(world, name, manifest);
 
 describe('Restart end to end', () => {
   it('restarts every instance in batches, draining each from HAProxy first, and clears a goroutine leak', async () => {

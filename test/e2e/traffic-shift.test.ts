@@ -4,7 +4,7 @@
  */
 import { jest } from '@jest/globals';
 import { setFaults } from '../../lab/components/sample-service.js';
-import { drainTask, startWorld, type World } from '../support/e2e-world.js';
+import { drainTask, runCheckOf, startWorld, type World } from '../support/e2e-world.js';
 import { eventually, sleep } from '../support/lab.js';
 
 jest.setTimeout(180_000);
@@ -14,7 +14,7 @@ beforeAll(async () => { world = await startWorld(); });
 afterAll(() => world?.stop());
 
 const github = () => world.lab.github!;
-const runCheck = (name: string) => github().checkRuns().filter((c) => c.name === `ZeroOps run: ${name}`).at(-1);
+const runCheck = (name: string) => runCheckOf(world, name);
 const weight = async (dc: string) => Number((await world.lab.haproxy!.command(`get weight checkout_stable/${dc}`)).split(' ')[0]);
 const resetWeights = async () => { for (const dc of ['dc-a', 'dc-b', 'dc-c']) await world.lab.haproxy!.command(`set weight checkout_stable/${dc} 100`); };
 const finished = (name: string) => eventually(() => runCheck(name)?.status === 'completed', 60_000);

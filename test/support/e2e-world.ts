@@ -91,3 +91,16 @@ export async function startWorld(options: { concurrency?: number } = {}): Promis
 export function unthrottled(): typeof ProbotOctokit {
   return ProbotOctokit.defaults((options: Record<string, object>) => ({ ...options, throttle: { ...options.throttle, enabled: false } })) as typeof ProbotOctokit;
 }
+
+/** The latest check run of a task's run on the GitHub double. */
+export const runCheckOf = (world: World, task: string) =>
+  world.lab.github!.checkRuns().filter((c) => c.name === `ZeroOps run: ${task}`).at(-1);
+
+/** A pull request with one task file, approved by an owner and merged by its author. */
+export async function mergeApproved(world: World, name: string, manifest: string): Promise<number> {
+  const github = world.lab.github!;
+  const { number } = await github.openPullRequest({ title: name, branch: name, files: { [`tasks/${name}.yaml`]: manifest }, author: 'carol' });
+  await github.review(number, 'alice', 'APPROVED');
+  await github.merge(number, 'carol');
+  return number;
+}
