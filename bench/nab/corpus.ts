@@ -14,7 +14,7 @@ export interface CorpusFile {
 export const defaultNabDir = new URL('../../../shared/bench/nab/', import.meta.url).pathname;
 
 export function readCsv(path: string): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
+  const [header, ...lines] = readFileSync(path, 'utf8').trim().split(/\r?\n/);
   const columns = header!.split(',');
   return lines.map((line) => Object.fromEntries(line.split(',').map((cell, i) => [columns[i]!, cell])));
 }

@@ -109,7 +109,7 @@ export function optimiseThreshold(files: ReadonlyMap<string, ScoredRow[]>, costs
   let bestThreshold = 1.1;
   for (let i = 0; i < all.length;) {
     const threshold = all[i]!.row.score;
-    for (; i < all.length && all[i]!.row.score === threshold; i++) {
+    for (let first = true; i < all.length && (first || all[i]!.row.score === threshold); i++, first = false) {
       const { file, row } = all[i]!;
       if (row.window === null) raw += row.weighted;
       else {

@@ -1,0 +1,6 @@
+/** The detectors, by name. */
+import type { DetectorKind } from './detector.js';
+import { contextSurpriseKind } from './context-surprise.js';
+import { robustZKind } from './robust-z.js';
+
+export const detectorKinds: DetectorKind[] = [robustZKind, contextSurpriseKind];
