@@ -37,6 +37,11 @@ export class SortedWindow {
     return this.sorted[low]! + (this.sorted[high]! - this.sorted[low]!) * (position - low);
   }
 
+  /** How many values in the window are below `value`. */
+  rank(value: number): number {
+    return this.lowerBound(value);
+  }
+
   private insert(value: number): void {
     const at = this.lowerBound(value);
     this.sorted.copyWithin(at + 1, at, this.size);
