@@ -13,6 +13,7 @@
  */
 import type { DetectorKind, StreamingDetector } from './detector.js';
 import { RunningMean } from './running-stats.js';
+import { OncePerEvent, robustScale } from './robust-scale.js';
 import { SortedWindow } from './sorted-window.js';
 
 export interface ContextSurpriseParams {
@@ -31,8 +32,7 @@ export const defaults: ContextSurpriseParams = {
 
 function robustZ(window: SortedWindow, x: number): number {
   if (window.length < 10) return 0;
-  const median = window.quantile(0.5);
-  const spread = Math.max((window.quantile(0.75) - window.quantile(0.25)) / 1.349, 0.02 * (window.quantile(0.99) - window.quantile(0.01)), 1e-9);
+  const { median, spread } = robustScale(window);
   return Math.abs(x - median) / spread;
 }
 
@@ -46,7 +46,7 @@ export function contextSurprise(params: Partial<ContextSurpriseParams> = {}): St
   const smoothed = new RunningMean(p.smoothing);
   let previous: number | undefined;
   let seen = 0;
-  let quietUntil = -1;
+  const once = new OncePerEvent(p.alarmLevel, p.quietAfterAlarm);
   return {
     update(_timestamp, x) {
       const change = previous === undefined ? 0 : x - previous;
@@ -66,9 +66,7 @@ export function contextSurprise(params: Partial<ContextSurpriseParams> = {}): St
       means.push(shortMean);
       previous = x;
       seen++;
-      if (seen <= quietUntil) return score * 0.5;
-      if (score >= p.alarmLevel) quietUntil = seen + p.quietAfterAlarm;
-      return score;
+      return once.filter(score);
     },
   };
 }

@@ -9,6 +9,7 @@
  * the neighbour search plus O(log W + log H) for the windows; memory O(M·L + W + H).
  */
 import type { DetectorKind, StreamingDetector } from './detector.js';
+import { OncePerEvent, robustScale } from './robust-scale.js';
 import { SortedWindow } from './sorted-window.js';
 
 export interface KnnShapeParams {
@@ -32,8 +33,7 @@ export function knnShape(params: Partial<KnnShapeParams> = {}): StreamingDetecto
   const nearest = new Float64Array(p.k);
   let stored = 0;
   let next = 0;
-  let seen = 0;
-  let quietUntil = -1;
+  const once = new OncePerEvent(p.alarmLevel, p.quietAfterAlarm);
 
   /** Mean distance from `shape` to its k nearest stored shapes. */
   const strangeness = (shape: Float64Array): number => {
@@ -59,10 +59,8 @@ export function knnShape(params: Partial<KnnShapeParams> = {}): StreamingDetecto
       recent.push(x);
       last.push(x);
       if (last.length > p.length) last.shift();
-      seen++;
-      if (last.length < p.length || recent.length < 50) return 0;
-      const median = recent.quantile(0.5);
-      const spread = Math.max((recent.quantile(0.75) - recent.quantile(0.25)) / 1.349, 0.02 * (recent.quantile(0.99) - recent.quantile(0.01)), 1e-9);
+      if (last.length < p.length || recent.length < 50) return once.filter(0);
+      const { median, spread } = robustScale(recent);
       const shape = Float64Array.from(last, (v) => (v - median) / spread);
       let score = 0;
       if (stored >= p.k) {
@@ -73,9 +71,7 @@ export function knnShape(params: Partial<KnnShapeParams> = {}): StreamingDetecto
       shapes.set(shape, next * p.length);
       next = (next + 1) % p.memory;
       stored = Math.min(stored + 1, p.memory);
-      if (seen <= quietUntil) return score * 0.5;
-      if (score >= p.alarmLevel) quietUntil = seen + p.quietAfterAlarm;
-      return score;
+      return once.filter(score);
     },
   };
 }

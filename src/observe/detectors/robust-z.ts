@@ -4,6 +4,7 @@
  * Parameters: W = 400 points. Cost per point: O(log W) plus a W-element memmove; memory O(W).
  */
 import type { DetectorKind, StreamingDetector } from './detector.js';
+import { robustScale } from './robust-scale.js';
 import { SortedWindow } from './sorted-window.js';
 
 export function robustZ(window = 400): StreamingDetector {
@@ -12,9 +13,7 @@ export function robustZ(window = 400): StreamingDetector {
     update(_timestamp, value) {
       let score = 0;
       if (recent.length >= 20) {
-        const median = recent.quantile(0.5);
-        // A floor on the spread: a window that barely moves must not turn every wiggle into an alarm.
-        const spread = Math.max((recent.quantile(0.75) - recent.quantile(0.25)) / 1.349, 0.01 * (recent.quantile(0.99) - recent.quantile(0.01)), 1e-9);
+        const { median, spread } = robustScale(recent);
         const z = Math.abs(value - median) / spread;
         score = z / (z + 3);
       }
