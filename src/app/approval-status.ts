@@ -3,8 +3,8 @@
  * approved (policy from the base branch, fingerprints per commit) and publish "ZeroOps approval".
  */
 import type { Forge, PullRequestRef, RepoRef } from '../forge/forge.js';
-import { evaluateApprovals, type Permission, type TaskApproval } from '../policy/approvals.js';
-import type { PlanRecord, Store } from '../store/store.js';
+import { evaluateApprovals, type Permission, type TaskApproval, type TaskApprovalInput } from '../policy/approvals.js';
+import type { Store } from '../store/store.js';
 
 export const approvalCheckName = 'ZeroOps approval';
 
@@ -17,8 +17,8 @@ export const repoKey = (repo: RepoRef) => `${repo.owner}/${repo.repo}`;
 export const planRecordId = (repo: RepoRef, number: number, sha: string) => `${repoKey(repo)}#${number}@${sha}`;
 export const pullRecordId = (repo: RepoRef, number: number) => `${repoKey(repo)}#${number}`;
 
-/** Evaluate the approvals of the plans at `sha` of a pull request. */
-export async function approvalsFor(deps: ApprovalDeps, repo: RepoRef, number: number, record: PlanRecord): Promise<TaskApproval[]> {
+/** Evaluate the approvals of a pull request's task plans, against the reviews given so far. */
+export async function approvalsFor(deps: ApprovalDeps, repo: RepoRef, number: number, tasks: TaskApprovalInput[]): Promise<TaskApproval[]> {
   const reviews = await deps.forge.reviews(repo, number);
   const pull = await deps.store.pull(pullRecordId(repo, number));
   const state = pull ? undefined : await deps.forge.pullState(repo, number);
@@ -33,7 +33,7 @@ export async function approvalsFor(deps: ApprovalDeps, repo: RepoRef, number: nu
     permissions[review.user] ??= await deps.forge.permission(repo, review.user);
   }
   return evaluateApprovals({
-    tasks: record.tasks, author, lastPusher: pull?.lastPusher ?? author, permissions,
+    tasks, author, lastPusher: pull?.lastPusher ?? author, permissions,
     reviews: reviews.map((r) => ({ user: r.user, state: r.state, submittedAt: r.submittedAt, fingerprints: fingerprintsAt.get(r.commitSha) })),
   });
 }
@@ -41,7 +41,7 @@ export async function approvalsFor(deps: ApprovalDeps, repo: RepoRef, number: nu
 export async function publishApprovalStatus(deps: ApprovalDeps, pr: PullRequestRef): Promise<TaskApproval[] | undefined> {
   const record = await deps.store.planRecord(planRecordId(pr, pr.number, pr.headSha));
   if (!record || record.tasks.length === 0) return undefined;
-  const approvals = await approvalsFor(deps, pr, pr.number, record);
+  const approvals = await approvalsFor(deps, pr, pr.number, record.tasks);
   const waiting = approvals.filter((a) => !a.approved);
   const rows = approvals.map((a) => `| \`${a.task}\` | ${a.approved ? '✅ approved' : '⏳ waiting'} | ${a.approvers.map((u) => `@${u}`).join(', ') || '—'} | ${a.missing.join('; ') || '—'} |`);
   await deps.forge.publishCheck(pr, {

@@ -12,7 +12,7 @@ import { opsRepoLayout } from '../manifest/model.js';
 import { changeWindow } from '../policy/windows.js';
 import type { Plan } from '../plan/types.js';
 import type { Store } from '../store/store.js';
-import { approvalsFor, planRecordId, repoKey } from './approval-status.js';
+import { approvalsFor } from './approval-status.js';
 import { checkChange } from './plan-change.js';
 import type { Log } from './ports.js';
 
@@ -43,7 +43,7 @@ export async function startRuns(deps: StartRunsDeps, merged: MergedPull): Promis
   const refused: string[] = [];
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) refused.push(`the manifests have ${errors.length} error(s) at the merge commit; nothing runs until they are fixed`);
-  const approvals = errors.length ? new Map() : await approvalsAtHead(deps, merged, plans);
+  const approvals = errors.length ? new Map() : await approvalsAtMerge(deps, merged, plans);
   const config = baseConfig ? loadDocuments([{ path: opsRepoLayout.config, text: baseConfig }]).configs[0]?.manifest : undefined;
   const started: string[] = [];
   for (const plan of errors.length ? [] : plans) {
@@ -63,11 +63,10 @@ export async function startRuns(deps: StartRunsDeps, merged: MergedPull): Promis
   return { started, refused };
 }
 
-/** Approvals were given on the head's plans; the merge commit's plans must be the very same. */
-async function approvalsAtHead(deps: StartRunsDeps, merged: MergedPull, plans: Plan[]) {
-  const record = await deps.store.planRecord(planRecordId(merged.repo, merged.number, merged.headSha));
+/** Reviews approved the plans they saw; the merge commit's plans must be the very same ones. */
+async function approvalsAtMerge(deps: StartRunsDeps, merged: MergedPull, plans: Plan[]) {
   const tasks = plans.map((p) => ({ name: p.task.name, fingerprint: p.fingerprint, required: p.approvals.required, ownerRequired: p.approvals.ownerRequired, owners: p.approvals.owners }));
-  const approvals = await approvalsFor(deps, merged.repo, merged.number, { ...(record ?? { id: '', repo: repoKey(merged.repo), pullNumber: merged.number, sha: merged.headSha, errors: 0, createdAt: '' }), tasks: tasks.map((t) => ({ ...t, risk: '', env: '', file: '' })) });
+  const approvals = await approvalsFor(deps, merged.repo, merged.number, tasks);
   return new Map(approvals.map((a) => [a.task, a]));
 }
 
