@@ -101,8 +101,8 @@ async function perform(deps: RunnerDeps, run: Run, action: Parameters<Effects['a
 /** Append the transition's events, save the run over the version it was read at, report. */
 export async function commit(deps: Pick<RunnerDeps, 'store' | 'clock' | 'reporter' | 'log'>, before: Run, transition: Transition): Promise<Run | undefined> {
   const now = deps.clock().toISOString();
-  const appended = await deps.store.appendEvents(before.id, transition.events, now);
-  const head = appended.at(-1) ?? (await deps.store.events(before.id)).at(-1);
+  const appended = transition.events.length ? await deps.store.appendEvents(before.id, transition.events, now) : [];
+  const head = appended.at(-1);
   const run: Run = { ...transition.run, version: before.version + 1, events: head ? { seq: head.seq, hash: head.hash } : before.events };
   try {
     await deps.store.saveRun(run);

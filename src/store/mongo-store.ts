@@ -94,18 +94,25 @@ export class MongoStore implements Store {
 
   async appendEvents(chain: string, events: NewEvent[], at: string): Promise<ChainEvent[]> {
     const appended: ChainEvent[] = [];
+    let last: ChainEvent | undefined = await this.lastEvent(chain);
     for (const event of events) {
       for (let attempt = 0; ; attempt++) {
-        const last = (await this.col('events').find({ chain }).sort({ seq: -1 }).limit(1).toArray())[0];
-        const next = nextEvent(last && strip<ChainEvent>(last), chain, event, at);
+        const next = nextEvent(last, chain, event, at);
         if (await this.insertOnce('events', { ...next })) {
           appended.push(next);
+          last = next;
           break;
         }
-        if (attempt > 20) throw new ConflictError(`could not append to event chain ${chain}`); // someone else keeps appending first
+        if (attempt > 20) throw new ConflictError(`could not append to event chain ${chain}`);
+        last = await this.lastEvent(chain); // someone else appended first: link to theirs
       }
     }
     return appended;
+  }
+
+  private async lastEvent(chain: string): Promise<ChainEvent | undefined> {
+    const found = (await this.col('events').find({ chain }).sort({ seq: -1 }).limit(1).toArray())[0];
+    return found && strip<ChainEvent>(found);
   }
 
   async events(chain: string): Promise<ChainEvent[]> {
