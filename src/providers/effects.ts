@@ -30,6 +30,8 @@ export class ProviderEffects implements Effects {
   async apply(action: Action, context: EffectContext): Promise<EffectResult> {
     const handler = this.handlers[`${action.provider} ${action.operation}`];
     if (!handler) throw new EffectError(`${action.provider} ${action.operation} is not available in this version of ZeroOps`, false);
+    // A reload since the last change lost ZeroOps' runtime settings: restore them before building on them.
+    if (action.provider === 'haproxy') await this.haproxy.reapplyIfReloaded();
     return handler(action.params, context);
   }
 

@@ -1,5 +1,6 @@
 /** The infrastructure providers against the lab's real Prometheus and HAProxy. */
 import { jest } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { startLab, type Lab } from '../../lab/lab.js';
@@ -72,6 +73,20 @@ describe('haproxy provider', () => {
     expect(await haproxy.reapply()).toBe(1);
     expect(await haproxy.weight('checkout_stable', 'dc-c')).toBe(10);
     expect(await haproxy.reapply()).toBe(0);
+  });
+
+  it('restores its settings after a reload, and leaves a person\'s later change alone otherwise', async () => {
+    const haproxy = traffic();
+    await haproxy.ensureWeight('checkout_stable', 'dc-a', 30);
+    await lab.haproxy!.command('set weight checkout_stable/dc-a 100'); // a person, same HAProxy process
+    expect(await haproxy.reapplyIfReloaded()).toBe(0);
+    expect(await haproxy.weight('checkout_stable', 'dc-a')).toBe(100);
+    const statePath = join(lab.dir, 'zeroops', 'haproxy-state.json');
+    const state = JSON.parse(readFileSync(statePath, 'utf8'));
+    writeFileSync(statePath, JSON.stringify({ ...state, pid: state.pid + 1 })); // as if made on the process before a reload
+    expect(await haproxy.reapplyIfReloaded()).toBeGreaterThanOrEqual(1);
+    expect(await haproxy.weight('checkout_stable', 'dc-a')).toBe(30);
+    await haproxy.ensureWeight('checkout_stable', 'dc-a', 100);
   });
 
   it('reports what HAProxy refuses, in its words', async () => {

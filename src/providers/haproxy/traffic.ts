@@ -10,6 +10,8 @@ import { AdminSocket, HAProxyAdminError } from './admin-socket.js';
 export type ServerState = 'ready' | 'drain' | 'maint';
 
 interface Persisted {
+  /** The HAProxy process the settings were made on: another one means a reload lost them. */
+  pid?: number;
   weights: Record<string, number>;
   states: Record<string, ServerState>;
   maps: Record<string, Record<string, string | null>>;
@@ -33,7 +35,7 @@ export class HAProxyTraffic {
   async ensureWeight(backend: string, server: string, weight: number): Promise<boolean> {
     if ((await this.weight(backend, server)) === weight) return false;
     await this.run(`set weight ${backend}/${server} ${weight}`);
-    this.persist((s) => { s.weights[`${backend}/${server}`] = weight; });
+    await this.persist((s) => { s.weights[`${backend}/${server}`] = weight; });
     return true;
   }
 
@@ -50,7 +52,7 @@ export class HAProxyTraffic {
   async ensureServerState(backend: string, server: string, state: ServerState): Promise<boolean> {
     if ((await this.serverState(backend, server)) === state) return false;
     await this.run(`set server ${backend}/${server} state ${state}`);
-    this.persist((s) => { s.states[`${backend}/${server}`] = state; });
+    await this.persist((s) => { s.states[`${backend}/${server}`] = state; });
     return true;
   }
 
@@ -65,11 +67,23 @@ export class HAProxyTraffic {
     if ((entries[key] ?? null) === value) return false;
     if (value === null) await this.run(`del map ${map} ${key}`);
     else await this.run(`${key in entries ? 'set' : 'add'} map ${map} ${key} ${value}`);
-    this.persist((s) => { (s.maps[map] ??= {})[key] = value; });
+    await this.persist((s) => { (s.maps[map] ??= {})[key] = value; });
     return true;
   }
 
-  /** After a reload, put back everything ZeroOps set. */
+  /** Put back what ZeroOps set when HAProxy was reloaded since (its process changed); returns the changes made. */
+  async reapplyIfReloaded(): Promise<number> {
+    const recorded = this.load().pid;
+    const current = await this.processId();
+    if (recorded === undefined || recorded === current) return 0;
+    return this.reapply();
+  }
+
+  private async processId(): Promise<number> {
+    return Number(/^Pid: (\d+)/m.exec(await this.admin.send('show info'))?.[1] ?? NaN);
+  }
+
+  /** Put back everything ZeroOps set (runtime settings do not survive a reload). */
   async reapply(): Promise<number> {
     const s = this.load();
     let changed = 0;
@@ -97,9 +111,10 @@ export class HAProxyTraffic {
     return existsSync(this.statePath) ? JSON.parse(readFileSync(this.statePath, 'utf8')) as Persisted : { weights: {}, states: {}, maps: {} };
   }
 
-  private persist(change: (state: Persisted) => void): void {
+  private async persist(change: (state: Persisted) => void): Promise<void> {
     const state = this.load();
     change(state);
+    state.pid = await this.processId();
     mkdirSync(dirname(this.statePath), { recursive: true });
     writeFileSync(this.statePath, JSON.stringify(state, null, 2));
   }
