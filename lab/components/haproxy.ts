@@ -5,9 +5,9 @@
  *                    └─► backend checkout_canary, for the audience the canary map sends there
  * plus the admin socket (runtime API) and the Prometheus exporter.
  */
-import { connect } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AdminSocket } from '../../src/providers/haproxy/admin-socket.js';
 import { freePort } from '../ports.js';
 import type { ProcessGroup } from '../processes.js';
 import { waitUntil } from '../wait.js';
@@ -38,7 +38,8 @@ export async function startHAProxy(group: ProcessGroup, dir: string, instances: 
   const configPath = join(dir, 'haproxy.cfg');
   writeFileSync(configPath, haproxyConfig({ dir, port, statsPort, socketPath, canaryMapPath, instances }));
   const started = group.spawn('haproxy', 'haproxy', { args: ['-f', configPath, '-db'] });
-  const command = (line: string) => adminCommand(socketPath, line);
+  const admin = new AdminSocket(socketPath);
+  const command = (line: string) => admin.send(line);
   await waitUntil(started, async () => (await command('show info')).includes('Name: HAProxy'), 'answer on its admin socket');
   await waitUntil(started, async () => (await fetch(`http://127.0.0.1:${port}/`)).ok, 'serve a request through the frontend');
   return {
@@ -102,15 +103,4 @@ function haproxyConfig({ dir, port, statsPort, socketPath, canaryMapPath, instan
     '  stats uri /stats',
     '',
   ].join('\n');
-}
-
-/** One command per connection: HAProxy answers and closes (non-interactive mode). */
-export function adminCommand(socketPath: string, line: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const socket = connect(socketPath, () => socket.end(`${line}\n`));
-    socket.on('data', (chunk) => chunks.push(chunk));
-    socket.once('end', () => resolve(Buffer.concat(chunks).toString()));
-    socket.once('error', reject);
-  });
 }

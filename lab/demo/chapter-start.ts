@@ -1,11 +1,7 @@
 /** Chapter: a small production in a box starts, then ZeroOps connects to it. */
 import { readOpsRepo } from '../../src/forge/local/working-tree.js';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startRuntime } from '../../src/main/runtime.js';
-import { webhookPath } from '../../src/main/server.js';
 import { startLab } from '../lab.js';
+import { startZeroOpsOnLab } from '../zeroops-on-lab.js';
 import { describeLab } from '../up.js';
 import type { Chapter } from './chapters.js';
 import { withProgress } from './progress.js';
@@ -27,15 +23,9 @@ export const startChapter: Chapter = {
       .replace('http://127.0.0.1:9090', lab.prometheus!.url).replace('/run/haproxy/admin.sock', lab.haproxy!.socketPath);
     await github.state.git.commit('main', context.files, 'The ops repo');
     for (const [user, permission] of [['alice', 'write'], ['bob', 'admin'], ['carol', 'write']] as const) github.setPermission(user, permission);
-    const dataDir = mkdtempSync(join(tmpdir(), 'zeroops-demo-'));
-    context.cleanup.push(dataDir);
-    const runtime = await startRuntime({
-      appId: github.appId, privateKey: github.privateKey, webhookSecret: 'demo-secret', port: 0, host: '127.0.0.1', githubApiUrl: github.url, logLevel: 'warn',
-      redisUrl: lab.redis!.url, dataDir, concurrency: 4, gateCheckSeconds: 1, scriptsDir: templateDir,
-      scriptEnv: { CHECKOUT_INSTANCES: lab.instances.map((i) => `${i.name}=${i.url}`).join(' ') },
-    }, { server: true, workers: true });
-    context.app = { port: runtime.port!, stop: runtime.stop };
-    github.connectApp({ url: `http://127.0.0.1:${runtime.port}${webhookPath}`, secret: 'demo-secret' });
+    const zeroops = await startZeroOpsOnLab(lab);
+    const runtime = zeroops.runtime;
+    context.app = { port: runtime.port!, stop: zeroops.stop };
     console.log(`\nZeroOps (webhook server and workers) is running at http://127.0.0.1:${runtime.port} as GitHub App ${github.appId}, installed on ${github.state.owner}/${github.state.repoName}.`);
   },
 };

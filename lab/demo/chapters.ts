@@ -14,8 +14,6 @@ export interface DemoContext {
   files: Record<string, string>;
   tasks: Record<string, string>;
   pullNumber?: number;
-  /** Directories to remove at the end. */
-  cleanup: string[];
 }
 
 export interface Chapter {

@@ -1,8 +1,7 @@
 // The demo's story: each chapter tells one part in plain words; later features add chapters.
-import { rmSync } from 'node:fs';
 import { chapters, type DemoContext } from './chapters.js';
 
-const context: DemoContext = { files: {}, tasks: {}, cleanup: [] };
+const context: DemoContext = { files: {}, tasks: {} };
 let failed = false;
 try {
   for (const chapter of chapters) {
@@ -16,7 +15,6 @@ try {
   console.log('\n━━ Cleaning up ━━\n');
   await context.app?.stop();
   await context.lab?.stop();
-  for (const dir of context.cleanup) rmSync(dir, { recursive: true, force: true });
   console.log('Every lab process is stopped and its directory removed.');
 }
 process.exitCode = failed ? 1 : 0;

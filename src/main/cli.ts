@@ -4,7 +4,7 @@ import { planCommand, type PlanFormat } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { auditVerify } from './commands/audit.js';
 import { startRuntime } from './runtime.js';
-import { settingsFromEnv, storageFromEnv } from './settings.js';
+import { settingsFromEnv, workerSettingsFromEnv } from './settings.js';
 
 const usage = `Usage:
   zeroops validate [--repo DIR] [paths...]     check manifests; exit 1 on errors
@@ -46,14 +46,14 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'start':
     case 'worker': {
-      const runtime = await startRuntime({ ...settingsFromEnv(process.env), ...storageFromEnv(process.env) }, { server: command === 'start', workers: true });
+      const runtime = await startRuntime({ ...settingsFromEnv(process.env), ...workerSettingsFromEnv(process.env) }, { server: command === 'start', workers: true });
       out(command === 'start' ? `ZeroOps listening on port ${runtime.port}` : 'ZeroOps workers running');
       await stopOnSignal(runtime.stop);
       return 0;
     }
     case 'audit': {
       if (paths[0] !== 'verify' || !paths[1]) throw new UsageError('the audit command is: zeroops audit verify <run-id>');
-      return auditVerify(storageFromEnv(process.env), paths[1], out);
+      return auditVerify(workerSettingsFromEnv(process.env), paths[1], out);
     }
     default: throw new UsageError(`unknown command '${command}'`);
   }

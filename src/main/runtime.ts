@@ -13,6 +13,7 @@ import { advanceRun, type RunnerDeps } from '../engine/runner.js';
 import { BlobCache } from '../forge/github/blob-cache.js';
 import { GitHubForge } from '../forge/github/github-forge.js';
 import { MetricsGateJudge } from '../observe/gate-checker.js';
+import { inconclusive } from '../observe/threshold-judge.js';
 import { ProviderEffects } from '../providers/effects.js';
 import { HAProxyTraffic } from '../providers/haproxy/traffic.js';
 import { PrometheusSource } from '../providers/prometheus/prometheus-source.js';
@@ -21,9 +22,9 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { BotMetrics } from './metrics.js';
 import { startServer } from './server.js';
-import type { AppSettings, StorageSettings } from './settings.js';
+import type { AppSettings, WorkerSettings } from './settings.js';
 
-export type RuntimeSettings = AppSettings & StorageSettings;
+export type RuntimeSettings = AppSettings & WorkerSettings;
 
 export interface Runtime {
   port?: number;
@@ -95,7 +96,7 @@ function perRunGates(): GateJudge {
     check(gates, run: Run, at) {
       const prometheus = (run.providers as { prometheus?: { url: string; timeout?: string } } | undefined)?.prometheus;
       if (!prometheus) {
-        return Promise.resolve(gates.map((g) => ({ at, metric: g.metric, value: null, limit: g.display, verdict: 'inconclusive' as const, note: 'no Prometheus configured in .zeroops/config.yaml' })));
+        return Promise.resolve(gates.map((g) => inconclusive(g, at, 'no Prometheus configured in .zeroops/config.yaml')));
       }
       if (!byUrl.has(prometheus.url)) byUrl.set(prometheus.url, new MetricsGateJudge(new PrometheusSource(prometheus.url, 5000)));
       return byUrl.get(prometheus.url)!.check(gates, run, at);

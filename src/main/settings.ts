@@ -29,7 +29,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): AppSettings {
   };
 }
 
-export interface StorageSettings {
+export interface WorkerSettings {
   redisUrl?: string;
   mongodbUri?: string;
   dataDir: string;
@@ -41,7 +41,7 @@ export interface StorageSettings {
   scriptEnv: Record<string, string>;
 }
 
-export function storageFromEnv(env: NodeJS.ProcessEnv): StorageSettings {
+export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
   return {
     redisUrl: env.REDIS_URL || undefined,
     mongodbUri: env.MONGODB_URI || undefined,

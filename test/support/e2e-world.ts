@@ -2,14 +2,11 @@
  * The end-to-end world: the lab (Redis, Prometheus, HAProxy, the fleet, traffic, the GitHub double)
  * and ZeroOps running against it in this process, with an ops repo whose config points at the lab.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ProbotOctokit } from 'probot';
 import { startLab, type Lab } from '../../lab/lab.js';
-import { startRuntime, type Runtime } from '../../src/main/runtime.js';
-import { webhookPath } from '../../src/main/server.js';
-import { templateRepoDir, templateRepoFiles } from './ops-repo.js';
+import { startZeroOpsOnLab } from '../../lab/zeroops-on-lab.js';
+import type { Runtime } from '../../src/main/runtime.js';
+import { templateRepoFiles } from './ops-repo.js';
 
 export interface World {
   lab: Lab;
@@ -70,19 +67,12 @@ export async function startWorld(options: { concurrency?: number } = {}): Promis
   const github = lab.github!;
   await github.state.git.commit('main', { 'services/checkout.yaml': labService(), '.zeroops/config.yaml': labConfig(lab) }, 'Point the ops repo at the lab');
   for (const [user, permission] of [['alice', 'write'], ['bob', 'admin'], ['carol', 'write'], ['mallory', 'read']] as const) github.setPermission(user, permission);
-  const dataDir = mkdtempSync(join(tmpdir(), 'zeroops-e2e-'));
-  const runtime = await startRuntime({
-    appId: github.appId, privateKey: github.privateKey, webhookSecret: 'e2e-secret', port: 0, host: '127.0.0.1', githubApiUrl: github.url, logLevel: 'warn',
-    redisUrl: lab.redis!.url, dataDir, concurrency: options.concurrency ?? 4, gateCheckSeconds: 1,
-    scriptsDir: templateRepoDir, scriptEnv: { CHECKOUT_INSTANCES: lab.instances.map((i) => `${i.name}=${i.url}`).join(' ') },
-  }, { server: true, workers: true }, unthrottled());
-  github.connectApp({ url: `http://127.0.0.1:${runtime.port}${webhookPath}`, secret: 'e2e-secret' });
+  const zeroops = await startZeroOpsOnLab(lab, { concurrency: options.concurrency, octokit: unthrottled() });
   return {
-    lab, runtime, dataDir,
+    lab, runtime: zeroops.runtime, dataDir: zeroops.dataDir,
     async stop() {
-      await runtime.stop();
+      await zeroops.stop();
       await lab.stop();
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

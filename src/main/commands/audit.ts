@@ -1,9 +1,9 @@
 /** `zeroops audit verify <run>`: check a run's event chain; exit 1 when anything was altered or removed. */
 import { verifyChain } from '../../knowledge/event-chain.js';
 import { openStore } from '../../store/open-store.js';
-import type { StorageSettings } from '../settings.js';
+import type { WorkerSettings } from '../settings.js';
 
-export async function auditVerify(storage: StorageSettings, runId: string, out: (line: string) => void): Promise<number> {
+export async function auditVerify(storage: WorkerSettings, runId: string, out: (line: string) => void): Promise<number> {
   const store = await openStore(storage);
   try {
     const run = await store.run(runId);

@@ -1,0 +1,38 @@
+/**
+ * ZeroOps (webhook server and workers) running against a lab: the GitHub double as GitHub, the
+ * lab's Redis for the queues, the ops repo template's scripts, and the double's webhooks wired in.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ProbotOctokit } from 'probot';
+import { startRuntime, type Runtime } from '../src/main/runtime.js';
+import { webhookPath } from '../src/main/server.js';
+import type { Lab } from './lab.js';
+
+const templateDir = new URL('../ops-repo-template/', import.meta.url).pathname;
+const webhookSecret = 'lab-webhook-secret';
+
+export interface ZeroOpsOnLab {
+  runtime: Runtime;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startZeroOpsOnLab(lab: Lab, options: { concurrency?: number; octokit?: typeof ProbotOctokit } = {}): Promise<ZeroOpsOnLab> {
+  const github = lab.github!;
+  const dataDir = mkdtempSync(join(tmpdir(), 'zeroops-data-'));
+  const runtime = await startRuntime({
+    appId: github.appId, privateKey: github.privateKey, webhookSecret, port: 0, host: '127.0.0.1', githubApiUrl: github.url, logLevel: 'warn',
+    redisUrl: lab.redis!.url, dataDir, concurrency: options.concurrency ?? 4, gateCheckSeconds: 1, scriptsDir: templateDir,
+    scriptEnv: { CHECKOUT_INSTANCES: lab.instances.map((i) => `${i.name}=${i.url}`).join(' ') },
+  }, { server: true, workers: true }, options.octokit);
+  github.connectApp({ url: `http://127.0.0.1:${runtime.port}${webhookPath}`, secret: webhookSecret });
+  return {
+    runtime, dataDir,
+    async stop() {
+      await runtime.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
