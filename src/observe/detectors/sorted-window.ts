@@ -37,6 +37,11 @@ export class SortedWindow {
     return this.sorted[low]! + (this.sorted[high]! - this.sorted[low]!) * (position - low);
   }
 
+  /** The value at sorted position `index` (0 is the smallest). */
+  at(index: number): number {
+    return this.sorted[index]!;
+  }
+
   /** How many values in the window are below `value`. */
   rank(value: number): number {
     return this.lowerBound(value);
