@@ -1,5 +1,5 @@
 /** Reading a NAB-shaped corpus: data files, anomaly windows as row ranges, profiles. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CostMatrix } from './scorer.js';
 
@@ -24,7 +24,8 @@ const epoch = (timestamp: string) => Date.parse(`${timestamp.trim().replace(' ',
 export function readCorpus(dataDir: string, windowsFile: string): CorpusFile[] {
   const windows = JSON.parse(readFileSync(windowsFile, 'utf8')) as Record<string, [string, string][]>;
   const files: CorpusFile[] = [];
-  for (const category of readdirSync(dataDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+  // statSync follows symbolic links, so a corpus may be assembled from links to categories.
+  for (const category of readdirSync(dataDir).filter((name) => statSync(join(dataDir, name)).isDirectory()).sort()) {
     for (const file of readdirSync(join(dataDir, category)).filter((f) => f.endsWith('.csv')).sort()) {
       const name = `${category}/${file}`;
       const rows = readCsv(join(dataDir, category, file));
@@ -35,6 +36,7 @@ export function readCorpus(dataDir: string, windowsFile: string): CorpusFile[] {
       });
     }
   }
+  if (files.length === 0) throw new Error(`${dataDir}: no <category>/<file>.csv found; expected NAB's layout, e.g. realKnownCause/nyc_taxi.csv`);
   return files;
 }
 
