@@ -36,8 +36,10 @@ export function novelty(params: Partial<NoveltyParams> = {}): StreamingDetector 
   const last5 = new SortedWindow(5);
   const slow = new RunningMean(p.slowMean);
   const envelopes = { value: new Envelope({ span: p.span }), level: new Envelope({ span: p.span }), drift: new Envelope({ span: p.span }), step: new Envelope({ span: p.span }) };
-  const shapes = new ShapeMemory();
-  const shapeDistance = new Envelope({ span: p.span / 8, block: 1, upperOnly: true });
+  const piece = 8;
+  const shapes = new ShapeMemory({ piece });
+  // One distance per piece, so its envelope spans the same stretch of the series as the others.
+  const shapeDistance = new Envelope({ span: p.span / piece, block: 1, upperOnly: true });
   const timeOfDay = new TimeOfDayRange();
   const once = new OncePerEvent(p.alarmLevel, p.quietAfterAlarm);
   let previous = NaN;
@@ -45,6 +47,8 @@ export function novelty(params: Partial<NoveltyParams> = {}): StreamingDetector 
 
   return {
     update(timestamp, value) {
+      // A missing sample (NaN from a gap in the data) says nothing: it is neither scored nor learned.
+      if (!Number.isFinite(value)) return 0;
       last5.push(value);
       slow.push(value);
       const features = { value, level: last5.quantile(0.5), drift: slow.mean, step: Number.isNaN(previous) ? 0 : value - previous };

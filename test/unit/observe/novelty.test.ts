@@ -50,4 +50,13 @@ describe('novelty detector', () => {
     expect(alarms(scores, 2500, 2600)).toBe(1);
     expect(alarms(scores, 500, 2500)).toBe(0);
   });
+
+  it('scores a missing sample 0 and does not learn from it', () => {
+    const values = daily(6, 5);
+    const withGaps = values.flatMap((v, i) => (i % 50 === 0 ? [NaN, v] : [v]));
+    const scores = run(withGaps);
+    expect(scores.filter((_, i) => Number.isNaN(withGaps[i]))).toEqual(Array(scores.length - values.length).fill(0));
+    expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
+    expect(alarms(scores, 3 * perDay)).toBe(0);
+  });
 });
