@@ -16,7 +16,7 @@ export interface EnvelopeOptions {
   upperOnly: boolean;
 }
 
-const envelopeDefaults: EnvelopeOptions = { span: 5000, block: 4, tail: 0.001, upperOnly: false };
+const envelopeDefaults: EnvelopeOptions = { span: 5000, block: 8, tail: 0.001, upperOnly: false };
 
 export class Envelope {
   private readonly options: EnvelopeOptions;
@@ -33,31 +33,27 @@ export class Envelope {
     this.lows = new SortedWindow(blocks);
   }
 
-  /** Points the envelope covers so far (whole blocks). */
-  get covered(): number {
-    return this.highs.length * this.options.block;
-  }
+  /** The edges and the width change only when a block completes. */
+  private edges = { upper: NaN, lower: NaN, width: NaN };
 
   get upper(): number {
-    return this.highs.at(this.highs.length - this.rank());
+    return this.edges.upper;
   }
 
   get lower(): number {
-    return this.lows.at(this.rank() - 1);
+    return this.edges.lower;
   }
 
   /** The envelope's width, with a floor so a flat series does not make every wiggle huge. */
   get width(): number {
-    const { upper, lower } = this;
-    return Math.max(upper - lower, 0.01 * (Math.abs(upper) + Math.abs(lower)), 1e-9);
+    return this.edges.width;
   }
 
   /** How far `value` lies outside the envelope, in widths; 0 inside or while empty. */
   excess(value: number): number {
     if (this.highs.length === 0) return 0;
-    const above = value - this.upper;
-    const below = this.options.upperOnly ? 0 : this.lower - value;
-    return Math.max(above, below, 0) / this.width;
+    const { upper, lower, width } = this.edges;
+    return Math.max(value - upper, this.options.upperOnly ? 0 : lower - value, 0) / width;
   }
 
   push(value: number): void {
@@ -69,10 +65,10 @@ export class Envelope {
     this.blockHigh = -Infinity;
     this.blockLow = Infinity;
     this.inBlock = 0;
-  }
-
-  /** Which extreme counts as the envelope's edge: the tail share of the points covered, at least the most extreme. */
-  private rank(): number {
-    return Math.min(this.highs.length, Math.max(1, Math.round(this.options.tail * this.covered)));
+    // The edge is the tail share of the points covered, at least the most extreme.
+    const rank = Math.min(this.highs.length, Math.max(1, Math.round(this.options.tail * this.highs.length * this.options.block)));
+    const upper = this.highs.at(this.highs.length - rank);
+    const lower = this.lows.at(rank - 1);
+    this.edges = { upper, lower, width: Math.max(upper - lower, 0.01 * (Math.abs(upper) + Math.abs(lower)), 1e-9) };
   }
 }

@@ -9,7 +9,7 @@
  * largest surprise s, as s / (1 + s); after an alarm the detector stays silent for 200 points so
  * one event raises one alarm.
  * One configuration for all series (`noveltyDefaults`); it adapts to each series only through its
- * envelopes. Cost per point: O(1) for the features, O(log W) once per 4-point block for each
+ * envelopes. Cost per point: O(1) for the features, O(log W) once per 8-point block for each
  * envelope, and 300 × 8 distances once per 8-point piece for the shape; memory O(W) per feature.
  */
 import type { DetectorKind, StreamingDetector } from './detector.js';
@@ -74,6 +74,6 @@ export function novelty(params: Partial<NoveltyParams> = {}): StreamingDetector 
 
 export const noveltyKind: DetectorKind = {
   name: 'novelty',
-  description: 'How far value, level, drift, step and shape step outside what the series did over its last 5,000 points and at this time of day; O(1) per point plus a short sorted-window update per 4-point block.',
+  description: 'How far value, level, drift, step and shape step outside what the series did over its last 5,000 points and at this time of day; O(1) per point plus a short sorted-window update per 8-point block.',
   create: () => novelty(),
 };
