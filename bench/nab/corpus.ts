@@ -7,6 +7,8 @@ export interface CorpusFile {
   /** `<category>/<file>.csv` */
   name: string;
   timestamps: string[];
+  /** The timestamps in milliseconds since the epoch, read as UTC. */
+  times: number[];
   values: number[];
   windows: [number, number][];
 }
@@ -31,7 +33,7 @@ export function readCorpus(dataDir: string, windowsFile: string): CorpusFile[] {
       const rows = readCsv(join(dataDir, category, file));
       const times = rows.map((r) => epoch(r.timestamp!));
       files.push({
-        name, timestamps: rows.map((r) => r.timestamp!), values: rows.map((r) => Number(r.value)),
+        name, timestamps: rows.map((r) => r.timestamp!), times, values: rows.map((r) => Number(r.value)),
         windows: (windows[name] ?? []).map(([start, end]) => windowRows(times, epoch(start), epoch(end))),
       });
     }

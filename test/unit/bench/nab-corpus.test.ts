@@ -16,6 +16,7 @@ describe('readCorpus', () => {
     const taxi = corpus.find((f) => f.name === 'realKnownCause/nyc_taxi.csv')!;
     expect(corpus.every((f) => f.name.startsWith('realKnownCause/'))).toBe(true);
     expect(taxi.windows).toHaveLength(5);
+    expect(taxi.times.slice(0, 2)).toEqual([Date.UTC(2014, 6, 1, 0, 0), Date.UTC(2014, 6, 1, 0, 30)]);
     // NAB centres a window of int(10 % of rows / anomalies) rows on each label, both ends included.
     for (const [start, end] of taxi.windows) expect(end - start + 1).toBe(Math.floor((0.1 * taxi.values.length) / 5) + 1);
   });
