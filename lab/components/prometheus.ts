@@ -1,6 +1,8 @@
 /** Prometheus scraping the fleet and HAProxy every second. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Sample } from '../../src/observe/metrics-source.js';
+import { PrometheusSource } from '../../src/providers/prometheus/prometheus-source.js';
 import { freePort } from '../ports.js';
 import type { ProcessGroup } from '../processes.js';
 import { waitUntil } from '../wait.js';
@@ -8,8 +10,8 @@ import { waitUntil } from '../wait.js';
 export interface PrometheusComponent {
   url: string;
   pid: number;
-  /** Instant query; the result vector. */
-  query(promql: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  /** Instant query through ZeroOps' own Prometheus adapter; the samples. */
+  query(promql: string): Promise<Sample[]>;
 }
 
 export interface ScrapeTargets {
@@ -32,15 +34,11 @@ export async function startPrometheus(group: ProcessGroup, dir: string, targets:
       `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', '--storage.tsdb.retention.time=1d'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const query = async (promql: string) => {
-    const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
-    const body = await response.json() as { status: string; error?: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
-    if (body.status !== 'success') throw new Error(`prometheus: ${body.error}`);
-    return body.data.result;
-  };
+  const source = new PrometheusSource(url);
+  const query = (promql: string) => source.instant(promql);
   const expected = targets.checkout.length + targets.haproxy.length;
   // Prometheus picks up targets on a ~5 s tick: ready means every target scraped and up.
-  await waitUntil(started, async () => Number((await query('count(up == 1)'))[0]?.value[1] ?? 0) === expected,
+  await waitUntil(started, async () => Number((await query('count(up == 1)'))[0]?.value ?? 0) === expected,
     `scrape all ${expected} targets`, 60_000);
   return { url, pid: started.pid, query };
 }

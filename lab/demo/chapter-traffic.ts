@@ -22,6 +22,6 @@ export const trafficChapter: Chapter = {
     console.log('Requests from the seeded user population, as answered through HAProxy, over 3 seconds:\n');
     await printSplit(context.lab!.load!, 3);
     const [up] = await context.lab!.prometheus!.query('sum by (dc) (rate(http_requests_total{job="checkout"}[5s]))');
-    console.log(`  Prometheus sees the same traffic (e.g. ${up?.metric.dc}: ${Number(up?.value[1] ?? 0).toFixed(1)} requests/s).`);
+    console.log(`  Prometheus sees the same traffic (e.g. ${up?.labels.dc}: ${(up?.value ?? 0).toFixed(1)} requests/s).`);
   },
 };
