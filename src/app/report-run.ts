@@ -1,7 +1,7 @@
 /**
- * RunReporter on the forge: the run's check run on the merge commit, updated at every change; a
- * final comment on the pull request; and, when a run fails or rolls back, an incident issue —
- * or a comment on the open one with the same fingerprint.
+ * RunReporter on the forge: the run's check run on the merge commit, updated as it changes (paced:
+ * see PacedUpdates); a final comment on the pull request; and, when a run fails or rolls back, an
+ * incident issue — or a comment on the open one with the same fingerprint.
  */
 import { createHash } from 'node:crypto';
 import type { RunReporter } from '../engine/ports.js';
@@ -10,19 +10,33 @@ import type { Forge } from '../forge/forge.js';
 import type { NewEvent } from '../knowledge/event-chain.js';
 import type { Store } from '../store/store.js';
 import { repoKey } from './approval-status.js';
+import { PacedUpdates } from './paced-updates.js';
 import type { Log } from './ports.js';
 import { runCheck, runSummary, timeline } from './render-run.js';
 
 export class ForgeRunReporter implements RunReporter {
-  constructor(private readonly forgeFor: (run: Run) => Promise<Forge>, private readonly store: Store, private readonly log: Log) {}
+  private readonly checks: PacedUpdates;
+
+  constructor(private readonly forgeFor: (run: Run) => Promise<Forge>, private readonly store: Store, private readonly log: Log, checkIntervalMs = 1000) {
+    this.checks = new PacedUpdates(
+      async (run) => this.updateCheck(await this.forgeFor(run), run),
+      (run, error) => this.log.error({ run: run.id, err: error.message }, 'reporting failed'),
+      checkIntervalMs,
+    );
+  }
 
   async changed(run: Run, events: NewEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const forge = await this.forgeFor(run);
-    await this.updateCheck(forge, run);
+    await this.checks.update(run);
     if (!isTerminal(run.status) || !(await this.store.saveCheckpoint(`reported/${run.id}`, run.status))) return;
+    const forge = await this.forgeFor(run);
     await forge.comment(run.repo, run.pullNumber, finalComment(run));
     if (run.status === 'failed' || run.status === 'rolled_back') await this.recordIncident(forge, run);
+  }
+
+  /** Sends the check-run updates still waiting for their turn (before shutting down). */
+  flush(): Promise<void> {
+    return this.checks.flushAll();
   }
 
   private async updateCheck(forge: Forge, run: Run): Promise<void> {

@@ -48,7 +48,8 @@ export async function startRuntime(settings: RuntimeSettings, parts: { server: b
   const blobs = new BlobCache();
   const github = new Probot({ appId: settings.appId, privateKey: settings.privateKey, baseUrl: settings.githubApiUrl, Octokit: octokit, log: log as never });
   const forgeFor = async (repo: { installationId?: number }) => new GitHubForge(await github.auth(repo.installationId) as never, blobs);
-  const reporter = metrics.observe(new ForgeRunReporter((run) => forgeFor(run.repo), store, log));
+  const forgeReporter = new ForgeRunReporter((run) => forgeFor(run.repo), store, log);
+  const reporter = metrics.observe(forgeReporter);
   const clock = () => new Date();
   const runner: RunnerDeps = {
     store, scheduler, reporter, clock, log, effects: perRunEffects(settings, store), gates: perRunGates(),
@@ -68,6 +69,7 @@ export async function startRuntime(settings: RuntimeSettings, parts: { server: b
     async stop() {
       await server?.stop();
       await workers?.close();
+      await forgeReporter.flush();
       await Promise.all([scheduler.queue.close(), merges.queue.close()]);
       connection.disconnect();
       await store.close();
