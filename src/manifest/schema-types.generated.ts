@@ -341,7 +341,7 @@ export interface Service {
     metrics?: {
       [k: string]: {
         /**
-         * PromQL; $dc and $version are replaced at run time.
+         * PromQL. Write [$window] where its range goes: a gate evaluates it over the gate's window (default 1m). Without $window the query's own range applies and a gate may not set a window.
          */
         query: string;
         unit?: 'ratio' | 'seconds' | 'bytes' | 'count' | 'per-second';

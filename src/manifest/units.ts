@@ -14,6 +14,9 @@ export function parseDuration(text: string): number | undefined {
   return seconds;
 }
 
+/** Where a service's metric query takes a gate's window, e.g. `rate(http_requests_total[$window])`. */
+export const windowPlaceholder = '$window';
+
 export function formatDuration(seconds: number): string {
   if (seconds < 1) return `${Math.round(seconds * 1000)}ms`;
   const parts: string[] = [];

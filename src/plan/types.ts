@@ -19,7 +19,8 @@ export interface Gate {
   unit: MetricUnit;
   max?: number;
   min?: number;
-  windowSeconds: number;
+  /** The window the query is evaluated over; absent when the service's query sets its own range. */
+  windowSeconds?: number;
   phase: GatePhase;
   /** How the manifest wrote it, e.g. `error_rate ≤ 2%`. */
   display: string;

@@ -28,7 +28,7 @@ spec:
   interval: 1s
   reason: goroutine leak in checkout-a1
   analysis:
-    - { metric: error_rate, max: 5% }
+    - { metric: error_rate, max: 5%, window: 3s }
 `);
     expect(await eventually(() => runCheck('restart-all')?.status === 'completed', 90_000)).toBe(true);
     expect(runCheck('restart-all')).toMatchObject({ conclusion: 'success' });

@@ -38,7 +38,7 @@ describe('TrafficShift end to end', () => {
     await github().merge(number, 'carol');
     expect(await finished('drain-dc-a')).toBe(true);
     expect(runCheck('drain-dc-a')).toMatchObject({ conclusion: 'success' });
-    expect(runCheck('drain-dc-a')!.text).toMatch(/✓ error_rate = [\d.e-]+ \(≤ 5% over 1m\)/);
+    expect(runCheck('drain-dc-a')!.text).toMatch(/✓ error_rate = [\d.e-]+ \(≤ 5% over 3s\)/);
     expect(await weight('dc-a')).toBe(0);
     const mark = world.lab.load!.mark();
     await sleep(1500);
@@ -60,11 +60,11 @@ describe('TrafficShift end to end', () => {
     } finally {
       for (const instance of dcB) await setFaults(instance, {});
     }
-    expect(runCheck('drain-breach')).toMatchObject({ conclusion: 'failure', title: expect.stringMatching(/^rolled back: gate breached during shift-\d: error_rate = [\d.]+ \(limit ≤ 5% over 1m\)/) });
+    expect(runCheck('drain-breach')).toMatchObject({ conclusion: 'failure', title: expect.stringMatching(/^rolled back: gate breached during shift-\d: error_rate = [\d.]+ \(limit ≤ 5% over 3s\)/) });
     expect([await weight('dc-a'), await weight('dc-b'), await weight('dc-c')]).toEqual([100, 100, 100]);
     const incident = [...github().state.issues.values()].find((i) => i.title.includes('drain-breach'))!;
     expect(incident.labels).toEqual(['zeroops', 'incident', 'severity:sev3', 'service:checkout']);
-    expect(incident.body).toMatch(/### Evidence\n\n- \S+ `shift-\d` error_rate = [\d.]+ \(limit ≤ 5% over 1m\)/);
+    expect(incident.body).toMatch(/### Evidence\n\n- \S+ `shift-\d` error_rate = [\d.]+ \(limit ≤ 5% over 3s\)/);
     expect(incident.body).toContain('All 1 rollback step(s) succeeded');
   });
 

@@ -1,7 +1,7 @@
 /** Rules that a task's names refer to things the inventory declares. */
 import type { AnalysisRule, OpsRepo, Service, TaskManifest } from '../model.js';
 import { didYouMean } from '../suggest.js';
-import { parseThreshold, type MetricUnit } from '../units.js';
+import { parseThreshold, windowPlaceholder, type MetricUnit } from '../units.js';
 import type { Report, Rule } from './rule.js';
 
 const serviceOf = (task: TaskManifest, repo: OpsRepo): Service | undefined =>
@@ -64,6 +64,9 @@ export function checkAnalysisRule(rule: AnalysisRule, path: (string | number)[],
   }
   if (rule.max === undefined && rule.min === undefined) {
     report(path, `the gate on '${rule.metric}' sets no limit: add max or min`);
+  }
+  if (rule.window !== undefined && !binding.query.includes(windowPlaceholder)) {
+    report([...path, 'window'], `window ${rule.window} cannot apply: the query of '${rule.metric}' in service '${service.metadata.name}' sets its own range; write [${windowPlaceholder}] where its range goes (e.g. max_over_time(x[${windowPlaceholder}])), or drop window`);
   }
   const unit: MetricUnit = binding.unit ?? 'count';
   for (const bound of ['max', 'min'] as const) {

@@ -57,6 +57,7 @@ const expected: [string, string][] = [
   ['unknown-key.yaml', "unknown-key.yaml:8:3 error spec.stepz: unknown key 'stepz' (did you mean steps?)"],
   ['unknown-kind.yaml', "unknown-kind.yaml:2:7 error kind: unknown kind 'Rolout' (did you mean Rollout?)"],
   ['unknown-metric.yaml', "unknown-metric.yaml:10:17 error spec.analysis[0].metric: service 'checkout' has no metric 'latency_p59' (did you mean latency_p99?)"],
+  ['window-without-placeholder.yaml', "window-without-placeholder.yaml:11:15 error spec.analysis[0].window: window 5m cannot apply: the query of 'goroutines' in service 'checkout' sets its own range; write [$window] where its range goes (e.g. max_over_time(x[$window])), or drop window"],
   ['unknown-service.yaml', "unknown-service.yaml:5:12 error metadata.service: unknown service 'chekout': declare it in services/chekout.yaml (did you mean checkout?)"],
   ['unknown-template.yaml', "unknown-template.yaml:8:13 error spec.template: unknown template 'canery': add templates/canery.yaml (did you mean canary?)"],
   ['wrong-api-version.yaml', 'wrong-api-version.yaml:1:13 error apiVersion: must be "zeroops.dev/v1", got "zeroops.dev/v2"'],
