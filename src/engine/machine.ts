@@ -48,7 +48,7 @@ function withStep(run: Run, id: string, change: Partial<StepState>, now: Date, e
 export function locksSettled(run: Run, locks: Run['locks'], now: Date): Transition {
   const waiting = locks.filter((l) => !l.held);
   if (waiting.length > 0) {
-    const reason = `waiting for ${waiting.map((l) => `lock ${l.key} (position ${l.position} in its queue)`).join(', ')}`;
+    const reason = `waiting for ${waiting.map((l) => `lock ${l.key} (position ${l.position} in its queue${l.heldBy ? `, held by ${l.heldBy}` : ''})`).join(', ')}`;
     return { run: { ...run, locks, reason, updatedAt: at(now) }, events: run.reason === reason ? [] : [event('lock-queued', { locks: waiting })] };
   }
   return { run: { ...run, locks, status: 'running', reason: undefined, updatedAt: at(now) }, events: [event('run-started', { locks: locks.map((l) => l.key) })] };

@@ -60,7 +60,8 @@ export interface Run {
   undo: UndoState[];
   /** Values read before the first change, for rollbacks that restore "what it was". */
   captured: Record<string, unknown>;
-  locks: { key: string; held: boolean; position: number }[];
+  /** The plan's locks: held, or queued at a position behind the run named in `heldBy`. */
+  locks: { key: string; held: boolean; position: number; heldBy?: string }[];
   checkRunId?: number;
   createdAt: string;
   updatedAt: string;

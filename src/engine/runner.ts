@@ -50,7 +50,8 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
       const locks = [];
       for (const lock of run.plan.locks) {
         const state = await deps.store.acquireLock(lock.key, run.id);
-        locks.push({ key: lock.key, held: state.held, position: state.position });
+        const heldBy = state.held || !state.holder ? undefined : await describeRun(deps, state.holder);
+        locks.push({ key: lock.key, held: state.held, position: state.position, ...(heldBy ? { heldBy } : {}) });
       }
       const saved = await commit(deps, run, locksSettled(run, locks, now));
       if (saved?.status === 'pending') await deps.scheduler.later(run.id, saved.version, deps.lockPollSeconds * 1000);
@@ -118,4 +119,10 @@ export async function commit(deps: Pick<RunnerDeps, 'store' | 'clock' | 'reporte
 
 async function releaseLocks(deps: RunnerDeps, run: Run): Promise<void> {
   for (const lock of run.plan.locks) await deps.store.releaseLock(lock.key, run.id);
+}
+
+/** A run as people know it: its task and pull request. */
+async function describeRun(deps: Pick<RunnerDeps, 'store'>, runId: string): Promise<string> {
+  const run = await deps.store.run(runId);
+  return run ? `${run.plan.task.name} from #${run.pullNumber}` : `run ${runId}`;
 }

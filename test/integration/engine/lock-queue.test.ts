@@ -1,0 +1,49 @@
+/** A run that finds its lock taken waits in the queue and says which run holds it (runner on the embedded store). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { advanceRun, type RunnerDeps } from '../../../src/engine/runner.js';
+import type { Run } from '../../../src/engine/run.js';
+import { openStore } from '../../../src/store/open-store.js';
+import type { Store } from '../../../src/store/store.js';
+import { aPlan, aRun } from '../../support/builders.js';
+
+let dir: string;
+let store: Store;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lock-queue-'));
+  store = await openStore({ dataDir: dir });
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function runner(later: string[], reported: Run[]): RunnerDeps {
+  const unused = () => Promise.reject(new Error('no effects or gates before the lock is held'));
+  return {
+    store, clock: () => new Date('2026-11-25T10:00:00Z'), gateCheckSeconds: 1, lockPollSeconds: 2,
+    scheduler: { later: async (runId) => { later.push(runId); } },
+    effects: { apply: unused }, gates: { check: unused },
+    reporter: { changed: async (run) => { reported.push(run); } },
+    log: { info: () => {}, warn: () => {}, error: () => {} },
+  };
+}
+
+describe('lock queue', () => {
+  it('queues the second run behind the first and names the holder by task and pull request', async () => {
+    const { run: holder } = await store.createRun(aRun({ plan: aPlan(undefined, { task: { ...aPlan().task, name: 'drain-dc-a' } }), pullNumber: 12 }));
+    const { run: waiting } = await store.createRun(aRun());
+    const lock = waiting.plan.locks[0]!.key;
+    await store.acquireLock(lock, holder.id);
+    const later: string[] = [];
+    const reported: Run[] = [];
+    await advanceRun(runner(later, reported), waiting.id);
+    const saved = (await store.run(waiting.id))!;
+    expect(saved.status).toBe('pending');
+    expect(saved.locks).toEqual([{ key: lock, held: false, position: 1, heldBy: 'drain-dc-a from #12' }]);
+    expect(saved.reason).toBe(`waiting for lock ${lock} (position 1 in its queue, held by drain-dc-a from #12)`);
+    expect(later).toEqual([waiting.id]);
+    expect(reported.at(-1)?.reason).toBe(saved.reason);
+  });
+});
