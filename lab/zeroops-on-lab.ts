@@ -1,6 +1,6 @@
 /**
  * ZeroOps (webhook server and workers) running against a lab: the GitHub double as GitHub, the
- * lab's Redis for the queues, the ops repo template's scripts, and the double's webhooks wired in.
+ * lab's Redis for the queues, and the double's webhooks wired in.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,6 @@ import { startRuntime, type Runtime } from '../src/main/runtime.js';
 import { webhookPath } from '../src/main/server.js';
 import type { Lab } from './lab.js';
 
-const templateDir = new URL('../ops-repo-template/', import.meta.url).pathname;
 const webhookSecret = 'lab-webhook-secret';
 
 export interface ZeroOpsOnLab {
@@ -24,7 +23,7 @@ export async function startZeroOpsOnLab(lab: Lab, options: { concurrency?: numbe
   const dataDir = mkdtempSync(join(tmpdir(), 'zeroops-data-'));
   const runtime = await startRuntime({
     appId: github.appId, privateKey: github.privateKey, webhookSecret, port: 0, host: '127.0.0.1', githubApiUrl: github.url, logLevel: 'warn',
-    redisUrl: lab.redis!.url, dataDir, concurrency: options.concurrency ?? 4, gateCheckSeconds: 1, scriptsDir: templateDir,
+    redisUrl: lab.redis!.url, dataDir, concurrency: options.concurrency ?? 4, gateCheckSeconds: 1,
     scriptEnv: { CHECKOUT_INSTANCES: lab.instances.map((i) => `${i.name}=${i.url}`).join(' ') },
   }, { server: true, workers: true }, options.octokit);
   github.connectApp({ url: `http://127.0.0.1:${runtime.port}${webhookPath}`, secret: webhookSecret });

@@ -1,5 +1,5 @@
 /** Chapter: a small production in a box starts, then ZeroOps connects to it. */
-import { readOpsRepo } from '../../src/forge/local/working-tree.js';
+import { readOpsRepo, readScripts } from '../../src/forge/local/working-tree.js';
 import { startLab } from '../lab.js';
 import { startZeroOpsOnLab } from '../zeroops-on-lab.js';
 import { describeLab } from '../up.js';
@@ -13,7 +13,7 @@ export const startChapter: Chapter = {
   async run(context) {
     console.log('Real Redis, PostgreSQL, HAProxy and Prometheus, six instances of a Go service in three');
     console.log('datacenters, steady user traffic, and a GitHub double that checks every call the bot makes.\n');
-    for (const file of await readOpsRepo(templateDir)) (file.path.startsWith('tasks/') ? context.tasks : context.files)[file.path] = file.text;
+    for (const file of [...await readOpsRepo(templateDir), ...await readScripts(templateDir)]) (file.path.startsWith('tasks/') ? context.tasks : context.files)[file.path] = file.text;
     context.lab = await withProgress('starting the lab', (note) => startLab({ githubFiles: {}, onProgress: note, seedRows: 100_000, loadRate: 80 }));
     console.log(describeLab(context.lab));
     const lab = context.lab;

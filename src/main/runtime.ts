@@ -2,6 +2,7 @@
  * Wiring of a running ZeroOps: store, queues, workers, providers and the webhook server, built from
  * settings. `zeroops start` runs the server and the workers; `zeroops worker` only the workers.
  */
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import type { Log } from '../app/ports.js';
@@ -14,6 +15,7 @@ import { BlobCache } from '../forge/github/blob-cache.js';
 import { GitHubForge } from '../forge/github/github-forge.js';
 import { MetricsGateJudge } from '../observe/gate-checker.js';
 import { inconclusive } from '../observe/threshold-judge.js';
+import { ScriptsAtCommit } from '../providers/command/scripts-at-commit.js';
 import { ProviderEffects } from '../providers/effects.js';
 import { HAProxyTraffic } from '../providers/haproxy/traffic.js';
 import { PrometheusSource } from '../providers/prometheus/prometheus-source.js';
@@ -52,7 +54,7 @@ export async function startRuntime(settings: RuntimeSettings, parts: { server: b
   const reporter = metrics.observe(forgeReporter);
   const clock = () => new Date();
   const runner: RunnerDeps = {
-    store, scheduler, reporter, clock, log, effects: perRunEffects(settings, store), gates: perRunGates(),
+    store, scheduler, reporter, clock, log, effects: perRunEffects(settings, store, new ScriptsAtCommit(join(settings.dataDir, 'scripts'), (repo) => forgeFor(repo))), gates: perRunGates(),
     gateCheckSeconds: settings.gateCheckSeconds, lockPollSeconds: 2,
   };
   const workers = parts.workers ? startWorkers(connection, {
@@ -78,14 +80,15 @@ export async function startRuntime(settings: RuntimeSettings, parts: { server: b
 }
 
 /** Providers come from the config each run was approved under; one client per endpoint. */
-function perRunEffects(settings: RuntimeSettings, store: RunnerDeps['store']): Effects {
+function perRunEffects(settings: RuntimeSettings, store: RunnerDeps['store'], scripts: ScriptsAtCommit<Run['repo']>): Effects {
   const bySocket = new Map<string, ProviderEffects>();
+  const scriptsFor = (run: Run) => scripts.folder(run.repo, run.mergeSha);
   return {
     apply(action, context) {
       const socket = (context.run.providers as { haproxy?: { socket: string } } | undefined)?.haproxy?.socket ?? '';
       if (!bySocket.has(socket)) {
         const haproxy = socket ? new HAProxyTraffic(socket, `${settings.dataDir}/haproxy/${socket.replace(/[^A-Za-z0-9]/g, '_')}.json`) : undefined;
-        bySocket.set(socket, new ProviderEffects({ haproxy, store, scriptsDir: settings.scriptsDir, scriptEnv: settings.scriptEnv }));
+        bySocket.set(socket, new ProviderEffects({ haproxy, store, scriptsFor, scriptEnv: settings.scriptEnv }));
       }
       return bySocket.get(socket)!.apply(action, context);
     },

@@ -35,8 +35,6 @@ export interface WorkerSettings {
   dataDir: string;
   concurrency: number;
   gateCheckSeconds: number;
-  /** A checkout of the ops repo: operators' scripts are run from there. */
-  scriptsDir?: string;
   /** Environment given to scripts: the variables named in ZEROOPS_SCRIPT_ENV. Redacted from their output. */
   scriptEnv: Record<string, string>;
 }
@@ -48,7 +46,6 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
     dataDir: env.ZEROOPS_DATA_DIR || '.zeroops-data',
     concurrency: Number(env.ZEROOPS_WORKER_CONCURRENCY ?? 4),
     gateCheckSeconds: Number(env.ZEROOPS_GATE_CHECK_SECONDS ?? 5),
-    scriptsDir: env.ZEROOPS_SCRIPTS_DIR || undefined,
     scriptEnv: Object.fromEntries((env.ZEROOPS_SCRIPT_ENV ?? '').split(',').filter((name) => name && env[name] !== undefined).map((name) => [name, env[name]!])),
   };
 }

@@ -11,8 +11,8 @@ import { callWebhook } from './webhook/call-webhook.js';
 
 export interface ProviderSettings {
   haproxy?: HAProxyTraffic;
-  /** Where operators' scripts (command argv[0]) are resolved from: the ops repo checkout. */
-  scriptsDir?: string;
+  /** The folder a run's scripts (command argv[0]) run in: the ops repo's scripts at the run's merge commit. */
+  scriptsFor?: (run: EffectContext['run']) => Promise<string>;
   /** Environment given to scripts; its values are redacted from their output. */
   scriptEnv?: Record<string, string>;
   store: Store;
@@ -82,7 +82,9 @@ export class ProviderEffects implements Effects {
     const done = await this.settings.store.checkpoint<EffectResult>(context.checkpointKey);
     if (done) return done;
     const env = this.settings.scriptEnv ?? {};
-    const result = await runCommand(argv, { cwd: this.settings.scriptsDir, env, timeoutMs: 10 * 60_000, secrets: Object.values(env) });
+    if (!this.settings.scriptsFor) throw new EffectError('scripts cannot run here: no ops repo to take them from', false);
+    const cwd = await this.settings.scriptsFor(context.run);
+    const result = await runCommand(argv, { cwd, env, timeoutMs: 10 * 60_000, secrets: Object.values(env) });
     if (result.exitCode !== 0) {
       throw new EffectError(`${argv[0]} ${result.timedOut ? 'timed out' : `exited with ${result.exitCode ?? result.signal}`}: ${(result.stderr || result.stdout).trim().slice(-500)}`, true);
     }

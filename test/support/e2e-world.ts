@@ -6,7 +6,7 @@ import { ProbotOctokit } from 'probot';
 import { startLab, type Lab } from '../../lab/lab.js';
 import { startZeroOpsOnLab } from '../../lab/zeroops-on-lab.js';
 import type { Runtime } from '../../src/main/runtime.js';
-import { templateRepoFiles } from './ops-repo.js';
+import { templateRepoFiles, templateScripts } from './ops-repo.js';
 
 export interface World {
   lab: Lab;
@@ -62,7 +62,7 @@ spec:
 `;
 
 export async function startWorld(options: { concurrency?: number } = {}): Promise<World> {
-  const templates = Object.fromEntries((await templateRepoFiles()).filter((f) => f.path.startsWith('templates/')).map((f) => [f.path, f.text]));
+  const templates = Object.fromEntries([...(await templateRepoFiles()).filter((f) => f.path.startsWith('templates/')), ...(await templateScripts())].map((f) => [f.path, f.text]));
   const lab = await startLab({ loadRate: 80, seedRows: 1000, githubFiles: { 'README.md': '# ops\n', ...templates } });
   const github = lab.github!;
   await github.state.git.commit('main', { 'services/checkout.yaml': labService(), '.zeroops/config.yaml': labConfig(lab) }, 'Point the ops repo at the lab');

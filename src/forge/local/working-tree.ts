@@ -8,11 +8,17 @@ import { isManifestPath, opsRepoLayout } from '../../manifest/model.js';
 export async function readOpsRepo(root: string): Promise<ManifestFile[]> {
   const files: string[] = [];
   for (const dir of [opsRepoLayout.services, opsRepoLayout.templates, opsRepoLayout.tasks]) {
-    files.push(...(await listYaml(root, dir)));
+    files.push(...(await listFiles(root, dir, isManifestPath)));
   }
   const config = await readOptional(root, opsRepoLayout.config);
   const read = await Promise.all(files.map(async (path) => ({ path, text: await readFile(join(root, path), 'utf8') })));
   return config === undefined ? read : [{ path: opsRepoLayout.config, text: config }, ...read];
+}
+
+/** The files of the repo's scripts/ folder, with repo-relative paths (to put them in a repository). */
+export async function readScripts(root: string): Promise<{ path: string; text: string }[]> {
+  const paths = await listFiles(root, 'scripts', () => true);
+  return Promise.all(paths.map(async (path) => ({ path, text: await readFile(join(root, path), 'utf8') })));
 }
 
 /** A path given on the command line, as the repo-relative path the repo's files use. */
@@ -20,7 +26,7 @@ export function repoPath(root: string, path: string): string {
   return relative(resolve(root), resolve(path)).split(sep).join('/');
 }
 
-async function listYaml(root: string, dir: string): Promise<string[]> {
+async function listFiles(root: string, dir: string, keep: (name: string) => boolean): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(join(root, dir), { withFileTypes: true, recursive: true });
@@ -29,7 +35,7 @@ async function listYaml(root: string, dir: string): Promise<string[]> {
     throw error;
   }
   return entries
-    .filter((entry) => entry.isFile() && isManifestPath(entry.name))
+    .filter((entry) => entry.isFile() && keep(entry.name))
     .map((entry) => relative(root, join(entry.parentPath, entry.name)).split(sep).join('/'))
     .sort();
 }
