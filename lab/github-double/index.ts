@@ -67,13 +67,26 @@ export class GitHubDouble {
     this.state.permissions.set(login, permission);
   }
 
-  async openPullRequest(input: { title: string; branch: string; files: FileChanges; author: string; body?: string }): Promise<{ number: number; delivery: Delivery }> {
+  /** A team `org/slug` and its members (logins), as GitHub's team membership API answers. */
+  setTeam(team: string, members: string[]): void {
+    this.state.teams.set(team.toLowerCase(), new Set(members.map((m) => m.toLowerCase())));
+  }
+
+  /** A commit pushed straight to a branch (created from the default branch if new), without a pull request. */
+  pushBranch(branch: string, files: FileChanges, message = `Push to ${branch}`): Promise<string> {
+    return this.state.git.commit(branch, files, message, this.state.defaultBranch);
+  }
+
+  /** A pull request from a new branch into `base` (the default branch unless said). */
+  async openPullRequest(input: { title: string; branch: string; files: FileChanges; author: string; body?: string; base?: string }): Promise<{ number: number; delivery: Delivery }> {
     const { state } = this;
-    const baseSha = (await state.git.resolve(state.defaultBranch))!;
-    const headSha = await state.git.commit(input.branch, input.files, input.title, state.defaultBranch);
+    const base = input.base ?? state.defaultBranch;
+    const baseSha = await state.git.resolve(base);
+    if (!baseSha) throw new Error(`no branch ${base} to open a pull request against`);
+    const headSha = await state.git.commit(input.branch, input.files, input.title, base);
     const pr: PullRequest = {
       number: state.number(), title: input.title, body: input.body ?? '', user: state.user(input.author), state: 'open', merged: false,
-      mergeCommitSha: null, mergedBy: null, head: { ref: input.branch, sha: headSha }, base: { ref: state.defaultBranch, sha: baseSha },
+      mergeCommitSha: null, mergedBy: null, head: { ref: input.branch, sha: headSha }, base: { ref: base, sha: baseSha },
       createdAt: now(), updatedAt: now(),
     };
     state.pulls.set(pr.number, pr);

@@ -57,6 +57,16 @@ export const routes: Record<string, Handler> = {
     const legacy = permission === 'maintain' ? 'write' : permission === 'triage' ? 'read' : permission;
     return [200, { permission: legacy, role_name: permission, user: { login: user.login, id: user.id, type: user.type } }];
   },
+  'repos/get-branch': async (ctx) => {
+    const sha = await ctx.state.git.resolve(`refs/heads/${ctx.params.branch}`);
+    if (!sha) return notFound;
+    return [200, { name: ctx.params.branch, commit: { sha, url: '' }, protected: false, _links: { self: '', html: '' }, protection_url: '' }];
+  },
+  'teams/get-membership-for-user-in-org': (ctx) => {
+    const members = ctx.state.teams.get(`${ctx.params.org}/${ctx.params.team_slug}`.toLowerCase());
+    if (!members?.has(ctx.params.username!.toLowerCase())) return notFound;
+    return [200, { url: '', role: 'member', state: 'active' }];
+  },
   'checks/create': (ctx) => {
     const b = ctx.body;
     const run: CheckRun = {

@@ -78,6 +78,8 @@ export class DoubleState {
   readonly checkRuns: CheckRun[] = [];
   readonly comments: Comment[] = [];
   readonly issues = new Map<number, Issue>();
+  /** Members of teams, by `org/slug` in lower case. */
+  readonly teams = new Map<string, Set<string>>();
   /** Issues and pull requests share one sequence of numbers, as on GitHub. */
   private nextNumber = 1;
   private nextId = 1000;

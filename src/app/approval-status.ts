@@ -1,10 +1,11 @@
 /**
- * Use case: a review was given or dismissed, or the plan changed. Work out which task plans are
- * approved (policy from the base branch, fingerprints per commit) and publish "ZeroOps approval".
+ * Use case: a review was given or dismissed, or the plan changed. Work out which task plans and
+ * governed changes are approved (policy and owners from the approved state, fingerprints per
+ * commit) and publish "ZeroOps approval".
  */
 import type { Forge, PullRequestRef, RepoRef } from '../forge/forge.js';
 import { evaluateApprovals, type Permission, type TaskApproval, type TaskApprovalInput } from '../policy/approvals.js';
-import type { Store } from '../store/store.js';
+import type { ApprovalItem, Store } from '../store/store.js';
 
 export const approvalCheckName = 'ZeroOps approval';
 
@@ -17,12 +18,28 @@ export const repoKey = (repo: RepoRef) => `${repo.owner}/${repo.repo}`;
 export const planRecordId = (repo: RepoRef, number: number, sha: string) => `${repoKey(repo)}#${number}@${sha}`;
 export const pullRecordId = (repo: RepoRef, number: number) => `${repoKey(repo)}#${number}`;
 
-/** Evaluate the approvals of a pull request's task plans, against the reviews given so far. */
-export async function approvalsFor(deps: ApprovalDeps, repo: RepoRef, number: number, tasks: TaskApprovalInput[]): Promise<TaskApproval[]> {
-  const reviews = await deps.forge.reviews(repo, number);
+/** Who wrote and last pushed a pull request, as ZeroOps recorded them (or the forge says). */
+export async function authorship(deps: ApprovalDeps, repo: RepoRef, number: number): Promise<{ author: string; lastPusher: string }> {
   const pull = await deps.store.pull(pullRecordId(repo, number));
-  const state = pull ? undefined : await deps.forge.pullState(repo, number);
-  const author = pull?.author ?? state!.author;
+  const author = pull?.author ?? (await deps.forge.pullState(repo, number)).author;
+  return { author, lastPusher: pull?.lastPusher ?? author };
+}
+
+/** Members of the teams among `items`' owners, limited to the people asked about. */
+export async function teamsOf(forge: Forge, items: readonly TaskApprovalInput[], people: readonly string[]): Promise<Record<string, string[]>> {
+  const teams = [...new Set(items.flatMap((i) => i.owners.flatMap((g) => g.members)).filter((m) => m.includes('/')).map((m) => m.toLowerCase()))];
+  const members: Record<string, string[]> = {};
+  for (const team of teams) {
+    members[team] = [];
+    for (const person of people) if (await forge.isTeamMember(team, person)) members[team].push(person);
+  }
+  return members;
+}
+
+/** Evaluate the approvals of a pull request's items, against the reviews given so far. */
+export async function approvalsFor(deps: ApprovalDeps, repo: RepoRef, number: number, items: TaskApprovalInput[]): Promise<TaskApproval[]> {
+  const reviews = await deps.forge.reviews(repo, number);
+  const who = await authorship(deps, repo, number);
   const fingerprintsAt = new Map<string, Record<string, string> | undefined>();
   const permissions: Record<string, Permission> = {};
   for (const review of reviews) {
@@ -32,8 +49,9 @@ export async function approvalsFor(deps: ApprovalDeps, repo: RepoRef, number: nu
     }
     permissions[review.user] ??= await deps.forge.permission(repo, review.user);
   }
+  const approving = [...new Set(reviews.filter((r) => r.state === 'APPROVED').map((r) => r.user))];
   return evaluateApprovals({
-    tasks, author, lastPusher: pull?.lastPusher ?? author, permissions,
+    tasks: items, ...who, permissions, teams: await teamsOf(deps.forge, items, approving),
     reviews: reviews.map((r) => ({ user: r.user, state: r.state, submittedAt: r.submittedAt, fingerprints: fingerprintsAt.get(r.commitSha) })),
   });
 }
@@ -46,10 +64,25 @@ export async function publishApprovalStatus(deps: ApprovalDeps, pr: PullRequestR
   const rows = approvals.map((a) => `| \`${a.task}\` | ${a.approved ? '✅ approved' : '⏳ waiting'} | ${a.approvers.map((u) => `@${u}`).join(', ') || '—'} | ${a.missing.join('; ') || '—'} |`);
   await deps.forge.publishCheck(pr, {
     name: approvalCheckName, headSha: pr.headSha, conclusion: waiting.length ? 'action_required' : 'success',
-    title: waiting.length ? `${waiting.length} of ${approvals.length} plan(s) still need approval` : `All ${approvals.length} plan(s) approved`,
-    summary: ['Approvals count from people with write access who did not write or last push the change, for the exact plan they reviewed.', '',
-      '| Task | State | Approved by | Still missing |', '|---|---|---|---|', ...rows].join('\n'),
+    title: waiting.length ? `${waiting.length} of ${approvals.length} item(s) still need approval` : `All ${approvals.length} item(s) approved`,
+    summary: [
+      'Approvals count from people with write access who did not write or last push the change, for the exact plan or file version they reviewed. '
+        + 'The policy and the owners come from the default branch\'s last approved state, never from this pull request.', '',
+      '| Item | State | Approved by | Still missing |', '|---|---|---|---|', ...rows,
+      ...(record.notes?.length ? ['', ...record.notes] : []),
+    ].join('\n'),
     annotations: [],
   });
   return approvals;
+}
+
+export function approvalItems(plans: readonly { task: { name: string; env: string; file: string; service: string }; fingerprint: string; risk: { level: string }; approvals: { required: number; ownerRequired: boolean; owners: string[] } }[],
+  governance: readonly TaskApprovalInput[]): ApprovalItem[] {
+  return [
+    ...plans.map((p) => ({
+      name: p.task.name, fingerprint: p.fingerprint, required: p.approvals.required, risk: p.risk.level, env: p.task.env, file: p.task.file,
+      owners: p.approvals.ownerRequired ? [{ of: `service ${p.task.service}`, members: p.approvals.owners }] : [],
+    })),
+    ...governance.map((g) => ({ name: g.name, fingerprint: g.fingerprint, required: g.required, owners: g.owners })),
+  ];
 }

@@ -8,7 +8,8 @@ import { isTerminal, type Run } from '../engine/run.js';
 import { commit } from '../engine/runner.js';
 import type { Forge, RepoRef } from '../forge/forge.js';
 import type { Store } from '../store/store.js';
-import { repoKey } from './approval-status.js';
+import { approverProblem, describeOwners, isOwner, type Permission } from '../policy/approvals.js';
+import { authorship, repoKey, teamsOf } from './approval-status.js';
 import type { Log } from './ports.js';
 
 export interface CommandDeps {
@@ -63,10 +64,32 @@ export async function handleCommand(deps: CommandDeps, comment: CommandComment):
     await reply('no run of this pull request is in progress.');
     return;
   }
+  if (command.kind === 'approve-step') {
+    const problem = await stepApprovalProblem(deps, comment, permission, active);
+    if (problem) {
+      await deps.forge.react(comment.repo, comment.commentId, '-1');
+      await reply(`approving a step follows the review rules, and ${problem}; nothing was done.`);
+      return;
+    }
+  }
   const answers: string[] = [];
   for (const run of active) answers.push(await steer(deps, run.id, command));
   await deps.forge.react(comment.repo, comment.commentId, '+1');
   await reply(answers.join('\n'));
+}
+
+/**
+ * A step's approval is a judgment gate: it takes what a review takes (not the author, not the last
+ * pusher, write access) and an owner of the service where the plan needs one.
+ */
+async function stepApprovalProblem(deps: CommandDeps, comment: CommandComment, permission: Permission, runs: Run[]): Promise<string | undefined> {
+  const who = { ...(await authorship(deps, comment.repo, comment.number)), permissions: { [comment.author]: permission } };
+  const problem = approverProblem(comment.author, who);
+  if (problem) return problem;
+  const groups = runs.flatMap((r) => (r.plan.approvals.ownerRequired ? [{ of: `service ${r.plan.task.service}`, members: r.plan.approvals.owners }] : []));
+  const teams = await teamsOf(deps.forge, [{ name: 'step', fingerprint: '', required: 0, owners: groups }], [comment.author]);
+  const missing = groups.find((g) => !isOwner(comment.author, g, { ...who, teams }));
+  return missing && `it needs ${describeOwners(missing)}`;
 }
 
 function toCommand(parsed: { verb: string; arg?: string }, by: string): Command | undefined {

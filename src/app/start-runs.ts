@@ -1,19 +1,23 @@
 /**
  * Use case: a pull request was merged. ZeroOps re-checks everything itself — branch protection may
  * be missing — and starts one run per approved, executable task, once: the run's key is the
- * repository, merge commit, task and plan fingerprint. Refusals are said on the pull request.
+ * repository, merge commit, task and plan fingerprint. Only merges into the default branch (or a
+ * branch its approved config names) execute; governed files that differ from the approved state
+ * must be approved in the same pull request, or nothing runs and the approved state stays where
+ * it was. A merge outside the change windows is scheduled for the next opening. Refusals are
+ * said on the pull request.
  */
 import { randomUUID } from 'node:crypto';
-import type { Scheduler } from '../engine/ports.js';
+import type { RunReporter, Scheduler } from '../engine/ports.js';
 import { newRun } from '../engine/new-run.js';
 import type { Forge, RepoRef } from '../forge/forge.js';
-import { loadDocuments } from '../manifest/load.js';
-import { opsRepoLayout } from '../manifest/model.js';
-import { changeWindow } from '../policy/windows.js';
+import type { TaskApproval } from '../policy/approvals.js';
+import { changeWindow, nextOpening } from '../policy/windows.js';
 import type { Plan } from '../plan/types.js';
 import type { Store } from '../store/store.js';
-import { approvalsFor } from './approval-status.js';
-import { checkChange } from './plan-change.js';
+import { approvalItems, approvalsFor } from './approval-status.js';
+import { checkChange, type ChangeCheck } from './check-change.js';
+import { approvedStateId } from './policy-basis.js';
 import type { Log } from './ports.js';
 
 /** Kinds whose execution this version of ZeroOps carries out. */
@@ -25,6 +29,8 @@ export interface StartRunsDeps {
   scheduler: Scheduler;
   log: Log;
   clock: () => Date;
+  /** Told about runs scheduled for later, so their check run shows the wait at once. */
+  reporter?: RunReporter;
 }
 
 export interface MergedPull {
@@ -33,55 +39,75 @@ export interface MergedPull {
   mergeSha: string;
   baseSha: string;
   headSha: string;
+  baseRef: string;
+  defaultBranch: string;
   mergedBy: string;
 }
 
-export async function startRuns(deps: StartRunsDeps, merged: MergedPull): Promise<{ started: string[]; refused: string[] }> {
-  const pr = { ...merged.repo, number: merged.number, headSha: merged.mergeSha, baseSha: merged.baseSha };
-  const { plans, diagnostics, baseConfig } = await checkChange(deps.forge, pr);
-  if (plans.length === 0 && diagnostics.length === 0) return { started: [], refused: [] };
-  const refused: string[] = [];
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) refused.push(`the manifests have ${errors.length} error(s) at the merge commit; nothing runs until they are fixed`);
-  const approvals = errors.length ? new Map() : await approvalsAtMerge(deps, merged, plans);
-  const config = baseConfig ? loadDocuments([{ path: opsRepoLayout.config, text: baseConfig }]).configs[0]?.manifest : undefined;
-  const started: string[] = [];
-  for (const plan of errors.length ? [] : plans) {
-    const problem = refusal(plan, approvals, config, deps.clock());
-    if (problem) {
-      refused.push(`\`${plan.task.name}\`: ${problem}`);
-      continue;
-    }
-    const { run, created } = await deps.store.createRun(newRun(plan, { repo: merged.repo, pullNumber: merged.number, mergeSha: merged.mergeSha, startedBy: merged.mergedBy, providers: config?.spec.providers }, randomUUID(), deps.clock()));
-    if (!created) continue;
-    await deps.store.appendEvents(run.id, [{ type: 'run-created', actor: merged.mergedBy, data: { task: plan.task.name, fingerprint: plan.fingerprint, mergeSha: merged.mergeSha } }], deps.clock().toISOString());
-    await deps.scheduler.later(run.id, run.version, 0);
-    started.push(plan.task.name);
+export interface MergeOutcome {
+  started: string[];
+  scheduled: string[];
+  refused: string[];
+}
+
+export async function startRuns(deps: StartRunsDeps, merged: MergedPull): Promise<MergeOutcome> {
+  const pr = { ...merged.repo, number: merged.number, headSha: merged.mergeSha, baseSha: merged.baseSha, baseRef: merged.baseRef, defaultBranch: merged.defaultBranch };
+  const check = await checkChange(deps, pr);
+  const outcome: MergeOutcome = { started: [], scheduled: [], refused: [] };
+  if (!check.basis.executes) {
+    if (check.changed.length > 0) outcome.refused.push(`any task: ${check.basis.executesBecause}`);
+  } else if (check.plans.length > 0 || check.governance.length > 0 || check.diagnostics.length > 0) {
+    await execute(deps, merged, check, outcome);
   }
-  await say(deps.forge, merged, started, refused);
-  deps.log.info({ pr: merged.number, merge: merged.mergeSha, started, refused: refused.length }, 'merge handled');
-  return { started, refused };
+  await say(deps.forge, merged, outcome);
+  deps.log.info({ pr: merged.number, merge: merged.mergeSha, ...outcome, refused: outcome.refused.length }, 'merge handled');
+  return outcome;
 }
 
-/** Reviews approved the plans they saw; the merge commit's plans must be the very same ones. */
-async function approvalsAtMerge(deps: StartRunsDeps, merged: MergedPull, plans: Plan[]) {
-  const tasks = plans.map((p) => ({ name: p.task.name, fingerprint: p.fingerprint, required: p.approvals.required, ownerRequired: p.approvals.ownerRequired, owners: p.approvals.owners }));
-  const approvals = await approvalsFor(deps, merged.repo, merged.number, tasks);
-  return new Map(approvals.map((a) => [a.task, a]));
+async function execute(deps: StartRunsDeps, merged: MergedPull, check: ChangeCheck, outcome: MergeOutcome): Promise<void> {
+  const errors = check.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    outcome.refused.push(`any task: the manifests have ${errors.length} error(s) at the merge commit; nothing runs until they are fixed`);
+    return;
+  }
+  const approvals = new Map((await approvalsFor(deps, merged.repo, merged.number, approvalItems(check.plans, check.governance))).map((a) => [a.task, a]));
+  const unapproved = check.governance.filter((g) => !approvals.get(g.name)?.approved);
+  if (unapproved.length > 0) {
+    outcome.refused.push(`any task: governed files changed without the approval they need, so \`${merged.baseRef}\` keeps ${check.basis.approvedSha.slice(0, 7)} as its approved state `
+      + `(its policy, owners, templates and scripts) and the next pull request must get these changes approved:\n${unapproved.map((g) => `  - \`${g.path}\`: ${approvals.get(g.name)?.missing.join('; ')}`).join('\n')}`);
+    return;
+  }
+  if (check.governance.length > 0) {
+    await deps.store.saveApprovedState({ id: approvedStateId(merged.repo, merged.baseRef), sha: merged.mergeSha, by: `#${merged.number}`, at: deps.clock().toISOString() });
+  }
+  for (const plan of check.plans) await startOne(deps, merged, check, plan, approvals.get(plan.task.name), outcome);
 }
 
-function refusal(plan: Plan, approvals: Map<string, { approved: boolean; missing: string[] }>, config: Parameters<typeof changeWindow>[0], now: Date): string | undefined {
-  const approval = approvals.get(plan.task.name);
-  if (!approval?.approved) return `not approved: ${approval?.missing.join('; ') ?? 'no review of this plan'}`;
-  const window = changeWindow(config, plan.task.env, now);
-  if (!window.open) return `not now: ${window.reason}`;
-  if (!executableKinds.has(plan.task.kind)) return `${plan.task.kind} execution is not available yet in this version of ZeroOps; the plan is approved and recorded, and nothing was changed`;
-  return undefined;
+async function startOne(deps: StartRunsDeps, merged: MergedPull, check: ChangeCheck, plan: Plan, approval: TaskApproval | undefined, outcome: MergeOutcome): Promise<void> {
+  const name = `\`${plan.task.name}\``;
+  if (!approval?.approved) return void outcome.refused.push(`${name}: not approved: ${approval?.missing.join('; ') ?? 'no review of this plan'}`);
+  if (!executableKinds.has(plan.task.kind)) {
+    return void outcome.refused.push(`${name}: ${plan.task.kind} execution is not available yet in this version of ZeroOps; the plan is approved and recorded, and nothing was changed`);
+  }
+  const now = deps.clock();
+  const window = changeWindow(check.basis.policy, plan.task.env, now);
+  const opening = window.open ? undefined : nextOpening(check.basis.policy, plan.task.env, now);
+  if (!window.open && !opening) return void outcome.refused.push(`${name}: not now, and no change window opens in the next 35 days: ${window.reason}`);
+  const schedule = opening && { startAt: opening, reason: `scheduled: starts at ${opening.toISOString()}, when it may (merged ${window.reason}); \`/zeroops abort\` cancels it` };
+  const origin = { repo: merged.repo, pullNumber: merged.number, mergeSha: merged.mergeSha, startedBy: merged.mergedBy, providers: check.basis.policy?.spec.providers };
+  const { run, created } = await deps.store.createRun(newRun(plan, origin, randomUUID(), now, schedule));
+  if (!created) return;
+  const event = { type: schedule ? 'run-scheduled' : 'run-created', actor: merged.mergedBy, data: { task: plan.task.name, fingerprint: plan.fingerprint, mergeSha: merged.mergeSha, ...(schedule ? { startAt: run.startAt } : {}) } };
+  await deps.store.appendEvents(run.id, [event], now.toISOString());
+  if (schedule) await deps.reporter?.changed(run, [event]);
+  await deps.scheduler.later(run.id, run.version, schedule ? opening!.getTime() - now.getTime() : 0);
+  (schedule ? outcome.scheduled : outcome.started).push(schedule ? `${name} at ${opening!.toISOString()} (${window.reason})` : plan.task.name);
 }
 
-async function say(forge: Forge, merged: MergedPull, started: string[], refused: string[]): Promise<void> {
+async function say(forge: Forge, merged: MergedPull, { started, scheduled, refused }: MergeOutcome): Promise<void> {
   const lines = [
     ...(started.length ? [`🚀 Merged in ${merged.mergeSha.slice(0, 7)}: started ${started.map((t) => `\`${t}\``).join(', ')}. Follow each run in its check run "ZeroOps run: <task>"; steer it with \`/zeroops pause | resume | abort | rollback | approve-step <step> | status\`.`] : []),
+    ...(scheduled.length ? [`🕒 Scheduled, because the change window is closed now: ${scheduled.join(', ')}. \`/zeroops abort\` cancels a scheduled run.`] : []),
     ...(refused.length ? ['⛔ ZeroOps did not execute:', '', ...refused.map((r) => `- ${r}`)] : []),
   ];
   if (lines.length) await forge.comment(merged.repo, merged.number, lines.join('\n'));

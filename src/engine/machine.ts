@@ -24,7 +24,7 @@ const event = (type: string, data: Record<string, unknown> = {}, actor = 'zeroop
 
 export function nextMove(run: Run, now: Date): Move {
   if (isTerminal(run.status) || run.status === 'paused') return { kind: 'idle' };
-  if (run.status === 'pending') return { kind: 'acquire-locks' };
+  if (run.status === 'pending') return run.startAt && run.startAt > now.toISOString() ? { kind: 'wait', until: run.startAt } : { kind: 'acquire-locks' };
   if (run.status === 'rolling_back') {
     const index = run.undo.findIndex((u) => u.status === 'pending');
     return index >= 0 ? { kind: 'undo', index } : { kind: 'idle' };

@@ -52,6 +52,8 @@ export interface Run {
   /** Provider endpoints from the config the run was approved under (never secrets: those are env references). */
   providers?: Record<string, unknown>;
   status: RunStatus;
+  /** Not before this time: a merge outside its change windows waits for the next opening. */
+  startAt?: string;
   /** Why the run is paused, waiting, failed or rolled back, in plain words. */
   reason?: string;
   /** What the run was doing before it was paused. */

@@ -9,6 +9,10 @@ export interface PullRequestRef extends RepoRef {
   number: number;
   headSha: string;
   baseSha: string;
+  /** The branch the pull request merges into. */
+  baseRef: string;
+  /** The repository's default branch: the one whose policy governs every execution. */
+  defaultBranch: string;
 }
 
 export type ChangeStatus = 'added' | 'modified' | 'removed' | 'renamed' | 'copied' | 'changed' | 'unchanged';
@@ -81,6 +85,10 @@ export interface Forge {
   pullState(repo: RepoRef, number: number): Promise<PullState>;
   reviews(repo: RepoRef, number: number): Promise<ReviewRecord[]>;
   permission(repo: RepoRef, user: string): Promise<'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none'>;
+  /** Whether `user` is an active member of the team `org/slug`. */
+  isTeamMember(team: string, user: string): Promise<boolean>;
+  /** The commit a branch points at now; undefined when there is no such branch. */
+  branchSha(repo: RepoRef, branch: string): Promise<string | undefined>;
   /** A check run that will be updated: returns its id. */
   startCheck(repo: RepoRef, name: string, headSha: string, update: CheckUpdate): Promise<number>;
   updateCheck(repo: RepoRef, id: number, update: CheckUpdate): Promise<void>;

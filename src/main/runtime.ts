@@ -59,7 +59,7 @@ export async function startRuntime(settings: RuntimeSettings, parts: { server: b
   };
   const workers = parts.workers ? startWorkers(connection, {
     advance: (runId) => advanceRun(runner, runId),
-    merged: async (merged: MergedPull) => { await startRuns({ forge: await forgeFor(merged.repo), store, scheduler, log, clock }, merged); },
+    merged: async (merged: MergedPull) => { await startRuns({ forge: await forgeFor(merged.repo), store, scheduler, log, clock, reporter }, merged); },
   }, settings.concurrency) : undefined;
   const server = parts.server ? await startServer(settings, {
     octokit, metrics: metrics.registry, ready: async () => (await connection.ping()) === 'PONG',

@@ -23,6 +23,10 @@ export interface OpsRepo {
   templates: Map<string, Loaded<Template>>;
   /** Names of every task in the repository, with where each is declared. */
   taskNames: Map<string, SourceDocument[]>;
+  /** Owners per service from the approved state, when planning a change to it (else the services' own). */
+  approvedOwners?: Map<string, string[]>;
+  /** Content ids of the repository's scripts, by path, when known. */
+  scripts?: Map<string, string>;
 }
 
 export const opsRepoLayout = {

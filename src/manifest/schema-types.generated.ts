@@ -292,7 +292,7 @@ export interface Service {
   };
   spec: {
     /**
-     * GitHub logins or org/team slugs.
+     * GitHub logins (alice) or teams as org/team-slug (acme/payments), without @. Owners count from the default branch's approved state.
      *
      * @minItems 1
      */
@@ -429,9 +429,17 @@ export interface Config {
         context?: string;
       };
       webhook?: {
-        secret: SecretRef;
+        secret?: SecretRef1;
+        /**
+         * Environment variables a webhook step may sign with (its params.secretEnv). ZeroOps' own credentials are never allowed.
+         */
+        secretEnv?: string[];
       };
     };
+    /**
+     * Branches besides the default branch whose merges execute, e.g. [release/*]. Only the default branch's config counts.
+     */
+    executeOn?: string[];
     policy?: {
       defaultApprovals?: number;
       requireOwner?: boolean;
@@ -469,6 +477,12 @@ export interface Config {
  * A secret is never written in the repo: name the environment variable that holds it.
  */
 export interface SecretRef {
+  env: string;
+}
+/**
+ * A secret is never written in the repo: name the environment variable that holds it.
+ */
+export interface SecretRef1 {
   env: string;
 }
 

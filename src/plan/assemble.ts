@@ -1,6 +1,7 @@
 /** Turn what a kind compiled into the full Plan value: rollback chain, risk, approvals, fingerprint. */
 import type { CompletedTask } from '../manifest/complete.js';
 import type { OpsRepo } from '../manifest/model.js';
+import { scriptPath } from '../policy/governed-files.js';
 import { requiredApprovals } from '../policy/required-approvals.js';
 import { fingerprintOf } from './fingerprint.js';
 import { commonRiskFactors, scoreRisk } from './risk.js';
@@ -11,12 +12,27 @@ export function assemblePlan(task: CompletedTask, compiled: KindPlan, repo: OpsR
   const taskRef = { name: task.name, kind: task.kind, service: task.service.metadata.name, env: task.env, file: doc.file, line: doc.at([]).line };
   const rollback = compiled.rollback ?? inversesOf(compiled.steps);
   const risk = scoreRisk([...commonRiskFactors(task, compiled.steps), ...compiled.riskFactors]);
+  const owners = repo.approvedOwners ? (repo.approvedOwners.get(taskRef.service) ?? []) : task.service.spec.owners;
   const approvals = requiredApprovals({
-    kind: task.kind, env: task.env, risk: risk.level, owners: task.service.spec.owners,
+    kind: task.kind, env: task.env, risk: risk.level, owners,
     requested: task.spec.approval as { required?: number; owners?: boolean } | undefined,
   }, repo.config?.manifest);
-  const body = { task: taskRef, steps: compiled.steps, rollback, locks: compiled.locks };
+  const scripts = scriptsRun(compiled.steps, rollback, repo);
+  const body = { task: taskRef, steps: compiled.steps, rollback, locks: compiled.locks, ...(scripts ? { scripts } : {}) };
   return { ...body, summary: compiled.summary, risk, approvals, filled: task.filled, fingerprint: fingerprintOf(body) };
+}
+
+/** The content of every script the plan may run, so a push that changes one changes the plan. */
+function scriptsRun(steps: readonly PlanStep[], rollback: readonly RollbackStep[], repo: OpsRepo): Record<string, string> | undefined {
+  if (!repo.scripts) return undefined;
+  const actions = [...steps.flatMap((s) => [s.action, ...(s.inverse && s.inverse !== 'none-needed' ? [s.inverse] : [])]), ...rollback.map((r) => r.action)];
+  const programs = actions.filter((a) => a.provider === 'command').map((a) => (a.params.argv as string[] | undefined)?.[0]).filter((p): p is string => typeof p === 'string');
+  const scripts: Record<string, string> = {};
+  for (const program of programs) {
+    const path = scriptPath(program) ?? program;
+    scripts[path] = repo.scripts.get(path) ?? 'missing';
+  }
+  return Object.keys(scripts).length ? scripts : undefined;
 }
 
 /** Undo what was done, last step first. */

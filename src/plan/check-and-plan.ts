@@ -27,12 +27,21 @@ export interface CheckInput {
    * place has none, so ZeroOps' defaults apply and a change cannot bring its own policy.
    */
   policyConfig?: ManifestFile | null;
+  /**
+   * Owners of each service as the approved state names them; with it, a change cannot choose who
+   * approves it. A service missing here has no owners yet (its owner approval falls to admins).
+   */
+  approvedOwners?: Map<string, string[]>;
+  /** Content ids of the files under scripts/ at the planned commit: the scripts a plan runs are part of it. */
+  scripts?: Map<string, string>;
 }
 
 export interface CheckResult {
   plans: Plan[];
   diagnostics: Diagnostic[];
   repo: OpsRepo;
+  /** Every task of the repository, reported or context. */
+  tasks: LoadedTask[];
 }
 
 export async function checkAndPlan(input: CheckInput): Promise<CheckResult> {
@@ -45,6 +54,8 @@ export async function checkAndPlan(input: CheckInput): Promise<CheckResult> {
     configs: policy ? policy.configs : [...reported.configs, ...context.configs],
     services: merged('services'), templates: merged('templates'), tasks: merged('tasks'),
   });
+  repo.approvedOwners = input.approvedOwners;
+  repo.scripts = input.scripts;
   const diagnostics = [...reported.diagnostics, ...(policy?.diagnostics ?? []), ...repoProblems.filter((d) => isReported(d, input.files))];
   diagnostics.push(...checkInventory(reported, repo));
   const plans: Plan[] = [];
@@ -54,7 +65,7 @@ export async function checkAndPlan(input: CheckInput): Promise<CheckResult> {
     if (outcome.plan) plans.push(outcome.plan);
   }
   diagnostics.push(...conflictsBetween(plans, reported.tasks));
-  return { plans, diagnostics: sortDiagnostics(diagnostics), repo };
+  return { plans, diagnostics: sortDiagnostics(diagnostics), repo, tasks: merged('tasks') };
 }
 
 const isReported = (d: Diagnostic, files: ManifestFile[]) => files.some((f) => f.path === d.file);

@@ -6,7 +6,7 @@ export type Fingerprinted = Omit<Plan, 'fingerprint' | 'filled' | 'risk' | 'appr
 
 export function fingerprintOf(plan: Fingerprinted): string {
   const { file: _file, line: _line, ...task } = plan.task; // moving a task between files does not change it
-  const material = canonicalJson({ task, steps: plan.steps, rollback: plan.rollback, locks: plan.locks });
+  const material = canonicalJson({ task, steps: plan.steps, rollback: plan.rollback, locks: plan.locks, scripts: plan.scripts });
   return `sha256:${createHash('sha256').update(material).digest('hex')}`;
 }
 

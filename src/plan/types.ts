@@ -94,6 +94,8 @@ export interface Plan {
   risk: Risk;
   approvals: ApprovalRequirement;
   filled: Filled[];
+  /** Content ids of the scripts the plan may run, by path (part of the fingerprint). */
+  scripts?: Record<string, string>;
   fingerprint: string;
 }
 

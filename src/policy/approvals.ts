@@ -14,12 +14,19 @@ export interface ReviewInput {
   submittedAt: string;
 }
 
+/** People of whom one must approve: logins or `org/team` slugs; none listed means the repository's admins and maintainers. */
+export interface OwnerGroup {
+  /** What they own, in words: `service checkout`, `the repository`. */
+  of: string;
+  members: string[];
+}
+
 export interface TaskApprovalInput {
   name: string;
   fingerprint: string;
   required: number;
-  ownerRequired: boolean;
-  owners: string[];
+  /** Every group needs an approval from one of its members. */
+  owners: OwnerGroup[];
 }
 
 export interface TaskApproval {
@@ -30,15 +37,43 @@ export interface TaskApproval {
   missing: string[];
 }
 
-export interface ApprovalInput {
-  tasks: TaskApprovalInput[];
-  reviews: ReviewInput[];
-  permissions: Record<string, Permission>;
+export interface Approver {
   author: string;
   lastPusher: string;
+  permissions: Record<string, Permission>;
+  /** Members of the `org/team` owners, as the forge resolved them. */
+  teams?: Record<string, string[]>;
+}
+
+export interface ApprovalInput extends Approver {
+  tasks: TaskApprovalInput[];
+  reviews: ReviewInput[];
 }
 
 const canApprove: Permission[] = ['admin', 'maintain', 'write'];
+const administers: Permission[] = ['admin', 'maintain'];
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** Why a person's approval does not count, whatever they approve; undefined when it can. */
+export function approverProblem(user: string, who: Approver): string | undefined {
+  if (same(user, who.author)) return `@${user} wrote the change`;
+  if (same(user, who.lastPusher)) return `@${user} pushed the last commit`;
+  if (!canApprove.includes(who.permissions[user] ?? 'none')) return `@${user} has no write access`;
+  return undefined;
+}
+
+/** Whether `user` is one of the owners of a group (a login, a member of a listed team, or an admin where none are listed). */
+export function isOwner(user: string, group: OwnerGroup, who: Approver): boolean {
+  if (group.members.length === 0) return administers.includes(who.permissions[user] ?? 'none');
+  return group.members.some((member) => (member.includes('/') ? (who.teams?.[member.toLowerCase()] ?? []).some((m) => same(m, user)) : same(member, user)));
+}
+
+export function describeOwners(group: OwnerGroup): string {
+  if (group.members.length === 0) {
+    return group.of === 'the repository' ? 'an admin or maintainer of the repository' : `an admin or maintainer of the repository (${group.of} has no owners in the approved state yet)`;
+  }
+  return `an owner of ${group.of}: ${group.members.map((o) => `@${o}`).join(', ')}`;
+}
 
 export function evaluateApprovals(input: ApprovalInput): TaskApproval[] {
   const latest = latestReviewPerUser(input.reviews);
@@ -46,15 +81,16 @@ export function evaluateApprovals(input: ApprovalInput): TaskApproval[] {
     const ignored: string[] = [];
     const approvers = latest.filter((review) => {
       if (review.state !== 'APPROVED') return false;
-      if (review.user === input.author) return ignored.push(`@${review.user} wrote the change`), false;
-      if (review.user === input.lastPusher) return ignored.push(`@${review.user} pushed the last commit`), false;
-      if (!canApprove.includes(input.permissions[review.user] ?? 'none')) return ignored.push(`@${review.user} has no write access`), false;
+      const problem = approverProblem(review.user, input);
+      if (problem) return ignored.push(problem), false;
       if (review.fingerprints?.[task.name] !== task.fingerprint) return ignored.push(`@${review.user} approved an earlier plan of ${task.name}`), false;
       return true;
     }).map((r) => r.user);
     const missing: string[] = [];
     if (approvers.length < task.required) missing.push(`${task.required - approvers.length} more approval(s) (${approvers.length} of ${task.required})`);
-    if (task.ownerRequired && !approvers.some((a) => task.owners.includes(a))) missing.push(`an approval from an owner: ${task.owners.map((o) => `@${o}`).join(', ')}`);
+    for (const group of task.owners) {
+      if (!approvers.some((a) => isOwner(a, group, input))) missing.push(`an approval from ${describeOwners(group)}`);
+    }
     if (missing.length && ignored.length) missing.push(`not counted: ${[...new Set(ignored)].join('; ')}`);
     return { task: task.name, approved: missing.length === 0, approvers, missing };
   });

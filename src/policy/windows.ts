@@ -1,4 +1,8 @@
-/** Change windows and freezes: may a change run in this environment now? Time-zone aware. Pure. */
+/**
+ * Change windows and freezes: may a change run in this environment now, and if not, when next?
+ * Time-zone aware; a window whose end is before its start crosses midnight (22:00-06:00 on `mon`
+ * runs from Monday 22:00 to Tuesday 06:00). Pure.
+ */
 import type { Config } from '../manifest/model.js';
 
 export interface WindowVerdict {
@@ -6,24 +10,70 @@ export interface WindowVerdict {
   reason: string;
 }
 
+type Window = NonNullable<Config['spec']['windows']>[number];
+type Freeze = NonNullable<Config['spec']['freezes']>[number];
+
 const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const minute = 60_000;
 
 export function changeWindow(config: Config | undefined, env: string, now: Date): WindowVerdict {
-  const freeze = (config?.spec.freezes ?? []).find((f) => (!f.env || f.env === env) && Date.parse(f.from) <= now.getTime() && now.getTime() < Date.parse(f.to));
+  const freeze = freezeAt(config, env, now);
   if (freeze) return { open: false, reason: `change freeze "${freeze.name}" until ${freeze.to}` };
-  const windows = (config?.spec.windows ?? []).filter((w) => !w.env || w.env === env);
+  const windows = windowsFor(config, env);
   if (windows.length === 0) return { open: true, reason: 'no change window restricts this environment' };
-  const inside = windows.find((w) => {
-    const local = localTime(now, w.timezone);
-    return w.days.includes(local.day as never) && w.from <= local.time && local.time < w.to;
-  });
+  const inside = windows.find((w) => isInside(w, now));
   return inside
     ? { open: true, reason: `inside change window "${inside.name}"` }
-    : { open: false, reason: `outside the change windows: ${windows.map((w) => `"${w.name}" ${w.days.join(',')} ${w.from}-${w.to} ${w.timezone}`).join('; ')}` };
+    : { open: false, reason: `outside the change windows: ${windows.map(describeWindow).join('; ')}` };
 }
 
-function localTime(now: Date, timeZone: string): { day: string; time: string } {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-    .formatToParts(now).map((p) => [p.type, p.value]));
-  return { day: days[['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday!)]!, time: `${parts.hour}:${parts.minute}` };
+/** The first moment, at or after `now`, when a change may run; undefined when none within the horizon. */
+export function nextOpening(config: Config | undefined, env: string, now: Date, horizonDays = 35): Date | undefined {
+  const end = now.getTime() + horizonDays * 86_400_000;
+  let t = now.getTime();
+  while (t <= end) {
+    const freeze = freezeAt(config, env, new Date(t));
+    if (freeze) {
+      t = Date.parse(freeze.to);
+      continue;
+    }
+    if (changeWindow(config, env, new Date(t)).open) return new Date(t);
+    t = Math.floor(t / minute) * minute + minute; // windows open on the minute
+  }
+  return undefined;
+}
+
+/** Every window and freeze that applies to an environment, in words (for plans and checks). */
+export function describeSchedule(config: Config | undefined, env: string, now: Date): string[] {
+  const freezes = (config?.spec.freezes ?? []).filter((f) => (!f.env || f.env === env) && Date.parse(f.to) > now.getTime());
+  return [
+    ...windowsFor(config, env).map((w) => `change window ${describeWindow(w)}`),
+    ...freezes.map((f) => `change freeze "${f.name}" from ${f.from} to ${f.to}`),
+  ];
+}
+
+export const describeWindow = (w: Window) =>
+  `"${w.name}" ${w.days.join(',')} ${w.from}-${w.to} ${w.timezone}${w.to < w.from ? ' (ends the next day)' : ''}`;
+
+const windowsFor = (config: Config | undefined, env: string) => (config?.spec.windows ?? []).filter((w) => !w.env || w.env === env);
+
+function freezeAt(config: Config | undefined, env: string, now: Date): Freeze | undefined {
+  return (config?.spec.freezes ?? []).find((f) => (!f.env || f.env === env) && Date.parse(f.from) <= now.getTime() && now.getTime() < Date.parse(f.to));
+}
+
+function isInside(w: Window, now: Date): boolean {
+  const local = localTime(now, w.timezone);
+  const on = (day: string) => w.days.includes(day as never);
+  if (w.from < w.to) return on(local.day) && w.from <= local.time && local.time < w.to;
+  // Across midnight: the evening part belongs to the listed day, the morning part to the day before.
+  return (on(local.day) && local.time >= w.from) || (on(local.dayBefore) && local.time < w.to);
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function localTime(now: Date, timeZone: string): { day: string; dayBefore: string; time: string } {
+  if (!formatters.has(timeZone)) formatters.set(timeZone, new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }));
+  const parts = Object.fromEntries(formatters.get(timeZone)!.formatToParts(now).map((p) => [p.type, p.value]));
+  const index = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday!);
+  return { day: days[index]!, dayBefore: days[(index + 6) % 7]!, time: `${parts.hour}:${parts.minute}` };
 }

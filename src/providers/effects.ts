@@ -8,6 +8,9 @@ import type { Action } from '../plan/types.js';
 import { runCommand } from './command/run-command.js';
 import type { HAProxyTraffic, ServerState } from './haproxy/traffic.js';
 import { callWebhook } from './webhook/call-webhook.js';
+import { isReservedEnv, signingVariables } from '../manifest/rules/webhook-secrets.js';
+import type { Config } from '../manifest/model.js';
+import { scriptPath } from '../policy/governed-files.js';
 
 export interface ProviderSettings {
   haproxy?: HAProxyTraffic;
@@ -64,7 +67,7 @@ export class ProviderEffects implements Effects {
     },
     'command run': (params, context) => this.runScript([...(params.argv as string[]), ...((params.targets as { server: string }[] | undefined) ?? []).map((t) => t.server)], context),
     'webhook call': async (params, context) => {
-      const outcome = await callWebhook({ url: params.url as string, body: params.body ?? { run: context.run.id }, secret: params.secretEnv ? process.env[params.secretEnv as string] : undefined, idempotencyKey: context.checkpointKey });
+      const outcome = await callWebhook({ url: params.url as string, body: params.body ?? { run: context.run.id }, secret: signingSecret(params.secretEnv, context.run), idempotencyKey: context.checkpointKey });
       return { output: { status: outcome.status, attempts: outcome.attempts } };
     },
     'notify send': async (params) => ({ output: { sent: params.message ?? true } }),
@@ -82,6 +85,7 @@ export class ProviderEffects implements Effects {
     const done = await this.settings.store.checkpoint<EffectResult>(context.checkpointKey);
     if (done) return done;
     const env = this.settings.scriptEnv ?? {};
+    if (!scriptPath(argv[0] ?? '')) throw new EffectError(`${argv[0]} is not a script of the ops repo's scripts/ folder; only those run`, false);
     if (!this.settings.scriptsFor) throw new EffectError('scripts cannot run here: no ops repo to take them from', false);
     const cwd = await this.settings.scriptsFor(context.run);
     const result = await runCommand(argv, { cwd, env, timeoutMs: 10 * 60_000, secrets: Object.values(env) });
@@ -92,6 +96,19 @@ export class ProviderEffects implements Effects {
     await this.settings.store.saveCheckpoint(context.checkpointKey, outcome);
     return outcome;
   }
+}
+
+/** The secret a webhook step signs with: only a variable the run's config lists for it, never ZeroOps' own. */
+function signingSecret(name: unknown, run: EffectContext['run']): string | undefined {
+  const providers = run.providers as Config['spec']['providers'];
+  const variable = name === undefined ? providers?.webhook?.secret?.env : name;
+  if (variable === undefined) return undefined;
+  if (typeof variable !== 'string' || isReservedEnv(variable, { spec: { providers } } as Config) || !signingVariables({ providers }).includes(variable)) {
+    throw new EffectError(`a webhook may not sign with ${String(variable)}: only the variables spec.providers.webhook lists, and never ZeroOps' own`, false);
+  }
+  const secret = process.env[variable];
+  if (!secret) throw new EffectError(`${variable} is not set on this worker: the webhook cannot be signed`, false);
+  return secret;
 }
 
 /** The servers a run's steps have drained so far (for a rollback that puts them all back). */

@@ -6,13 +6,13 @@
 import type { Collection, Db, Document } from 'mongodb';
 import type { Run } from '../engine/run.js';
 import { nextEvent, type ChainEvent, type NewEvent } from '../knowledge/event-chain.js';
-import { ConflictError, type Incident, type LockState, type PlanRecord, type PullRecord, type Store } from './store.js';
+import { ConflictError, type ApprovedState, type Incident, type LockState, type PlanRecord, type PullRecord, type Store } from './store.js';
 
 const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11000;
 
 const uniqueIndexes: Record<string, Record<string, 1>[]> = {
   deliveries: [{ key: 1 }], plans: [{ id: 1 }], pulls: [{ id: 1 }], runs: [{ id: 1 }, { key: 1 }],
-  checkpoints: [{ key: 1 }], locks: [{ key: 1 }], events: [{ chain: 1, seq: 1 }], incidents: [{ id: 1 }],
+  checkpoints: [{ key: 1 }], approved: [{ id: 1 }], locks: [{ key: 1 }], events: [{ chain: 1, seq: 1 }], incidents: [{ id: 1 }],
 };
 
 export class MongoStore implements Store {
@@ -47,6 +47,15 @@ export class MongoStore implements Store {
 
   pull(id: string): Promise<PullRecord | undefined> {
     return this.one<PullRecord>('pulls', { id });
+  }
+
+  approvedState(id: string): Promise<ApprovedState | undefined> {
+    return this.one<ApprovedState>('approved', { id });
+  }
+
+  async saveApprovedState(state: ApprovedState, options: { onlyIfNone?: boolean } = {}): Promise<void> {
+    if (options.onlyIfNone) await this.insertOnce('approved', { ...state });
+    else await this.col('approved').replaceOne({ id: state.id }, state, { upsert: true });
   }
 
   async createRun(run: Run): Promise<{ run: Run; created: boolean }> {

@@ -1,6 +1,7 @@
 /** The Store port: what ZeroOps keeps. One adapter (MongoDB's driver API) serves MongoDB and the embedded engine. */
 import type { Run } from '../engine/run.js';
 import type { ChainEvent, NewEvent } from '../knowledge/event-chain.js';
+import type { TaskApprovalInput } from '../policy/approvals.js';
 
 export interface PlanRecord {
   /** `owner/repo#number@sha` */
@@ -8,9 +9,19 @@ export interface PlanRecord {
   repo: string;
   pullNumber: number;
   sha: string;
-  tasks: { name: string; fingerprint: string; risk: string; required: number; ownerRequired: boolean; owners: string[]; env: string; file: string }[];
+  /** Task plans and governed changes, each with what approving it takes. */
+  tasks: ApprovalItem[];
   errors: number;
+  /** What else decides whether the change runs (base branch, change windows), in words. */
+  notes?: string[];
   createdAt: string;
+}
+
+export interface ApprovalItem extends TaskApprovalInput {
+  /** Task plans carry their environment (change windows apply to it); governed changes do not. */
+  env?: string;
+  risk?: string;
+  file?: string;
 }
 
 export interface PullRecord {
@@ -36,6 +47,16 @@ export interface Incident {
   createdAt: string;
 }
 
+/** The last state of a branch whose governed files (config, services, templates, scripts) were all approved. */
+export interface ApprovedState {
+  /** `owner/repo@branch` */
+  id: string;
+  sha: string;
+  /** The merge that made it approved, or `first seen` for the state ZeroOps found when installed. */
+  by: string;
+  at: string;
+}
+
 export class ConflictError extends Error {}
 
 export interface Store {
@@ -46,6 +67,10 @@ export interface Store {
   planRecord(id: string): Promise<PlanRecord | undefined>;
   savePull(record: PullRecord): Promise<void>;
   pull(id: string): Promise<PullRecord | undefined>;
+
+  approvedState(id: string): Promise<ApprovedState | undefined>;
+  /** Records a newer approved state; the first record of a branch is kept when several race to create it. */
+  saveApprovedState(state: ApprovedState, options?: { onlyIfNone?: boolean }): Promise<void>;
 
   /** Creates the run unless one with its key exists; returns the stored one either way. */
   createRun(run: Run): Promise<{ run: Run; created: boolean }>;

@@ -34,7 +34,7 @@ export interface AppDeps {
 interface PullRequestLike {
   number: number;
   head: { sha: string };
-  base: { sha: string };
+  base: { sha: string; ref: string; repo?: object };
   user?: { login: string } | null;
 }
 
@@ -49,7 +49,7 @@ export function zeroopsApp(deps: AppDeps) {
     const plan = async (context: Context, pulls: readonly PullRequestLike[], pusher?: string) => {
       for (const pull of pulls) {
         const trigger = pull.user ? { author: pull.user.login, pusher } : undefined;
-        await planSafely(context, forgeOf(context), toRef(context, pull), deps.execution?.store, trigger);
+        await planSafely(context, forgeOf(context), toRef(context, pull), deps.execution, trigger);
       }
     };
     app.on(['pull_request.opened', 'pull_request.reopened'], once((c) => plan(c, [c.payload.pull_request])));
@@ -67,7 +67,7 @@ export function zeroopsApp(deps: AppDeps) {
       const { owner, repo } = c.repo();
       await execution.merges.add({
         repo: { owner, repo, installationId: c.payload.installation?.id }, number: pr.number, mergeSha: pr.merge_commit_sha,
-        baseSha: pr.base.sha, headSha: pr.head.sha, mergedBy: pr.merged_by?.login ?? c.payload.sender.login,
+        baseSha: pr.base.sha, headSha: pr.head.sha, baseRef: pr.base.ref, defaultBranch: defaultBranchOf(c, pr), mergedBy: pr.merged_by?.login ?? c.payload.sender.login,
       });
     }));
     app.on('issue_comment.created', once(async (c) => {
@@ -89,13 +89,22 @@ async function firstDelivery(context: Context, deliveries: DeliveryLog): Promise
 
 function toRef(context: Context, pull: PullRequestLike): PullRequestRef {
   const { owner, repo } = context.repo();
-  return { owner, repo, number: pull.number, headSha: pull.head.sha, baseSha: pull.base.sha };
+  return { owner, repo, number: pull.number, headSha: pull.head.sha, baseSha: pull.base.sha, baseRef: pull.base.ref, defaultBranch: defaultBranchOf(context, pull) };
 }
 
-async function planSafely(context: Context, forge: GitHubForge, pr: PullRequestRef, store: Store | undefined, trigger: { author: string; pusher?: string } | undefined): Promise<void> {
+/** The repository's default branch, from the (signed) payload. */
+function defaultBranchOf(context: Context, pull: PullRequestLike): string {
+  const branch = (context.payload as { repository?: { default_branch?: string } }).repository?.default_branch
+    ?? (pull.base.repo as { default_branch?: string } | undefined)?.default_branch;
+  if (!branch) throw new Error('the webhook payload names no default branch');
+  return branch;
+}
+
+async function planSafely(context: Context, forge: GitHubForge, pr: PullRequestRef, execution: Pick<Execution, 'store' | 'clock'> | undefined,
+  trigger: { author: string; pusher?: string } | undefined): Promise<void> {
   const log = context.log.child({ delivery: context.id, pr: pr.number }) as unknown as Log;
   try {
-    await planChange({ forge, log, store }, pr, trigger);
+    await planChange({ forge, log, store: execution?.store, clock: execution?.clock }, pr, trigger);
   } catch (error) {
     log.error({ err: error }, 'planning failed');
     await forge.publishCheck(pr, {

@@ -86,6 +86,27 @@ export class GitHubForge implements Forge {
     }
   }
 
+  async isTeamMember(team: string, user: string): Promise<boolean> {
+    const [org, slug] = team.split('/') as [string, string];
+    try {
+      const { data } = await this.octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: user });
+      return data.state === 'active';
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return false;
+      throw error;
+    }
+  }
+
+  async branchSha({ owner, repo }: RepoRef, branch: string): Promise<string | undefined> {
+    try {
+      const { data } = await this.octokit.rest.repos.getBranch({ owner, repo, branch });
+      return data.commit.sha;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return undefined;
+      throw error;
+    }
+  }
+
   async startCheck({ owner, repo }: RepoRef, name: string, headSha: string, update: CheckUpdate): Promise<number> {
     const { data } = await this.octokit.rest.checks.create({ owner, repo, name, head_sha: headSha, ...checkBody(update) });
     return data.id;

@@ -1,5 +1,7 @@
 /** Rules of the Runbook kind: unique step names, needs that exist and form no cycle, argv not shell. */
-import type { Runbook, TaskManifest } from '../../manifest/model.js';
+import type { OpsRepo, Runbook, TaskManifest } from '../../manifest/model.js';
+import { checkProgram } from '../../manifest/rules/programs.js';
+import { checkWebhookSecret } from '../../manifest/rules/webhook-secrets.js';
 import type { Report, Rule } from '../../manifest/rules/rule.js';
 import { didYouMean } from '../../manifest/suggest.js';
 
@@ -7,7 +9,7 @@ type Step = Runbook['spec']['steps'][number];
 
 export const runbookSteps: Rule<TaskManifest> = {
   name: 'runbook-steps',
-  check({ manifest }, _repo, report) {
+  check({ manifest }, repo, report) {
     if (manifest.kind !== 'Runbook') return;
     const steps = manifest.spec.steps;
     const names = steps.map((s) => s.name);
@@ -17,20 +19,23 @@ export const runbookSteps: Rule<TaskManifest> = {
       s.needs?.forEach((need, j) => {
         if (!names.includes(need)) report([...path, 'needs', j], `no step named '${need}'${didYouMean(need, names)}`);
       });
-      checkCommandAction(s.action, [...path, 'action'], report);
-      if (s.undo) checkCommandAction(s.undo, [...path, 'undo'], report);
+      checkCommandAction(s.action, [...path, 'action'], repo, report);
+      if (s.undo) checkCommandAction(s.undo, [...path, 'undo'], repo, report);
     });
     const cycle = findCycle(steps);
     if (cycle) report(['spec', 'steps', names.indexOf(cycle[0]!), 'needs'], `steps wait for each other in a circle: ${cycle.join(' → ')}`);
   },
 };
 
-function checkCommandAction(action: Step['action'], path: (string | number)[], report: Report): void {
+function checkCommandAction(action: Step['action'], path: (string | number)[], repo: OpsRepo, report: Report): void {
+  if (action.provider === 'webhook') checkWebhookSecret(action.params, [...path, 'params'], repo, report);
   if (action.provider !== 'command') return;
   const argv = (action.params as { argv?: unknown } | undefined)?.argv;
   if (!Array.isArray(argv) || argv.length === 0 || argv.some((a) => typeof a !== 'string')) {
-    report([...path, 'params'], 'a command action needs params.argv, a list of strings such as [./scripts/flush-cache.sh, --dc, dc-a] (never a shell string)', { target: 'key' });
+    report([...path, 'params'], 'a command action needs params.argv, a list of strings such as [scripts/flush-cache.sh, --dc, dc-a] (never a shell string)', { target: 'key' });
+    return;
   }
+  checkProgram(argv, [...path, 'params', 'argv'], repo, report);
 }
 
 function findCycle(steps: Step[]): string[] | undefined {

@@ -3,13 +3,17 @@ import type { Config, Service, Template } from '../model.js';
 import { specFieldsOf } from '../schemas.js';
 import { didYouMean } from '../suggest.js';
 import { parseThreshold } from '../units.js';
+import { checkProgram } from './programs.js';
 import type { Rule } from './rule.js';
 import { parseTemplateRef } from './task-templates.js';
 
 export const serviceRules: Rule<Service>[] = [{
   name: 'service-consistent',
   check({ manifest }, repo, report) {
-    const { datacenters, metrics = {}, inspections = [], deploy } = manifest.spec;
+    const { datacenters, metrics = {}, inspections = [], deploy, restart, config } = manifest.spec;
+    for (const [field, command] of [['deploy', deploy?.command], ['restart', restart?.command], ['config', config?.command]] as const) {
+      if (command) checkProgram(command, ['spec', field, 'command'], repo, report);
+    }
     datacenters.forEach((dc, i) => {
       if (datacenters.findIndex((other) => other.name === dc.name) !== i) report(['spec', 'datacenters', i, 'name'], `datacenter '${dc.name}' is listed twice`);
       if ((deploy?.provider ?? 'haproxy') === 'haproxy' && !dc.haproxy) report(['spec', 'datacenters', i], `datacenter '${dc.name}' has no haproxy backend, but the service deploys through haproxy`, { target: 'key' });
