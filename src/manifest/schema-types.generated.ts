@@ -295,6 +295,8 @@ export interface Service {
      * GitHub logins (alice) or teams as org/team-slug (acme/payments), without @. Owners count from the default branch's approved state.
      *
      * @minItems 1
+     *
+     * Items: Write a GitHub login (alice) or a team as org/team-slug (acme/payments), without @.
      */
     owners: string[];
     /**
@@ -432,12 +434,16 @@ export interface Config {
         secret?: SecretRef1;
         /**
          * Environment variables a webhook step may sign with (its params.secretEnv). ZeroOps' own credentials are never allowed.
+         *
+         * Items: Write an environment variable name, e.g. DEPLOY_HOOK_SECRET.
          */
         secretEnv?: string[];
       };
     };
     /**
      * Branches besides the default branch whose merges execute, e.g. [release/*]. Only the default branch's config counts.
+     *
+     * Items: Write a branch name or a pattern such as release/*.
      */
     executeOn?: string[];
     policy?: {

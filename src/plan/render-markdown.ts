@@ -25,7 +25,8 @@ export function renderPlan(plan: Plan): string {
 
 export function describeApprovals(approvals: ApprovalRequirement): string {
   if (approvals.required === 0) return 'none';
-  const owner = approvals.ownerRequired ? ` incl. an owner (${approvals.owners.join(', ')})` : '';
+  const owners = approvals.owners.length ? `an owner (${approvals.owners.join(', ')})` : 'an admin or maintainer (the service has no approved owners yet)';
+  const owner = approvals.ownerRequired ? ` incl. ${owners}` : '';
   return `${approvals.required}${owner}`;
 }
 

@@ -1,4 +1,5 @@
 /** Reads an ops repo from a directory on disk: the CLI's and dry runs' view of the repository. */
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ManifestFile } from '../../manifest/load.js';
@@ -20,6 +21,15 @@ export async function readScripts(root: string): Promise<{ path: string; text: s
   const paths = await listFiles(root, 'scripts', () => true);
   return Promise.all(paths.map(async (path) => ({ path, text: await readFile(join(root, path), 'utf8') })));
 }
+
+/** Content ids (git blob ids) of the files under scripts/, as a forge would report them. */
+export async function scriptIds(root: string): Promise<Map<string, string>> {
+  const paths = await listFiles(root, 'scripts', () => true);
+  const ids = await Promise.all(paths.map(async (path) => [path, gitBlobId(await readFile(join(root, path)))] as const));
+  return new Map(ids);
+}
+
+const gitBlobId = (content: Buffer) => createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
 
 /** A path given on the command line, as the repo-relative path the repo's files use. */
 export function repoPath(root: string, path: string): string {

@@ -87,7 +87,7 @@ describe('plan on pull request', () => {
   it('gives a neutral check and no comment when no manifest changed', async () => {
     const double = githubDouble(prState(baseRepo, { ...baseRepo, 'README.md': '# ops, edited\n' }));
     await receive('pull_request', opened);
-    expect(double.checkRuns.map((c) => [c.body.conclusion, c.body.output.title])).toEqual([['neutral', 'No manifests changed']]);
+    expect(double.checkRuns.map((c) => [c.body.conclusion, c.body.output.title])).toEqual([['neutral', 'Nothing to plan']]);
     expect(double.commentsCreated).toEqual([]);
     expect(double.unexpected).toEqual([]);
   });

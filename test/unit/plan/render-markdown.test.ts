@@ -6,8 +6,8 @@ describe('plan rendering', () => {
     const plan = await planTask(task('Runbook', [
       'mode: parallel',
       'steps:',
-      '  - { name: flush-a, action: { provider: command, operation: run, params: { argv: [flush, dc-a] } } }',
-      '  - { name: flush-b, action: { provider: command, operation: run, params: { argv: [flush, dc-b] } } }',
+      '  - { name: flush-a, action: { provider: command, operation: run, params: { argv: [scripts/flush.sh, dc-a] } } }',
+      '  - { name: flush-b, action: { provider: command, operation: run, params: { argv: [scripts/flush.sh, dc-b] } } }',
       '  - { name: notify, needs: [flush-a, flush-b], action: { provider: notify, operation: send } }',
     ].join('\n')));
     const markdown = renderPlan(plan);
