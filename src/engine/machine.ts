@@ -51,7 +51,12 @@ export function locksSettled(run: Run, locks: Run['locks'], now: Date): Transiti
     const reason = `waiting for ${waiting.map((l) => `lock ${l.key} (position ${l.position} in its queue${l.heldBy ? `, held by ${l.heldBy}` : ''})`).join(', ')}`;
     return { run: { ...run, locks, reason, updatedAt: at(now) }, events: run.reason === reason ? [] : [event('lock-queued', { locks: waiting })] };
   }
-  return { run: { ...run, locks, status: 'running', reason: undefined, updatedAt: at(now) }, events: [event('run-started', { locks: locks.map((l) => l.key) })] };
+  const started = { run: { ...run, locks, status: 'running' as const, reason: undefined, updatedAt: at(now) }, events: [event('run-started', { locks: locks.map((l) => l.key) })] };
+  const first = run.plan.steps[0];
+  if (!first?.approval || run.steps[0]?.approvedBy) return started;
+  // A run whose first step needs a person waits visibly, like one whose later step does.
+  const reason = `waiting for approval of step ${first.id}: ${first.approval}`;
+  return { run: { ...started.run, status: 'waiting', reason }, events: [...started.events, event('step-awaiting-approval', { step: first.id })] };
 }
 
 /** Recorded before the effect: the checkpoint that makes a crashed attempt visible. */
