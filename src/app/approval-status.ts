@@ -36,6 +36,18 @@ export async function teamsOf(forge: Forge, items: readonly TaskApprovalInput[],
   return members;
 }
 
+/** Who wrote a governed change that was merged without its approval: they cannot approve it later. */
+export const governedAuthorKey = (repo: RepoRef, fingerprint: string) => `governed-by/${repoKey(repo)}/${fingerprint}`;
+
+async function withExclusions(store: Store, repo: RepoRef, items: TaskApprovalInput[]): Promise<TaskApprovalInput[]> {
+  return Promise.all(items.map(async (item) => {
+    const wrote = await store.checkpoint<{ author: string; lastPusher: string; pull: number }>(governedAuthorKey(repo, item.fingerprint));
+    if (!wrote) return item;
+    const because = `wrote this change in #${wrote.pull}, merged without approval`;
+    return { ...item, excluded: [...new Set([wrote.author, wrote.lastPusher])].map((login) => ({ login, because })) };
+  }));
+}
+
 /** Evaluate the approvals of a pull request's items, against the reviews given so far. */
 export async function approvalsFor(deps: ApprovalDeps, repo: RepoRef, number: number, items: TaskApprovalInput[]): Promise<TaskApproval[]> {
   const reviews = await deps.forge.reviews(repo, number);
@@ -51,7 +63,7 @@ export async function approvalsFor(deps: ApprovalDeps, repo: RepoRef, number: nu
   }
   const approving = [...new Set(reviews.filter((r) => r.state === 'APPROVED').map((r) => r.user))];
   return evaluateApprovals({
-    tasks: items, ...who, permissions, teams: await teamsOf(deps.forge, items, approving),
+    tasks: await withExclusions(deps.store, repo, items), ...who, permissions, teams: await teamsOf(deps.forge, items, approving),
     reviews: reviews.map((r) => ({ user: r.user, state: r.state, submittedAt: r.submittedAt, fingerprints: fingerprintsAt.get(r.commitSha) })),
   });
 }

@@ -15,7 +15,7 @@ import type { TaskApproval } from '../policy/approvals.js';
 import { changeWindow, nextOpening } from '../policy/windows.js';
 import type { Plan } from '../plan/types.js';
 import type { Store } from '../store/store.js';
-import { approvalItems, approvalsFor } from './approval-status.js';
+import { approvalItems, approvalsFor, authorship, governedAuthorKey } from './approval-status.js';
 import { checkChange, type ChangeCheck } from './check-change.js';
 import { approvedStateId } from './policy-basis.js';
 import type { Log } from './ports.js';
@@ -73,6 +73,8 @@ async function execute(deps: StartRunsDeps, merged: MergedPull, check: ChangeChe
   const approvals = new Map((await approvalsFor(deps, merged.repo, merged.number, approvalItems(check.plans, check.governance))).map((a) => [a.task, a]));
   const unapproved = check.governance.filter((g) => !approvals.get(g.name)?.approved);
   if (unapproved.length > 0) {
+    const wrote = await authorship(deps, merged.repo, merged.number);
+    for (const g of unapproved) await deps.store.saveCheckpoint(governedAuthorKey(merged.repo, g.fingerprint), { ...wrote, pull: merged.number });
     outcome.refused.push(`any task: governed files changed without the approval they need, so \`${merged.baseRef}\` keeps ${check.basis.approvedSha.slice(0, 7)} as its approved state `
       + `(its policy, owners, templates and scripts) and the next pull request must get these changes approved:\n${unapproved.map((g) => `  - \`${g.path}\`: ${approvals.get(g.name)?.missing.join('; ')}`).join('\n')}`);
     return;

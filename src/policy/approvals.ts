@@ -27,6 +27,8 @@ export interface TaskApprovalInput {
   required: number;
   /** Every group needs an approval from one of its members. */
   owners: OwnerGroup[];
+  /** People whose approval does not count for this item, and why (who wrote a change merged unapproved). */
+  excluded?: { login: string; because: string }[];
 }
 
 export interface TaskApproval {
@@ -83,6 +85,8 @@ export function evaluateApprovals(input: ApprovalInput): TaskApproval[] {
       if (review.state !== 'APPROVED') return false;
       const problem = approverProblem(review.user, input);
       if (problem) return ignored.push(problem), false;
+      const excluded = task.excluded?.find((e) => same(e.login, review.user));
+      if (excluded) return ignored.push(`@${review.user} ${excluded.because}`), false;
       if (review.fingerprints?.[task.name] !== task.fingerprint) return ignored.push(`@${review.user} approved an earlier plan of ${task.name}`), false;
       return true;
     }).map((r) => r.user);

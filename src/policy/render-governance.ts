@@ -4,7 +4,7 @@ import { describeOwners } from './approvals.js';
 import type { GovernanceItem } from './governance.js';
 import { changeWindow, describeSchedule, nextOpening } from './windows.js';
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/`/g, "'").replace(/\n/g, ' ');
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function renderGovernance(items: readonly GovernanceItem[], approved: { branch: string; sha: string }): string[] {
   if (items.length === 0) return [];
