@@ -46,7 +46,7 @@ export const governanceItemName = (path: string) => `change ${path}`;
 export function governanceItems(changes: readonly GovernedFileChange[], context: GovernanceContext): GovernanceItem[] {
   return changes.map((change) => {
     const requirement = requirementOf(change, context);
-    const described = change.area === 'script' ? describeTextChange(change.before, change.after) : describeYamlChange(change.path, change.before, change.after);
+    const described = change.area === 'script' || !/\.ya?ml$/.test(change.path) ? describeTextChange(change.before, change.after) : describeYamlChange(change.path, change.before, change.after);
     return {
       name: governanceItemName(change.path), path: change.path, fingerprint: fingerprintOf(change), ...requirement,
       changes: [`${change.status}: ${described[0] ?? 'no visible difference'}`, ...described.slice(1)],

@@ -31,6 +31,6 @@ export function renderSchedule(policy: Config | undefined, envs: readonly string
     const verdict = changeWindow(policy, env, now);
     const next = verdict.open ? undefined : nextOpening(policy, env, now);
     const state = verdict.open ? `open now (${verdict.reason})` : next ? `closed now; a merge runs when it next opens, at ${next.toISOString()}` : 'closed for the next 35 days';
-    return [`🕒 **${env}**: ${rules.join('; ')}: ${state}.`];
+    return [`🕒 **${env}**: ${rules.join('; ')}: ${state} (as of ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC).`];
   });
 }

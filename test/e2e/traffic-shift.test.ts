@@ -73,7 +73,7 @@ describe('TrafficShift end to end', () => {
     await github().review(unapproved.number, 'mallory', 'APPROVED');
     await github().merge(unapproved.number, 'carol');
     expect(await eventually(() => comments(unapproved.number).includes('⛔'), 20_000)).toBe(true);
-    expect(comments(unapproved.number)).toMatch(/⛔ ZeroOps did not execute:\n\n- `drain-unapproved`: not approved: 1 more approval\(s\) \(0 of 1\); an approval from an owner: @alice, @bob; not counted: @mallory has no write access/);
+    expect(comments(unapproved.number)).toMatch(/⛔ ZeroOps did not execute:\n\n- `drain-unapproved`: not approved: 1 more approval\(s\) \(0 of 1\); an approval from an owner of service checkout: @alice, @bob; not counted: @mallory has no write access/);
 
     const changed = await approvedPull(drainTask('drain-changed'), 'changed');
     await github().push(changed, { 'tasks/changed.yaml': drainTask('drain-changed', '3s') }, 'carol');

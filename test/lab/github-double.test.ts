@@ -41,7 +41,7 @@ describe('GitHub double', () => {
     expect(check).toMatchObject({ name: 'ZeroOps plan', conclusion: 'success', title: '7 plan(s) ready, 1 warning(s)' });
     expect(check!.annotations).toEqual([expect.objectContaining({ path: 'tasks/warm-up-dc-a.yaml', annotation_level: 'warning' })]);
     expect(double.comments(number).map((c) => c.user.login)).toEqual(['zeroops[bot]']);
-    expect(double.requests.map((r) => r.operation)).toEqual(expect.arrayContaining(['apps/create-installation-access-token', 'pulls/list-files', 'git/get-tree', 'git/get-blob', 'repos/get-content', 'checks/create', 'issues/create-comment']));
+    expect(double.requests.map((r) => r.operation)).toEqual(expect.arrayContaining(['apps/create-installation-access-token', 'pulls/list-files', 'git/get-tree', 'git/get-blob', 'checks/create', 'issues/create-comment']));
 
     await double.push(number, { 'tasks/drain-dc-a.yaml': tasks['tasks/drain-dc-a.yaml']!.replace('reason: P99', 'reason: p99') });
     expect(double.violations).toEqual([]);
