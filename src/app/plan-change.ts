@@ -46,7 +46,7 @@ export async function planChange(deps: PlanChangeDeps, pr: PullRequestRef, trigg
     return 'no-manifests';
   }
   const report = renderReport(plans, diagnostics);
-  const notes = changeNotes(check, pr, deps.clock?.() ?? new Date());
+  const notes = changeNotes(check, deps.clock?.() ?? new Date());
   const summary = [...notes, ...(notes.length ? [''] : []), ...renderGovernance(governance, { branch: pr.baseRef, sha: check.basis.approvedSha }), report.summary].join('\n');
   const failed = diagnostics.some((d) => d.severity === 'error');
   const title = governance.length && !failed ? `${report.title}; ${governance.length} governed file(s) changed` : report.title;
@@ -67,7 +67,7 @@ export async function planChange(deps: PlanChangeDeps, pr: PullRequestRef, trigg
 }
 
 /** What decides whether and when a merge executes, besides approvals. */
-function changeNotes(check: ChangeCheck, pr: PullRequestRef, now: Date): string[] {
+function changeNotes(check: ChangeCheck, now: Date): string[] {
   if (!check.basis.executes) return [`⚠️ **Merging this pull request executes nothing**: ${check.basis.executesBecause}.`];
   return renderSchedule(check.basis.policy, check.plans.map((p) => p.task.env), now);
 }

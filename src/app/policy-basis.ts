@@ -74,6 +74,6 @@ export function executesOn(baseRef: string, defaultBranch: string, policy: Confi
 
 /** `release/*` matches `release/1.2`, not `release/1/2`; `**` matches across slashes. */
 function branchPattern(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*');
-  return new RegExp(`^${escaped}$`);
+  const part = (text: string) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*');
+  return new RegExp(`^${glob.split('**').map(part).join('.*')}$`);
 }
