@@ -1,6 +1,6 @@
 /** Parse files, recognise each document's kind and validate it against its schema (pass one). */
 import type { Diagnostic } from './diagnostic.js';
-import type { Config, Loaded, LoadedTask, Service, Template } from './model.js';
+import { opsRepoLayout, type Config, type Loaded, type LoadedTask, type Service, type Template } from './model.js';
 import { checkSchema } from './schema-check.js';
 import { documentKinds, isDocumentKind, isTaskKind } from './schemas.js';
 import { loadYaml, type SourceDocument } from './source.js';
@@ -37,6 +37,11 @@ function classify(doc: SourceDocument, out: LoadedDocuments): void {
   }
   const kind = (doc.value as { kind: string }).kind;
   if (!isDocumentKind(kind)) return;
+  const misplaced = checkPlace(doc, kind);
+  if (misplaced) {
+    out.diagnostics.push(misplaced);
+    return;
+  }
   const problems = checkSchema(doc, kind);
   out.diagnostics.push(...problems);
   if (problems.length > 0) return;
@@ -45,6 +50,20 @@ function classify(doc: SourceDocument, out: LoadedDocuments): void {
   else if (kind === 'Service') out.services.push(loaded);
   else if (kind === 'Template') out.templates.push(loaded);
   else if (isTaskKind(kind)) out.tasks.push(loaded);
+}
+
+/**
+ * Each folder of an ops repo holds one sort of document: what governs execution (config, services,
+ * templates) must be where it is governed, never slipped into tasks/.
+ */
+function checkPlace(doc: SourceDocument, kind: string): Diagnostic | undefined {
+  const folder = (Object.entries(opsRepoLayout) as [keyof typeof opsRepoLayout, string][]).find(([, path]) => doc.file === path || (path.endsWith('/') && doc.file.startsWith(path)))?.[0];
+  if (!folder) return undefined;
+  const expected = { config: 'Config', services: 'Service', templates: 'Template', tasks: 'a task' }[folder];
+  const fits = folder === 'tasks' ? isTaskKind(kind) : kind === expected;
+  if (fits) return undefined;
+  const home = kind === 'Config' ? opsRepoLayout.config : kind === 'Service' ? opsRepoLayout.services : kind === 'Template' ? opsRepoLayout.templates : opsRepoLayout.tasks;
+  return { file: doc.file, ...doc.at(['kind']), severity: 'error', field: 'kind', rule: 'document-place', message: `a ${kind} does not belong in ${opsRepoLayout[folder]}: ${folder === 'tasks' ? 'expected a task here; ' : `only ${expected} documents go here; `}move it to ${home}` };
 }
 
 function checkKind(doc: SourceDocument): Diagnostic | undefined {
