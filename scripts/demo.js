@@ -14,4 +14,4 @@ if (!existsSync(`${root}node_modules/.package-lock.json`)) {
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 run(`${root}lab/bootstrap`, []);
-run(process.execPath, ['--import', 'tsx', `${root}lab/demo/story.ts`]);
+run(process.execPath, ['--import', 'tsx', `${root}lab/demo/story.ts`, ...process.argv.slice(2)]);

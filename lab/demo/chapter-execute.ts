@@ -49,6 +49,8 @@ async function follow(github: GitHubDouble, name: string, whileRunning?: (title:
 }
 
 export const drainChapter: Chapter = {
+  name: 'drain',
+  needs: ['start'],
   title: 'A reviewed drain of dc-a is merged, and ZeroOps carries it out',
   async run(context: DemoContext) {
     const github = context.lab!.github!;
@@ -61,6 +63,8 @@ export const drainChapter: Chapter = {
 };
 
 export const breachChapter: Chapter = {
+  name: 'breach',
+  needs: ['start'],
   title: 'dc-b starts failing during the next drain: the gate breaches, ZeroOps rolls back and files an incident',
   async run(context: DemoContext) {
     const lab = context.lab!;

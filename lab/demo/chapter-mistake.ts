@@ -3,6 +3,8 @@ import { indent } from './chapter-pull-request.js';
 import type { Chapter } from './chapters.js';
 
 export const mistakeChapter: Chapter = {
+  name: 'mistake',
+  needs: ['pull-request'],
   title: 'A push with a mistake: the check fails on the exact line',
   async run(context) {
     const github = context.lab!.github!;

@@ -2,6 +2,8 @@
 import type { Chapter } from './chapters.js';
 
 export const pullRequestChapter: Chapter = {
+  name: 'pull-request',
+  needs: ['start'],
   title: 'A developer opens a pull request; ZeroOps answers with a plan',
   async run(context) {
     const github = context.lab!.github!;

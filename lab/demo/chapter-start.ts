@@ -9,6 +9,7 @@ import { withProgress } from './progress.js';
 const templateDir = new URL('../../ops-repo-template/', import.meta.url).pathname;
 
 export const startChapter: Chapter = {
+  name: 'start',
   title: 'A small production starts on this machine',
   async run(context) {
     console.log('Real Redis, PostgreSQL, HAProxy and Prometheus, six instances of a Go service in three');

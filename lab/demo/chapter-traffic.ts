@@ -17,6 +17,8 @@ export async function printSplit(load: LoadGenerator, seconds: number): Promise<
 }
 
 export const trafficChapter: Chapter = {
+  name: 'traffic',
+  needs: ['start'],
   title: 'Live traffic, per datacenter',
   async run(context) {
     console.log('Requests from the seeded user population, as answered through HAProxy, over 3 seconds:\n');

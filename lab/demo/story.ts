@@ -1,10 +1,10 @@
 // The demo's story: each chapter tells one part in plain words; later features add chapters.
-import { chapters, type DemoContext } from './chapters.js';
+import { selectChapters, type DemoContext } from './chapters.js';
 
 const context: DemoContext = { files: {}, tasks: {} };
 let failed = false;
 try {
-  for (const chapter of chapters) {
+  for (const chapter of selectChapters(process.argv.slice(2))) {
     console.log(`\n━━ ${chapter.title} ━━\n`);
     await chapter.run(context);
   }
