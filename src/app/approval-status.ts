@@ -5,6 +5,7 @@
  */
 import type { Forge, PullRequestRef, RepoRef } from '../forge/forge.js';
 import { evaluateApprovals, type Permission, type TaskApproval, type TaskApprovalInput } from '../policy/approvals.js';
+import { cell } from '../policy/render-governance.js';
 import type { ApprovalItem, Store } from '../store/store.js';
 
 export const approvalCheckName = 'ZeroOps approval';
@@ -19,10 +20,10 @@ export const planRecordId = (repo: RepoRef, number: number, sha: string) => `${r
 export const pullRecordId = (repo: RepoRef, number: number) => `${repoKey(repo)}#${number}`;
 
 /** Who wrote and last pushed a pull request, as ZeroOps recorded them (or the forge says). */
-export async function authorship(deps: ApprovalDeps, repo: RepoRef, number: number): Promise<{ author: string; lastPusher: string }> {
+export async function authorship(deps: ApprovalDeps, repo: RepoRef, number: number): Promise<{ author: string; lastPusher: string; pushers: string[] }> {
   const pull = await deps.store.pull(pullRecordId(repo, number));
   const author = pull?.author ?? (await deps.forge.pullState(repo, number)).author;
-  return { author, lastPusher: pull?.lastPusher ?? author };
+  return { author, lastPusher: pull?.lastPusher ?? author, pushers: pull?.pushers ?? [] };
 }
 
 /** Members of the teams among `items`' owners, limited to the people asked about. */
@@ -36,20 +37,26 @@ export async function teamsOf(forge: Forge, items: readonly TaskApprovalInput[],
   return members;
 }
 
-/** Who wrote a governed change that was merged without its approval: they cannot approve it later. */
-export const governedAuthorKey = (repo: RepoRef, fingerprint: string) => `governed-by/${repoKey(repo)}/${fingerprint}`;
+/**
+ * Who brought a governed change in without its approval (the pull request's author, pushers and
+ * merger): they cannot approve that file until the branch's approved state moves on.
+ */
+export const governedWroteKey = (repo: RepoRef, branch: string, approvedSha: string, path: string) => `governed-by/${repoKey(repo)}@${branch}/${approvedSha}/${path}`;
 
-async function withExclusions(store: Store, repo: RepoRef, items: TaskApprovalInput[]): Promise<TaskApprovalInput[]> {
+async function withExclusions(store: Store, items: ApprovalItem[], people: readonly string[]): Promise<TaskApprovalInput[]> {
   return Promise.all(items.map(async (item) => {
-    const wrote = await store.checkpoint<{ author: string; lastPusher: string; pull: number }>(governedAuthorKey(repo, item.fingerprint));
-    if (!wrote) return item;
-    const because = `wrote this change in #${wrote.pull}, merged without approval`;
-    return { ...item, excluded: [...new Set([wrote.author, wrote.lastPusher])].map((login) => ({ login, because })) };
+    if (!item.wroteKey) return item;
+    const excluded: { login: string; because: string }[] = [];
+    for (const login of people) {
+      const wrote = await store.checkpoint<{ pull: number }>(`${item.wroteKey}/${login.toLowerCase()}`);
+      if (wrote) excluded.push({ login, because: `brought this change in with #${wrote.pull}, merged without approval` });
+    }
+    return { ...item, excluded };
   }));
 }
 
 /** Evaluate the approvals of a pull request's items, against the reviews given so far. */
-export async function approvalsFor(deps: ApprovalDeps, repo: RepoRef, number: number, items: TaskApprovalInput[]): Promise<TaskApproval[]> {
+export async function approvalsFor(deps: ApprovalDeps, repo: RepoRef, number: number, items: ApprovalItem[]): Promise<TaskApproval[]> {
   const reviews = await deps.forge.reviews(repo, number);
   const who = await authorship(deps, repo, number);
   const fingerprintsAt = new Map<string, Record<string, string> | undefined>();
@@ -63,7 +70,7 @@ export async function approvalsFor(deps: ApprovalDeps, repo: RepoRef, number: nu
   }
   const approving = [...new Set(reviews.filter((r) => r.state === 'APPROVED').map((r) => r.user))];
   return evaluateApprovals({
-    tasks: await withExclusions(deps.store, repo, items), ...who, permissions, teams: await teamsOf(deps.forge, items, approving),
+    tasks: await withExclusions(deps.store, items, approving), ...who, permissions, teams: await teamsOf(deps.forge, items, approving),
     reviews: reviews.map((r) => ({ user: r.user, state: r.state, submittedAt: r.submittedAt, fingerprints: fingerprintsAt.get(r.commitSha) })),
   });
 }
@@ -73,7 +80,7 @@ export async function publishApprovalStatus(deps: ApprovalDeps, pr: PullRequestR
   if (!record || record.tasks.length === 0) return undefined;
   const approvals = await approvalsFor(deps, pr, pr.number, record.tasks);
   const waiting = approvals.filter((a) => !a.approved);
-  const rows = approvals.map((a) => `| \`${a.task}\` | ${a.approved ? '✅ approved' : '⏳ waiting'} | ${a.approvers.map((u) => `@${u}`).join(', ') || '—'} | ${a.missing.join('; ') || '—'} |`);
+  const rows = approvals.map((a) => `| \`${cell(a.task)}\` | ${a.approved ? '✅ approved' : '⏳ waiting'} | ${a.approvers.map((u) => `@${u}`).join(', ') || '—'} | ${cell(a.missing.join('; ')) || '—'} |`);
   await deps.forge.publishCheck(pr, {
     name: approvalCheckName, headSha: pr.headSha, conclusion: waiting.length ? 'action_required' : 'success',
     title: waiting.length ? `${waiting.length} of ${approvals.length} item(s) still need approval` : `All ${approvals.length} item(s) approved`,
@@ -89,12 +96,12 @@ export async function publishApprovalStatus(deps: ApprovalDeps, pr: PullRequestR
 }
 
 export function approvalItems(plans: readonly { task: { name: string; env: string; file: string; service: string }; fingerprint: string; risk: { level: string }; approvals: { required: number; ownerRequired: boolean; owners: string[] } }[],
-  governance: readonly TaskApprovalInput[]): ApprovalItem[] {
+  governance: readonly (TaskApprovalInput & { path: string })[], approvedSha: string, pr: RepoRef & { baseRef: string }): ApprovalItem[] {
   return [
     ...plans.map((p) => ({
       name: p.task.name, fingerprint: p.fingerprint, required: p.approvals.required, risk: p.risk.level, env: p.task.env, file: p.task.file,
       owners: p.approvals.ownerRequired ? [{ of: `service ${p.task.service}`, members: p.approvals.owners }] : [],
     })),
-    ...governance.map((g) => ({ name: g.name, fingerprint: g.fingerprint, required: g.required, owners: g.owners })),
+    ...governance.map((g) => ({ name: g.name, fingerprint: g.fingerprint, required: g.required, owners: g.owners, wroteKey: governedWroteKey(pr, pr.baseRef, approvedSha, g.path) })),
   ];
 }

@@ -34,7 +34,9 @@ export async function planChange(deps: PlanChangeDeps, pr: PullRequestRef, trigg
   const { forge, log, store } = deps;
   if (store && trigger) {
     const known = await store.pull(pullRecordId(pr, pr.number));
-    await store.savePull({ id: pullRecordId(pr, pr.number), author: trigger.author, lastPusher: trigger.pusher ?? known?.lastPusher ?? trigger.author });
+    const pusher = trigger.pusher ?? known?.lastPusher ?? trigger.author;
+    const pushers = [...new Set([...(known?.pushers ?? []), trigger.author, pusher])];
+    await store.savePull({ id: pullRecordId(pr, pr.number), author: trigger.author, lastPusher: pusher, pushers });
   }
   const check = await checkChange(deps, pr);
   const { plans, governance, diagnostics } = check;
@@ -58,7 +60,7 @@ export async function planChange(deps: PlanChangeDeps, pr: PullRequestRef, trigg
   if (store) {
     await store.savePlanRecord({
       id: planRecordId(pr, pr.number, pr.headSha), repo: repoKey(pr), pullNumber: pr.number, sha: pr.headSha, createdAt: new Date().toISOString(),
-      errors: diagnostics.filter((d) => d.severity === 'error').length, tasks: approvalItems(plans, governance), notes,
+      errors: diagnostics.filter((d) => d.severity === 'error').length, tasks: approvalItems(plans, governance, check.basis.approvedSha, pr), notes,
     });
     await publishApprovalStatus({ forge, store }, pr);
   }

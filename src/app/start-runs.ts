@@ -15,7 +15,7 @@ import type { TaskApproval } from '../policy/approvals.js';
 import { changeWindow, nextOpening } from '../policy/windows.js';
 import type { Plan } from '../plan/types.js';
 import type { Store } from '../store/store.js';
-import { approvalItems, approvalsFor, authorship, governedAuthorKey } from './approval-status.js';
+import { approvalItems, approvalsFor, authorship, governedWroteKey } from './approval-status.js';
 import { checkChange, type ChangeCheck } from './check-change.js';
 import { approvedStateId } from './policy-basis.js';
 import type { Log } from './ports.js';
@@ -52,7 +52,7 @@ export interface MergeOutcome {
 
 export async function startRuns(deps: StartRunsDeps, merged: MergedPull): Promise<MergeOutcome> {
   const pr = { ...merged.repo, number: merged.number, headSha: merged.mergeSha, baseSha: merged.baseSha, baseRef: merged.baseRef, defaultBranch: merged.defaultBranch };
-  const check = await checkChange(deps, pr);
+  const check = await checkChange(deps, pr, 'merge');
   const outcome: MergeOutcome = { started: [], scheduled: [], refused: [] };
   if (!check.basis.executes) {
     if (check.changed.length > 0) outcome.refused.push(`any task: ${check.basis.executesBecause}`);
@@ -70,17 +70,24 @@ async function execute(deps: StartRunsDeps, merged: MergedPull, check: ChangeChe
     outcome.refused.push(`any task: the manifests have ${errors.length} error(s) at the merge commit; nothing runs until they are fixed`);
     return;
   }
-  const approvals = new Map((await approvalsFor(deps, merged.repo, merged.number, approvalItems(check.plans, check.governance))).map((a) => [a.task, a]));
+  const items = approvalItems(check.plans, check.governance, check.basis.approvedSha, { ...merged.repo, baseRef: merged.baseRef });
+  const approvals = new Map((await approvalsFor(deps, merged.repo, merged.number, items)).map((a) => [a.task, a]));
   const unapproved = check.governance.filter((g) => !approvals.get(g.name)?.approved);
   if (unapproved.length > 0) {
     const wrote = await authorship(deps, merged.repo, merged.number);
-    for (const g of unapproved) await deps.store.saveCheckpoint(governedAuthorKey(merged.repo, g.fingerprint), { ...wrote, pull: merged.number });
+    const people = [...new Set([wrote.author, wrote.lastPusher, ...wrote.pushers, merged.mergedBy].map((p) => p.toLowerCase()))];
+    for (const g of unapproved) {
+      const key = governedWroteKey(merged.repo, merged.baseRef, check.basis.approvedSha, g.path);
+      for (const person of people) await deps.store.saveCheckpoint(`${key}/${person}`, { pull: merged.number });
+    }
     outcome.refused.push(`any task: governed files changed without the approval they need, so \`${merged.baseRef}\` keeps ${check.basis.approvedSha.slice(0, 7)} as its approved state `
       + `(its policy, owners, templates and scripts) and the next pull request must get these changes approved:\n${unapproved.map((g) => `  - \`${g.path}\`: ${approvals.get(g.name)?.missing.join('; ')}`).join('\n')}`);
     return;
   }
   if (check.governance.length > 0) {
-    await deps.store.saveApprovedState({ id: approvedStateId(merged.repo, merged.baseRef), sha: merged.mergeSha, by: `#${merged.number}`, at: deps.clock().toISOString() });
+    const moved = await deps.store.saveApprovedState({ id: approvedStateId(merged.repo, merged.baseRef), sha: merged.mergeSha, by: `#${merged.number}`, at: deps.clock().toISOString() }, { expect: check.basis.approvedSha });
+    // Another merge moved the approved state first: this one was judged against an older state, so judge it again.
+    if (!moved) throw new Error(`the approved state of ${merged.baseRef} moved while #${merged.number} was checked; checking it again`);
   }
   for (const plan of check.plans) await startOne(deps, merged, check, plan, approvals.get(plan.task.name), outcome);
 }

@@ -20,6 +20,8 @@ export type ChangeStatus = 'added' | 'modified' | 'removed' | 'renamed' | 'copie
 export interface ChangedFile {
   path: string;
   status: ChangeStatus;
+  /** The path before a rename. */
+  previousPath?: string;
 }
 
 export interface TreeEntry {

@@ -460,8 +460,17 @@ export interface Config {
     windows?: {
       name: string;
       env?: string;
+      /**
+       * @minItems 1
+       */
       days: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
+      /**
+       * Write a time of day as HH:MM, e.g. 22:00.
+       */
       from: string;
+      /**
+       * Write a time of day as HH:MM (24:00 for the end of the day); before from, the window ends the next day.
+       */
       to: string;
       timezone: string;
     }[];

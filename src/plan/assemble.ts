@@ -1,7 +1,6 @@
 /** Turn what a kind compiled into the full Plan value: rollback chain, risk, approvals, fingerprint. */
 import type { CompletedTask } from '../manifest/complete.js';
 import type { OpsRepo } from '../manifest/model.js';
-import { scriptPath } from '../policy/governed-files.js';
 import { requiredApprovals } from '../policy/required-approvals.js';
 import { fingerprintOf } from './fingerprint.js';
 import { commonRiskFactors, scoreRisk } from './risk.js';
@@ -22,17 +21,15 @@ export function assemblePlan(task: CompletedTask, compiled: KindPlan, repo: OpsR
   return { ...body, summary: compiled.summary, risk, approvals, filled: task.filled, fingerprint: fingerprintOf(body) };
 }
 
-/** The content of every script the plan may run, so a push that changes one changes the plan. */
+/**
+ * The content of every script the plan may run, so a push that changes one changes the plan. A
+ * script may call any other in scripts/, so a plan that runs one is bound to the whole folder.
+ */
 function scriptsRun(steps: readonly PlanStep[], rollback: readonly RollbackStep[], repo: OpsRepo): Record<string, string> | undefined {
   if (!repo.scripts) return undefined;
   const actions = [...steps.flatMap((s) => [s.action, ...(s.inverse && s.inverse !== 'none-needed' ? [s.inverse] : [])]), ...rollback.map((r) => r.action)];
-  const programs = actions.filter((a) => a.provider === 'command').map((a) => (a.params.argv as string[] | undefined)?.[0]).filter((p): p is string => typeof p === 'string');
-  const scripts: Record<string, string> = {};
-  for (const program of programs) {
-    const path = scriptPath(program) ?? program;
-    scripts[path] = repo.scripts.get(path) ?? 'missing';
-  }
-  return Object.keys(scripts).length ? scripts : undefined;
+  if (!actions.some((a) => a.provider === 'command')) return undefined;
+  return Object.fromEntries([...repo.scripts].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** Undo what was done, last step first. */

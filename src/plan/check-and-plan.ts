@@ -15,7 +15,8 @@ import { kinds } from '../kinds/registry.js';
 import { loadSqlParser } from '../kinds/schema-change/sql.js';
 import { assemblePlan } from './assemble.js';
 import { conflictsBetween } from './conflicts.js';
-import type { Plan } from './types.js';
+import { scriptPath } from '../policy/governed-files.js';
+import type { KindPlan, Plan } from './types.js';
 
 export interface CheckInput {
   /** Files whose findings are reported and whose tasks are planned. */
@@ -68,6 +69,28 @@ export async function checkAndPlan(input: CheckInput): Promise<CheckResult> {
   return { plans, diagnostics: sortDiagnostics(diagnostics), repo, tasks: merged('tasks') };
 }
 
+/**
+ * Whatever a plan runs must be a script of the repository, wherever the command came from (the
+ * service's restart or config command, a template): the net under the rules of each file.
+ */
+function programsOutsideScripts(task: LoadedTask, compiled: KindPlan, repo: OpsRepo): Diagnostic[] {
+  const service = repo.services.get(task.manifest.metadata.service);
+  const actions = [...compiled.steps.flatMap((s) => [s.action, ...(s.inverse && s.inverse !== 'none-needed' ? [s.inverse] : [])]), ...(compiled.rollback ?? []).map((r) => r.action)];
+  const programs = new Set(actions.filter((a) => a.provider === 'command').map((a) => (a.params.argv as unknown[] | undefined)?.[0]).filter((p): p is string => typeof p === 'string'));
+  const found: Diagnostic[] = [];
+  for (const program of programs) {
+    const script = scriptPath(program);
+    if (script && (!repo.scripts || repo.scripts.has(script))) continue;
+    const field = (['restart', 'config', 'deploy'] as const).find((f) => service?.manifest.spec[f]?.command?.[0] === program);
+    const where = field && service ? ` (${service.doc.file}:${service.doc.at(['spec', field, 'command', 0]).line}, spec.${field}.command)` : '';
+    found.push({
+      file: task.doc.file, ...task.doc.at(['metadata', 'service']), severity: 'error', field: 'metadata.service', rule: 'runs-only-scripts',
+      message: script ? `this task runs ${script}${where}, which is not in this commit's scripts/ folder` : `this task runs '${program}'${where}, which is not a script of this repository: commands run files under scripts/`,
+    });
+  }
+  return found;
+}
+
 const isReported = (d: Diagnostic, files: ManifestFile[]) => files.some((f) => f.path === d.file);
 
 function checkInventory(docs: LoadedDocuments, repo: OpsRepo): Diagnostic[] {
@@ -90,7 +113,10 @@ function planTask(task: LoadedTask, repo: OpsRepo): { plan?: Plan; diagnostics: 
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   try {
-    return { plan: assemblePlan(completed, kind.compile(completed), repo), diagnostics };
+    const compiled = kind.compile(completed);
+    diagnostics.push(...programsOutsideScripts(task, compiled, repo));
+    if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+    return { plan: assemblePlan(completed, compiled, repo), diagnostics };
   } catch (error) {
     // A compiler bug must cost one task its plan, never the whole check.
     report([], `ZeroOps could not plan this task (internal error: ${(error as Error).message}); please report it`);

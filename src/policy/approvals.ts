@@ -42,6 +42,8 @@ export interface TaskApproval {
 export interface Approver {
   author: string;
   lastPusher: string;
+  /** Everyone who pushed to the change: co-authors, whose approval does not count either. */
+  pushers?: string[];
   permissions: Record<string, Permission>;
   /** Members of the `org/team` owners, as the forge resolved them. */
   teams?: Record<string, string[]>;
@@ -60,6 +62,7 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 export function approverProblem(user: string, who: Approver): string | undefined {
   if (same(user, who.author)) return `@${user} wrote the change`;
   if (same(user, who.lastPusher)) return `@${user} pushed the last commit`;
+  if (who.pushers?.some((p) => same(p, user))) return `@${user} pushed commits to the change`;
   if (!canApprove.includes(who.permissions[user] ?? 'none')) return `@${user} has no write access`;
   return undefined;
 }

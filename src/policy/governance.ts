@@ -55,33 +55,42 @@ export function governanceItems(changes: readonly GovernedFileChange[], context:
 }
 
 /** The highest number of approvals any rule of the policy asks for: the bar for changing it. */
-export function strictestBar(policy: Config | undefined): number {
+export function strictestBar(policy: Config | undefined, envs?: readonly string[]): number {
   const rules = policy?.spec.policy;
-  return Math.max(1, rules?.defaultApprovals ?? 1, ...(rules?.rules ?? []).map((r) => r.required));
+  const applying = (rules?.rules ?? []).filter((r) => envs === undefined || r.env === undefined || envs.includes(r.env));
+  return Math.max(1, rules?.defaultApprovals ?? 1, ...applying.map((r) => r.required));
 }
 
 function requirementOf(change: GovernedFileChange, context: GovernanceContext): Pick<GovernanceItem, 'required' | 'owners' | 'source' | 'affects'> {
-  const base = Math.max(1, context.policy?.spec.policy?.defaultApprovals ?? 1);
   const tasks = context.proposedTasks;
+  const admins = { of: 'the repository', members: [] };
   if (change.area === 'config') {
     return {
-      required: strictestBar(context.policy), owners: [{ of: 'the repository', members: [] }], affects: tasks.map((t) => t.metadata.name),
+      required: strictestBar(context.policy), owners: [admins], affects: tasks.map((t) => t.metadata.name),
       source: 'a change to ZeroOps\' config needs the strictest bar of the policy it changes, with an admin or maintainer of the repository',
     };
   }
-  if (change.area === 'service') {
-    const names = declared(change, 'Service');
-    return {
-      required: base, owners: names.map((name) => ownersOf(name, context)), affects: tasks.filter((t) => names.includes(t.metadata.service)).map((t) => t.metadata.name),
-      source: 'a change to a service needs its owners as the approved state names them',
-    };
+  const services = change.area === 'service' ? declared(change, 'Service') : servicesUsing(change, context);
+  const affects = (change.area === 'template' ? tasksPinning(declared(change, 'Template'), tasks) : change.area === 'script' ? tasksRunning(change.path, context) : tasks.filter((t) => services.includes(t.metadata.service)))
+    .map((t) => t.metadata.name);
+  if (services.length === 0 && change.area === 'script') {
+    // A helper any script may call: nobody in particular owns it, so it takes the bar of the policy itself.
+    return { required: strictestBar(context.policy), owners: [admins], affects, source: 'a script no service or task names directly may be called by any of them: it needs the strictest bar, with an admin or maintainer' };
   }
-  const affected = change.area === 'template' ? tasksPinning(declared(change, 'Template'), tasks) : tasksRunning(change.path, context);
-  const services = [...new Set([...affected.map((t) => t.metadata.service), ...(change.area === 'script' ? servicesRunning(change.path, context) : [])])].sort();
   return {
-    required: base, owners: services.map((name) => ownersOf(name, context)), affects: affected.map((t) => t.metadata.name),
-    source: `a change to a ${change.area} needs the owners of every service that uses it`,
+    required: strictestBar(context.policy, environmentsOf(services, context)), owners: services.map((name) => ownersOf(name, context)), affects,
+    source: `a change to a ${change.area} needs the strictest bar of its services' environments, with an owner of each service as the approved state names them`,
   };
+}
+
+/** Services whose tasks use a template, or that run a script (by their own commands or their tasks). */
+function servicesUsing(change: GovernedFileChange, context: GovernanceContext): string[] {
+  const users = change.area === 'template' ? tasksPinning(declared(change, 'Template'), context.proposedTasks) : tasksRunning(change.path, context);
+  return [...new Set([...users.map((t) => t.metadata.service), ...(change.area === 'script' ? servicesRunning(change.path, context) : [])])].sort();
+}
+
+function environmentsOf(services: readonly string[], context: GovernanceContext): string[] {
+  return [...context.approvedServices, ...context.proposedServices].filter((s) => services.includes(s.metadata.name)).flatMap((s) => s.spec.environments);
 }
 
 function ownersOf(service: string, context: GovernanceContext): OwnerGroup {

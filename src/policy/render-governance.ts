@@ -4,7 +4,7 @@ import { describeOwners } from './approvals.js';
 import type { GovernanceItem } from './governance.js';
 import { changeWindow, describeSchedule, nextOpening } from './windows.js';
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+export const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function renderGovernance(items: readonly GovernanceItem[], approved: { branch: string; sha: string }): string[] {
   if (items.length === 0) return [];
@@ -12,7 +12,7 @@ export function renderGovernance(items: readonly GovernanceItem[], approved: { b
     `#### 🔐 Governed files changed (against \`${approved.branch}\` at ${approved.sha.slice(0, 7)}, its last approved state)`, '',
     'These files decide what runs and who approves it, so each change needs approval like a plan.', '',
     '| File | What changes | Affects | Approvals needed |', '|---|---|---|---|',
-    ...items.map((item) => `| \`${item.path}\` | ${item.changes.map(cell).join('<br>')} | ${affects(item)} | ${describeRequirement(item)} |`),
+    ...items.map((item) => `| \`${cell(item.path)}\` | ${item.changes.map(cell).join('<br>')} | ${affects(item)} | ${describeRequirement(item)} |`),
     '',
   ];
 }

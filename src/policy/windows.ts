@@ -27,20 +27,28 @@ export function changeWindow(config: Config | undefined, env: string, now: Date)
     : { open: false, reason: `outside the change windows: ${windows.map(describeWindow).join('; ')}` };
 }
 
-/** The first moment, at or after `now`, when a change may run; undefined when none within the horizon. */
+/**
+ * The first moment, at or after `now`, when a change may run; undefined when none within the horizon.
+ * A closed environment opens only when a window starts or a freeze ends, so only those moments are tried.
+ */
 export function nextOpening(config: Config | undefined, env: string, now: Date, horizonDays = 35): Date | undefined {
   const end = now.getTime() + horizonDays * 86_400_000;
-  let t = now.getTime();
-  while (t <= end) {
-    const freeze = freezeAt(config, env, new Date(t));
-    if (freeze) {
-      t = Date.parse(freeze.to);
-      continue;
-    }
-    if (changeWindow(config, env, new Date(t)).open) return new Date(t);
-    t = Math.floor(t / minute) * minute + minute; // windows open on the minute
+  const freezes = (config?.spec.freezes ?? []).filter((f) => !f.env || f.env === env).map((f) => Date.parse(f.to));
+  const candidates = [now.getTime(), ...freezes, ...windowsFor(config, env).flatMap((w) => windowStarts(w, now.getTime(), end))]
+    .filter((t) => t >= now.getTime() && t <= end).sort((a, b) => a - b);
+  const opening = candidates.find((t) => changeWindow(config, env, new Date(t)).open);
+  return opening === undefined ? undefined : new Date(opening);
+}
+
+/** The instants a window starts between two times: each hour is read in the window's zone (DST-safe). */
+function windowStarts(w: Window, from: number, to: number): number[] {
+  const [hour, min] = w.from.split(':').map(Number) as [number, number];
+  const starts: number[] = [];
+  for (let t = Math.floor(from / 3_600_000) * 3_600_000; t <= to; t += 3_600_000) {
+    const local = localTime(new Date(t), w.timezone);
+    if (Number(local.time.slice(0, 2)) === hour) starts.push(t + (min - Number(local.time.slice(3))) * minute);
   }
-  return undefined;
+  return starts;
 }
 
 /** Every window and freeze that applies to an environment, in words (for plans and checks). */

@@ -53,9 +53,15 @@ export class MongoStore implements Store {
     return this.one<ApprovedState>('approved', { id });
   }
 
-  async saveApprovedState(state: ApprovedState, options: { onlyIfNone?: boolean } = {}): Promise<void> {
-    if (options.onlyIfNone) await this.insertOnce('approved', { ...state });
-    else await this.col('approved').replaceOne({ id: state.id }, state, { upsert: true });
+  async saveApprovedState(state: ApprovedState, options: { onlyIfNone?: boolean; expect?: string } = {}): Promise<boolean> {
+    if (options.onlyIfNone) return this.insertOnce('approved', { ...state });
+    if (options.expect === undefined) {
+      await this.col('approved').replaceOne({ id: state.id }, state, { upsert: true });
+      return true;
+    }
+    const replaced = await this.col('approved').replaceOne({ id: state.id, sha: options.expect }, state);
+    // A branch with no record yet was judged against its first-seen state: record it.
+    return replaced.matchedCount === 1 || (!(await this.approvedState(state.id)) && this.insertOnce('approved', { ...state }));
   }
 
   async createRun(run: Run): Promise<{ run: Run; created: boolean }> {

@@ -18,6 +18,8 @@ export interface PlanRecord {
 }
 
 export interface ApprovalItem extends TaskApprovalInput {
+  /** Governed changes: where the people who merged this change unapproved are remembered. */
+  wroteKey?: string;
   /** Task plans carry their environment (change windows apply to it); governed changes do not. */
   env?: string;
   risk?: string;
@@ -29,6 +31,8 @@ export interface PullRecord {
   id: string;
   author: string;
   lastPusher: string;
+  /** Everyone who pushed to the pull request's branch while ZeroOps watched. */
+  pushers?: string[];
 }
 
 export interface LockState {
@@ -69,8 +73,11 @@ export interface Store {
   pull(id: string): Promise<PullRecord | undefined>;
 
   approvedState(id: string): Promise<ApprovedState | undefined>;
-  /** Records a newer approved state; the first record of a branch is kept when several race to create it. */
-  saveApprovedState(state: ApprovedState, options?: { onlyIfNone?: boolean }): Promise<void>;
+  /**
+   * Records a branch's approved state: only when none is recorded (`onlyIfNone`), or only over the
+   * commit the change was judged against (`expect`); false when that did not hold.
+   */
+  saveApprovedState(state: ApprovedState, options?: { onlyIfNone?: boolean; expect?: string }): Promise<boolean>;
 
   /** Creates the run unless one with its key exists; returns the stored one either way. */
   createRun(run: Run): Promise<{ run: Run; created: boolean }>;

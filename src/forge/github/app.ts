@@ -54,6 +54,8 @@ export function zeroopsApp(deps: AppDeps) {
     };
     app.on(['pull_request.opened', 'pull_request.reopened'], once((c) => plan(c, [c.payload.pull_request])));
     app.on('pull_request.synchronize', once((c) => plan(c, [c.payload.pull_request], c.payload.sender?.login)));
+    // A pull request moved to another base branch is judged anew: whether it executes depends on it.
+    app.on('pull_request.edited', once((c) => plan(c, c.payload.changes.base ? [c.payload.pull_request] : [])));
     app.on('check_run.rerequested', once((c) => plan(c, c.payload.check_run.name === planCheckName ? c.payload.check_run.pull_requests : [])));
     app.on('check_suite.rerequested', once((c) => plan(c, c.payload.check_suite.pull_requests)));
     const execution = deps.execution;

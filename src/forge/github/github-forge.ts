@@ -13,11 +13,13 @@ export class GitHubForge implements Forge {
 
   async changedFiles({ owner, repo, number }: PullRequestRef): Promise<ChangedFile[]> {
     const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, { owner, repo, pull_number: number, per_page: 100 });
-    return files.map((f) => ({ path: f.filename, status: f.status }));
+    return files.map((f) => ({ path: f.filename, status: f.status, ...(f.previous_filename ? { previousPath: f.previous_filename } : {}) }));
   }
 
   async listTree({ owner, repo }: RepoRef, sha: string): Promise<TreeEntry[]> {
     const { data } = await this.octokit.rest.git.getTree({ owner, repo, tree_sha: sha, recursive: 'true' });
+    // A partial listing could hide a governed file: refuse rather than judge half a repository.
+    if (data.truncated) throw new Error(`the tree of ${owner}/${repo} at ${sha.slice(0, 7)} is too large for GitHub to list whole (over 100,000 entries)`);
     return data.tree.filter((e) => e.type === 'blob' && e.path && e.sha).map((e) => ({ path: e.path!, id: e.sha! }));
   }
 
@@ -92,7 +94,8 @@ export class GitHubForge implements Forge {
       const { data } = await this.octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: user });
       return data.state === 'active';
     } catch (error) {
-      if ((error as { status?: number }).status === 404) return false;
+      // 404: not a member; 403: the App may not read the team (no members permission): neither counts.
+      if ([403, 404].includes((error as { status?: number }).status ?? 0)) return false;
       throw error;
     }
   }

@@ -43,6 +43,13 @@ describe('approvals', () => {
     expect(evaluateApprovals({ ...two, permissions: { ...two.permissions, dave: 'write' }, reviews: [review('alice'), review('dave')] })[0]!.approved).toBe(true);
   });
 
+  it('does not count anyone who pushed to the change, nor those an item excludes', () => {
+    expect(evaluateApprovals({ ...base, pushers: ['carol', 'alice'], reviews: [review('alice')] })[0]!.missing).toContain('not counted: @alice pushed commits to the change');
+    const excluded = { ...base, tasks: [{ ...base.tasks[0]!, excluded: [{ login: 'Alice', because: 'brought this change in with #3, merged without approval' }] }] };
+    expect(evaluateApprovals({ ...excluded, reviews: [review('alice')] })[0]!.missing).toContain('not counted: @alice brought this change in with #3, merged without approval');
+    expect(evaluateApprovals({ ...excluded, reviews: [review('bob')] })[0]!.approved).toBe(true);
+  });
+
   it('needs as many distinct approvers as required', () => {
     const two = { ...base, tasks: [{ ...base.tasks[0]!, required: 2 }] };
     expect(evaluateApprovals({ ...two, reviews: [review('alice'), review('alice', 'fp1', 'APPROVED', '2026-11-25T03:00:00Z')] })[0]!.missing).toEqual(['1 more approval(s) (1 of 2)']);

@@ -51,6 +51,8 @@ describe('governance items', () => {
     const [item] = governanceItems([change('.zeroops/config.yaml', 'a: 1\n', 'a: 2\n')], context);
     expect(item).toMatchObject({ name: 'change .zeroops/config.yaml', required: 3, owners: [{ of: 'the repository', members: [] }] });
     expect(strictestBar(undefined)).toBe(1);
+    expect(strictestBar(context.policy, ['staging'])).toBe(1);
+    expect(strictestBar(context.policy, ['production'])).toBe(3);
     expect(strictestBar(config({ defaultApprovals: 0 }))).toBe(1);
   });
 
@@ -59,7 +61,8 @@ describe('governance items', () => {
       change('services/checkout.yaml', serviceYaml('checkout', 'alice'), serviceYaml('checkout', 'mallory')),
       change('services/new.yaml', undefined, serviceYaml('brand-new', 'mallory')),
     ], context);
-    expect(changed).toMatchObject({ required: 1, owners: [{ of: 'service checkout', members: ['alice', 'acme/sre'] }], affects: ['restart-checkout'] });
+    // The strictest rule of the service's environments (production: 3), whatever the risk of a task.
+    expect(changed).toMatchObject({ required: 3, owners: [{ of: 'service checkout', members: ['alice', 'acme/sre'] }], affects: ['restart-checkout'] });
     expect(changed!.changes).toEqual(['modified: `spec.owners`: ["alice"] → ["mallory"]']);
     expect(added).toMatchObject({ owners: [{ of: 'service brand-new', members: [] }], affects: [] });
   });
@@ -75,7 +78,8 @@ describe('governance items', () => {
     expect(tpl).toMatchObject({ affects: ['restart-checkout'], owners: [{ of: 'service checkout', members: ['alice', 'acme/sre'] }] });
     expect(restartScript).toMatchObject({ affects: ['restart-checkout'], owners: [{ of: 'service checkout', members: ['alice', 'acme/sre'] }] });
     expect(flushScript).toMatchObject({ affects: ['flush-search'], owners: [{ of: 'service search', members: ['sam'] }], changes: ['modified: changes its content (1 → 2 lines)'] });
-    expect(unused).toMatchObject({ affects: [], owners: [], required: 1, changes: ['added: adds the file (1 lines)'] });
+    // A helper no one names may be called by any script: the policy's strictest bar and an admin.
+    expect(unused).toMatchObject({ affects: [], owners: [{ of: 'the repository', members: [] }], required: 3, changes: ['added: adds the file (1 lines)'] });
   });
 
   it('fingerprints the content a change leaves, so a later push needs a new approval', () => {
@@ -97,6 +101,8 @@ describe('describing a change', () => {
     const two = 'kind: A\nmetadata: { name: x }\n---\nkind: B\nmetadata: { name: y }\n';
     expect(describeYamlChange('t.yaml', two, two.split('---\n').reverse().join('---\n').replace(/name: y }$/, 'name: y }\n'))).toEqual([]);
     expect(describeYamlChange('t.yaml', 'a: 1\n', 'a: [\n')).toEqual(['the file does not parse as YAML: see the findings']);
+    // A value that contains itself (a YAML alias loop) is described, not followed forever.
+    expect(describeYamlChange('t.yaml', 'a: 1\n', 'a: &m { name: x, self: *m }\n')).toEqual(['`a`: removed (was 1)', '`a.name`: set to "x"', '`a.self`: set to (refers to itself)']);
   });
 });
 
