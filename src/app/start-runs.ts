@@ -103,7 +103,11 @@ async function startOne(deps: StartRunsDeps, merged: MergedPull, check: ChangeCh
   const opening = window.open ? undefined : nextOpening(check.basis.policy, plan.task.env, now);
   if (!window.open && !opening) return void outcome.refused.push(`${name}: not now, and no change window opens in the next 35 days: ${window.reason}`);
   const schedule = opening && { startAt: opening, reason: `scheduled: starts at ${opening.toISOString()}, when it may (merged ${window.reason}); \`/zeroops abort\` cancels it` };
-  const origin = { repo: merged.repo, pullNumber: merged.number, mergeSha: merged.mergeSha, startedBy: merged.mergedBy, providers: check.basis.policy?.spec.providers };
+  const { windows, freezes } = check.basis.policy?.spec ?? {};
+  const origin = {
+    repo: merged.repo, pullNumber: merged.number, mergeSha: merged.mergeSha, startedBy: merged.mergedBy, providers: check.basis.policy?.spec.providers,
+    ...(windows?.length || freezes?.length ? { schedule: { windows, freezes } } : {}),
+  };
   const { run, created } = await deps.store.createRun(newRun(plan, origin, randomUUID(), now, schedule));
   if (!created) return;
   const event = { type: schedule ? 'run-scheduled' : 'run-created', actor: merged.mergedBy, data: { task: plan.task.name, fingerprint: plan.fingerprint, mergeSha: merged.mergeSha, ...(schedule ? { startAt: run.startAt } : {}) } };

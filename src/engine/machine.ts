@@ -4,6 +4,7 @@
  */
 import type { NewEvent } from '../knowledge/event-chain.js';
 import type { PlanStep } from '../plan/types.js';
+import { changeWindow, nextOpening } from '../policy/windows.js';
 import { isTerminal, type Evidence, type Run, type StepState } from './run.js';
 
 export type Move =
@@ -57,6 +58,24 @@ export function locksSettled(run: Run, locks: Run['locks'], now: Date): Transiti
   // A run whose first step needs a person waits visibly, like one whose later step does.
   const reason = `waiting for approval of step ${first.id}: ${first.approval}`;
   return { run: { ...started.run, status: 'waiting', reason }, events: [...started.events, event('step-awaiting-approval', { step: first.id })] };
+}
+
+/**
+ * A run about to start outside its change windows (it waited for a lock past the window's end, or
+ * a freeze began) goes back to waiting for the next opening instead of starting.
+ */
+export function outsideWindow(run: Run, now: Date): Transition | undefined {
+  if (!run.schedule) return undefined;
+  const config = { apiVersion: 'zeroops.dev/v1', kind: 'Config', spec: run.schedule } as const;
+  const verdict = changeWindow(config, run.plan.task.env, now);
+  if (verdict.open) return undefined;
+  const opening = nextOpening(config, run.plan.task.env, now);
+  if (!opening) {
+    const reason = `not started: ${verdict.reason}, and no window opens in the next 35 days`;
+    return { run: { ...run, status: 'aborted', reason, finishedAt: at(now), updatedAt: at(now), locks: [] }, events: [event('run-not-started', { reason })] };
+  }
+  const reason = `scheduled: starts at ${opening.toISOString()}, when it may (${verdict.reason}); \`/zeroops abort\` cancels it`;
+  return { run: { ...run, startAt: opening.toISOString(), reason, locks: [], updatedAt: at(now) }, events: [event('run-rescheduled', { startAt: opening.toISOString(), reason: verdict.reason })] };
 }
 
 /** Recorded before the effect: the checkpoint that makes a crashed attempt visible. */

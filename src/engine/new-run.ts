@@ -8,6 +8,7 @@ export interface RunOrigin {
   mergeSha: string;
   startedBy: string;
   providers?: Record<string, unknown>;
+  schedule?: Run['schedule'];
 }
 
 export const runKey = (origin: RunOrigin, plan: Plan) =>
@@ -17,6 +18,7 @@ export function newRun(plan: Plan, origin: RunOrigin, id: string, now: Date, sch
   const at = now.toISOString();
   return {
     ...(schedule ? { startAt: schedule.startAt.toISOString(), reason: schedule.reason } : {}),
+    ...(origin.schedule ? { schedule: origin.schedule } : {}),
     id, key: runKey(origin, plan), repo: origin.repo, pullNumber: origin.pullNumber, mergeSha: origin.mergeSha, startedBy: origin.startedBy, providers: origin.providers,
     plan, status: 'pending', steps: plan.steps.map((s) => ({ id: s.id, status: 'pending', attempts: 0, evidence: [] })),
     undo: [], captured: {}, locks: [], createdAt: at, updatedAt: at, version: 1, events: { seq: 0, hash: 'sha256:0' },

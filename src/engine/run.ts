@@ -1,4 +1,5 @@
 /** A run: one task's plan being carried out, with the state of each step. Plain data, persisted. */
+import type { Config } from '../manifest/model.js';
 import type { Plan } from '../plan/types.js';
 
 export type RunStatus = 'pending' | 'running' | 'waiting' | 'paused' | 'succeeded' | 'failed' | 'rolling_back' | 'rolled_back' | 'aborted';
@@ -54,6 +55,8 @@ export interface Run {
   status: RunStatus;
   /** Not before this time: a merge outside its change windows waits for the next opening. */
   startAt?: string;
+  /** The change windows and freezes the run was approved under: it starts only inside them. */
+  schedule?: Pick<Config['spec'], 'windows' | 'freezes'>;
   /** Why the run is paused, waiting, failed or rolled back, in plain words. */
   reason?: string;
   /** What the run was doing before it was paused. */

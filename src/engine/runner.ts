@@ -6,7 +6,7 @@
 import type { Log } from '../app/ports.js';
 import type { Store } from '../store/store.js';
 import { ConflictError } from '../store/store.js';
-import { gatesChecked, locksSettled, nextMove, stepExecuted, stepFailed, stepStarted, undoFinished, undoSteps, type Transition } from './machine.js';
+import { gatesChecked, locksSettled, nextMove, outsideWindow, stepExecuted, stepFailed, stepStarted, undoFinished, undoSteps, type Transition } from './machine.js';
 import { EffectError, type Effects, type GateJudge, type RunReporter, type Scheduler } from './ports.js';
 import { isTerminal, type Run } from './run.js';
 
@@ -47,6 +47,13 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
       await deps.scheduler.later(run.id, run.version, new Date(move.until).getTime() - now.getTime());
       return 'stop';
     case 'acquire-locks': {
+      const closed = outsideWindow(run, now);
+      if (closed) {
+        await releaseLocks(deps, run);
+        const saved = await commit(deps, run, closed);
+        if (saved?.startAt && saved.status === 'pending') await deps.scheduler.later(saved.id, saved.version, Date.parse(saved.startAt) - now.getTime());
+        return 'stop';
+      }
       const locks = [];
       for (const lock of run.plan.locks) {
         const state = await deps.store.acquireLock(lock.key, run.id);

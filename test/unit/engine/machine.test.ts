@@ -1,5 +1,5 @@
 /** The run state machine, on plain data. */
-import { applyCommand, gatesChecked, locksSettled, nextMove, stepExecuted, stepFailed, stepStarted } from '../../../src/engine/machine.js';
+import { applyCommand, gatesChecked, locksSettled, nextMove, outsideWindow, stepExecuted, stepFailed, stepStarted } from '../../../src/engine/machine.js';
 import type { Evidence, Run } from '../../../src/engine/run.js';
 import { aPlan, aRun, aStep } from '../../support/builders.js';
 
@@ -11,6 +11,33 @@ const evidence = (verdict: Evidence['verdict'], value: number | null = 0.001): E
 function running(run: Run): Run {
   return locksSettled(run, [{ key: 'k', held: true, position: 0 }], t0).run;
 }
+
+describe('scheduled runs', () => {
+  const windows = [{ name: 'night', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as ('mon')[], from: '22:00', to: '06:00', timezone: 'UTC' }];
+
+  it('waits for its start time, then takes its locks', () => {
+    const run = aRun({ startAt: '2026-11-25T22:00:00.000Z' });
+    expect(nextMove(run, t0)).toEqual({ kind: 'wait', until: '2026-11-25T22:00:00.000Z' });
+    expect(nextMove(run, new Date('2026-11-25T22:00:00Z'))).toEqual({ kind: 'acquire-locks' });
+  });
+
+  it('goes back to waiting when its window closed before it could start, and gives up when none opens', () => {
+    const run = aRun({ schedule: { windows } });
+    expect(outsideWindow(run, new Date('2026-11-25T23:00:00Z'))).toBeUndefined();
+    const late = outsideWindow(run, new Date('2026-11-26T07:00:00Z'))!;
+    expect(late.run).toMatchObject({ status: 'pending', startAt: '2026-11-26T22:00:00.000Z', reason: expect.stringMatching(/^scheduled: starts at 2026-11-26T22:00:00.000Z/) });
+    expect(late.events.map((e) => e.type)).toEqual(['run-rescheduled']);
+    const frozen = aRun({ schedule: { windows, freezes: [{ name: 'forever', from: '2026-01-01T00:00:00Z', to: '2027-06-01T00:00:00Z' }] } });
+    expect(outsideWindow(frozen, t0)!.run).toMatchObject({ status: 'aborted', reason: expect.stringContaining('no window opens in the next 35 days') });
+  });
+
+  it('waits visibly when its first step needs a person', () => {
+    const run = aRun({ plan: aPlan([aStep('go', { approval: '/zeroops approve-step go' })]) });
+    const started = locksSettled(run, [{ key: 'k', held: true, position: 0 }], t0);
+    expect(started.run).toMatchObject({ status: 'waiting', reason: 'waiting for approval of step go: /zeroops approve-step go' });
+    expect(nextMove(started.run, t0)).toEqual({ kind: 'idle' });
+  });
+});
 
 describe('run state machine', () => {
   it('takes locks first, and waits in the queue when another run holds one', () => {
