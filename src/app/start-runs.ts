@@ -20,9 +20,6 @@ import { checkChange, type ChangeCheck } from './check-change.js';
 import { approvedStateId } from './policy-basis.js';
 import type { Log } from './ports.js';
 
-/** Kinds whose execution this version of ZeroOps carries out. */
-export const executableKinds = new Set(['TrafficShift', 'Restart', 'Runbook']);
-
 export interface StartRunsDeps {
   forge: Forge;
   store: Store;
@@ -95,7 +92,7 @@ async function execute(deps: StartRunsDeps, merged: MergedPull, check: ChangeChe
 async function startOne(deps: StartRunsDeps, merged: MergedPull, check: ChangeCheck, plan: Plan, approval: TaskApproval | undefined, outcome: MergeOutcome): Promise<void> {
   const name = `\`${plan.task.name}\``;
   if (!approval?.approved) return void outcome.refused.push(`${name}: not approved: ${approval?.missing.join('; ') ?? 'no review of this plan'}`);
-  if (!executableKinds.has(plan.task.kind)) {
+  if (!plan.executes) {
     return void outcome.refused.push(`${name}: ${plan.task.kind} execution is not available yet in this version of ZeroOps; the plan is approved and recorded, and nothing was changed`);
   }
   const now = deps.clock();

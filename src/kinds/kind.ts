@@ -12,6 +12,8 @@ export interface KindModule {
   requiredAfterCompletion: string[];
   rules: Rule<TaskManifest>[];
   compile(task: CompletedTask): KindPlan;
+  /** Whether this version carries the kind's plans out on merge (else they are planned and approved only). */
+  executes: boolean;
 }
 
 export const defaultStepTimeoutSeconds = 600;

@@ -24,6 +24,9 @@ export function loadDocuments(files: readonly ManifestFile[]): LoadedDocuments {
   for (const file of files) {
     const { documents, diagnostics } = loadYaml(file.path, file.text);
     out.diagnostics.push(...diagnostics);
+    if (documents.length === 0 && diagnostics.length === 0) {
+      out.diagnostics.push({ file: file.path, line: 1, col: 1, severity: 'warning', field: '(file)', rule: 'empty-file', message: 'the file is empty: it holds no manifest, so nothing in it is checked or planned' });
+    }
     for (const doc of documents) classify(doc, out);
   }
   return out;

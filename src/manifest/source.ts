@@ -27,7 +27,13 @@ const maxAliasCount = 100; // a "billion laughs" file must not exhaust memory
 
 export function loadYaml(file: string, text: string): LoadedFile {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return { documents: [], diagnostics: [{ file, line: 1, col: 1, severity: 'error', field: 'yaml', rule: 'yaml-syntax', message: 'the file nests too deeply to read: a manifest needs a few levels, not thousands' }] };
+  }
   const diagnostics: Diagnostic[] = [];
   const documents: SourceDocument[] = [];
   const list = Array.isArray(docs) ? docs : [docs];
@@ -49,16 +55,35 @@ export function loadYaml(file: string, text: string): LoadedFile {
 }
 
 function toValue(doc: Document, file: string, lineCounter: LineCounter, diagnostics: Diagnostic[]): unknown {
+  const { line, col } = lineCounter.linePos(doc.contents?.range?.[0] ?? 0);
+  const fail = (message: string) => void diagnostics.push({ file, line, col, severity: 'error', field: 'yaml', message, rule: 'yaml-syntax' });
   try {
-    return doc.toJS({ maxAliasCount });
+    const value = doc.toJS({ maxAliasCount });
+    if (!containsItself(value)) return value;
+    fail('an alias (*name) points back into the mapping that holds it: a manifest cannot contain itself');
   } catch (error) {
-    const { line, col } = lineCounter.linePos(doc.contents?.range?.[0] ?? 0);
-    diagnostics.push({ file, line, col, severity: 'error', field: 'yaml', message: (error as Error).message, rule: 'yaml-syntax' });
-    return undefined;
+    fail(error instanceof RangeError ? 'the document nests too deeply to read' : plainYamlError((error as Error).message));
   }
+  return undefined;
+}
+
+function containsItself(value: unknown, path = new Set<unknown>()): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (path.has(value)) return true;
+  path.add(value);
+  const found = Object.values(value).some((child) => containsItself(child, path));
+  path.delete(value);
+  return found;
+}
+
+/** The YAML library's words for its limits, in a person's. */
+function plainYamlError(message: string): string {
+  if (/alias count|Excessive alias/i.test(message)) return 'too many aliases (*name): the file expands to far more than it shows, so it is not read';
+  return describeYamlProblem(message);
 }
 
 function describeYamlProblem(message: string): string {
+  if (/Maximum call stack/i.test(message)) return 'the file nests too deeply to read: a manifest needs a few levels, not thousands';
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   return first.endsWith('.') ? first.slice(0, -1) : first;
 }

@@ -6,7 +6,7 @@ import { fingerprintOf } from './fingerprint.js';
 import { commonRiskFactors, scoreRisk } from './risk.js';
 import type { KindPlan, Plan, PlanStep, RollbackStep } from './types.js';
 
-export function assemblePlan(task: CompletedTask, compiled: KindPlan, repo: OpsRepo): Plan {
+export function assemblePlan(task: CompletedTask, compiled: KindPlan, repo: OpsRepo, executes: boolean): Plan {
   const doc = task.source.doc;
   const taskRef = { name: task.name, kind: task.kind, service: task.service.metadata.name, env: task.env, file: doc.file, line: doc.at([]).line };
   const rollback = compiled.rollback ?? inversesOf(compiled.steps);
@@ -18,7 +18,7 @@ export function assemblePlan(task: CompletedTask, compiled: KindPlan, repo: OpsR
   }, repo.config?.manifest);
   const scripts = scriptsRun(compiled.steps, rollback, repo);
   const body = { task: taskRef, steps: compiled.steps, rollback, locks: compiled.locks, ...(scripts ? { scripts } : {}) };
-  return { ...body, summary: compiled.summary, risk, approvals, filled: task.filled, fingerprint: fingerprintOf(body) };
+  return { ...body, summary: compiled.summary, risk, approvals, filled: task.filled, executes, fingerprint: fingerprintOf(body) };
 }
 
 /**

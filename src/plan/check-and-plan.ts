@@ -116,7 +116,7 @@ function planTask(task: LoadedTask, repo: OpsRepo): { plan?: Plan; diagnostics: 
     const compiled = kind.compile(completed);
     diagnostics.push(...programsOutsideScripts(task, compiled, repo));
     if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-    return { plan: assemblePlan(completed, compiled, repo), diagnostics };
+    return { plan: assemblePlan(completed, compiled, repo, kind.executes), diagnostics };
   } catch (error) {
     // A compiler bug must cost one task its plan, never the whole check.
     report([], `ZeroOps could not plan this task (internal error: ${(error as Error).message}); please report it`);

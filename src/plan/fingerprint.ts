@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Plan } from './types.js';
 
-export type Fingerprinted = Omit<Plan, 'fingerprint' | 'filled' | 'risk' | 'approvals' | 'summary'>;
+export type Fingerprinted = Omit<Plan, 'fingerprint' | 'filled' | 'risk' | 'approvals' | 'summary' | 'executes'>;
 
 export function fingerprintOf(plan: Fingerprinted): string {
   const { file: _file, line: _line, ...task } = plan.task; // moving a task between files does not change it

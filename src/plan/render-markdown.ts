@@ -1,25 +1,28 @@
 /** A plan as Markdown, the way a reviewer reads it on the pull request. Pure. */
 import { formatDuration } from '../manifest/units.js';
-import type { ApprovalRequirement, Plan, PlanStep } from './types.js';
+import { cell, code } from './markdown.js';
+import type { Action, ApprovalRequirement, Plan, PlanStep } from './types.js';
 
 const riskIcon = { low: '🟢', medium: '🟡', high: '🟠', critical: '🔴' } as const;
 
 export function renderPlan(plan: Plan): string {
   const { task } = plan;
   return [
-    `### ${riskIcon[plan.risk.level]} \`${task.name}\` — ${task.kind} of ${task.service} in ${task.env}`,
+    `### ${riskIcon[plan.risk.level]} ${code(task.name)} — ${task.kind} of ${task.service} in ${task.env}`,
     '',
     `${plan.summary}.`,
     '',
+    plan.executes ? '**On merge**: executes, once approved.' : `**On merge**: nothing runs: ${task.kind} execution is not available in this version of ZeroOps (the plan is checked and can be approved).`,
+    '',
     '| Risk | Approvals needed | Steps | Locks | Fingerprint |',
     '|---|---|---|---|---|',
-    `| **${plan.risk.level}** | ${describeApprovals(plan.approvals)} | ${plan.steps.length} | ${plan.locks.map((l) => `\`${l.key}\``).join('<br>')} | \`${plan.fingerprint.slice(0, 19)}\` |`,
+    `| **${plan.risk.level}** | ${cell(describeApprovals(plan.approvals))} | ${plan.steps.length} | ${plan.locks.map((l) => cell(code(l.key))).join('<br>')} | \`${plan.fingerprint.slice(0, 19)}\` |`,
     '',
     ...renderSteps(plan.steps),
     ...renderRollback(plan),
     ...list('Why this risk', plan.risk.reasons.length ? plan.risk.reasons : ['nothing raises it']),
     ...renderFilled(plan),
-    `<sub>Defined in \`${task.file}:${task.line}\` · approvals: ${plan.approvals.source}</sub>`,
+    `<sub>Defined in ${code(`${task.file}:${task.line}`)} · approvals: ${plan.approvals.source}</sub>`,
   ].join('\n');
 }
 
@@ -32,10 +35,10 @@ export function describeApprovals(approvals: ApprovalRequirement): string {
 
 function renderSteps(steps: readonly PlanStep[]): string[] {
   const rows = steps.map((step, i) => {
-    const gates = step.gates.length ? step.gates.map((g) => g.display).join('<br>') : '—';
+    const gates = step.gates.length ? step.gates.map((g) => cell(g.display)).join('<br>') : '—';
     const hold = step.waitSeconds ? formatDuration(step.waitSeconds) : '—';
     const approval = step.approval ? ' ✋ waits for approval' : '';
-    return `| ${i + 1} | \`${step.id}\` ${escapeCell(step.title)}${approval} | \`${step.action.provider} ${step.action.operation}\` | ${gates} | ${hold} |`;
+    return `| ${i + 1} | ${cell(code(step.id))} ${cell(step.title)}${approval} | ${cell(describeAction(step.action))} | ${gates} | ${hold} |`;
   });
   return [
     '**Steps**', '',
@@ -61,7 +64,7 @@ function renderRollback(plan: Plan): string[] {
   if (plan.rollback.length === 0) return ['**Rollback**: none possible; every step must be undone by hand.', ''];
   return [
     '**Rollback** (automatic when a gate fails)', '',
-    ...plan.rollback.map((r, i) => `${i + 1}. ${escapeCell(r.title)} — \`${r.action.provider} ${r.action.operation}\``), '',
+    ...plan.rollback.map((r, i) => `${i + 1}. ${cell(r.title)} — ${describeAction(r.action)}`), '',
   ];
 }
 
@@ -70,7 +73,7 @@ function renderFilled(plan: Plan): string[] {
   return [
     '<details><summary>Filled in from context</summary>', '',
     '| Field | Value | From |', '|---|---|---|',
-    ...plan.filled.map((f) => `| \`${f.field}\` | ${escapeCell(short(JSON.stringify(f.value)))} | ${f.from} |`),
+    ...plan.filled.map((f) => `| ${cell(code(f.field))} | ${cell(short(JSON.stringify(f.value)))} | ${cell(f.from)} |`),
     '', '</details>', '',
   ];
 }
@@ -80,4 +83,16 @@ function list(title: string, items: readonly string[]): string[] {
 }
 
 const short = (text: string) => (text.length > 120 ? `${text.slice(0, 117)}...` : text);
-const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** What an action does, with what a reviewer must see: the script and its arguments, the SQL. */
+export function describeAction(action: Action): string {
+  const name = code(`${action.provider} ${action.operation}`);
+  const argv = action.params.argv;
+  if (action.provider === 'command' && Array.isArray(argv)) {
+    const targets = (action.params.targets as { server: string }[] | undefined)?.map((t) => t.server) ?? [];
+    return `${name}: ${code(short([...argv, ...targets].map(String).join(' ')))}`;
+  }
+  const sql = action.params.sql;
+  if (typeof sql === 'string') return `${name}: ${code(short(sql.replace(/\s+/g, ' ').trim()))}`;
+  return name;
+}

@@ -94,6 +94,8 @@ export interface Plan {
   risk: Risk;
   approvals: ApprovalRequirement;
   filled: Filled[];
+  /** Whether this version of ZeroOps executes the task's kind on merge (else it is planned and approved only). */
+  executes: boolean;
   /** Content ids of the scripts the plan may run, by path (part of the fingerprint). */
   scripts?: Record<string, string>;
   fingerprint: string;

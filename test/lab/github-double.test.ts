@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitHubDouble } from '../../lab/github-double/index.js';
 import { startServer, webhookPath, type RunningServer } from '../../src/main/server.js';
-import { templateRepoFiles } from '../support/ops-repo.js';
+import { templateRepoFiles, templateScripts } from '../support/ops-repo.js';
 
 jest.setTimeout(60_000);
 
@@ -20,7 +20,7 @@ let tasks: Record<string, string>;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'zeroops-double-'));
   const files = await templateRepoFiles();
-  const base = Object.fromEntries(files.filter((f) => !f.path.startsWith('tasks/')).map((f) => [f.path, f.text]));
+  const base = Object.fromEntries([...files.filter((f) => !f.path.startsWith('tasks/')), ...await templateScripts()].map((f) => [f.path, f.text]));
   tasks = Object.fromEntries(files.filter((f) => f.path.startsWith('tasks/')).map((f) => [f.path, f.text]));
   double = await GitHubDouble.start({ dir, files: base });
   app = await startServer({ appId: double.appId, privateKey: double.privateKey, webhookSecret: 's3cret', port: 0, host: '127.0.0.1', githubApiUrl: double.url, logLevel: 'fatal' });

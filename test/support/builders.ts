@@ -15,7 +15,7 @@ export function aPlan(steps: PlanStep[] = [aStep('one'), aStep('two')], override
     summary: 'a test plan', steps, locks: [{ key: 'runbook:checkout/production/task-1', reason: 'test' }],
     rollback: [...steps].reverse().flatMap((s) => (s.inverse && s.inverse !== 'none-needed' ? [{ title: `undo ${s.id}`, action: s.inverse, undoes: s.id }] : [])),
     risk: { level: 'low', score: 0, reasons: [] }, approvals: { required: 1, ownerRequired: false, owners: [], source: 'test' },
-    filled: [], fingerprint: 'sha256:test', ...overrides,
+    filled: [], executes: true, fingerprint: 'sha256:test', ...overrides,
   };
 }
 

@@ -64,6 +64,7 @@ export class GitHubForge implements Forge {
     const text = fitWithin(`${marker}\n${body}`, commentLimit, 'a comment');
     const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
     const mine = comments.find((c) => c.user?.type === 'Bot' && c.body?.startsWith(marker));
+    if (mine?.body === text) return; // nothing new to say: no edit, no notification
     if (mine) await this.octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text });
     else await this.octokit.rest.issues.createComment({ owner, repo, issue_number: number, body: text });
   }

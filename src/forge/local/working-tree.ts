@@ -1,6 +1,6 @@
 /** Reads an ops repo from a directory on disk: the CLI's and dry runs' view of the repository. */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ManifestFile } from '../../manifest/load.js';
 import { isManifestPath, opsRepoLayout } from '../../manifest/model.js';
@@ -30,6 +30,17 @@ export async function scriptIds(root: string): Promise<Map<string, string>> {
 }
 
 const gitBlobId = (content: Buffer) => createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+
+/** Why a folder is not an ops repo (missing, or holding none of its files); undefined when it is one. */
+export async function notAnOpsRepo(root: string): Promise<string | undefined> {
+  try {
+    if (!(await stat(root)).isDirectory()) return `${root} is not a folder`;
+  } catch {
+    return `there is no folder ${root}`;
+  }
+  if ((await readOpsRepo(root)).length > 0) return undefined;
+  return `${resolve(root)} holds no ops repo: no ${opsRepoLayout.config} and no manifests in ${opsRepoLayout.services}, ${opsRepoLayout.templates} or ${opsRepoLayout.tasks} (check --repo)`;
+}
 
 /** A path given on the command line, as the repo-relative path the repo's files use. */
 export function repoPath(root: string, path: string): string {

@@ -29,6 +29,7 @@ const configCommand: Rule<TaskManifest> = {
 
 export const configUpdate: KindModule = {
   kind: 'ConfigUpdate',
+  executes: false,
   defaults: { spec: { apply: 'hot-reload' }, perDatacenter: true },
   requiredAfterCompletion: [],
   rules: [configCommand],

@@ -9,23 +9,19 @@ import { formatDuration, parseDuration } from '../../manifest/units.js';
 import { gatesFrom } from '../../plan/gates.js';
 import type { Gate, KindPlan, PlanStep } from '../../plan/types.js';
 import { action, datacentersOf, inSequence, step, type KindModule } from '../kind.js';
+import { batchesOf, instancesOf, type Instance } from './batches.js';
 import { restartTargets } from './rules.js';
 
 type RestartSpec = Restart['spec'] & { batchSize: number; interval: string };
 
 export const restart: KindModule = {
   kind: 'Restart',
+  executes: true,
   defaults: { spec: { batchSize: 1, interval: '30s' }, perDatacenter: true },
   requiredAfterCompletion: [],
   rules: [restartTargets],
   compile,
 };
-
-interface Instance {
-  datacenter: string;
-  backend?: string;
-  server: string;
-}
 
 function compile(task: CompletedTask): KindPlan {
   const spec = task.spec as RestartSpec;
@@ -46,20 +42,11 @@ function compile(task: CompletedTask): KindPlan {
   };
 }
 
-/** Instances taken round-robin across datacenters, so no batch empties a datacenter while others remain. */
-function instancesOf(service: Service, datacenters: string[]): Instance[] {
-  const perDc = service.spec.datacenters
-    .filter((dc) => datacenters.includes(dc.name))
-    .map((dc) => (dc.haproxy?.servers ?? []).map((server) => ({ datacenter: dc.name, backend: dc.haproxy?.backend, server })));
-  const longest = Math.max(0, ...perDc.map((list) => list.length));
-  return Array.from({ length: longest }, (_, i) => perDc.flatMap((list) => (list[i] ? [list[i]!] : []))).flat();
-}
-
 function batchSteps(instances: Instance[], batchSize: number, service: Service, gates: Gate[], holdSeconds: number): PlanStep[] {
   const steps: PlanStep[] = [];
   const command = service.spec.restart!.command;
-  for (let start = 0, n = 1; start < instances.length; start += batchSize, n++) {
-    const batch = instances.slice(start, start + batchSize);
+  for (const [i, batch] of batchesOf(instances, batchSize).entries()) {
+    const n = i + 1;
     const servers = batch.map(({ backend, server, datacenter }) => ({ backend, server, datacenter }));
     const names = batch.map((i) => i.server).join(', ');
     steps.push(

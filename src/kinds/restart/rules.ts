@@ -1,6 +1,7 @@
-/** Rules of the Restart kind: the service must say how its instances are restarted. */
+/** Rules of the Restart kind: the service must say how its instances are restarted, and no batch may empty a datacenter. */
 import type { TaskManifest } from '../../manifest/model.js';
 import type { Rule } from '../../manifest/rules/rule.js';
+import { emptiedDatacenter, safestBatchSize } from './batches.js';
 
 export const restartTargets: Rule<TaskManifest> = {
   name: 'restart-targets',
@@ -18,8 +19,17 @@ export const restartTargets: Rule<TaskManifest> = {
     }
     const instances = service.spec.datacenters.reduce((sum, dc) => sum + (dc.haproxy?.servers.length ?? 0), 0);
     if (instances === 0) report(['metadata', 'service'], `service '${service.metadata.name}' lists no HAProxy servers to restart`);
-    if (manifest.spec.batchSize !== undefined && manifest.spec.batchSize >= instances && instances > 0) {
-      report(['spec', 'batchSize'], `a batch of ${manifest.spec.batchSize} restarts all ${instances} instances at once: use at most ${Math.max(1, Math.floor(instances / 2))}`);
+    const batchSize = manifest.spec.batchSize;
+    if (batchSize === undefined || instances === 0) return;
+    const datacenters = manifest.spec.datacenters ?? service.spec.datacenters.map((dc) => dc.name);
+    const safe = safestBatchSize(service, datacenters, batchSize);
+    if (batchSize >= instances) {
+      report(['spec', 'batchSize'], `a batch of ${batchSize} restarts all ${instances} instances at once: use at most ${safe}`);
+      return;
+    }
+    const emptied = emptiedDatacenter(service, datacenters, batchSize);
+    if (emptied) {
+      report(['spec', 'batchSize'], `batch ${emptied.batch} of ${batchSize} would take every instance of ${emptied.datacenter} out while it serves traffic: use at most ${safe}`);
     }
   },
 };

@@ -15,6 +15,7 @@ type RolloutSpec = Rollout['spec'] & { interval: string; steps: (string | number
 
 export const rollout: KindModule = {
   kind: 'Rollout',
+  executes: false,
   defaults: { spec: { interval: '5m' }, perDatacenter: false },
   requiredAfterCompletion: ['steps'],
   rules: [rolloutSteps, replacesRollout],

@@ -14,6 +14,7 @@ type RunbookSpec = Runbook['spec'] & { mode: 'serial' | 'parallel' };
 
 export const runbook: KindModule = {
   kind: 'Runbook',
+  executes: true,
   defaults: { spec: { mode: 'serial' }, perDatacenter: false },
   requiredAfterCompletion: [],
   rules: [runbookSteps],

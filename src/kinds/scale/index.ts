@@ -25,6 +25,7 @@ const scaleTargets: Rule<TaskManifest> = {
 
 export const scale: KindModule = {
   kind: 'Scale',
+  executes: false,
   defaults: { spec: { interval: '1m' }, perDatacenter: true },
   requiredAfterCompletion: [],
   rules: [scaleTargets],

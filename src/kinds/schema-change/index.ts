@@ -16,6 +16,7 @@ type SchemaSpec = SchemaChange['spec'] & { batchSize: number; observeFor: string
 
 export const schemaChange: KindModule = {
   kind: 'SchemaChange',
+  executes: false,
   defaults: { spec: { batchSize: 1000, observeFor: '24h', lockTimeout: '200ms' }, perDatacenter: false },
   requiredAfterCompletion: [],
   rules: schemaChangeRules,

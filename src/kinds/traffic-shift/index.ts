@@ -15,6 +15,7 @@ type ShiftSpec = TrafficShift['spec'] & { steps: number; interval: string };
 
 export const trafficShift: KindModule = {
   kind: 'TrafficShift',
+  executes: true,
   defaults: { spec: { steps: 1, interval: '2m' }, perDatacenter: false },
   requiredAfterCompletion: [],
   rules: [trafficWeights],

@@ -24,6 +24,23 @@ describe('zeroops CLI', () => {
     expect(result.stdout).toMatch(/^0 error\(s\), \d+ warning\(s\); 7 task\(s\) planned$/m);
   });
 
+  it('fails on a folder that is missing or holds no ops repo, so a mistyped --repo does not pass CI', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'zeroops-cli-'));
+    const empty = await run('validate', '--repo', dir);
+    const missing = await run('validate', '--repo', join(dir, 'nope'));
+    await rm(dir, { recursive: true });
+    expect(empty).toMatchObject({ code: 1, stdout: expect.stringContaining('holds no ops repo: no .zeroops/config.yaml and no manifests in services/, templates/ or tasks/ (check --repo)') });
+    expect(missing).toMatchObject({ code: 1, stdout: expect.stringContaining(`there is no folder ${join(dir, 'nope')}`) });
+  });
+
+  it('stops quietly when its reader stops early (| head -1)', async () => {
+    // Every example plan as JSON is larger than a pipe holds, so the writer meets the closed pipe.
+    const command = `"${process.execPath}" "${bin}" plan --repo "${templateRepoDir}" "${templateRepoDir}"tasks/*.yaml --format json | head -1`;
+    const { stdout, stderr } = await promisify(execFile)('sh', ['-c', command]);
+    expect(stdout).toBe('[\n');
+    expect(stderr).not.toMatch(/EPIPE|node:events|at .*\(/);
+  });
+
   it('prints findings as path:line:col severity field: message and exits 1', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'zeroops-cli-'));
     const file = join(dir, 'bad.yaml');

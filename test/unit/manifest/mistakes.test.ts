@@ -8,7 +8,7 @@ import { checkAndPlan } from '../../../src/plan/check-and-plan.js';
 import { fixtureFile, fixturesDir, templateRepoFiles } from '../../support/ops-repo.js';
 
 const expected: [string, string][] = [
-  ['alias-bomb.yaml', 'alias-bomb.yaml:1:1 error yaml: Excessive alias count indicates a resource exhaustion attack'],
+  ['alias-bomb.yaml', 'alias-bomb.yaml:1:1 error yaml: too many aliases (*name): the file expands to far more than it shows, so it is not read'],
   ['bad-duration.yaml', "bad-duration.yaml:9:13 error spec.interval: '10 minutes' is not a duration: write e.g. 30s, 10m or 1h30m"],
   ['bad-identifier.yaml', "bad-identifier.yaml:9:12 error spec.replaceColumn.table: 'user_profile; --' is not a plain SQL identifier: use lower-case letters, digits and _"],
   ['bad-name.yaml', "bad-name.yaml:4:9 error metadata.name: 'Checkout_V2' is not valid: lower-case letters, digits and dashes, like a Kubernetes name"],
@@ -30,6 +30,7 @@ const expected: [string, string][] = [
   ['not-a-percent.yaml', "not-a-percent.yaml:8:11 error spec.steps[0]: 'five%' is not a percentage: write e.g. 20%"],
   ['percent-over-100.yaml', 'percent-over-100.yaml:8:20 error spec.steps[2]: 150% is over 100%'],
   ['replaces-unknown.yaml', "replaces-unknown.yaml:9:13 error spec.replaces: no task named 'checkout-v0-9' in tasks/ (did you mean checkout-v1-0?)"],
+  ['restart-batch-empties-datacenter.yaml', 'restart-batch-empties-datacenter.yaml:7:14 error spec.batchSize: batch 1 of 4 would take every instance of dc-a out while it serves traffic: use at most 3'],
   ['restart-batch-too-big.yaml', 'restart-batch-too-big.yaml:7:14 error spec.batchSize: a batch of 6 restarts all 6 instances at once: use at most 3'],
   ['runbook-cycle.yaml', 'runbook-cycle.yaml:10:14 error spec.steps[0].needs: steps wait for each other in a circle: one → two → one'],
   ['runbook-shell-string.yaml', 'runbook-shell-string.yaml:12:9 error spec.steps[0].action.params: a command action needs params.argv, a list of strings such as [scripts/flush-cache.sh, --dc, dc-a] (never a shell string)'],
@@ -47,6 +48,7 @@ const expected: [string, string][] = [
   ['sql-not-null-column.yaml', 'sql-not-null-column.yaml:8:8 error spec.sql: refused: adding NOT NULL column tier without a DEFAULT fails on a table that has rows: add a DEFAULT, or add it nullable and backfill'],
   ['sql-syntax.yaml', 'sql-syntax.yaml:10:7 error spec.sql: SQL does not parse: syntax error at or near "DROPP"'],
   ['sql-truncate.yaml', 'sql-truncate.yaml:10:5 error spec.sql: refused: TRUNCATE deletes every row and cannot be undone'],
+  ['steps-fraction.yaml', 'steps-fraction.yaml:8:11 error spec.steps[0]: 0.05 is read as 0.05%: did you mean 5%? Write percentages with %, e.g. 5% (or 0.05% if you meant that)'],
   ['steps-descending.yaml', 'steps-descending.yaml:10:7 error spec.steps[1]: steps must ascend: 20% comes after 50%'],
   ['template-kind-mismatch.yaml', "template-kind-mismatch.yaml:8:13 error spec.template: template 'rolling-restart' is for Restart tasks, not Rollout"],
   ['template-unknown-field.yaml', "template-unknown-field.yaml:11:9 error spec.versions[0].defaults.intervall: 'intervall' is not a field of Rollout (did you mean interval?)"],
