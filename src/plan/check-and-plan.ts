@@ -16,7 +16,9 @@ import { loadSqlParser } from '../kinds/schema-change/sql.js';
 import { assemblePlan } from './assemble.js';
 import { conflictsBetween } from './conflicts.js';
 import { scriptPath } from '../policy/governed-files.js';
-import type { KindPlan, Plan } from './types.js';
+import { actionName, executableActions, isExecutable } from './executable-actions.js';
+import { code } from './markdown.js';
+import type { Action, KindPlan, Plan } from './types.js';
 
 export interface CheckInput {
   /** Files whose findings are reported and whose tasks are planned. */
@@ -91,6 +93,25 @@ function programsOutsideScripts(task: LoadedTask, compiled: KindPlan, repo: OpsR
   return found;
 }
 
+/** An executing kind's plan may only need what this version carries out; say which action is missing, where it came from. */
+function actionsNotExecutable(task: LoadedTask, compiled: KindPlan): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const report = reporter(task.doc, 'executable-actions', found);
+  const steps = (task.manifest.spec as { steps?: unknown[] }).steps;
+  const missing = (action: Action, stepId?: string) => {
+    if (isExecutable(action)) return;
+    const index = task.manifest.kind === 'Runbook' && Array.isArray(steps) ? steps.findIndex((s) => (s as { name?: string }).name === stepId) : -1;
+    const path = index >= 0 ? ['spec', 'steps', index, 'action'] : ['metadata', 'service'];
+    report(path, `${code(actionName(action))} cannot be executed by this version of ZeroOps, so the plan would fail when it got there; what executes: ${executableActions.join(', ')}`);
+  };
+  for (const step of compiled.steps) {
+    missing(step.action, step.id);
+    if (step.inverse && step.inverse !== 'none-needed') missing(step.inverse, step.id);
+  }
+  for (const undo of compiled.rollback ?? []) missing(undo.action, undo.undoes);
+  return [...new Map(found.map((d) => [`${d.line}:${d.col}:${d.message}`, d])).values()];
+}
+
 const isReported = (d: Diagnostic, files: ManifestFile[]) => files.some((f) => f.path === d.file);
 
 function checkInventory(docs: LoadedDocuments, repo: OpsRepo): Diagnostic[] {
@@ -115,6 +136,7 @@ function planTask(task: LoadedTask, repo: OpsRepo): { plan?: Plan; diagnostics: 
   try {
     const compiled = kind.compile(completed);
     diagnostics.push(...programsOutsideScripts(task, compiled, repo));
+    if (kind.executes) diagnostics.push(...actionsNotExecutable(task, compiled));
     if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
     return { plan: assemblePlan(completed, compiled, repo, kind.executes), diagnostics };
   } catch (error) {

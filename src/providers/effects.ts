@@ -38,6 +38,11 @@ export class ProviderEffects implements Effects {
     return handler(action.params, context);
   }
 
+  /** The actions this adapter carries out (the plan refuses any other before it runs). */
+  implemented(): string[] {
+    return Object.keys(this.handlers).sort();
+  }
+
   private get haproxy(): HAProxyTraffic {
     if (!this.settings.haproxy) throw new EffectError('no HAProxy configured: set spec.providers.haproxy.socket in .zeroops/config.yaml', false);
     return this.settings.haproxy;
@@ -70,7 +75,6 @@ export class ProviderEffects implements Effects {
       const outcome = await callWebhook({ url: params.url as string, body: params.body ?? { run: context.run.id }, secret: signingSecret(params.secretEnv, context.run), idempotencyKey: context.checkpointKey });
       return { output: { status: outcome.status, attempts: outcome.attempts } };
     },
-    'notify send': async (params) => ({ output: { sent: params.message ?? true } }),
     'zeroops await-approval': async () => ({ output: { approved: true } }),
   };
 

@@ -1,5 +1,6 @@
 /** Restart and Runbook executed for real: a rolling restart through the command provider and HAProxy, and a runbook's webhook. */
 import { jest } from '@jest/globals';
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { setFaults } from '../../lab/components/sample-service.js';
 import { mergeApproved as merge, runCheckOf, startWorld, type World } from '../support/e2e-world.js';
@@ -44,7 +45,8 @@ spec:
 });
 
 describe('Runbook end to end', () => {
-  it('runs provider actions along their needs, with a signed webhook', async () => {
+  it('runs provider actions in order, with a signed webhook', async () => {
+    process.env.CI_HOOK_SECRET = 'ci-hook-secret';
     const received: { body: string; signature: string }[] = [];
     const hook = createServer((req, res) => {
       let body = '';
@@ -58,14 +60,15 @@ describe('Runbook end to end', () => {
 kind: Runbook
 metadata: { name: notify-ci, service: checkout }
 spec:
-  mode: parallel
   steps:
-    - { name: announce, action: { provider: notify, operation: send, params: { message: cache flush starting } } }
-    - { name: trigger-ci, needs: [announce], action: { provider: webhook, operation: call, params: { url: "${url}", body: { job: flush-cache } } } }
+    - { name: announce, action: { provider: webhook, operation: call, params: { url: "${url}", body: { job: announce } } } }
+    - { name: trigger-ci, action: { provider: webhook, operation: call, params: { url: "${url}", body: { job: flush-cache }, secretEnv: CI_HOOK_SECRET } } }
 `);
       expect(await eventually(() => runCheck('notify-ci')?.status === 'completed', 30_000)).toBe(true);
       expect(runCheck('notify-ci')).toMatchObject({ conclusion: 'success' });
-      expect(received.map((r) => r.body)).toEqual(['{"job":"flush-cache"}']);
+      expect(received.map((r) => r.body)).toEqual(['{"job":"announce"}', '{"job":"flush-cache"}']);
+      // Signed with the variable the config lists for it, the way the receiver checks it.
+      expect(received.map((r) => r.signature)).toEqual(['undefined', `sha256=${createHmac('sha256', 'ci-hook-secret').update('{"job":"flush-cache"}').digest('hex')}`]);
     } finally {
       hook.close();
     }

@@ -45,6 +45,7 @@ spec:
   providers:
     prometheus: { url: "${lab.prometheus!.url}" }
     haproxy: { socket: "${lab.haproxy!.socketPath}" }
+    webhook: { secretEnv: [CI_HOOK_SECRET] }
   policy: { defaultApprovals: 1, requireOwner: true }
 `;
 }

@@ -1,4 +1,4 @@
-/** Rules of the Runbook kind: unique step names, needs that exist and form no cycle, argv not shell. */
+/** Rules of the Runbook kind: unique step names, steps in the order they run, scripts of the repo, signing secrets it may use. */
 import type { OpsRepo, Runbook, TaskManifest } from '../../manifest/model.js';
 import { checkProgram } from '../../manifest/rules/programs.js';
 import { checkWebhookSecret } from '../../manifest/rules/webhook-secrets.js';
@@ -22,6 +22,7 @@ export const runbookSteps: Rule<TaskManifest> = {
       checkCommandAction(s.action, [...path, 'action'], repo, report);
       if (s.undo) checkCommandAction(s.undo, [...path, 'undo'], repo, report);
     });
+    checkSerial(manifest.spec, report);
     const cycle = findCycle(steps);
     if (cycle) report(['spec', 'steps', names.indexOf(cycle[0]!), 'needs'], `steps wait for each other in a circle: ${cycle.join(' → ')}`);
   },
@@ -36,6 +37,21 @@ function checkCommandAction(action: Step['action'], path: (string | number)[], r
     return;
   }
   checkProgram(argv, [...path, 'params', 'argv'], repo, report);
+}
+
+/**
+ * This version runs a Runbook's steps one after another, in the order written: a graph it would
+ * not follow is refused, never silently run in another order.
+ */
+function checkSerial(spec: Runbook['spec'], report: Report): void {
+  const serially = 'this version runs a Runbook\'s steps one after another, in the order written';
+  if (spec.mode === 'parallel') report(['spec', 'mode'], `mode: parallel is not executed: ${serially}; remove mode, or write serial`);
+  spec.steps.forEach((s, i) => {
+    const previous = spec.steps[i - 1]?.name;
+    if (s.needs && !(s.needs.length === 0 && i === 0) && !(s.needs.length === 1 && s.needs[0] === previous)) {
+      report(['spec', 'steps', i, 'needs'], `needs is not executed: ${serially}; order the steps instead${previous ? ` (this one follows ${previous})` : ''}`);
+    }
+  });
 }
 
 function findCycle(steps: Step[]): string[] | undefined {

@@ -109,12 +109,12 @@ describe('plan on pull request', () => {
 
   it('survives hostile manifests: an alias bomb and a huge file become findings, not a crash', async () => {
     const bomb = 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n';
-    const huge = `apiVersion: zeroops.dev/v1\nkind: Runbook\nmetadata: { name: huge, service: checkout }\nspec:\n  steps:\n${'    - { name: s, action: { provider: notify, operation: send } }\n'.repeat(3000)}`;
+    const huge = `apiVersion: zeroops.dev/v1\nkind: Runbook\nmetadata: { name: huge, service: checkout }\nspec:\n  steps:\n${'    - { name: s, action: { provider: webhook, operation: call, params: { url: "http://127.0.0.1:1/" } } }\n'.repeat(3000)}`;
     const double = githubDouble(prState(baseRepo, { ...baseRepo, 'tasks/bomb.yaml': bomb, 'tasks/huge.yaml': huge }));
     await receive('pull_request', opened);
     const check = double.checkRuns[0]!.body;
     expect(check.conclusion).toBe('failure');
-    expect(check.output.summary).toContain('tasks/bomb.yaml:1:1 error yaml: Excessive alias count');
+    expect(check.output.summary).toContain('tasks/bomb.yaml:1:1 error yaml: too many aliases (*name)');
     expect(check.output.summary.length).toBeLessThanOrEqual(65535);
     expect(check.output.summary).toContain('cut here');
   });

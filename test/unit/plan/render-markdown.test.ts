@@ -1,19 +1,22 @@
 import { cell, code } from '../../../src/plan/markdown.js';
 import { renderPlan } from '../../../src/plan/render-markdown.js';
+import { aPlan, aStep } from '../../support/builders.js';
 import { planTask, task } from '../../support/plan-task.js';
 
 describe('plan rendering', () => {
-  it('draws a Mermaid graph when steps run in parallel', async () => {
-    const plan = await planTask(task('Runbook', [
-      'mode: parallel',
-      'steps:',
-      '  - { name: flush-a, action: { provider: command, operation: run, params: { argv: [scripts/flush.sh, dc-a] } } }',
-      '  - { name: flush-b, action: { provider: command, operation: run, params: { argv: [scripts/flush.sh, dc-b] } } }',
-      '  - { name: notify, needs: [flush-a, flush-b], action: { provider: notify, operation: send } }',
-    ].join('\n')));
+  it('draws a Mermaid graph when a plan\'s steps branch and join', () => {
+    const plan = aPlan([aStep('flush-a'), aStep('flush-b'), aStep('notify', { needs: ['flush-a', 'flush-b'] })]);
     const markdown = renderPlan(plan);
     expect(markdown).toContain('```mermaid\ngraph TD\n  flush_a["flush-a"]\n  flush_b["flush-b"]\n  notify["notify"]\n  flush_a --> notify\n  flush_b --> notify\n```');
-    expect(markdown).toContain('**Rollback**: none possible; every step must be undone by hand.');
+  });
+
+  it('refuses a Runbook graph this version would not follow', async () => {
+    await expect(planTask(task('Runbook', [
+      'mode: parallel',
+      'steps:',
+      '  - { name: a, action: { provider: command, operation: run, params: { argv: [scripts/x.sh] } } }',
+      '  - { name: b, needs: [], action: { provider: command, operation: run, params: { argv: [scripts/x.sh] } } }',
+    ].join('\n')))).rejects.toThrow(/mode: parallel is not executed[\s\S]*spec.steps\[1\].needs: needs is not executed: .*order the steps instead \(this one follows a\)/);
   });
 
   it('shows the script and its arguments a step runs, and whether the plan executes in this version', async () => {

@@ -1,0 +1,18 @@
+/**
+ * The actions this version of ZeroOps carries out. A plan of an executing kind that needs any
+ * other is refused when it is planned, on the pull request, never discovered during the run. The
+ * Effects adapter implements exactly these (a test holds the two together). Pure.
+ */
+import type { Action } from './types.js';
+
+export const executableActions: readonly string[] = [
+  'command run',
+  'haproxy restore-datacenter-weights',
+  'haproxy set-datacenter-weights',
+  'haproxy set-server-state',
+  'webhook call',
+  'zeroops await-approval',
+];
+
+export const actionName = (action: Action) => `${action.provider} ${action.operation}`;
+export const isExecutable = (action: Action) => executableActions.includes(actionName(action));
