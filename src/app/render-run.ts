@@ -21,7 +21,7 @@ export function runSummary(run: Run): string {
     `**${run.plan.task.kind} \`${run.plan.task.name}\`** of ${run.plan.task.service} in ${run.plan.task.env} — ${run.plan.summary}.`, '',
     `Status: **${run.status.replace('_', ' ')}** · ${done}/${run.steps.length} steps done · started by @${run.startedBy} from ${run.mergeSha.slice(0, 7)} · plan \`${run.plan.fingerprint.slice(0, 19)}\``,
     ...(run.reason ? ['', `> ${run.reason}`] : []),
-    ...(run.locks.some((l) => !l.held) ? ['', `Locks: ${run.locks.map((l) => `\`${l.key}\` ${l.held ? 'held' : `queued at position ${l.position}${l.heldBy ? ` behind ${l.heldBy}` : ''}`}`).join(', ')}`] : []),
+    ...(run.locks.some((l) => !l.held) ? ['', `Locks: ${run.locks.map((l) => `\`${l.key}\` ${l.held ? 'held' : l.position < 0 ? 'next, once the ones before are held' : `queued at position ${l.position}${l.heldBy ? ` behind ${l.heldBy}` : ''}`}`).join(', ')}`] : []),
   ].join('\n');
 }
 

@@ -47,8 +47,8 @@ function withStep(run: Run, id: string, change: Partial<StepState>, now: Date, e
 }
 
 export function locksSettled(run: Run, locks: Run['locks'], now: Date): Transition {
-  const waiting = locks.filter((l) => !l.held);
-  if (waiting.length > 0) {
+  const waiting = locks.filter((l) => !l.held && l.position >= 0); // position -1: not queued yet, behind an earlier lock
+  if (locks.some((l) => !l.held)) {
     const reason = `waiting for ${waiting.map((l) => `lock ${l.key} (position ${l.position} in its queue${l.heldBy ? `, held by ${l.heldBy}` : ''})`).join(', ')}`;
     return { run: { ...run, locks, reason, updatedAt: at(now) }, events: run.reason === reason ? [] : [event('lock-queued', { locks: waiting })] };
   }
@@ -98,9 +98,10 @@ export function stepExecuted(run: Run, step: PlanStep, output: unknown, now: Dat
   };
 }
 
-export function stepFailed(run: Run, step: PlanStep, error: string, now: Date): Transition {
+/** A failure the effect called final (`retryable: false`) is not retried, whatever the step allows. */
+export function stepFailed(run: Run, step: PlanStep, error: string, now: Date, retryable = true): Transition {
   const state = run.steps.find((s) => s.id === step.id)!;
-  if (state.attempts <= step.retries) {
+  if (retryable && state.attempts <= step.retries) {
     const backoff = Math.min(60, 2 ** (state.attempts - 1));
     return {
       run: withStep(run, step.id, { status: 'pending', error, notBefore: at(now, backoff) }, now),
@@ -108,7 +109,8 @@ export function stepFailed(run: Run, step: PlanStep, error: string, now: Date): 
     };
   }
   const failed = withStep(run, step.id, { status: 'failed', error, finishedAt: at(now) }, now);
-  return beginRollback(failed, `step ${step.id} failed after ${state.attempts} attempt(s): ${error}`, now);
+  const why = retryable ? `failed after ${state.attempts} attempt(s)` : 'failed, and retrying cannot help';
+  return beginRollback(failed, `step ${step.id} ${why}: ${error}`, now);
 }
 
 export function gatesChecked(run: Run, step: PlanStep, evidence: Evidence[], now: Date, gateCheckSeconds: number): Transition {

@@ -54,12 +54,7 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
         if (saved?.startAt && saved.status === 'pending') await deps.scheduler.later(saved.id, saved.version, Date.parse(saved.startAt) - now.getTime());
         return 'stop';
       }
-      const locks = [];
-      for (const lock of run.plan.locks) {
-        const state = await deps.store.acquireLock(lock.key, run.id);
-        const heldBy = state.held || !state.holder ? undefined : await describeRun(deps, state.holder);
-        locks.push({ key: lock.key, held: state.held, position: state.position, ...(heldBy ? { heldBy } : {}) });
-      }
+      const locks = await acquireInOrder(deps, run);
       const saved = await commit(deps, run, locksSettled(run, locks, now));
       if (saved?.status === 'pending') await deps.scheduler.later(run.id, saved.version, deps.lockPollSeconds * 1000);
       return saved?.status === 'pending' ? 'stop' : 'continue';
@@ -73,7 +68,7 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
       const withCaptured = { ...started, captured: { ...started.captured, ...outcome.captured } };
       await commit(deps, started, outcome.error === undefined
         ? stepExecuted(withCaptured, move.step, outcome.output, after, deps.gateCheckSeconds)
-        : stepFailed(started, move.step, outcome.error, after));
+        : stepFailed(started, move.step, outcome.error, after, outcome.retryable));
       return 'continue';
     }
     case 'check-gates': {
@@ -97,10 +92,12 @@ async function perform(deps: RunnerDeps, run: Run, action: Parameters<Effects['a
       timer = setTimeout(() => reject(new EffectError(`timed out after ${timeoutSeconds}s`, true)), timeoutSeconds * 1000);
     });
     const result = await Promise.race([deps.effects.apply(action, { run, checkpointKey }), timeout]);
-    return { output: result.output, captured: result.captured, error: undefined };
+    return { output: result.output, captured: result.captured, error: undefined, retryable: true };
   } catch (error) {
     deps.log.warn({ run: run.id, action: `${action.provider} ${action.operation}`, err: (error as Error).message }, 'effect failed');
-    return { output: undefined, captured: undefined, error: (error as Error).message };
+    // Only the effect knows whether trying again can help; an unexpected error may be passing.
+    const retryable = error instanceof EffectError ? error.retryable : true;
+    return { output: undefined, captured: undefined, error: (error as Error).message, retryable };
   } finally {
     clearTimeout(timer);
   }
@@ -122,6 +119,25 @@ export async function commit(deps: Pick<RunnerDeps, 'store' | 'clock' | 'reporte
   }
   await deps.reporter.changed(run, transition.events).catch((error: Error) => deps.log.error({ run: run.id, err: error.message }, 'reporting failed'));
   return run;
+}
+
+/**
+ * Locks are taken in one global order (by key), and a run queues for the next only once it holds
+ * the ones before: two runs can never each hold what the other waits for.
+ */
+async function acquireInOrder(deps: RunnerDeps, run: Run): Promise<Run['locks']> {
+  const locks: Run['locks'] = [];
+  const keys = [...new Set(run.plan.locks.map((l) => l.key))].sort();
+  for (const key of keys) {
+    if (locks.some((l) => !l.held)) {
+      locks.push({ key, held: false, position: -1 });
+      continue;
+    }
+    const state = await deps.store.acquireLock(key, run.id);
+    const heldBy = state.held || !state.holder ? undefined : await describeRun(deps, state.holder);
+    locks.push({ key, held: state.held, position: state.position, ...(heldBy ? { heldBy } : {}) });
+  }
+  return locks;
 }
 
 async function releaseLocks(deps: RunnerDeps, run: Run): Promise<void> {

@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js';
 import type { Action } from '../plan/types.js';
 import { runCommand } from './command/run-command.js';
 import type { HAProxyTraffic, ServerState } from './haproxy/traffic.js';
-import { callWebhook } from './webhook/call-webhook.js';
+import { callWebhook, type WebhookError } from './webhook/call-webhook.js';
 import { isReservedEnv, signingVariables } from '../manifest/rules/webhook-secrets.js';
 import type { Config } from '../manifest/model.js';
 import { scriptPath } from '../policy/governed-files.js';
@@ -52,18 +52,24 @@ export class ProviderEffects implements Effects {
     'haproxy set-datacenter-weights': async (params, { run }) => {
       const pool = params.pool as string;
       const targets = params.weights as WeightTarget[];
-      const captured = run.captured.weights ? undefined : { weights: await this.currentWeights(pool, targets.map((t) => t.datacenter)) };
       const changed = [];
       for (const t of targets) {
+        await this.rememberWeight(run, pool, t.datacenter);
         const weight = Math.round((t.normalWeight * t.percent) / 100);
         if (await this.haproxy.ensureWeight(pool, t.datacenter, weight)) changed.push(`${t.datacenter}=${weight}`);
       }
-      return { output: { pool, changed }, captured };
+      return { output: { pool, changed } };
     },
     'haproxy restore-datacenter-weights': async (params, { run }) => {
-      const before = (run.captured.weights ?? {}) as Record<string, number>;
-      for (const [datacenter, weight] of Object.entries(before)) await this.haproxy.ensureWeight(params.pool as string, datacenter, weight);
-      return { output: { restored: before } };
+      const pool = params.pool as string;
+      const restored: Record<string, number> = {};
+      for (const datacenter of weightTargetsOf(run, pool)) {
+        const before = await this.settings.store.checkpoint<number>(weightKey(run, pool, datacenter)) ?? (run.captured.weights as Record<string, number> | undefined)?.[datacenter];
+        if (before === undefined) continue; // never changed by this run: nothing to restore
+        await this.haproxy.ensureWeight(pool, datacenter, before);
+        restored[datacenter] = before;
+      }
+      return { output: { restored } };
     },
     'haproxy set-server-state': async (params, { run }) => {
       const servers = params.servers === 'all-drained-by-this-run' ? drainedBy(run) : params.servers as { backend: string; server: string }[];
@@ -72,16 +78,27 @@ export class ProviderEffects implements Effects {
     },
     'command run': (params, context) => this.runScript([...(params.argv as string[]), ...((params.targets as { server: string }[] | undefined) ?? []).map((t) => t.server)], context),
     'webhook call': async (params, context) => {
-      const outcome = await callWebhook({ url: params.url as string, body: params.body ?? { run: context.run.id }, secret: signingSecret(params.secretEnv, context.run), idempotencyKey: context.checkpointKey });
-      return { output: { status: outcome.status, attempts: outcome.attempts } };
+      // One try per attempt: the step's retries are the only ones, so they do not multiply.
+      const call = { url: params.url as string, body: params.body ?? { run: context.run.id }, secret: signingSecret(params.secretEnv, context.run), idempotencyKey: context.checkpointKey, retries: 0 };
+      try {
+        const outcome = await callWebhook(call);
+        return { output: { status: outcome.status, attempts: outcome.attempts } };
+      } catch (error) {
+        const status = (error as WebhookError).status;
+        throw new EffectError((error as Error).message, status === undefined || status >= 500 || status === 429);
+      }
     },
     'zeroops await-approval': async () => ({ output: { approved: true } }),
   };
 
-  private async currentWeights(pool: string, datacenters: string[]): Promise<Record<string, number>> {
-    const weights: Record<string, number> = {};
-    for (const dc of datacenters) weights[dc] = await this.haproxy.weight(pool, dc);
-    return weights;
+  /**
+   * What a datacenter's weight was before this run first touched it, stored before the change: a
+   * rollback after a partial failure or a crash restores that, never a weight the run had set.
+   */
+  private async rememberWeight(run: EffectContext['run'], pool: string, datacenter: string): Promise<void> {
+    const key = weightKey(run, pool, datacenter);
+    if (await this.settings.store.checkpoint(key) !== undefined) return;
+    await this.settings.store.saveCheckpoint(key, await this.haproxy.weight(pool, datacenter));
   }
 
   /** Scripts are not idempotent: a finished attempt is remembered, so a retried job does not run it again. */
@@ -113,6 +130,15 @@ function signingSecret(name: unknown, run: EffectContext['run']): string | undef
   const secret = process.env[variable];
   if (!secret) throw new EffectError(`${variable} is not set on this worker: the webhook cannot be signed`, false);
   return secret;
+}
+
+const weightKey = (run: EffectContext['run'], pool: string, datacenter: string) => `weight-before/${run.id}/${pool}/${datacenter}`;
+
+/** Every datacenter whose weight in `pool` the run's plan sets. */
+function weightTargetsOf(run: EffectContext['run'], pool: string): string[] {
+  const targets = run.plan.steps.filter((s) => s.action.operation === 'set-datacenter-weights' && s.action.params.pool === pool)
+    .flatMap((s) => (s.action.params.weights as WeightTarget[]).map((t) => t.datacenter));
+  return [...new Set(targets)];
 }
 
 /** The servers a run's steps have drained so far (for a rollback that puts them all back). */

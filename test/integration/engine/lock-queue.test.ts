@@ -46,4 +46,18 @@ describe('lock queue', () => {
     expect(later).toEqual([waiting.id]);
     expect(reported.at(-1)?.reason).toBe(saved.reason);
   });
+
+  it('takes locks in one order, so two runs that need the same two locks never hold one each', async () => {
+    const locks = (keys: string[]) => keys.map((key) => ({ key, reason: 'test' }));
+    const { run: a } = await store.createRun(aRun({ plan: aPlan([], { locks: locks(['db:shop', 'traffic:checkout']) }) }));
+    const { run: b } = await store.createRun(aRun({ plan: aPlan([], { locks: locks(['traffic:checkout', 'db:shop']) }) }));
+    const deps = runner([], []);
+    await Promise.all([advanceRun(deps, a.id), advanceRun(deps, b.id)]);
+    const [savedA, savedB] = [(await store.run(a.id))!, (await store.run(b.id))!];
+    const holders = [savedA, savedB].filter((r) => r.locks.every((l) => l.held));
+    const waiter = [savedA, savedB].find((r) => !r.locks.every((l) => l.held))!;
+    expect(holders).toHaveLength(1);
+    expect(waiter.locks).toEqual([{ key: 'db:shop', held: false, position: 1, heldBy: expect.any(String) }, { key: 'traffic:checkout', held: false, position: -1 }]);
+    expect(waiter.reason).toMatch(/^waiting for lock db:shop \(position 1 in its queue, held by /);
+  });
 });

@@ -39,6 +39,16 @@ describe('scheduled runs', () => {
   });
 });
 
+describe('failures', () => {
+  it('retries what may pass, and rolls back at once what retrying cannot help', () => {
+    const run = running(aRun({ plan: aPlan([aStep('one', { retries: 3 })]) }));
+    const started = stepStarted(run, run.plan.steps[0]!, t0).run;
+    expect(stepFailed(started, run.plan.steps[0]!, 'timed out', t0).run.steps[0]).toMatchObject({ status: 'pending', notBefore: later(1).toISOString() });
+    const final = stepFailed(started, run.plan.steps[0]!, 'kubernetes is not configured', t0, false);
+    expect(final.run).toMatchObject({ status: 'rolling_back', reason: 'step one failed, and retrying cannot help: kubernetes is not configured' });
+  });
+});
+
 describe('run state machine', () => {
   it('takes locks first, and waits in the queue when another run holds one', () => {
     const run = aRun();
