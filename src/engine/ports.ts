@@ -7,6 +7,8 @@ export interface EffectContext {
   run: Run;
   /** Unique per run, step and attempt: for effects that must not happen twice. */
   checkpointKey: string;
+  /** Aborted when the step's timeout is reached: the effect must stop what it started. */
+  signal?: AbortSignal;
 }
 
 export interface EffectResult {

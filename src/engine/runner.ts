@@ -85,15 +85,23 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
   }
 }
 
+/** How long an effect that was told to stop may take to stop before the attempt is recorded anyway. */
+const stopGraceMs = 5000;
+
 async function perform(deps: RunnerDeps, run: Run, action: Parameters<Effects['apply']>[0], checkpointKey: string, timeoutSeconds: number) {
+  const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  const effect = deps.effects.apply(action, { run, checkpointKey, signal: controller.signal });
   try {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new EffectError(`timed out after ${timeoutSeconds}s`, true)), timeoutSeconds * 1000);
     });
-    const result = await Promise.race([deps.effects.apply(action, { run, checkpointKey }), timeout]);
+    const result = await Promise.race([effect, timeout]);
     return { output: result.output, captured: result.captured, error: undefined, retryable: true };
   } catch (error) {
+    if (!controller.signal.aborted) controller.abort();
+    // A retry must not overlap the attempt it replaces: wait (a little) for the effect to stop.
+    await Promise.race([effect.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, stopGraceMs).unref())]);
     deps.log.warn({ run: run.id, action: `${action.provider} ${action.operation}`, err: (error as Error).message }, 'effect failed');
     // Only the effect knows whether trying again can help; an unexpected error may be passing.
     const retryable = error instanceof EffectError ? error.retryable : true;

@@ -109,7 +109,7 @@ export class ProviderEffects implements Effects {
     if (!scriptPath(argv[0] ?? '')) throw new EffectError(`${argv[0]} is not a script of the ops repo's scripts/ folder; only those run`, false);
     if (!this.settings.scriptsFor) throw new EffectError('scripts cannot run here: no ops repo to take them from', false);
     const cwd = await this.settings.scriptsFor(context.run);
-    const result = await runCommand(argv, { cwd, env, timeoutMs: 10 * 60_000, secrets: Object.values(env) });
+    const result = await runCommand(argv, { cwd, env, timeoutMs: 10 * 60_000, secrets: Object.values(env), signal: context.signal });
     if (result.exitCode !== 0) {
       throw new EffectError(`${argv[0]} ${result.timedOut ? 'timed out' : `exited with ${result.exitCode ?? result.signal}`}: ${(result.stderr || result.stdout).trim().slice(-500)}`, true);
     }

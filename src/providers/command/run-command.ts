@@ -19,6 +19,8 @@ export interface CommandOptions {
   timeoutMs: number;
   /** Values that must never appear in what is returned (tokens, passwords). */
   secrets?: string[];
+  /** Stops the script (its whole process group) when aborted, like a timeout. */
+  signal?: AbortSignal;
   maxOutputBytes?: number;
 }
 
@@ -33,7 +35,8 @@ export function runCommand(argv: readonly string[], options: CommandOptions): Pr
   const started = Date.now();
   const limit = options.maxOutputBytes ?? 64 * 1024;
   return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env }, shell: false });
+    // Its own process group, so stopping it stops what it started too (a restart script's children).
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env }, shell: false, detached: true });
     const out = { stdout: '', stderr: '' };
     const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       if (out[stream].length < limit) out[stream] += chunk.toString().slice(0, limit - out[stream].length);
@@ -41,13 +44,27 @@ export function runCommand(argv: readonly string[], options: CommandOptions): Pr
     child.stdout.on('data', collect('stdout'));
     child.stderr.on('data', collect('stderr'));
     let timedOut = false;
-    const timer = setTimeout(() => {
+    let exited = false;
+    const stopGroup = (signal: NodeJS.Signals) => {
+      if (exited || child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        child.kill(signal); // the group is already gone
+      }
+    };
+    const stop = () => {
       timedOut = true;
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
-    }, options.timeoutMs);
+      stopGroup('SIGTERM');
+      setTimeout(() => stopGroup('SIGKILL'), 2000).unref();
+    };
+    const timer = setTimeout(stop, options.timeoutMs);
+    if (options.signal?.aborted) stop();
+    options.signal?.addEventListener('abort', stop, { once: true });
     const finish = (exitCode: number | null, signal: string | null, spawnError?: Error) => {
+      exited = true;
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', stop);
       const redact = (text: string) => redactSecrets(text, options.secrets ?? []);
       resolve({ exitCode, signal, timedOut, stdout: redact(out.stdout), stderr: redact(spawnError ? `${out.stderr}${spawnError.message}` : out.stderr), durationMs: Date.now() - started });
     };

@@ -1,6 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isAlive } from '../../../lab/processes.js';
 import { runCommand } from '../../../src/providers/command/run-command.js';
+import { eventually } from '../../support/lab.js';
 import { callWebhook } from '../../../src/providers/webhook/call-webhook.js';
 
 describe('command provider', () => {
@@ -13,6 +18,19 @@ describe('command provider', () => {
     const result = await runCommand(['sleep', '10'], { timeoutMs: 200 });
     expect(result).toMatchObject({ timedOut: true, exitCode: null, signal: 'SIGTERM' });
     expect(result.durationMs).toBeLessThan(5000);
+  });
+
+  it('stops the whole process group when its step is aborted: no child outlives it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'zeroops-group-'));
+    const controller = new AbortController();
+    // The script starts a child that would go on restarting things after a timeout.
+    const running = runCommand(['sh', '-c', `sleep 30 & echo $! > ${dir}/child; wait`], { timeoutMs: 60_000, signal: controller.signal });
+    const child = await waitForNumber(join(dir, 'child'));
+    controller.abort();
+    const result = await running;
+    expect(result).toMatchObject({ timedOut: true, exitCode: null });
+    expect(await eventually(() => !isAlive(child), 5000)).toBe(true);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('redacts secrets from what it captured', async () => {
@@ -61,3 +79,9 @@ describe('webhook provider', () => {
     expect(received).toHaveLength(1);
   });
 });
+
+async function waitForNumber(file: string): Promise<number> {
+  let pid = 0;
+  await eventually(async () => (pid = Number((await readFile(file, 'utf8').catch(() => '')).trim())) > 0, 5000, 20);
+  return pid;
+}
