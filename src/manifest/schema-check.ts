@@ -43,14 +43,17 @@ function describe(error: ErrorObject): string {
       return `must be ${JSON.stringify(error.params.allowedValue)}, got ${JSON.stringify(got)}`;
     case 'pattern':
       return (error.parentSchema as { description?: string })?.description
-        ? `'${String(got)}' is not valid: ${lowerFirst((error.parentSchema as { description: string }).description)}`
-        : `'${String(got)}' does not match ${String(error.params.pattern)}`;
+        ? `${shown(got)} is not valid: ${lowerFirst((error.parentSchema as { description: string }).description)}`
+        : `${shown(got)} does not match ${String(error.params.pattern)}`;
     case 'format':
       return `'${String(got)}' is not a ${error.params.format}${error.params.format === 'date-time' ? ' (write e.g. 2026-12-24T00:00:00Z)' : ''}`;
     default:
       return error.message ?? 'is not valid';
   }
 }
+
+/** A value as a finding quotes it: line breaks and other control characters made visible. */
+const shown = (value: unknown) => ([...String(value)].some((c) => c < ' ') ? JSON.stringify(String(value)) : `'${String(value)}'`);
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1).replace(/\.$/, '');
 

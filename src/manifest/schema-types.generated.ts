@@ -323,9 +323,14 @@ export interface Service {
        */
       weight?: number;
       haproxy?: {
+        /**
+         * Write an HAProxy backend or server name with letters, digits, _ . : and - only (nothing that could end a command on its admin socket).
+         */
         backend: string;
         /**
          * @minItems 1
+         *
+         * Items: Write an HAProxy backend or server name with letters, digits, _ . : and - only (nothing that could end a command on its admin socket).
          */
         servers: string[];
       };
@@ -337,7 +342,7 @@ export interface Service {
       };
     }[];
     /**
-     * The HAProxy backend that weighs the datacenters against each other: one server per datacenter, named after it. Default: <service>_stable.
+     * Write an HAProxy backend or server name with letters, digits, _ . : and - only (nothing that could end a command on its admin socket).
      */
     haproxyPool?: string;
     metrics?: {

@@ -22,6 +22,7 @@ const expected: [string, string][] = [
   ['duplicate-name-in-file.yaml', "duplicate-name-in-file.yaml:4:9 error metadata.name: task name 'twice' is also used in duplicate-name-in-file.yaml:13: names must be unique"],
   ['duplicate-name-in-repo.yaml', "duplicate-name-in-repo.yaml:4:9 error metadata.name: task name 'checkout-v1-0' is also used in tasks/canary-v1-0.yaml:5: names must be unique"],
   ['gate-without-limit.yaml', "gate-without-limit.yaml:10:7 error spec.analysis[0]: the gate on 'error_rate' sets no limit: add max or min"],
+  ['haproxy-name-injection.yaml', 'haproxy-name-injection.yaml:10:49 error spec.datacenters[0].haproxy.servers[0]: "p1\\nshutdown sessions server" is not valid: write an HAProxy backend or server name with letters, digits, _ . : and - only (nothing that could end a command on its admin socket)'],
   ['missing-kind.yaml', "missing-kind.yaml:1:1 error kind: 'kind' is required: one of Rollout, TrafficShift, Restart, Scale, ConfigUpdate, SchemaChange, Runbook, Service, Config, Template"],
   ['missing-service.yaml', "missing-service.yaml:3:1 error metadata.service: 'service' is required"],
   ['missing-steps.yaml', 'missing-steps.yaml:6:1 error spec: spec.steps is missing: set it, or pin a template that provides it'],
