@@ -1,9 +1,12 @@
 /** Ports the use cases need besides the Forge. */
 
-/** Remembers which webhook deliveries were handled, so a redelivery does nothing twice. */
+/**
+ * Remembers which webhook deliveries were handled, so a redelivery does nothing twice. A delivery
+ * is marked only once it was handled: one whose handling failed can be redelivered.
+ */
 export interface DeliveryLog {
-  /** True the first time a key is seen, false every time after. */
-  firstSeen(key: string): Promise<boolean>;
+  handled(key: string): Promise<boolean>;
+  markHandled(key: string): Promise<void>;
 }
 
 /** Structured logs (pino's shape). Never give it secrets. */

@@ -6,10 +6,12 @@ export class MemoryDeliveryLog implements DeliveryLog {
 
   constructor(private readonly capacity = 50_000) {}
 
-  async firstSeen(key: string): Promise<boolean> {
-    if (this.seen.has(key)) return false;
+  async handled(key: string): Promise<boolean> {
+    return this.seen.has(key);
+  }
+
+  async markHandled(key: string): Promise<void> {
     this.seen.add(key);
     if (this.seen.size > this.capacity) this.seen.delete(this.seen.values().next().value!);
-    return true;
   }
 }

@@ -29,8 +29,12 @@ export class MongoStore implements Store {
     return this.db.collection(name);
   }
 
-  firstSeen(key: string): Promise<boolean> {
-    return this.insertOnce('deliveries', { key, at: new Date().toISOString() });
+  async handled(key: string): Promise<boolean> {
+    return (await this.one('deliveries', { key })) !== undefined;
+  }
+
+  async markHandled(key: string): Promise<void> {
+    await this.insertOnce('deliveries', { key, at: new Date().toISOString() });
   }
 
   async savePlanRecord(record: PlanRecord): Promise<void> {

@@ -64,8 +64,9 @@ export interface ApprovedState {
 export class ConflictError extends Error {}
 
 export interface Store {
-  /** True the first time a key is seen (webhook deliveries, merge handling). */
-  firstSeen(key: string): Promise<boolean>;
+  /** Webhook deliveries already handled (marked after handling, so a failed one can be redelivered). */
+  handled(key: string): Promise<boolean>;
+  markHandled(key: string): Promise<void>;
 
   savePlanRecord(record: PlanRecord): Promise<void>;
   planRecord(id: string): Promise<PlanRecord | undefined>;

@@ -9,10 +9,22 @@ export function storeContract(open: () => Promise<{ store: Store; raw: (collecti
   beforeEach(async () => ({ store, raw } = await open()));
   afterEach(() => store.close());
 
-  it('sees a delivery key once', async () => {
-    expect(await store.firstSeen('1/abc')).toBe(true);
-    expect(await store.firstSeen('1/abc')).toBe(false);
-    expect(await store.firstSeen('2/abc')).toBe(true);
+  it('remembers a delivery once it is marked handled, and only then', async () => {
+    expect(await store.handled('1/abc')).toBe(false);
+    await store.markHandled('1/abc');
+    await store.markHandled('1/abc');
+    expect(await store.handled('1/abc')).toBe(true);
+    expect(await store.handled('2/abc')).toBe(false);
+  });
+
+  it('keeps a branch\'s approved state, moving it only over the state a change was judged against', async () => {
+    const state = (sha: string) => ({ id: 'acme/ops@main', sha, by: '#1', at: '2026-12-01T00:00:00Z' });
+    expect(await store.saveApprovedState(state('a'), { onlyIfNone: true })).toBe(true);
+    expect(await store.saveApprovedState(state('x'), { onlyIfNone: true })).toBe(false);
+    expect(await store.saveApprovedState(state('b'), { expect: 'a' })).toBe(true);
+    expect(await store.saveApprovedState(state('c'), { expect: 'a' })).toBe(false);
+    expect((await store.approvedState('acme/ops@main'))?.sha).toBe('b');
+    expect(await store.saveApprovedState({ ...state('r'), id: 'acme/ops@release/1' }, { expect: 'b' })).toBe(true);
   });
 
   it('creates one run per idempotency key, however often it is asked', async () => {

@@ -44,7 +44,10 @@ export function zeroopsApp(deps: AppDeps) {
     const forgeOf = (context: Context) => new GitHubForge(context.octokit, blobs);
     const once = <C extends Context>(handler: (context: C) => Promise<void>) => async (context: C) => {
       deps.onEvent?.(`${context.name}.${(context.payload as { action?: string }).action ?? ''}`);
-      if (await firstDelivery(context, deps.deliveries)) await handler(context);
+      const key = deliveryKey(context);
+      if (await deps.deliveries.handled(key)) return void context.log.info({ delivery: context.id }, 'duplicate delivery ignored');
+      await handler(context);
+      await deps.deliveries.markHandled(key);
     };
     const plan = async (context: Context, pulls: readonly PullRequestLike[], pusher?: string) => {
       for (const pull of pulls) {
@@ -81,12 +84,10 @@ export function zeroopsApp(deps: AppDeps) {
   };
 }
 
-/** GitHub never retries, but people redeliver: the same installation and delivery id runs once. */
-async function firstDelivery(context: Context, deliveries: DeliveryLog): Promise<boolean> {
+/** GitHub never retries, but people redeliver: the same installation and delivery id is handled once. */
+function deliveryKey(context: Context): string {
   const installation = (context.payload as { installation?: { id: number } }).installation?.id ?? 'none';
-  const first = await deliveries.firstSeen(`${installation}/${context.id}`);
-  if (!first) context.log.info({ delivery: context.id }, 'duplicate delivery ignored');
-  return first;
+  return `${installation}/${context.id}`;
 }
 
 function toRef(context: Context, pull: PullRequestLike): PullRequestRef {
