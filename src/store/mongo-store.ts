@@ -146,6 +146,13 @@ export class MongoStore implements Store {
     await this.col('incidents').replaceOne({ id: incident.id }, incident, { upsert: true });
   }
 
+  async closeIncident(id: string): Promise<boolean> {
+    const incident = await this.one<Incident>('incidents', { id });
+    if (!incident) return false;
+    await this.col('incidents').replaceOne({ id }, { ...incident, state: 'closed' });
+    return true;
+  }
+
   close(): Promise<void> {
     return this.onClose();
   }

@@ -99,6 +99,8 @@ export interface Store {
 
   openIncident(fingerprint: string): Promise<Incident | undefined>;
   saveIncident(incident: Incident): Promise<void>;
+  /** Closes the incident of an issue that was closed; false when ZeroOps filed no incident as that issue. */
+  closeIncident(id: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

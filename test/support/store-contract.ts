@@ -9,6 +9,15 @@ export function storeContract(open: () => Promise<{ store: Store; raw: (collecti
   beforeEach(async () => ({ store, raw } = await open()));
   afterEach(() => store.close());
 
+  it('finds the open incident of a fingerprint until its issue is closed', async () => {
+    const incident = { id: 'acme/ops#7', fingerprint: 'f1', repo: 'acme/ops', issueNumber: 7, state: 'open' as const, runIds: ['r1'], createdAt: '2026-12-01T00:00:00Z' };
+    await store.saveIncident(incident);
+    expect((await store.openIncident('f1'))?.issueNumber).toBe(7);
+    expect(await store.closeIncident('acme/ops#7')).toBe(true);
+    expect(await store.closeIncident('acme/ops#8')).toBe(false);
+    expect(await store.openIncident('f1')).toBeUndefined();
+  });
+
   it('remembers a delivery once it is marked handled, and only then', async () => {
     expect(await store.handled('1/abc')).toBe(false);
     await store.markHandled('1/abc');

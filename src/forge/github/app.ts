@@ -75,6 +75,11 @@ export function zeroopsApp(deps: AppDeps) {
         baseSha: pr.base.sha, headSha: pr.head.sha, baseRef: pr.base.ref, defaultBranch: defaultBranchOf(c, pr), mergedBy: pr.merged_by?.login ?? c.payload.sender.login,
       });
     }));
+    // An incident ends when its issue is closed: the same failure later is a new incident.
+    app.on('issues.closed', once(async (c) => {
+      const { owner, repo } = c.repo();
+      await execution.store.closeIncident(`${owner}/${repo}#${c.payload.issue.number}`);
+    }));
     app.on('issue_comment.created', once(async (c) => {
       if (c.isBot || !c.payload.issue.pull_request || !c.payload.comment.body.trimStart().startsWith('/zeroops')) return;
       await handleCommand({ ...execution, forge: forgeOf(c), log: c.log as unknown as Log }, {

@@ -1,9 +1,13 @@
-/** A delivery is remembered only once it was handled: one whose handling failed is handled again when redelivered. */
+/** Deliveries: remembered only once handled, so a failed one is handled again; an incident issue closed ends the incident. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import type { MergedPull } from '../../../src/app/start-runs.js';
 import { zeroopsApp, type Execution } from '../../../src/forge/github/app.js';
 import { MemoryDeliveryLog } from '../../../src/store/memory-delivery-log.js';
+import { openStore } from '../../../src/store/open-store.js';
 import { testPrivateKey } from '../../support/github-double.js';
 import { examplePayload } from '../../support/webhook-examples.js';
 
@@ -21,4 +25,21 @@ it('handles a merge again when its first handling failed, and not after it succe
   await deliver();
   expect(queued).toHaveLength(1);
   expect(queued[0]).toMatchObject({ mergeSha: 'a'.repeat(40), baseRef: payload.pull_request.base.ref, defaultBranch: payload.repository.default_branch });
+});
+
+it('ends an incident when its issue is closed, so the same failure later opens a new one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'incident-close-'));
+  const store = await openStore({ dataDir: dir });
+  try {
+    const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), Octokit: ProbotOctokit, log: pino({ level: 'silent' }) as never });
+    await probot.load(zeroopsApp({ deliveries: store, execution: { store } as unknown as Execution }));
+    const payload = { ...examplePayload('issues', 'reopened'), action: 'closed' };
+    const repo = `${payload.repository.owner.login}/${payload.repository.name}`;
+    await store.saveIncident({ id: `${repo}#${payload.issue.number}`, fingerprint: 'f1', repo, issueNumber: payload.issue.number, state: 'open', runIds: ['r1'], createdAt: '2026-12-01T00:00:00Z' });
+    await probot.receive({ id: 'close-1', name: 'issues', payload } as never);
+    expect(await store.openIncident('f1')).toBeUndefined();
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
