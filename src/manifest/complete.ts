@@ -3,7 +3,9 @@
  * and remember where each filled value came from so the plan can show it.
  */
 import type { LoadedTask, OpsRepo, Service } from './model.js';
-import { findTemplateVersion, parseTemplateRef } from './rules/task-templates.js';
+import type { Path } from './diagnostic.js';
+import { parseTemplateRef } from './rules/task-templates.js';
+import type { SourceDocument } from './source.js';
 
 export interface Filled {
   field: string;
@@ -20,6 +22,8 @@ export interface CompletedTask {
   /** The task's spec with every default applied. */
   spec: Record<string, unknown>;
   filled: Filled[];
+  /** Where each filled spec field was written (a template's or a service's line); absent for ZeroOps' defaults. */
+  origins: Record<string, { doc: SourceDocument; path: Path }>;
 }
 
 export interface KindDefaults {
@@ -33,20 +37,26 @@ export function completeTask(task: LoadedTask, repo: OpsRepo, defaults: KindDefa
   const { manifest } = task;
   const service = repo.services.get(manifest.metadata.service)!.manifest;
   const filled: Filled[] = [];
+  const origins: CompletedTask['origins'] = {};
   const spec: Record<string, unknown> = { ...manifest.spec };
-  const fill = (field: string, value: unknown, from: string) => {
+  const fill = (field: string, value: unknown, from: string, origin?: { doc: SourceDocument; path: Path }) => {
     if (spec[field] !== undefined || value === undefined) return;
     spec[field] = value;
     filled.push({ field: `spec.${field}`, value, from });
+    if (origin) origins[field] = origin;
   };
 
   const ref = manifest.spec.template ? parseTemplateRef(manifest.spec.template) : undefined;
-  const version = ref && findTemplateVersion(repo, ref);
-  for (const [field, value] of Object.entries(version?.defaults ?? {})) fill(field, value, `template ${manifest.spec.template}`);
-  if (defaults.perDatacenter) fill('datacenters', service.spec.datacenters.map((dc) => dc.name), `service ${service.metadata.name}`);
+  const template = ref && repo.templates.get(ref.name);
+  const index = ref && template ? template.manifest.spec.versions.findIndex((v) => v.version === ref.version) : -1;
+  for (const [field, value] of Object.entries(template?.manifest.spec.versions[index]?.defaults ?? {})) {
+    fill(field, value, `template ${manifest.spec.template}`, { doc: template!.doc, path: ['spec', 'versions', index, 'defaults', field] });
+  }
+  const serviceDoc = repo.services.get(manifest.metadata.service)!.doc;
+  if (defaults.perDatacenter) fill('datacenters', service.spec.datacenters.map((dc) => dc.name), `service ${service.metadata.name}`, { doc: serviceDoc, path: ['spec', 'datacenters'] });
   for (const [field, value] of Object.entries(defaults.spec)) fill(field, value, 'ZeroOps default');
 
-  return { source: task, kind: manifest.kind, name: manifest.metadata.name, service, env: resolveEnv(task, repo, service, filled), spec, filled };
+  return { source: task, kind: manifest.kind, name: manifest.metadata.name, service, env: resolveEnv(task, repo, service, filled), spec, filled, origins };
 }
 
 function resolveEnv(task: LoadedTask, repo: OpsRepo, service: Service, filled: Filled[]): string {

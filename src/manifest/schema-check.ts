@@ -2,14 +2,22 @@
 import type { ErrorObject } from 'ajv';
 import { fieldName, type Diagnostic, type Path } from './diagnostic.js';
 import { validatorFor, type DocumentKind } from './schemas.js';
+import { locate } from './rules/rule.js';
 import type { SourceDocument } from './source.js';
 import { didYouMean } from './suggest.js';
 
 export function checkSchema(doc: SourceDocument, kind: DocumentKind): Diagnostic[] {
   const validate = validatorFor(kind);
   if (validate(doc.value)) return [];
-  const diagnostics = (validate.errors ?? []).map((error) => toDiagnostic(doc, error));
+  const diagnostics = (validate.errors ?? []).map((error) => placed(doc, toDiagnostic(doc, error)));
   return unique(diagnostics);
+}
+
+/** Where a finding's field was written: a completed task's template values are reported in the template. */
+function placed(doc: SourceDocument, d: Diagnostic): Diagnostic {
+  if (!doc.fileOf) return d;
+  const path = d.field.split(/\.|\[|\]/).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  return { ...d, ...locate(doc, path, d.message) };
 }
 
 function toDiagnostic(doc: SourceDocument, error: ErrorObject): Diagnostic {

@@ -9,6 +9,8 @@ export interface Position {
 
 export interface SourceDocument {
   file: string;
+  /** The file the value at `path` was written in, when it is not `file` (a completed task's template values). */
+  fileOf?(path: Path): string;
   /** Zero-based index of the document in a multi-document file. */
   index: number;
   value: unknown;

@@ -10,7 +10,9 @@ import { assembleOpsRepo } from '../manifest/ops-repo.js';
 import { durationsParse } from '../manifest/rules/durations.js';
 import { configRules, serviceRules, templateRules } from '../manifest/rules/inventory.js';
 import { reporter, runRules, type Rule } from '../manifest/rules/rule.js';
-import { taskRules } from '../manifest/rules/task-rules.js';
+import { referenceRules, valueRules } from '../manifest/rules/task-rules.js';
+import { completedSource } from '../manifest/completed-source.js';
+import { checkSchema } from '../manifest/schema-check.js';
 import { kinds } from '../kinds/registry.js';
 import { loadSqlParser } from '../kinds/schema-change/sql.js';
 import { assemblePlan } from './assemble.js';
@@ -123,15 +125,24 @@ function checkInventory(docs: LoadedDocuments, repo: OpsRepo): Diagnostic[] {
   ];
 }
 
+/**
+ * References first (the service, the template): completion needs them. Then every value rule on
+ * the completed task, so a template's value is held to the same rules as the task's own, and
+ * reported where it was written.
+ */
 function planTask(task: LoadedTask, repo: OpsRepo): { plan?: Plan; diagnostics: Diagnostic[] } {
   const kind = kinds[task.manifest.kind];
-  const diagnostics = runRules([...taskRules, ...kind.rules], [task], repo);
+  const diagnostics = runRules(referenceRules, [task], repo);
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   const completed = completeTask(task, repo, kind.defaults);
   const report = reporter(task.doc, 'complete-after-defaults', diagnostics);
   for (const field of kind.requiredAfterCompletion) {
     if (completed.spec[field] === undefined) report(['spec'], `spec.${field} is missing: set it, or pin a template that provides it`, { target: 'key' });
   }
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  const source = completedSource(completed);
+  diagnostics.push(...checkSchema(source.doc, task.manifest.kind));
+  if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...runRules([...valueRules, ...kind.rules], [source], repo));
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   try {
     const compiled = kind.compile(completed);

@@ -42,12 +42,20 @@ export function zeroopsApp(deps: AppDeps) {
   const blobs = deps.blobs ?? new BlobCache();
   return (app: Probot): void => {
     const forgeOf = (context: Context) => new GitHubForge(context.octokit, blobs);
+    // The same delivery arriving twice at once is handled once; it is remembered only when handled.
+    const inFlight = new Set<string>();
     const once = <C extends Context>(handler: (context: C) => Promise<void>) => async (context: C) => {
       deps.onEvent?.(`${context.name}.${(context.payload as { action?: string }).action ?? ''}`);
       const key = deliveryKey(context);
-      if (await deps.deliveries.handled(key)) return void context.log.info({ delivery: context.id }, 'duplicate delivery ignored');
-      await handler(context);
-      await deps.deliveries.markHandled(key);
+      if (inFlight.has(key)) return void context.log.info({ delivery: context.id }, 'duplicate delivery ignored');
+      inFlight.add(key);
+      try {
+        if (await deps.deliveries.handled(key)) return void context.log.info({ delivery: context.id }, 'duplicate delivery ignored');
+        await handler(context);
+        await deps.deliveries.markHandled(key);
+      } finally {
+        inFlight.delete(key);
+      }
     };
     const plan = async (context: Context, pulls: readonly PullRequestLike[], pusher?: string) => {
       for (const pull of pulls) {

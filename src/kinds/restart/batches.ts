@@ -35,6 +35,7 @@ export function emptiedDatacenter(service: Service, datacenters: readonly string
 
 /** The largest batch size that empties no datacenter in service (at least 1). */
 export function safestBatchSize(service: Service, datacenters: readonly string[], upTo: number): number {
-  for (let size = upTo; size > 1; size--) if (!emptiedDatacenter(service, datacenters, size)) return size;
+  const instances = instancesOf(service, datacenters).length;
+  for (let size = Math.min(upTo, instances - 1); size > 1; size--) if (!emptiedDatacenter(service, datacenters, size)) return size;
   return 1;
 }

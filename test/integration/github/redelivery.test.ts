@@ -33,7 +33,7 @@ it('ends an incident when its issue is closed, so the same failure later opens a
   try {
     const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), Octokit: ProbotOctokit, log: pino({ level: 'silent' }) as never });
     await probot.load(zeroopsApp({ deliveries: store, execution: { store } as unknown as Execution }));
-    const payload = { ...examplePayload('issues', 'reopened'), action: 'closed' };
+    const payload: Record<string, any> = { ...examplePayload('issues', 'reopened'), action: 'closed' }; // eslint-disable-line @typescript-eslint/no-explicit-any
     const repo = `${payload.repository.owner.login}/${payload.repository.name}`;
     await store.saveIncident({ id: `${repo}#${payload.issue.number}`, fingerprint: 'f1', repo, issueNumber: payload.issue.number, state: 'open', runIds: ['r1'], createdAt: '2026-12-01T00:00:00Z' });
     await probot.receive({ id: 'close-1', name: 'issues', payload } as never);
