@@ -1,5 +1,5 @@
 /** Manifests validated and planned per second: the example ops repo, checked again and again. */
-import { checkAndPlan } from '../src/plan/check-and-plan.js';
+import { checkAndPlan } from '../src/app/check-and-plan.js';
 import { templateRepoFiles } from '../test/support/ops-repo.js';
 import { median, table } from './stats.js';
 

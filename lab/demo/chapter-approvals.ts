@@ -2,7 +2,7 @@
 import type { GitHubDouble } from '../github-double/index.js';
 import { sleep } from '../wait.js';
 import { indent } from './chapter-pull-request.js';
-import type { Chapter } from './chapters.js';
+import type { Chapter } from './chapter.js';
 
 const quietDrain = `apiVersion: zeroops.dev/v1
 kind: TrafficShift

@@ -3,7 +3,7 @@ import { setFaults } from '../components/sample-service.js';
 import type { GitHubDouble } from '../github-double/index.js';
 import { sleep } from '../wait.js';
 import { indent } from './chapter-pull-request.js';
-import type { Chapter, DemoContext } from './chapters.js';
+import type { Chapter, DemoContext } from './chapter.js';
 import { printSplit } from './chapter-traffic.js';
 
 const drain = (name: string) => `apiVersion: zeroops.dev/v1

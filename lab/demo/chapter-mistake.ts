@@ -1,6 +1,6 @@
 /** Chapter: a push with a mistake gets a failing check with annotations on the exact lines. */
 import { indent } from './chapter-pull-request.js';
-import type { Chapter } from './chapters.js';
+import type { Chapter } from './chapter.js';
 
 export const mistakeChapter: Chapter = {
   name: 'mistake',

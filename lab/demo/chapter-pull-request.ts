@@ -1,5 +1,5 @@
 /** Chapter: a developer opens a pull request with the example tasks; ZeroOps plans it. */
-import type { Chapter } from './chapters.js';
+import type { Chapter } from './chapter.js';
 
 export const pullRequestChapter: Chapter = {
   name: 'pull-request',

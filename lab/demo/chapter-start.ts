@@ -3,7 +3,7 @@ import { readOpsRepo, readScripts } from '../../src/forge/local/working-tree.js'
 import { startLab } from '../lab.js';
 import { startZeroOpsOnLab } from '../zeroops-on-lab.js';
 import { describeLab } from '../up.js';
-import type { Chapter } from './chapters.js';
+import type { Chapter } from './chapter.js';
 import { withProgress } from './progress.js';
 
 const templateDir = new URL('../../ops-repo-template/', import.meta.url).pathname;

@@ -1,7 +1,7 @@
 /** Chapter: the live traffic split per datacenter, as the load generator sees it. */
 import type { LoadGenerator } from '../components/load-generator.js';
 import { sleep } from '../wait.js';
-import type { Chapter } from './chapters.js';
+import type { Chapter } from './chapter.js';
 
 export async function printSplit(load: LoadGenerator, seconds: number): Promise<void> {
   const mark = load.mark();

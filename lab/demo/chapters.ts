@@ -1,30 +1,11 @@
-/** The demo's chapters, in order, and what they share. */
-import type { RunningServer } from '../../src/main/server.js';
-import type { Lab } from '../lab.js';
+/** The demo's chapters, in order, and how to pick some of them. */
+import type { Chapter } from './chapter.js';
 import { approvalsChapter } from './chapter-approvals.js';
 import { mistakeChapter } from './chapter-mistake.js';
 import { pullRequestChapter } from './chapter-pull-request.js';
 import { startChapter } from './chapter-start.js';
 import { breachChapter, drainChapter } from './chapter-execute.js';
 import { trafficChapter } from './chapter-traffic.js';
-
-export interface DemoContext {
-  lab?: Lab;
-  app?: RunningServer;
-  /** The ops repo's files on the default branch, and the example tasks a PR adds. */
-  files: Record<string, string>;
-  tasks: Record<string, string>;
-  pullNumber?: number;
-}
-
-export interface Chapter {
-  /** What a person types to run it alone: `npm run demo -- <name>`. */
-  name: string;
-  title: string;
-  /** Chapters it builds on; they run first when it runs alone. */
-  needs?: string[];
-  run(context: DemoContext): Promise<void>;
-}
 
 export const chapters: Chapter[] = [startChapter, pullRequestChapter, mistakeChapter, trafficChapter, drainChapter, breachChapter, approvalsChapter];
 

@@ -1,5 +1,6 @@
 // The demo's story: each chapter tells one part in plain words; later features add chapters.
-import { selectChapters, type DemoContext } from './chapters.js';
+import type { DemoContext } from './chapter.js';
+import { selectChapters } from './chapters.js';
 
 const context: DemoContext = { files: {}, tasks: {} };
 let failed = false;

@@ -6,7 +6,7 @@
 import type { Forge, PullRequestRef, RepoRef } from '../forge/forge.js';
 import { evaluateApprovals, type Permission, type TaskApproval, type TaskApprovalInput } from '../policy/approvals.js';
 import { cell } from '../policy/render-governance.js';
-import type { ApprovalItem, Store } from '../store/store.js';
+import type { ApprovalItem, Store } from '../engine/store.js';
 
 export const approvalCheckName = 'ZeroOps approval';
 

@@ -5,12 +5,12 @@
  */
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import { isManifestPath, opsRepoLayout } from '../manifest/model.js';
-import { checkAndPlan } from '../plan/check-and-plan.js';
+import { checkAndPlan } from './check-and-plan.js';
 import type { Plan } from '../plan/types.js';
 import type { ChangedFile, Forge, PullRequestRef, TreeEntry } from '../forge/forge.js';
 import { diffGoverned, type GovernedFileDiff } from '../policy/governed-files.js';
 import { governanceItems, type GovernanceItem, type GovernedFileChange } from '../policy/governance.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../engine/store.js';
 import { policyBasis, type PolicyBasis } from './policy-basis.js';
 
 export interface ChangeCheck {

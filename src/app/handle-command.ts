@@ -7,7 +7,7 @@ import { applyCommand, type Command } from '../engine/machine.js';
 import { isTerminal, type Run } from '../engine/run.js';
 import { commit } from '../engine/runner.js';
 import type { Forge, RepoRef } from '../forge/forge.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../engine/store.js';
 import { approverProblem, describeOwners, isOwner, type Permission } from '../policy/approvals.js';
 import { authorship, repoKey, teamsOf } from './approval-status.js';
 import type { Log } from './ports.js';

@@ -6,7 +6,7 @@ import type { Diagnostic } from '../manifest/diagnostic.js';
 import { renderReport } from '../plan/render-report.js';
 import type { Annotation, Forge, PullRequestRef } from '../forge/forge.js';
 import { renderGovernance, renderSchedule } from '../policy/render-governance.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../engine/store.js';
 import { approvalItems, planRecordId, publishApprovalStatus, pullRecordId, repoKey } from './approval-status.js';
 import { checkChange, type ChangeCheck } from './check-change.js';
 import type { Log } from './ports.js';

@@ -7,7 +7,7 @@
 import type { Forge, PullRequestRef, RepoRef, TreeEntry } from '../forge/forge.js';
 import { loadDocuments } from '../manifest/load.js';
 import { opsRepoLayout, type Config, type Service } from '../manifest/model.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../engine/store.js';
 import { repoKey } from './approval-status.js';
 
 export interface PolicyBasis {

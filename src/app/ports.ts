@@ -9,9 +9,4 @@ export interface DeliveryLog {
   markHandled(key: string): Promise<void>;
 }
 
-/** Structured logs (pino's shape). Never give it secrets. */
-export interface Log {
-  info(context: object, message: string): void;
-  warn(context: object, message: string): void;
-  error(context: object, message: string): void;
-}
+export type { Log } from '../engine/ports.js';

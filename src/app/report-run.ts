@@ -8,7 +8,7 @@ import type { RunReporter } from '../engine/ports.js';
 import { isTerminal, type Run } from '../engine/run.js';
 import type { Forge } from '../forge/forge.js';
 import type { NewEvent } from '../knowledge/event-chain.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../engine/store.js';
 import { repoKey } from './approval-status.js';
 import { PacedUpdates } from './paced-updates.js';
 import type { Log } from './ports.js';

@@ -14,7 +14,7 @@ import type { Forge, RepoRef } from '../forge/forge.js';
 import type { TaskApproval } from '../policy/approvals.js';
 import { changeWindow, nextOpening } from '../policy/windows.js';
 import type { Plan } from '../plan/types.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../engine/store.js';
 import { approvalItems, approvalsFor, authorship, governedWroteKey } from './approval-status.js';
 import { checkChange, type ChangeCheck } from './check-change.js';
 import { approvedStateId } from './policy-basis.js';

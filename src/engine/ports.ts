@@ -40,3 +40,10 @@ export interface RunReporter {
   /** Called after every saved change of a run, with the events it produced. */
   changed(run: Run, events: NewEvent[]): Promise<void>;
 }
+
+/** Structured logs (pino's shape). Never give it secrets. */
+export interface Log {
+  info(context: object, message: string): void;
+  warn(context: object, message: string): void;
+  error(context: object, message: string): void;
+}

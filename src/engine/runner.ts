@@ -3,11 +3,10 @@
  * next effect (so a worker that dies mid-step is replaced without acting twice), and schedules the
  * next look. Safe to call for the same run from several workers: saves are compare-and-set.
  */
-import type { Log } from '../app/ports.js';
-import type { Store } from '../store/store.js';
-import { ConflictError } from '../store/store.js';
+import type { Store } from './store.js';
+import { ConflictError } from './store.js';
 import { gatesChecked, locksSettled, nextMove, outsideWindow, stepExecuted, stepFailed, stepStarted, undoFinished, undoSteps, type Transition } from './machine.js';
-import { EffectError, type Effects, type GateJudge, type RunReporter, type Scheduler } from './ports.js';
+import { EffectError, type Effects, type GateJudge, type Log, type RunReporter, type Scheduler } from './ports.js';
 import { isTerminal, type Run } from './run.js';
 
 export interface RunnerDeps {

@@ -21,7 +21,7 @@ import { HAProxyTraffic } from '../providers/haproxy/traffic.js';
 import { PrometheusSource } from '../providers/prometheus/prometheus-source.js';
 import { BullScheduler, connectRedis, MergeQueue, startWorkers } from '../queue/queues.js';
 import { openStore } from '../store/open-store.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../engine/store.js';
 import { BotMetrics } from './metrics.js';
 import { startServer } from './server.js';
 import type { AppSettings, WorkerSettings } from './settings.js';

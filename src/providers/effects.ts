@@ -3,7 +3,7 @@
  * Actions whose provider is not wired here fail plainly, without being retried.
  */
 import { EffectError, type EffectContext, type EffectResult, type Effects } from '../engine/ports.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../engine/store.js';
 import type { Action } from '../plan/types.js';
 import { runCommand } from './command/run-command.js';
 import type { HAProxyTraffic, ServerState } from './haproxy/traffic.js';

@@ -6,7 +6,7 @@
 import type { Collection, Db, Document } from 'mongodb';
 import type { Run } from '../engine/run.js';
 import { nextEvent, type ChainEvent, type NewEvent } from '../knowledge/event-chain.js';
-import { ConflictError, type ApprovedState, type Incident, type LockState, type PlanRecord, type PullRecord, type Store } from './store.js';
+import { ConflictError, type ApprovedState, type Incident, type LockState, type PlanRecord, type PullRecord, type Store } from '../engine/store.js';
 
 const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11000;
 

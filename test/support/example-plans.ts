@@ -1,5 +1,5 @@
 /** The example tasks' plans rendered as Markdown, keyed by task name. */
-import { checkAndPlan } from '../../src/plan/check-and-plan.js';
+import { checkAndPlan } from '../../src/app/check-and-plan.js';
 import { renderPlan } from '../../src/plan/render-markdown.js';
 import { scriptIds } from '../../src/forge/local/working-tree.js';
 import { fixturesDir, templateRepoDir, templateRepoFiles } from './ops-repo.js';

@@ -1,6 +1,6 @@
 /** Plan one task written inline, against the example ops repo. */
 import { formatDiagnostic } from '../../src/manifest/diagnostic.js';
-import { checkAndPlan } from '../../src/plan/check-and-plan.js';
+import { checkAndPlan } from '../../src/app/check-and-plan.js';
 import type { Plan } from '../../src/plan/types.js';
 import { templateRepoFiles } from './ops-repo.js';
 

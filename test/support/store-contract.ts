@@ -1,6 +1,6 @@
 /** The Store contract: every engine the adapter runs on must pass it. */
 import { verifyChain } from '../../src/knowledge/event-chain.js';
-import { ConflictError, type Store } from '../../src/store/store.js';
+import { ConflictError, type Store } from '../../src/engine/store.js';
 import { aRun } from './builders.js';
 
 export function storeContract(open: () => Promise<{ store: Store; raw: (collection: string) => { updateOne(filter: object, update: object): Promise<unknown> } }>) {

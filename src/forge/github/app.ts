@@ -9,7 +9,7 @@ import { planChange, planCheckName } from '../../app/plan-change.js';
 import type { DeliveryLog, Log } from '../../app/ports.js';
 import type { MergedPull } from '../../app/start-runs.js';
 import type { RunReporter, Scheduler } from '../../engine/ports.js';
-import type { Store } from '../../store/store.js';
+import type { Store } from '../../engine/store.js';
 import type { PullRequestRef } from '../forge.js';
 import { BlobCache } from './blob-cache.js';
 import { GitHubForge } from './github-forge.js';

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { readOpsRepo, repoPath, scriptIds } from '../../forge/local/working-tree.js';
 import type { ManifestFile } from '../../manifest/load.js';
-import { checkAndPlan, type CheckResult } from '../../plan/check-and-plan.js';
+import { checkAndPlan, type CheckResult } from '../../app/check-and-plan.js';
 
 export async function checkPaths(root: string, paths: readonly string[]): Promise<CheckResult> {
   const repoFiles = await readOpsRepo(root);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { advanceRun, type RunnerDeps } from '../../../src/engine/runner.js';
 import type { Run } from '../../../src/engine/run.js';
 import { openStore } from '../../../src/store/open-store.js';
-import type { Store } from '../../../src/store/store.js';
+import type { Store } from '../../../src/engine/store.js';
 import { aPlan, aRun } from '../../support/builders.js';
 
 let dir: string;

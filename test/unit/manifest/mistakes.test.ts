@@ -4,7 +4,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { formatDiagnostic } from '../../../src/manifest/diagnostic.js';
-import { checkAndPlan } from '../../../src/plan/check-and-plan.js';
+import { checkAndPlan } from '../../../src/app/check-and-plan.js';
 import { fixtureFile, fixturesDir, templateRepoFiles } from '../../support/ops-repo.js';
 
 const expected: [string, string][] = [

@@ -1,6 +1,6 @@
 /** The committed plans in test/fixtures/plans are what a PR shows; the code must still produce them. */
 import { readdir, readFile } from 'node:fs/promises';
-import { checkAndPlan } from '../../../src/plan/check-and-plan.js';
+import { checkAndPlan } from '../../../src/app/check-and-plan.js';
 import { examplePlansDir, renderExamplePlans } from '../../support/example-plans.js';
 import { templateRepoFiles } from '../../support/ops-repo.js';
 

@@ -1,8 +1,8 @@
 import { formatDiagnostic } from '../../../src/manifest/diagnostic.js';
-import { checkAndPlan } from '../../../src/plan/check-and-plan.js';
+import { checkAndPlan } from '../../../src/app/check-and-plan.js';
 import { executableActions } from '../../../src/plan/executable-actions.js';
 import { ProviderEffects } from '../../../src/providers/effects.js';
-import type { Store } from '../../../src/store/store.js';
+import type { Store } from '../../../src/engine/store.js';
 import { templateRepoFiles } from '../../support/ops-repo.js';
 
 const kubernetesService = `apiVersion: zeroops.dev/v1

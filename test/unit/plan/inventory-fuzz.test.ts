@@ -4,7 +4,7 @@
  */
 import { parse, stringify } from 'yaml';
 import type { ManifestFile } from '../../../src/manifest/load.js';
-import { checkAndPlan } from '../../../src/plan/check-and-plan.js';
+import { checkAndPlan } from '../../../src/app/check-and-plan.js';
 import { templateRepoFiles } from '../../support/ops-repo.js';
 
 const mutations = Number(process.env.FUZZ_MUTATIONS ?? 2000);

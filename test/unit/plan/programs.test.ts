@@ -1,5 +1,5 @@
 import { formatDiagnostic } from '../../../src/manifest/diagnostic.js';
-import { checkAndPlan } from '../../../src/plan/check-and-plan.js';
+import { checkAndPlan } from '../../../src/app/check-and-plan.js';
 import { templateRepoFiles } from '../../support/ops-repo.js';
 
 async function planRestart(edit: (service: string) => string, scripts?: Map<string, string>) {

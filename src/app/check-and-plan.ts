@@ -15,12 +15,12 @@ import { completedSource } from '../manifest/completed-source.js';
 import { checkSchema } from '../manifest/schema-check.js';
 import { kinds } from '../kinds/registry.js';
 import { loadSqlParser } from '../kinds/schema-change/sql.js';
-import { assemblePlan } from './assemble.js';
-import { conflictsBetween } from './conflicts.js';
+import { assemblePlan } from '../plan/assemble.js';
+import { conflictsBetween } from '../plan/conflicts.js';
 import { scriptPath } from '../policy/governed-files.js';
-import { actionName, executableActions, isExecutable } from './executable-actions.js';
-import { code } from './markdown.js';
-import type { Action, KindPlan, Plan } from './types.js';
+import { actionName, executableActions, isExecutable } from '../plan/executable-actions.js';
+import { code } from '../plan/markdown.js';
+import type { Action, KindPlan, Plan } from '../plan/types.js';
 
 export interface CheckInput {
   /** Files whose findings are reported and whose tasks are planned. */

@@ -1,5 +1,5 @@
-/** The Store port: what ZeroOps keeps. One adapter (MongoDB's driver API) serves MongoDB and the embedded engine. */
-import type { Run } from '../engine/run.js';
+/** The Store port, owned by the engine that persists runs through it: what ZeroOps keeps. Adapters live in store/. */
+import type { Run } from './run.js';
 import type { ChainEvent, NewEvent } from '../knowledge/event-chain.js';
 import type { TaskApprovalInput } from '../policy/approvals.js';
 
