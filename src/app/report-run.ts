@@ -28,10 +28,31 @@ export class ForgeRunReporter implements RunReporter {
   async changed(run: Run, events: NewEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.checks.update(run);
-    if (!isTerminal(run.status) || !(await this.store.saveCheckpoint(`reported/${run.id}`, run.status))) return;
-    const forge = await this.forgeFor(run);
-    await forge.comment(run.repo, run.pullNumber, finalComment(run));
-    if (run.status === 'failed' || run.status === 'rolled_back') await this.recordIncident(forge, run);
+    if (isTerminal(run.status)) await this.settle(run);
+  }
+
+  /**
+   * The final comment and the incident, each remembered only after it was sent: a forge failure
+   * leaves it to be sent when the runner settles the run again (at least once, never lost).
+   */
+  async settle(run: Run): Promise<boolean> {
+    if (!isTerminal(run.status) || (await this.store.checkpoint(`reported/${run.id}`))) return true;
+    try {
+      const forge = await this.forgeFor(run);
+      if (!(await this.store.checkpoint(`final-comment/${run.id}`))) {
+        await forge.comment(run.repo, run.pullNumber, finalComment(run));
+        await this.store.saveCheckpoint(`final-comment/${run.id}`, true);
+      }
+      if ((run.status === 'failed' || run.status === 'rolled_back') && !(await this.store.checkpoint(`incident/${run.id}`))) {
+        await this.recordIncident(forge, run);
+        await this.store.saveCheckpoint(`incident/${run.id}`, true);
+      }
+      await this.store.saveCheckpoint(`reported/${run.id}`, run.status);
+      return true;
+    } catch (error) {
+      this.log.error({ run: run.id, err: (error as Error).message }, 'final report not delivered; it will be tried again');
+      return false;
+    }
   }
 
   /** Sends the check-run updates still waiting for their turn (before shutting down). */

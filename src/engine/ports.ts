@@ -39,6 +39,11 @@ export interface Scheduler {
 export interface RunReporter {
   /** Called after every saved change of a run, with the events it produced. */
   changed(run: Run, events: NewEvent[]): Promise<void>;
+  /**
+   * Delivers what a finished run owes people (its final comment, its incident), at least once:
+   * true when all of it is delivered, false when something must be tried again later.
+   */
+  settle?(run: Run): Promise<boolean>;
 }
 
 /** Structured logs (pino's shape). Never give it secrets. */

@@ -21,6 +21,9 @@ export interface RunnerDeps {
   lockPollSeconds: number;
 }
 
+/** How long to wait before delivering a finished run's reports again when the forge failed. */
+const settleRetryMs = 30_000;
+
 /** Moves taken in one call before handing the run back to the queue (keeps jobs short). */
 const maxMovesPerCall = 20;
 
@@ -40,7 +43,12 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
   const move = nextMove(run, now);
   switch (move.kind) {
     case 'idle':
-      if (isTerminal(run.status)) await releaseLocks(deps, run);
+      if (isTerminal(run.status)) {
+        await releaseLocks(deps, run);
+        // A final comment or incident that could not be delivered is tried again, until it is.
+        const settled = await (deps.reporter.settle?.(run) ?? true);
+        if (!settled) await deps.scheduler.later(run.id, run.version, settleRetryMs);
+      }
       return 'stop';
     case 'wait':
       await deps.scheduler.later(run.id, run.version, new Date(move.until).getTime() - now.getTime());

@@ -40,6 +40,7 @@ export class BotMetrics {
         if (isTerminal(run.status) && events.some((e) => /^run-(succeeded|rolled-back|failed|aborted)$/.test(e.type))) this.runs.inc({ status: run.status });
         await inner.changed(run, events);
       },
+      ...(inner.settle ? { settle: (run: Run) => inner.settle!(run) } : {}),
     };
   }
 

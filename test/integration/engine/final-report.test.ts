@@ -1,0 +1,52 @@
+/** A finished run's final comment and incident are delivered at least once: a forge failure is retried, not lost. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ForgeRunReporter } from '../../../src/app/report-run.js';
+import type { Forge } from '../../../src/forge/forge.js';
+import { advanceRun, type RunnerDeps } from '../../../src/engine/runner.js';
+import { openStore } from '../../../src/store/open-store.js';
+import type { Store } from '../../../src/engine/store.js';
+import { aRun } from '../../support/builders.js';
+
+let dir: string;
+let store: Store;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'final-report-'));
+  store = await openStore({ dataDir: dir });
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('sends the final comment and the incident again after the forge failed, and only once after', async () => {
+  const comments: string[] = [];
+  const issues: string[] = [];
+  let failures = 1;
+  const forge = {
+    comment: async (_repo: unknown, _n: number, body: string) => {
+      if (failures-- > 0) throw new Error('GitHub answered 502');
+      comments.push(body);
+    },
+    createIssue: async (_repo: unknown, issue: { title: string }) => { issues.push(issue.title); return 41; },
+    startCheck: async () => 7, updateCheck: async () => {},
+  } as unknown as Forge;
+  const log = { info: () => {}, warn: () => {}, error: () => {} };
+  const reporter = new ForgeRunReporter(async () => forge, store, log, 0);
+  const later: number[] = [];
+  const deps: RunnerDeps = {
+    store, reporter, log, clock: () => new Date(), gateCheckSeconds: 1, lockPollSeconds: 1,
+    effects: { apply: async () => ({}) }, gates: { check: async () => [] },
+    scheduler: { later: async (_id, _v, delay) => { later.push(delay); } },
+  };
+  const { run } = await store.createRun(aRun({ status: 'rolled_back', reason: 'gate breached', finishedAt: new Date().toISOString() }));
+  await advanceRun(deps, run.id);
+  expect([comments, issues, later]).toEqual([[], [], [30_000]]);
+  await advanceRun(deps, run.id);
+  await advanceRun(deps, run.id);
+  expect(comments).toHaveLength(1);
+  expect(comments[0]).toMatch(/^Run of `task-1` ↩️ was rolled back\./);
+  expect(issues).toEqual(['Incident: Runbook task-1 rolled back — checkout/production']);
+  await reporter.flush();
+});
