@@ -8,15 +8,30 @@ export interface RedisComponent {
   url: string;
   port: number;
   pid: number;
+  /** Stop this Redis (by its PID) and start an empty one on the same port: what a restart without persistence does. */
+  restartEmpty(): Promise<void>;
 }
 
 export async function startRedis(group: ProcessGroup, dir: string): Promise<RedisComponent> {
   const port = await freePort();
-  const started = group.spawn('redis', 'redis-server', {
-    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
-  });
-  await waitUntil(started, () => ping(port), `answer PING on port ${port}`);
-  return { url: `redis://127.0.0.1:${port}`, port, pid: started.pid };
+  const start = async () => {
+    const started = group.spawn('redis', 'redis-server', {
+      args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
+    });
+    await waitUntil(started, () => ping(port), `answer PING on port ${port}`);
+    return started;
+  };
+  let current = await start();
+  const redis: RedisComponent = {
+    url: `redis://127.0.0.1:${port}`, port, pid: current.pid,
+    async restartEmpty() {
+      process.kill(current.pid, 'SIGKILL');
+      await current.exited;
+      current = await start();
+      redis.pid = current.pid;
+    },
+  };
+  return redis;
 }
 
 function ping(port: number): Promise<boolean> {

@@ -3,6 +3,7 @@
  * next effect (so a worker that dies mid-step is replaced without acting twice), and schedules the
  * next look. Safe to call for the same run from several workers: saves are compare-and-set.
  */
+import { randomUUID } from 'node:crypto';
 import type { Store } from './store.js';
 import { ConflictError } from './store.js';
 import { gatesChecked, locksSettled, nextMove, outsideWindow, stepExecuted, stepFailed, stepStarted, undoFinished, undoSteps, type Transition } from './machine.js';
@@ -27,15 +28,44 @@ const settleRetryMs = 30_000;
 /** Moves taken in one call before handing the run back to the queue (keeps jobs short). */
 const maxMovesPerCall = 20;
 
+/** How long one worker holds a run; renewed while it works, taken over by another when it dies. */
+const leaseMs = 30_000;
+
+/**
+ * Advance a run. Only one worker advances a run at a time (an expiring lease in the store): two
+ * jobs for the same run, or a replacement for a worker that died, never perform a step twice at once.
+ */
 export async function advanceRun(deps: RunnerDeps, runId: string): Promise<void> {
-  for (let moves = 0; moves < maxMovesPerCall; moves++) {
+  const holder = randomUUID();
+  const key = `advance/${runId}`;
+  const take = () => deps.store.lease(key, holder, new Date(deps.clock().getTime() + leaseMs).toISOString(), deps.clock().toISOString());
+  if (!(await take())) {
+    // Someone else is advancing it: look again once their lease would have run out.
     const run = await deps.store.run(runId);
-    if (!run) return;
-    const next = await takeMove(deps, run);
-    if (next === 'stop') return;
+    if (run && !isTerminal(run.status)) await deps.scheduler.later(run.id, run.version, leaseMs);
+    return;
   }
-  const run = await deps.store.run(runId);
-  if (run) await deps.scheduler.later(run.id, run.version, 0);
+  const heartbeat = setInterval(() => void take().catch(() => undefined), leaseMs / 3);
+  try {
+    for (let moves = 0; moves < maxMovesPerCall; moves++) {
+      const run = await deps.store.run(runId);
+      if (!run) return;
+      const next = await takeMove(deps, run);
+      if (next === 'stop') return;
+    }
+    const run = await deps.store.run(runId);
+    if (run) await deps.scheduler.later(run.id, run.version, 0);
+  } finally {
+    clearInterval(heartbeat);
+    await deps.store.releaseLease(key, holder);
+  }
+}
+
+/** Put every unfinished run back on the queue (after Redis lost its jobs, or at start): the store is the truth. */
+export async function reconcileRuns(deps: Pick<RunnerDeps, 'store' | 'scheduler'>): Promise<number> {
+  const runs = await deps.store.activeRuns();
+  for (const run of runs) await deps.scheduler.later(run.id, run.version, 0);
+  return runs.length;
 }
 
 async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'> {

@@ -90,6 +90,15 @@ export interface Store {
   checkpoint<T>(key: string): Promise<T | undefined>;
   saveCheckpoint(key: string, value: unknown): Promise<boolean>;
 
+  /**
+   * A lease that expires: held by `holder` until `until`, taken over by anyone once it has expired.
+   * True when `holder` holds it now (newly, or renewed).
+   */
+  lease(key: string, holder: string, until: string, now: string): Promise<boolean>;
+  releaseLease(key: string, holder: string): Promise<void>;
+  /** Runs that have not finished, whatever their repository. */
+  activeRuns(): Promise<Run[]>;
+
   /** Joins the lock's first-come-first-served queue (once) and says where the holder stands. */
   acquireLock(key: string, holder: string): Promise<LockState>;
   releaseLock(key: string, holder: string): Promise<void>;

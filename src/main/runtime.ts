@@ -10,7 +10,7 @@ import { ForgeRunReporter } from '../app/report-run.js';
 import { startRuns, type MergedPull } from '../app/start-runs.js';
 import type { Effects, GateJudge } from '../engine/ports.js';
 import type { Run } from '../engine/run.js';
-import { advanceRun, type RunnerDeps } from '../engine/runner.js';
+import { advanceRun, reconcileRuns, type RunnerDeps } from '../engine/runner.js';
 import { BlobCache } from '../forge/github/blob-cache.js';
 import { GitHubForge } from '../forge/github/github-forge.js';
 import { MetricsGateJudge } from '../observe/gate-checker.js';
@@ -61,6 +61,11 @@ export async function startRuntime(settings: RuntimeSettings, parts: { server: b
     advance: (runId) => advanceRun(runner, runId),
     merged: async (merged: MergedPull) => { await startRuns({ forge: await forgeFor(merged.repo), store, scheduler, log, clock, reporter }, merged); },
   }, settings.concurrency) : undefined;
+  // The store is the truth: runs whose jobs Redis lost (a restart without persistence, a failover) are queued again.
+  const reconcile = () => reconcileRuns(runner).then((n) => n && log.info({ runs: n }, 'unfinished runs queued again'))
+    .catch((error: Error) => log.error({ err: error.message }, 'could not reconcile runs with the queue'));
+  const reconciler = parts.workers ? setInterval(reconcile, settings.reconcileSeconds * 1000) : undefined;
+  if (parts.workers) await reconcile();
   const server = parts.server ? await startServer(settings, {
     octokit, metrics: metrics.registry, ready: async () => (await connection.ping()) === 'PONG',
     app: { deliveries: store, blobs, execution: { store, merges, scheduler, reporter, clock }, onEvent: (event) => metrics.webhook(event) },
@@ -69,6 +74,7 @@ export async function startRuntime(settings: RuntimeSettings, parts: { server: b
     port: server?.port,
     store,
     async stop() {
+      clearInterval(reconciler);
       await server?.stop();
       await workers?.close();
       await forgeReporter.flush();

@@ -35,6 +35,8 @@ export interface WorkerSettings {
   dataDir: string;
   concurrency: number;
   gateCheckSeconds: number;
+  /** How often unfinished runs in the store are put back on the queue (in case Redis lost them). */
+  reconcileSeconds: number;
   /** Environment given to scripts: the variables named in ZEROOPS_SCRIPT_ENV. Redacted from their output. */
   scriptEnv: Record<string, string>;
 }
@@ -46,6 +48,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
     dataDir: env.ZEROOPS_DATA_DIR || '.zeroops-data',
     concurrency: Number(env.ZEROOPS_WORKER_CONCURRENCY ?? 4),
     gateCheckSeconds: Number(env.ZEROOPS_GATE_CHECK_SECONDS ?? 5),
+    reconcileSeconds: Number(env.ZEROOPS_RECONCILE_SECONDS ?? 60),
     scriptEnv: Object.fromEntries((env.ZEROOPS_SCRIPT_ENV ?? '').split(',').filter((name) => name && env[name] !== undefined).map((name) => [name, env[name]!])),
   };
 }

@@ -12,7 +12,7 @@ const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11
 
 const uniqueIndexes: Record<string, Record<string, 1>[]> = {
   deliveries: [{ key: 1 }], plans: [{ id: 1 }], pulls: [{ id: 1 }], runs: [{ id: 1 }, { key: 1 }],
-  checkpoints: [{ key: 1 }], approved: [{ id: 1 }], locks: [{ key: 1 }], events: [{ chain: 1, seq: 1 }], incidents: [{ id: 1 }],
+  checkpoints: [{ key: 1 }], approved: [{ id: 1 }], leases: [{ key: 1 }], locks: [{ key: 1 }], events: [{ chain: 1, seq: 1 }], incidents: [{ id: 1 }],
 };
 
 export class MongoStore implements Store {
@@ -96,6 +96,24 @@ export class MongoStore implements Store {
 
   saveCheckpoint(key: string, value: unknown): Promise<boolean> {
     return this.insertOnce('checkpoints', { key, value });
+  }
+
+  async lease(key: string, holder: string, until: string, now: string): Promise<boolean> {
+    const current = await this.one<{ key: string; holder: string; until: string }>('leases', { key });
+    if (!current) return this.insertOnce('leases', { key, holder, until });
+    if (current.holder !== holder && current.until > now) return false;
+    // Compare-and-set on what was read: of two takers of an expired lease, one wins.
+    const replaced = await this.col('leases').replaceOne({ key, holder: current.holder, until: current.until }, { key, holder, until });
+    return replaced.matchedCount === 1;
+  }
+
+  async releaseLease(key: string, holder: string): Promise<void> {
+    await this.col('leases').replaceOne({ key, holder }, { key, holder: '', until: '' });
+  }
+
+  async activeRuns(): Promise<Run[]> {
+    const active = ['pending', 'running', 'waiting', 'paused', 'rolling_back'];
+    return (await this.col('runs').find({ status: { $in: active } }).toArray()).map((d) => strip<Run>(d));
   }
 
   async acquireLock(key: string, holder: string): Promise<LockState> {

@@ -131,6 +131,20 @@ describe('TrafficShift end to end', () => {
     expect(await weight('dc-a')).toBe(100);
   });
 
+  it('finishes a run once when Redis restarts empty while it holds a step: the store is the truth', async () => {
+    const number = await approvedPull(drainTask('drain-redis', '6s'), 'redis-lost');
+    await github().merge(number, 'carol');
+    expect(await eventually(async () => (await weight('dc-a')) === 50, 20_000)).toBe(true);
+    await world.lab.redis!.restartEmpty();
+    expect(await finished('drain-redis')).toBe(true);
+    expect(runCheck('drain-redis')).toMatchObject({ conclusion: 'success' });
+    expect(await weight('dc-a')).toBe(0);
+    const [run] = await world.runtime.store.runs({ pullNumber: number });
+    const started = (await world.runtime.store.events(run!.id)).filter((e) => e.type === 'step-started').map((e) => e.data.step);
+    expect(started).toEqual(['shift-1', 'shift-2']);
+    expect(github().checkRuns().filter((c) => c.name === 'ZeroOps run: drain-redis')).toHaveLength(1);
+  });
+
   it('exposes its own metrics, health and readiness', async () => {
     const base = `http://127.0.0.1:${world.runtime.port}`;
     const metrics = await (await fetch(`${base}/metrics`)).text();

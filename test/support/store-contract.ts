@@ -18,6 +18,21 @@ export function storeContract(open: () => Promise<{ store: Store; raw: (collecti
     expect(await store.openIncident('f1')).toBeUndefined();
   });
 
+  it('gives a lease to one holder until it expires, then to whoever asks', async () => {
+    expect(await store.lease('advance/r1', 'a', '2026-12-01T00:00:30Z', '2026-12-01T00:00:00Z')).toBe(true);
+    expect(await store.lease('advance/r1', 'b', '2026-12-01T00:00:40Z', '2026-12-01T00:00:10Z')).toBe(false);
+    expect(await store.lease('advance/r1', 'a', '2026-12-01T00:01:00Z', '2026-12-01T00:00:20Z')).toBe(true);
+    expect(await store.lease('advance/r1', 'b', '2026-12-01T00:02:00Z', '2026-12-01T00:01:01Z')).toBe(true);
+    await store.releaseLease('advance/r1', 'b');
+    expect(await store.lease('advance/r1', 'c', '2026-12-01T00:03:00Z', '2026-12-01T00:01:02Z')).toBe(true);
+  });
+
+  it('lists the runs that have not finished', async () => {
+    const { run: active } = await store.createRun(aRun({ status: 'running' }));
+    await store.createRun(aRun({ status: 'succeeded' }));
+    expect((await store.activeRuns()).map((r) => r.id)).toEqual([active.id]);
+  });
+
   it('remembers a delivery once it is marked handled, and only then', async () => {
     expect(await store.handled('1/abc')).toBe(false);
     await store.markHandled('1/abc');
