@@ -1,24 +1,11 @@
 /** A finished run's final comment and incident are delivered at least once: a forge failure is retried, not lost. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ForgeRunReporter } from '../../../src/app/report-run.js';
 import type { Forge } from '../../../src/forge/forge.js';
 import { advanceRun, type RunnerDeps } from '../../../src/engine/runner.js';
-import { openStore } from '../../../src/store/open-store.js';
-import type { Store } from '../../../src/engine/store.js';
+import { embeddedStorePerTest, quietLog } from '../../support/embedded-store.js';
 import { aRun } from '../../support/builders.js';
 
-let dir: string;
-let store: Store;
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'final-report-'));
-  store = await openStore({ dataDir: dir });
-});
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const storeOf = embeddedStorePerTest('final-report-');
 
 it('sends the final comment and the incident again after the forge failed, and only once after', async () => {
   const comments: string[] = [];
@@ -32,15 +19,15 @@ it('sends the final comment and the incident again after the forge failed, and o
     createIssue: async (_repo: unknown, issue: { title: string }) => { issues.push(issue.title); return 41; },
     startCheck: async () => 7, updateCheck: async () => {},
   } as unknown as Forge;
-  const log = { info: () => {}, warn: () => {}, error: () => {} };
-  const reporter = new ForgeRunReporter(async () => forge, store, log, 0);
+  const log = quietLog;
+  const reporter = new ForgeRunReporter(async () => forge, storeOf(), log, 0);
   const later: number[] = [];
   const deps: RunnerDeps = {
-    store, reporter, log, clock: () => new Date(), gateCheckSeconds: 1, lockPollSeconds: 1,
+    store: storeOf(), reporter, log, clock: () => new Date(), gateCheckSeconds: 1, lockPollSeconds: 1,
     effects: { apply: async () => ({}) }, gates: { check: async () => [] },
     scheduler: { later: async (_id, _v, delay) => { later.push(delay); } },
   };
-  const { run } = await store.createRun(aRun({ status: 'rolled_back', reason: 'gate breached', finishedAt: new Date().toISOString() }));
+  const { run } = await storeOf().createRun(aRun({ status: 'rolled_back', reason: 'gate breached', finishedAt: new Date().toISOString() }));
   await advanceRun(deps, run.id);
   expect([comments, issues, later]).toEqual([[], [], [30_000]]);
   await advanceRun(deps, run.id);

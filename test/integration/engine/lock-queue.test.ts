@@ -1,45 +1,32 @@
-/** A run that finds its lock taken waits in the queue and says which run holds it (runner on the embedded store). */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/** A run that finds its lock taken waits in the queue and says which run holds it (runner on the embedded storeOf()). */
 import { advanceRun, type RunnerDeps } from '../../../src/engine/runner.js';
 import type { Run } from '../../../src/engine/run.js';
-import { openStore } from '../../../src/store/open-store.js';
-import type { Store } from '../../../src/engine/store.js';
+import { embeddedStorePerTest, quietLog } from '../../support/embedded-store.js';
 import { aPlan, aRun } from '../../support/builders.js';
 
-let dir: string;
-let store: Store;
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'lock-queue-'));
-  store = await openStore({ dataDir: dir });
-});
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const storeOf = embeddedStorePerTest('lock-queue-');
 
 function runner(later: string[], reported: Run[]): RunnerDeps {
   const unused = () => Promise.reject(new Error('no effects or gates before the lock is held'));
   return {
-    store, clock: () => new Date('2026-11-25T10:00:00Z'), gateCheckSeconds: 1, lockPollSeconds: 2,
+    store: storeOf(), clock: () => new Date('2026-11-25T10:00:00Z'), gateCheckSeconds: 1, lockPollSeconds: 2,
     scheduler: { later: async (runId) => { later.push(runId); } },
     effects: { apply: unused }, gates: { check: unused },
     reporter: { changed: async (run) => { reported.push(run); } },
-    log: { info: () => {}, warn: () => {}, error: () => {} },
+    log: quietLog,
   };
 }
 
 describe('lock queue', () => {
   it('queues the second run behind the first and names the holder by task and pull request', async () => {
-    const { run: holder } = await store.createRun(aRun({ plan: aPlan(undefined, { task: { ...aPlan().task, name: 'drain-dc-a' } }), pullNumber: 12 }));
-    const { run: waiting } = await store.createRun(aRun());
+    const { run: holder } = await storeOf().createRun(aRun({ plan: aPlan(undefined, { task: { ...aPlan().task, name: 'drain-dc-a' } }), pullNumber: 12 }));
+    const { run: waiting } = await storeOf().createRun(aRun());
     const lock = waiting.plan.locks[0]!.key;
-    await store.acquireLock(lock, holder.id);
+    await storeOf().acquireLock(lock, holder.id);
     const later: string[] = [];
     const reported: Run[] = [];
     await advanceRun(runner(later, reported), waiting.id);
-    const saved = (await store.run(waiting.id))!;
+    const saved = (await storeOf().run(waiting.id))!;
     expect(saved.status).toBe('pending');
     expect(saved.locks).toEqual([{ key: lock, held: false, position: 1, heldBy: 'drain-dc-a from #12' }]);
     expect(saved.reason).toBe(`waiting for lock ${lock} (position 1 in its queue, held by drain-dc-a from #12)`);
@@ -49,11 +36,11 @@ describe('lock queue', () => {
 
   it('takes locks in one order, so two runs that need the same two locks never hold one each', async () => {
     const locks = (keys: string[]) => keys.map((key) => ({ key, reason: 'test' }));
-    const { run: a } = await store.createRun(aRun({ plan: aPlan([], { locks: locks(['db:shop', 'traffic:checkout']) }) }));
-    const { run: b } = await store.createRun(aRun({ plan: aPlan([], { locks: locks(['traffic:checkout', 'db:shop']) }) }));
+    const { run: a } = await storeOf().createRun(aRun({ plan: aPlan([], { locks: locks(['db:shop', 'traffic:checkout']) }) }));
+    const { run: b } = await storeOf().createRun(aRun({ plan: aPlan([], { locks: locks(['traffic:checkout', 'db:shop']) }) }));
     const deps = runner([], []);
     await Promise.all([advanceRun(deps, a.id), advanceRun(deps, b.id)]);
-    const [savedA, savedB] = [(await store.run(a.id))!, (await store.run(b.id))!];
+    const [savedA, savedB] = [(await storeOf().run(a.id))!, (await storeOf().run(b.id))!];
     const holders = [savedA, savedB].filter((r) => r.locks.every((l) => l.held));
     const waiter = [savedA, savedB].find((r) => !r.locks.every((l) => l.held))!;
     expect(holders).toHaveLength(1);

@@ -1,23 +1,10 @@
 /** A step that outlives its timeout is told to stop, and the runner waits for it before recording the attempt. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { EffectContext } from '../../../src/engine/ports.js';
 import { advanceRun, type RunnerDeps } from '../../../src/engine/runner.js';
-import { openStore } from '../../../src/store/open-store.js';
-import type { Store } from '../../../src/engine/store.js';
+import { embeddedStorePerTest, quietLog } from '../../support/embedded-store.js';
 import { aPlan, aRun, aStep } from '../../support/builders.js';
 
-let dir: string;
-let store: Store;
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'step-timeout-'));
-  store = await openStore({ dataDir: dir });
-});
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const storeOf = embeddedStorePerTest('step-timeout-');
 
 it('aborts an effect at its step timeout and records the attempt only once it has stopped', async () => {
   const seen: string[] = [];
@@ -27,12 +14,12 @@ it('aborts an effect at its step timeout and records the attempt only once it ha
     })),
   };
   const deps: RunnerDeps = {
-    store, effects, gates: { check: async () => [] }, clock: () => new Date(), gateCheckSeconds: 1, lockPollSeconds: 1,
-    scheduler: { later: async () => { seen.push('scheduled'); } }, reporter: { changed: async () => {} }, log: { info: () => {}, warn: () => {}, error: () => {} },
+    store: storeOf(), effects, gates: { check: async () => [] }, clock: () => new Date(), gateCheckSeconds: 1, lockPollSeconds: 1,
+    scheduler: { later: async () => { seen.push('scheduled'); } }, reporter: { changed: async () => {} }, log: quietLog,
   };
-  const { run } = await store.createRun(aRun({ plan: aPlan([aStep('slow', { timeoutSeconds: 1, retries: 0 })]) }));
+  const { run } = await storeOf().createRun(aRun({ plan: aPlan([aStep('slow', { timeoutSeconds: 1, retries: 0 })]) }));
   await advanceRun(deps, run.id);
-  const saved = (await store.run(run.id))!;
+  const saved = (await storeOf().run(run.id))!;
   expect(seen[0]).toBe('stopped');
   expect(saved.steps[0]).toMatchObject({ status: 'failed', error: 'timed out after 1s' });
   expect(saved.status).toBe('rolled_back');
