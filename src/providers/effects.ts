@@ -3,6 +3,7 @@
  * Actions whose provider is not wired here fail plainly, without being retried.
  */
 import { EffectError, type EffectContext, type EffectResult, type Effects } from '../engine/ports.js';
+import { isTerminal } from '../engine/run.js';
 import type { Store } from '../engine/store.js';
 import type { Action } from '../plan/types.js';
 import { runCommand } from './command/run-command.js';
@@ -34,8 +35,15 @@ export class ProviderEffects implements Effects {
     const handler = this.handlers[`${action.provider} ${action.operation}`];
     if (!handler) throw new EffectError(`${action.provider} ${action.operation} is not available in this version of ZeroOps`, false);
     // A reload since the last change lost ZeroOps' runtime settings: restore them before building on them.
-    if (action.provider === 'haproxy') await this.haproxy.reapplyIfReloaded();
+    if (action.provider === 'haproxy') await this.haproxy.reapplyIfReloaded((owner) => this.stillRunning(owner, context.run.id));
     return handler(action.params, context);
+  }
+
+  /** A setting matters while the run that made it has not finished (it holds its lock). */
+  private async stillRunning(owner: string, current: string): Promise<boolean> {
+    if (owner === current) return true;
+    const run = await this.settings.store.run(owner);
+    return run !== undefined && !isTerminal(run.status);
   }
 
   /** The actions this adapter carries out (the plan refuses any other before it runs). */
@@ -56,7 +64,7 @@ export class ProviderEffects implements Effects {
       for (const t of targets) {
         await this.rememberWeight(run, pool, t.datacenter);
         const weight = Math.round((t.normalWeight * t.percent) / 100);
-        if (await this.haproxy.ensureWeight(pool, t.datacenter, weight)) changed.push(`${t.datacenter}=${weight}`);
+        if (await this.haproxy.ensureWeight(pool, t.datacenter, weight, run.id)) changed.push(`${t.datacenter}=${weight}`);
       }
       return { output: { pool, changed } };
     },
@@ -66,14 +74,14 @@ export class ProviderEffects implements Effects {
       for (const datacenter of weightTargetsOf(run, pool)) {
         const before = await this.settings.store.checkpoint<number>(weightKey(run, pool, datacenter)) ?? (run.captured.weights as Record<string, number> | undefined)?.[datacenter];
         if (before === undefined) continue; // never changed by this run: nothing to restore
-        await this.haproxy.ensureWeight(pool, datacenter, before);
+        await this.haproxy.ensureWeight(pool, datacenter, before, run.id);
         restored[datacenter] = before;
       }
       return { output: { restored } };
     },
     'haproxy set-server-state': async (params, { run }) => {
       const servers = params.servers === 'all-drained-by-this-run' ? drainedBy(run) : params.servers as { backend: string; server: string }[];
-      for (const s of servers) await this.haproxy.ensureServerState(s.backend, s.server, params.state as ServerState);
+      for (const s of servers) await this.haproxy.ensureServerState(s.backend, s.server, params.state as ServerState, run.id);
       return { output: { state: params.state, servers: servers.map((s) => s.server) } };
     },
     'command run': (params, context) => this.runScript([...(params.argv as string[]), ...((params.targets as { server: string }[] | undefined) ?? []).map((t) => t.server)], context),

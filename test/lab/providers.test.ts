@@ -75,18 +75,35 @@ describe('haproxy provider', () => {
     expect(await haproxy.reapply()).toBe(0);
   });
 
-  it('restores its settings after a reload, and leaves a person\'s later change alone otherwise', async () => {
-    const haproxy = traffic();
-    await haproxy.ensureWeight('checkout_stable', 'dc-a', 30);
-    await lab.haproxy!.command('set weight checkout_stable/dc-a 100'); // a person, same HAProxy process
-    expect(await haproxy.reapplyIfReloaded()).toBe(0);
-    expect(await haproxy.weight('checkout_stable', 'dc-a')).toBe(100);
-    const statePath = join(lab.dir, 'zeroops', 'haproxy-state.json');
+  const reload = (statePath: string) => {
     const state = JSON.parse(readFileSync(statePath, 'utf8'));
     writeFileSync(statePath, JSON.stringify({ ...state, pid: state.pid + 1 })); // as if made on the process before a reload
-    expect(await haproxy.reapplyIfReloaded()).toBeGreaterThanOrEqual(1);
+  };
+
+  it('restores a running run\'s settings after a reload, and not once a person has changed them', async () => {
+    const haproxy = traffic();
+    const statePath = join(lab.dir, 'zeroops', 'haproxy-state.json');
+    await haproxy.ensureWeight('checkout_stable', 'dc-a', 30, 'run-1');
+    reload(statePath);
+    await lab.haproxy!.command('set weight checkout_stable/dc-a 100'); // what the reload did
+    expect(await haproxy.reapplyIfReloaded(async () => true)).toBe(1);
     expect(await haproxy.weight('checkout_stable', 'dc-a')).toBe(30);
-    await haproxy.ensureWeight('checkout_stable', 'dc-a', 100);
+    await lab.haproxy!.command('set weight checkout_stable/dc-a 80'); // a person, same HAProxy process
+    expect(await haproxy.reapplyIfReloaded(async () => true)).toBe(0);
+    reload(statePath);
+    expect(await haproxy.reapplyIfReloaded(async () => true)).toBe(0);
+    expect(await haproxy.weight('checkout_stable', 'dc-a')).toBe(80);
+    await lab.haproxy!.command('set weight checkout_stable/dc-a 100');
+  });
+
+  it('does not restore a setting after the run that made it has finished', async () => {
+    const haproxy = traffic();
+    const statePath = join(lab.dir, 'zeroops', 'haproxy-state.json');
+    await haproxy.ensureWeight('checkout_stable', 'dc-b', 20, 'run-done');
+    reload(statePath);
+    await lab.haproxy!.command('set weight checkout_stable/dc-b 100');
+    expect(await haproxy.reapplyIfReloaded(async (owner) => owner !== 'run-done')).toBe(0);
+    expect(await haproxy.weight('checkout_stable', 'dc-b')).toBe(100);
   });
 
   it('reports what HAProxy refuses, in its words', async () => {

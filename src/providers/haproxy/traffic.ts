@@ -1,7 +1,9 @@
 /**
  * Traffic through HAProxy's runtime API. Every change is an `ensure`: read the current value, send
  * a command only when it differs, so a retried step sends nothing twice. What was set is persisted
- * (and journalled), because runtime changes are lost when HAProxy reloads: `reapply()` restores them.
+ * (and journalled), with the run that set it, because runtime changes are lost when HAProxy reloads:
+ * `reapplyIfReloaded()` restores them while that run still holds its lock, and forgets a setting a
+ * person has since changed.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -9,13 +11,22 @@ import { AdminSocket, HAProxyAdminError } from './admin-socket.js';
 
 export type ServerState = 'ready' | 'drain' | 'maint';
 
+/** A setting ZeroOps made, and the run that made it (none when made outside a run). */
+interface Setting<T> {
+  value: T;
+  owner?: string;
+}
+
 interface Persisted {
   /** The HAProxy process the settings were made on: another one means a reload lost them. */
   pid?: number;
-  weights: Record<string, number>;
-  states: Record<string, ServerState>;
-  maps: Record<string, Record<string, string | null>>;
+  weights: Record<string, Setting<number>>;
+  states: Record<string, Setting<ServerState>>;
+  maps: Record<string, Record<string, Setting<string | null>>>;
 }
+
+/** Whether the run that made a setting still holds its lock (its setting still matters). */
+export type StillOwned = (owner: string) => Promise<boolean>;
 
 export class HAProxyTraffic {
   private readonly admin: AdminSocket;
@@ -32,10 +43,10 @@ export class HAProxyTraffic {
   }
 
   /** Returns true when it had to change something. */
-  async ensureWeight(backend: string, server: string, weight: number): Promise<boolean> {
+  async ensureWeight(backend: string, server: string, weight: number, owner?: string): Promise<boolean> {
     if ((await this.weight(backend, server)) === weight) return false;
     await this.run(`set weight ${backend}/${server} ${weight}`);
-    await this.persist((s) => { s.weights[`${backend}/${server}`] = weight; });
+    await this.persist((s) => { s.weights[`${backend}/${server}`] = { value: weight, owner }; });
     return true;
   }
 
@@ -49,10 +60,10 @@ export class HAProxyTraffic {
     return 'ready';
   }
 
-  async ensureServerState(backend: string, server: string, state: ServerState): Promise<boolean> {
+  async ensureServerState(backend: string, server: string, state: ServerState, owner?: string): Promise<boolean> {
     if ((await this.serverState(backend, server)) === state) return false;
     await this.run(`set server ${backend}/${server} state ${state}`);
-    await this.persist((s) => { s.states[`${backend}/${server}`] = state; });
+    await this.persist((s) => { s.states[`${backend}/${server}`] = { value: state, owner }; });
     return true;
   }
 
@@ -62,37 +73,53 @@ export class HAProxyTraffic {
   }
 
   /** Route `key` to `value` in a map; null removes the entry. */
-  async ensureMapEntry(map: string, key: string, value: string | null): Promise<boolean> {
+  async ensureMapEntry(map: string, key: string, value: string | null, owner?: string): Promise<boolean> {
     const entries = await this.mapEntries(map);
     if ((entries[key] ?? null) === value) return false;
     if (value === null) await this.run(`del map ${map} ${key}`);
     else await this.run(`${key in entries ? 'set' : 'add'} map ${map} ${key} ${value}`);
-    await this.persist((s) => { (s.maps[map] ??= {})[key] = value; });
+    await this.persist((s) => { (s.maps[map] ??= {})[key] = { value, owner }; });
     return true;
   }
 
-  /** Put back what ZeroOps set when HAProxy was reloaded since (its process changed); returns the changes made. */
-  async reapplyIfReloaded(): Promise<number> {
-    const recorded = this.load().pid;
-    const current = await this.processId();
-    if (recorded === undefined || recorded === current) return 0;
-    return this.reapply();
+  /**
+   * Before a change: forget the settings whose run has finished, and those a person changed since
+   * (on the same HAProxy process); after a reload, put back the rest. Returns the changes made.
+   */
+  async reapplyIfReloaded(stillOwned: StillOwned = async () => true): Promise<number> {
+    const state = this.load();
+    const reloaded = state.pid !== undefined && state.pid !== (await this.processId());
+    const keep = async (setting: Setting<unknown>, current: () => Promise<unknown>) =>
+      (!setting.owner || (await stillOwned(setting.owner))) && (reloaded || (await current()) === setting.value);
+    await this.forget(state, keep);
+    return reloaded ? this.reapply() : 0;
   }
 
   private async processId(): Promise<number> {
     return Number(/^Pid: (\d+)/m.exec(await this.admin.send('show info'))?.[1] ?? NaN);
   }
 
-  /** Put back everything ZeroOps set (runtime settings do not survive a reload). */
+  /** Put back everything ZeroOps still holds set (runtime settings do not survive a reload). */
   async reapply(): Promise<number> {
     const s = this.load();
     let changed = 0;
-    for (const [target, weight] of Object.entries(s.weights)) changed += Number(await this.ensureWeight(...split(target), weight));
-    for (const [target, state] of Object.entries(s.states)) changed += Number(await this.ensureServerState(...split(target), state));
+    for (const [target, w] of Object.entries(s.weights)) changed += Number(await this.ensureWeight(...split(target), w.value, w.owner));
+    for (const [target, st] of Object.entries(s.states)) changed += Number(await this.ensureServerState(...split(target), st.value, st.owner));
     for (const [map, entries] of Object.entries(s.maps)) {
-      for (const [key, value] of Object.entries(entries)) changed += Number(await this.ensureMapEntry(map, key, value));
+      for (const [key, e] of Object.entries(entries)) changed += Number(await this.ensureMapEntry(map, key, e.value, e.owner));
     }
     return changed;
+  }
+
+  private async forget(state: Persisted, keep: (setting: Setting<unknown>, current: () => Promise<unknown>) => Promise<boolean>): Promise<void> {
+    const weights = await filterEntries(state.weights, (t, w) => keep(w, () => this.weight(...split(t))));
+    const states = await filterEntries(state.states, (t, st) => keep(st, () => this.serverState(...split(t))));
+    const maps: Persisted['maps'] = {};
+    for (const [map, entries] of Object.entries(state.maps)) {
+      maps[map] = await filterEntries(entries, async (key, e) => keep(e, async () => (await this.mapEntries(map))[key] ?? null));
+    }
+    mkdirSync(dirname(this.statePath), { recursive: true });
+    writeFileSync(this.statePath, JSON.stringify({ ...state, weights, states, maps }, null, 2));
   }
 
   /** Every command ZeroOps sent, oldest first. */
@@ -108,7 +135,12 @@ export class HAProxyTraffic {
   }
 
   private load(): Persisted {
-    return existsSync(this.statePath) ? JSON.parse(readFileSync(this.statePath, 'utf8')) as Persisted : { weights: {}, states: {}, maps: {} };
+    if (!existsSync(this.statePath)) return { weights: {}, states: {}, maps: {} };
+    const raw = JSON.parse(readFileSync(this.statePath, 'utf8')) as Persisted;
+    // Settings persisted by earlier versions are plain values, made by no run in particular.
+    const setting = <T>(v: T | Setting<T>): Setting<T> => (v !== null && typeof v === 'object' && 'value' in (v as object) ? v as Setting<T> : { value: v as T });
+    const each = <T>(r: Record<string, T | Setting<T>>) => Object.fromEntries(Object.entries(r ?? {}).map(([k, v]) => [k, setting(v)]));
+    return { pid: raw.pid, weights: each(raw.weights), states: each(raw.states), maps: Object.fromEntries(Object.entries(raw.maps ?? {}).map(([m, e]) => [m, each(e)])) };
   }
 
   private async persist(change: (state: Persisted) => void): Promise<void> {
@@ -118,6 +150,12 @@ export class HAProxyTraffic {
     mkdirSync(dirname(this.statePath), { recursive: true });
     writeFileSync(this.statePath, JSON.stringify(state, null, 2));
   }
+}
+
+async function filterEntries<T>(record: Record<string, T>, keep: (key: string, value: T) => Promise<boolean>): Promise<Record<string, T>> {
+  const kept: Record<string, T> = {};
+  for (const [key, value] of Object.entries(record)) if (await keep(key, value)) kept[key] = value;
+  return kept;
 }
 
 const split = (target: string) => target.split('/') as [string, string];
