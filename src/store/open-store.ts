@@ -1,23 +1,24 @@
-/** Opens MongoDB when MONGODB_URI is set, else the embedded file-based engine in a data directory. */
-import { MangoClient } from '@jkershaw/mangodb';
-import { MongoClient, type Db } from 'mongodb';
+/** Opens MongoDB when MONGODB_URI is set, else the embedded SQLite store in the data directory. */
+import { MongoClient } from 'mongodb';
+import { join } from 'node:path';
+import type { Store } from '../engine/store.js';
 import { MongoStore } from './mongo-store.js';
+import { SqliteStore } from './sqlite-store.js';
 
 export interface StoreSettings {
   mongodbUri?: string;
-  /** Where the embedded engine keeps its files. */
+  /** Where the embedded store keeps its file (`zeroops.sqlite`). */
   dataDir: string;
   database?: string;
 }
 
-export async function openStore(settings: StoreSettings): Promise<MongoStore> {
-  const name = settings.database ?? 'zeroops';
+export const sqliteFile = (dataDir: string) => join(dataDir, 'zeroops.sqlite');
+
+export async function openStore(settings: StoreSettings): Promise<Store> {
   if (settings.mongodbUri) {
     const client = new MongoClient(settings.mongodbUri);
     await client.connect();
-    return MongoStore.open(client.db(name), () => client.close());
+    return MongoStore.open(client.db(settings.database ?? 'zeroops'), () => client.close());
   }
-  const client = new MangoClient(settings.dataDir);
-  await client.connect();
-  return MongoStore.open(client.db(name) as unknown as Db, () => client.close());
+  return new SqliteStore(sqliteFile(settings.dataDir));
 }

@@ -3,7 +3,7 @@
  * with no effect applied twice; and the run's event chain verifies — until one event is altered.
  */
 import { jest } from '@jest/globals';
-import { MangoClient } from '@jkershaw/mangodb';
+import Database from 'better-sqlite3';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { startLab, type Lab } from '../../lab/lab.js';
 import { freePort } from '../../lab/ports.js';
 import { HAProxyTraffic } from '../../src/providers/haproxy/traffic.js';
+import { sqliteFile } from '../../src/store/open-store.js';
 import { drainTask, labConfig, labService } from '../support/e2e-world.js';
 import { eventually } from '../support/lab.js';
 
@@ -78,10 +79,11 @@ describe('a worker killed mid-step', () => {
     const runId = /audit verify (\S+)`/.exec(github.comments(number).map((c) => c.body).join('\n'))![1]!;
     const intact = await audit(runId);
     expect(intact).toEqual({ code: 0, stdout: expect.stringMatching(/^run \S+ \(drain-crash, succeeded\): \d+ events, chain intact\n$/) });
-    const client = new MangoClient(dataDir);
-    await client.connect();
-    await client.db('zeroops').collection('events').updateOne({ chain: runId, seq: 3 }, { $set: { actor: 'mallory' } });
-    await client.close();
+    // Someone with the store's file rewrites one recorded event.
+    const db = new Database(sqliteFile(dataDir));
+    const row = db.prepare('SELECT doc FROM events WHERE chain = ? AND seq = 3').get(runId) as { doc: string };
+    db.prepare('UPDATE events SET doc = ? WHERE chain = ? AND seq = 3').run(JSON.stringify({ ...JSON.parse(row.doc), actor: 'mallory' }), runId);
+    db.close();
     const altered = await audit(runId);
     expect(altered.code).toBe(1);
     expect(altered.stdout).toMatch(/the event chain does NOT verify:\n {2}- event 3 \(\S+\) was altered after it was recorded/);

@@ -1,31 +1,56 @@
-/** The store contract on every engine available: the embedded one always, MongoDB when MONGODB_URI is set. */
+/** The store contract on every engine available: SQLite and the embedded document engine always, MongoDB when MONGODB_URI is set. */
 import { MangoClient } from '@jkershaw/mangodb';
+import Database from 'better-sqlite3';
 import { MongoClient, type Db } from 'mongodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Store } from '../../../src/engine/store.js';
 import { MongoStore } from '../../../src/store/mongo-store.js';
+import { SqliteStore } from '../../../src/store/sqlite-store.js';
 import { storeContract } from '../../support/store-contract.js';
 
-const engines: [string, () => Promise<{ db: Db; close: () => Promise<void> }>][] = [
-  ['embedded', async () => {
+type Raw = (collection: string) => { updateOne(filter: object, update: object): Promise<unknown> };
+type Engine = [string, () => Promise<{ store: Store; raw: Raw }>];
+
+async function onMongoApi(db: Db, close: () => Promise<void>) {
+  return { store: await MongoStore.open(db, close), raw: ((collection: string) => db.collection(collection)) as unknown as Raw };
+}
+
+/** SQLite, tampered with through a second connection to the same file, as someone with the file would. */
+async function onSqlite() {
+  const dir = await mkdtemp(join(tmpdir(), 'zeroops-sqlite-'));
+  const file = join(dir, 'zeroops.sqlite');
+  const inner = new SqliteStore(file);
+  const store: Store = Object.assign(Object.create(inner) as Store, { close: async () => { await inner.close(); await rm(dir, { recursive: true, force: true }); } });
+  const raw: Raw = (table) => ({
+    async updateOne(filter, update) {
+      const db = new Database(file);
+      const { chain, seq } = filter as { chain: string; seq: number };
+      const row = db.prepare(`SELECT doc FROM ${table} WHERE chain = ? AND seq = ?`).get(chain, seq) as { doc: string };
+      db.prepare(`UPDATE ${table} SET doc = ? WHERE chain = ? AND seq = ?`).run(JSON.stringify({ ...JSON.parse(row.doc), ...(update as { $set: object }).$set }), chain, seq);
+      db.close();
+    },
+  });
+  return { store, raw };
+}
+
+const engines: Engine[] = [
+  ['sqlite', onSqlite],
+  ['the embedded document engine', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'zeroops-store-'));
     const client = new MangoClient(dir);
     await client.connect();
-    return { db: client.db('zeroops') as unknown as Db, close: async () => { await client.close(); await rm(dir, { recursive: true, force: true }); } };
+    return onMongoApi(client.db('zeroops') as unknown as Db, async () => { await client.close(); await rm(dir, { recursive: true, force: true }); });
   }],
   ...(process.env.MONGODB_URI ? [['mongodb', async () => {
     const client = new MongoClient(process.env.MONGODB_URI!);
     await client.connect();
     const db = client.db(`zeroops_test_${process.pid}_${Date.now()}`);
-    return { db, close: async () => { await db.dropDatabase(); await client.close(); } };
-  }] as [string, () => Promise<{ db: Db; close: () => Promise<void> }>]] : []),
+    return onMongoApi(db, async () => { await db.dropDatabase(); await client.close(); });
+  }] as Engine] : []),
 ];
 
-describe.each(engines)('store on %s', (_name, connect) => {
-  storeContract(async () => {
-    const { db, close } = await connect();
-    const store = await MongoStore.open(db, close);
-    return { store, raw: (collection: string) => db.collection(collection) as never };
-  });
+describe.each(engines)('store on %s', (_name, open) => {
+  storeContract(open);
 });
