@@ -16,12 +16,15 @@ async function mergeApproved(world: World, name: string, manifest: string): Prom
   return { number, mergedAt };
 }
 
+/** A real provider call that changes nothing: HAProxy is asked for a server's state, which is already ready. */
+const readyCheck = '{ provider: haproxy, operation: set-server-state, params: { state: ready, servers: [{ backend: checkout_dc_a, server: checkout-a1 }] } }';
+
 const runbook = (name: string, steps: number) => `apiVersion: zeroops.dev/v1
 kind: Runbook
 metadata: { name: ${name}, service: checkout }
 spec:
   steps:
-${Array.from({ length: steps }, (_, i) => `    - { name: s${i}, action: { provider: notify, operation: send } }`).join('\n')}
+${Array.from({ length: steps }, (_, i) => `    - { name: s${i}, action: ${readyCheck} }`).join('\n')}
 `;
 
 const checkOf = (world: World, name: string) => world.lab.github!.checkRuns().find((c) => c.name === `ZeroOps run: ${name}`);
@@ -85,7 +88,7 @@ export async function closedLoop(): Promise<void> {
   }
   const one = await stepsPerSecond(1);
   const four = await stepsPerSecond(4);
-  console.log('\n## Closed loop on the lab (GitHub double, real Redis, Prometheus and HAProxy; embedded store)\n');
+  console.log('\n## Closed loop on the lab (GitHub double, real Redis, Prometheus and HAProxy; embedded SQLite store)\n');
   console.log(table([
     ['figure', 'p50', 'p90 / note'],
     ['merge webhook → run check run created (10 merges)', ms(median(latencies)), ms(quantile(latencies, 0.9))],
