@@ -12,7 +12,7 @@ const usage = `Usage:
                                                print the plan of tasks, offline
   zeroops lab up                               start the lab (real components on loopback) until Ctrl-C
   zeroops start                                the GitHub App's webhook server and the workers
-  zeroops worker                               workers only (scale out: several share Redis and MongoDB)
+  zeroops worker                               workers only (several share Redis, and the SQLite file or MongoDB)
                                                (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET,
                                                PORT, HOST, GITHUB_API_URL, LOG_LEVEL, REDIS_URL,
                                                MONGODB_URI, ZEROOPS_DATA_DIR, ZEROOPS_WORKER_CONCURRENCY)
