@@ -7,9 +7,18 @@ import { drainTask, startWorld, type World } from '../test/support/e2e-world.js'
 import { eventually, sleep } from '../test/support/lab.js';
 import { median, ms, quantile, table } from './stats.js';
 
-async function mergeApproved(world: World, name: string, manifest: string): Promise<{ number: number; mergedAt: number }> {
+async function mergeApproved(
+  world: World,
+  name: string,
+  manifest: string,
+): Promise<{ number: number; mergedAt: number }> {
   const github = world.lab.github!;
-  const { number } = await github.openPullRequest({ title: name, branch: name, files: { [`tasks/${name}.yaml`]: manifest }, author: 'carol' });
+  const { number } = await github.openPullRequest({
+    title: name,
+    branch: name,
+    files: { [`tasks/${name}.yaml`]: manifest },
+    author: 'carol',
+  });
   await github.review(number, 'alice', 'APPROVED');
   const mergedAt = performance.now();
   await github.merge(number, 'carol');
@@ -17,7 +26,8 @@ async function mergeApproved(world: World, name: string, manifest: string): Prom
 }
 
 /** A real provider call that changes nothing: HAProxy is asked for a server's state, which is already ready. */
-const readyCheck = '{ provider: haproxy, operation: set-server-state, params: { state: ready, servers: [{ backend: checkout_dc_a, server: checkout-a1 }] } }';
+const readyCheck =
+  '{ provider: haproxy, operation: set-server-state, params: { state: ready, servers: [{ backend: checkout_dc_a, server: checkout-a1 }] } }';
 
 const runbook = (name: string, steps: number) => `apiVersion: zeroops.dev/v1
 kind: Runbook
@@ -27,7 +37,8 @@ spec:
 ${Array.from({ length: steps }, (_, i) => `    - { name: s${i}, action: ${readyCheck} }`).join('\n')}
 `;
 
-const checkOf = (world: World, name: string) => world.lab.github!.checkRuns().find((c) => c.name === `ZeroOps run: ${name}`);
+const checkOf = (world: World, name: string) =>
+  world.lab.github!.checkRuns().find((c) => c.name === `ZeroOps run: ${name}`);
 
 async function runStartLatency(world: World): Promise<number[]> {
   const latencies: number[] = [];
@@ -46,8 +57,19 @@ async function stepsPerSecond(concurrency: number): Promise<number> {
     const runs = 8;
     const steps = 20;
     const started = performance.now();
-    await Promise.all(Array.from({ length: runs }, (_, i) => mergeApproved(world, `throughput-${i}`, runbook(`throughput-${i}`, steps))));
-    await eventually(() => Array.from({ length: runs }, (_, i) => checkOf(world, `throughput-${i}`)).every((c) => c?.status === 'completed'), 300_000, 50);
+    await Promise.all(
+      Array.from({ length: runs }, (_, i) =>
+        mergeApproved(world, `throughput-${i}`, runbook(`throughput-${i}`, steps)),
+      ),
+    );
+    await eventually(
+      () =>
+        Array.from({ length: runs }, (_, i) => checkOf(world, `throughput-${i}`)).every(
+          (c) => c?.status === 'completed',
+        ),
+      300_000,
+      50,
+    );
     return (runs * steps) / ((performance.now() - started) / 1000);
   } finally {
     await world.stop();
@@ -88,13 +110,21 @@ export async function closedLoop(): Promise<void> {
   }
   const one = await stepsPerSecond(1);
   const four = await stepsPerSecond(4);
-  console.log('\n## Closed loop on the lab (GitHub double, real Redis, Prometheus and HAProxy; embedded SQLite store)\n');
-  console.log(table([
-    ['figure', 'p50', 'p90 / note'],
-    ['merge webhook → run check run created (10 merges)', ms(median(latencies)), ms(quantile(latencies, 0.9))],
-    ['fault injected → gate breach seen (gate checks every 1 s, 3 s rate window)', ms(median(breach.detect)), `${breach.detect.length} runs`],
-    ['gate breach seen → rollback completed', ms(median(breach.rollback)), ms(Math.max(...breach.rollback))],
-    ['steps per second, 1 worker (8 runs × 20 steps)', one.toFixed(1), ''],
-    ['steps per second, 4 workers (8 runs × 20 steps)', four.toFixed(1), `${(four / one).toFixed(2)}× one worker`],
-  ]));
+  console.log(
+    '\n## Closed loop on the lab (GitHub double, real Redis, Prometheus and HAProxy; embedded SQLite store)\n',
+  );
+  console.log(
+    table([
+      ['figure', 'p50', 'p90 / note'],
+      ['merge webhook → run check run created (10 merges)', ms(median(latencies)), ms(quantile(latencies, 0.9))],
+      [
+        'fault injected → gate breach seen (gate checks every 1 s, 3 s rate window)',
+        ms(median(breach.detect)),
+        `${breach.detect.length} runs`,
+      ],
+      ['gate breach seen → rollback completed', ms(median(breach.rollback)), ms(Math.max(...breach.rollback))],
+      ['steps per second, 1 worker (8 runs × 20 steps)', one.toFixed(1), ''],
+      ['steps per second, 4 workers (8 runs × 20 steps)', four.toFixed(1), `${(four / one).toFixed(2)}× one worker`],
+    ]),
+  );
 }

@@ -16,7 +16,9 @@ interface Run {
 async function timedStart(): Promise<Run> {
   const started = performance.now();
   const events = new Map<string, number>();
-  const lab = await startLab({ onProgress: (event) => events.set(event.replace(/^\d+ /, 'N ').replace(/ \(.*$/, ''), performance.now() - started) });
+  const lab = await startLab({
+    onProgress: (event) => events.set(event.replace(/^\d+ /, 'N ').replace(/ \(.*$/, ''), performance.now() - started),
+  });
   const total = performance.now() - started;
   await lab.stop();
   return { total, events };
@@ -31,7 +33,9 @@ export async function labStart(): Promise<void> {
     try {
       cold.push(await timedStart());
     } finally {
-      for (const [key, value] of Object.entries(saved)) if (value === undefined) delete process.env[key]; else process.env[key] = value;
+      for (const [key, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
       rmSync(caches, { recursive: true, force: true });
     }
   }
@@ -44,9 +48,11 @@ export async function labStart(): Promise<void> {
     return times.length ? seconds(median(times)) : '—';
   };
   console.log(`\n## Lab start (all components; cold: ${cold.length} runs, warm: ${warm.length} runs, medians)\n`);
-  console.log(table([
-    ['', 'cold', 'warm'],
-    ['whole lab ready', seconds(median(cold.map((r) => r.total))), seconds(median(warm.map((r) => r.total)))],
-    ...events.map((event) => [`  ${event}`, at(cold, event), at(warm, event)]),
-  ]));
+  console.log(
+    table([
+      ['', 'cold', 'warm'],
+      ['whole lab ready', seconds(median(cold.map((r) => r.total))), seconds(median(warm.map((r) => r.total)))],
+      ...events.map((event) => [`  ${event}`, at(cold, event), at(warm, event)]),
+    ]),
+  );
 }

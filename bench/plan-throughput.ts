@@ -15,11 +15,15 @@ export async function planThroughput(): Promise<void> {
     rounds.push((performance.now() - started) / 1000);
   }
   const seconds = median(rounds);
-  console.log(`\n## Validate and plan (ops-repo-template: ${files.length} manifests, ${tasks} tasks; ${repeats} repeats, median of 5 rounds)\n`);
-  console.log(table([
-    ['figure', 'value'],
-    ['manifests validated per second', ((files.length * repeats) / seconds).toFixed(0)],
-    ['tasks planned per second', ((tasks * repeats) / seconds).toFixed(0)],
-    ['whole repo checked, median', `${((seconds / repeats) * 1000).toFixed(2)} ms`],
-  ]));
+  console.log(
+    `\n## Validate and plan (ops-repo-template: ${files.length} manifests, ${tasks} tasks; ${repeats} repeats, median of 5 rounds)\n`,
+  );
+  console.log(
+    table([
+      ['figure', 'value'],
+      ['manifests validated per second', ((files.length * repeats) / seconds).toFixed(0)],
+      ['tasks planned per second', ((tasks * repeats) / seconds).toFixed(0)],
+      ['whole repo checked, median', `${((seconds / repeats) * 1000).toFixed(2)} ms`],
+    ]),
+  );
 }

@@ -19,7 +19,15 @@ export async function webhookLatency(): Promise<void> {
     head[`tasks/generated-${i}.yaml`] = task.text.replace(/name: (\S+)/, `name: $1-${i}`);
   }
   const payload = examplePayload('pull_request', 'opened');
-  const double = githubDouble({ owner: 'Codertocat', repo: 'Hello-World', number: 2, baseSha: payload.pull_request.base.sha, headSha: payload.pull_request.head.sha, base, head });
+  const double = githubDouble({
+    owner: 'Codertocat',
+    repo: 'Hello-World',
+    number: 2,
+    baseSha: payload.pull_request.base.sha,
+    headSha: payload.pull_request.head.sha,
+    base,
+    head,
+  });
   const measure = async (probot: Probot, id: string) => {
     const started = performance.now();
     await probot.receive({ id, name: 'pull_request', payload } as never);
@@ -33,9 +41,11 @@ export async function webhookLatency(): Promise<void> {
   const plans = double.checkRuns.at(-1)!.body.output.title as string;
   resetGithubDouble();
   console.log(`\n## Webhook to published check run (PR with 50 manifests; last check: "${plans}")\n`);
-  console.log(table([
-    ['case', 'runs', 'p50', 'p99'],
-    ['fresh app (every blob fetched)', String(cold.length), ms(quantile(cold, 0.5)), ms(quantile(cold, 0.99))],
-    ['running app (blobs cached)', String(warm.length), ms(quantile(warm, 0.5)), ms(quantile(warm, 0.99))],
-  ]));
+  console.log(
+    table([
+      ['case', 'runs', 'p50', 'p99'],
+      ['fresh app (every blob fetched)', String(cold.length), ms(quantile(cold, 0.5)), ms(quantile(cold, 0.99))],
+      ['running app (blobs cached)', String(warm.length), ms(quantile(warm, 0.5)), ms(quantile(warm, 0.99))],
+    ]),
+  );
 }

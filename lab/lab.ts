@@ -12,7 +12,12 @@ import { startLoad, type LoadGenerator } from './components/load-generator.js';
 import { startPostgres, type PostgresComponent } from './components/postgres.js';
 import { startPrometheus, type PrometheusComponent } from './components/prometheus.js';
 import { startRedis, type RedisComponent } from './components/redis.js';
-import { buildSampleService, startInstances, type InstanceSpec, type ServiceInstance } from './components/sample-service.js';
+import {
+  buildSampleService,
+  startInstances,
+  type InstanceSpec,
+  type ServiceInstance,
+} from './components/sample-service.js';
 import { GitHubDouble } from './github-double/index.js';
 import type { FileChanges } from './github-double/git-repo.js';
 import { ProcessGroup } from './processes.js';
@@ -61,7 +66,9 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   process.once('exit', killOnExit);
   const progress = options.onProgress ?? (() => undefined);
   const lab: Lab = {
-    dir, instances: [], pids: () => group.pids(),
+    dir,
+    instances: [],
+    pids: () => group.pids(),
     async stop() {
       await lab.load?.stop();
       await lab.github?.stop();
@@ -73,11 +80,22 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   };
   try {
     await Promise.all([
-      wanted.has('redis') && startRedis(group, dir).then((redis) => { lab.redis = redis; progress('redis ready'); }),
-      wanted.has('postgres') && startPostgres(group, dir, options.seedRows ?? 100_000).then((pg) => { lab.postgres = pg; progress('postgres ready'); }),
+      wanted.has('redis') &&
+        startRedis(group, dir).then((redis) => {
+          lab.redis = redis;
+          progress('redis ready');
+        }),
+      wanted.has('postgres') &&
+        startPostgres(group, dir, options.seedRows ?? 100_000).then((pg) => {
+          lab.postgres = pg;
+          progress('postgres ready');
+        }),
       wanted.has('fleet') && startTraffic(lab, group, dir, options, wanted, progress),
-      wanted.has('github') && GitHubDouble.start({ dir: join(dir, 'github'), files: options.githubFiles })
-        .then((github) => { lab.github = github; progress('GitHub double ready'); }),
+      wanted.has('github') &&
+        GitHubDouble.start({ dir: join(dir, 'github'), files: options.githubFiles }).then((github) => {
+          lab.github = github;
+          progress('GitHub double ready');
+        }),
     ]);
     return lab;
   } catch (error) {
@@ -86,7 +104,14 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   }
 }
 
-async function startTraffic(lab: Lab, group: ProcessGroup, dir: string, options: LabOptions, wanted: Set<ComponentName>, progress: (e: string) => void): Promise<void> {
+async function startTraffic(
+  lab: Lab,
+  group: ProcessGroup,
+  dir: string,
+  options: LabOptions,
+  wanted: Set<ComponentName>,
+  progress: (e: string) => void,
+): Promise<void> {
   const { binary, built } = await buildSampleService();
   progress(built ? 'sample service built' : 'sample service binary cached');
   lab.instances = await startInstances(group, binary, fleet(options));
@@ -95,10 +120,19 @@ async function startTraffic(lab: Lab, group: ProcessGroup, dir: string, options:
   lab.haproxy = await startHAProxy(group, dir, lab.instances);
   progress('haproxy ready');
   await Promise.all([
-    wanted.has('prometheus') && startPrometheus(group, dir, {
-      checkout: lab.instances.map((i) => `127.0.0.1:${i.port}`), haproxy: [lab.haproxy.metricsTarget],
-    }).then((prometheus) => { lab.prometheus = prometheus; progress('prometheus ready: every target up'); }),
-    wanted.has('load') && Promise.resolve().then(() => { lab.load = startLoad(lab.haproxy!.url, options.loadRate ?? 50); progress('load generator running'); }),
+    wanted.has('prometheus') &&
+      startPrometheus(group, dir, {
+        checkout: lab.instances.map((i) => `127.0.0.1:${i.port}`),
+        haproxy: [lab.haproxy.metricsTarget],
+      }).then((prometheus) => {
+        lab.prometheus = prometheus;
+        progress('prometheus ready: every target up');
+      }),
+    wanted.has('load') &&
+      Promise.resolve().then(() => {
+        lab.load = startLoad(lab.haproxy!.url, options.loadRate ?? 50);
+        progress('load generator running');
+      }),
   ]);
 }
 
@@ -113,15 +147,27 @@ function fleet(options: LabOptions): InstanceSpec[] {
   const perDc = options.instancesPerDc ?? 2;
   const version = options.stableVersion ?? 'v1.0.0';
   const specs: InstanceSpec[] = (options.datacenters ?? ['dc-a', 'dc-b', 'dc-c']).flatMap((dc) =>
-    Array.from({ length: perDc }, (_, i) => ({ name: `checkout-${dc.replace('dc-', '')}${i + 1}`, dc, version, pool: 'datacenter' as const })));
-  if (options.canaryVersion) specs.push({ name: 'checkout-canary1', dc: 'dc-a', version: options.canaryVersion, pool: 'canary' });
+    Array.from({ length: perDc }, (_, i) => ({
+      name: `checkout-${dc.replace('dc-', '')}${i + 1}`,
+      dc,
+      version,
+      pool: 'datacenter' as const,
+    })),
+  );
+  if (options.canaryVersion)
+    specs.push({ name: 'checkout-canary1', dc: 'dc-a', version: options.canaryVersion, pool: 'canary' });
   return specs;
 }
 
 function startWatchdog(dir: string) {
-  const child = spawn(process.execPath, [new URL('./watchdog.js', import.meta.url).pathname, String(process.pid), dir], {
-    detached: true, stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    [new URL('./watchdog.js', import.meta.url).pathname, String(process.pid), dir],
+    {
+      detached: true,
+      stdio: 'ignore',
+    },
+  );
   child.unref();
   return child;
 }

@@ -36,7 +36,11 @@ export class ProcessGroup {
     const logFile = join(this.dir, `${name}.log`);
     const fd = openSync(logFile, 'a');
     const child = spawn(command, options.args, {
-      cwd: options.cwd ?? this.dir, env: options.env ?? process.env, stdio: ['ignore', fd, fd], uid: options.uid, gid: options.gid,
+      cwd: options.cwd ?? this.dir,
+      env: options.env ?? process.env,
+      stdio: ['ignore', fd, fd],
+      uid: options.uid,
+      gid: options.gid,
     });
     closeSync(fd);
     if (child.pid === undefined) throw new LabError(name, `could not start ${command}`, logFile);
@@ -91,7 +95,11 @@ export function isAlive(pid: number): boolean {
 
 /** A component that failed to start or become ready, with the end of its log. */
 export class LabError extends Error {
-  constructor(readonly component: string, problem: string, readonly logFile?: string) {
+  constructor(
+    readonly component: string,
+    problem: string,
+    readonly logFile?: string,
+  ) {
     super(`lab: ${component}: ${problem}${logFile ? `\n--- last lines of ${logFile} ---\n${tail(logFile)}` : ''}`);
   }
 }

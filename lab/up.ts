@@ -6,7 +6,9 @@ const templateDir = new URL('../ops-repo-template/', import.meta.url).pathname;
 
 export async function labUp(out: (line: string) => void): Promise<number> {
   const started = Date.now();
-  const files = Object.fromEntries((await readOpsRepo(templateDir)).filter((f) => !f.path.startsWith('tasks/')).map((f) => [f.path, f.text]));
+  const files = Object.fromEntries(
+    (await readOpsRepo(templateDir)).filter((f) => !f.path.startsWith('tasks/')).map((f) => [f.path, f.text]),
+  );
   const lab = await startLab({
     githubFiles: files,
     onProgress: (event) => out(`  ✓ ${event} (${((Date.now() - started) / 1000).toFixed(1)}s)`),
@@ -29,10 +31,21 @@ export function describeLab(lab: Lab): string {
     ['processes', lab.pids().join(' ')],
     ['redis', lab.redis?.url ?? '-'],
     ['postgres', lab.postgres?.url ?? '-'],
-    ['haproxy', lab.haproxy ? `${lab.haproxy.url} (admin socket ${lab.haproxy.socketPath}, metrics ${lab.haproxy.metricsUrl})` : '-'],
+    [
+      'haproxy',
+      lab.haproxy
+        ? `${lab.haproxy.url} (admin socket ${lab.haproxy.socketPath}, metrics ${lab.haproxy.metricsUrl})`
+        : '-',
+    ],
     ['prometheus', lab.prometheus?.url ?? '-'],
-    ['github double', lab.github ? `${lab.github.url} (app ${lab.github.appId}, installation ${lab.github.installationId})` : '-'],
-    ...lab.instances.map((i): [string, string] => [`  ${i.name}`, `${i.url} ${i.version} ${i.dc}${i.pool === 'canary' ? ' (canary pool)' : ''}`]),
+    [
+      'github double',
+      lab.github ? `${lab.github.url} (app ${lab.github.appId}, installation ${lab.github.installationId})` : '-',
+    ],
+    ...lab.instances.map((i): [string, string] => [
+      `  ${i.name}`,
+      `${i.url} ${i.version} ${i.dc}${i.pool === 'canary' ? ' (canary pool)' : ''}`,
+    ]),
   ];
   return ['', 'Lab endpoints:', ...rows.map(([k, v]) => `  ${k.padEnd(16)} ${v}`)].join('\n');
 }

@@ -5,9 +5,30 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [parent, dir] = [Number(process.argv[2]), process.argv[3]];
-const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
-const pids = () => { try { return readFileSync(join(dir, 'pids'), 'utf8').split('\n').filter(Boolean).map(Number); } catch { return []; } };
-const kill = (sig) => { for (const pid of pids()) { try { process.kill(pid, sig); } catch { /* already gone */ } } };
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const pids = () => {
+  try {
+    return readFileSync(join(dir, 'pids'), 'utf8').split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+const kill = (sig) => {
+  for (const pid of pids()) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      /* already gone */
+    }
+  }
+};
 
 const timer = setInterval(() => {
   if (alive(parent)) return;

@@ -18,17 +18,35 @@ export interface ZeroOpsOnLab {
   stop(): Promise<void>;
 }
 
-export async function startZeroOpsOnLab(lab: Lab, options: { concurrency?: number; octokit?: typeof ProbotOctokit } = {}): Promise<ZeroOpsOnLab> {
+export async function startZeroOpsOnLab(
+  lab: Lab,
+  options: { concurrency?: number; octokit?: typeof ProbotOctokit } = {},
+): Promise<ZeroOpsOnLab> {
   const github = lab.github!;
   const dataDir = mkdtempSync(join(tmpdir(), 'zeroops-data-'));
-  const runtime = await startRuntime({
-    appId: github.appId, privateKey: github.privateKey, webhookSecret, port: 0, host: '127.0.0.1', githubApiUrl: github.url, logLevel: 'warn',
-    redisUrl: lab.redis!.url, dataDir, concurrency: options.concurrency ?? 4, gateCheckSeconds: 1, reconcileSeconds: 2,
-    scriptEnv: { CHECKOUT_INSTANCES: lab.instances.map((i) => `${i.name}=${i.url}`).join(' ') },
-  }, { server: true, workers: true }, options.octokit);
+  const runtime = await startRuntime(
+    {
+      appId: github.appId,
+      privateKey: github.privateKey,
+      webhookSecret,
+      port: 0,
+      host: '127.0.0.1',
+      githubApiUrl: github.url,
+      logLevel: 'warn',
+      redisUrl: lab.redis!.url,
+      dataDir,
+      concurrency: options.concurrency ?? 4,
+      gateCheckSeconds: 1,
+      reconcileSeconds: 2,
+      scriptEnv: { CHECKOUT_INSTANCES: lab.instances.map((i) => `${i.name}=${i.url}`).join(' ') },
+    },
+    { server: true, workers: true },
+    options.octokit,
+  );
   github.connectApp({ url: `http://127.0.0.1:${runtime.port}${webhookPath}`, secret: webhookSecret });
   return {
-    runtime, dataDir,
+    runtime,
+    dataDir,
     async stop() {
       await runtime.stop();
       rmSync(dataDir, { recursive: true, force: true });

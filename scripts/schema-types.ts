@@ -7,7 +7,18 @@ import { compile } from 'json-schema-to-typescript';
 export const schemasDir = new URL('../schemas/', import.meta.url).pathname;
 export const generatedTypesPath = new URL('../src/manifest/schema-types.generated.ts', import.meta.url).pathname;
 
-const documents = ['rollout', 'traffic-shift', 'restart', 'scale', 'config-update', 'schema-change', 'runbook', 'service', 'config', 'template'];
+const documents = [
+  'rollout',
+  'traffic-shift',
+  'restart',
+  'scale',
+  'config-update',
+  'schema-change',
+  'runbook',
+  'service',
+  'config',
+  'template',
+];
 
 export async function generateSchemaTypes(): Promise<string> {
   const parts = ['/* eslint-disable */', '// Generated from schemas/ by `npm run schemas:types`. Do not edit.', ''];

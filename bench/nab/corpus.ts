@@ -21,24 +21,40 @@ export function readCsv(path: string): Record<string, string>[] {
   return lines.map((line) => Object.fromEntries(line.split(',').map((cell, i) => [columns[i]!, cell])));
 }
 
-const epoch = (timestamp: string) => Date.parse(`${timestamp.trim().replace(' ', 'T').replace(/\.\d+$/, '')}Z`);
+const epoch = (timestamp: string) =>
+  Date.parse(
+    `${timestamp
+      .trim()
+      .replace(' ', 'T')
+      .replace(/\.\d+$/, '')}Z`,
+  );
 
 export function readCorpus(dataDir: string, windowsFile: string): CorpusFile[] {
   const windows = JSON.parse(readFileSync(windowsFile, 'utf8')) as Record<string, [string, string][]>;
   const files: CorpusFile[] = [];
   // statSync follows symbolic links, so a corpus may be assembled from links to categories.
-  for (const category of readdirSync(dataDir).filter((name) => statSync(join(dataDir, name)).isDirectory()).sort()) {
-    for (const file of readdirSync(join(dataDir, category)).filter((f) => f.endsWith('.csv')).sort()) {
+  for (const category of readdirSync(dataDir)
+    .filter((name) => statSync(join(dataDir, name)).isDirectory())
+    .sort()) {
+    for (const file of readdirSync(join(dataDir, category))
+      .filter((f) => f.endsWith('.csv'))
+      .sort()) {
       const name = `${category}/${file}`;
       const rows = readCsv(join(dataDir, category, file));
       const times = rows.map((r) => epoch(r.timestamp!));
       files.push({
-        name, timestamps: rows.map((r) => r.timestamp!), times, values: rows.map((r) => Number(r.value)),
+        name,
+        timestamps: rows.map((r) => r.timestamp!),
+        times,
+        values: rows.map((r) => Number(r.value)),
         windows: (windows[name] ?? []).map(([start, end]) => windowRows(times, epoch(start), epoch(end))),
       });
     }
   }
-  if (files.length === 0) throw new Error(`${dataDir}: no <category>/<file>.csv found; expected NAB's layout, e.g. realKnownCause/nyc_taxi.csv`);
+  if (files.length === 0)
+    throw new Error(
+      `${dataDir}: no <category>/<file>.csv found; expected NAB's layout, e.g. realKnownCause/nyc_taxi.csv`,
+    );
   return files;
 }
 

@@ -22,7 +22,8 @@ const { values } = parseArgs({
 const corpus = readCorpus(values.data!, values.windows!);
 const profiles = readProfiles(values.profiles!);
 const kinds = values.detector ? detectorKinds.filter((k) => k.name === values.detector) : detectorKinds;
-if (kinds.length === 0) throw new Error(`unknown detector ${values.detector}; known: ${detectorKinds.map((k) => k.name).join(', ')}`);
+if (kinds.length === 0)
+  throw new Error(`unknown detector ${values.detector}; known: ${detectorKinds.map((k) => k.name).join(', ')}`);
 
 const rows: string[][] = [['detector', ...Object.keys(profiles), 'points/s']];
 for (const kind of kinds) {
@@ -36,18 +37,23 @@ for (const kind of kinds) {
     for (let i = 0; i < file.values.length; i++) out[i] = detector.update(file.times[i]!, file.values[i]!);
     seconds += (performance.now() - started) / 1000;
     const bad = out.findIndex((score) => !(score >= 0 && score <= 1));
-    if (bad >= 0) throw new Error(`${kind.name} gave ${out[bad]} for row ${bad} of ${file.name}: scores must be in [0, 1]`);
+    if (bad >= 0)
+      throw new Error(`${kind.name} gave ${out[bad]} for row ${bad} of ${file.name}: scores must be in [0, 1]`);
     points += file.values.length;
     scores.set(file.name, out);
     writeResults(values.out!, kind.name, file, out);
   }
   const figures = Object.values(profiles).map((costs) => {
-    const scored = new Map<string, ScoredRow[]>(corpus.map((f) => [f.name, scoreRows(scores.get(f.name)!, f.windows, costs)]));
+    const scored = new Map<string, ScoredRow[]>(
+      corpus.map((f) => [f.name, scoreRows(scores.get(f.name)!, f.windows, costs)]),
+    );
     return optimiseThreshold(scored, costs).normalised.toFixed(2);
   });
   rows.push([kind.name, ...figures, Math.round(points / seconds).toLocaleString('en')]);
 }
-console.log(`\n## NAB (${corpus.length} files, ${corpus.reduce((n, f) => n + f.windows.length, 0)} windows; ${values.data})\n`);
+console.log(
+  `\n## NAB (${corpus.length} files, ${corpus.reduce((n, f) => n + f.windows.length, 0)} windows; ${values.data})\n`,
+);
 console.log(table(rows));
 
 function writeResults(out: string, detector: string, file: CorpusFile, scores: number[]): void {

@@ -23,7 +23,11 @@ export const scaledSigmoid = (y: number): number => (y > 3 ? -1 : 2 / (1 + Math.
 export const probationLength = (rows: number): number => Math.min(Math.floor(0.15 * rows), 750);
 
 /** Weighted scores per row, for one file. `windows` are row index ranges, inclusive, in order. */
-export function scoreRows(anomalyScores: readonly number[], windows: readonly [number, number][], costs: CostMatrix): ScoredRow[] {
+export function scoreRows(
+  anomalyScores: readonly number[],
+  windows: readonly [number, number][],
+  costs: CostMatrix,
+): ScoredRow[] {
   const maxTP = scaledSigmoid(-1);
   const probation = probationLength(anomalyScores.length);
   const rows: ScoredRow[] = [];

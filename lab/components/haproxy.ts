@@ -30,7 +30,11 @@ export interface HAProxyComponent {
 
 export const backendOf = (dc: string) => `checkout_${dc.replace(/-/g, '_')}`;
 
-export async function startHAProxy(group: ProcessGroup, dir: string, instances: ServiceInstance[]): Promise<HAProxyComponent> {
+export async function startHAProxy(
+  group: ProcessGroup,
+  dir: string,
+  instances: ServiceInstance[],
+): Promise<HAProxyComponent> {
   const [port, statsPort] = [await freePort(), await freePort()];
   const socketPath = join(dir, 'haproxy.sock');
   const canaryMapPath = join(dir, 'canary.map');
@@ -40,11 +44,25 @@ export async function startHAProxy(group: ProcessGroup, dir: string, instances: 
   const started = group.spawn('haproxy', 'haproxy', { args: ['-f', configPath, '-db'] });
   const admin = new AdminSocket(socketPath);
   const command = (line: string) => admin.send(line);
-  await waitUntil(started, async () => (await command('show info')).includes('Name: HAProxy'), 'answer on its admin socket');
-  await waitUntil(started, async () => (await fetch(`http://127.0.0.1:${port}/`)).ok, 'serve a request through the frontend');
+  await waitUntil(
+    started,
+    async () => (await command('show info')).includes('Name: HAProxy'),
+    'answer on its admin socket',
+  );
+  await waitUntil(
+    started,
+    async () => (await fetch(`http://127.0.0.1:${port}/`)).ok,
+    'serve a request through the frontend',
+  );
   return {
-    url: `http://127.0.0.1:${port}`, metricsUrl: `http://127.0.0.1:${statsPort}/metrics`, metricsTarget: `127.0.0.1:${statsPort}`,
-    socketPath, canaryMapPath, stableBackend: 'checkout_stable', pid: started.pid, command,
+    url: `http://127.0.0.1:${port}`,
+    metricsUrl: `http://127.0.0.1:${statsPort}/metrics`,
+    metricsTarget: `127.0.0.1:${statsPort}`,
+    socketPath,
+    canaryMapPath,
+    stableBackend: 'checkout_stable',
+    pid: started.pid,
+    command,
   };
 }
 

@@ -53,8 +53,17 @@ export function population(size: number, seed = 42): User[] {
   return Array.from({ length: size }, (_, i) => ({
     id: `u${i + 1}`,
     tags: [random() < 0.1 ? 'beta' : '', random() < 0.05 ? 'internal' : ''].filter(Boolean),
-    region: pick([['cn-east', 0.4], ['cn-north', 0.3], ['us-west', 0.3]]),
-    os: pick([['ios/17.4', 0.3], ['ios/16.7', 0.15], ['android/14', 0.4], ['web', 0.15]]),
+    region: pick([
+      ['cn-east', 0.4],
+      ['cn-north', 0.3],
+      ['us-west', 0.3],
+    ]),
+    os: pick([
+      ['ios/17.4', 0.3],
+      ['ios/16.7', 0.15],
+      ['android/14', 0.4],
+      ['web', 0.15],
+    ]),
   }));
 }
 
@@ -79,7 +88,9 @@ export function startLoad(targetUrl: string, perSecond: number, users = populati
     totals: () => structuredClone(counters),
     mark: () => structuredClone(counters),
     since: (mark) => subtract(counters, mark),
-    setRate: (next) => { rate = next; },
+    setRate: (next) => {
+      rate = next;
+    },
     async stop() {
       clearInterval(timer);
       await Promise.all(inFlight);
@@ -91,16 +102,27 @@ export function startLoad(targetUrl: string, perSecond: number, users = populati
 function send(targetUrl: string, user: User, agent: Agent, counters: Counters): Promise<void> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const req = request(`${targetUrl}/api/checkout`, {
-      agent, timeout: 10_000,
-      headers: { 'x-user-id': user.id, 'x-user-tags': user.tags.join(','), 'x-region': user.region, 'x-os': user.os },
-    }, (res) => {
-      res.resume();
-      res.once('end', () => {
-        count(counters, String(res.statusCode), header(res.headers['x-dc']), header(res.headers['x-version']), performance.now() - started);
-        resolve();
-      });
-    });
+    const req = request(
+      `${targetUrl}/api/checkout`,
+      {
+        agent,
+        timeout: 10_000,
+        headers: { 'x-user-id': user.id, 'x-user-tags': user.tags.join(','), 'x-region': user.region, 'x-os': user.os },
+      },
+      (res) => {
+        res.resume();
+        res.once('end', () => {
+          count(
+            counters,
+            String(res.statusCode),
+            header(res.headers['x-dc']),
+            header(res.headers['x-version']),
+            performance.now() - started,
+          );
+          resolve();
+        });
+      },
+    );
     req.once('error', () => {
       counters.failed++;
       resolve();
@@ -122,9 +144,17 @@ function count(c: Counters, status: string, dc: string, version: string, ms: num
 
 function subtract(now: Counters, mark: Counters): Counters {
   const diff = (a: Record<string, number>, b: Record<string, number>) =>
-    Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
+    Object.fromEntries(
+      Object.entries(a)
+        .map(([k, v]) => [k, v - (b[k] ?? 0)])
+        .filter(([, v]) => (v as number) > 0),
+    );
   return {
-    total: now.total - mark.total, failed: now.failed - mark.failed, latencyMsSum: now.latencyMsSum - mark.latencyMsSum,
-    byStatus: diff(now.byStatus, mark.byStatus), byDc: diff(now.byDc, mark.byDc), byVersion: diff(now.byVersion, mark.byVersion),
+    total: now.total - mark.total,
+    failed: now.failed - mark.failed,
+    latencyMsSum: now.latencyMsSum - mark.latencyMsSum,
+    byStatus: diff(now.byStatus, mark.byStatus),
+    byDc: diff(now.byDc, mark.byDc),
+    byVersion: diff(now.byVersion, mark.byVersion),
   };
 }

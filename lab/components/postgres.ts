@@ -26,13 +26,30 @@ export async function startPostgres(group: ProcessGroup, dir: string, seedRows: 
   if (owner) chownSync(dir, owner.uid, owner.gid); // the server writes its socket and log here
   const asOwner = owner ? { uid: owner.uid, gid: owner.gid } : {};
   try {
-    execFileSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'], { stdio: 'pipe', ...asOwner });
+    execFileSync(
+      join(bin, 'initdb'),
+      ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'],
+      { stdio: 'pipe', ...asOwner },
+    );
   } catch (error) {
     throw new LabError('postgres', `initdb failed: ${(error as { stderr?: Buffer }).stderr?.toString() ?? error}`);
   }
   const port = await freePort();
   const started = group.spawn('postgres', join(bin, 'postgres'), {
-    args: ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'shared_preload_libraries=pg_stat_statements'],
+    args: [
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-k',
+      dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'shared_preload_libraries=pg_stat_statements',
+    ],
     ...asOwner,
   });
   const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -56,11 +73,16 @@ async function seed(adminUrl: string, shopUrl: string, rows: number): Promise<vo
   await withClient(adminUrl, (c) => c.query('CREATE DATABASE shop'));
   await withClient(shopUrl, async (c) => {
     await c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    await c.query('CREATE TABLE user_profile (id bigserial PRIMARY KEY, name text NOT NULL, email text NOT NULL, column_1 text)');
-    await c.query(`INSERT INTO user_profile (name, email, column_1)
+    await c.query(
+      'CREATE TABLE user_profile (id bigserial PRIMARY KEY, name text NOT NULL, email text NOT NULL, column_1 text)',
+    );
+    await c.query(
+      `INSERT INTO user_profile (name, email, column_1)
       SELECT 'user ' || g, 'user' || g || '@example.com',
              json_build_object('tier', (ARRAY['free','plus','pro'])[1 + g % 3], 'score', g % 100, 'tags', json_build_array('t' || g % 7))::text
-      FROM generate_series(1, $1::int) AS g`, [rows]);
+      FROM generate_series(1, $1::int) AS g`,
+      [rows],
+    );
     await c.query('ANALYZE user_profile');
   });
 }
@@ -77,7 +99,9 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
 
 /** The newest PostgreSQL server binaries Debian installed. */
 function postgresBin(): string {
-  const versions = readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync('/usr/lib/postgresql')
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
   if (versions.length === 0) throw new LabError('postgres', 'no server in /usr/lib/postgresql: run lab/bootstrap');
   return join('/usr/lib/postgresql', versions[0]!, 'bin');
 }
@@ -85,7 +109,9 @@ function postgresBin(): string {
 /** PostgreSQL refuses to run as root: as root, run it as the `postgres` system user. */
 function unprivilegedOwner(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
   if (!line) throw new LabError('postgres', 'running as root, but there is no postgres user to run the server as');
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };

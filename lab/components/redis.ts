@@ -16,14 +16,29 @@ export async function startRedis(group: ProcessGroup, dir: string): Promise<Redi
   const port = await freePort();
   const start = async () => {
     const started = group.spawn('redis', 'redis-server', {
-      args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
+      args: [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--daemonize',
+        'no',
+      ],
     });
     await waitUntil(started, () => ping(port), `answer PING on port ${port}`);
     return started;
   };
   let current = await start();
   const redis: RedisComponent = {
-    url: `redis://127.0.0.1:${port}`, port, pid: current.pid,
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    pid: current.pid,
     async restartEmpty() {
       process.kill(current.pid, 'SIGKILL');
       await current.exited;

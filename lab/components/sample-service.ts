@@ -45,7 +45,8 @@ export async function buildSampleService(): Promise<{ binary: string; built: boo
   const partial = `${binary}.${process.pid}.partial`;
   try {
     await promisify(execFile)('go', ['build', '-o', partial, '.'], {
-      cwd: sourceDir, env: { ...process.env, GOFLAGS: '-mod=mod', GOPROXY: 'off', GO111MODULE: 'on' },
+      cwd: sourceDir,
+      env: { ...process.env, GOFLAGS: '-mod=mod', GOPROXY: 'off', GO111MODULE: 'on' },
     });
   } catch (error) {
     throw new LabError('sample-service', `go build failed: ${(error as { stderr?: string }).stderr ?? error}`);
@@ -56,22 +57,30 @@ export async function buildSampleService(): Promise<{ binary: string; built: boo
 
 function sourceHash(): string {
   const hash = createHash('sha256');
-  for (const file of readdirSync(sourceDir).filter((f) => f.endsWith('.go') || f === 'go.mod').sort()) {
+  for (const file of readdirSync(sourceDir)
+    .filter((f) => f.endsWith('.go') || f === 'go.mod')
+    .sort()) {
     hash.update(file).update(readFileSync(join(sourceDir, file)));
   }
   return hash.digest('hex').slice(0, 16);
 }
 
-export async function startInstances(group: ProcessGroup, binary: string, specs: InstanceSpec[]): Promise<ServiceInstance[]> {
-  return Promise.all(specs.map(async (spec) => {
-    const port = await freePort();
-    const started = group.spawn(spec.name, binary, {
-      args: ['-listen', `127.0.0.1:${port}`, '-version', spec.version, '-dc', spec.dc, '-instance', spec.name],
-    });
-    const url = `http://127.0.0.1:${port}`;
-    await waitUntil(started, async () => (await fetch(`${url}/healthz`)).ok, `answer ${url}/healthz`);
-    return { ...spec, url, port, pid: started.pid };
-  }));
+export async function startInstances(
+  group: ProcessGroup,
+  binary: string,
+  specs: InstanceSpec[],
+): Promise<ServiceInstance[]> {
+  return Promise.all(
+    specs.map(async (spec) => {
+      const port = await freePort();
+      const started = group.spawn(spec.name, binary, {
+        args: ['-listen', `127.0.0.1:${port}`, '-version', spec.version, '-dc', spec.dc, '-instance', spec.name],
+      });
+      const url = `http://127.0.0.1:${port}`;
+      await waitUntil(started, async () => (await fetch(`${url}/healthz`)).ok, `answer ${url}/healthz`);
+      return { ...spec, url, port, pid: started.pid };
+    }),
+  );
 }
 
 export async function setFaults(instance: ServiceInstance, faults: Faults): Promise<void> {

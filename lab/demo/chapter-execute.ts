@@ -17,22 +17,42 @@ spec:
 `;
 
 async function mergeReviewed(github: GitHubDouble, name: string, manifest: string): Promise<number> {
-  const { number } = await github.openPullRequest({ title: `Drain dc-a (${name})`, branch: name, files: { [`tasks/${name}.yaml`]: manifest }, author: 'carol' });
+  const { number } = await github.openPullRequest({
+    title: `Drain dc-a (${name})`,
+    branch: name,
+    files: { [`tasks/${name}.yaml`]: manifest },
+    author: 'carol',
+  });
   const head = github.pull(number).head.sha;
-  const approval = () => github.checkRuns(head).filter((c) => c.name === 'ZeroOps approval').at(-1);
-  console.log(`carol opens #${number} with tasks/${name}.yaml. "ZeroOps approval" → ${approval()?.conclusion}: ${approval()?.title}.`);
+  const approval = () =>
+    github
+      .checkRuns(head)
+      .filter((c) => c.name === 'ZeroOps approval')
+      .at(-1);
+  console.log(
+    `carol opens #${number} with tasks/${name}.yaml. "ZeroOps approval" → ${approval()?.conclusion}: ${approval()?.title}.`,
+  );
   await github.review(number, 'alice', 'APPROVED');
-  console.log(`alice (an owner of checkout) approves. "ZeroOps approval" → ${approval()?.conclusion}: ${approval()?.title}.`);
+  console.log(
+    `alice (an owner of checkout) approves. "ZeroOps approval" → ${approval()?.conclusion}: ${approval()?.title}.`,
+  );
   await github.merge(number, 'carol');
   console.log('carol merges. ZeroOps re-checks the policy itself and starts the run:\n');
   return number;
 }
 
 /** Print the run's check run title each time it changes, until the run is over. */
-async function follow(github: GitHubDouble, name: string, whileRunning?: (title: string) => Promise<void>): Promise<void> {
+async function follow(
+  github: GitHubDouble,
+  name: string,
+  whileRunning?: (title: string) => Promise<void>,
+): Promise<void> {
   let last = '';
   for (let i = 0; i < 600; i++) {
-    const check = github.checkRuns().filter((c) => c.name === `ZeroOps run: ${name}`).at(-1);
+    const check = github
+      .checkRuns()
+      .filter((c) => c.name === `ZeroOps run: ${name}`)
+      .at(-1);
     const title = check?.title ?? '';
     if (title && title !== last) {
       console.log(`  ⟳ ZeroOps run: ${name} — ${title}`);
@@ -86,10 +106,14 @@ export const breachChapter: Chapter = {
       for (const instance of dcB) await setFaults(instance, {});
     }
     const weights = [];
-    for (const dc of ['dc-a', 'dc-b', 'dc-c']) weights.push(`${dc}=${(await lab.haproxy!.command(`get weight checkout_stable/${dc}`)).split(' ')[0]}`);
+    for (const dc of ['dc-a', 'dc-b', 'dc-c'])
+      weights.push(`${dc}=${(await lab.haproxy!.command(`get weight checkout_stable/${dc}`)).split(' ')[0]}`);
     console.log(`\nHAProxy weights after the rollback: ${weights.join(', ')} (as before the run).`);
     let incident = [...github.state.issues.values()].at(-1);
     for (let i = 0; i < 40 && !incident; i++, await sleep(250)) incident = [...github.state.issues.values()].at(-1);
-    if (incident) console.log(`\nIncident issue #${incident.number} "${incident.title}" [${incident.labels.join(', ')}]:\n${indent(incident.body.split('\n').slice(0, 12).join('\n'))}`);
+    if (incident)
+      console.log(
+        `\nIncident issue #${incident.number} "${incident.title}" [${incident.labels.join(', ')}]:\n${indent(incident.body.split('\n').slice(0, 12).join('\n'))}`,
+      );
   },
 };

@@ -7,13 +7,22 @@ import { startChapter } from './chapter-start.js';
 import { breachChapter, drainChapter } from './chapter-execute.js';
 import { trafficChapter } from './chapter-traffic.js';
 
-export const chapters: Chapter[] = [startChapter, pullRequestChapter, mistakeChapter, trafficChapter, drainChapter, breachChapter, approvalsChapter];
+export const chapters: Chapter[] = [
+  startChapter,
+  pullRequestChapter,
+  mistakeChapter,
+  trafficChapter,
+  drainChapter,
+  breachChapter,
+  approvalsChapter,
+];
 
 /** The chapters to run for the names asked (all when none), with what they need, in story order. */
 export function selectChapters(names: readonly string[]): Chapter[] {
   if (names.length === 0) return chapters;
   const unknown = names.filter((n) => !chapters.some((c) => c.name === n));
-  if (unknown.length) throw new Error(`no chapter ${unknown.join(', ')}: the chapters are ${chapters.map((c) => c.name).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`no chapter ${unknown.join(', ')}: the chapters are ${chapters.map((c) => c.name).join(', ')}`);
   const wanted = new Set<string>();
   const add = (name: string) => {
     if (wanted.has(name)) return;

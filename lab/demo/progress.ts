@@ -6,7 +6,9 @@ export async function withProgress<T>(label: string, work: (note: (event: string
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
   const tty = process.stdout.isTTY;
   let frame = 0;
-  const timer = tty ? setInterval(() => process.stdout.write(`\r${frames[frame++ % frames.length]} ${label} ${elapsed()}`), 100) : undefined;
+  const timer = tty
+    ? setInterval(() => process.stdout.write(`\r${frames[frame++ % frames.length]} ${label} ${elapsed()}`), 100)
+    : undefined;
   if (!tty) console.log(`… ${label}`);
   const note = (event: string) => {
     if (tty) process.stdout.write('\r\x1b[2K');

@@ -5,7 +5,10 @@ export class AppAuth {
   private readonly publicKey: KeyObject;
   private readonly tokens = new Set<string>();
 
-  constructor(readonly appId: string, privateKey: string) {
+  constructor(
+    readonly appId: string,
+    privateKey: string,
+  ) {
     this.publicKey = createPublicKey(privateKey);
   }
 
@@ -14,9 +17,17 @@ export class AppAuth {
     const jwt = /^bearer (.+)$/i.exec(authorization ?? '')?.[1];
     const parts = jwt?.split('.');
     if (!parts || parts.length !== 3) return 'an app JWT is required (Authorization: Bearer <jwt>)';
-    const signed = verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), this.publicKey, Buffer.from(parts[2]!, 'base64url'));
-    if (!signed) return 'the JWT is not signed with the app\'s private key';
-    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString()) as { iss?: string | number; exp?: number };
+    const signed = verify(
+      'RSA-SHA256',
+      Buffer.from(`${parts[0]}.${parts[1]}`),
+      this.publicKey,
+      Buffer.from(parts[2]!, 'base64url'),
+    );
+    if (!signed) return "the JWT is not signed with the app's private key";
+    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString()) as {
+      iss?: string | number;
+      exp?: number;
+    };
     if (String(claims.iss) !== this.appId) return `the JWT's issuer ${claims.iss} is not app ${this.appId}`;
     if (!claims.exp || claims.exp * 1000 < Date.now()) return 'the JWT has expired';
     return undefined;

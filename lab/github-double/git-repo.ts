@@ -25,7 +25,10 @@ export class GitRepo {
     mkdirSync(dir, { recursive: true });
     const repo = new GitRepo(dir);
     await repo.git.init(['-b', defaultBranch]);
-    await repo.git.addConfig('user.name', 'ZeroOps Lab').addConfig('user.email', 'lab@zeroops.invalid').addConfig('commit.gpgsign', 'false');
+    await repo.git
+      .addConfig('user.name', 'ZeroOps Lab')
+      .addConfig('user.email', 'lab@zeroops.invalid')
+      .addConfig('commit.gpgsign', 'false');
     const sha = await repo.commit(defaultBranch, files, 'Initial commit', defaultBranch);
     return { repo, sha };
   }
@@ -72,11 +75,14 @@ export class GitRepo {
   tree(sha: string): Promise<TreeEntry[]> {
     return this.serial(async () => {
       const out = await this.git.raw(['ls-tree', '-r', '-l', '--full-tree', sha]);
-      return out.split('\n').filter(Boolean).map((line) => {
-        const [meta, path] = line.split('\t') as [string, string];
-        const [mode, type, blob, size] = meta.split(/\s+/) as [string, string, string, string];
-        return { path, mode, type, sha: blob, size: Number(size) };
-      });
+      return out
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [meta, path] = line.split('\t') as [string, string];
+          const [mode, type, blob, size] = meta.split(/\s+/) as [string, string, string, string];
+          return { path, mode, type, sha: blob, size: Number(size) };
+        });
     });
   }
 
@@ -95,10 +101,13 @@ export class GitRepo {
     return this.serial(async () => {
       const out = await this.git.raw(['diff', '--name-status', '--no-renames', `${base}...${head}`]);
       const words: Record<string, string> = { A: 'added', M: 'modified', D: 'removed' };
-      return out.split('\n').filter(Boolean).map((line) => {
-        const [status, filename] = line.split('\t') as [string, string];
-        return { filename, status: words[status[0]!] ?? 'changed' };
-      });
+      return out
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [status, filename] = line.split('\t') as [string, string];
+          return { filename, status: words[status[0]!] ?? 'changed' };
+        });
     });
   }
 

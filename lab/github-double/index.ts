@@ -34,7 +34,13 @@ export class GitHubDouble {
   url = '';
   private target?: WebhookTarget;
 
-  private constructor(readonly state: DoubleState, private readonly server: Server, appId: string, privateKey: string, installationId: number) {
+  private constructor(
+    readonly state: DoubleState,
+    private readonly server: Server,
+    appId: string,
+    privateKey: string,
+    installationId: number,
+  ) {
     this.appId = appId;
     this.privateKey = privateKey;
     this.installationId = installationId;
@@ -42,12 +48,24 @@ export class GitHubDouble {
 
   static async start(options: GitHubDoubleOptions): Promise<GitHubDouble> {
     preloadOpenApi();
-    const { repo, sha: _initial } = await GitRepo.create(join(options.dir, 'repo'), 'main', options.files ?? { 'README.md': '# ops\n' });
+    const { repo, sha: _initial } = await GitRepo.create(
+      join(options.dir, 'repo'),
+      'main',
+      options.files ?? { 'README.md': '# ops\n' },
+    );
     const state = new DoubleState(options.owner ?? 'acme', options.repo ?? 'ops', 'main', repo, 'zeroops');
-    const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs1', format: 'pem' })
+      .toString();
     const appId = options.appId ?? '4242';
     const installationId = options.installationId ?? 77;
-    const hooks = { state, auth: new AppAuth(appId, privateKey), installationId, violations: [] as string[], requests: [] as RequestRecord[] };
+    const hooks = {
+      state,
+      auth: new AppAuth(appId, privateKey),
+      installationId,
+      violations: [] as string[],
+      requests: [] as RequestRecord[],
+    };
     const server = createDoubleServer(hooks);
     const double = new GitHubDouble(state, server, appId, privateKey, installationId);
     hooks.violations = double.violations;
@@ -78,19 +96,38 @@ export class GitHubDouble {
   }
 
   /** A pull request from a new branch into `base` (the default branch unless said). */
-  async openPullRequest(input: { title: string; branch: string; files: FileChanges; author: string; body?: string; base?: string }): Promise<{ number: number; delivery: Delivery }> {
+  async openPullRequest(input: {
+    title: string;
+    branch: string;
+    files: FileChanges;
+    author: string;
+    body?: string;
+    base?: string;
+  }): Promise<{ number: number; delivery: Delivery }> {
     const { state } = this;
     const base = input.base ?? state.defaultBranch;
     const baseSha = await state.git.resolve(base);
     if (!baseSha) throw new Error(`no branch ${base} to open a pull request against`);
     const headSha = await state.git.commit(input.branch, input.files, input.title, base);
     const pr: PullRequest = {
-      number: state.number(), title: input.title, body: input.body ?? '', user: state.user(input.author), state: 'open', merged: false,
-      mergeCommitSha: null, mergedBy: null, head: { ref: input.branch, sha: headSha }, base: { ref: base, sha: baseSha },
-      createdAt: now(), updatedAt: now(),
+      number: state.number(),
+      title: input.title,
+      body: input.body ?? '',
+      user: state.user(input.author),
+      state: 'open',
+      merged: false,
+      mergeCommitSha: null,
+      mergedBy: null,
+      head: { ref: input.branch, sha: headSha },
+      base: { ref: base, sha: baseSha },
+      createdAt: now(),
+      updatedAt: now(),
     };
     state.pulls.set(pr.number, pr);
-    return { number: pr.number, delivery: await this.send('pull_request', 'opened', pr.user, pullRequestFields(state, pr)) };
+    return {
+      number: pr.number,
+      delivery: await this.send('pull_request', 'opened', pr.user, pullRequestFields(state, pr)),
+    };
   }
 
   async push(number: number, files: FileChanges, pusher?: string): Promise<Delivery> {
@@ -98,29 +135,71 @@ export class GitHubDouble {
     const before = pr.head.sha;
     pr.head.sha = await this.state.git.commit(pr.head.ref, files, `Update ${pr.title}`);
     pr.updatedAt = now();
-    return this.send('pull_request', 'synchronize', this.state.user(pusher ?? pr.user.login), { ...pullRequestFields(this.state, pr), before, after: pr.head.sha });
+    return this.send('pull_request', 'synchronize', this.state.user(pusher ?? pr.user.login), {
+      ...pullRequestFields(this.state, pr),
+      before,
+      after: pr.head.sha,
+    });
   }
 
   async review(number: number, reviewer: string, state: Review['state'], body = ''): Promise<Delivery> {
     const pr = this.pull(number);
-    const review: Review = { id: this.state.id(), pullNumber: number, user: this.state.user(reviewer), state, body, commitId: pr.head.sha, submittedAt: now() };
+    const review: Review = {
+      id: this.state.id(),
+      pullNumber: number,
+      user: this.state.user(reviewer),
+      state,
+      body,
+      commitId: pr.head.sha,
+      submittedAt: now(),
+    };
     this.state.reviews.push(review);
-    const reviewPayload = { id: review.id, user: review.user, body, state: state.toLowerCase(), commit_id: review.commitId, submitted_at: review.submittedAt };
-    return this.send('pull_request_review', 'submitted', review.user, { ...pullRequestFields(this.state, pr), review: reviewPayload });
+    const reviewPayload = {
+      id: review.id,
+      user: review.user,
+      body,
+      state: state.toLowerCase(),
+      commit_id: review.commitId,
+      submitted_at: review.submittedAt,
+    };
+    return this.send('pull_request_review', 'submitted', review.user, {
+      ...pullRequestFields(this.state, pr),
+      review: reviewPayload,
+    });
   }
 
   async comment(number: number, author: string, body: string): Promise<Delivery> {
-    const comment = { id: this.state.id(), issueNumber: number, body, user: this.state.user(author), createdAt: now(), updatedAt: now(), reactions: [] };
+    const comment = {
+      id: this.state.id(),
+      issueNumber: number,
+      body,
+      user: this.state.user(author),
+      createdAt: now(),
+      updatedAt: now(),
+      reactions: [],
+    };
     this.state.comments.push(comment);
     const pr = this.state.pulls.get(number);
-    const issue = pr ? { number, title: pr.title, state: pr.state, user: pr.user, pull_request: { url: '' } } : { number };
+    const issue = pr
+      ? { number, title: pr.title, state: pr.state, user: pr.user, pull_request: { url: '' } }
+      : { number };
     return this.send('issue_comment', 'created', comment.user, { issue, comment: commentJson(comment) });
   }
 
   async merge(number: number, by: string): Promise<Delivery> {
     const pr = this.pull(number);
-    const sha = await this.state.git.merge(pr.head.ref, pr.base.ref, `Merge pull request #${number} from ${pr.head.ref}`);
-    Object.assign(pr, { state: 'closed', merged: true, mergeCommitSha: sha, mergedBy: this.state.user(by), updatedAt: now() });
+    const sha = await this.state.git.merge(
+      pr.head.ref,
+      pr.base.ref,
+      `Merge pull request #${number} from ${pr.head.ref}`,
+    );
+    Object.assign(pr, {
+      state: 'closed',
+      merged: true,
+      mergeCommitSha: sha,
+      mergedBy: this.state.user(by),
+      updatedAt: now(),
+    });
     return this.send('pull_request', 'closed', this.state.user(by), pullRequestFields(this.state, pr));
   }
 
@@ -150,7 +229,12 @@ export class GitHubDouble {
     });
   }
 
-  private send(event: string, action: string, sender: ReturnType<DoubleState['user']>, fields: Record<string, unknown>): Promise<Delivery> {
+  private send(
+    event: string,
+    action: string,
+    sender: ReturnType<DoubleState['user']>,
+    fields: Record<string, unknown>,
+  ): Promise<Delivery> {
     return this.deliver(event, payload(this.state, this.installationId, event, action, sender, fields));
   }
 

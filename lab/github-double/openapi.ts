@@ -44,12 +44,23 @@ function load() {
     for (const method of ['get', 'post', 'patch', 'put', 'delete']) {
       if (!item[method]) continue;
       const names: string[] = [];
-      const multi = new Set(resolveParams(spec, item[method]).filter((p) => p['x-multi-segment']).map((p) => p.name as string));
+      const multi = new Set(
+        resolveParams(spec, item[method])
+          .filter((p) => p['x-multi-segment'])
+          .map((p) => p.name as string),
+      );
       const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_, name: string) => {
         names.push(name);
         return multi.has(name) ? '(.+)' : '([^/]+)';
       });
-      routes.push({ method: method.toUpperCase(), template, regex: new RegExp(`^${pattern}$`), names, spec: item[method], literalSegments: template.split('/').filter((s) => s && !s.startsWith('{')).length });
+      routes.push({
+        method: method.toUpperCase(),
+        template,
+        regex: new RegExp(`^${pattern}$`),
+        names,
+        spec: item[method],
+        literalSegments: template.split('/').filter((s) => s && !s.startsWith('{')).length,
+      });
     }
   }
   // Literal segments win over parameters: /pulls/comments before /pulls/{pull_number}.
@@ -70,9 +81,17 @@ export function checkRequest(method: string, url: URL, body: unknown): Checked {
   const validators = validatorsFor(route, ajv, spec);
   const query = Object.fromEntries(url.searchParams.entries());
   const id = route.spec.operationId as string;
-  if (!validators.params({ path: params, query })) return { violation: `${id}: ${describe(validators.params)}`, status: 422 };
-  if (validators.body && !validators.body(body ?? {})) return { violation: `${id}: body ${describe(validators.body)}`, status: 422 };
-  if (!validators.body && body !== undefined && method !== 'GET' && Object.keys(body as object).length > 0 && !route.spec.requestBody) {
+  if (!validators.params({ path: params, query }))
+    return { violation: `${id}: ${describe(validators.params)}`, status: 422 };
+  if (validators.body && !validators.body(body ?? {}))
+    return { violation: `${id}: body ${describe(validators.body)}`, status: 422 };
+  if (
+    !validators.body &&
+    body !== undefined &&
+    method !== 'GET' &&
+    Object.keys(body as object).length > 0 &&
+    !route.spec.requestBody
+  ) {
     return { violation: `${id}: takes no request body`, status: 422 };
   }
   return { operation: { id, method, path: route.template, params } };
@@ -84,7 +103,8 @@ function validatorsFor(route: Route, ajv: Ajv, spec: Json) {
   if (!found) {
     const parameters = resolveParams(spec, route.spec);
     const group = (where: string) => ({
-      type: 'object', additionalProperties: false,
+      type: 'object',
+      additionalProperties: false,
       properties: Object.fromEntries(parameters.filter((p) => p.in === where).map((p) => [p.name, asString(p.schema)])),
       required: parameters.filter((p) => p.in === where && p.required).map((p) => p.name),
     });
@@ -99,7 +119,9 @@ function validatorsFor(route: Route, ajv: Ajv, spec: Json) {
 }
 
 function resolveParams(spec: Json, operation: Json): Json[] {
-  return (operation.parameters ?? []).map((p: Json) => (p.$ref ? spec.components.parameters[p.$ref.split('/').pop()] : p));
+  return (operation.parameters ?? []).map((p: Json) =>
+    p.$ref ? spec.components.parameters[p.$ref.split('/').pop()] : p,
+  );
 }
 
 /** Path and query values arrive as text: accept the text of a number or boolean where one is expected. */
@@ -130,5 +152,11 @@ function forAjv<T>(schema: T): T {
 }
 
 function describe(validate: ValidateFunction): string {
-  return (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '(root)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` '${e.params.additionalProperty}'` : ''}`).join('; ');
+  return (validate.errors ?? [])
+    .slice(0, 5)
+    .map(
+      (e) =>
+        `${e.instancePath || '(root)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` '${e.params.additionalProperty}'` : ''}`,
+    )
+    .join('; ');
 }

@@ -5,40 +5,88 @@ export const userJson = (u: User) => ({ login: u.login, id: u.id, type: u.type, 
 
 export function repositoryJson(s: DoubleState) {
   return {
-    id: 4242, name: s.repoName, full_name: `${s.owner}/${s.repoName}`, private: true, default_branch: s.defaultBranch,
+    id: 4242,
+    name: s.repoName,
+    full_name: `${s.owner}/${s.repoName}`,
+    private: true,
+    default_branch: s.defaultBranch,
     owner: { login: s.owner, id: 1, type: 'Organization' },
   };
 }
 
 export function pullJson(s: DoubleState, p: PullRequest) {
   return {
-    id: 100_000 + p.number, number: p.number, state: p.state, title: p.title, body: p.body, user: userJson(p.user),
-    merged: p.merged, merge_commit_sha: p.mergeCommitSha, merged_by: p.mergedBy && userJson(p.mergedBy),
-    merged_at: p.merged ? p.updatedAt : null, closed_at: p.state === 'closed' ? p.updatedAt : null,
-    created_at: p.createdAt, updated_at: p.updatedAt, draft: false,
+    id: 100_000 + p.number,
+    number: p.number,
+    state: p.state,
+    title: p.title,
+    body: p.body,
+    user: userJson(p.user),
+    merged: p.merged,
+    merge_commit_sha: p.mergeCommitSha,
+    merged_by: p.mergedBy && userJson(p.mergedBy),
+    merged_at: p.merged ? p.updatedAt : null,
+    closed_at: p.state === 'closed' ? p.updatedAt : null,
+    created_at: p.createdAt,
+    updated_at: p.updatedAt,
+    draft: false,
     head: { ref: p.head.ref, sha: p.head.sha, repo: repositoryJson(s), user: userJson(p.user) },
-    base: { ref: p.base.ref, sha: p.base.sha, repo: repositoryJson(s), user: { login: s.owner, id: 1, type: 'Organization' } },
+    base: {
+      ref: p.base.ref,
+      sha: p.base.sha,
+      repo: repositoryJson(s),
+      user: { login: s.owner, id: 1, type: 'Organization' },
+    },
     html_url: `https://github.com/${s.owner}/${s.repoName}/pull/${p.number}`,
   };
 }
 
 export const reviewJson = (r: Review) => ({
-  id: r.id, user: userJson(r.user), state: r.state, body: r.body, commit_id: r.commitId, submitted_at: r.submittedAt,
+  id: r.id,
+  user: userJson(r.user),
+  state: r.state,
+  body: r.body,
+  commit_id: r.commitId,
+  submitted_at: r.submittedAt,
 });
 
 export const checkRunJson = (c: CheckRun) => ({
-  id: c.id, name: c.name, head_sha: c.headSha, status: c.status, conclusion: c.conclusion, external_id: c.externalId ?? null,
-  details_url: c.detailsUrl ?? null, started_at: c.startedAt, completed_at: c.completedAt,
-  output: { title: c.title ?? null, summary: c.summary ?? null, text: c.text ?? null, annotations_count: c.annotations.length },
-  app: { id: 1, slug: 'zeroops' }, pull_requests: [],
+  id: c.id,
+  name: c.name,
+  head_sha: c.headSha,
+  status: c.status,
+  conclusion: c.conclusion,
+  external_id: c.externalId ?? null,
+  details_url: c.detailsUrl ?? null,
+  started_at: c.startedAt,
+  completed_at: c.completedAt,
+  output: {
+    title: c.title ?? null,
+    summary: c.summary ?? null,
+    text: c.text ?? null,
+    annotations_count: c.annotations.length,
+  },
+  app: { id: 1, slug: 'zeroops' },
+  pull_requests: [],
 });
 
 export const commentJson = (c: Comment) => ({
-  id: c.id, body: c.body, user: userJson(c.user), created_at: c.createdAt, updated_at: c.updatedAt,
+  id: c.id,
+  body: c.body,
+  user: userJson(c.user),
+  created_at: c.createdAt,
+  updated_at: c.updatedAt,
   html_url: `https://github.com/comment/${c.id}`,
 });
 
 export const issueJson = (i: Issue) => ({
-  id: 200_000 + i.number, number: i.number, title: i.title, body: i.body, user: userJson(i.user), state: i.state,
-  labels: i.labels.map((name) => ({ name })), created_at: i.createdAt, html_url: `https://github.com/issues/${i.number}`,
+  id: 200_000 + i.number,
+  number: i.number,
+  title: i.title,
+  body: i.body,
+  user: userJson(i.user),
+  state: i.state,
+  labels: i.labels.map((name) => ({ name })),
+  created_at: i.createdAt,
+  html_url: `https://github.com/issues/${i.number}`,
 });

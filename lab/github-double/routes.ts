@@ -26,41 +26,96 @@ function page<T>(items: T[], query: URLSearchParams): T[] {
 const pull = (ctx: RouteContext) => ctx.state.pulls.get(Number(ctx.params.pull_number ?? ctx.params.issue_number));
 
 export const routes: Record<string, Handler> = {
-  'pulls/get': (ctx) => { const p = pull(ctx); return p ? [200, pullJson(ctx.state, p)] : notFound; },
+  'pulls/get': (ctx) => {
+    const p = pull(ctx);
+    return p ? [200, pullJson(ctx.state, p)] : notFound;
+  },
   'pulls/list-files': async (ctx) => {
     const p = pull(ctx);
     if (!p) return notFound;
     const files = await ctx.state.git.changes(p.base.sha, p.head.sha);
-    return [200, page(files.map((f) => ({ ...f, sha: '0'.repeat(40), additions: 0, deletions: 0, changes: 0 })), ctx.query)];
+    return [
+      200,
+      page(
+        files.map((f) => ({ ...f, sha: '0'.repeat(40), additions: 0, deletions: 0, changes: 0 })),
+        ctx.query,
+      ),
+    ];
   },
-  'pulls/list-reviews': (ctx) => [200, page(ctx.state.reviews.filter((r) => r.pullNumber === Number(ctx.params.pull_number)).map(reviewJson), ctx.query)],
+  'pulls/list-reviews': (ctx) => [
+    200,
+    page(ctx.state.reviews.filter((r) => r.pullNumber === Number(ctx.params.pull_number)).map(reviewJson), ctx.query),
+  ],
   'git/get-tree': async (ctx) => {
     const sha = await ctx.state.git.resolve(ctx.params.tree_sha!);
     if (!sha) return notFound;
     const tree = await ctx.state.git.tree(sha);
-    return [200, { sha, url: '', truncated: false, tree: tree.map((e) => ({ path: e.path, mode: e.mode, type: e.type, sha: e.sha, size: e.size, url: '' })) }];
+    return [
+      200,
+      {
+        sha,
+        url: '',
+        truncated: false,
+        tree: tree.map((e) => ({ path: e.path, mode: e.mode, type: e.type, sha: e.sha, size: e.size, url: '' })),
+      },
+    ];
   },
   'git/get-blob': async (ctx) => {
     const content = await ctx.state.git.blob(ctx.params.file_sha!);
-    return content ? [200, { sha: ctx.params.file_sha, size: content.length, encoding: 'base64', content: content.toString('base64'), url: '', node_id: '' }] : notFound;
+    return content
+      ? [
+          200,
+          {
+            sha: ctx.params.file_sha,
+            size: content.length,
+            encoding: 'base64',
+            content: content.toString('base64'),
+            url: '',
+            node_id: '',
+          },
+        ]
+      : notFound;
   },
   'repos/get-content': async (ctx) => {
     const sha = await ctx.state.git.resolve(ctx.query.get('ref') ?? ctx.state.defaultBranch);
     const entry = sha && (await ctx.state.git.tree(sha)).find((e) => e.path === ctx.params.path);
     const content = entry && (await ctx.state.git.blob(entry.sha));
     if (!entry || !content) return notFound;
-    return [200, { type: 'file', encoding: 'base64', size: content.length, name: entry.path.split('/').pop(), path: entry.path, sha: entry.sha, content: content.toString('base64') }];
+    return [
+      200,
+      {
+        type: 'file',
+        encoding: 'base64',
+        size: content.length,
+        name: entry.path.split('/').pop(),
+        path: entry.path,
+        sha: entry.sha,
+        content: content.toString('base64'),
+      },
+    ];
   },
   'repos/get-collaborator-permission-level': (ctx) => {
     const user = ctx.state.user(ctx.params.username!);
     const permission = ctx.state.permissions.get(user.login) ?? 'none';
     const legacy = permission === 'maintain' ? 'write' : permission === 'triage' ? 'read' : permission;
-    return [200, { permission: legacy, role_name: permission, user: { login: user.login, id: user.id, type: user.type } }];
+    return [
+      200,
+      { permission: legacy, role_name: permission, user: { login: user.login, id: user.id, type: user.type } },
+    ];
   },
   'repos/get-branch': async (ctx) => {
     const sha = await ctx.state.git.resolve(`refs/heads/${ctx.params.branch}`);
     if (!sha) return notFound;
-    return [200, { name: ctx.params.branch, commit: { sha, url: '' }, protected: false, _links: { self: '', html: '' }, protection_url: '' }];
+    return [
+      200,
+      {
+        name: ctx.params.branch,
+        commit: { sha, url: '' },
+        protected: false,
+        _links: { self: '', html: '' },
+        protection_url: '',
+      },
+    ];
   },
   'teams/get-membership-for-user-in-org': (ctx) => {
     const members = ctx.state.teams.get(`${ctx.params.org}/${ctx.params.team_slug}`.toLowerCase());
@@ -70,8 +125,16 @@ export const routes: Record<string, Handler> = {
   'checks/create': (ctx) => {
     const b = ctx.body;
     const run: CheckRun = {
-      id: ctx.state.id(), name: b.name, headSha: b.head_sha, status: b.conclusion ? 'completed' : (b.status ?? 'queued'), conclusion: b.conclusion ?? null,
-      externalId: b.external_id, detailsUrl: b.details_url, startedAt: b.started_at ?? now(), completedAt: b.conclusion ? (b.completed_at ?? now()) : null, annotations: [],
+      id: ctx.state.id(),
+      name: b.name,
+      headSha: b.head_sha,
+      status: b.conclusion ? 'completed' : (b.status ?? 'queued'),
+      conclusion: b.conclusion ?? null,
+      externalId: b.external_id,
+      detailsUrl: b.details_url,
+      startedAt: b.started_at ?? now(),
+      completedAt: b.conclusion ? (b.completed_at ?? now()) : null,
+      annotations: [],
     };
     applyOutput(run, b.output);
     ctx.state.checkRuns.push(run);
@@ -82,21 +145,38 @@ export const routes: Record<string, Handler> = {
     if (!run) return notFound;
     const b = ctx.body;
     if (b.status) run.status = b.status;
-    if (b.conclusion) Object.assign(run, { conclusion: b.conclusion, status: 'completed', completedAt: b.completed_at ?? now() });
+    if (b.conclusion)
+      Object.assign(run, { conclusion: b.conclusion, status: 'completed', completedAt: b.completed_at ?? now() });
     if (b.name) run.name = b.name;
     applyOutput(run, b.output);
     return [200, checkRunJson(run)];
   },
   'checks/list-for-ref': async (ctx) => {
     const sha = await ctx.state.git.resolve(ctx.params.ref!);
-    const runs = ctx.state.checkRuns.filter((c) => c.headSha === sha && (!ctx.query.get('check_name') || c.name === ctx.query.get('check_name')));
+    const runs = ctx.state.checkRuns.filter(
+      (c) => c.headSha === sha && (!ctx.query.get('check_name') || c.name === ctx.query.get('check_name')),
+    );
     return [200, { total_count: runs.length, check_runs: page(runs.map(checkRunJson), ctx.query) }];
   },
-  'issues/list-comments': (ctx) => [200, page(ctx.state.comments.filter((c) => c.issueNumber === Number(ctx.params.issue_number)).map(commentJson), ctx.query)],
+  'issues/list-comments': (ctx) => [
+    200,
+    page(
+      ctx.state.comments.filter((c) => c.issueNumber === Number(ctx.params.issue_number)).map(commentJson),
+      ctx.query,
+    ),
+  ],
   'issues/create-comment': (ctx) => {
     const number = Number(ctx.params.issue_number);
     if (!ctx.state.pulls.has(number) && !ctx.state.issues.has(number)) return notFound;
-    const comment = { id: ctx.state.id(), issueNumber: number, body: ctx.body.body, user: ctx.state.bot, createdAt: now(), updatedAt: now(), reactions: [] };
+    const comment = {
+      id: ctx.state.id(),
+      issueNumber: number,
+      body: ctx.body.body,
+      user: ctx.state.bot,
+      createdAt: now(),
+      updatedAt: now(),
+      reactions: [],
+    };
     ctx.state.comments.push(comment);
     return [201, commentJson(comment)];
   },
@@ -113,22 +193,35 @@ export const routes: Record<string, Handler> = {
     return [201, { id: ctx.state.id(), content: ctx.body.content, user: { login: ctx.state.bot.login } }];
   },
   'issues/create': (ctx) => {
-    const issue = { number: ctx.state.number(), title: ctx.body.title, body: ctx.body.body ?? '', user: ctx.state.bot, state: 'open' as const,
-      labels: (ctx.body.labels ?? []).map((l: string | { name: string }) => (typeof l === 'string' ? l : l.name)), createdAt: now() };
+    const issue = {
+      number: ctx.state.number(),
+      title: ctx.body.title,
+      body: ctx.body.body ?? '',
+      user: ctx.state.bot,
+      state: 'open' as const,
+      labels: (ctx.body.labels ?? []).map((l: string | { name: string }) => (typeof l === 'string' ? l : l.name)),
+      createdAt: now(),
+    };
     ctx.state.issues.set(issue.number, issue);
     return [201, issueJson(issue)];
   },
-  'issues/get': (ctx) => { const i = ctx.state.issues.get(Number(ctx.params.issue_number)); return i ? [200, issueJson(i)] : notFound; },
+  'issues/get': (ctx) => {
+    const i = ctx.state.issues.get(Number(ctx.params.issue_number));
+    return i ? [200, issueJson(i)] : notFound;
+  },
   'issues/update': (ctx) => {
     const issue = ctx.state.issues.get(Number(ctx.params.issue_number));
     if (!issue) return notFound;
-    for (const field of ['title', 'body', 'state'] as const) if (ctx.body[field] !== undefined) Object.assign(issue, { [field]: ctx.body[field] });
+    for (const field of ['title', 'body', 'state'] as const)
+      if (ctx.body[field] !== undefined) Object.assign(issue, { [field]: ctx.body[field] });
     return [200, issueJson(issue)];
   },
   'issues/list-for-repo': (ctx) => {
     const labels = ctx.query.get('labels')?.split(',') ?? [];
     const state = ctx.query.get('state') ?? 'open';
-    const found = [...ctx.state.issues.values()].filter((i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l)));
+    const found = [...ctx.state.issues.values()].filter(
+      (i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l)),
+    );
     return [200, page(found.map(issueJson), ctx.query)];
   },
   'issues/add-labels': (ctx) => {
@@ -142,6 +235,10 @@ export const routes: Record<string, Handler> = {
 
 function applyOutput(run: CheckRun, output: Json | undefined): void {
   if (!output) return;
-  Object.assign(run, { title: output.title ?? run.title, summary: output.summary ?? run.summary, text: output.text ?? run.text });
+  Object.assign(run, {
+    title: output.title ?? run.title,
+    summary: output.summary ?? run.summary,
+    text: output.text ?? run.text,
+  });
   run.annotations.push(...(output.annotations ?? []));
 }

@@ -26,13 +26,18 @@ export interface ServerHooks {
 
 export function createDoubleServer(hooks: ServerHooks): Server {
   return createServer((req, res) => {
-    void handle(req, hooks).catch((error: Error): [number, unknown] => {
-      hooks.violations.push(`${req.method} ${req.url}: the double failed: ${error.message}`);
-      return [500, { message: error.message }];
-    }).then(([status, body]) => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-media-type': 'github.v3' });
-      res.end(status === 204 ? undefined : JSON.stringify(body));
-    });
+    void handle(req, hooks)
+      .catch((error: Error): [number, unknown] => {
+        hooks.violations.push(`${req.method} ${req.url}: the double failed: ${error.message}`);
+        return [500, { message: error.message }];
+      })
+      .then(([status, body]) => {
+        res.writeHead(status, {
+          'content-type': 'application/json; charset=utf-8',
+          'x-github-media-type': 'github.v3',
+        });
+        res.end(status === 204 ? undefined : JSON.stringify(body));
+      });
   });
 }
 
@@ -55,19 +60,36 @@ async function handle(req: IncomingMessage, hooks: ServerHooks): Promise<[number
   const checked = checkRequest(record.method, url, body);
   if ('violation' in checked) return fail(checked.status, checked.violation);
   record.operation = checked.operation.id;
-  const authProblem = checked.operation.id === 'apps/create-installation-access-token'
-    ? hooks.auth.checkAppJwt(req.headers.authorization) : hooks.auth.checkToken(req.headers.authorization);
+  const authProblem =
+    checked.operation.id === 'apps/create-installation-access-token'
+      ? hooks.auth.checkAppJwt(req.headers.authorization)
+      : hooks.auth.checkToken(req.headers.authorization);
   if (authProblem) return fail(401, authProblem);
   if (checked.operation.id === 'apps/create-installation-access-token') {
-    if (Number(checked.operation.params.installation_id) !== hooks.installationId) return fail(404, 'no such installation');
+    if (Number(checked.operation.params.installation_id) !== hooks.installationId)
+      return fail(404, 'no such installation');
     record.status = 201;
-    return [201, { token: hooks.auth.issueToken(), expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {}, repository_selection: 'all' }];
+    return [
+      201,
+      {
+        token: hooks.auth.issueToken(),
+        expires_at: new Date(Date.now() + 3600_000).toISOString(),
+        permissions: {},
+        repository_selection: 'all',
+      },
+    ];
   }
   const { owner, repo } = checked.operation.params;
-  if (owner !== undefined && (owner !== hooks.state.owner || repo !== hooks.state.repoName)) return fail(404, `no repository ${owner}/${repo} in the double`);
+  if (owner !== undefined && (owner !== hooks.state.owner || repo !== hooks.state.repoName))
+    return fail(404, `no repository ${owner}/${repo} in the double`);
   const route = routes[checked.operation.id];
   if (!route) return fail(501, `${checked.operation.id} is valid for GitHub but the double does not implement it`);
-  const reply = await route({ state: hooks.state, params: checked.operation.params, query: url.searchParams, body: (body ?? {}) as Record<string, unknown> });
+  const reply = await route({
+    state: hooks.state,
+    params: checked.operation.params,
+    query: url.searchParams,
+    body: (body ?? {}) as Record<string, unknown>,
+  });
   record.status = reply[0];
   return reply;
 }

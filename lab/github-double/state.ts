@@ -84,8 +84,13 @@ export class DoubleState {
   private nextNumber = 1;
   private nextId = 1000;
 
-  constructor(readonly owner: string, readonly repoName: string, readonly defaultBranch: string, readonly git: GitRepo,
-    readonly appSlug: string) {}
+  constructor(
+    readonly owner: string,
+    readonly repoName: string,
+    readonly defaultBranch: string,
+    readonly git: GitRepo,
+    readonly appSlug: string,
+  ) {}
 
   user(login: string, type: User['type'] = 'User'): User {
     let user = this.users.get(login);

@@ -24,31 +24,54 @@ export interface WebhookTarget {
 }
 
 function example(event: string, action: string): Json {
-  const found = examples.find((e) => e.name === event)?.examples.find((x) => x.action === action && x.installation)
-    ?? examples.find((e) => e.name === event)?.examples.find((x) => x.action === action);
+  const found =
+    examples.find((e) => e.name === event)?.examples.find((x) => x.action === action && x.installation) ??
+    examples.find((e) => e.name === event)?.examples.find((x) => x.action === action);
   if (!found) throw new Error(`no GitHub example payload for ${event}.${action}`);
   return structuredClone(found);
 }
 
-export function payload(state: DoubleState, installationId: number, event: string, action: string, sender: User, fields: Json): Json {
+export function payload(
+  state: DoubleState,
+  installationId: number,
+  event: string,
+  action: string,
+  sender: User,
+  fields: Json,
+): Json {
   return {
-    ...example(event, action), ...fields, action,
+    ...example(event, action),
+    ...fields,
+    action,
     repository: { ...example(event, action).repository, ...repositoryJson(state) },
     installation: { id: installationId, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' },
     sender: { ...example(event, action).sender, ...userJson(sender) },
   };
 }
 
-export const pullRequestFields = (state: DoubleState, pr: PullRequest) => ({ number: pr.number, pull_request: { ...example('pull_request', 'opened').pull_request, ...pullJson(state, pr) } });
+export const pullRequestFields = (state: DoubleState, pr: PullRequest) => ({
+  number: pr.number,
+  pull_request: { ...example('pull_request', 'opened').pull_request, ...pullJson(state, pr) },
+});
 
-export async function deliver(target: WebhookTarget, event: string, body: Json, id: string = randomUUID()): Promise<Delivery> {
+export async function deliver(
+  target: WebhookTarget,
+  event: string,
+  body: Json,
+  id: string = randomUUID(),
+): Promise<Delivery> {
   const text = JSON.stringify(body);
   const response = await fetch(target.url, {
-    method: 'POST', body: text,
+    method: 'POST',
+    body: text,
     headers: {
-      'content-type': 'application/json', 'user-agent': 'GitHub-Hookshot/zeroops-lab',
-      'x-github-event': event, 'x-github-delivery': id, 'x-github-hook-id': '1',
-      'x-github-hook-installation-target-type': 'integration', 'x-github-hook-installation-target-id': '1',
+      'content-type': 'application/json',
+      'user-agent': 'GitHub-Hookshot/zeroops-lab',
+      'x-github-event': event,
+      'x-github-delivery': id,
+      'x-github-hook-id': '1',
+      'x-github-hook-installation-target-type': 'integration',
+      'x-github-hook-installation-target-id': '1',
       'x-hub-signature-256': `sha256=${createHmac('sha256', target.secret).update(text).digest('hex')}`,
     },
   });

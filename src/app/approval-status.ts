@@ -20,15 +20,30 @@ export const planRecordId = (repo: RepoRef, number: number, sha: string) => `${r
 export const pullRecordId = (repo: RepoRef, number: number) => `${repoKey(repo)}#${number}`;
 
 /** Who wrote and last pushed a pull request, as ZeroOps recorded them (or the forge says). */
-export async function authorship(deps: ApprovalDeps, repo: RepoRef, number: number): Promise<{ author: string; lastPusher: string; pushers: string[] }> {
+export async function authorship(
+  deps: ApprovalDeps,
+  repo: RepoRef,
+  number: number,
+): Promise<{ author: string; lastPusher: string; pushers: string[] }> {
   const pull = await deps.store.pull(pullRecordId(repo, number));
   const author = pull?.author ?? (await deps.forge.pullState(repo, number)).author;
   return { author, lastPusher: pull?.lastPusher ?? author, pushers: pull?.pushers ?? [] };
 }
 
 /** Members of the teams among `items`' owners, limited to the people asked about. */
-export async function teamsOf(forge: Forge, items: readonly TaskApprovalInput[], people: readonly string[]): Promise<Record<string, string[]>> {
-  const teams = [...new Set(items.flatMap((i) => i.owners.flatMap((g) => g.members)).filter((m) => m.includes('/')).map((m) => m.toLowerCase()))];
+export async function teamsOf(
+  forge: Forge,
+  items: readonly TaskApprovalInput[],
+  people: readonly string[],
+): Promise<Record<string, string[]>> {
+  const teams = [
+    ...new Set(
+      items
+        .flatMap((i) => i.owners.flatMap((g) => g.members))
+        .filter((m) => m.includes('/'))
+        .map((m) => m.toLowerCase()),
+    ),
+  ];
   const members: Record<string, string[]> = {};
   for (const team of teams) {
     members[team] = [];
@@ -41,22 +56,35 @@ export async function teamsOf(forge: Forge, items: readonly TaskApprovalInput[],
  * Who brought a governed change in without its approval (the pull request's author, pushers and
  * merger): they cannot approve that file until the branch's approved state moves on.
  */
-export const governedWroteKey = (repo: RepoRef, branch: string, approvedSha: string, path: string) => `governed-by/${repoKey(repo)}@${branch}/${approvedSha}/${path}`;
+export const governedWroteKey = (repo: RepoRef, branch: string, approvedSha: string, path: string) =>
+  `governed-by/${repoKey(repo)}@${branch}/${approvedSha}/${path}`;
 
-async function withExclusions(store: Store, items: ApprovalItem[], people: readonly string[]): Promise<TaskApprovalInput[]> {
-  return Promise.all(items.map(async (item) => {
-    if (!item.wroteKey) return item;
-    const excluded: { login: string; because: string }[] = [];
-    for (const login of people) {
-      const wrote = await store.checkpoint<{ pull: number }>(`${item.wroteKey}/${login.toLowerCase()}`);
-      if (wrote) excluded.push({ login, because: `brought this change in with #${wrote.pull}, merged without approval` });
-    }
-    return { ...item, excluded };
-  }));
+async function withExclusions(
+  store: Store,
+  items: ApprovalItem[],
+  people: readonly string[],
+): Promise<TaskApprovalInput[]> {
+  return Promise.all(
+    items.map(async (item) => {
+      if (!item.wroteKey) return item;
+      const excluded: { login: string; because: string }[] = [];
+      for (const login of people) {
+        const wrote = await store.checkpoint<{ pull: number }>(`${item.wroteKey}/${login.toLowerCase()}`);
+        if (wrote)
+          excluded.push({ login, because: `brought this change in with #${wrote.pull}, merged without approval` });
+      }
+      return { ...item, excluded };
+    }),
+  );
 }
 
 /** Evaluate the approvals of a pull request's items, against the reviews given so far. */
-export async function approvalsFor(deps: ApprovalDeps, repo: RepoRef, number: number, items: ApprovalItem[]): Promise<TaskApproval[]> {
+export async function approvalsFor(
+  deps: ApprovalDeps,
+  repo: RepoRef,
+  number: number,
+  items: ApprovalItem[],
+): Promise<TaskApproval[]> {
   const reviews = await deps.forge.reviews(repo, number);
   const who = await authorship(deps, repo, number);
   const fingerprintsAt = new Map<string, Record<string, string> | undefined>();
@@ -70,24 +98,45 @@ export async function approvalsFor(deps: ApprovalDeps, repo: RepoRef, number: nu
   }
   const approving = [...new Set(reviews.filter((r) => r.state === 'APPROVED').map((r) => r.user))];
   return evaluateApprovals({
-    tasks: await withExclusions(deps.store, items, approving), ...who, permissions, teams: await teamsOf(deps.forge, items, approving),
-    reviews: reviews.map((r) => ({ user: r.user, state: r.state, submittedAt: r.submittedAt, fingerprints: fingerprintsAt.get(r.commitSha) })),
+    tasks: await withExclusions(deps.store, items, approving),
+    ...who,
+    permissions,
+    teams: await teamsOf(deps.forge, items, approving),
+    reviews: reviews.map((r) => ({
+      user: r.user,
+      state: r.state,
+      submittedAt: r.submittedAt,
+      fingerprints: fingerprintsAt.get(r.commitSha),
+    })),
   });
 }
 
-export async function publishApprovalStatus(deps: ApprovalDeps, pr: PullRequestRef): Promise<TaskApproval[] | undefined> {
+export async function publishApprovalStatus(
+  deps: ApprovalDeps,
+  pr: PullRequestRef,
+): Promise<TaskApproval[] | undefined> {
   const record = await deps.store.planRecord(planRecordId(pr, pr.number, pr.headSha));
   if (!record || record.tasks.length === 0) return undefined;
   const approvals = await approvalsFor(deps, pr, pr.number, record.tasks);
   const waiting = approvals.filter((a) => !a.approved);
-  const rows = approvals.map((a) => `| \`${cell(a.task)}\` | ${a.approved ? '✅ approved' : '⏳ waiting'} | ${a.approvers.map((u) => `@${u}`).join(', ') || '—'} | ${cell(a.missing.join('; ')) || '—'} |`);
+  const rows = approvals.map(
+    (a) =>
+      `| \`${cell(a.task)}\` | ${a.approved ? '✅ approved' : '⏳ waiting'} | ${a.approvers.map((u) => `@${u}`).join(', ') || '—'} | ${cell(a.missing.join('; ')) || '—'} |`,
+  );
   await deps.forge.publishCheck(pr, {
-    name: approvalCheckName, headSha: pr.headSha, conclusion: waiting.length ? 'action_required' : 'success',
-    title: waiting.length ? `${waiting.length} of ${approvals.length} item(s) still need approval` : `All ${approvals.length} item(s) approved`,
+    name: approvalCheckName,
+    headSha: pr.headSha,
+    conclusion: waiting.length ? 'action_required' : 'success',
+    title: waiting.length
+      ? `${waiting.length} of ${approvals.length} item(s) still need approval`
+      : `All ${approvals.length} item(s) approved`,
     summary: [
-      'Approvals count from people with write access who did not write or last push the change, for the exact plan or file version they reviewed. '
-        + 'The policy and the owners come from the default branch\'s last approved state, never from this pull request.', '',
-      '| Item | State | Approved by | Still missing |', '|---|---|---|---|', ...rows,
+      'Approvals count from people with write access who did not write or last push the change, for the exact plan or file version they reviewed. ' +
+        "The policy and the owners come from the default branch's last approved state, never from this pull request.",
+      '',
+      '| Item | State | Approved by | Still missing |',
+      '|---|---|---|---|',
+      ...rows,
       ...(record.notes?.length ? ['', ...record.notes] : []),
     ].join('\n'),
     annotations: [],
@@ -95,13 +144,33 @@ export async function publishApprovalStatus(deps: ApprovalDeps, pr: PullRequestR
   return approvals;
 }
 
-export function approvalItems(plans: readonly { task: { name: string; env: string; file: string; service: string }; fingerprint: string; risk: { level: string }; approvals: { required: number; ownerRequired: boolean; owners: string[] } }[],
-  governance: readonly (TaskApprovalInput & { path: string })[], approvedSha: string, pr: RepoRef & { baseRef: string }): ApprovalItem[] {
+export function approvalItems(
+  plans: readonly {
+    task: { name: string; env: string; file: string; service: string };
+    fingerprint: string;
+    risk: { level: string };
+    approvals: { required: number; ownerRequired: boolean; owners: string[] };
+  }[],
+  governance: readonly (TaskApprovalInput & { path: string })[],
+  approvedSha: string,
+  pr: RepoRef & { baseRef: string },
+): ApprovalItem[] {
   return [
     ...plans.map((p) => ({
-      name: p.task.name, fingerprint: p.fingerprint, required: p.approvals.required, risk: p.risk.level, env: p.task.env, file: p.task.file,
+      name: p.task.name,
+      fingerprint: p.fingerprint,
+      required: p.approvals.required,
+      risk: p.risk.level,
+      env: p.task.env,
+      file: p.task.file,
       owners: p.approvals.ownerRequired ? [{ of: `service ${p.task.service}`, members: p.approvals.owners }] : [],
     })),
-    ...governance.map((g) => ({ name: g.name, fingerprint: g.fingerprint, required: g.required, owners: g.owners, wroteKey: governedWroteKey(pr, pr.baseRef, approvedSha, g.path) })),
+    ...governance.map((g) => ({
+      name: g.name,
+      fingerprint: g.fingerprint,
+      required: g.required,
+      owners: g.owners,
+      wroteKey: governedWroteKey(pr, pr.baseRef, approvedSha, g.path),
+    })),
   ];
 }

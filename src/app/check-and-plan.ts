@@ -53,15 +53,22 @@ export async function checkAndPlan(input: CheckInput): Promise<CheckResult> {
   await loadSqlParser();
   const reported = loadDocuments(input.files);
   const context = loadDocuments(input.context ?? []);
-  const policy = input.policyConfig === undefined ? undefined : loadDocuments(input.policyConfig ? [input.policyConfig] : []);
+  const policy =
+    input.policyConfig === undefined ? undefined : loadDocuments(input.policyConfig ? [input.policyConfig] : []);
   const merged = (key: 'services' | 'templates' | 'tasks') => [...reported[key], ...context[key]] as never;
   const { repo, diagnostics: repoProblems } = assembleOpsRepo({
     configs: policy ? policy.configs : [...reported.configs, ...context.configs],
-    services: merged('services'), templates: merged('templates'), tasks: merged('tasks'),
+    services: merged('services'),
+    templates: merged('templates'),
+    tasks: merged('tasks'),
   });
   repo.approvedOwners = input.approvedOwners;
   repo.scripts = input.scripts;
-  const diagnostics = [...reported.diagnostics, ...(policy?.diagnostics ?? []), ...repoProblems.filter((d) => isReported(d, input.files))];
+  const diagnostics = [
+    ...reported.diagnostics,
+    ...(policy?.diagnostics ?? []),
+    ...repoProblems.filter((d) => isReported(d, input.files)),
+  ];
   diagnostics.push(...checkInventory(reported, repo));
   const plans: Plan[] = [];
   for (const task of reported.tasks) {
@@ -79,17 +86,36 @@ export async function checkAndPlan(input: CheckInput): Promise<CheckResult> {
  */
 function programsOutsideScripts(task: LoadedTask, compiled: KindPlan, repo: OpsRepo): Diagnostic[] {
   const service = repo.services.get(task.manifest.metadata.service);
-  const actions = [...compiled.steps.flatMap((s) => [s.action, ...(s.inverse && s.inverse !== 'none-needed' ? [s.inverse] : [])]), ...(compiled.rollback ?? []).map((r) => r.action)];
-  const programs = new Set(actions.filter((a) => a.provider === 'command').map((a) => (a.params.argv as unknown[] | undefined)?.[0]).filter((p): p is string => typeof p === 'string'));
+  const actions = [
+    ...compiled.steps.flatMap((s) => [s.action, ...(s.inverse && s.inverse !== 'none-needed' ? [s.inverse] : [])]),
+    ...(compiled.rollback ?? []).map((r) => r.action),
+  ];
+  const programs = new Set(
+    actions
+      .filter((a) => a.provider === 'command')
+      .map((a) => (a.params.argv as unknown[] | undefined)?.[0])
+      .filter((p): p is string => typeof p === 'string'),
+  );
   const found: Diagnostic[] = [];
   for (const program of programs) {
     const script = scriptPath(program);
     if (script && (!repo.scripts || repo.scripts.has(script))) continue;
-    const field = (['restart', 'config', 'deploy'] as const).find((f) => service?.manifest.spec[f]?.command?.[0] === program);
-    const where = field && service ? ` (${service.doc.file}:${service.doc.at(['spec', field, 'command', 0]).line}, spec.${field}.command)` : '';
+    const field = (['restart', 'config', 'deploy'] as const).find(
+      (f) => service?.manifest.spec[f]?.command?.[0] === program,
+    );
+    const where =
+      field && service
+        ? ` (${service.doc.file}:${service.doc.at(['spec', field, 'command', 0]).line}, spec.${field}.command)`
+        : '';
     found.push({
-      file: task.doc.file, ...task.doc.at(['metadata', 'service']), severity: 'error', field: 'metadata.service', rule: 'runs-only-scripts',
-      message: script ? `this task runs ${script}${where}, which is not in this commit's scripts/ folder` : `this task runs '${program}'${where}, which is not a script of this repository: commands run files under scripts/`,
+      file: task.doc.file,
+      ...task.doc.at(['metadata', 'service']),
+      severity: 'error',
+      field: 'metadata.service',
+      rule: 'runs-only-scripts',
+      message: script
+        ? `this task runs ${script}${where}, which is not in this commit's scripts/ folder`
+        : `this task runs '${program}'${where}, which is not a script of this repository: commands run files under scripts/`,
     });
   }
   return found;
@@ -102,9 +128,15 @@ function actionsNotExecutable(task: LoadedTask, compiled: KindPlan): Diagnostic[
   const steps = (task.manifest.spec as { steps?: unknown[] }).steps;
   const missing = (action: Action, stepId?: string) => {
     if (isExecutable(action)) return;
-    const index = task.manifest.kind === 'Runbook' && Array.isArray(steps) ? steps.findIndex((s) => (s as { name?: string }).name === stepId) : -1;
+    const index =
+      task.manifest.kind === 'Runbook' && Array.isArray(steps)
+        ? steps.findIndex((s) => (s as { name?: string }).name === stepId)
+        : -1;
     const path = index >= 0 ? ['spec', 'steps', index, 'action'] : ['metadata', 'service'];
-    report(path, `${code(actionName(action))} cannot be executed by this version of ZeroOps, so the plan would fail when it got there; what executes: ${executableActions.join(', ')}`);
+    report(
+      path,
+      `${code(actionName(action))} cannot be executed by this version of ZeroOps, so the plan would fail when it got there; what executes: ${executableActions.join(', ')}`,
+    );
   };
   for (const step of compiled.steps) {
     missing(step.action, step.id);
@@ -137,12 +169,14 @@ function planTask(task: LoadedTask, repo: OpsRepo): { plan?: Plan; diagnostics: 
   const completed = completeTask(task, repo, kind.defaults);
   const report = reporter(task.doc, 'complete-after-defaults', diagnostics);
   for (const field of kind.requiredAfterCompletion) {
-    if (completed.spec[field] === undefined) report(['spec'], `spec.${field} is missing: set it, or pin a template that provides it`, { target: 'key' });
+    if (completed.spec[field] === undefined)
+      report(['spec'], `spec.${field} is missing: set it, or pin a template that provides it`, { target: 'key' });
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   const source = completedSource(completed);
   diagnostics.push(...checkSchema(source.doc, task.manifest.kind));
-  if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...runRules([...valueRules, ...kind.rules], [source], repo));
+  if (!diagnostics.some((d) => d.severity === 'error'))
+    diagnostics.push(...runRules([...valueRules, ...kind.rules], [source], repo));
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   try {
     const compiled = kind.compile(completed);

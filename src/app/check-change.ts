@@ -28,38 +28,58 @@ export interface CheckChangeDeps {
   clock?: () => Date;
 }
 
-export const isOpsManifest = (path: string) => isManifestPath(path) &&
-  (path === opsRepoLayout.config || [opsRepoLayout.services, opsRepoLayout.templates, opsRepoLayout.tasks].some((dir) => path.startsWith(dir)));
+export const isOpsManifest = (path: string) =>
+  isManifestPath(path) &&
+  (path === opsRepoLayout.config ||
+    [opsRepoLayout.services, opsRepoLayout.templates, opsRepoLayout.tasks].some((dir) => path.startsWith(dir)));
 
 /**
  * `at: 'head'` plans a pull request before it merges: its governed files are judged as the merge
  * would leave them (the base branch, with the files the pull request changes). `at: 'merge'`
  * judges a merge commit as it is.
  */
-export async function checkChange(deps: CheckChangeDeps, pr: PullRequestRef, at: 'head' | 'merge' = 'head'): Promise<ChangeCheck> {
+export async function checkChange(
+  deps: CheckChangeDeps,
+  pr: PullRequestRef,
+  at: 'head' | 'merge' = 'head',
+): Promise<ChangeCheck> {
   const { forge } = deps;
   const basis = await policyBasis(deps, pr);
   const files = await forge.changedFiles(pr);
   const changed = files.filter((f) => f.status !== 'removed' && isOpsManifest(f.path)).map((f) => f.path);
   const tree = await forge.listTree(pr, pr.headSha);
   // Only what can execute needs approving: a merge into another branch runs nothing.
-  const diffs = !basis.executes ? [] : diffGoverned(basis.approvedTree, at === 'merge' ? tree : await asMerged(deps, pr, tree, files));
+  const diffs = !basis.executes
+    ? []
+    : diffGoverned(basis.approvedTree, at === 'merge' ? tree : await asMerged(deps, pr, tree, files));
   if (changed.length === 0 && diffs.length === 0) return { basis, changed, plans: [], governance: [], diagnostics: [] };
-  const read = (entries: TreeEntry[]) => Promise.all(entries.map(async (entry) => ({ path: entry.path, text: await forge.readBlob(pr, entry) })));
+  const read = (entries: TreeEntry[]) =>
+    Promise.all(entries.map(async (entry) => ({ path: entry.path, text: await forge.readBlob(pr, entry) })));
   const manifests = tree.filter((e) => isOpsManifest(e.path) && e.path !== opsRepoLayout.config);
   const reported = new Set(changed);
-  const headConfig = changed.includes(opsRepoLayout.config) ? await read(tree.filter((e) => e.path === opsRepoLayout.config)) : [];
+  const headConfig = changed.includes(opsRepoLayout.config)
+    ? await read(tree.filter((e) => e.path === opsRepoLayout.config))
+    : [];
   const result = await checkAndPlan({
-    files: [...headConfig, ...await read(manifests.filter((e) => reported.has(e.path)))], context: await read(manifests.filter((e) => !reported.has(e.path))),
+    files: [...headConfig, ...(await read(manifests.filter((e) => reported.has(e.path))))],
+    context: await read(manifests.filter((e) => !reported.has(e.path))),
     policyConfig: basis.policyText === undefined ? null : { path: opsRepoLayout.config, text: basis.policyText },
     approvedOwners: new Map(basis.approvedServices.map((s) => [s.metadata.name, s.spec.owners])),
     scripts: new Map(tree.filter((e) => e.path.startsWith('scripts/')).map((e) => [e.path, e.id])),
   });
   const governance = governanceItems(await withContents(deps, pr, diffs), {
-    policy: basis.policy, approvedServices: basis.approvedServices,
-    proposedServices: [...result.repo.services.values()].map((s) => s.manifest), proposedTasks: result.tasks.map((t) => t.manifest),
+    policy: basis.policy,
+    approvedServices: basis.approvedServices,
+    proposedServices: [...result.repo.services.values()].map((s) => s.manifest),
+    proposedTasks: result.tasks.map((t) => t.manifest),
   });
-  return { basis, changed, plans: result.plans, governance: governance.map((item) => carried(item, files, pr.baseRef)), diagnostics: result.diagnostics };
+  return {
+    basis,
+    changed,
+    plans: result.plans,
+    governance: governance.map((item) => carried(item, files, pr.baseRef)),
+    diagnostics: result.diagnostics,
+  };
 }
 
 /**
@@ -68,18 +88,36 @@ export async function checkChange(deps: CheckChangeDeps, pr: PullRequestRef, at:
  */
 function carried(item: GovernanceItem, files: readonly ChangedFile[], branch: string): GovernanceItem {
   if (files.some((f) => f.path === item.path || f.previousPath === item.path)) return item;
-  const admins = item.owners.some((g) => g.members.length === 0 && g.of === 'the repository') ? [] : [{ of: 'the repository', members: [] }];
-  return { ...item, owners: [...item.owners, ...admins], changes: [...item.changes, `already on \`${branch}\` without approval: not part of this pull request's own diff`] };
+  const admins = item.owners.some((g) => g.members.length === 0 && g.of === 'the repository')
+    ? []
+    : [{ of: 'the repository', members: [] }];
+  return {
+    ...item,
+    owners: [...item.owners, ...admins],
+    changes: [...item.changes, `already on \`${branch}\` without approval: not part of this pull request's own diff`],
+  };
 }
 
 /** The governed files a merge of the pull request would leave: the base's, with the pull request's changes. */
-async function asMerged({ forge }: CheckChangeDeps, pr: PullRequestRef, head: TreeEntry[], files: readonly ChangedFile[]): Promise<TreeEntry[]> {
+async function asMerged(
+  { forge }: CheckChangeDeps,
+  pr: PullRequestRef,
+  head: TreeEntry[],
+  files: readonly ChangedFile[],
+): Promise<TreeEntry[]> {
   const touched = new Set(files.flatMap((f) => [f.path, ...(f.previousPath ? [f.previousPath] : [])]));
   const base = (await forge.listTree(pr, pr.baseSha)).filter((e) => !touched.has(e.path));
   return [...base, ...head.filter((e) => touched.has(e.path))];
 }
 
-async function withContents({ forge }: CheckChangeDeps, pr: PullRequestRef, diffs: GovernedFileDiff[]): Promise<GovernedFileChange[]> {
-  const text = (id: string | undefined, path: string) => (id === undefined ? undefined : forge.readBlob(pr, { path, id }));
-  return Promise.all(diffs.map(async (d) => ({ ...d, before: await text(d.beforeId, d.path), after: await text(d.afterId, d.path) })));
+async function withContents(
+  { forge }: CheckChangeDeps,
+  pr: PullRequestRef,
+  diffs: GovernedFileDiff[],
+): Promise<GovernedFileChange[]> {
+  const text = (id: string | undefined, path: string) =>
+    id === undefined ? undefined : forge.readBlob(pr, { path, id });
+  return Promise.all(
+    diffs.map(async (d) => ({ ...d, before: await text(d.beforeId, d.path), after: await text(d.afterId, d.path) })),
+  );
 }

@@ -39,14 +39,21 @@ export function parseCommand(body: string): { verb: string; arg?: string } | und
 export async function handleCommand(deps: CommandDeps, comment: CommandComment): Promise<void> {
   const parsed = parseCommand(comment.body);
   if (!parsed) return;
-  const reply = (text: string) => deps.forge.comment(comment.repo, comment.number, `> ${comment.body.trim().split('\n')[0]}\n\n@${comment.author} ${text}`);
+  const reply = (text: string) =>
+    deps.forge.comment(
+      comment.repo,
+      comment.number,
+      `> ${comment.body.trim().split('\n')[0]}\n\n@${comment.author} ${text}`,
+    );
   const permission = await deps.forge.permission(comment.repo, comment.author);
   if (!['admin', 'maintain', 'write'].includes(permission)) {
     await deps.forge.react(comment.repo, comment.commentId, '-1');
     await reply(`only people with write access to ${repoKey(comment.repo)} can steer runs; nothing was done.`);
     return;
   }
-  const runs = (await deps.store.runs({ repo: comment.repo.repo, pullNumber: comment.number })).filter((r) => r.repo.owner === comment.repo.owner);
+  const runs = (await deps.store.runs({ repo: comment.repo.repo, pullNumber: comment.number })).filter(
+    (r) => r.repo.owner === comment.repo.owner,
+  );
   if (parsed.verb === 'status') {
     await deps.forge.react(comment.repo, comment.commentId, 'eyes');
     await reply(runs.length ? runs.map(statusLine).join('\n') : 'this pull request has no runs.');
@@ -82,12 +89,26 @@ export async function handleCommand(deps: CommandDeps, comment: CommandComment):
  * A step's approval is a judgment gate: it takes what a review takes (not the author, not the last
  * pusher, write access) and an owner of the service where the plan needs one.
  */
-async function stepApprovalProblem(deps: CommandDeps, comment: CommandComment, permission: Permission, runs: Run[]): Promise<string | undefined> {
-  const who = { ...(await authorship(deps, comment.repo, comment.number)), permissions: { [comment.author]: permission } };
+async function stepApprovalProblem(
+  deps: CommandDeps,
+  comment: CommandComment,
+  permission: Permission,
+  runs: Run[],
+): Promise<string | undefined> {
+  const who = {
+    ...(await authorship(deps, comment.repo, comment.number)),
+    permissions: { [comment.author]: permission },
+  };
   const problem = approverProblem(comment.author, who);
   if (problem) return problem;
-  const groups = runs.flatMap((r) => (r.plan.approvals.ownerRequired ? [{ of: `service ${r.plan.task.service}`, members: r.plan.approvals.owners }] : []));
-  const teams = await teamsOf(deps.forge, [{ name: 'step', fingerprint: '', required: 0, owners: groups }], [comment.author]);
+  const groups = runs.flatMap((r) =>
+    r.plan.approvals.ownerRequired ? [{ of: `service ${r.plan.task.service}`, members: r.plan.approvals.owners }] : [],
+  );
+  const teams = await teamsOf(
+    deps.forge,
+    [{ name: 'step', fingerprint: '', required: 0, owners: groups }],
+    [comment.author],
+  );
   const missing = groups.find((g) => !isOwner(comment.author, g, { ...who, teams }));
   return missing && `it needs ${describeOwners(missing)}`;
 }

@@ -47,15 +47,17 @@ export class PacedUpdates {
     clearTimeout(updates.timer);
     updates.timer = undefined;
     // A failed send must not stop the ones after it; its caller hears of it.
-    updates.sending = updates.sending.catch(() => undefined).then(async () => {
-      const run = updates.latest;
-      if (!run) return;
-      updates.latest = undefined;
-      updates.lastSentAt = this.now();
-      updates.sentStatus = run.status;
-      if (isTerminal(run.status)) this.runs.delete(id);
-      await this.send(run);
-    });
+    updates.sending = updates.sending
+      .catch(() => undefined)
+      .then(async () => {
+        const run = updates.latest;
+        if (!run) return;
+        updates.latest = undefined;
+        updates.lastSentAt = this.now();
+        updates.sentStatus = run.status;
+        if (isTerminal(run.status)) this.runs.delete(id);
+        await this.send(run);
+      });
     return updates.sending;
   }
 }

@@ -30,7 +30,11 @@ export interface PlanTrigger {
 
 export type PlanChangeOutcome = 'no-manifests' | 'planned' | 'errors';
 
-export async function planChange(deps: PlanChangeDeps, pr: PullRequestRef, trigger?: PlanTrigger): Promise<PlanChangeOutcome> {
+export async function planChange(
+  deps: PlanChangeDeps,
+  pr: PullRequestRef,
+  trigger?: PlanTrigger,
+): Promise<PlanChangeOutcome> {
   const { forge, log, store } = deps;
   if (store && trigger) {
     const known = await store.pull(pullRecordId(pr, pr.number));
@@ -42,38 +46,79 @@ export async function planChange(deps: PlanChangeDeps, pr: PullRequestRef, trigg
   const { plans, governance, diagnostics } = check;
   if (check.changed.length === 0 && governance.length === 0) {
     await forge.publishCheck(pr, {
-      name: planCheckName, headSha: pr.headSha, conclusion: 'neutral', title: 'Nothing to plan',
-      summary: 'This pull request changes no task, and no file that governs execution (`.zeroops/`, `services/`, `templates/`, `scripts/`) differs from the approved state.', annotations: [],
+      name: planCheckName,
+      headSha: pr.headSha,
+      conclusion: 'neutral',
+      title: 'Nothing to plan',
+      summary:
+        'This pull request changes no task, and no file that governs execution (`.zeroops/`, `services/`, `templates/`, `scripts/`) differs from the approved state.',
+      annotations: [],
     });
     return 'no-manifests';
   }
   const report = renderReport(plans, diagnostics);
   const notes = changeNotes(check, deps.clock?.() ?? new Date());
-  const summary = [...notes, ...(notes.length ? [''] : []), ...renderGovernance(governance, { branch: pr.baseRef, sha: check.basis.approvedSha }), report.summary].join('\n');
+  const summary = [
+    ...notes,
+    ...(notes.length ? [''] : []),
+    ...renderGovernance(governance, { branch: pr.baseRef, sha: check.basis.approvedSha }),
+    report.summary,
+  ].join('\n');
   const failed = diagnostics.some((d) => d.severity === 'error');
-  const title = governance.length && !failed ? `${report.title}; ${governance.length} governed file(s) changed` : report.title;
+  const title =
+    governance.length && !failed ? `${report.title}; ${governance.length} governed file(s) changed` : report.title;
   await forge.publishCheck(pr, {
-    name: planCheckName, headSha: pr.headSha, conclusion: failed ? 'failure' : 'success',
-    title, summary, text: report.text, annotations: diagnostics.map(toAnnotation),
+    name: planCheckName,
+    headSha: pr.headSha,
+    conclusion: failed ? 'failure' : 'success',
+    title,
+    summary,
+    text: report.text,
+    annotations: diagnostics.map(toAnnotation),
   });
-  await forge.upsertComment(pr, planCommentTopic, `## ZeroOps plan for ${pr.headSha.slice(0, 7)}\n\n${summary}\n\n${report.text}`);
+  await forge.upsertComment(
+    pr,
+    planCommentTopic,
+    `## ZeroOps plan for ${pr.headSha.slice(0, 7)}\n\n${summary}\n\n${report.text}`,
+  );
   if (store) {
     await store.savePlanRecord({
-      id: planRecordId(pr, pr.number, pr.headSha), repo: repoKey(pr), pullNumber: pr.number, sha: pr.headSha, createdAt: new Date().toISOString(),
-      errors: diagnostics.filter((d) => d.severity === 'error').length, tasks: approvalItems(plans, governance, check.basis.approvedSha, pr), notes,
+      id: planRecordId(pr, pr.number, pr.headSha),
+      repo: repoKey(pr),
+      pullNumber: pr.number,
+      sha: pr.headSha,
+      createdAt: new Date().toISOString(),
+      errors: diagnostics.filter((d) => d.severity === 'error').length,
+      tasks: approvalItems(plans, governance, check.basis.approvedSha, pr),
+      notes,
     });
     await publishApprovalStatus({ forge, store }, pr);
   }
-  log.info({ pr: pr.number, head: pr.headSha, plans: plans.length, governed: governance.length, findings: diagnostics.length }, 'planned pull request');
+  log.info(
+    { pr: pr.number, head: pr.headSha, plans: plans.length, governed: governance.length, findings: diagnostics.length },
+    'planned pull request',
+  );
   return failed ? 'errors' : 'planned';
 }
 
 /** What decides whether and when a merge executes, besides approvals. */
 function changeNotes(check: ChangeCheck, now: Date): string[] {
-  if (!check.basis.executes) return [`⚠️ **Merging this pull request executes nothing**: ${check.basis.executesBecause}.`];
-  return renderSchedule(check.basis.policy, check.plans.map((p) => p.task.env), now);
+  if (!check.basis.executes)
+    return [`⚠️ **Merging this pull request executes nothing**: ${check.basis.executesBecause}.`];
+  return renderSchedule(
+    check.basis.policy,
+    check.plans.map((p) => p.task.env),
+    now,
+  );
 }
 
 function toAnnotation(d: Diagnostic): Annotation {
-  return { path: d.file, line: d.line, column: d.col, level: d.severity === 'error' ? 'failure' : 'warning', title: `${d.field} (${d.rule})`, message: d.message };
+  return {
+    path: d.file,
+    line: d.line,
+    column: d.col,
+    level: d.severity === 'error' ? 'failure' : 'warning',
+    title: `${d.field} (${d.rule})`,
+    message: d.message,
+  };
 }

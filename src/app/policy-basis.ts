@@ -26,7 +26,10 @@ export interface PolicyBasis {
 
 export const approvedStateId = (repo: RepoRef, branch: string) => `${repoKey(repo)}@${branch}`;
 
-export async function policyBasis(deps: { forge: Forge; store?: Store; clock?: () => Date }, pr: PullRequestRef): Promise<PolicyBasis> {
+export async function policyBasis(
+  deps: { forge: Forge; store?: Store; clock?: () => Date },
+  pr: PullRequestRef,
+): Promise<PolicyBasis> {
   const policySha = await approvedSha(deps, pr, pr.defaultBranch);
   const policyTree = await deps.forge.listTree(pr, policySha);
   const read = (entry: TreeEntry) => deps.forge.readBlob(pr, entry);
@@ -35,14 +38,21 @@ export async function policyBasis(deps: { forge: Forge; store?: Store; clock?: (
   const serviceEntries = policyTree.filter((e) => e.path.startsWith(opsRepoLayout.services) && /\.ya?ml$/.test(e.path));
   const loaded = loadDocuments([
     ...(policyText === undefined ? [] : [{ path: opsRepoLayout.config, text: policyText }]),
-    ...await Promise.all(serviceEntries.map(async (e) => ({ path: e.path, text: await read(e) }))),
+    ...(await Promise.all(serviceEntries.map(async (e) => ({ path: e.path, text: await read(e) })))),
   ]);
   const policy = loaded.configs[0]?.manifest;
   const executes = executesOn(pr.baseRef, pr.defaultBranch, policy);
-  const baseApproved = pr.baseRef === pr.defaultBranch || !executes.yes ? policySha : await approvedSha(deps, pr, pr.baseRef, policySha);
+  const baseApproved =
+    pr.baseRef === pr.defaultBranch || !executes.yes ? policySha : await approvedSha(deps, pr, pr.baseRef, policySha);
   return {
-    policySha, approvedSha: baseApproved, approvedTree: baseApproved === policySha ? policyTree : await deps.forge.listTree(pr, baseApproved),
-    policy, policyText, approvedServices: loaded.services.map((s) => s.manifest), executes: executes.yes, executesBecause: executes.because,
+    policySha,
+    approvedSha: baseApproved,
+    approvedTree: baseApproved === policySha ? policyTree : await deps.forge.listTree(pr, baseApproved),
+    policy,
+    policyText,
+    approvedServices: loaded.services.map((s) => s.manifest),
+    executes: executes.yes,
+    executesBecause: executes.because,
   };
 }
 
@@ -50,19 +60,31 @@ export async function policyBasis(deps: { forge: Forge; store?: Store; clock?: (
  * A branch's approved commit from the store. The first time ZeroOps sees a repository, the default
  * branch as it is then (the pull request's base) is taken as approved: that is what was installed.
  */
-async function approvedSha(deps: { forge: Forge; store?: Store; clock?: () => Date }, pr: PullRequestRef, branch: string, fallback?: string): Promise<string> {
+async function approvedSha(
+  deps: { forge: Forge; store?: Store; clock?: () => Date },
+  pr: PullRequestRef,
+  branch: string,
+  fallback?: string,
+): Promise<string> {
   const id = approvedStateId(pr, branch);
   const known = await deps.store?.approvedState(id);
   if (known) return known.sha;
   if (fallback) return fallback;
   const sha = pr.baseRef === branch ? pr.baseSha : await deps.forge.branchSha(pr, branch);
   if (!sha) throw new Error(`the default branch ${branch} of ${repoKey(pr)} does not exist`);
-  await deps.store?.saveApprovedState({ id, sha, by: 'first seen', at: (deps.clock?.() ?? new Date()).toISOString() }, { onlyIfNone: true });
+  await deps.store?.saveApprovedState(
+    { id, sha, by: 'first seen', at: (deps.clock?.() ?? new Date()).toISOString() },
+    { onlyIfNone: true },
+  );
   return (await deps.store?.approvedState(id))?.sha ?? sha;
 }
 
 /** Only the default branch executes, and the branches its approved config lists in spec.executeOn. */
-export function executesOn(baseRef: string, defaultBranch: string, policy: Config | undefined): { yes: boolean; because: string } {
+export function executesOn(
+  baseRef: string,
+  defaultBranch: string,
+  policy: Config | undefined,
+): { yes: boolean; because: string } {
   if (baseRef === defaultBranch) return { yes: true, because: `\`${baseRef}\` is the default branch` };
   const pattern = (policy?.spec.executeOn ?? []).find((p) => branchPattern(p).test(baseRef));
   if (pattern) return { yes: true, because: `\`${defaultBranch}\`'s config lists \`${pattern}\` in spec.executeOn` };

@@ -6,9 +6,12 @@ import { isTerminal } from '../engine/run.js';
 const icons: Record<string, string> = { pending: '⚪', running: '🔵', holding: '⏳', succeeded: '✅', failed: '❌' };
 
 export function runCheck(run: Run): CheckUpdate {
-  const conclusion = ({ succeeded: 'success', rolled_back: 'failure', failed: 'failure', aborted: 'cancelled' } as const)[run.status as 'succeeded'];
+  const conclusion = (
+    { succeeded: 'success', rolled_back: 'failure', failed: 'failure', aborted: 'cancelled' } as const
+  )[run.status as 'succeeded'];
   return {
-    status: isTerminal(run.status) ? 'completed' : 'in_progress', ...(conclusion ? { conclusion: conclusion as CheckUpdate['conclusion'] } : {}),
+    status: isTerminal(run.status) ? 'completed' : 'in_progress',
+    ...(conclusion ? { conclusion: conclusion as CheckUpdate['conclusion'] } : {}),
     title: `${run.status.replace('_', ' ')}${run.reason ? `: ${run.reason}` : ''}`.slice(0, 250),
     summary: runSummary(run),
     text: timeline(run),
@@ -18,21 +21,42 @@ export function runCheck(run: Run): CheckUpdate {
 export function runSummary(run: Run): string {
   const done = run.steps.filter((s) => s.status === 'succeeded').length;
   return [
-    `**${run.plan.task.kind} \`${run.plan.task.name}\`** of ${run.plan.task.service} in ${run.plan.task.env} — ${run.plan.summary}.`, '',
+    `**${run.plan.task.kind} \`${run.plan.task.name}\`** of ${run.plan.task.service} in ${run.plan.task.env} — ${run.plan.summary}.`,
+    '',
     `Status: **${run.status.replace('_', ' ')}** · ${done}/${run.steps.length} steps done · started by @${run.startedBy} from ${run.mergeSha.slice(0, 7)} · plan \`${run.plan.fingerprint.slice(0, 19)}\``,
     ...(run.reason ? ['', `> ${run.reason}`] : []),
-    ...(run.locks.some((l) => !l.held) ? ['', `Locks: ${run.locks.map((l) => `\`${l.key}\` ${l.held ? 'held' : l.position < 0 ? 'next, once the ones before are held' : `queued at position ${l.position}${l.heldBy ? ` behind ${l.heldBy}` : ''}`}`).join(', ')}`] : []),
+    ...(run.locks.some((l) => !l.held)
+      ? [
+          '',
+          `Locks: ${run.locks.map((l) => `\`${l.key}\` ${l.held ? 'held' : l.position < 0 ? 'next, once the ones before are held' : `queued at position ${l.position}${l.heldBy ? ` behind ${l.heldBy}` : ''}`}`).join(', ')}`,
+        ]
+      : []),
   ].join('\n');
 }
 
 export function timeline(run: Run): string {
   const rows = run.steps.map((state) => {
     const step = run.plan.steps.find((s) => s.id === state.id)!;
-    const duration = state.startedAt && state.finishedAt ? `${((Date.parse(state.finishedAt) - Date.parse(state.startedAt)) / 1000).toFixed(1)}s` : '—';
+    const duration =
+      state.startedAt && state.finishedAt
+        ? `${((Date.parse(state.finishedAt) - Date.parse(state.startedAt)) / 1000).toFixed(1)}s`
+        : '—';
     return `| ${icons[state.status] ?? ''} \`${state.id}\` ${step.title} | ${state.status}${state.attempts > 1 ? ` (attempt ${state.attempts})` : ''} | ${state.startedAt?.slice(11, 19) ?? '—'} | ${duration} | ${evidenceCell(state.evidence)} |`;
   });
-  const undo = run.undo.length ? ['', '**Rollback**', '', ...run.undo.map((u, i) => `${i + 1}. ${u.status === 'succeeded' ? '✅' : u.status === 'failed' ? '❌' : '⚪'} ${u.title}${u.error ? ` — ${u.error}` : ''}`)] : [];
-  return ['| Step | Status | Started (UTC) | Took | Gate evidence |', '|---|---|---|---|---|', ...rows, ...undo].join('\n');
+  const undo = run.undo.length
+    ? [
+        '',
+        '**Rollback**',
+        '',
+        ...run.undo.map(
+          (u, i) =>
+            `${i + 1}. ${u.status === 'succeeded' ? '✅' : u.status === 'failed' ? '❌' : '⚪'} ${u.title}${u.error ? ` — ${u.error}` : ''}`,
+        ),
+      ]
+    : [];
+  return ['| Step | Status | Started (UTC) | Took | Gate evidence |', '|---|---|---|---|---|', ...rows, ...undo].join(
+    '\n',
+  );
 }
 
 function evidenceCell(evidence: Evidence[]): string {

@@ -17,7 +17,12 @@ import { runCheck, runSummary, timeline } from './render-run.js';
 export class ForgeRunReporter implements RunReporter {
   private readonly checks: PacedUpdates;
 
-  constructor(private readonly forgeFor: (run: Run) => Promise<Forge>, private readonly store: Store, private readonly log: Log, checkIntervalMs = 1000) {
+  constructor(
+    private readonly forgeFor: (run: Run) => Promise<Forge>,
+    private readonly store: Store,
+    private readonly log: Log,
+    checkIntervalMs = 1000,
+  ) {
     this.checks = new PacedUpdates(
       async (run) => this.updateCheck(await this.forgeFor(run), run),
       (run, error) => this.log.error({ run: run.id, err: error.message }, 'reporting failed'),
@@ -43,14 +48,20 @@ export class ForgeRunReporter implements RunReporter {
         await forge.comment(run.repo, run.pullNumber, finalComment(run));
         await this.store.saveCheckpoint(`final-comment/${run.id}`, true);
       }
-      if ((run.status === 'failed' || run.status === 'rolled_back') && !(await this.store.checkpoint(`incident/${run.id}`))) {
+      if (
+        (run.status === 'failed' || run.status === 'rolled_back') &&
+        !(await this.store.checkpoint(`incident/${run.id}`))
+      ) {
         await this.recordIncident(forge, run);
         await this.store.saveCheckpoint(`incident/${run.id}`, true);
       }
       await this.store.saveCheckpoint(`reported/${run.id}`, run.status);
       return true;
     } catch (error) {
-      this.log.error({ run: run.id, err: (error as Error).message }, 'final report not delivered; it will be tried again');
+      this.log.error(
+        { run: run.id, err: (error as Error).message },
+        'final report not delivered; it will be tried again',
+      );
       return false;
     }
   }
@@ -75,16 +86,29 @@ export class ForgeRunReporter implements RunReporter {
     const fingerprint = incidentFingerprint(run);
     const open = await this.store.openIncident(fingerprint);
     if (open) {
-      await forge.comment(run.repo, open.issueNumber, `The same failure happened again in run \`${run.id}\` (from #${run.pullNumber}, ${run.mergeSha.slice(0, 7)}).\n\n${runSummary(run)}\n\n${timeline(run)}`);
+      await forge.comment(
+        run.repo,
+        open.issueNumber,
+        `The same failure happened again in run \`${run.id}\` (from #${run.pullNumber}, ${run.mergeSha.slice(0, 7)}).\n\n${runSummary(run)}\n\n${timeline(run)}`,
+      );
       await this.store.saveIncident({ ...open, runIds: [...open.runIds, run.id] });
       return;
     }
     const severity = run.status === 'failed' ? 'sev2' : 'sev3';
     const issueNumber = await forge.createIssue(run.repo, {
       title: `Incident: ${run.plan.task.kind} ${run.plan.task.name} ${run.status.replace('_', ' ')} — ${run.plan.task.service}/${run.plan.task.env}`,
-      body: incidentBody(run, severity), labels: ['zeroops', 'incident', `severity:${severity}`, `service:${run.plan.task.service}`],
+      body: incidentBody(run, severity),
+      labels: ['zeroops', 'incident', `severity:${severity}`, `service:${run.plan.task.service}`],
     });
-    await this.store.saveIncident({ id: `${repoKey(run.repo)}#${issueNumber}`, fingerprint, repo: repoKey(run.repo), issueNumber, state: 'open', runIds: [run.id], createdAt: new Date().toISOString() });
+    await this.store.saveIncident({
+      id: `${repoKey(run.repo)}#${issueNumber}`,
+      fingerprint,
+      repo: repoKey(run.repo),
+      issueNumber,
+      state: 'open',
+      runIds: [run.id],
+      createdAt: new Date().toISOString(),
+    });
     this.log.info({ run: run.id, issue: issueNumber }, 'incident opened');
   }
 }
@@ -92,22 +116,50 @@ export class ForgeRunReporter implements RunReporter {
 /** The same task failing the same way is the same incident. */
 export function incidentFingerprint(run: Run): string {
   const what = (run.reason ?? '').replace(/[\d.]+/g, 'N').replace(/during \S+/, '');
-  return createHash('sha256').update(`${repoKey(run.repo)}|${run.plan.task.name}|${run.status}|${what}`).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(`${repoKey(run.repo)}|${run.plan.task.name}|${run.status}|${what}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 function finalComment(run: Run): string {
-  const word = { succeeded: '✅ succeeded', rolled_back: '↩️ was rolled back', failed: '❌ failed', aborted: '⏹ was aborted' }[run.status as 'succeeded'];
+  const word = {
+    succeeded: '✅ succeeded',
+    rolled_back: '↩️ was rolled back',
+    failed: '❌ failed',
+    aborted: '⏹ was aborted',
+  }[run.status as 'succeeded'];
   return `Run of \`${run.plan.task.name}\` ${word}.\n\n${runSummary(run)}\n\n<details><summary>Timeline</summary>\n\n${timeline(run)}\n\n</details>\n\nAudit: \`npx zeroops audit verify ${run.id}\``;
 }
 
 function incidentBody(run: Run, severity: string): string {
-  const evidence = run.steps.flatMap((s) => s.evidence.filter((e) => e.verdict !== 'pass').map((e) => `- ${e.at} \`${s.id}\` ${e.metric} = ${e.value ?? 'no data'} (limit ${e.limit})${e.note ? ` — ${e.note}` : ''}`));
+  const evidence = run.steps.flatMap((s) =>
+    s.evidence
+      .filter((e) => e.verdict !== 'pass')
+      .map(
+        (e) =>
+          `- ${e.at} \`${s.id}\` ${e.metric} = ${e.value ?? 'no data'} (limit ${e.limit})${e.note ? ` — ${e.note}` : ''}`,
+      ),
+  );
   return [
-    `**What happened:** ${run.reason ?? run.status}`, '',
-    `**Severity:** ${severity} · **Service:** ${run.plan.task.service} (${run.plan.task.env}) · **Run:** \`${run.id}\` from #${run.pullNumber} (${run.mergeSha.slice(0, 7)}), started by @${run.startedBy}`, '',
-    '### Evidence', '', ...(evidence.length ? evidence : ['- no gate evidence: the failure was in an action']), '',
-    '### Timeline', '', timeline(run), '',
-    `### Rollback outcome`, '', run.status === 'rolled_back' ? `All ${run.undo.length} rollback step(s) succeeded: the system is as it was before the run.` : 'The rollback did not complete: check the system now.', '',
+    `**What happened:** ${run.reason ?? run.status}`,
+    '',
+    `**Severity:** ${severity} · **Service:** ${run.plan.task.service} (${run.plan.task.env}) · **Run:** \`${run.id}\` from #${run.pullNumber} (${run.mergeSha.slice(0, 7)}), started by @${run.startedBy}`,
+    '',
+    '### Evidence',
+    '',
+    ...(evidence.length ? evidence : ['- no gate evidence: the failure was in an action']),
+    '',
+    '### Timeline',
+    '',
+    timeline(run),
+    '',
+    `### Rollback outcome`,
+    '',
+    run.status === 'rolled_back'
+      ? `All ${run.undo.length} rollback step(s) succeeded: the system is as it was before the run.`
+      : 'The rollback did not complete: check the system now.',
+    '',
     `Audit trail: \`npx zeroops audit verify ${run.id}\``,
   ].join('\n');
 }

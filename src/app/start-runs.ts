@@ -48,7 +48,14 @@ export interface MergeOutcome {
 }
 
 export async function startRuns(deps: StartRunsDeps, merged: MergedPull): Promise<MergeOutcome> {
-  const pr = { ...merged.repo, number: merged.number, headSha: merged.mergeSha, baseSha: merged.baseSha, baseRef: merged.baseRef, defaultBranch: merged.defaultBranch };
+  const pr = {
+    ...merged.repo,
+    number: merged.number,
+    headSha: merged.mergeSha,
+    baseSha: merged.baseSha,
+    baseRef: merged.baseRef,
+    defaultBranch: merged.defaultBranch,
+  };
   const check = await checkChange(deps, pr, 'merge');
   const outcome: MergeOutcome = { started: [], scheduled: [], refused: [] };
   if (!check.basis.executes) {
@@ -57,67 +64,136 @@ export async function startRuns(deps: StartRunsDeps, merged: MergedPull): Promis
     await execute(deps, merged, check, outcome);
   }
   await say(deps.forge, merged, outcome);
-  deps.log.info({ pr: merged.number, merge: merged.mergeSha, ...outcome, refused: outcome.refused.length }, 'merge handled');
+  deps.log.info(
+    { pr: merged.number, merge: merged.mergeSha, ...outcome, refused: outcome.refused.length },
+    'merge handled',
+  );
   return outcome;
 }
 
-async function execute(deps: StartRunsDeps, merged: MergedPull, check: ChangeCheck, outcome: MergeOutcome): Promise<void> {
+async function execute(
+  deps: StartRunsDeps,
+  merged: MergedPull,
+  check: ChangeCheck,
+  outcome: MergeOutcome,
+): Promise<void> {
   const errors = check.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
-    outcome.refused.push(`any task: the manifests have ${errors.length} error(s) at the merge commit; nothing runs until they are fixed`);
+    outcome.refused.push(
+      `any task: the manifests have ${errors.length} error(s) at the merge commit; nothing runs until they are fixed`,
+    );
     return;
   }
-  const items = approvalItems(check.plans, check.governance, check.basis.approvedSha, { ...merged.repo, baseRef: merged.baseRef });
+  const items = approvalItems(check.plans, check.governance, check.basis.approvedSha, {
+    ...merged.repo,
+    baseRef: merged.baseRef,
+  });
   const approvals = new Map((await approvalsFor(deps, merged.repo, merged.number, items)).map((a) => [a.task, a]));
   const unapproved = check.governance.filter((g) => !approvals.get(g.name)?.approved);
   if (unapproved.length > 0) {
     const wrote = await authorship(deps, merged.repo, merged.number);
-    const people = [...new Set([wrote.author, wrote.lastPusher, ...wrote.pushers, merged.mergedBy].map((p) => p.toLowerCase()))];
+    const people = [
+      ...new Set([wrote.author, wrote.lastPusher, ...wrote.pushers, merged.mergedBy].map((p) => p.toLowerCase())),
+    ];
     for (const g of unapproved) {
       const key = governedWroteKey(merged.repo, merged.baseRef, check.basis.approvedSha, g.path);
       for (const person of people) await deps.store.saveCheckpoint(`${key}/${person}`, { pull: merged.number });
     }
-    outcome.refused.push(`any task: governed files changed without the approval they need, so \`${merged.baseRef}\` keeps ${check.basis.approvedSha.slice(0, 7)} as its approved state `
-      + `(its policy, owners, templates and scripts) and the next pull request must get these changes approved:\n${unapproved.map((g) => `  - \`${g.path}\`: ${approvals.get(g.name)?.missing.join('; ')}`).join('\n')}`);
+    outcome.refused.push(
+      `any task: governed files changed without the approval they need, so \`${merged.baseRef}\` keeps ${check.basis.approvedSha.slice(0, 7)} as its approved state ` +
+        `(its policy, owners, templates and scripts) and the next pull request must get these changes approved:\n${unapproved.map((g) => `  - \`${g.path}\`: ${approvals.get(g.name)?.missing.join('; ')}`).join('\n')}`,
+    );
     return;
   }
   if (check.governance.length > 0) {
-    const moved = await deps.store.saveApprovedState({ id: approvedStateId(merged.repo, merged.baseRef), sha: merged.mergeSha, by: `#${merged.number}`, at: deps.clock().toISOString() }, { expect: check.basis.approvedSha });
+    const moved = await deps.store.saveApprovedState(
+      {
+        id: approvedStateId(merged.repo, merged.baseRef),
+        sha: merged.mergeSha,
+        by: `#${merged.number}`,
+        at: deps.clock().toISOString(),
+      },
+      { expect: check.basis.approvedSha },
+    );
     // Another merge moved the approved state first: this one was judged against an older state, so judge it again.
-    if (!moved) throw new Error(`the approved state of ${merged.baseRef} moved while #${merged.number} was checked; checking it again`);
+    if (!moved)
+      throw new Error(
+        `the approved state of ${merged.baseRef} moved while #${merged.number} was checked; checking it again`,
+      );
   }
   for (const plan of check.plans) await startOne(deps, merged, check, plan, approvals.get(plan.task.name), outcome);
 }
 
-async function startOne(deps: StartRunsDeps, merged: MergedPull, check: ChangeCheck, plan: Plan, approval: TaskApproval | undefined, outcome: MergeOutcome): Promise<void> {
+async function startOne(
+  deps: StartRunsDeps,
+  merged: MergedPull,
+  check: ChangeCheck,
+  plan: Plan,
+  approval: TaskApproval | undefined,
+  outcome: MergeOutcome,
+): Promise<void> {
   const name = `\`${plan.task.name}\``;
-  if (!approval?.approved) return void outcome.refused.push(`${name}: not approved: ${approval?.missing.join('; ') ?? 'no review of this plan'}`);
+  if (!approval?.approved)
+    return void outcome.refused.push(
+      `${name}: not approved: ${approval?.missing.join('; ') ?? 'no review of this plan'}`,
+    );
   if (!plan.executes) {
-    return void outcome.refused.push(`${name}: ${plan.task.kind} execution is not available yet in this version of ZeroOps; the plan is approved and recorded, and nothing was changed`);
+    return void outcome.refused.push(
+      `${name}: ${plan.task.kind} execution is not available yet in this version of ZeroOps; the plan is approved and recorded, and nothing was changed`,
+    );
   }
   const now = deps.clock();
   const window = changeWindow(check.basis.policy, plan.task.env, now);
   const opening = window.open ? undefined : nextOpening(check.basis.policy, plan.task.env, now);
-  if (!window.open && !opening) return void outcome.refused.push(`${name}: not now, and no change window opens in the next 35 days: ${window.reason}`);
-  const schedule = opening && { startAt: opening, reason: `scheduled: starts at ${opening.toISOString()}, when it may (merged ${window.reason}); \`/zeroops abort\` cancels it` };
+  if (!window.open && !opening)
+    return void outcome.refused.push(
+      `${name}: not now, and no change window opens in the next 35 days: ${window.reason}`,
+    );
+  const schedule = opening && {
+    startAt: opening,
+    reason: `scheduled: starts at ${opening.toISOString()}, when it may (merged ${window.reason}); \`/zeroops abort\` cancels it`,
+  };
   const { windows, freezes } = check.basis.policy?.spec ?? {};
   const origin = {
-    repo: merged.repo, pullNumber: merged.number, mergeSha: merged.mergeSha, startedBy: merged.mergedBy, providers: check.basis.policy?.spec.providers,
+    repo: merged.repo,
+    pullNumber: merged.number,
+    mergeSha: merged.mergeSha,
+    startedBy: merged.mergedBy,
+    providers: check.basis.policy?.spec.providers,
     ...(windows?.length || freezes?.length ? { schedule: { windows, freezes } } : {}),
   };
   const { run, created } = await deps.store.createRun(newRun(plan, origin, randomUUID(), now, schedule));
   if (!created) return;
-  const event = { type: schedule ? 'run-scheduled' : 'run-created', actor: merged.mergedBy, data: { task: plan.task.name, fingerprint: plan.fingerprint, mergeSha: merged.mergeSha, ...(schedule ? { startAt: run.startAt } : {}) } };
+  const event = {
+    type: schedule ? 'run-scheduled' : 'run-created',
+    actor: merged.mergedBy,
+    data: {
+      task: plan.task.name,
+      fingerprint: plan.fingerprint,
+      mergeSha: merged.mergeSha,
+      ...(schedule ? { startAt: run.startAt } : {}),
+    },
+  };
   await deps.store.appendEvents(run.id, [event], now.toISOString());
   if (schedule) await deps.reporter?.changed(run, [event]);
   await deps.scheduler.later(run.id, run.version, schedule ? opening!.getTime() - now.getTime() : 0);
-  (schedule ? outcome.scheduled : outcome.started).push(schedule ? `${name} at ${opening!.toISOString()} (${window.reason})` : plan.task.name);
+  (schedule ? outcome.scheduled : outcome.started).push(
+    schedule ? `${name} at ${opening!.toISOString()} (${window.reason})` : plan.task.name,
+  );
 }
 
 async function say(forge: Forge, merged: MergedPull, { started, scheduled, refused }: MergeOutcome): Promise<void> {
   const lines = [
-    ...(started.length ? [`🚀 Merged in ${merged.mergeSha.slice(0, 7)}: started ${started.map((t) => `\`${t}\``).join(', ')}. Follow each run in its check run "ZeroOps run: <task>"; steer it with \`/zeroops pause | resume | abort | rollback | approve-step <step> | status\`.`] : []),
-    ...(scheduled.length ? [`🕒 Scheduled, because the change window is closed now: ${scheduled.join(', ')}. \`/zeroops abort\` cancels a scheduled run.`] : []),
+    ...(started.length
+      ? [
+          `🚀 Merged in ${merged.mergeSha.slice(0, 7)}: started ${started.map((t) => `\`${t}\``).join(', ')}. Follow each run in its check run "ZeroOps run: <task>"; steer it with \`/zeroops pause | resume | abort | rollback | approve-step <step> | status\`.`,
+        ]
+      : []),
+    ...(scheduled.length
+      ? [
+          `🕒 Scheduled, because the change window is closed now: ${scheduled.join(', ')}. \`/zeroops abort\` cancels a scheduled run.`,
+        ]
+      : []),
     ...(refused.length ? ['⛔ ZeroOps did not execute:', '', ...refused.map((r) => `- ${r}`)] : []),
   ];
   if (lines.length) await forge.comment(merged.repo, merged.number, lines.join('\n'));

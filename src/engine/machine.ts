@@ -21,11 +21,18 @@ export interface Transition {
 }
 
 const at = (now: Date, plusSeconds = 0) => new Date(now.getTime() + plusSeconds * 1000).toISOString();
-const event = (type: string, data: Record<string, unknown> = {}, actor = 'zeroops'): NewEvent => ({ type, actor, data });
+const event = (type: string, data: Record<string, unknown> = {}, actor = 'zeroops'): NewEvent => ({
+  type,
+  actor,
+  data,
+});
 
 export function nextMove(run: Run, now: Date): Move {
   if (isTerminal(run.status) || run.status === 'paused') return { kind: 'idle' };
-  if (run.status === 'pending') return run.startAt && run.startAt > now.toISOString() ? { kind: 'wait', until: run.startAt } : { kind: 'acquire-locks' };
+  if (run.status === 'pending')
+    return run.startAt && run.startAt > now.toISOString()
+      ? { kind: 'wait', until: run.startAt }
+      : { kind: 'acquire-locks' };
   if (run.status === 'rolling_back') {
     const index = run.undo.findIndex((u) => u.status === 'pending');
     return index >= 0 ? { kind: 'undo', index } : { kind: 'idle' };
@@ -50,14 +57,23 @@ export function locksSettled(run: Run, locks: Run['locks'], now: Date): Transiti
   const waiting = locks.filter((l) => !l.held && l.position >= 0); // position -1: not queued yet, behind an earlier lock
   if (locks.some((l) => !l.held)) {
     const reason = `waiting for ${waiting.map((l) => `lock ${l.key} (position ${l.position} in its queue${l.heldBy ? `, held by ${l.heldBy}` : ''})`).join(', ')}`;
-    return { run: { ...run, locks, reason, updatedAt: at(now) }, events: run.reason === reason ? [] : [event('lock-queued', { locks: waiting })] };
+    return {
+      run: { ...run, locks, reason, updatedAt: at(now) },
+      events: run.reason === reason ? [] : [event('lock-queued', { locks: waiting })],
+    };
   }
-  const started = { run: { ...run, locks, status: 'running' as const, reason: undefined, updatedAt: at(now) }, events: [event('run-started', { locks: locks.map((l) => l.key) })] };
+  const started = {
+    run: { ...run, locks, status: 'running' as const, reason: undefined, updatedAt: at(now) },
+    events: [event('run-started', { locks: locks.map((l) => l.key) })],
+  };
   const first = run.plan.steps[0];
   if (!first?.approval || run.steps[0]?.approvedBy) return started;
   // A run whose first step needs a person waits visibly, like one whose later step does.
   const reason = `waiting for approval of step ${first.id}: ${first.approval}`;
-  return { run: { ...started.run, status: 'waiting', reason }, events: [...started.events, event('step-awaiting-approval', { step: first.id })] };
+  return {
+    run: { ...started.run, status: 'waiting', reason },
+    events: [...started.events, event('step-awaiting-approval', { step: first.id })],
+  };
 }
 
 /**
@@ -72,10 +88,16 @@ export function outsideWindow(run: Run, now: Date): Transition | undefined {
   const opening = nextOpening(config, run.plan.task.env, now);
   if (!opening) {
     const reason = `not started: ${verdict.reason}, and no window opens in the next 35 days`;
-    return { run: { ...run, status: 'aborted', reason, finishedAt: at(now), updatedAt: at(now), locks: [] }, events: [event('run-not-started', { reason })] };
+    return {
+      run: { ...run, status: 'aborted', reason, finishedAt: at(now), updatedAt: at(now), locks: [] },
+      events: [event('run-not-started', { reason })],
+    };
   }
   const reason = `scheduled: starts at ${opening.toISOString()}, when it may (${verdict.reason}); \`/zeroops abort\` cancels it`;
-  return { run: { ...run, startAt: opening.toISOString(), reason, locks: [], updatedAt: at(now) }, events: [event('run-rescheduled', { startAt: opening.toISOString(), reason: verdict.reason })] };
+  return {
+    run: { ...run, startAt: opening.toISOString(), reason, locks: [], updatedAt: at(now) },
+    events: [event('run-rescheduled', { startAt: opening.toISOString(), reason: verdict.reason })],
+  };
 }
 
 /** Recorded before the effect: the checkpoint that makes a crashed attempt visible. */
@@ -83,17 +105,41 @@ export function stepStarted(run: Run, step: PlanStep, now: Date): Transition {
   const state = run.steps.find((s) => s.id === step.id)!;
   const attempts = state.status === 'running' ? state.attempts : state.attempts + 1;
   return {
-    run: withStep(run, step.id, { status: 'running', attempts, startedAt: state.startedAt ?? at(now), notBefore: undefined }, now, { status: 'running', reason: undefined }),
-    events: [event('step-started', { step: step.id, attempt: attempts, action: `${step.action.provider} ${step.action.operation}` })],
+    run: withStep(
+      run,
+      step.id,
+      { status: 'running', attempts, startedAt: state.startedAt ?? at(now), notBefore: undefined },
+      now,
+      { status: 'running', reason: undefined },
+    ),
+    events: [
+      event('step-started', {
+        step: step.id,
+        attempt: attempts,
+        action: `${step.action.provider} ${step.action.operation}`,
+      }),
+    ],
   };
 }
 
-export function stepExecuted(run: Run, step: PlanStep, output: unknown, now: Date, gateCheckSeconds: number): Transition {
+export function stepExecuted(
+  run: Run,
+  step: PlanStep,
+  output: unknown,
+  now: Date,
+  gateCheckSeconds: number,
+): Transition {
   const hold = step.waitSeconds ?? 0;
   const events = [event('step-applied', { step: step.id, output: output ?? null })];
-  if (hold === 0 && step.gates.length === 0) return succeedStep(withStep(run, step.id, { output }, now), step, now, events);
+  if (hold === 0 && step.gates.length === 0)
+    return succeedStep(withStep(run, step.id, { output }, now), step, now, events);
   return {
-    run: withStep(run, step.id, { status: 'holding', output, holdUntil: at(now, hold), nextCheckAt: at(now, Math.min(gateCheckSeconds, hold)) }, now),
+    run: withStep(
+      run,
+      step.id,
+      { status: 'holding', output, holdUntil: at(now, hold), nextCheckAt: at(now, Math.min(gateCheckSeconds, hold)) },
+      now,
+    ),
     events: [...events, event('step-holding', { step: step.id, seconds: hold })],
   };
 }
@@ -113,33 +159,60 @@ export function stepFailed(run: Run, step: PlanStep, error: string, now: Date, r
   return beginRollback(failed, `step ${step.id} ${why}: ${error}`, now);
 }
 
-export function gatesChecked(run: Run, step: PlanStep, evidence: Evidence[], now: Date, gateCheckSeconds: number): Transition {
+export function gatesChecked(
+  run: Run,
+  step: PlanStep,
+  evidence: Evidence[],
+  now: Date,
+  gateCheckSeconds: number,
+): Transition {
   const state = run.steps.find((s) => s.id === step.id)!;
   const recorded = withStep(run, step.id, { evidence: [...state.evidence, ...evidence].slice(-50) }, now);
   const breach = evidence.filter((e) => e.verdict === 'breach');
   if (breach.length > 0) {
     const reason = `gate breached during ${step.id}: ${breach.map((e) => `${e.metric} = ${formatValue(e.value)} (limit ${e.limit})`).join(', ')}`;
-    const failed = withStep(recorded, step.id, { status: 'failed', error: reason, finishedAt: at(now), holdUntil: undefined, nextCheckAt: undefined }, now);
+    const failed = withStep(
+      recorded,
+      step.id,
+      { status: 'failed', error: reason, finishedAt: at(now), holdUntil: undefined, nextCheckAt: undefined },
+      now,
+    );
     return beginRollback(failed, reason, now, [event('gate-breached', { step: step.id, evidence: breach })]);
   }
   const unknown = evidence.filter((e) => e.verdict === 'inconclusive');
   if (unknown.length > 0) {
     const reason = `no reliable metric data during ${step.id} (${unknown.map((e) => `${e.metric}: ${e.note}`).join('; ')}); ZeroOps never rolls back on missing data alone — fix the metrics, then /zeroops resume or /zeroops rollback`;
-    return { run: { ...recorded, status: 'paused', resumeTo: 'running', reason }, events: [event('gate-inconclusive', { step: step.id, evidence: unknown }), event('run-paused', { reason })] };
+    return {
+      run: { ...recorded, status: 'paused', resumeTo: 'running', reason },
+      events: [event('gate-inconclusive', { step: step.id, evidence: unknown }), event('run-paused', { reason })],
+    };
   }
-  if (state.holdUntil! <= now.toISOString()) return succeedStep(recorded, step, now, [event('gates-passed', { step: step.id, evidence })]);
+  if (state.holdUntil! <= now.toISOString())
+    return succeedStep(recorded, step, now, [event('gates-passed', { step: step.id, evidence })]);
   return { run: withStep(recorded, step.id, { nextCheckAt: at(now, gateCheckSeconds) }, now), events: [] };
 }
 
 function succeedStep(run: Run, step: PlanStep, now: Date, events: NewEvent[]): Transition {
-  const done = withStep(run, step.id, { status: 'succeeded', finishedAt: at(now), holdUntil: undefined, nextCheckAt: undefined, error: undefined }, now);
+  const done = withStep(
+    run,
+    step.id,
+    { status: 'succeeded', finishedAt: at(now), holdUntil: undefined, nextCheckAt: undefined, error: undefined },
+    now,
+  );
   const next = done.steps.find((s) => s.status !== 'succeeded');
   const events2 = [...events, event('step-succeeded', { step: step.id })];
-  if (!next) return { run: { ...done, status: 'succeeded', finishedAt: at(now), reason: undefined }, events: [...events2, event('run-succeeded')] };
+  if (!next)
+    return {
+      run: { ...done, status: 'succeeded', finishedAt: at(now), reason: undefined },
+      events: [...events2, event('run-succeeded')],
+    };
   const nextStep = run.plan.steps.find((s) => s.id === next.id)!;
   if (nextStep.approval && !next.approvedBy) {
     const reason = `waiting for approval of step ${next.id}: ${nextStep.approval}`;
-    return { run: { ...done, status: 'waiting', reason }, events: [...events2, event('step-awaiting-approval', { step: next.id })] };
+    return {
+      run: { ...done, status: 'waiting', reason },
+      events: [...events2, event('step-awaiting-approval', { step: next.id })],
+    };
   }
   return { run: done, events: events2 };
 }
@@ -151,9 +224,15 @@ export function beginRollback(run: Run, reason: string, now: Date, events: NewEv
     .map((r) => ({ title: r.title, status: 'pending' as const }));
   const base = { ...run, reason, undo, updatedAt: at(now) };
   if (undo.length === 0) {
-    return { run: { ...base, status: 'rolled_back', finishedAt: at(now) }, events: [...events, event('rollback-started', { reason }), event('run-rolled-back', { undone: 0 })] };
+    return {
+      run: { ...base, status: 'rolled_back', finishedAt: at(now) },
+      events: [...events, event('rollback-started', { reason }), event('run-rolled-back', { undone: 0 })],
+    };
   }
-  return { run: { ...base, status: 'rolling_back' }, events: [...events, event('rollback-started', { reason, steps: undo.length })] };
+  return {
+    run: { ...base, status: 'rolling_back' },
+    events: [...events, event('rollback-started', { reason, steps: undo.length })],
+  };
 }
 
 /** The plan's rollback steps that apply to this run, in order (as `undo` lists them). */
@@ -163,18 +242,28 @@ export function undoSteps(run: Run) {
 }
 
 export function undoFinished(run: Run, index: number, error: string | undefined, now: Date): Transition {
-  const undo = run.undo.map((u, i) => (i === index ? { ...u, status: error ? 'failed' as const : 'succeeded' as const, error } : u));
+  const undo = run.undo.map((u, i) =>
+    i === index ? { ...u, status: error ? ('failed' as const) : ('succeeded' as const), error } : u,
+  );
   const updated = { ...run, undo, updatedAt: at(now) };
   if (error) {
     const reason = `rollback step "${run.undo[index]!.title}" failed: ${error}. The system may be half rolled back: a person must look now.`;
-    return { run: { ...updated, status: 'failed', reason, finishedAt: at(now) }, events: [event('undo-failed', { index, error }), event('run-failed', { reason })] };
+    return {
+      run: { ...updated, status: 'failed', reason, finishedAt: at(now) },
+      events: [event('undo-failed', { index, error }), event('run-failed', { reason })],
+    };
   }
   const events = [event('undo-succeeded', { index, title: run.undo[index]!.title })];
-  if (undo.every((u) => u.status === 'succeeded')) return { run: { ...updated, status: 'rolled_back', finishedAt: at(now) }, events: [...events, event('run-rolled-back', { undone: undo.length })] };
+  if (undo.every((u) => u.status === 'succeeded'))
+    return {
+      run: { ...updated, status: 'rolled_back', finishedAt: at(now) },
+      events: [...events, event('run-rolled-back', { undone: undo.length })],
+    };
   return { run: updated, events };
 }
 
-export type Command = { kind: 'pause' | 'resume' | 'abort' | 'rollback'; by: string } | { kind: 'approve-step'; step: string; by: string };
+export type Command =
+  { kind: 'pause' | 'resume' | 'abort' | 'rollback'; by: string } | { kind: 'approve-step'; step: string; by: string };
 
 /** A person's command; `refused` says why it does not apply now. */
 export function applyCommand(run: Run, command: Command, now: Date): Transition & { refused?: string } {
@@ -183,20 +272,42 @@ export function applyCommand(run: Run, command: Command, now: Date): Transition 
   switch (command.kind) {
     case 'pause':
       if (run.status === 'paused') return { run, events: [], refused: 'the run is already paused' };
-      return { run: { ...run, status: 'paused', resumeTo: run.status, reason: `paused by @${by}`, updatedAt: at(now) }, events: [event('run-paused', { reason: `paused by @${by}` }, by)] };
+      return {
+        run: { ...run, status: 'paused', resumeTo: run.status, reason: `paused by @${by}`, updatedAt: at(now) },
+        events: [event('run-paused', { reason: `paused by @${by}` }, by)],
+      };
     case 'resume':
       if (run.status !== 'paused') return { run, events: [], refused: 'the run is not paused' };
-      return { run: { ...resumed(run), reason: undefined, updatedAt: at(now) }, events: [event('run-resumed', {}, by)] };
+      return {
+        run: { ...resumed(run), reason: undefined, updatedAt: at(now) },
+        events: [event('run-resumed', {}, by)],
+      };
     case 'abort':
-      return { run: { ...run, status: 'aborted', reason: `aborted by @${by}; nothing was undone`, finishedAt: at(now), updatedAt: at(now) }, events: [event('run-aborted', {}, by)] };
+      return {
+        run: {
+          ...run,
+          status: 'aborted',
+          reason: `aborted by @${by}; nothing was undone`,
+          finishedAt: at(now),
+          updatedAt: at(now),
+        },
+        events: [event('run-aborted', {}, by)],
+      };
     case 'rollback':
       if (run.status === 'rolling_back') return { run, events: [], refused: 'the run is already rolling back' };
       return beginRollback(run, `rollback requested by @${by}`, now, [event('rollback-requested', {}, by)]);
     case 'approve-step': {
       const state = run.steps.find((s) => s.id === command.step);
       if (!state) return { run, events: [], refused: `there is no step ${command.step}` };
-      if (state.status !== 'pending' || state.approvedBy) return { run, events: [], refused: `step ${command.step} is not waiting for approval` };
-      const approved = withStep(run, command.step, { approvedBy: by }, now, run.status === 'waiting' ? { status: 'running', reason: undefined } : {});
+      if (state.status !== 'pending' || state.approvedBy)
+        return { run, events: [], refused: `step ${command.step} is not waiting for approval` };
+      const approved = withStep(
+        run,
+        command.step,
+        { approvedBy: by },
+        now,
+        run.status === 'waiting' ? { status: 'running', reason: undefined } : {},
+      );
       return { run: approved, events: [event('step-approved', { step: command.step }, by)] };
     }
   }

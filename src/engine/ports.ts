@@ -18,7 +18,10 @@ export interface EffectResult {
 }
 
 export class EffectError extends Error {
-  constructor(message: string, readonly retryable: boolean) {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
     super(message);
   }
 }

@@ -2,7 +2,8 @@
 import type { Config } from '../manifest/model.js';
 import type { Plan } from '../plan/types.js';
 
-export type RunStatus = 'pending' | 'running' | 'waiting' | 'paused' | 'succeeded' | 'failed' | 'rolling_back' | 'rolled_back' | 'aborted';
+export type RunStatus =
+  'pending' | 'running' | 'waiting' | 'paused' | 'succeeded' | 'failed' | 'rolling_back' | 'rolled_back' | 'aborted';
 export type StepStatus = 'pending' | 'running' | 'holding' | 'succeeded' | 'failed';
 
 export const terminalStatuses: readonly RunStatus[] = ['succeeded', 'failed', 'rolled_back', 'aborted'];

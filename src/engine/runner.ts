@@ -6,7 +6,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from './store.js';
 import { ConflictError } from './store.js';
-import { gatesChecked, locksSettled, nextMove, outsideWindow, stepExecuted, stepFailed, stepStarted, undoFinished, undoSteps, type Transition } from './machine.js';
+import {
+  gatesChecked,
+  locksSettled,
+  nextMove,
+  outsideWindow,
+  stepExecuted,
+  stepFailed,
+  stepStarted,
+  undoFinished,
+  undoSteps,
+  type Transition,
+} from './machine.js';
 import { EffectError, type Effects, type GateJudge, type Log, type RunReporter, type Scheduler } from './ports.js';
 import { isTerminal, type Run } from './run.js';
 
@@ -38,7 +49,8 @@ const leaseMs = 30_000;
 export async function advanceRun(deps: RunnerDeps, runId: string): Promise<void> {
   const holder = randomUUID();
   const key = `advance/${runId}`;
-  const take = () => deps.store.lease(key, holder, new Date(deps.clock().getTime() + leaseMs).toISOString(), deps.clock().toISOString());
+  const take = () =>
+    deps.store.lease(key, holder, new Date(deps.clock().getTime() + leaseMs).toISOString(), deps.clock().toISOString());
   if (!(await take())) {
     // Someone else is advancing it: look again once their lease would have run out.
     const run = await deps.store.run(runId);
@@ -88,7 +100,8 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
       if (closed) {
         await releaseLocks(deps, run);
         const saved = await commit(deps, run, closed);
-        if (saved?.startAt && saved.status === 'pending') await deps.scheduler.later(saved.id, saved.version, Date.parse(saved.startAt) - now.getTime());
+        if (saved?.startAt && saved.status === 'pending')
+          await deps.scheduler.later(saved.id, saved.version, Date.parse(saved.startAt) - now.getTime());
         return 'stop';
       }
       const locks = await acquireInOrder(deps, run);
@@ -100,12 +113,22 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
       const started = await commit(deps, run, stepStarted(run, move.step, now));
       if (!started) return 'continue';
       const attempt = started.steps.find((s) => s.id === move.step.id)!.attempts;
-      const outcome = await perform(deps, started, move.step.action, `${run.id}/${move.step.id}/${attempt}`, move.step.timeoutSeconds);
+      const outcome = await perform(
+        deps,
+        started,
+        move.step.action,
+        `${run.id}/${move.step.id}/${attempt}`,
+        move.step.timeoutSeconds,
+      );
       const after = deps.clock();
       const withCaptured = { ...started, captured: { ...started.captured, ...outcome.captured } };
-      await commit(deps, started, outcome.error === undefined
-        ? stepExecuted(withCaptured, move.step, outcome.output, after, deps.gateCheckSeconds)
-        : stepFailed(started, move.step, outcome.error, after, outcome.retryable));
+      await commit(
+        deps,
+        started,
+        outcome.error === undefined
+          ? stepExecuted(withCaptured, move.step, outcome.output, after, deps.gateCheckSeconds)
+          : stepFailed(started, move.step, outcome.error, after, outcome.retryable),
+      );
       return 'continue';
     }
     case 'check-gates': {
@@ -125,21 +148,36 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
 /** How long an effect that was told to stop may take to stop before the attempt is recorded anyway. */
 const stopGraceMs = 5000;
 
-async function perform(deps: RunnerDeps, run: Run, action: Parameters<Effects['apply']>[0], checkpointKey: string, timeoutSeconds: number) {
+async function perform(
+  deps: RunnerDeps,
+  run: Run,
+  action: Parameters<Effects['apply']>[0],
+  checkpointKey: string,
+  timeoutSeconds: number,
+) {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const effect = deps.effects.apply(action, { run, checkpointKey, signal: controller.signal });
   try {
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new EffectError(`timed out after ${timeoutSeconds}s`, true)), timeoutSeconds * 1000);
+      timer = setTimeout(
+        () => reject(new EffectError(`timed out after ${timeoutSeconds}s`, true)),
+        timeoutSeconds * 1000,
+      );
     });
     const result = await Promise.race([effect, timeout]);
     return { output: result.output, captured: result.captured, error: undefined, retryable: true };
   } catch (error) {
     if (!controller.signal.aborted) controller.abort();
     // A retry must not overlap the attempt it replaces: wait (a little) for the effect to stop.
-    await Promise.race([effect.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, stopGraceMs).unref())]);
-    deps.log.warn({ run: run.id, action: `${action.provider} ${action.operation}`, err: (error as Error).message }, 'effect failed');
+    await Promise.race([
+      effect.catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, stopGraceMs).unref()),
+    ]);
+    deps.log.warn(
+      { run: run.id, action: `${action.provider} ${action.operation}`, err: (error as Error).message },
+      'effect failed',
+    );
     // Only the effect knows whether trying again can help; an unexpected error may be passing.
     const retryable = error instanceof EffectError ? error.retryable : true;
     return { output: undefined, captured: undefined, error: (error as Error).message, retryable };
@@ -149,20 +187,34 @@ async function perform(deps: RunnerDeps, run: Run, action: Parameters<Effects['a
 }
 
 /** Append the transition's events, save the run over the version it was read at, report. */
-export async function commit(deps: Pick<RunnerDeps, 'store' | 'clock' | 'reporter' | 'log'>, before: Run, transition: Transition): Promise<Run | undefined> {
+export async function commit(
+  deps: Pick<RunnerDeps, 'store' | 'clock' | 'reporter' | 'log'>,
+  before: Run,
+  transition: Transition,
+): Promise<Run | undefined> {
   const now = deps.clock().toISOString();
   const appended = transition.events.length ? await deps.store.appendEvents(before.id, transition.events, now) : [];
   const head = appended.at(-1);
-  const run: Run = { ...transition.run, version: before.version + 1, events: head ? { seq: head.seq, hash: head.hash } : before.events };
+  const run: Run = {
+    ...transition.run,
+    version: before.version + 1,
+    events: head ? { seq: head.seq, hash: head.hash } : before.events,
+  };
   try {
     await deps.store.saveRun(run);
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     // Someone else (a command, another worker) changed the run first: say so in the chain and look again.
-    await deps.store.appendEvents(before.id, [{ type: 'transition-discarded', actor: 'zeroops', data: { discarded: transition.events.map((e) => e.type) } }], now);
+    await deps.store.appendEvents(
+      before.id,
+      [{ type: 'transition-discarded', actor: 'zeroops', data: { discarded: transition.events.map((e) => e.type) } }],
+      now,
+    );
     return undefined;
   }
-  await deps.reporter.changed(run, transition.events).catch((error: Error) => deps.log.error({ run: run.id, err: error.message }, 'reporting failed'));
+  await deps.reporter
+    .changed(run, transition.events)
+    .catch((error: Error) => deps.log.error({ run: run.id, err: error.message }, 'reporting failed'));
   return run;
 }
 

@@ -29,8 +29,11 @@ export function inSequence(steps: PlanStep[]): PlanStep[] {
   return steps.map((s, i) => (i === 0 ? s : { ...s, needs: [steps[i - 1]!.id] }));
 }
 
-export const action = (provider: Action['provider'], operation: string, params: Record<string, unknown> = {}): Action =>
-  ({ provider, operation, params });
+export const action = (
+  provider: Action['provider'],
+  operation: string,
+  params: Record<string, unknown> = {},
+): Action => ({ provider, operation, params });
 
 export function datacentersOf(task: CompletedTask): string[] {
   return (task.spec.datacenters as string[] | undefined) ?? task.service.spec.datacenters.map((dc) => dc.name);

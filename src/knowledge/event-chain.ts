@@ -44,13 +44,19 @@ export function verifyChain(events: readonly ChainEvent[], head?: { seq: number;
     const expectedSeq = i + 1;
     if (event.seq !== expectedSeq) problems.push(`event ${expectedSeq} is missing (found ${event.seq} in its place)`);
     const expectedPrev = i === 0 ? genesisHash : sorted[i - 1]!.hash;
-    if (event.prevHash !== expectedPrev) problems.push(`event ${event.seq} (${event.type}) does not follow event ${event.seq - 1}: the chain was cut or reordered`);
-    if (hashEvent(event) !== event.hash) problems.push(`event ${event.seq} (${event.type}) was altered after it was recorded`);
+    if (event.prevHash !== expectedPrev)
+      problems.push(
+        `event ${event.seq} (${event.type}) does not follow event ${event.seq - 1}: the chain was cut or reordered`,
+      );
+    if (hashEvent(event) !== event.hash)
+      problems.push(`event ${event.seq} (${event.type}) was altered after it was recorded`);
   });
   if (sorted.length === 0) problems.push('no events recorded');
   const last = sorted.at(-1);
   if (head && (last?.seq !== head.seq || last?.hash !== head.hash)) {
-    problems.push(`the run recorded ${head.seq} events, the chain ends at ${last?.seq ?? 0}: events were removed or added`);
+    problems.push(
+      `the run recorded ${head.seq} events, the chain ends at ${last?.seq ?? 0}: events were removed or added`,
+    );
   }
   return { ok: problems.length === 0, events: sorted.length, problems };
 }

@@ -23,8 +23,13 @@ Options:
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
-    options: { repo: { type: 'string', default: '.' }, format: { type: 'string', default: 'markdown' }, help: { type: 'boolean', short: 'h' } },
+    args: argv,
+    allowPositionals: true,
+    options: {
+      repo: { type: 'string', default: '.' },
+      format: { type: 'string', default: 'markdown' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, ...paths] = positionals;
   const out = (text: string) => process.stdout.write(`${text}\n`);
@@ -34,10 +39,12 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   switch (command) {
-    case 'validate': return validateCommand(values.repo!, paths, out);
+    case 'validate':
+      return validateCommand(values.repo!, paths, out);
     case 'plan': {
       if (paths.length === 0) throw new UsageError('plan needs the task file(s) to plan');
-      if (values.format !== 'markdown' && values.format !== 'json') throw new UsageError(`--format must be markdown or json, not ${values.format}`);
+      if (values.format !== 'markdown' && values.format !== 'json')
+        throw new UsageError(`--format must be markdown or json, not ${values.format}`);
       return planCommand(values.repo!, paths, values.format as PlanFormat, out, err);
     }
     case 'lab': {
@@ -46,16 +53,21 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'start':
     case 'worker': {
-      const runtime = await startRuntime({ ...settingsFromEnv(process.env), ...workerSettingsFromEnv(process.env) }, { server: command === 'start', workers: true });
+      const runtime = await startRuntime(
+        { ...settingsFromEnv(process.env), ...workerSettingsFromEnv(process.env) },
+        { server: command === 'start', workers: true },
+      );
       out(command === 'start' ? `ZeroOps listening on port ${runtime.port}` : 'ZeroOps workers running');
       await stopOnSignal(runtime.stop);
       return 0;
     }
     case 'audit': {
-      if (paths[0] !== 'verify' || !paths[1]) throw new UsageError('the audit command is: zeroops audit verify <run-id>');
+      if (paths[0] !== 'verify' || !paths[1])
+        throw new UsageError('the audit command is: zeroops audit verify <run-id>');
       return auditVerify(workerSettingsFromEnv(process.env), paths[1], out);
     }
-    default: throw new UsageError(`unknown command '${command}'`);
+    default:
+      throw new UsageError(`unknown command '${command}'`);
   }
 }
 
@@ -93,8 +105,12 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   // People get a sentence, never a stack trace.
-  const message = (error as NodeJS.ErrnoException).code === 'ENOENT'
-    ? `no such file: ${(error as NodeJS.ErrnoException).path}` : (error as Error).message;
-  process.stderr.write(`zeroops: ${message}${error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? `\n${usage}` : ''}\n`);
+  const message =
+    (error as NodeJS.ErrnoException).code === 'ENOENT'
+      ? `no such file: ${(error as NodeJS.ErrnoException).path}`
+      : (error as Error).message;
+  process.stderr.write(
+    `zeroops: ${message}${error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? `\n${usage}` : ''}\n`,
+  );
   process.exitCode = 2;
 }

@@ -34,42 +34,90 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-export async function startRuntime(settings: RuntimeSettings, parts: { server: boolean; workers: boolean }, octokit: typeof ProbotOctokit = ProbotOctokit): Promise<Runtime> {
+export async function startRuntime(
+  settings: RuntimeSettings,
+  parts: { server: boolean; workers: boolean },
+  octokit: typeof ProbotOctokit = ProbotOctokit,
+): Promise<Runtime> {
   const log = pino({ level: settings.logLevel, name: 'zeroops' }) as unknown as Log & { child(o: object): unknown };
   const store = await openStore({ mongodbUri: settings.mongodbUri, dataDir: settings.dataDir });
   if (!settings.redisUrl) {
     if (parts.workers && !parts.server) throw new Error('workers need Redis: set REDIS_URL');
     log.warn({}, 'REDIS_URL is not set: ZeroOps plans pull requests but does not execute merged plans');
     const server = await startServer(settings, { octokit, app: { deliveries: store } });
-    return { port: server.port, store, stop: async () => { await server.stop(); await store.close(); } };
+    return {
+      port: server.port,
+      store,
+      stop: async () => {
+        await server.stop();
+        await store.close();
+      },
+    };
   }
   const connection = connectRedis(settings.redisUrl);
   const scheduler = new BullScheduler(connection);
   const merges = new MergeQueue(connection);
   const metrics = new BotMetrics([scheduler.queue, merges.queue]);
   const blobs = new BlobCache();
-  const github = new Probot({ appId: settings.appId, privateKey: settings.privateKey, baseUrl: settings.githubApiUrl, Octokit: octokit, log: log as never });
-  const forgeFor = async (repo: { installationId?: number }) => new GitHubForge(await github.auth(repo.installationId) as never, blobs);
+  const github = new Probot({
+    appId: settings.appId,
+    privateKey: settings.privateKey,
+    baseUrl: settings.githubApiUrl,
+    Octokit: octokit,
+    log: log as never,
+  });
+  const forgeFor = async (repo: { installationId?: number }) =>
+    new GitHubForge((await github.auth(repo.installationId)) as never, blobs);
   const forgeReporter = new ForgeRunReporter((run) => forgeFor(run.repo), store, log);
   const reporter = metrics.observe(forgeReporter);
   const clock = () => new Date();
   const runner: RunnerDeps = {
-    store, scheduler, reporter, clock, log, effects: perRunEffects(settings, store, new ScriptsAtCommit(join(settings.dataDir, 'scripts'), (repo) => forgeFor(repo))), gates: perRunGates(),
-    gateCheckSeconds: settings.gateCheckSeconds, lockPollSeconds: 2,
+    store,
+    scheduler,
+    reporter,
+    clock,
+    log,
+    effects: perRunEffects(
+      settings,
+      store,
+      new ScriptsAtCommit(join(settings.dataDir, 'scripts'), (repo) => forgeFor(repo)),
+    ),
+    gates: perRunGates(),
+    gateCheckSeconds: settings.gateCheckSeconds,
+    lockPollSeconds: 2,
   };
-  const workers = parts.workers ? startWorkers(connection, {
-    advance: (runId) => advanceRun(runner, runId),
-    merged: async (merged: MergedPull) => { await startRuns({ forge: await forgeFor(merged.repo), store, scheduler, log, clock, reporter }, merged); },
-  }, settings.concurrency) : undefined;
+  const workers = parts.workers
+    ? startWorkers(
+        connection,
+        {
+          advance: (runId) => advanceRun(runner, runId),
+          merged: async (merged: MergedPull) => {
+            await startRuns({ forge: await forgeFor(merged.repo), store, scheduler, log, clock, reporter }, merged);
+          },
+        },
+        settings.concurrency,
+      )
+    : undefined;
   // The store is the truth: runs whose jobs Redis lost (a restart without persistence, a failover) are queued again.
-  const reconcile = () => reconcileRuns(runner).then((n) => n && log.info({ runs: n }, 'unfinished runs queued again'))
-    .catch((error: Error) => log.error({ err: error.message }, 'could not reconcile runs with the queue'));
+  const reconcile = () =>
+    reconcileRuns(runner)
+      .then((n) => n && log.info({ runs: n }, 'unfinished runs queued again'))
+      .catch((error: Error) => log.error({ err: error.message }, 'could not reconcile runs with the queue'));
   const reconciler = parts.workers ? setInterval(reconcile, settings.reconcileSeconds * 1000) : undefined;
   if (parts.workers) await reconcile();
-  const server = parts.server ? await startServer(settings, {
-    octokit, metrics: metrics.registry, ready: async () => (await connection.ping()) === 'PONG',
-    app: { deliveries: store, blobs, execution: { store, merges, scheduler, reporter, clock }, onEvent: (event) => metrics.webhook(event) },
-  }) : undefined;
+  const server = parts.server
+    ? await startServer(settings, {
+        octokit,
+        metrics: metrics.registry,
+        ready: async () => (await connection.ping()) === 'PONG',
+        app: {
+          deliveries: store,
+          blobs,
+          execution: { store, merges, scheduler, reporter, clock },
+          onEvent: (event) => metrics.webhook(event),
+        },
+      })
+    : undefined;
   return {
     port: server?.port,
     store,
@@ -86,14 +134,20 @@ export async function startRuntime(settings: RuntimeSettings, parts: { server: b
 }
 
 /** Providers come from the config each run was approved under; one client per endpoint. */
-function perRunEffects(settings: RuntimeSettings, store: RunnerDeps['store'], scripts: ScriptsAtCommit<Run['repo']>): Effects {
+function perRunEffects(
+  settings: RuntimeSettings,
+  store: RunnerDeps['store'],
+  scripts: ScriptsAtCommit<Run['repo']>,
+): Effects {
   const bySocket = new Map<string, ProviderEffects>();
   const scriptsFor = (run: Run) => scripts.folder(run.repo, run.mergeSha);
   return {
     apply(action, context) {
       const socket = (context.run.providers as { haproxy?: { socket: string } } | undefined)?.haproxy?.socket ?? '';
       if (!bySocket.has(socket)) {
-        const haproxy = socket ? new HAProxyTraffic(socket, `${settings.dataDir}/haproxy/${socket.replace(/[^A-Za-z0-9]/g, '_')}.json`) : undefined;
+        const haproxy = socket
+          ? new HAProxyTraffic(socket, `${settings.dataDir}/haproxy/${socket.replace(/[^A-Za-z0-9]/g, '_')}.json`)
+          : undefined;
         bySocket.set(socket, new ProviderEffects({ haproxy, store, scriptsFor, scriptEnv: settings.scriptEnv }));
       }
       return bySocket.get(socket)!.apply(action, context);
@@ -107,9 +161,12 @@ function perRunGates(): GateJudge {
     check(gates, run: Run, at) {
       const prometheus = (run.providers as { prometheus?: { url: string; timeout?: string } } | undefined)?.prometheus;
       if (!prometheus) {
-        return Promise.resolve(gates.map((g) => inconclusive(g, at, 'no Prometheus configured in .zeroops/config.yaml')));
+        return Promise.resolve(
+          gates.map((g) => inconclusive(g, at, 'no Prometheus configured in .zeroops/config.yaml')),
+        );
       }
-      if (!byUrl.has(prometheus.url)) byUrl.set(prometheus.url, new MetricsGateJudge(new PrometheusSource(prometheus.url, 5000)));
+      if (!byUrl.has(prometheus.url))
+        byUrl.set(prometheus.url, new MetricsGateJudge(new PrometheusSource(prometheus.url, 5000)));
       return byUrl.get(prometheus.url)!.check(gates, run, at);
     },
   };

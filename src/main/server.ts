@@ -27,10 +27,17 @@ export async function startServer(settings: AppSettings, options: ServerOptions 
   const log = pino({ level: settings.logLevel, name: 'zeroops' });
   const server = new Server({
     Probot: Probot.defaults({
-      appId: settings.appId, privateKey: settings.privateKey, secret: settings.webhookSecret,
-      baseUrl: settings.githubApiUrl, Octokit: options.octokit ?? ProbotOctokit, log: log as never,
+      appId: settings.appId,
+      privateKey: settings.privateKey,
+      secret: settings.webhookSecret,
+      baseUrl: settings.githubApiUrl,
+      Octokit: options.octokit ?? ProbotOctokit,
+      log: log as never,
     }),
-    port: await listenablePort(settings.port, settings.host), host: settings.host, webhookPath, log: log as never,
+    port: await listenablePort(settings.port, settings.host),
+    host: settings.host,
+    webhookPath,
+    log: log as never,
   });
   await server.load(zeroopsApp(options.app ?? { deliveries: new MemoryDeliveryLog() }));
   server.addHandler(endpoints(options));
@@ -41,12 +48,14 @@ export async function startServer(settings: AppSettings, options: ServerOptions 
 function endpoints(options: ServerOptions) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'GET') return false;
-    const respond = (status: number, type: string, body: string) => res.writeHead(status, { 'content-type': type }).end(body);
+    const respond = (status: number, type: string, body: string) =>
+      res.writeHead(status, { 'content-type': type }).end(body);
     if (req.url === '/healthz') respond(200, 'application/json', '{"status":"ok"}');
     else if (req.url === '/readyz') {
       void (options.ready ?? (async () => true))().then(
         (ok) => respond(ok ? 200 : 503, 'application/json', JSON.stringify({ status: ok ? 'ok' : 'not ready' })),
-        () => respond(503, 'application/json', '{"status":"not ready"}'));
+        () => respond(503, 'application/json', '{"status":"not ready"}'),
+      );
     } else if (req.url === '/metrics' && options.metrics) {
       void options.metrics.metrics().then((text) => respond(200, options.metrics!.contentType, text));
     } else return false;
@@ -58,9 +67,11 @@ function endpoints(options: ServerOptions) {
 async function listenablePort(port: number, host: string): Promise<number> {
   if (port !== 0) return port;
   return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject).listen(0, host, () => {
-      const { port: free } = probe.address() as { port: number };
-      probe.close(() => resolve(free));
-    });
+    const probe = createServer()
+      .once('error', reject)
+      .listen(0, host, () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
   });
 }

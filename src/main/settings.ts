@@ -49,6 +49,11 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
     concurrency: Number(env.ZEROOPS_WORKER_CONCURRENCY ?? 4),
     gateCheckSeconds: Number(env.ZEROOPS_GATE_CHECK_SECONDS ?? 5),
     reconcileSeconds: Number(env.ZEROOPS_RECONCILE_SECONDS ?? 60),
-    scriptEnv: Object.fromEntries((env.ZEROOPS_SCRIPT_ENV ?? '').split(',').filter((name) => name && env[name] !== undefined).map((name) => [name, env[name]!])),
+    scriptEnv: Object.fromEntries(
+      (env.ZEROOPS_SCRIPT_ENV ?? '')
+        .split(',')
+        .filter((name) => name && env[name] !== undefined)
+        .map((name) => [name, env[name]!]),
+    ),
   };
 }

@@ -50,19 +50,41 @@ export function completeTask(task: LoadedTask, repo: OpsRepo, defaults: KindDefa
   const template = ref && repo.templates.get(ref.name);
   const index = ref && template ? template.manifest.spec.versions.findIndex((v) => v.version === ref.version) : -1;
   for (const [field, value] of Object.entries(template?.manifest.spec.versions[index]?.defaults ?? {})) {
-    fill(field, value, `template ${manifest.spec.template}`, { doc: template!.doc, path: ['spec', 'versions', index, 'defaults', field] });
+    fill(field, value, `template ${manifest.spec.template}`, {
+      doc: template!.doc,
+      path: ['spec', 'versions', index, 'defaults', field],
+    });
   }
   const serviceDoc = repo.services.get(manifest.metadata.service)!.doc;
-  if (defaults.perDatacenter) fill('datacenters', service.spec.datacenters.map((dc) => dc.name), `service ${service.metadata.name}`, { doc: serviceDoc, path: ['spec', 'datacenters'] });
+  if (defaults.perDatacenter)
+    fill(
+      'datacenters',
+      service.spec.datacenters.map((dc) => dc.name),
+      `service ${service.metadata.name}`,
+      { doc: serviceDoc, path: ['spec', 'datacenters'] },
+    );
   for (const [field, value] of Object.entries(defaults.spec)) fill(field, value, 'ZeroOps default');
 
-  return { source: task, kind: manifest.kind, name: manifest.metadata.name, service, env: resolveEnv(task, repo, service, filled), spec, filled, origins };
+  return {
+    source: task,
+    kind: manifest.kind,
+    name: manifest.metadata.name,
+    service,
+    env: resolveEnv(task, repo, service, filled),
+    spec,
+    filled,
+    origins,
+  };
 }
 
 function resolveEnv(task: LoadedTask, repo: OpsRepo, service: Service, filled: Filled[]): string {
   if (task.manifest.metadata.env) return task.manifest.metadata.env;
   const configured = repo.config?.manifest.spec.defaultEnv;
   const env = configured && service.spec.environments.includes(configured) ? configured : service.spec.environments[0]!;
-  filled.push({ field: 'metadata.env', value: env, from: env === configured ? 'config defaultEnv' : `service ${service.metadata.name}` });
+  filled.push({
+    field: 'metadata.env',
+    value: env,
+    from: env === configured ? 'config defaultEnv' : `service ${service.metadata.name}`,
+  });
   return env;
 }

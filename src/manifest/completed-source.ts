@@ -10,8 +10,13 @@ import type { SourceDocument } from './source.js';
 
 export function completedSource(completed: CompletedTask): LoadedTask {
   const task = completed.source;
-  const manifest = { ...task.manifest, metadata: { ...task.manifest.metadata, env: completed.env }, spec: completed.spec } as LoadedTask['manifest'];
-  const origin = (path: Path) => (path[0] === 'spec' && typeof path[1] === 'string' ? completed.origins[path[1]] : undefined);
+  const manifest = {
+    ...task.manifest,
+    metadata: { ...task.manifest.metadata, env: completed.env },
+    spec: completed.spec,
+  } as LoadedTask['manifest'];
+  const origin = (path: Path) =>
+    path[0] === 'spec' && typeof path[1] === 'string' ? completed.origins[path[1]] : undefined;
   const mapped = (path: Path): [SourceDocument, Path] => {
     const from = origin(path);
     return from ? [from.doc, [...from.path, ...path.slice(2)]] : [task.doc, path];
@@ -21,8 +26,14 @@ export function completedSource(completed: CompletedTask): LoadedTask {
     index: task.doc.index,
     value: manifest,
     fileOf: (path) => mapped(path)[0].file,
-    at: (path, target) => { const [d, p] = mapped(path); return d.at(p, target); },
-    inScalar: (path, offset) => { const [d, p] = mapped(path); return d.inScalar(p, offset); },
+    at: (path, target) => {
+      const [d, p] = mapped(path);
+      return d.at(p, target);
+    },
+    inScalar: (path, offset) => {
+      const [d, p] = mapped(path);
+      return d.inScalar(p, offset);
+    },
   };
   return { doc, manifest };
 }

@@ -25,7 +25,15 @@ export function loadDocuments(files: readonly ManifestFile[]): LoadedDocuments {
     const { documents, diagnostics } = loadYaml(file.path, file.text);
     out.diagnostics.push(...diagnostics);
     if (documents.length === 0 && diagnostics.length === 0) {
-      out.diagnostics.push({ file: file.path, line: 1, col: 1, severity: 'warning', field: '(file)', rule: 'empty-file', message: 'the file is empty: it holds no manifest, so nothing in it is checked or planned' });
+      out.diagnostics.push({
+        file: file.path,
+        line: 1,
+        col: 1,
+        severity: 'warning',
+        field: '(file)',
+        rule: 'empty-file',
+        message: 'the file is empty: it holds no manifest, so nothing in it is checked or planned',
+      });
     }
     for (const doc of documents) classify(doc, out);
   }
@@ -60,26 +68,52 @@ function classify(doc: SourceDocument, out: LoadedDocuments): void {
  * templates) must be where it is governed, never slipped into tasks/.
  */
 function checkPlace(doc: SourceDocument, kind: string): Diagnostic | undefined {
-  const folder = (Object.entries(opsRepoLayout) as [keyof typeof opsRepoLayout, string][]).find(([, path]) => doc.file === path || (path.endsWith('/') && doc.file.startsWith(path)))?.[0];
+  const folder = (Object.entries(opsRepoLayout) as [keyof typeof opsRepoLayout, string][]).find(
+    ([, path]) => doc.file === path || (path.endsWith('/') && doc.file.startsWith(path)),
+  )?.[0];
   if (!folder) return undefined;
   const expected = { config: 'Config', services: 'Service', templates: 'Template', tasks: 'a task' }[folder];
   const fits = folder === 'tasks' ? isTaskKind(kind) : kind === expected;
   if (fits) return undefined;
-  const home = kind === 'Config' ? opsRepoLayout.config : kind === 'Service' ? opsRepoLayout.services : kind === 'Template' ? opsRepoLayout.templates : opsRepoLayout.tasks;
-  return { file: doc.file, ...doc.at(['kind']), severity: 'error', field: 'kind', rule: 'document-place', message: `a ${kind} does not belong in ${opsRepoLayout[folder]}: ${folder === 'tasks' ? 'expected a task here; ' : `only ${expected} documents go here; `}move it to ${home}` };
+  const home =
+    kind === 'Config'
+      ? opsRepoLayout.config
+      : kind === 'Service'
+        ? opsRepoLayout.services
+        : kind === 'Template'
+          ? opsRepoLayout.templates
+          : opsRepoLayout.tasks;
+  return {
+    file: doc.file,
+    ...doc.at(['kind']),
+    severity: 'error',
+    field: 'kind',
+    rule: 'document-place',
+    message: `a ${kind} does not belong in ${opsRepoLayout[folder]}: ${folder === 'tasks' ? 'expected a task here; ' : `only ${expected} documents go here; `}move it to ${home}`,
+  };
 }
 
 function checkKind(doc: SourceDocument): Diagnostic | undefined {
   const base = { file: doc.file, severity: 'error' as const, rule: 'known-kind' };
   if (typeof doc.value !== 'object' || doc.value === null || Array.isArray(doc.value)) {
-    return { ...base, ...doc.at([]), field: '(document)', message: 'expected a mapping with apiVersion, kind, metadata and spec' };
+    return {
+      ...base,
+      ...doc.at([]),
+      field: '(document)',
+      message: 'expected a mapping with apiVersion, kind, metadata and spec',
+    };
   }
   const kind = (doc.value as { kind?: unknown }).kind;
   if (kind === undefined) {
     return { ...base, ...doc.at([]), field: 'kind', message: `'kind' is required: one of ${documentKinds.join(', ')}` };
   }
   if (!isDocumentKind(kind)) {
-    return { ...base, ...doc.at(['kind']), field: 'kind', message: `unknown kind '${String(kind)}'${didYouMean(String(kind), documentKinds)}` };
+    return {
+      ...base,
+      ...doc.at(['kind']),
+      field: 'kind',
+      message: `unknown kind '${String(kind)}'${didYouMean(String(kind), documentKinds)}`,
+    };
   }
   return undefined;
 }

@@ -1,6 +1,15 @@
 /** The typed documents of an ops repo, each with the source it came from. */
 import type {
-  Config, ConfigUpdate, Restart, Rollout, Runbook, Scale, SchemaChange, Service, Template, TrafficShift,
+  Config,
+  ConfigUpdate,
+  Restart,
+  Rollout,
+  Runbook,
+  Scale,
+  SchemaChange,
+  Service,
+  Template,
+  TrafficShift,
 } from './schema-types.generated.js';
 import type { SourceDocument } from './source.js';
 

@@ -27,15 +27,32 @@ export function assembleOpsRepo(docs: RepoDocuments): { repo: OpsRepo; diagnosti
     taskNames.set(name, [...(taskNames.get(name) ?? []), task.doc]);
   }
   if (docs.configs.length > 1) {
-    for (const extra of docs.configs.slice(1)) diagnostics.push({ file: extra.doc.file, ...extra.doc.at(['kind']), severity: 'error', field: 'kind', message: 'only one Config document is allowed, in .zeroops/config.yaml', rule: 'single-config' });
+    for (const extra of docs.configs.slice(1))
+      diagnostics.push({
+        file: extra.doc.file,
+        ...extra.doc.at(['kind']),
+        severity: 'error',
+        field: 'kind',
+        message: 'only one Config document is allowed, in .zeroops/config.yaml',
+        rule: 'single-config',
+      });
   }
-  const repo: OpsRepo = { config: docs.configs[0], services: byName(docs.services, 'service'), templates: byName(docs.templates, 'template'), taskNames };
+  const repo: OpsRepo = {
+    config: docs.configs[0],
+    services: byName(docs.services, 'service'),
+    templates: byName(docs.templates, 'template'),
+    taskNames,
+  };
   return { repo, diagnostics };
 }
 
 function duplicate(doc: SourceDocument, what: string, name: string, first: SourceDocument): Diagnostic {
   return {
-    file: doc.file, ...doc.at(['metadata', 'name']), severity: 'error', field: 'metadata.name',
-    message: `${what} '${name}' is already declared in ${first.file}:${first.at(['metadata', 'name']).line}`, rule: `unique-${what}-name`,
+    file: doc.file,
+    ...doc.at(['metadata', 'name']),
+    severity: 'error',
+    field: 'metadata.name',
+    message: `${what} '${name}' is already declared in ${first.file}:${first.at(['metadata', 'name']).line}`,
+    rule: `unique-${what}-name`,
   };
 }

@@ -16,7 +16,10 @@ export function checkSchema(doc: SourceDocument, kind: DocumentKind): Diagnostic
 /** Where a finding's field was written: a completed task's template values are reported in the template. */
 function placed(doc: SourceDocument, d: Diagnostic): Diagnostic {
   if (!doc.fileOf) return d;
-  const path = d.field.split(/\.|\[|\]/).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  const path = d.field
+    .split(/\.|\[|\]/)
+    .filter(Boolean)
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
   return { ...d, ...locate(doc, path, d.message) };
 }
 
@@ -27,11 +30,21 @@ function toDiagnostic(doc: SourceDocument, error: ErrorObject): Diagnostic {
     const key = String(error.params.additionalProperty);
     const known = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
     const keyPath = [...path, key];
-    return { ...base, ...doc.at(keyPath, 'key'), field: fieldName(keyPath), message: `unknown key '${key}'${didYouMean(key, known)}` };
+    return {
+      ...base,
+      ...doc.at(keyPath, 'key'),
+      field: fieldName(keyPath),
+      message: `unknown key '${key}'${didYouMean(key, known)}`,
+    };
   }
   if (error.keyword === 'required') {
     const missing = String(error.params.missingProperty);
-    return { ...base, ...doc.at(path, 'key'), field: fieldName([...path, missing]), message: `'${missing}' is required` };
+    return {
+      ...base,
+      ...doc.at(path, 'key'),
+      field: fieldName([...path, missing]),
+      message: `'${missing}' is required`,
+    };
   }
   return { ...base, ...doc.at(path), field: fieldName(path), message: describe(error) };
 }
@@ -61,7 +74,8 @@ function describe(error: ErrorObject): string {
 }
 
 /** A value as a finding quotes it: line breaks and other control characters made visible. */
-const shown = (value: unknown) => ([...String(value)].some((c) => c < ' ') ? JSON.stringify(String(value)) : `'${String(value)}'`);
+const shown = (value: unknown) =>
+  [...String(value)].some((c) => c < ' ') ? JSON.stringify(String(value)) : `'${String(value)}'`;
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1).replace(/\.$/, '');
 

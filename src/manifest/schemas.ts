@@ -3,15 +3,30 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
-export const taskKinds = ['Rollout', 'TrafficShift', 'Restart', 'Scale', 'ConfigUpdate', 'SchemaChange', 'Runbook'] as const;
+export const taskKinds = [
+  'Rollout',
+  'TrafficShift',
+  'Restart',
+  'Scale',
+  'ConfigUpdate',
+  'SchemaChange',
+  'Runbook',
+] as const;
 export type TaskKind = (typeof taskKinds)[number];
 export const documentKinds = [...taskKinds, 'Service', 'Config', 'Template'] as const;
 export type DocumentKind = (typeof documentKinds)[number];
 
 const schemaFiles: Record<DocumentKind, string> = {
-  Rollout: 'rollout', TrafficShift: 'traffic-shift', Restart: 'restart', Scale: 'scale',
-  ConfigUpdate: 'config-update', SchemaChange: 'schema-change', Runbook: 'runbook',
-  Service: 'service', Config: 'config', Template: 'template',
+  Rollout: 'rollout',
+  TrafficShift: 'traffic-shift',
+  Restart: 'restart',
+  Scale: 'scale',
+  ConfigUpdate: 'config-update',
+  SchemaChange: 'schema-change',
+  Runbook: 'runbook',
+  Service: 'service',
+  Config: 'config',
+  Template: 'template',
 };
 
 const schemasDir = new URL('../../schemas/', import.meta.url);

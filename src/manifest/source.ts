@@ -34,7 +34,20 @@ export function loadYaml(file: string, text: string): LoadedFile {
     docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    return { documents: [], diagnostics: [{ file, line: 1, col: 1, severity: 'error', field: 'yaml', rule: 'yaml-syntax', message: 'the file nests too deeply to read: a manifest needs a few levels, not thousands' }] };
+    return {
+      documents: [],
+      diagnostics: [
+        {
+          file,
+          line: 1,
+          col: 1,
+          severity: 'error',
+          field: 'yaml',
+          rule: 'yaml-syntax',
+          message: 'the file nests too deeply to read: a manifest needs a few levels, not thousands',
+        },
+      ],
+    };
   }
   const diagnostics: Diagnostic[] = [];
   const documents: SourceDocument[] = [];
@@ -44,8 +57,13 @@ export function loadYaml(file: string, text: string): LoadedFile {
     for (const problem of problems) {
       const { line, col } = lineCounter.linePos(problem.pos[0]);
       diagnostics.push({
-        file, line, col, severity: doc.errors.includes(problem) ? 'error' : 'warning',
-        field: 'yaml', message: describeYamlProblem(problem.message), rule: 'yaml-syntax',
+        file,
+        line,
+        col,
+        severity: doc.errors.includes(problem) ? 'error' : 'warning',
+        field: 'yaml',
+        message: describeYamlProblem(problem.message),
+        rule: 'yaml-syntax',
       });
     }
     if (doc.errors.length > 0 || doc.contents === null) return;
@@ -58,13 +76,16 @@ export function loadYaml(file: string, text: string): LoadedFile {
 
 function toValue(doc: Document, file: string, lineCounter: LineCounter, diagnostics: Diagnostic[]): unknown {
   const { line, col } = lineCounter.linePos(doc.contents?.range?.[0] ?? 0);
-  const fail = (message: string) => void diagnostics.push({ file, line, col, severity: 'error', field: 'yaml', message, rule: 'yaml-syntax' });
+  const fail = (message: string) =>
+    void diagnostics.push({ file, line, col, severity: 'error', field: 'yaml', message, rule: 'yaml-syntax' });
   try {
     const value = doc.toJS({ maxAliasCount });
     if (!containsItself(value)) return value;
     fail('an alias (*name) points back into the mapping that holds it: a manifest cannot contain itself');
   } catch (error) {
-    fail(error instanceof RangeError ? 'the document nests too deeply to read' : plainYamlError((error as Error).message));
+    fail(
+      error instanceof RangeError ? 'the document nests too deeply to read' : plainYamlError((error as Error).message),
+    );
   }
   return undefined;
 }
@@ -80,17 +101,26 @@ function containsItself(value: unknown, path = new Set<unknown>()): boolean {
 
 /** The YAML library's words for its limits, in a person's. */
 function plainYamlError(message: string): string {
-  if (/alias count|Excessive alias/i.test(message)) return 'too many aliases (*name): the file expands to far more than it shows, so it is not read';
+  if (/alias count|Excessive alias/i.test(message))
+    return 'too many aliases (*name): the file expands to far more than it shows, so it is not read';
   return describeYamlProblem(message);
 }
 
 function describeYamlProblem(message: string): string {
-  if (/Maximum call stack/i.test(message)) return 'the file nests too deeply to read: a manifest needs a few levels, not thousands';
+  if (/Maximum call stack/i.test(message))
+    return 'the file nests too deeply to read: a manifest needs a few levels, not thousands';
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   return first.endsWith('.') ? first.slice(0, -1) : first;
 }
 
-function sourceDocument(file: string, index: number, doc: Document, value: unknown, lines: LineCounter, text: string): SourceDocument {
+function sourceDocument(
+  file: string,
+  index: number,
+  doc: Document,
+  value: unknown,
+  lines: LineCounter,
+  text: string,
+): SourceDocument {
   const position = (offset: number): Position => lines.linePos(offset);
   return {
     file,
@@ -119,7 +149,9 @@ function walk(root: Node | null, path: Path): Found {
   for (const segment of path) {
     const { node } = found;
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+      const pair = node.items.find(
+        (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
+      );
       if (!pair) return found;
       found = { node: (pair.value as Node | null) ?? (pair.key as Node), key: pair.key as Node };
     } else if (isSeq(node) && typeof segment === 'number' && node.items[segment]) {
@@ -132,8 +164,12 @@ function walk(root: Node | null, path: Path): Found {
 }
 
 /** Block scalars (`|`, `>`) start on the next line, indented; flow scalars may be quoted. */
-function scalarOffsetPosition(node: Node & { type?: string; range?: [number, number, number] | null },
-  offset: number, position: (offset: number) => Position, sourceLines: string[]): Position {
+function scalarOffsetPosition(
+  node: Node & { type?: string; range?: [number, number, number] | null },
+  offset: number,
+  position: (offset: number) => Position,
+  sourceLines: string[],
+): Position {
   const start = position(node.range![0]);
   const text = String((node as { value?: unknown }).value ?? '');
   const before = text.slice(0, offset);
@@ -145,5 +181,7 @@ function scalarOffsetPosition(node: Node & { type?: string; range?: [number, num
     return { line: start.line + 1 + lineIndex, col: indent + colInLine + 1 };
   }
   const quote = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
-  return lineIndex === 0 ? { line: start.line, col: start.col + quote + colInLine } : { line: start.line + lineIndex, col: colInLine + 1 };
+  return lineIndex === 0
+    ? { line: start.line, col: start.col + quote + colInLine }
+    : { line: start.line + lineIndex, col: colInLine + 1 };
 }

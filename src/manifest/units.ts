@@ -21,7 +21,12 @@ export function formatDuration(seconds: number): string {
   if (seconds < 1) return `${Math.round(seconds * 1000)}ms`;
   const parts: string[] = [];
   let rest = Math.round(seconds);
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)}${unit}`);
       rest %= size;
@@ -39,8 +44,19 @@ export function parsePercent(value: unknown): number | undefined {
 }
 
 const sizeUnits: Record<string, number> = {
-  B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4,
-  KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4,
+  B: 1,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  TB: 1e12,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+  TiB: 1024 ** 4,
 };
 
 /** Bytes in a size such as `512Mi` or `1.5GB`; undefined when it does not parse. */
@@ -59,7 +75,9 @@ export function parseThreshold(raw: string | number, unit: MetricUnit): Threshol
   if (typeof raw === 'number') return { value: raw };
   const percent = /%\s*$/.test(raw) ? parsePercent(raw) : undefined;
   if (percent !== undefined) {
-    return unit === 'ratio' ? { value: percent / 100 } : { problem: `a percentage fits a ratio metric, but this one is in ${unit}` };
+    return unit === 'ratio'
+      ? { value: percent / 100 }
+      : { problem: `a percentage fits a ratio metric, but this one is in ${unit}` };
   }
   if (unit === 'seconds') {
     const seconds = parseDuration(raw);

@@ -9,13 +9,15 @@ export class MetricsGateJudge implements GateJudge {
   constructor(private readonly metrics: MetricsSource) {}
 
   check(gates: readonly Gate[], _run: Run, at: string): Promise<Evidence[]> {
-    return Promise.all(gates.map(async (gate) => {
-      try {
-        return judgeThreshold(gate, await this.metrics.instant(gate.query), at);
-      } catch (error) {
-        if (error instanceof MetricsError) return inconclusive(gate, at, `${error.code}: ${error.message}`);
-        throw error;
-      }
-    }));
+    return Promise.all(
+      gates.map(async (gate) => {
+        try {
+          return judgeThreshold(gate, await this.metrics.instant(gate.query), at);
+        } catch (error) {
+          if (error instanceof MetricsError) return inconclusive(gate, at, `${error.code}: ${error.message}`);
+          throw error;
+        }
+      }),
+    );
   }
 }

@@ -43,24 +43,46 @@ export function detectLeak(samples: readonly Point[], options: LeakOptions = {})
   const growth = (slope * span) / Math.max(Math.abs(start), 1e-9);
   const minGrowth = options.minGrowth ?? 0.05;
   if (!(pValue < 0.01 && slope > 0)) return verdict(false, slope, pValue, 'no significant upward trend of the floor');
-  if (growth < minGrowth) return verdict(false, slope, pValue, `the floor grows only ${(growth * 100).toFixed(1)}% over the range`);
+  if (growth < minGrowth)
+    return verdict(false, slope, pValue, `the floor grows only ${(growth * 100).toFixed(1)}% over the range`);
   const half = Math.floor(floors.length / 2);
   const halves = [floors.slice(0, half), floors.slice(half)];
   for (const [i, part] of halves.entries()) {
     if (!(mannKendall(part) < 0.05 && theilSen(part).slope > 0)) {
-      return verdict(false, slope, pValue, `no upward trend in the ${i ? 'second' : 'first'} half on its own: a warm-up or a single step, not a leak`);
+      return verdict(
+        false,
+        slope,
+        pValue,
+        `no upward trend in the ${i ? 'second' : 'first'} half on its own: a warm-up or a single step, not a leak`,
+      );
     }
   }
   const [early, late] = halves.map((part) => theilSen(part).slope) as [number, number];
   if (Math.min(early, late) / Math.max(early, late) < 1 / 3) {
-    return verdict(false, slope, pValue, `the growth ${late < early ? 'slows down' : 'speeds up'} threefold between the halves: a warm-up or a single step, not a steady leak`);
+    return verdict(
+      false,
+      slope,
+      pValue,
+      `the growth ${late < early ? 'slows down' : 'speeds up'} threefold between the halves: a warm-up or a single step, not a steady leak`,
+    );
   }
-  const quarters = [0, 1, 2, 3].map((q) => median(floors.slice(Math.floor((q * floors.length) / 4), Math.floor(((q + 1) * floors.length) / 4)).map(([, v]) => v)));
-  if (!quarters.every((v, i) => i === 0 || v > quarters[i - 1]!)) return verdict(false, slope, pValue, 'the floor does not rise quarter after quarter: a cycle, not a leak');
+  const quarters = [0, 1, 2, 3].map((q) =>
+    median(
+      floors.slice(Math.floor((q * floors.length) / 4), Math.floor(((q + 1) * floors.length) / 4)).map(([, v]) => v),
+    ),
+  );
+  if (!quarters.every((v, i) => i === 0 || v > quarters[i - 1]!))
+    return verdict(false, slope, pValue, 'the floor does not rise quarter after quarter: a cycle, not a leak');
   const now = floors.at(-1)![0];
   const level = intercept + slope * now;
   const secondsToLimit = options.limit !== undefined ? Math.max(0, (options.limit - level) / slope) : undefined;
-  return { leak: true, slopePerSecond: slope, pValue, secondsToLimit, reason: `the floor grows ${(growth * 100).toFixed(0)}% over the range, steadily (Mann-Kendall p = ${pValue.toExponential(1)})` };
+  return {
+    leak: true,
+    slopePerSecond: slope,
+    pValue,
+    secondsToLimit,
+    reason: `the floor grows ${(growth * 100).toFixed(0)}% over the range, steadily (Mann-Kendall p = ${pValue.toExponential(1)})`,
+  };
 }
 
 function verdict(leak: boolean, slopePerSecond: number, pValue: number, reason: string): LeakVerdict {
@@ -78,10 +100,12 @@ function bucketFloors(samples: readonly Point[], buckets: number): Point[] {
     const index = Math.min(buckets - 1, Math.floor((t - first) / width));
     groups.set(index, [...(groups.get(index) ?? []), v]);
   }
-  return [...groups].sort(([a], [b]) => a - b).map(([index, values]) => {
-    const sorted = values.sort((a, b) => a - b);
-    return [first + (index + 0.5) * width, sorted[Math.floor(0.1 * (sorted.length - 1))]!];
-  });
+  return [...groups]
+    .sort(([a], [b]) => a - b)
+    .map(([index, values]) => {
+      const sorted = values.sort((a, b) => a - b);
+      return [first + (index + 0.5) * width, sorted[Math.floor(0.1 * (sorted.length - 1))]!];
+    });
 }
 
 /** Median of pairwise slopes, and the median intercept for it. */
@@ -116,7 +140,12 @@ function normalTail(z: number): number {
   // Abramowitz–Stegun 7.1.26 approximation of erfc.
   const x = z / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
-  return (t * Math.exp(-x * x) * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))) / 2;
+  return (
+    (t *
+      Math.exp(-x * x) *
+      (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))) /
+    2
+  );
 }
 
 function median(values: number[]): number {

@@ -8,7 +8,10 @@ export interface Sample {
 export type MetricsErrorCode = 'unreachable' | 'timeout' | 'bad_query' | 'execution' | 'bad_response';
 
 export class MetricsError extends Error {
-  constructor(readonly code: MetricsErrorCode, message: string) {
+  constructor(
+    readonly code: MetricsErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -17,5 +20,10 @@ export interface MetricsSource {
   /** The value of a query now; an empty list when the query matches no series. */
   instant(query: string): Promise<Sample[]>;
   /** Values over a time range, one series per label set. */
-  range(query: string, startSeconds: number, endSeconds: number, stepSeconds: number): Promise<{ labels: Record<string, string>; points: [number, number][] }[]>;
+  range(
+    query: string,
+    startSeconds: number,
+    endSeconds: number,
+    stepSeconds: number,
+  ): Promise<{ labels: Record<string, string>; points: [number, number][] }[]>;
 }

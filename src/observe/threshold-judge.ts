@@ -10,14 +10,30 @@ export function judgeThreshold(gate: Gate, samples: readonly Sample[], at: strin
   const limit = gate.display.replace(/^\S+ /, '');
   const values = samples.map((s) => s.value).filter((v) => Number.isFinite(v));
   if (values.length === 0) {
-    return { at, metric: gate.metric, value: null, limit, verdict: 'inconclusive', note: samples.length ? 'the query returned no number (NaN)' : 'the query returned no series' };
+    return {
+      at,
+      metric: gate.metric,
+      value: null,
+      limit,
+      verdict: 'inconclusive',
+      note: samples.length ? 'the query returned no number (NaN)' : 'the query returned no series',
+    };
   }
   // Several series (per instance, per datacenter): the worst one decides.
   const worst = gate.max !== undefined ? Math.max(...values) : Math.min(...values);
-  const breached = (gate.max !== undefined && Math.max(...values) > gate.max) || (gate.min !== undefined && Math.min(...values) < gate.min);
+  const breached =
+    (gate.max !== undefined && Math.max(...values) > gate.max) ||
+    (gate.min !== undefined && Math.min(...values) < gate.min);
   return { at, metric: gate.metric, value: worst, limit, verdict: breached ? 'breach' : 'pass' };
 }
 
 export function inconclusive(gate: Gate, at: string, note: string): Evidence {
-  return { at, metric: gate.metric, value: null, limit: gate.display.replace(/^\S+ /, ''), verdict: 'inconclusive', note };
+  return {
+    at,
+    metric: gate.metric,
+    value: null,
+    limit: gate.display.replace(/^\S+ /, ''),
+    verdict: 'inconclusive',
+    note,
+  };
 }

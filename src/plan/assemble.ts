@@ -8,32 +8,71 @@ import type { KindPlan, Plan, PlanStep, RollbackStep } from './types.js';
 
 export function assemblePlan(task: CompletedTask, compiled: KindPlan, repo: OpsRepo, executes: boolean): Plan {
   const doc = task.source.doc;
-  const taskRef = { name: task.name, kind: task.kind, service: task.service.metadata.name, env: task.env, file: doc.file, line: doc.at([]).line };
+  const taskRef = {
+    name: task.name,
+    kind: task.kind,
+    service: task.service.metadata.name,
+    env: task.env,
+    file: doc.file,
+    line: doc.at([]).line,
+  };
   const rollback = compiled.rollback ?? inversesOf(compiled.steps);
   const risk = scoreRisk([...commonRiskFactors(task, compiled.steps), ...compiled.riskFactors]);
   const owners = repo.approvedOwners ? (repo.approvedOwners.get(taskRef.service) ?? []) : task.service.spec.owners;
-  const approvals = requiredApprovals({
-    kind: task.kind, env: task.env, risk: risk.level, owners,
-    requested: task.spec.approval as { required?: number; owners?: boolean } | undefined,
-  }, repo.config?.manifest);
+  const approvals = requiredApprovals(
+    {
+      kind: task.kind,
+      env: task.env,
+      risk: risk.level,
+      owners,
+      requested: task.spec.approval as { required?: number; owners?: boolean } | undefined,
+    },
+    repo.config?.manifest,
+  );
   const scripts = scriptsRun(compiled.steps, rollback, repo);
-  const body = { task: taskRef, steps: compiled.steps, rollback, locks: compiled.locks, ...(scripts ? { scripts } : {}) };
-  return { ...body, summary: compiled.summary, risk, approvals, filled: task.filled, executes, fingerprint: fingerprintOf(body) };
+  const body = {
+    task: taskRef,
+    steps: compiled.steps,
+    rollback,
+    locks: compiled.locks,
+    ...(scripts ? { scripts } : {}),
+  };
+  return {
+    ...body,
+    summary: compiled.summary,
+    risk,
+    approvals,
+    filled: task.filled,
+    executes,
+    fingerprint: fingerprintOf(body),
+  };
 }
 
 /**
  * The content of every script the plan may run, so a push that changes one changes the plan. A
  * script may call any other in scripts/, so a plan that runs one is bound to the whole folder.
  */
-function scriptsRun(steps: readonly PlanStep[], rollback: readonly RollbackStep[], repo: OpsRepo): Record<string, string> | undefined {
+function scriptsRun(
+  steps: readonly PlanStep[],
+  rollback: readonly RollbackStep[],
+  repo: OpsRepo,
+): Record<string, string> | undefined {
   if (!repo.scripts) return undefined;
-  const actions = [...steps.flatMap((s) => [s.action, ...(s.inverse && s.inverse !== 'none-needed' ? [s.inverse] : [])]), ...rollback.map((r) => r.action)];
+  const actions = [
+    ...steps.flatMap((s) => [s.action, ...(s.inverse && s.inverse !== 'none-needed' ? [s.inverse] : [])]),
+    ...rollback.map((r) => r.action),
+  ];
   if (!actions.some((a) => a.provider === 'command')) return undefined;
   return Object.fromEntries([...repo.scripts].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** Undo what was done, last step first. */
 function inversesOf(steps: readonly PlanStep[]): RollbackStep[] {
-  return [...steps].reverse().flatMap((step) =>
-    step.inverse && step.inverse !== 'none-needed' ? [{ title: `Undo: ${step.title}`, action: step.inverse, undoes: step.id }] : []);
+  return [...steps]
+    .reverse()
+    .flatMap((step) =>
+      step.inverse && step.inverse !== 'none-needed'
+        ? [{ title: `Undo: ${step.title}`, action: step.inverse, undoes: step.id }]
+        : [],
+    );
 }

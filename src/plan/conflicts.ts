@@ -14,7 +14,11 @@ export function conflictsBetween(plans: readonly Plan[], tasks: readonly LoadedT
     for (const plan of sharing.slice(1)) {
       const task = tasks.find((t) => t.manifest.metadata.name === plan.task.name)!;
       diagnostics.push({
-        file: task.doc.file, ...task.doc.at(['metadata', 'name']), severity: 'warning', field: 'metadata.name', rule: 'lock-conflict',
+        file: task.doc.file,
+        ...task.doc.at(['metadata', 'name']),
+        severity: 'warning',
+        field: 'metadata.name',
+        rule: 'lock-conflict',
         message: `needs lock ${key} like ${sharing[0]!.task.name}: it will wait until that run finishes`,
       });
     }

@@ -6,7 +6,13 @@ export type Fingerprinted = Omit<Plan, 'fingerprint' | 'filled' | 'risk' | 'appr
 
 export function fingerprintOf(plan: Fingerprinted): string {
   const { file: _file, line: _line, ...task } = plan.task; // moving a task between files does not change it
-  const material = canonicalJson({ task, steps: plan.steps, rollback: plan.rollback, locks: plan.locks, scripts: plan.scripts });
+  const material = canonicalJson({
+    task,
+    steps: plan.steps,
+    rollback: plan.rollback,
+    locks: plan.locks,
+    scripts: plan.scripts,
+  });
   return `sha256:${createHash('sha256').update(material).digest('hex')}`;
 }
 
@@ -26,7 +32,9 @@ function write(value: unknown, parts: string[]): void {
     });
     parts.push(']');
   } else if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+    const keys = Object.keys(value)
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .sort();
     parts.push('{');
     keys.forEach((key, i) => {
       parts.push(i > 0 ? ',' : '', JSON.stringify(key), ':');

@@ -12,7 +12,9 @@ export function renderPlan(plan: Plan): string {
     '',
     `${plan.summary}.`,
     '',
-    plan.executes ? '**On merge**: executes, once approved.' : `**On merge**: nothing runs: ${task.kind} execution is not available in this version of ZeroOps (the plan is checked and can be approved).`,
+    plan.executes
+      ? '**On merge**: executes, once approved.'
+      : `**On merge**: nothing runs: ${task.kind} execution is not available in this version of ZeroOps (the plan is checked and can be approved).`,
     '',
     '| Risk | Approvals needed | Steps | Locks | Fingerprint |',
     '|---|---|---|---|---|',
@@ -28,7 +30,9 @@ export function renderPlan(plan: Plan): string {
 
 export function describeApprovals(approvals: ApprovalRequirement): string {
   if (approvals.required === 0) return 'none';
-  const owners = approvals.owners.length ? `an owner (${approvals.owners.join(', ')})` : 'an admin or maintainer (the service has no approved owners yet)';
+  const owners = approvals.owners.length
+    ? `an owner (${approvals.owners.join(', ')})`
+    : 'an admin or maintainer (the service has no approved owners yet)';
   const owner = approvals.ownerRequired ? ` incl. ${owners}` : '';
   return `${approvals.required}${owner}`;
 }
@@ -41,15 +45,20 @@ function renderSteps(steps: readonly PlanStep[]): string[] {
     return `| ${i + 1} | ${cell(code(step.id))} ${cell(step.title)}${approval} | ${cell(describeAction(step.action))} | ${gates} | ${hold} |`;
   });
   return [
-    '**Steps**', '',
-    '| # | Step | Action | Gates | Hold |', '|---|---|---|---|---|',
-    ...rows, '',
+    '**Steps**',
+    '',
+    '| # | Step | Action | Gates | Hold |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
     ...(isLinear(steps) ? [] : ['```mermaid', 'graph TD', ...mermaidEdges(steps), '```', '']),
   ];
 }
 
 export function isLinear(steps: readonly PlanStep[]): boolean {
-  return steps.every((step, i) => (i === 0 ? step.needs.length === 0 : step.needs.length === 1 && step.needs[0] === steps[i - 1]!.id));
+  return steps.every((step, i) =>
+    i === 0 ? step.needs.length === 0 : step.needs.length === 1 && step.needs[0] === steps[i - 1]!.id,
+  );
 }
 
 function mermaidEdges(steps: readonly PlanStep[]): string[] {
@@ -63,18 +72,24 @@ function mermaidEdges(steps: readonly PlanStep[]): string[] {
 function renderRollback(plan: Plan): string[] {
   if (plan.rollback.length === 0) return ['**Rollback**: none possible; every step must be undone by hand.', ''];
   return [
-    '**Rollback** (automatic when a gate fails)', '',
-    ...plan.rollback.map((r, i) => `${i + 1}. ${cell(r.title)} — ${describeAction(r.action)}`), '',
+    '**Rollback** (automatic when a gate fails)',
+    '',
+    ...plan.rollback.map((r, i) => `${i + 1}. ${cell(r.title)} — ${describeAction(r.action)}`),
+    '',
   ];
 }
 
 function renderFilled(plan: Plan): string[] {
   if (plan.filled.length === 0) return [];
   return [
-    '<details><summary>Filled in from context</summary>', '',
-    '| Field | Value | From |', '|---|---|---|',
+    '<details><summary>Filled in from context</summary>',
+    '',
+    '| Field | Value | From |',
+    '|---|---|---|',
     ...plan.filled.map((f) => `| ${cell(code(f.field))} | ${cell(short(JSON.stringify(f.value)))} | ${cell(f.from)} |`),
-    '', '</details>', '',
+    '',
+    '</details>',
+    '',
   ];
 }
 

@@ -31,7 +31,10 @@ function overview(plans: readonly Plan[]): string[] {
   return [
     '| Task | Kind | Service / env | Steps | Risk | Approvals needed |',
     '|---|---|---|---|---|---|',
-    ...plans.map((p) => `| \`${p.task.name}\` | ${p.task.kind} | ${p.task.service} / ${p.task.env} | ${p.steps.length} | ${p.risk.level} | ${describeApprovals(p.approvals)} |`),
+    ...plans.map(
+      (p) =>
+        `| \`${p.task.name}\` | ${p.task.kind} | ${p.task.service} / ${p.task.env} | ${p.steps.length} | ${p.risk.level} | ${describeApprovals(p.approvals)} |`,
+    ),
     '',
   ];
 }

@@ -10,11 +10,16 @@ export function commonRiskFactors(task: CompletedTask, steps: readonly PlanStep[
   const gated = steps.some((step) => step.gates.length > 0);
   if (!gated) factors.push({ reason: 'no metric gate watches it: add spec.analysis', weight: 2 });
   // A long run is long to watch and long to undo: ten steps are normal, hundreds are not.
-  if (steps.length > 200) factors.push({ reason: `${steps.length} steps: a run this long cannot be watched or undone quickly`, weight: 4 });
-  else if (steps.length > 30) factors.push({ reason: `${steps.length} steps: a long run to watch and to undo`, weight: 1 });
+  if (steps.length > 200)
+    factors.push({ reason: `${steps.length} steps: a run this long cannot be watched or undone quickly`, weight: 4 });
+  else if (steps.length > 30)
+    factors.push({ reason: `${steps.length} steps: a long run to watch and to undo`, weight: 1 });
   const irreversible = steps.filter((step) => step.inverse === undefined);
   if (irreversible.length > 0) {
-    factors.push({ reason: `${irreversible.length} step(s) cannot be undone automatically: ${irreversible.map((s) => s.id).join(', ')}`, weight: 2 });
+    factors.push({
+      reason: `${irreversible.length} step(s) cannot be undone automatically: ${irreversible.map((s) => s.id).join(', ')}`,
+      weight: 2,
+    });
   }
   return factors;
 }

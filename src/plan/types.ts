@@ -2,7 +2,8 @@
 import type { Filled } from '../manifest/complete.js';
 import type { MetricUnit } from '../manifest/units.js';
 
-export type Provider = 'haproxy' | 'kubernetes' | 'postgres' | 'command' | 'webhook' | 'prometheus' | 'notify' | 'zeroops';
+export type Provider =
+  'haproxy' | 'kubernetes' | 'postgres' | 'command' | 'webhook' | 'prometheus' | 'notify' | 'zeroops';
 
 export interface Action {
   provider: Provider;

@@ -70,12 +70,16 @@ export function approverProblem(user: string, who: Approver): string | undefined
 /** Whether `user` is one of the owners of a group (a login, a member of a listed team, or an admin where none are listed). */
 export function isOwner(user: string, group: OwnerGroup, who: Approver): boolean {
   if (group.members.length === 0) return administers.includes(who.permissions[user] ?? 'none');
-  return group.members.some((member) => (member.includes('/') ? (who.teams?.[member.toLowerCase()] ?? []).some((m) => same(m, user)) : same(member, user)));
+  return group.members.some((member) =>
+    member.includes('/') ? (who.teams?.[member.toLowerCase()] ?? []).some((m) => same(m, user)) : same(member, user),
+  );
 }
 
 export function describeOwners(group: OwnerGroup): string {
   if (group.members.length === 0) {
-    return group.of === 'the repository' ? 'an admin or maintainer of the repository' : `an admin or maintainer of the repository (${group.of} has no owners in the approved state yet)`;
+    return group.of === 'the repository'
+      ? 'an admin or maintainer of the repository'
+      : `an admin or maintainer of the repository (${group.of} has no owners in the approved state yet)`;
   }
   return `an owner of ${group.of}: ${group.members.map((o) => `@${o}`).join(', ')}`;
 }
@@ -84,17 +88,21 @@ export function evaluateApprovals(input: ApprovalInput): TaskApproval[] {
   const latest = latestReviewPerUser(input.reviews);
   return input.tasks.map((task) => {
     const ignored: string[] = [];
-    const approvers = latest.filter((review) => {
-      if (review.state !== 'APPROVED') return false;
-      const problem = approverProblem(review.user, input);
-      if (problem) return ignored.push(problem), false;
-      const excluded = task.excluded?.find((e) => same(e.login, review.user));
-      if (excluded) return ignored.push(`@${review.user} ${excluded.because}`), false;
-      if (review.fingerprints?.[task.name] !== task.fingerprint) return ignored.push(`@${review.user} approved an earlier plan of ${task.name}`), false;
-      return true;
-    }).map((r) => r.user);
+    const approvers = latest
+      .filter((review) => {
+        if (review.state !== 'APPROVED') return false;
+        const problem = approverProblem(review.user, input);
+        if (problem) return (ignored.push(problem), false);
+        const excluded = task.excluded?.find((e) => same(e.login, review.user));
+        if (excluded) return (ignored.push(`@${review.user} ${excluded.because}`), false);
+        if (review.fingerprints?.[task.name] !== task.fingerprint)
+          return (ignored.push(`@${review.user} approved an earlier plan of ${task.name}`), false);
+        return true;
+      })
+      .map((r) => r.user);
     const missing: string[] = [];
-    if (approvers.length < task.required) missing.push(`${task.required - approvers.length} more approval(s) (${approvers.length} of ${task.required})`);
+    if (approvers.length < task.required)
+      missing.push(`${task.required - approvers.length} more approval(s) (${approvers.length} of ${task.required})`);
     for (const group of task.owners) {
       if (!approvers.some((a) => isOwner(a, group, input))) missing.push(`an approval from ${describeOwners(group)}`);
     }

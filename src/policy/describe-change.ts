@@ -21,7 +21,8 @@ export function describeYamlChange(path: string, before: string | undefined, aft
 }
 
 export function describeTextChange(before: string | undefined, after: string | undefined): string[] {
-  const count = (text: string | undefined) => (text === undefined ? 0 : text.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1).length);
+  const count = (text: string | undefined) =>
+    text === undefined ? 0 : text.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1).length;
   if (before === undefined) return [`adds the file (${count(after)} lines)`];
   if (after === undefined) return [`removes the file (${count(before)} lines)`];
   return [`changes its content (${count(before)} → ${count(after)} lines)`];
@@ -32,15 +33,25 @@ function documents(path: string, text: string | undefined): Map<string, unknown>
   if (text === undefined) return new Map();
   const { documents: docs, diagnostics } = loadYaml(path, text);
   if (diagnostics.some((d) => d.severity === 'error')) return undefined;
-  return new Map(docs.map((doc, i) => {
-    const value = doc.value as { kind?: unknown; metadata?: { name?: unknown } } | null;
-    const name = value?.metadata?.name;
-    return [`${String(value?.kind ?? 'document')}${typeof name === 'string' ? ` ${name}` : docs.length > 1 ? ` #${i + 1}` : ''}`, doc.value];
-  }));
+  return new Map(
+    docs.map((doc, i) => {
+      const value = doc.value as { kind?: unknown; metadata?: { name?: unknown } } | null;
+      const name = value?.metadata?.name;
+      return [
+        `${String(value?.kind ?? 'document')}${typeof name === 'string' ? ` ${name}` : docs.length > 1 ? ` #${i + 1}` : ''}`,
+        doc.value,
+      ];
+    }),
+  );
 }
 
 /** Leaves by path; a value that contains itself (a YAML alias loop) is shown once, never followed. */
-function flatten(value: unknown, prefix = '', out = new Map<string, string>(), seen = new Set<unknown>()): Map<string, string> {
+function flatten(
+  value: unknown,
+  prefix = '',
+  out = new Map<string, string>(),
+  seen = new Set<unknown>(),
+): Map<string, string> {
   const path = prefix || '(value)';
   if (value !== null && typeof value === 'object') {
     if (seen.has(value)) return out.set(path, '(refers to itself)');

@@ -46,9 +46,15 @@ export const governanceItemName = (path: string) => `change ${path}`;
 export function governanceItems(changes: readonly GovernedFileChange[], context: GovernanceContext): GovernanceItem[] {
   return changes.map((change) => {
     const requirement = requirementOf(change, context);
-    const described = change.area === 'script' || !/\.ya?ml$/.test(change.path) ? describeTextChange(change.before, change.after) : describeYamlChange(change.path, change.before, change.after);
+    const described =
+      change.area === 'script' || !/\.ya?ml$/.test(change.path)
+        ? describeTextChange(change.before, change.after)
+        : describeYamlChange(change.path, change.before, change.after);
     return {
-      name: governanceItemName(change.path), path: change.path, fingerprint: fingerprintOf(change), ...requirement,
+      name: governanceItemName(change.path),
+      path: change.path,
+      fingerprint: fingerprintOf(change),
+      ...requirement,
       changes: [`${change.status}: ${described[0] ?? 'no visible difference'}`, ...described.slice(1)],
     };
   });
@@ -57,44 +63,78 @@ export function governanceItems(changes: readonly GovernedFileChange[], context:
 /** The highest number of approvals any rule of the policy asks for: the bar for changing it. */
 export function strictestBar(policy: Config | undefined, envs?: readonly string[]): number {
   const rules = policy?.spec.policy;
-  const applying = (rules?.rules ?? []).filter((r) => envs === undefined || r.env === undefined || envs.includes(r.env));
+  const applying = (rules?.rules ?? []).filter(
+    (r) => envs === undefined || r.env === undefined || envs.includes(r.env),
+  );
   return Math.max(1, rules?.defaultApprovals ?? 1, ...applying.map((r) => r.required));
 }
 
-function requirementOf(change: GovernedFileChange, context: GovernanceContext): Pick<GovernanceItem, 'required' | 'owners' | 'source' | 'affects'> {
+function requirementOf(
+  change: GovernedFileChange,
+  context: GovernanceContext,
+): Pick<GovernanceItem, 'required' | 'owners' | 'source' | 'affects'> {
   const tasks = context.proposedTasks;
   const admins = { of: 'the repository', members: [] };
   if (change.area === 'config') {
     return {
-      required: strictestBar(context.policy), owners: [admins], affects: tasks.map((t) => t.metadata.name),
-      source: 'a change to ZeroOps\' config needs the strictest bar of the policy it changes, with an admin or maintainer of the repository',
+      required: strictestBar(context.policy),
+      owners: [admins],
+      affects: tasks.map((t) => t.metadata.name),
+      source:
+        "a change to ZeroOps' config needs the strictest bar of the policy it changes, with an admin or maintainer of the repository",
     };
   }
   const services = change.area === 'service' ? declared(change, 'Service') : servicesUsing(change, context);
-  const affects = (change.area === 'template' ? tasksPinning(declared(change, 'Template'), tasks) : change.area === 'script' ? tasksRunning(change.path, context) : tasks.filter((t) => services.includes(t.metadata.service)))
-    .map((t) => t.metadata.name);
+  const affects = (
+    change.area === 'template'
+      ? tasksPinning(declared(change, 'Template'), tasks)
+      : change.area === 'script'
+        ? tasksRunning(change.path, context)
+        : tasks.filter((t) => services.includes(t.metadata.service))
+  ).map((t) => t.metadata.name);
   if (services.length === 0 && change.area === 'script') {
     // A helper any script may call: nobody in particular owns it, so it takes the bar of the policy itself.
-    return { required: strictestBar(context.policy), owners: [admins], affects, source: 'a script no service or task names directly may be called by any of them: it needs the strictest bar, with an admin or maintainer' };
+    return {
+      required: strictestBar(context.policy),
+      owners: [admins],
+      affects,
+      source:
+        'a script no service or task names directly may be called by any of them: it needs the strictest bar, with an admin or maintainer',
+    };
   }
   return {
-    required: strictestBar(context.policy, environmentsOf(services, context)), owners: services.map((name) => ownersOf(name, context)), affects,
+    required: strictestBar(context.policy, environmentsOf(services, context)),
+    owners: services.map((name) => ownersOf(name, context)),
+    affects,
     source: `a change to a ${change.area} needs the strictest bar of its services' environments, with an owner of each service as the approved state names them`,
   };
 }
 
 /** Services whose tasks use a template, or that run a script (by their own commands or their tasks). */
 function servicesUsing(change: GovernedFileChange, context: GovernanceContext): string[] {
-  const users = change.area === 'template' ? tasksPinning(declared(change, 'Template'), context.proposedTasks) : tasksRunning(change.path, context);
-  return [...new Set([...users.map((t) => t.metadata.service), ...(change.area === 'script' ? servicesRunning(change.path, context) : [])])].sort();
+  const users =
+    change.area === 'template'
+      ? tasksPinning(declared(change, 'Template'), context.proposedTasks)
+      : tasksRunning(change.path, context);
+  return [
+    ...new Set([
+      ...users.map((t) => t.metadata.service),
+      ...(change.area === 'script' ? servicesRunning(change.path, context) : []),
+    ]),
+  ].sort();
 }
 
 function environmentsOf(services: readonly string[], context: GovernanceContext): string[] {
-  return [...context.approvedServices, ...context.proposedServices].filter((s) => services.includes(s.metadata.name)).flatMap((s) => s.spec.environments);
+  return [...context.approvedServices, ...context.proposedServices]
+    .filter((s) => services.includes(s.metadata.name))
+    .flatMap((s) => s.spec.environments);
 }
 
 function ownersOf(service: string, context: GovernanceContext): OwnerGroup {
-  return { of: `service ${service}`, members: context.approvedServices.find((s) => s.metadata.name === service)?.spec.owners ?? [] };
+  return {
+    of: `service ${service}`,
+    members: context.approvedServices.find((s) => s.metadata.name === service)?.spec.owners ?? [],
+  };
 }
 
 /** Names of the documents of a kind in either version of the file. */
@@ -120,15 +160,23 @@ function tasksPinning(templates: string[], tasks: readonly TaskManifest[]): Task
 function tasksRunning(path: string, context: GovernanceContext): TaskManifest[] {
   const services = servicesRunning(path, context);
   return context.proposedTasks.filter((task) => {
-    if (task.kind === 'Runbook') return task.spec.steps.some((s) => [s.action, s.undo].some((a) => a?.provider === 'command' && programOf(a.params) === path));
+    if (task.kind === 'Runbook')
+      return task.spec.steps.some((s) =>
+        [s.action, s.undo].some((a) => a?.provider === 'command' && programOf(a.params) === path),
+      );
     return (task.kind === 'Restart' || task.kind === 'ConfigUpdate') && services.includes(task.metadata.service);
   });
 }
 
 /** Services whose own commands (deploy, restart, config) run the script, before or after the change. */
 function servicesRunning(path: string, context: GovernanceContext): string[] {
-  const runs = (s: Service) => [s.spec.deploy?.command, s.spec.restart?.command, s.spec.config?.command].some((c) => c?.[0] !== undefined && scriptPath(c[0]) === path);
-  return [...new Set([...context.approvedServices, ...context.proposedServices].filter(runs).map((s) => s.metadata.name))];
+  const runs = (s: Service) =>
+    [s.spec.deploy?.command, s.spec.restart?.command, s.spec.config?.command].some(
+      (c) => c?.[0] !== undefined && scriptPath(c[0]) === path,
+    );
+  return [
+    ...new Set([...context.approvedServices, ...context.proposedServices].filter(runs).map((s) => s.metadata.name)),
+  ];
 }
 
 const programOf = (params: unknown) => {
@@ -137,5 +185,7 @@ const programOf = (params: unknown) => {
 };
 
 function fingerprintOf(change: GovernedFileChange): string {
-  return `sha256:${createHash('sha256').update(`governed\n${change.path}\n${change.afterId ?? 'removed'}`).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update(`governed\n${change.path}\n${change.afterId ?? 'removed'}`)
+    .digest('hex')}`;
 }

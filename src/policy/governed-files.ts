@@ -7,7 +7,12 @@ import type { TreeEntry } from '../forge/forge.js';
 
 export type GovernedArea = 'config' | 'service' | 'template' | 'script';
 
-const areas: [prefix: string, area: GovernedArea][] = [['.zeroops/', 'config'], ['services/', 'service'], ['templates/', 'template'], ['scripts/', 'script']];
+const areas: [prefix: string, area: GovernedArea][] = [
+  ['.zeroops/', 'config'],
+  ['services/', 'service'],
+  ['templates/', 'template'],
+  ['scripts/', 'script'],
+];
 
 export function governedArea(path: string): GovernedArea | undefined {
   return areas.find(([prefix]) => path.startsWith(prefix))?.[1];
@@ -31,7 +36,13 @@ export function diffGoverned(approved: readonly TreeEntry[], proposed: readonly 
     const [beforeId, afterId] = [before.get(path), after.get(path)];
     if (beforeId === afterId) continue;
     const status = beforeId === undefined ? 'added' : afterId === undefined ? 'removed' : 'modified';
-    diffs.push({ path, area: governedArea(path)!, status, ...(beforeId ? { beforeId } : {}), ...(afterId ? { afterId } : {}) });
+    diffs.push({
+      path,
+      area: governedArea(path)!,
+      status,
+      ...(beforeId ? { beforeId } : {}),
+      ...(afterId ? { afterId } : {}),
+    });
   }
   return diffs;
 }
@@ -39,6 +50,7 @@ export function diffGoverned(approved: readonly TreeEntry[], proposed: readonly 
 /** `./scripts/x.sh` and `scripts/x.sh` name the same script; anything else is not one. */
 export function scriptPath(program: string): string | undefined {
   const path = program.replace(/^\.\//, '');
-  if (!path.startsWith('scripts/') || path.split('/').some((part) => part === '..' || part === '.' || part === '')) return undefined;
+  if (!path.startsWith('scripts/') || path.split('/').some((part) => part === '..' || part === '.' || part === ''))
+    return undefined;
   return path;
 }

@@ -18,21 +18,34 @@ const fallback = { required: 1, owner: true };
 
 export function requiredApprovals(subject: ApprovalSubject, config: Config | undefined): ApprovalRequirement {
   const policy = config?.spec.policy ?? {};
-  const rule = (policy.rules ?? []).find((candidate) =>
-    (candidate.env === undefined || candidate.env === subject.env) &&
-    (candidate.kind === undefined || candidate.kind === subject.kind) &&
-    (candidate.risk === undefined || candidate.risk.includes(subject.risk)));
+  const rule = (policy.rules ?? []).find(
+    (candidate) =>
+      (candidate.env === undefined || candidate.env === subject.env) &&
+      (candidate.kind === undefined || candidate.kind === subject.kind) &&
+      (candidate.risk === undefined || candidate.risk.includes(subject.risk)),
+  );
   const floor = rule?.required ?? policy.defaultApprovals ?? fallback.required;
   const ownerFloor = rule?.owner ?? policy.requireOwner ?? fallback.owner;
   const required = Math.max(floor, subject.requested?.required ?? 0);
   const ownerRequired = ownerFloor || subject.requested?.owners === true;
   const source = rule
     ? `policy rule for ${describeRule(rule)}`
-    : config?.spec.policy ? 'policy default' : 'ZeroOps default (no policy in .zeroops/config.yaml)';
-  return { required, ownerRequired, owners: subject.owners, source: required > floor ? `${source}, raised by the task` : source };
+    : config?.spec.policy
+      ? 'policy default'
+      : 'ZeroOps default (no policy in .zeroops/config.yaml)';
+  return {
+    required,
+    ownerRequired,
+    owners: subject.owners,
+    source: required > floor ? `${source}, raised by the task` : source,
+  };
 }
 
 function describeRule(rule: { env?: string; kind?: string; risk?: string[] }): string {
-  const parts = [rule.env && `env ${rule.env}`, rule.kind && `kind ${rule.kind}`, rule.risk && `risk ${rule.risk.join('/')}`];
+  const parts = [
+    rule.env && `env ${rule.env}`,
+    rule.kind && `kind ${rule.kind}`,
+    rule.risk && `risk ${rule.risk.join('/')}`,
+  ];
   return parts.filter(Boolean).join(', ') || 'every plan';
 }

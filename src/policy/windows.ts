@@ -34,8 +34,13 @@ export function changeWindow(config: Config | undefined, env: string, now: Date)
 export function nextOpening(config: Config | undefined, env: string, now: Date, horizonDays = 35): Date | undefined {
   const end = now.getTime() + horizonDays * 86_400_000;
   const freezes = (config?.spec.freezes ?? []).filter((f) => !f.env || f.env === env).map((f) => Date.parse(f.to));
-  const candidates = [now.getTime(), ...freezes, ...windowsFor(config, env).flatMap((w) => windowStarts(w, now.getTime(), end))]
-    .filter((t) => t >= now.getTime() && t <= end).sort((a, b) => a - b);
+  const candidates = [
+    now.getTime(),
+    ...freezes,
+    ...windowsFor(config, env).flatMap((w) => windowStarts(w, now.getTime(), end)),
+  ]
+    .filter((t) => t >= now.getTime() && t <= end)
+    .sort((a, b) => a - b);
   const opening = candidates.find((t) => changeWindow(config, env, new Date(t)).open);
   return opening === undefined ? undefined : new Date(opening);
 }
@@ -53,7 +58,9 @@ function windowStarts(w: Window, from: number, to: number): number[] {
 
 /** Every window and freeze that applies to an environment, in words (for plans and checks). */
 export function describeSchedule(config: Config | undefined, env: string, now: Date): string[] {
-  const freezes = (config?.spec.freezes ?? []).filter((f) => (!f.env || f.env === env) && Date.parse(f.to) > now.getTime());
+  const freezes = (config?.spec.freezes ?? []).filter(
+    (f) => (!f.env || f.env === env) && Date.parse(f.to) > now.getTime(),
+  );
   return [
     ...windowsFor(config, env).map((w) => `change window ${describeWindow(w)}`),
     ...freezes.map((f) => `change freeze "${f.name}" from ${f.from} to ${f.to}`),
@@ -63,10 +70,13 @@ export function describeSchedule(config: Config | undefined, env: string, now: D
 export const describeWindow = (w: Window) =>
   `"${w.name}" ${w.days.join(',')} ${w.from}-${w.to} ${w.timezone}${w.to < w.from ? ' (ends the next day)' : ''}`;
 
-const windowsFor = (config: Config | undefined, env: string) => (config?.spec.windows ?? []).filter((w) => !w.env || w.env === env);
+const windowsFor = (config: Config | undefined, env: string) =>
+  (config?.spec.windows ?? []).filter((w) => !w.env || w.env === env);
 
 function freezeAt(config: Config | undefined, env: string, now: Date): Freeze | undefined {
-  return (config?.spec.freezes ?? []).find((f) => (!f.env || f.env === env) && Date.parse(f.from) <= now.getTime() && now.getTime() < Date.parse(f.to));
+  return (config?.spec.freezes ?? []).find(
+    (f) => (!f.env || f.env === env) && Date.parse(f.from) <= now.getTime() && now.getTime() < Date.parse(f.to),
+  );
 }
 
 function isInside(w: Window, now: Date): boolean {
@@ -80,8 +90,23 @@ function isInside(w: Window, now: Date): boolean {
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function localTime(now: Date, timeZone: string): { day: string; dayBefore: string; time: string } {
-  if (!formatters.has(timeZone)) formatters.set(timeZone, new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }));
-  const parts = Object.fromEntries(formatters.get(timeZone)!.formatToParts(now).map((p) => [p.type, p.value]));
+  if (!formatters.has(timeZone))
+    formatters.set(
+      timeZone,
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }),
+    );
+  const parts = Object.fromEntries(
+    formatters
+      .get(timeZone)!
+      .formatToParts(now)
+      .map((p) => [p.type, p.value]),
+  );
   const index = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday!);
   return { day: days[index]!, dayBefore: days[(index + 6) % 7]!, time: `${parts.hour}:${parts.minute}` };
 }

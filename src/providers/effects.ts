@@ -28,14 +28,22 @@ interface WeightTarget {
   normalWeight: number;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Handler = (params: Record<string, any>, context: EffectContext) => Promise<EffectResult>;
+
 export class ProviderEffects implements Effects {
   constructor(private readonly settings: ProviderSettings) {}
 
   async apply(action: Action, context: EffectContext): Promise<EffectResult> {
     const handler = this.handlers[`${action.provider} ${action.operation}`];
-    if (!handler) throw new EffectError(`${action.provider} ${action.operation} is not available in this version of ZeroOps`, false);
+    if (!handler)
+      throw new EffectError(
+        `${action.provider} ${action.operation} is not available in this version of ZeroOps`,
+        false,
+      );
     // A reload since the last change lost ZeroOps' runtime settings: restore them before building on them.
-    if (action.provider === 'haproxy') await this.haproxy.reapplyIfReloaded((owner) => this.stillRunning(owner, context.run.id));
+    if (action.provider === 'haproxy')
+      await this.haproxy.reapplyIfReloaded((owner) => this.stillRunning(owner, context.run.id));
     return handler(action.params, context);
   }
 
@@ -52,11 +60,12 @@ export class ProviderEffects implements Effects {
   }
 
   private get haproxy(): HAProxyTraffic {
-    if (!this.settings.haproxy) throw new EffectError('no HAProxy configured: set spec.providers.haproxy.socket in .zeroops/config.yaml', false);
+    if (!this.settings.haproxy)
+      throw new EffectError('no HAProxy configured: set spec.providers.haproxy.socket in .zeroops/config.yaml', false);
     return this.settings.haproxy;
   }
 
-  private readonly handlers: Record<string, (params: Record<string, any>, context: EffectContext) => Promise<EffectResult>> = { // eslint-disable-line @typescript-eslint/no-explicit-any
+  private readonly handlers: Record<string, Handler> = {
     'haproxy set-datacenter-weights': async (params, { run }) => {
       const pool = params.pool as string;
       const targets = params.weights as WeightTarget[];
@@ -64,7 +73,8 @@ export class ProviderEffects implements Effects {
       for (const t of targets) {
         await this.rememberWeight(run, pool, t.datacenter);
         const weight = Math.round((t.normalWeight * t.percent) / 100);
-        if (await this.haproxy.ensureWeight(pool, t.datacenter, weight, run.id)) changed.push(`${t.datacenter}=${weight}`);
+        if (await this.haproxy.ensureWeight(pool, t.datacenter, weight, run.id))
+          changed.push(`${t.datacenter}=${weight}`);
       }
       return { output: { pool, changed } };
     },
@@ -72,7 +82,9 @@ export class ProviderEffects implements Effects {
       const pool = params.pool as string;
       const restored: Record<string, number> = {};
       for (const datacenter of weightTargetsOf(run, pool)) {
-        const before = await this.settings.store.checkpoint<number>(weightKey(run, pool, datacenter)) ?? (run.captured.weights as Record<string, number> | undefined)?.[datacenter];
+        const before =
+          (await this.settings.store.checkpoint<number>(weightKey(run, pool, datacenter))) ??
+          (run.captured.weights as Record<string, number> | undefined)?.[datacenter];
         if (before === undefined) continue; // never changed by this run: nothing to restore
         await this.haproxy.ensureWeight(pool, datacenter, before, run.id);
         restored[datacenter] = before;
@@ -80,14 +92,31 @@ export class ProviderEffects implements Effects {
       return { output: { restored } };
     },
     'haproxy set-server-state': async (params, { run }) => {
-      const servers = params.servers === 'all-drained-by-this-run' ? drainedBy(run) : params.servers as { backend: string; server: string }[];
-      for (const s of servers) await this.haproxy.ensureServerState(s.backend, s.server, params.state as ServerState, run.id);
+      const servers =
+        params.servers === 'all-drained-by-this-run'
+          ? drainedBy(run)
+          : (params.servers as { backend: string; server: string }[]);
+      for (const s of servers)
+        await this.haproxy.ensureServerState(s.backend, s.server, params.state as ServerState, run.id);
       return { output: { state: params.state, servers: servers.map((s) => s.server) } };
     },
-    'command run': (params, context) => this.runScript([...(params.argv as string[]), ...((params.targets as { server: string }[] | undefined) ?? []).map((t) => t.server)], context),
+    'command run': (params, context) =>
+      this.runScript(
+        [
+          ...(params.argv as string[]),
+          ...((params.targets as { server: string }[] | undefined) ?? []).map((t) => t.server),
+        ],
+        context,
+      ),
     'webhook call': async (params, context) => {
       // One try per attempt: the step's retries are the only ones, so they do not multiply.
-      const call = { url: params.url as string, body: params.body ?? { run: context.run.id }, secret: signingSecret(params.secretEnv, context.run), idempotencyKey: context.checkpointKey, retries: 0 };
+      const call = {
+        url: params.url as string,
+        body: params.body ?? { run: context.run.id },
+        secret: signingSecret(params.secretEnv, context.run),
+        idempotencyKey: context.checkpointKey,
+        retries: 0,
+      };
       try {
         const outcome = await callWebhook(call);
         return { output: { status: outcome.status, attempts: outcome.attempts } };
@@ -105,7 +134,7 @@ export class ProviderEffects implements Effects {
    */
   private async rememberWeight(run: EffectContext['run'], pool: string, datacenter: string): Promise<void> {
     const key = weightKey(run, pool, datacenter);
-    if (await this.settings.store.checkpoint(key) !== undefined) return;
+    if ((await this.settings.store.checkpoint(key)) !== undefined) return;
     await this.settings.store.saveCheckpoint(key, await this.haproxy.weight(pool, datacenter));
   }
 
@@ -114,12 +143,23 @@ export class ProviderEffects implements Effects {
     const done = await this.settings.store.checkpoint<EffectResult>(context.checkpointKey);
     if (done) return done;
     const env = this.settings.scriptEnv ?? {};
-    if (!scriptPath(argv[0] ?? '')) throw new EffectError(`${argv[0]} is not a script of the ops repo's scripts/ folder; only those run`, false);
-    if (!this.settings.scriptsFor) throw new EffectError('scripts cannot run here: no ops repo to take them from', false);
+    if (!scriptPath(argv[0] ?? ''))
+      throw new EffectError(`${argv[0]} is not a script of the ops repo's scripts/ folder; only those run`, false);
+    if (!this.settings.scriptsFor)
+      throw new EffectError('scripts cannot run here: no ops repo to take them from', false);
     const cwd = await this.settings.scriptsFor(context.run);
-    const result = await runCommand(argv, { cwd, env, timeoutMs: 10 * 60_000, secrets: Object.values(env), signal: context.signal });
+    const result = await runCommand(argv, {
+      cwd,
+      env,
+      timeoutMs: 10 * 60_000,
+      secrets: Object.values(env),
+      signal: context.signal,
+    });
     if (result.exitCode !== 0) {
-      throw new EffectError(`${argv[0]} ${result.timedOut ? 'timed out' : `exited with ${result.exitCode ?? result.signal}`}: ${(result.stderr || result.stdout).trim().slice(-500)}`, true);
+      throw new EffectError(
+        `${argv[0]} ${result.timedOut ? 'timed out' : `exited with ${result.exitCode ?? result.signal}`}: ${(result.stderr || result.stdout).trim().slice(-500)}`,
+        true,
+      );
     }
     const outcome = { output: { stdout: result.stdout.trim().slice(-2000), durationMs: result.durationMs } };
     await this.settings.store.saveCheckpoint(context.checkpointKey, outcome);
@@ -132,19 +172,28 @@ function signingSecret(name: unknown, run: EffectContext['run']): string | undef
   const providers = run.providers as Config['spec']['providers'];
   const variable = name === undefined ? providers?.webhook?.secret?.env : name;
   if (variable === undefined) return undefined;
-  if (typeof variable !== 'string' || isReservedEnv(variable, { spec: { providers } } as Config) || !signingVariables({ providers }).includes(variable)) {
-    throw new EffectError(`a webhook may not sign with ${String(variable)}: only the variables spec.providers.webhook lists, and never ZeroOps' own`, false);
+  if (
+    typeof variable !== 'string' ||
+    isReservedEnv(variable, { spec: { providers } } as Config) ||
+    !signingVariables({ providers }).includes(variable)
+  ) {
+    throw new EffectError(
+      `a webhook may not sign with ${String(variable)}: only the variables spec.providers.webhook lists, and never ZeroOps' own`,
+      false,
+    );
   }
   const secret = process.env[variable];
   if (!secret) throw new EffectError(`${variable} is not set on this worker: the webhook cannot be signed`, false);
   return secret;
 }
 
-const weightKey = (run: EffectContext['run'], pool: string, datacenter: string) => `weight-before/${run.id}/${pool}/${datacenter}`;
+const weightKey = (run: EffectContext['run'], pool: string, datacenter: string) =>
+  `weight-before/${run.id}/${pool}/${datacenter}`;
 
 /** Every datacenter whose weight in `pool` the run's plan sets. */
 function weightTargetsOf(run: EffectContext['run'], pool: string): string[] {
-  const targets = run.plan.steps.filter((s) => s.action.operation === 'set-datacenter-weights' && s.action.params.pool === pool)
+  const targets = run.plan.steps
+    .filter((s) => s.action.operation === 'set-datacenter-weights' && s.action.params.pool === pool)
     .flatMap((s) => (s.action.params.weights as WeightTarget[]).map((t) => t.datacenter));
   return [...new Set(targets)];
 }

@@ -28,7 +28,18 @@ export class BullScheduler implements Scheduler {
   async later(runId: string, version: number, delayMs: number): Promise<void> {
     const delay = Math.max(0, Math.round(delayMs));
     const due = delay > 0 ? `-at${Math.ceil((Date.now() + delay) / 1000)}` : '';
-    await this.queue.add('advance', { runId }, { jobId: safeId(`advance-${runId}-v${version}${due}`), delay, removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } });
+    await this.queue.add(
+      'advance',
+      { runId },
+      {
+        jobId: safeId(`advance-${runId}-v${version}${due}`),
+        delay,
+        removeOnComplete: true,
+        removeOnFail: 1000,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+      },
+    );
   }
 }
 
@@ -41,7 +52,13 @@ export class MergeQueue {
 
   async add(merged: MergedPull): Promise<void> {
     const id = safeId(`merge-${merged.repo.owner}-${merged.repo.repo}-${merged.number}-${merged.mergeSha}`);
-    await this.queue.add('merged', merged, { jobId: id, removeOnComplete: { age: 86_400 }, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 2000 } });
+    await this.queue.add('merged', merged, {
+      jobId: id,
+      removeOnComplete: { age: 86_400 },
+      removeOnFail: 1000,
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 2000 },
+    });
   }
 }
 
@@ -62,5 +79,9 @@ export function startWorkers(connection: Redis, handlers: WorkerHandlers, concur
     new Worker(runQueueName, (job: Job<{ runId: string }>) => handlers.advance(job.data.runId), options),
     new Worker(mergeQueueName, (job: Job<MergedPull>) => handlers.merged(job.data), { ...options, concurrency: 1 }),
   ];
-  return { close: async () => { await Promise.all(workers.map((w) => w.close())); } };
+  return {
+    close: async () => {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
 }

@@ -6,17 +6,36 @@
 import type { Collection, Db, Document } from 'mongodb';
 import type { Run } from '../engine/run.js';
 import { nextEvent, type ChainEvent, type NewEvent } from '../knowledge/event-chain.js';
-import { ConflictError, type ApprovedState, type Incident, type LockState, type PlanRecord, type PullRecord, type Store } from '../engine/store.js';
+import {
+  ConflictError,
+  type ApprovedState,
+  type Incident,
+  type LockState,
+  type PlanRecord,
+  type PullRecord,
+  type Store,
+} from '../engine/store.js';
 
 const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11000;
 
 const uniqueIndexes: Record<string, Record<string, 1>[]> = {
-  deliveries: [{ key: 1 }], plans: [{ id: 1 }], pulls: [{ id: 1 }], runs: [{ id: 1 }, { key: 1 }],
-  checkpoints: [{ key: 1 }], approved: [{ id: 1 }], leases: [{ key: 1 }], locks: [{ key: 1 }], events: [{ chain: 1, seq: 1 }], incidents: [{ id: 1 }],
+  deliveries: [{ key: 1 }],
+  plans: [{ id: 1 }],
+  pulls: [{ id: 1 }],
+  runs: [{ id: 1 }, { key: 1 }],
+  checkpoints: [{ key: 1 }],
+  approved: [{ id: 1 }],
+  leases: [{ key: 1 }],
+  locks: [{ key: 1 }],
+  events: [{ chain: 1, seq: 1 }],
+  incidents: [{ id: 1 }],
 };
 
 export class MongoStore implements Store {
-  private constructor(private readonly db: Db, private readonly onClose: () => Promise<void>) {}
+  private constructor(
+    private readonly db: Db,
+    private readonly onClose: () => Promise<void>,
+  ) {}
 
   static async open(db: Db, onClose: () => Promise<void>): Promise<MongoStore> {
     for (const [collection, indexes] of Object.entries(uniqueIndexes)) {
@@ -57,7 +76,10 @@ export class MongoStore implements Store {
     return this.one<ApprovedState>('approved', { id });
   }
 
-  async saveApprovedState(state: ApprovedState, options: { onlyIfNone?: boolean; expect?: string } = {}): Promise<boolean> {
+  async saveApprovedState(
+    state: ApprovedState,
+    options: { onlyIfNone?: boolean; expect?: string } = {},
+  ): Promise<boolean> {
     if (options.onlyIfNone) return this.insertOnce('approved', { ...state });
     if (options.expect === undefined) {
       await this.col('approved').replaceOne({ id: state.id }, state, { upsert: true });
@@ -65,7 +87,10 @@ export class MongoStore implements Store {
     }
     const replaced = await this.col('approved').replaceOne({ id: state.id, sha: options.expect }, state);
     // A branch with no record yet was judged against its first-seen state: record it.
-    return replaced.matchedCount === 1 || (!(await this.approvedState(state.id)) && this.insertOnce('approved', { ...state }));
+    return (
+      replaced.matchedCount === 1 ||
+      (!(await this.approvedState(state.id)) && this.insertOnce('approved', { ...state }))
+    );
   }
 
   async createRun(run: Run): Promise<{ run: Run; created: boolean }> {
@@ -103,7 +128,10 @@ export class MongoStore implements Store {
     if (!current) return this.insertOnce('leases', { key, holder, until });
     if (current.holder !== holder && current.until > now) return false;
     // Compare-and-set on what was read: of two takers of an expired lease, one wins.
-    const replaced = await this.col('leases').replaceOne({ key, holder: current.holder, until: current.until }, { key, holder, until });
+    const replaced = await this.col('leases').replaceOne(
+      { key, holder: current.holder, until: current.until },
+      { key, holder, until },
+    );
     return replaced.matchedCount === 1;
   }
 
@@ -113,7 +141,11 @@ export class MongoStore implements Store {
 
   async activeRuns(): Promise<Run[]> {
     const active = ['pending', 'running', 'waiting', 'paused', 'rolling_back'];
-    return (await this.col('runs').find({ status: { $in: active } }).toArray()).map((d) => strip<Run>(d));
+    return (
+      await this.col('runs')
+        .find({ status: { $in: active } })
+        .toArray()
+    ).map((d) => strip<Run>(d));
   }
 
   async acquireLock(key: string, holder: string): Promise<LockState> {

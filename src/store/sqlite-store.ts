@@ -7,7 +7,15 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isTerminal, type Run } from '../engine/run.js';
-import { ConflictError, type ApprovedState, type Incident, type LockState, type PlanRecord, type PullRecord, type Store } from '../engine/store.js';
+import {
+  ConflictError,
+  type ApprovedState,
+  type Incident,
+  type LockState,
+  type PlanRecord,
+  type PullRecord,
+  type Store,
+} from '../engine/store.js';
 import { nextEvent, type ChainEvent, type NewEvent } from '../knowledge/event-chain.js';
 
 const schema = `
@@ -66,19 +74,28 @@ export class SqliteStore implements Store {
     return this.get<ApprovedState>('approved', id);
   }
 
-  async saveApprovedState(state: ApprovedState, options: { onlyIfNone?: boolean; expect?: string } = {}): Promise<boolean> {
-    return this.db.transaction(() => {
-      const current = this.get<ApprovedState>('approved', state.id);
-      if (options.onlyIfNone && current) return false;
-      if (options.expect !== undefined && current && current.sha !== options.expect) return false;
-      this.put('approved', state.id, state);
-      return true;
-    }).immediate();
+  async saveApprovedState(
+    state: ApprovedState,
+    options: { onlyIfNone?: boolean; expect?: string } = {},
+  ): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const current = this.get<ApprovedState>('approved', state.id);
+        if (options.onlyIfNone && current) return false;
+        if (options.expect !== undefined && current && current.sha !== options.expect) return false;
+        this.put('approved', state.id, state);
+        return true;
+      })
+      .immediate();
   }
 
   async lease(key: string, holder: string, until: string, now: string): Promise<boolean> {
-    const taken = this.db.prepare(`INSERT INTO leases (key, holder, until) VALUES (@key, @holder, @until)
-      ON CONFLICT (key) DO UPDATE SET holder = @holder, until = @until WHERE leases.holder = @holder OR leases.until <= @now`).run({ key, holder, until, now });
+    const taken = this.db
+      .prepare(
+        `INSERT INTO leases (key, holder, until) VALUES (@key, @holder, @until)
+      ON CONFLICT (key) DO UPDATE SET holder = @holder, until = @until WHERE leases.holder = @holder OR leases.until <= @now`,
+      )
+      .run({ key, holder, until, now });
     return taken.changes === 1;
   }
 
@@ -92,10 +109,27 @@ export class SqliteStore implements Store {
   }
 
   async createRun(run: Run): Promise<{ run: Run; created: boolean }> {
-    const inserted = this.db.prepare(`INSERT OR IGNORE INTO runs (id, key, repo, pull_number, merge_sha, status, version, created_at, doc)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(run.id, run.key, run.repo.repo, run.pullNumber, run.mergeSha, run.status, run.version, run.createdAt, JSON.stringify(run));
+    const inserted = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO runs (id, key, repo, pull_number, merge_sha, status, version, created_at, doc)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        run.id,
+        run.key,
+        run.repo.repo,
+        run.pullNumber,
+        run.mergeSha,
+        run.status,
+        run.version,
+        run.createdAt,
+        JSON.stringify(run),
+      );
     if (inserted.changes === 1) return { run, created: true };
-    return { run: parse<Run>(this.db.prepare('SELECT doc FROM runs WHERE key = ?').get(run.key) as { doc: string })!, created: false };
+    return {
+      run: parse<Run>(this.db.prepare('SELECT doc FROM runs WHERE key = ?').get(run.key) as { doc: string })!,
+      created: false,
+    };
   }
 
   async run(id: string): Promise<Run | undefined> {
@@ -103,33 +137,49 @@ export class SqliteStore implements Store {
   }
 
   async runs(filter: { repo?: string; pullNumber?: number; mergeSha?: string }): Promise<Run[]> {
-    const rows = this.db.prepare(`SELECT doc FROM runs WHERE (@repo IS NULL OR repo = @repo) AND (@pull IS NULL OR pull_number = @pull)
-      AND (@merge IS NULL OR merge_sha = @merge) ORDER BY created_at`).all({ repo: filter.repo ?? null, pull: filter.pullNumber ?? null, merge: filter.mergeSha ?? null }) as { doc: string }[];
+    const rows = this.db
+      .prepare(
+        `SELECT doc FROM runs WHERE (@repo IS NULL OR repo = @repo) AND (@pull IS NULL OR pull_number = @pull)
+      AND (@merge IS NULL OR merge_sha = @merge) ORDER BY created_at`,
+      )
+      .all({ repo: filter.repo ?? null, pull: filter.pullNumber ?? null, merge: filter.mergeSha ?? null }) as {
+      doc: string;
+    }[];
     return rows.map((r) => parse<Run>(r)!);
   }
 
   async saveRun(run: Run): Promise<void> {
-    const saved = this.db.prepare('UPDATE runs SET status = ?, version = ?, doc = ? WHERE id = ? AND version = ?')
+    const saved = this.db
+      .prepare('UPDATE runs SET status = ?, version = ?, doc = ? WHERE id = ? AND version = ?')
       .run(run.status, run.version, JSON.stringify(run), run.id, run.version - 1);
     if (saved.changes !== 1) throw new ConflictError(`run ${run.id} changed since version ${run.version - 1}`);
   }
 
   async checkpoint<T>(key: string): Promise<T | undefined> {
-    const row = this.db.prepare('SELECT value FROM checkpoints WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.db.prepare('SELECT value FROM checkpoints WHERE key = ?').get(key) as
+      { value: string } | undefined;
     return row ? (JSON.parse(row.value) as T) : undefined;
   }
 
   async saveCheckpoint(key: string, value: unknown): Promise<boolean> {
-    return this.db.prepare('INSERT OR IGNORE INTO checkpoints (key, value) VALUES (?, ?)').run(key, JSON.stringify(value ?? null)).changes === 1;
+    return (
+      this.db
+        .prepare('INSERT OR IGNORE INTO checkpoints (key, value) VALUES (?, ?)')
+        .run(key, JSON.stringify(value ?? null)).changes === 1
+    );
   }
 
   async acquireLock(key: string, holder: string): Promise<LockState> {
-    return this.db.transaction(() => {
-      this.db.prepare('INSERT OR IGNORE INTO lock_queue (key, holder) VALUES (?, ?)').run(key, holder);
-      const queue = (this.db.prepare('SELECT holder FROM lock_queue WHERE key = ? ORDER BY seq').all(key) as { holder: string }[]).map((r) => r.holder);
-      const position = queue.indexOf(holder);
-      return { held: position === 0, position, holder: queue[0] };
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        this.db.prepare('INSERT OR IGNORE INTO lock_queue (key, holder) VALUES (?, ?)').run(key, holder);
+        const queue = (
+          this.db.prepare('SELECT holder FROM lock_queue WHERE key = ? ORDER BY seq').all(key) as { holder: string }[]
+        ).map((r) => r.holder);
+        const position = queue.indexOf(holder);
+        return { held: position === 0, position, holder: queue[0] };
+      })
+      .immediate();
   }
 
   async releaseLock(key: string, holder: string): Promise<void> {
@@ -138,34 +188,51 @@ export class SqliteStore implements Store {
 
   async appendEvents(chain: string, events: NewEvent[], at: string): Promise<ChainEvent[]> {
     // One transaction: the chain's head is read and extended with no other writer in between.
-    return this.db.transaction(() => {
-      let last = parse<ChainEvent>(this.db.prepare('SELECT doc FROM events WHERE chain = ? ORDER BY seq DESC LIMIT 1').get(chain) as { doc: string } | undefined);
-      const appended: ChainEvent[] = [];
-      for (const event of events) {
-        const next = nextEvent(last, chain, event, at);
-        this.db.prepare('INSERT INTO events (chain, seq, doc) VALUES (?, ?, ?)').run(chain, next.seq, JSON.stringify(next));
-        appended.push(next);
-        last = next;
-      }
-      return appended;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        let last = parse<ChainEvent>(
+          this.db.prepare('SELECT doc FROM events WHERE chain = ? ORDER BY seq DESC LIMIT 1').get(chain) as
+            { doc: string } | undefined,
+        );
+        const appended: ChainEvent[] = [];
+        for (const event of events) {
+          const next = nextEvent(last, chain, event, at);
+          this.db
+            .prepare('INSERT INTO events (chain, seq, doc) VALUES (?, ?, ?)')
+            .run(chain, next.seq, JSON.stringify(next));
+          appended.push(next);
+          last = next;
+        }
+        return appended;
+      })
+      .immediate();
   }
 
   async events(chain: string): Promise<ChainEvent[]> {
-    return (this.db.prepare('SELECT doc FROM events WHERE chain = ? ORDER BY seq').all(chain) as { doc: string }[]).map((r) => parse<ChainEvent>(r)!);
+    return (this.db.prepare('SELECT doc FROM events WHERE chain = ? ORDER BY seq').all(chain) as { doc: string }[]).map(
+      (r) => parse<ChainEvent>(r)!,
+    );
   }
 
   async openIncident(fingerprint: string): Promise<Incident | undefined> {
-    return parse<Incident>(this.db.prepare("SELECT doc FROM incidents WHERE fingerprint = ? AND state = 'open'").get(fingerprint) as { doc: string } | undefined);
+    return parse<Incident>(
+      this.db.prepare("SELECT doc FROM incidents WHERE fingerprint = ? AND state = 'open'").get(fingerprint) as
+        { doc: string } | undefined,
+    );
   }
 
   async saveIncident(incident: Incident): Promise<void> {
-    this.db.prepare('INSERT INTO incidents (id, fingerprint, state, doc) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, state = excluded.state, doc = excluded.doc')
+    this.db
+      .prepare(
+        'INSERT INTO incidents (id, fingerprint, state, doc) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, state = excluded.state, doc = excluded.doc',
+      )
       .run(incident.id, incident.fingerprint, incident.state, JSON.stringify(incident));
   }
 
   async closeIncident(id: string): Promise<boolean> {
-    const incident = parse<Incident>(this.db.prepare('SELECT doc FROM incidents WHERE id = ?').get(id) as { doc: string } | undefined);
+    const incident = parse<Incident>(
+      this.db.prepare('SELECT doc FROM incidents WHERE id = ?').get(id) as { doc: string } | undefined,
+    );
     if (!incident) return false;
     await this.saveIncident({ ...incident, state: 'closed' });
     return true;
@@ -176,10 +243,17 @@ export class SqliteStore implements Store {
   }
 
   private put(kind: string, id: string, doc: unknown): void {
-    this.db.prepare('INSERT INTO documents (kind, id, doc) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc').run(kind, id, JSON.stringify(doc));
+    this.db
+      .prepare(
+        'INSERT INTO documents (kind, id, doc) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc',
+      )
+      .run(kind, id, JSON.stringify(doc));
   }
 
   private get<T>(kind: string, id: string): T | undefined {
-    return parse<T>(this.db.prepare('SELECT doc FROM documents WHERE kind = ? AND id = ?').get(kind, id) as { doc: string } | undefined);
+    return parse<T>(
+      this.db.prepare('SELECT doc FROM documents WHERE kind = ? AND id = ?').get(kind, id) as
+        { doc: string } | undefined,
+    );
   }
 }

@@ -27,13 +27,27 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   lab = await startLab({ components: ['redis', 'prometheus', 'load', 'github'], loadRate: 60 });
   const github = lab.github!;
-  await github.state.git.commit('main', { 'services/checkout.yaml': labService(), '.zeroops/config.yaml': labConfig(lab) }, 'lab');
+  await github.state.git.commit(
+    'main',
+    { 'services/checkout.yaml': labService(), '.zeroops/config.yaml': labConfig(lab) },
+    'lab',
+  );
   github.setPermission('alice', 'write');
   dataDir = mkdtempSync(join(tmpdir(), 'zeroops-crash-'));
   port = await freePort();
   env = {
-    ...process.env, NODE_OPTIONS: '', APP_ID: github.appId, PRIVATE_KEY: github.privateKey, WEBHOOK_SECRET: 'crash-secret', PORT: String(port), HOST: '127.0.0.1',
-    GITHUB_API_URL: github.url, REDIS_URL: lab.redis!.url, ZEROOPS_DATA_DIR: dataDir, ZEROOPS_GATE_CHECK_SECONDS: '1', LOG_LEVEL: 'warn',
+    ...process.env,
+    NODE_OPTIONS: '',
+    APP_ID: github.appId,
+    PRIVATE_KEY: github.privateKey,
+    WEBHOOK_SECRET: 'crash-secret',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    GITHUB_API_URL: github.url,
+    REDIS_URL: lab.redis!.url,
+    ZEROOPS_DATA_DIR: dataDir,
+    ZEROOPS_GATE_CHECK_SECONDS: '1',
+    LOG_LEVEL: 'warn',
   };
   github.connectApp({ url: `http://127.0.0.1:${port}/api/github/webhooks`, secret: 'crash-secret' });
 });
@@ -44,21 +58,33 @@ afterAll(async () => {
 
 async function startZeroOps(): Promise<ChildProcess> {
   const child = spawn(process.execPath, [bin, 'start'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  await eventually(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true, 30_000);
+  await eventually(
+    async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true,
+    30_000,
+  );
   return child;
 }
 
 const stopped = (child: ChildProcess) => new Promise((resolve) => child.once('exit', resolve));
 const runCheck = () => lab.github!.checkRuns().find((c) => c.name === 'ZeroOps run: drain-crash');
-const weight = async (dc: string) => Number((await lab.haproxy!.command(`get weight checkout_stable/${dc}`)).split(' ')[0]);
-const audit = (runId: string) => promisify(execFile)(process.execPath, [bin, 'audit', 'verify', runId], { env }).then(
-  ({ stdout }) => ({ code: 0, stdout }), (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }));
+const weight = async (dc: string) =>
+  Number((await lab.haproxy!.command(`get weight checkout_stable/${dc}`)).split(' ')[0]);
+const audit = (runId: string) =>
+  promisify(execFile)(process.execPath, [bin, 'audit', 'verify', runId], { env }).then(
+    ({ stdout }) => ({ code: 0, stdout }),
+    (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+  );
 
 describe('a worker killed mid-step', () => {
   it('is replaced; the run completes once and no HAProxy command is sent twice; the audit chain verifies', async () => {
     let zeroops = await startZeroOps();
     const github = lab.github!;
-    const { number } = await github.openPullRequest({ title: 'drain', branch: 'crash', files: { 'tasks/crash.yaml': drainTask('drain-crash', '8s') }, author: 'carol' });
+    const { number } = await github.openPullRequest({
+      title: 'drain',
+      branch: 'crash',
+      files: { 'tasks/crash.yaml': drainTask('drain-crash', '8s') },
+      author: 'carol',
+    });
     await github.review(number, 'alice', 'APPROVED');
     await github.merge(number, 'carol');
     expect(await eventually(async () => (await weight('dc-a')) === 50, 30_000)).toBe(true);
@@ -69,23 +95,39 @@ describe('a worker killed mid-step', () => {
     expect(await eventually(() => runCheck()?.status === 'completed', 90_000)).toBe(true);
     expect(runCheck()?.conclusion).toBe('success');
     expect(await weight('dc-a')).toBe(0);
-    const journal = new HAProxyTraffic(lab.haproxy!.socketPath, join(dataDir, 'haproxy', `${lab.haproxy!.socketPath.replace(/[^A-Za-z0-9]/g, '_')}.json`)).journal();
+    const journal = new HAProxyTraffic(
+      lab.haproxy!.socketPath,
+      join(dataDir, 'haproxy', `${lab.haproxy!.socketPath.replace(/[^A-Za-z0-9]/g, '_')}.json`),
+    ).journal();
     expect(journal).toEqual(['set weight checkout_stable/dc-a 50', 'set weight checkout_stable/dc-a 0']);
     expect(github.checkRuns().filter((c) => c.name === 'ZeroOps run: drain-crash')).toHaveLength(1);
     const graceful = stopped(zeroops);
     zeroops.kill('SIGTERM');
     expect(await graceful).toBe(0);
 
-    const runId = /audit verify (\S+)`/.exec(github.comments(number).map((c) => c.body).join('\n'))![1]!;
+    const runId = /audit verify (\S+)`/.exec(
+      github
+        .comments(number)
+        .map((c) => c.body)
+        .join('\n'),
+    )![1]!;
     const intact = await audit(runId);
-    expect(intact).toEqual({ code: 0, stdout: expect.stringMatching(/^run \S+ \(drain-crash, succeeded\): \d+ events, chain intact\n$/) });
+    expect(intact).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(/^run \S+ \(drain-crash, succeeded\): \d+ events, chain intact\n$/),
+    });
     // Someone with the store's file rewrites one recorded event.
     const db = new Database(sqliteFile(dataDir));
     const row = db.prepare('SELECT doc FROM events WHERE chain = ? AND seq = 3').get(runId) as { doc: string };
-    db.prepare('UPDATE events SET doc = ? WHERE chain = ? AND seq = 3').run(JSON.stringify({ ...JSON.parse(row.doc), actor: 'mallory' }), runId);
+    db.prepare('UPDATE events SET doc = ? WHERE chain = ? AND seq = 3').run(
+      JSON.stringify({ ...JSON.parse(row.doc), actor: 'mallory' }),
+      runId,
+    );
     db.close();
     const altered = await audit(runId);
     expect(altered.code).toBe(1);
-    expect(altered.stdout).toMatch(/the event chain does NOT verify:\n {2}- event 3 \(\S+\) was altered after it was recorded/);
+    expect(altered.stdout).toMatch(
+      /the event chain does NOT verify:\n {2}- event 3 \(\S+\) was altered after it was recorded/,
+    );
   });
 });

@@ -12,7 +12,8 @@ const child = new URL('../support/lab-child.ts', import.meta.url).pathname;
 describe('lab cleanup', () => {
   it('stops every process of a lab whose parent was killed with SIGKILL', async () => {
     const parent = spawn(process.execPath, ['--import', 'tsx', child], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const [line] = await createInterface({ input: parent.stdout! })[Symbol.asyncIterator]().next().then((r) => [r.value as string]);
+    const lines = createInterface({ input: parent.stdout! })[Symbol.asyncIterator]();
+    const line = (await lines.next()).value as string;
     const { pids, dir } = JSON.parse(line!) as { pids: number[]; dir: string };
     expect(pids.length).toBe(5);
     expect(alive(pids)).toEqual(pids);
@@ -30,8 +31,16 @@ describe('zeroops lab up', () => {
       lines.push(line);
       if (line.startsWith('The lab runs until')) break;
     }
-    const pids = lines.find((l) => l.trim().startsWith('processes'))!.trim().split(/\s+/).slice(1).map(Number);
-    const dir = lines.find((l) => l.trim().startsWith('directory'))!.trim().split(/\s+/)[1]!;
+    const pids = lines
+      .find((l) => l.trim().startsWith('processes'))!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const dir = lines
+      .find((l) => l.trim().startsWith('directory'))!
+      .trim()
+      .split(/\s+/)[1]!;
     expect(pids.length).toBeGreaterThanOrEqual(10);
     expect(lines.join('\n')).toMatch(/github double\s+http:\/\/127\.0\.0\.1:\d+/);
     const exited = new Promise<number | null>((resolve) => up.once('exit', resolve));

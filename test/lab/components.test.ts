@@ -15,7 +15,9 @@ describe('lab components', () => {
     expect(alive(pids)).toEqual(pids);
     const client = new pg.Client({ connectionString: lab.postgres!.url });
     await client.connect();
-    const { rows } = await client.query("SELECT count(*)::int AS n, bool_and(column_1::jsonb ? 'tier') AS json FROM user_profile");
+    const { rows } = await client.query(
+      "SELECT count(*)::int AS n, bool_and(column_1::jsonb ? 'tier') AS json FROM user_profile",
+    );
     await client.end();
     expect(rows[0]).toEqual({ n: 5000, json: true });
     await lab.stop();
@@ -38,7 +40,11 @@ describe('lab components', () => {
 
   it('names the component that failed and shows the end of its log', async () => {
     // A datacenter name with a space makes a HAProxy configuration HAProxy refuses.
-    const error = await startLab({ components: ['haproxy'], datacenters: ['dc x'], instancesPerDc: 1 }).catch((e: Error) => e);
-    expect(String(error)).toMatch(/^Error: lab: haproxy: exited before it was ready \(answer on its admin socket\)\n--- last lines of .*haproxy\.log ---\n[\s\S]*ALERT/);
+    const error = await startLab({ components: ['haproxy'], datacenters: ['dc x'], instancesPerDc: 1 }).catch(
+      (e: Error) => e,
+    );
+    expect(String(error)).toMatch(
+      /^Error: lab: haproxy: exited before it was ready \(answer on its admin socket\)\n--- last lines of .*haproxy\.log ---\n[\s\S]*ALERT/,
+    );
   });
 });

@@ -12,7 +12,9 @@ import { eventually } from '../support/lab.js';
 jest.setTimeout(90_000);
 
 let lab: Lab;
-beforeAll(async () => { lab = await startLab({ components: ['prometheus'], instancesPerDc: 1, canaryVersion: 'v1.1.0' }); });
+beforeAll(async () => {
+  lab = await startLab({ components: ['prometheus'], instancesPerDc: 1, canaryVersion: 'v1.1.0' });
+});
 afterAll(() => lab?.stop());
 
 describe('prometheus provider', () => {
@@ -30,7 +32,11 @@ describe('prometheus provider', () => {
   });
 
   it('maps Prometheus failures to our error codes', async () => {
-    const error = (p: Promise<unknown>) => p.then(() => undefined, (e: MetricsError) => e.code);
+    const error = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: MetricsError) => e.code,
+      );
     expect(await error(new PrometheusSource(lab.prometheus!.url).instant('sum(rate(x[1m]'))).toBe('bad_query');
     expect(await error(new PrometheusSource('http://127.0.0.1:1').instant('up'))).toBe('unreachable');
     const silent = createServer(() => undefined).listen(0, '127.0.0.1');
@@ -80,7 +86,7 @@ describe('haproxy provider', () => {
     writeFileSync(statePath, JSON.stringify({ ...state, pid: state.pid + 1 })); // as if made on the process before a reload
   };
 
-  it('restores a running run\'s settings after a reload, and not once a person has changed them', async () => {
+  it("restores a running run's settings after a reload, and not once a person has changed them", async () => {
     const haproxy = traffic();
     const statePath = join(lab.dir, 'zeroops', 'haproxy-state.json');
     await haproxy.ensureWeight('checkout_stable', 'dc-a', 30, 'run-1');
@@ -107,7 +113,9 @@ describe('haproxy provider', () => {
   });
 
   it('reports what HAProxy refuses, in its words', async () => {
-    await expect(traffic().ensureWeight('checkout_stable', 'dc-a', 999)).rejects.toThrow("haproxy refused 'set weight checkout_stable/dc-a 999': Absolute weight can only be between 0 and 256 inclusive.");
+    await expect(traffic().ensureWeight('checkout_stable', 'dc-a', 999)).rejects.toThrow(
+      "haproxy refused 'set weight checkout_stable/dc-a 999': Absolute weight can only be between 0 and 256 inclusive.",
+    );
     await expect(traffic().weight('checkout_stable', 'dc-z')).rejects.toThrow('no weight for checkout_stable/dc-z');
   });
 });

@@ -10,7 +10,9 @@ import { eventually, sleep } from '../support/lab.js';
 jest.setTimeout(120_000);
 
 let lab: Lab;
-beforeAll(async () => { lab = await startLab({ components: ['prometheus', 'load'], loadRate: 100, canaryVersion: 'v1.1.0' }); });
+beforeAll(async () => {
+  lab = await startLab({ components: ['prometheus', 'load'], loadRate: 100, canaryVersion: 'v1.1.0' });
+});
 afterAll(() => lab?.stop());
 
 const value = async (promql: string) => (await lab.prometheus!.query(promql))[0]?.value ?? NaN;
@@ -49,7 +51,8 @@ describe('lab traffic', () => {
   it('shows added latency in one instance in Prometheus within 10 seconds', async () => {
     const b1 = lab.instances.find((i) => i.name === 'checkout-b1')!;
     await setFaults(b1, { latencyMs: 300 });
-    const query = 'histogram_quantile(0.9, sum by (le) (rate(http_request_duration_seconds_bucket{instance_name="checkout-b1"}[3s])))';
+    const query =
+      'histogram_quantile(0.9, sum by (le) (rate(http_request_duration_seconds_bucket{instance_name="checkout-b1"}[3s])))';
     expect(await eventually(async () => (await value(query)) > 0.25, 10_000)).toBe(true);
     await setFaults(b1, {});
   });
@@ -57,10 +60,13 @@ describe('lab traffic', () => {
   it('shows an error ratio in one instance in Prometheus within 10 seconds', async () => {
     const c2 = lab.instances.find((i) => i.name === 'checkout-c2')!;
     await setFaults(c2, { errorRatio: 0.5 });
-    const query = 'sum(rate(http_requests_total{instance_name="checkout-c2",code="500"}[3s])) / sum(rate(http_requests_total{instance_name="checkout-c2"}[3s]))';
+    const query =
+      'sum(rate(http_requests_total{instance_name="checkout-c2",code="500"}[3s])) / sum(rate(http_requests_total{instance_name="checkout-c2"}[3s]))';
     expect(await eventually(async () => (await value(query)) > 0.3, 10_000)).toBe(true);
     // Its neighbour in dc-c serves cleanly: the fault is in one instance only.
-    expect(await value('sum(rate(http_requests_total{instance_name="checkout-c1",code="200"}[3s]))')).toBeGreaterThan(0);
+    expect(await value('sum(rate(http_requests_total{instance_name="checkout-c1",code="200"}[3s]))')).toBeGreaterThan(
+      0,
+    );
     expect(await lab.prometheus!.query('http_requests_total{instance_name="checkout-c1",code="500"}')).toEqual([]);
     await setFaults(c2, {});
   });
@@ -69,7 +75,12 @@ describe('lab traffic', () => {
     const a2 = lab.instances.find((i) => i.name === 'checkout-a2')!;
     const baseline = await value('go_goroutines{instance_name="checkout-a2"}');
     await setFaults(a2, { goroutineLeakPerSec: 200 });
-    expect(await eventually(async () => (await value('go_goroutines{instance_name="checkout-a2"}')) > baseline + 300, 10_000)).toBe(true);
+    expect(
+      await eventually(
+        async () => (await value('go_goroutines{instance_name="checkout-a2"}')) > baseline + 300,
+        10_000,
+      ),
+    ).toBe(true);
     await setFaults(a2, {});
   });
 });

@@ -63,14 +63,30 @@ spec:
 `;
 
 export async function startWorld(options: { concurrency?: number } = {}): Promise<World> {
-  const templates = Object.fromEntries([...(await templateRepoFiles()).filter((f) => f.path.startsWith('templates/')), ...(await templateScripts())].map((f) => [f.path, f.text]));
+  const templates = Object.fromEntries(
+    [...(await templateRepoFiles()).filter((f) => f.path.startsWith('templates/')), ...(await templateScripts())].map(
+      (f) => [f.path, f.text],
+    ),
+  );
   const lab = await startLab({ loadRate: 80, seedRows: 1000, githubFiles: { 'README.md': '# ops\n', ...templates } });
   const github = lab.github!;
-  await github.state.git.commit('main', { 'services/checkout.yaml': labService(), '.zeroops/config.yaml': labConfig(lab) }, 'Point the ops repo at the lab');
-  for (const [user, permission] of [['alice', 'write'], ['bob', 'admin'], ['carol', 'write'], ['mallory', 'read']] as const) github.setPermission(user, permission);
+  await github.state.git.commit(
+    'main',
+    { 'services/checkout.yaml': labService(), '.zeroops/config.yaml': labConfig(lab) },
+    'Point the ops repo at the lab',
+  );
+  for (const [user, permission] of [
+    ['alice', 'write'],
+    ['bob', 'admin'],
+    ['carol', 'write'],
+    ['mallory', 'read'],
+  ] as const)
+    github.setPermission(user, permission);
   const zeroops = await startZeroOpsOnLab(lab, { concurrency: options.concurrency, octokit: unthrottled() });
   return {
-    lab, runtime: zeroops.runtime, dataDir: zeroops.dataDir,
+    lab,
+    runtime: zeroops.runtime,
+    dataDir: zeroops.dataDir,
     async stop() {
       await zeroops.stop();
       await lab.stop();
@@ -80,17 +96,28 @@ export async function startWorld(options: { concurrency?: number } = {}): Promis
 
 /** Tests talk to a local double: GitHub's rate-limit pacing would only slow them down. */
 export function unthrottled(): typeof ProbotOctokit {
-  return ProbotOctokit.defaults((options: Record<string, object>) => ({ ...options, throttle: { ...options.throttle, enabled: false } })) as typeof ProbotOctokit;
+  return ProbotOctokit.defaults((options: Record<string, object>) => ({
+    ...options,
+    throttle: { ...options.throttle, enabled: false },
+  })) as typeof ProbotOctokit;
 }
 
 /** The latest check run of a task's run on the GitHub double. */
 export const runCheckOf = (world: World, task: string) =>
-  world.lab.github!.checkRuns().filter((c) => c.name === `ZeroOps run: ${task}`).at(-1);
+  world.lab
+    .github!.checkRuns()
+    .filter((c) => c.name === `ZeroOps run: ${task}`)
+    .at(-1);
 
 /** A pull request with one task file, approved by an owner and merged by its author. */
 export async function mergeApproved(world: World, name: string, manifest: string): Promise<number> {
   const github = world.lab.github!;
-  const { number } = await github.openPullRequest({ title: name, branch: name, files: { [`tasks/${name}.yaml`]: manifest }, author: 'carol' });
+  const { number } = await github.openPullRequest({
+    title: name,
+    branch: name,
+    files: { [`tasks/${name}.yaml`]: manifest },
+    author: 'carol',
+  });
   await github.review(number, 'alice', 'APPROVED');
   await github.merge(number, 'carol');
   return number;

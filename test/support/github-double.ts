@@ -29,7 +29,10 @@ export interface Recorded {
   requests: string[];
 }
 
-export const blobId = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+export const blobId = (text: string) =>
+  createHash('sha1')
+    .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+    .digest('hex');
 
 export function changedPaths(state: DoubleState): { filename: string; status: string }[] {
   const paths = new Set([...Object.keys(state.base), ...Object.keys(state.head)]);
@@ -41,9 +44,18 @@ export function changedPaths(state: DoubleState): { filename: string; status: st
 }
 
 export function githubDouble(state: DoubleState): Recorded {
-  const recorded: Recorded = { checkRuns: [], checkUpdates: [], commentsCreated: [], commentsUpdated: [], unexpected: [], requests: [] };
+  const recorded: Recorded = {
+    checkRuns: [],
+    checkUpdates: [],
+    commentsCreated: [],
+    commentsUpdated: [],
+    unexpected: [],
+    requests: [],
+  };
   const repoPath = `/repos/${state.owner}/${state.repo}`;
-  const blobs = new Map([...Object.values(state.base), ...Object.values(state.head)].map((text) => [blobId(text), text]));
+  const blobs = new Map(
+    [...Object.values(state.base), ...Object.values(state.head)].map((text) => [blobId(text), text]),
+  );
   const trees: Record<string, Record<string, string>> = { [state.baseSha]: state.base, [state.headSha]: state.head };
   let nextCheckId = 1000;
 
@@ -52,25 +64,56 @@ export function githubDouble(state: DoubleState): Recorded {
     recorded.unexpected.push(`${req.method ?? ''} ${req.path ?? req.options?.path ?? ''}`);
   });
   const scope = nock(api).persist();
-  scope.on("request", (req: { method: string; path: string }) => { recorded.requests.push(`${req.method} ${req.path.split("?")[0]}`); if (process.env.TRACE_DOUBLE) console.log(Date.now() % 100000, req.method, req.path); });
-  scope.post(/\/app\/installations\/\d+\/access_tokens/).reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z', permissions: {} });
-  scope.get(`${repoPath}/pulls/${state.number}/files`).query(true).reply(200, () => changedPaths(state));
-  scope.get(new RegExp(`^${repoPath}/git/trees/([0-9a-f]+)`)).query({ recursive: 'true' }).reply((uri) => {
-    const sha = /trees\/([0-9a-f]+)/.exec(uri)![1]!;
-    const files = trees[sha];
-    if (!files) return [404, { message: 'Not Found' }];
-    return [200, { sha, truncated: false, tree: Object.entries(files).map(([path, text]) => ({ path, mode: '100644', type: 'blob', sha: blobId(text), size: text.length })) }];
+  scope.on('request', (req: { method: string; path: string }) => {
+    recorded.requests.push(`${req.method} ${req.path.split('?')[0]}`);
+    if (process.env.TRACE_DOUBLE) console.log(Date.now() % 100000, req.method, req.path);
   });
+  scope
+    .post(/\/app\/installations\/\d+\/access_tokens/)
+    .reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z', permissions: {} });
+  scope
+    .get(`${repoPath}/pulls/${state.number}/files`)
+    .query(true)
+    .reply(200, () => changedPaths(state));
+  scope
+    .get(new RegExp(`^${repoPath}/git/trees/([0-9a-f]+)`))
+    .query({ recursive: 'true' })
+    .reply((uri) => {
+      const sha = /trees\/([0-9a-f]+)/.exec(uri)![1]!;
+      const files = trees[sha];
+      if (!files) return [404, { message: 'Not Found' }];
+      return [
+        200,
+        {
+          sha,
+          truncated: false,
+          tree: Object.entries(files).map(([path, text]) => ({
+            path,
+            mode: '100644',
+            type: 'blob',
+            sha: blobId(text),
+            size: text.length,
+          })),
+        },
+      ];
+    });
   scope.get(new RegExp(`^${repoPath}/git/blobs/([0-9a-f]+)$`)).reply((uri) => {
     const text = blobs.get(/blobs\/([0-9a-f]+)/.exec(uri)![1]!);
-    return text === undefined ? [404, { message: 'Not Found' }] : [200, { content: Buffer.from(text).toString('base64'), encoding: 'base64' }];
+    return text === undefined
+      ? [404, { message: 'Not Found' }]
+      : [200, { content: Buffer.from(text).toString('base64'), encoding: 'base64' }];
   });
-  scope.get(new RegExp(`^${repoPath}/contents/(.+)`)).query(true).reply((uri) => {
-    const url = new URL(uri, api);
-    const path = decodeURIComponent(url.pathname.slice(`${repoPath}/contents/`.length));
-    const text = trees[url.searchParams.get('ref') ?? '']?.[path];
-    return text === undefined ? [404, { message: 'Not Found' }] : [200, { type: 'file', path, content: Buffer.from(text).toString('base64'), encoding: 'base64' }];
-  });
+  scope
+    .get(new RegExp(`^${repoPath}/contents/(.+)`))
+    .query(true)
+    .reply((uri) => {
+      const url = new URL(uri, api);
+      const path = decodeURIComponent(url.pathname.slice(`${repoPath}/contents/`.length));
+      const text = trees[url.searchParams.get('ref') ?? '']?.[path];
+      return text === undefined
+        ? [404, { message: 'Not Found' }]
+        : [200, { type: 'file', path, content: Buffer.from(text).toString('base64'), encoding: 'base64' }];
+    });
   scope.post(`${repoPath}/check-runs`).reply(201, (_uri, body) => {
     const id = nextCheckId++;
     recorded.checkRuns.push({ id, body: body as Record<string, unknown> });
@@ -81,13 +124,19 @@ export function githubDouble(state: DoubleState): Recorded {
     recorded.checkUpdates.push({ id, body: body as Record<string, unknown> });
     return { id };
   });
-  scope.get(`${repoPath}/issues/${state.number}/comments`).query(true).reply(200, () => state.comments ?? []);
+  scope
+    .get(`${repoPath}/issues/${state.number}/comments`)
+    .query(true)
+    .reply(200, () => state.comments ?? []);
   scope.post(`${repoPath}/issues/${state.number}/comments`).reply(201, (_uri, body) => {
     recorded.commentsCreated.push((body as { body: string }).body);
     return { id: 1 };
   });
   scope.patch(new RegExp(`^${repoPath}/issues/comments/(\\d+)$`)).reply(200, (uri, body) => {
-    recorded.commentsUpdated.push({ id: Number(/comments\/(\d+)/.exec(uri)![1]), body: (body as { body: string }).body });
+    recorded.commentsUpdated.push({
+      id: Number(/comments\/(\d+)/.exec(uri)![1]),
+      body: (body as { body: string }).body,
+    });
     return {};
   });
   return recorded;
@@ -102,6 +151,8 @@ export function resetGithubDouble(): void {
 let cachedKey: string | undefined;
 /** A real RSA key, so Probot signs its app token as it would in production. */
 export function testPrivateKey(): string {
-  cachedKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  cachedKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs1', format: 'pem' })
+    .toString();
   return cachedKey;
 }

@@ -5,9 +5,13 @@ import type { Plan } from '../../src/plan/types.js';
 import { templateRepoFiles } from './ops-repo.js';
 
 export async function planTask(yaml: string): Promise<Plan> {
-  const { plans, diagnostics } = await checkAndPlan({ files: [{ path: 'tasks/t.yaml', text: yaml }], context: await templateRepoFiles() });
+  const { plans, diagnostics } = await checkAndPlan({
+    files: [{ path: 'tasks/t.yaml', text: yaml }],
+    context: await templateRepoFiles(),
+  });
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0 || plans.length !== 1) throw new Error(`expected one plan, got:\n${errors.map(formatDiagnostic).join('\n')}`);
+  if (errors.length > 0 || plans.length !== 1)
+    throw new Error(`expected one plan, got:\n${errors.map(formatDiagnostic).join('\n')}`);
   return plans[0]!;
 }
 

@@ -11,7 +11,9 @@ export async function testProbot(): Promise<Probot> {
     privateKey: testPrivateKey(),
     // A function, so it runs on the final options: Probot re-adds its throttle defaults otherwise.
     Octokit: ProbotOctokit.defaults((options: Record<string, object>) => ({
-      ...options, retry: { enabled: false }, throttle: { ...options.throttle, enabled: false },
+      ...options,
+      retry: { enabled: false },
+      throttle: { ...options.throttle, enabled: false },
     })) as typeof ProbotOctokit,
     log: pino({ level: 'silent' }) as never,
   });

@@ -3,14 +3,27 @@ import { verifyChain } from '../../src/knowledge/event-chain.js';
 import { ConflictError, type Store } from '../../src/engine/store.js';
 import { aRun } from './builders.js';
 
-export function storeContract(open: () => Promise<{ store: Store; raw: (collection: string) => { updateOne(filter: object, update: object): Promise<unknown> } }>) {
+export function storeContract(
+  open: () => Promise<{
+    store: Store;
+    raw: (collection: string) => { updateOne(filter: object, update: object): Promise<unknown> };
+  }>,
+) {
   let store: Store;
   let raw: Awaited<ReturnType<typeof open>>['raw'];
   beforeEach(async () => ({ store, raw } = await open()));
   afterEach(() => store.close());
 
   it('finds the open incident of a fingerprint until its issue is closed', async () => {
-    const incident = { id: 'acme/ops#7', fingerprint: 'f1', repo: 'acme/ops', issueNumber: 7, state: 'open' as const, runIds: ['r1'], createdAt: '2026-12-01T00:00:00Z' };
+    const incident = {
+      id: 'acme/ops#7',
+      fingerprint: 'f1',
+      repo: 'acme/ops',
+      issueNumber: 7,
+      state: 'open' as const,
+      runIds: ['r1'],
+      createdAt: '2026-12-01T00:00:00Z',
+    };
     await store.saveIncident(incident);
     expect((await store.openIncident('f1'))?.issueNumber).toBe(7);
     expect(await store.closeIncident('acme/ops#7')).toBe(true);
@@ -41,7 +54,7 @@ export function storeContract(open: () => Promise<{ store: Store; raw: (collecti
     expect(await store.handled('2/abc')).toBe(false);
   });
 
-  it('keeps a branch\'s approved state, moving it only over the state a change was judged against', async () => {
+  it("keeps a branch's approved state, moving it only over the state a change was judged against", async () => {
     const state = (sha: string) => ({ id: 'acme/ops@main', sha, by: '#1', at: '2026-12-01T00:00:00Z' });
     expect(await store.saveApprovedState(state('a'), { onlyIfNone: true })).toBe(true);
     expect(await store.saveApprovedState(state('x'), { onlyIfNone: true })).toBe(false);
@@ -53,7 +66,9 @@ export function storeContract(open: () => Promise<{ store: Store; raw: (collecti
 
   it('creates one run per idempotency key, however often it is asked', async () => {
     const run = aRun();
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.createRun({ ...run, id: `${run.id}-${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => store.createRun({ ...run, id: `${run.id}-${i}` })),
+    );
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.run.id)).size).toBe(1);
     expect(await store.runs({ mergeSha: run.mergeSha })).toHaveLength(1);
@@ -74,27 +89,76 @@ export function storeContract(open: () => Promise<{ store: Store; raw: (collecti
   });
 
   it('queues lock holders first come, first served', async () => {
-    expect(await store.acquireLock('traffic:checkout/production', 'run-a')).toEqual({ held: true, position: 0, holder: 'run-a' });
-    expect(await store.acquireLock('traffic:checkout/production', 'run-b')).toEqual({ held: false, position: 1, holder: 'run-a' });
-    expect(await store.acquireLock('traffic:checkout/production', 'run-b')).toEqual({ held: false, position: 1, holder: 'run-a' });
+    expect(await store.acquireLock('traffic:checkout/production', 'run-a')).toEqual({
+      held: true,
+      position: 0,
+      holder: 'run-a',
+    });
+    expect(await store.acquireLock('traffic:checkout/production', 'run-b')).toEqual({
+      held: false,
+      position: 1,
+      holder: 'run-a',
+    });
+    expect(await store.acquireLock('traffic:checkout/production', 'run-b')).toEqual({
+      held: false,
+      position: 1,
+      holder: 'run-a',
+    });
     await store.releaseLock('traffic:checkout/production', 'run-a');
-    expect(await store.acquireLock('traffic:checkout/production', 'run-b')).toEqual({ held: true, position: 0, holder: 'run-b' });
+    expect(await store.acquireLock('traffic:checkout/production', 'run-b')).toEqual({
+      held: true,
+      position: 0,
+      holder: 'run-b',
+    });
   });
 
   it('chains events so that an altered one is detected', async () => {
-    await store.appendEvents('run-x', [{ type: 'run-started', actor: 'zeroops', data: {} }, { type: 'step-started', actor: 'zeroops', data: { step: 'one' } }], '2026-11-25T00:00:00.000Z');
-    await store.appendEvents('run-x', [{ type: 'run-succeeded', actor: 'zeroops', data: {} }], '2026-11-25T00:00:01.000Z');
+    await store.appendEvents(
+      'run-x',
+      [
+        { type: 'run-started', actor: 'zeroops', data: {} },
+        { type: 'step-started', actor: 'zeroops', data: { step: 'one' } },
+      ],
+      '2026-11-25T00:00:00.000Z',
+    );
+    await store.appendEvents(
+      'run-x',
+      [{ type: 'run-succeeded', actor: 'zeroops', data: {} }],
+      '2026-11-25T00:00:01.000Z',
+    );
     const events = await store.events('run-x');
-    expect(events.map((e) => [e.seq, e.type])).toEqual([[1, 'run-started'], [2, 'step-started'], [3, 'run-succeeded']]);
+    expect(events.map((e) => [e.seq, e.type])).toEqual([
+      [1, 'run-started'],
+      [2, 'step-started'],
+      [3, 'run-succeeded'],
+    ]);
     expect(verifyChain(events, { seq: 3, hash: events[2]!.hash })).toEqual({ ok: true, events: 3, problems: [] });
     await raw('events').updateOne({ chain: 'run-x', seq: 2 }, { $set: { data: { step: 'two' } } });
-    expect(verifyChain(await store.events('run-x')).problems).toEqual(['event 2 (step-started) was altered after it was recorded']);
+    expect(verifyChain(await store.events('run-x')).problems).toEqual([
+      'event 2 (step-started) was altered after it was recorded',
+    ]);
   });
 
   it('finds the open incident of a fingerprint', async () => {
-    await store.saveIncident({ id: 'i1', fingerprint: 'fp', repo: 'acme/ops', issueNumber: 7, state: 'open', runIds: ['r1'], createdAt: 'now' });
+    await store.saveIncident({
+      id: 'i1',
+      fingerprint: 'fp',
+      repo: 'acme/ops',
+      issueNumber: 7,
+      state: 'open',
+      runIds: ['r1'],
+      createdAt: 'now',
+    });
     expect((await store.openIncident('fp'))?.issueNumber).toBe(7);
-    await store.saveIncident({ id: 'i1', fingerprint: 'fp', repo: 'acme/ops', issueNumber: 7, state: 'closed', runIds: ['r1'], createdAt: 'now' });
+    await store.saveIncident({
+      id: 'i1',
+      fingerprint: 'fp',
+      repo: 'acme/ops',
+      issueNumber: 7,
+      state: 'closed',
+      runIds: ['r1'],
+      createdAt: 'now',
+    });
     expect(await store.openIncident('fp')).toBeUndefined();
   });
 }

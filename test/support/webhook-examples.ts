@@ -2,7 +2,10 @@
 import { createRequire } from 'node:module';
 
 type Example = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: Example[] }[];
+const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as {
+  name: string;
+  examples: Example[];
+}[];
 
 /** The first example of an event and action that carries an installation (a GitHub App delivery). */
 export function examplePayload(event: string, action: string): Example {

@@ -44,56 +44,100 @@ export function zeroopsApp(deps: AppDeps) {
     const forgeOf = (context: Context) => new GitHubForge(context.octokit, blobs);
     // The same delivery arriving twice at once is handled once; it is remembered only when handled.
     const inFlight = new Set<string>();
-    const once = <C extends Context>(handler: (context: C) => Promise<void>) => async (context: C) => {
-      deps.onEvent?.(`${context.name}.${(context.payload as { action?: string }).action ?? ''}`);
-      const key = deliveryKey(context);
-      if (inFlight.has(key)) return void context.log.info({ delivery: context.id }, 'duplicate delivery ignored');
-      inFlight.add(key);
-      try {
-        if (await deps.deliveries.handled(key)) return void context.log.info({ delivery: context.id }, 'duplicate delivery ignored');
-        await handler(context);
-        await deps.deliveries.markHandled(key);
-      } finally {
-        inFlight.delete(key);
-      }
-    };
+    const once =
+      <C extends Context>(handler: (context: C) => Promise<void>) =>
+      async (context: C) => {
+        deps.onEvent?.(`${context.name}.${(context.payload as { action?: string }).action ?? ''}`);
+        const key = deliveryKey(context);
+        if (inFlight.has(key)) return void context.log.info({ delivery: context.id }, 'duplicate delivery ignored');
+        inFlight.add(key);
+        try {
+          if (await deps.deliveries.handled(key))
+            return void context.log.info({ delivery: context.id }, 'duplicate delivery ignored');
+          await handler(context);
+          await deps.deliveries.markHandled(key);
+        } finally {
+          inFlight.delete(key);
+        }
+      };
     const plan = async (context: Context, pulls: readonly PullRequestLike[], pusher?: string) => {
       for (const pull of pulls) {
         const trigger = pull.user ? { author: pull.user.login, pusher } : undefined;
         await planSafely(context, forgeOf(context), toRef(context, pull), deps.execution, trigger);
       }
     };
-    app.on(['pull_request.opened', 'pull_request.reopened'], once((c) => plan(c, [c.payload.pull_request])));
-    app.on('pull_request.synchronize', once((c) => plan(c, [c.payload.pull_request], c.payload.sender?.login)));
+    app.on(
+      ['pull_request.opened', 'pull_request.reopened'],
+      once((c) => plan(c, [c.payload.pull_request])),
+    );
+    app.on(
+      'pull_request.synchronize',
+      once((c) => plan(c, [c.payload.pull_request], c.payload.sender?.login)),
+    );
     // A pull request moved to another base branch is judged anew: whether it executes depends on it.
-    app.on('pull_request.edited', once((c) => plan(c, c.payload.changes.base ? [c.payload.pull_request] : [])));
-    app.on('check_run.rerequested', once((c) => plan(c, c.payload.check_run.name === planCheckName ? c.payload.check_run.pull_requests : [])));
-    app.on('check_suite.rerequested', once((c) => plan(c, c.payload.check_suite.pull_requests)));
+    app.on(
+      'pull_request.edited',
+      once((c) => plan(c, c.payload.changes.base ? [c.payload.pull_request] : [])),
+    );
+    app.on(
+      'check_run.rerequested',
+      once((c) => plan(c, c.payload.check_run.name === planCheckName ? c.payload.check_run.pull_requests : [])),
+    );
+    app.on(
+      'check_suite.rerequested',
+      once((c) => plan(c, c.payload.check_suite.pull_requests)),
+    );
     const execution = deps.execution;
     if (!execution) return;
-    app.on(['pull_request_review.submitted', 'pull_request_review.dismissed'], once(async (c) => {
-      await publishApprovalStatus({ forge: forgeOf(c), store: execution.store }, toRef(c, c.payload.pull_request));
-    }));
-    app.on('pull_request.closed', once(async (c) => {
-      const pr = c.payload.pull_request;
-      if (!pr.merged || !pr.merge_commit_sha) return;
-      const { owner, repo } = c.repo();
-      await execution.merges.add({
-        repo: { owner, repo, installationId: c.payload.installation?.id }, number: pr.number, mergeSha: pr.merge_commit_sha,
-        baseSha: pr.base.sha, headSha: pr.head.sha, baseRef: pr.base.ref, defaultBranch: defaultBranchOf(c, pr), mergedBy: pr.merged_by?.login ?? c.payload.sender.login,
-      });
-    }));
+    app.on(
+      ['pull_request_review.submitted', 'pull_request_review.dismissed'],
+      once(async (c) => {
+        await publishApprovalStatus({ forge: forgeOf(c), store: execution.store }, toRef(c, c.payload.pull_request));
+      }),
+    );
+    app.on(
+      'pull_request.closed',
+      once(async (c) => {
+        const pr = c.payload.pull_request;
+        if (!pr.merged || !pr.merge_commit_sha) return;
+        const { owner, repo } = c.repo();
+        await execution.merges.add({
+          repo: { owner, repo, installationId: c.payload.installation?.id },
+          number: pr.number,
+          mergeSha: pr.merge_commit_sha,
+          baseSha: pr.base.sha,
+          headSha: pr.head.sha,
+          baseRef: pr.base.ref,
+          defaultBranch: defaultBranchOf(c, pr),
+          mergedBy: pr.merged_by?.login ?? c.payload.sender.login,
+        });
+      }),
+    );
     // An incident ends when its issue is closed: the same failure later is a new incident.
-    app.on('issues.closed', once(async (c) => {
-      const { owner, repo } = c.repo();
-      await execution.store.closeIncident(`${owner}/${repo}#${c.payload.issue.number}`);
-    }));
-    app.on('issue_comment.created', once(async (c) => {
-      if (c.isBot || !c.payload.issue.pull_request || !c.payload.comment.body.trimStart().startsWith('/zeroops')) return;
-      await handleCommand({ ...execution, forge: forgeOf(c), log: c.log as unknown as Log }, {
-        repo: c.repo(), number: c.payload.issue.number, commentId: c.payload.comment.id, author: c.payload.comment.user?.login ?? '', body: c.payload.comment.body,
-      });
-    }));
+    app.on(
+      'issues.closed',
+      once(async (c) => {
+        const { owner, repo } = c.repo();
+        await execution.store.closeIncident(`${owner}/${repo}#${c.payload.issue.number}`);
+      }),
+    );
+    app.on(
+      'issue_comment.created',
+      once(async (c) => {
+        if (c.isBot || !c.payload.issue.pull_request || !c.payload.comment.body.trimStart().startsWith('/zeroops'))
+          return;
+        await handleCommand(
+          { ...execution, forge: forgeOf(c), log: c.log as unknown as Log },
+          {
+            repo: c.repo(),
+            number: c.payload.issue.number,
+            commentId: c.payload.comment.id,
+            author: c.payload.comment.user?.login ?? '',
+            body: c.payload.comment.body,
+          },
+        );
+      }),
+    );
   };
 }
 
@@ -105,28 +149,47 @@ function deliveryKey(context: Context): string {
 
 function toRef(context: Context, pull: PullRequestLike): PullRequestRef {
   const { owner, repo } = context.repo();
-  return { owner, repo, number: pull.number, headSha: pull.head.sha, baseSha: pull.base.sha, baseRef: pull.base.ref, defaultBranch: defaultBranchOf(context, pull) };
+  return {
+    owner,
+    repo,
+    number: pull.number,
+    headSha: pull.head.sha,
+    baseSha: pull.base.sha,
+    baseRef: pull.base.ref,
+    defaultBranch: defaultBranchOf(context, pull),
+  };
 }
 
 /** The repository's default branch, from the (signed) payload. */
 function defaultBranchOf(context: Context, pull: PullRequestLike): string {
-  const branch = (context.payload as { repository?: { default_branch?: string } }).repository?.default_branch
-    ?? (pull.base.repo as { default_branch?: string } | undefined)?.default_branch;
+  const branch =
+    (context.payload as { repository?: { default_branch?: string } }).repository?.default_branch ??
+    (pull.base.repo as { default_branch?: string } | undefined)?.default_branch;
   if (!branch) throw new Error('the webhook payload names no default branch');
   return branch;
 }
 
-async function planSafely(context: Context, forge: GitHubForge, pr: PullRequestRef, execution: Pick<Execution, 'store' | 'clock'> | undefined,
-  trigger: { author: string; pusher?: string } | undefined): Promise<void> {
+async function planSafely(
+  context: Context,
+  forge: GitHubForge,
+  pr: PullRequestRef,
+  execution: Pick<Execution, 'store' | 'clock'> | undefined,
+  trigger: { author: string; pusher?: string } | undefined,
+): Promise<void> {
   const log = context.log.child({ delivery: context.id, pr: pr.number }) as unknown as Log;
   try {
     await planChange({ forge, log, store: execution?.store, clock: execution?.clock }, pr, trigger);
   } catch (error) {
     log.error({ err: error }, 'planning failed');
-    await forge.publishCheck(pr, {
-      name: planCheckName, headSha: pr.headSha, conclusion: 'failure', title: 'ZeroOps could not plan this change',
-      summary: `Something went wrong on ZeroOps' side (delivery \`${context.id}\`), not in your manifests. Re-run this check; if it fails again, the logs have the details.`,
-      annotations: [],
-    }).catch((publishError: unknown) => log.error({ err: publishError }, 'could not report the failure either'));
+    await forge
+      .publishCheck(pr, {
+        name: planCheckName,
+        headSha: pr.headSha,
+        conclusion: 'failure',
+        title: 'ZeroOps could not plan this change',
+        summary: `Something went wrong on ZeroOps' side (delivery \`${context.id}\`), not in your manifests. Re-run this check; if it fails again, the logs have the details.`,
+        annotations: [],
+      })
+      .catch((publishError: unknown) => log.error({ err: publishError }, 'could not report the failure either'));
   }
 }

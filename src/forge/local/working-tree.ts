@@ -25,11 +25,14 @@ export async function readScripts(root: string): Promise<{ path: string; text: s
 /** Content ids (git blob ids) of the files under scripts/, as a forge would report them. */
 export async function scriptIds(root: string): Promise<Map<string, string>> {
   const paths = await listFiles(root, 'scripts', () => true);
-  const ids = await Promise.all(paths.map(async (path) => [path, gitBlobId(await readFile(join(root, path)))] as const));
+  const ids = await Promise.all(
+    paths.map(async (path) => [path, gitBlobId(await readFile(join(root, path)))] as const),
+  );
   return new Map(ids);
 }
 
-const gitBlobId = (content: Buffer) => createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+const gitBlobId = (content: Buffer) =>
+  createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
 
 /** Why a folder is not an ops repo (missing, or holding none of its files); undefined when it is one. */
 export async function notAnOpsRepo(root: string): Promise<string | undefined> {

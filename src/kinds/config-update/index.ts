@@ -19,10 +19,18 @@ const configCommand: Rule<TaskManifest> = {
     if (manifest.kind !== 'ConfigUpdate') return;
     const service = repo.services.get(manifest.metadata.service)?.manifest;
     if (service && !service.spec.config) {
-      report(['metadata', 'service'], `service '${service.metadata.name}' does not say how to change its configuration: add spec.config.command to services/${service.metadata.name}.yaml`);
+      report(
+        ['metadata', 'service'],
+        `service '${service.metadata.name}' does not say how to change its configuration: add spec.config.command to services/${service.metadata.name}.yaml`,
+      );
     }
     for (const key of Object.keys(manifest.spec.set)) {
-      if (secretLike.test(key)) report(['spec', 'set', key], `'${key}' looks like a secret: secrets never go in the ops repo; set them in your secret store and reference them`, { target: 'key' });
+      if (secretLike.test(key))
+        report(
+          ['spec', 'set', key],
+          `'${key}' looks like a secret: secrets never go in the ops repo; set them in your secret store and reference them`,
+          { target: 'key' },
+        );
     }
   },
 };
@@ -43,10 +51,19 @@ function compile(task: CompletedTask): KindPlan {
   const gates = gatesFrom(spec.analysis as AnalysisRule[] | undefined, task.service);
   const keys = Object.keys(spec.set);
   const steps: PlanStep[] = datacentersOf(task).flatMap((dc) => [
-    step({ id: `set-${dc}`, title: `Set ${keys.join(', ')} in ${dc}`, action: action('command', 'config-set', { argv, datacenter: dc, set: spec.set }),
-      inverse: action('command', 'config-restore', { argv, datacenter: dc, keys }) }),
-    step({ id: `${spec.apply}-${dc}`, title: `${spec.apply === 'restart' ? 'Restart' : 'Hot-reload'} ${name} in ${dc}`,
-      action: action('command', spec.apply, { argv, datacenter: dc }), inverse: 'none-needed', gates }),
+    step({
+      id: `set-${dc}`,
+      title: `Set ${keys.join(', ')} in ${dc}`,
+      action: action('command', 'config-set', { argv, datacenter: dc, set: spec.set }),
+      inverse: action('command', 'config-restore', { argv, datacenter: dc, keys }),
+    }),
+    step({
+      id: `${spec.apply}-${dc}`,
+      title: `${spec.apply === 'restart' ? 'Restart' : 'Hot-reload'} ${name} in ${dc}`,
+      action: action('command', spec.apply, { argv, datacenter: dc }),
+      inverse: 'none-needed',
+      gates,
+    }),
   ]);
   return {
     summary: `Set ${keys.map((k) => `${k}=${JSON.stringify(spec.set[k])}`).join(', ')} on ${name}, applied by ${spec.apply}`,

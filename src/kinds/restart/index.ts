@@ -29,20 +29,40 @@ function compile(task: CompletedTask): KindPlan {
   const gates = gatesFrom(spec.analysis as AnalysisRule[] | undefined, service);
   const holdSeconds = parseDuration(spec.interval)!;
   const datacenters = datacentersOf(task);
-  const steps = service.spec.deploy?.provider === 'kubernetes'
-    ? kubernetesSteps(service, datacenters, gates, holdSeconds)
-    : batchSteps(instancesOf(service, datacenters), spec.batchSize, service, gates, holdSeconds);
+  const steps =
+    service.spec.deploy?.provider === 'kubernetes'
+      ? kubernetesSteps(service, datacenters, gates, holdSeconds)
+      : batchSteps(instancesOf(service, datacenters), spec.batchSize, service, gates, holdSeconds);
   const name = service.metadata.name;
   return {
     summary: `Rolling restart of ${name} in ${datacenters.join(', ')}, ${spec.batchSize} at a time, holding ${formatDuration(holdSeconds)} after each batch${spec.reason ? ` (${spec.reason})` : ''}`,
     steps: inSequence(steps),
-    rollback: [{ title: 'Put every drained instance back in service', action: action('haproxy', 'set-server-state', { service: name, env: task.env, state: 'ready', servers: 'all-drained-by-this-run' }) }],
-    locks: datacenters.map((dc) => ({ key: `instances:${name}/${task.env}/${dc}`, reason: `restarts instances in ${dc}` })),
+    rollback: [
+      {
+        title: 'Put every drained instance back in service',
+        action: action('haproxy', 'set-server-state', {
+          service: name,
+          env: task.env,
+          state: 'ready',
+          servers: 'all-drained-by-this-run',
+        }),
+      },
+    ],
+    locks: datacenters.map((dc) => ({
+      key: `instances:${name}/${task.env}/${dc}`,
+      reason: `restarts instances in ${dc}`,
+    })),
     riskFactors: [],
   };
 }
 
-function batchSteps(instances: Instance[], batchSize: number, service: Service, gates: Gate[], holdSeconds: number): PlanStep[] {
+function batchSteps(
+  instances: Instance[],
+  batchSize: number,
+  service: Service,
+  gates: Gate[],
+  holdSeconds: number,
+): PlanStep[] {
   const steps: PlanStep[] = [];
   const command = service.spec.restart!.command;
   for (const [i, batch] of batchesOf(instances, batchSize).entries()) {
@@ -50,19 +70,42 @@ function batchSteps(instances: Instance[], batchSize: number, service: Service, 
     const servers = batch.map(({ backend, server, datacenter }) => ({ backend, server, datacenter }));
     const names = batch.map((i) => i.server).join(', ');
     steps.push(
-      step({ id: `drain-${n}`, title: `Drain ${names}`, action: action('haproxy', 'set-server-state', { state: 'drain', servers }),
-        inverse: action('haproxy', 'set-server-state', { state: 'ready', servers }) }),
-      step({ id: `restart-${n}`, title: `Restart ${names}`, action: action('command', 'run', { argv: command, targets: servers }), inverse: 'none-needed' }),
-      step({ id: `ready-${n}`, title: `Return ${names} to service`, action: action('haproxy', 'set-server-state', { state: 'ready', servers }),
-        inverse: 'none-needed', gates, waitSeconds: holdSeconds }),
+      step({
+        id: `drain-${n}`,
+        title: `Drain ${names}`,
+        action: action('haproxy', 'set-server-state', { state: 'drain', servers }),
+        inverse: action('haproxy', 'set-server-state', { state: 'ready', servers }),
+      }),
+      step({
+        id: `restart-${n}`,
+        title: `Restart ${names}`,
+        action: action('command', 'run', { argv: command, targets: servers }),
+        inverse: 'none-needed',
+      }),
+      step({
+        id: `ready-${n}`,
+        title: `Return ${names} to service`,
+        action: action('haproxy', 'set-server-state', { state: 'ready', servers }),
+        inverse: 'none-needed',
+        gates,
+        waitSeconds: holdSeconds,
+      }),
     );
   }
   return steps;
 }
 
 function kubernetesSteps(service: Service, datacenters: string[], gates: Gate[], holdSeconds: number): PlanStep[] {
-  return service.spec.datacenters.filter((dc) => datacenters.includes(dc.name)).map((dc) => step({
-    id: `restart-${dc.name}`, title: `Rollout restart of ${dc.kubernetes!.deployment} in ${dc.name}`,
-    action: action('kubernetes', 'rollout-restart', { ...dc.kubernetes, datacenter: dc.name }), inverse: 'none-needed', gates, waitSeconds: holdSeconds,
-  }));
+  return service.spec.datacenters
+    .filter((dc) => datacenters.includes(dc.name))
+    .map((dc) =>
+      step({
+        id: `restart-${dc.name}`,
+        title: `Rollout restart of ${dc.kubernetes!.deployment} in ${dc.name}`,
+        action: action('kubernetes', 'rollout-restart', { ...dc.kubernetes, datacenter: dc.name }),
+        inverse: 'none-needed',
+        gates,
+        waitSeconds: holdSeconds,
+      }),
+    );
 }

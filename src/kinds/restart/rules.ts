@@ -11,25 +11,39 @@ export const restartTargets: Rule<TaskManifest> = {
     if (!service) return;
     if (service.spec.deploy?.provider === 'kubernetes') {
       const missing = service.spec.datacenters.filter((dc) => !dc.kubernetes).map((dc) => dc.name);
-      if (missing.length) report(['metadata', 'service'], `service '${service.metadata.name}' has no kubernetes workload in ${missing.join(', ')}`);
+      if (missing.length)
+        report(
+          ['metadata', 'service'],
+          `service '${service.metadata.name}' has no kubernetes workload in ${missing.join(', ')}`,
+        );
       return;
     }
     if (!service.spec.restart) {
-      report(['metadata', 'service'], `service '${service.metadata.name}' does not say how to restart an instance: add spec.restart.command to services/${service.metadata.name}.yaml`);
+      report(
+        ['metadata', 'service'],
+        `service '${service.metadata.name}' does not say how to restart an instance: add spec.restart.command to services/${service.metadata.name}.yaml`,
+      );
     }
     const instances = service.spec.datacenters.reduce((sum, dc) => sum + (dc.haproxy?.servers.length ?? 0), 0);
-    if (instances === 0) report(['metadata', 'service'], `service '${service.metadata.name}' lists no HAProxy servers to restart`);
+    if (instances === 0)
+      report(['metadata', 'service'], `service '${service.metadata.name}' lists no HAProxy servers to restart`);
     const batchSize = manifest.spec.batchSize;
     if (batchSize === undefined || instances === 0) return;
     const datacenters = manifest.spec.datacenters ?? service.spec.datacenters.map((dc) => dc.name);
     const safe = safestBatchSize(service, datacenters, batchSize);
     if (batchSize >= instances) {
-      report(['spec', 'batchSize'], `a batch of ${batchSize} restarts all ${instances} instances at once: use at most ${safe}`);
+      report(
+        ['spec', 'batchSize'],
+        `a batch of ${batchSize} restarts all ${instances} instances at once: use at most ${safe}`,
+      );
       return;
     }
     const emptied = emptiedDatacenter(service, datacenters, batchSize);
     if (emptied) {
-      report(['spec', 'batchSize'], `batch ${emptied.batch} of ${batchSize} would take every instance of ${emptied.datacenter} out while it serves traffic: use at most ${safe}`);
+      report(
+        ['spec', 'batchSize'],
+        `batch ${emptied.batch} of ${batchSize} would take every instance of ${emptied.datacenter} out while it serves traffic: use at most ${safe}`,
+      );
     }
   },
 };

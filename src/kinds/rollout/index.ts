@@ -32,50 +32,89 @@ function compile(task: CompletedTask): KindPlan {
 
   const steps: PlanStep[] = [
     step({
-      id: 'deploy-canary', title: `Deploy ${spec.version} as a canary cohort${spec.features?.length ? ` (features ${spec.features.join(', ')})` : ''}`,
+      id: 'deploy-canary',
+      title: `Deploy ${spec.version} as a canary cohort${spec.features?.length ? ` (features ${spec.features.join(', ')})` : ''}`,
       action: action(provider, 'deploy-canary', { ...cohort, features: spec.features ?? [] }),
       inverse: action(provider, 'retire-canary', cohort),
     }),
     ...audienceSteps(spec, cohort),
-    ...percents.map((percent, i) => step({
-      id: `traffic-${percent}`, title: `Send ${percent}% of ${spec.audience ? 'the audience' : 'traffic'} to ${spec.version}`,
-      action: action('haproxy', 'set-canary-weight', { ...cohort, percent }),
-      inverse: action('haproxy', 'set-canary-weight', { ...cohort, percent: i === 0 ? 0 : percents[i - 1] }),
-      gates, waitSeconds: holdSeconds,
-    })),
+    ...percents.map((percent, i) =>
+      step({
+        id: `traffic-${percent}`,
+        title: `Send ${percent}% of ${spec.audience ? 'the audience' : 'traffic'} to ${spec.version}`,
+        action: action('haproxy', 'set-canary-weight', { ...cohort, percent }),
+        inverse: action('haproxy', 'set-canary-weight', { ...cohort, percent: i === 0 ? 0 : percents[i - 1] }),
+        gates,
+        waitSeconds: holdSeconds,
+      }),
+    ),
   ];
   if (percents[percents.length - 1] === 100) {
-    steps.push(step({
-      id: 'promote', title: `Promote ${spec.version} to stable`, action: action(provider, 'promote', cohort),
-      inverse: action(provider, 'demote', cohort), gates,
-    }));
+    steps.push(
+      step({
+        id: 'promote',
+        title: `Promote ${spec.version} to stable`,
+        action: action(provider, 'promote', cohort),
+        inverse: action(provider, 'demote', cohort),
+        gates,
+      }),
+    );
   }
   return {
     summary: `Canary ${spec.version} of ${task.service.metadata.name} through ${percents.map((p) => `${p}%`).join(' → ')}, holding ${formatDuration(holdSeconds)} per step`,
     steps: inSequence(steps),
-    rollback: [{ title: `Send all traffic back to the previous version and retire ${spec.version}`, action: action('haproxy', 'set-canary-weight', { ...cohort, percent: 0 }) },
-      ...(spec.audience || spec.replaces ? [{ title: 'Restore the audience routes as they were', action: action('haproxy', 'restore-audience-route', cohort) }] : []),
-      { title: `Retire the ${spec.version} cohort`, action: action(provider, 'retire-canary', cohort) }],
-    locks: [{ key: `canary:${cohort.service}/${cohort.env}/${spec.version}`, reason: `one rollout of ${spec.version} at a time` },
-      ...(spec.replaces ? [{ key: `canary-task:${spec.replaces}`, reason: `takes over the audience of ${spec.replaces}` }] : [])],
+    rollback: [
+      {
+        title: `Send all traffic back to the previous version and retire ${spec.version}`,
+        action: action('haproxy', 'set-canary-weight', { ...cohort, percent: 0 }),
+      },
+      ...(spec.audience || spec.replaces
+        ? [
+            {
+              title: 'Restore the audience routes as they were',
+              action: action('haproxy', 'restore-audience-route', cohort),
+            },
+          ]
+        : []),
+      { title: `Retire the ${spec.version} cohort`, action: action(provider, 'retire-canary', cohort) },
+    ],
+    locks: [
+      {
+        key: `canary:${cohort.service}/${cohort.env}/${spec.version}`,
+        reason: `one rollout of ${spec.version} at a time`,
+      },
+      ...(spec.replaces
+        ? [{ key: `canary-task:${spec.replaces}`, reason: `takes over the audience of ${spec.replaces}` }]
+        : []),
+    ],
     riskFactors: riskOf(percents, spec),
   };
 }
 
 function audienceSteps(spec: RolloutSpec, cohort: Record<string, string>): PlanStep[] {
   if (spec.replaces) {
-    return [step({
-      id: 'take-over-audience', title: `Take over the audience of ${spec.replaces}`,
-      action: action('haproxy', 'take-over-audience-route', { ...cohort, from: spec.replaces, audience: spec.audience ?? null }),
-      inverse: action('haproxy', 'take-over-audience-route', { ...cohort, from: cohort.version, to: spec.replaces }),
-    })];
+    return [
+      step({
+        id: 'take-over-audience',
+        title: `Take over the audience of ${spec.replaces}`,
+        action: action('haproxy', 'take-over-audience-route', {
+          ...cohort,
+          from: spec.replaces,
+          audience: spec.audience ?? null,
+        }),
+        inverse: action('haproxy', 'take-over-audience-route', { ...cohort, from: cohort.version, to: spec.replaces }),
+      }),
+    ];
   }
   if (!spec.audience) return [];
-  return [step({
-    id: 'route-audience', title: `Route the audience ${describeAudience(spec.audience)} to the canary cohort`,
-    action: action('haproxy', 'set-audience-route', { ...cohort, audience: spec.audience }),
-    inverse: action('haproxy', 'remove-audience-route', cohort),
-  })];
+  return [
+    step({
+      id: 'route-audience',
+      title: `Route the audience ${describeAudience(spec.audience)} to the canary cohort`,
+      action: action('haproxy', 'set-audience-route', { ...cohort, audience: spec.audience }),
+      inverse: action('haproxy', 'remove-audience-route', cohort),
+    }),
+  ];
 }
 
 export function describeAudience(audience: NonNullable<Rollout['spec']['audience']>): string {
@@ -89,9 +128,12 @@ export function describeAudience(audience: NonNullable<Rollout['spec']['audience
 
 function riskOf(percents: number[], spec: RolloutSpec): RiskFactor[] {
   const factors: RiskFactor[] = [];
-  if (percents[0]! > 25) factors.push({ reason: `the first step already sends ${percents[0]}% of traffic to ${spec.version}`, weight: 2 });
+  if (percents[0]! > 25)
+    factors.push({ reason: `the first step already sends ${percents[0]}% of traffic to ${spec.version}`, weight: 2 });
   const jumps = percents.map((p, i) => p - (percents[i - 1] ?? 0));
-  if (Math.max(...jumps) > 50) factors.push({ reason: `a single step moves ${Math.max(...jumps)} percentage points`, weight: 1 });
-  if (!spec.audience && !spec.replaces && percents.length < 3) factors.push({ reason: 'fewer than three steps', weight: 1 });
+  if (Math.max(...jumps) > 50)
+    factors.push({ reason: `a single step moves ${Math.max(...jumps)} percentage points`, weight: 1 });
+  if (!spec.audience && !spec.replaces && percents.length < 3)
+    factors.push({ reason: 'fewer than three steps', weight: 1 });
   return factors;
 }

@@ -19,8 +19,11 @@ export const rolloutSteps: Rule<TaskManifest> = {
     });
     const last = parsePercent(steps[steps.length - 1]);
     if (last !== undefined && last > 0 && last < 100) {
-      report(['spec', 'steps', steps.length - 1],
-        `the rollout stops at ${last}%: the rest of the traffic keeps the old version (end with 100% to finish it)`, { severity: 'warning' });
+      report(
+        ['spec', 'steps', steps.length - 1],
+        `the rollout stops at ${last}%: the rest of the traffic keeps the old version (end with 100% to finish it)`,
+        { severity: 'warning' },
+      );
     }
   },
 };
@@ -32,7 +35,10 @@ export const replacesRollout: Rule<TaskManifest> = {
     const replaced = manifest.spec.replaces;
     if (replaced === manifest.metadata.name) report(['spec', 'replaces'], 'a rollout cannot replace itself');
     else if (!repo.taskNames.has(replaced)) {
-      report(['spec', 'replaces'], `no task named '${replaced}' in tasks/${didYouMean(replaced, repo.taskNames.keys())}`);
+      report(
+        ['spec', 'replaces'],
+        `no task named '${replaced}' in tasks/${didYouMean(replaced, repo.taskNames.keys())}`,
+      );
     }
   },
 };

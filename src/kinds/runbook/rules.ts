@@ -24,7 +24,11 @@ export const runbookSteps: Rule<TaskManifest> = {
     });
     checkSerial(manifest.spec, report);
     const cycle = findCycle(steps);
-    if (cycle) report(['spec', 'steps', names.indexOf(cycle[0]!), 'needs'], `steps wait for each other in a circle: ${cycle.join(' → ')}`);
+    if (cycle)
+      report(
+        ['spec', 'steps', names.indexOf(cycle[0]!), 'needs'],
+        `steps wait for each other in a circle: ${cycle.join(' → ')}`,
+      );
   },
 };
 
@@ -33,7 +37,11 @@ function checkCommandAction(action: Step['action'], path: (string | number)[], r
   if (action.provider !== 'command') return;
   const argv = (action.params as { argv?: unknown } | undefined)?.argv;
   if (!Array.isArray(argv) || argv.length === 0 || argv.some((a) => typeof a !== 'string')) {
-    report([...path, 'params'], 'a command action needs params.argv, a list of strings such as [scripts/flush-cache.sh, --dc, dc-a] (never a shell string)', { target: 'key' });
+    report(
+      [...path, 'params'],
+      'a command action needs params.argv, a list of strings such as [scripts/flush-cache.sh, --dc, dc-a] (never a shell string)',
+      { target: 'key' },
+    );
     return;
   }
   checkProgram(argv, [...path, 'params', 'argv'], repo, report);
@@ -44,12 +52,16 @@ function checkCommandAction(action: Step['action'], path: (string | number)[], r
  * not follow is refused, never silently run in another order.
  */
 function checkSerial(spec: Runbook['spec'], report: Report): void {
-  const serially = 'this version runs a Runbook\'s steps one after another, in the order written';
-  if (spec.mode === 'parallel') report(['spec', 'mode'], `mode: parallel is not executed: ${serially}; remove mode, or write serial`);
+  const serially = "this version runs a Runbook's steps one after another, in the order written";
+  if (spec.mode === 'parallel')
+    report(['spec', 'mode'], `mode: parallel is not executed: ${serially}; remove mode, or write serial`);
   spec.steps.forEach((s, i) => {
     const previous = spec.steps[i - 1]?.name;
     if (s.needs && !(s.needs.length === 0 && i === 0) && !(s.needs.length === 1 && s.needs[0] === previous)) {
-      report(['spec', 'steps', i, 'needs'], `needs is not executed: ${serially}; order the steps instead${previous ? ` (this one follows ${previous})` : ''}`);
+      report(
+        ['spec', 'steps', i, 'needs'],
+        `needs is not executed: ${serially}; order the steps instead${previous ? ` (this one follows ${previous})` : ''}`,
+      );
     }
   });
 }

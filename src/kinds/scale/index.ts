@@ -18,8 +18,13 @@ const scaleTargets: Rule<TaskManifest> = {
     if (manifest.kind !== 'Scale') return;
     const service = repo.services.get(manifest.metadata.service)?.manifest;
     const missing = service?.spec.datacenters.filter((dc) => !dc.kubernetes).map((dc) => dc.name) ?? [];
-    if (service && missing.length) report(['metadata', 'service'], `service '${service.metadata.name}' has no kubernetes workload in ${missing.join(', ')}: Scale needs one per datacenter`);
-    if (manifest.spec.replicas === 0) report(['spec', 'replicas'], 'scaling to 0 stops the service in these datacenters', { severity: 'warning' });
+    if (service && missing.length)
+      report(
+        ['metadata', 'service'],
+        `service '${service.metadata.name}' has no kubernetes workload in ${missing.join(', ')}: Scale needs one per datacenter`,
+      );
+    if (manifest.spec.replicas === 0)
+      report(['spec', 'replicas'], 'scaling to 0 stops the service in these datacenters', { severity: 'warning' });
   },
 };
 
@@ -37,18 +42,28 @@ function compile(task: CompletedTask): KindPlan {
   const gates = gatesFrom(spec.analysis as AnalysisRule[] | undefined, task.service);
   const holdSeconds = parseDuration(spec.interval)!;
   const datacenters = task.service.spec.datacenters.filter((dc) => datacentersOf(task).includes(dc.name));
-  const steps = datacenters.map((dc) => step({
-    id: `scale-${dc.name}`, title: `Scale ${dc.kubernetes?.deployment} in ${dc.name} to ${spec.replicas} (inventory: ${dc.kubernetes?.replicas ?? 'unknown'})`,
-    action: action('kubernetes', 'scale', { ...dc.kubernetes, datacenter: dc.name, replicas: spec.replicas }),
-    inverse: action('kubernetes', 'restore-replicas', { ...dc.kubernetes, datacenter: dc.name }),
-    gates, waitSeconds: holdSeconds,
-  }));
+  const steps = datacenters.map((dc) =>
+    step({
+      id: `scale-${dc.name}`,
+      title: `Scale ${dc.kubernetes?.deployment} in ${dc.name} to ${spec.replicas} (inventory: ${dc.kubernetes?.replicas ?? 'unknown'})`,
+      action: action('kubernetes', 'scale', { ...dc.kubernetes, datacenter: dc.name, replicas: spec.replicas }),
+      inverse: action('kubernetes', 'restore-replicas', { ...dc.kubernetes, datacenter: dc.name }),
+      gates,
+      waitSeconds: holdSeconds,
+    }),
+  );
   const name = task.service.metadata.name;
   return {
     summary: `Scale ${name} to ${spec.replicas} replicas in ${datacenters.map((dc) => dc.name).join(', ')}, holding ${formatDuration(holdSeconds)} after each`,
     steps: inSequence(steps),
-    locks: datacenters.map((dc) => ({ key: `instances:${name}/${task.env}/${dc.name}`, reason: `changes the replicas in ${dc.name}` })),
-    riskFactors: riskOf(spec, datacenters.map((dc) => dc.kubernetes?.replicas)),
+    locks: datacenters.map((dc) => ({
+      key: `instances:${name}/${task.env}/${dc.name}`,
+      reason: `changes the replicas in ${dc.name}`,
+    })),
+    riskFactors: riskOf(
+      spec,
+      datacenters.map((dc) => dc.kubernetes?.replicas),
+    ),
   };
 }
 

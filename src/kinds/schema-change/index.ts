@@ -26,21 +26,34 @@ export const schemaChange: KindModule = {
 function compile(task: CompletedTask): KindPlan {
   const spec = task.spec as SchemaSpec;
   const options: StageOptions = {
-    database: spec.database, batchSize: spec.batchSize, observeSeconds: parseDuration(spec.observeFor)!,
-    lockTimeoutSeconds: parseDuration(spec.lockTimeout)!, gates: gatesFrom(spec.analysis as AnalysisRule[] | undefined, task.service),
+    database: spec.database,
+    batchSize: spec.batchSize,
+    observeSeconds: parseDuration(spec.observeFor)!,
+    lockTimeoutSeconds: parseDuration(spec.lockTimeout)!,
+    gates: gatesFrom(spec.analysis as AnalysisRule[] | undefined, task.service),
   };
   const statements = spec.sql ? (analyzeSql(spec.sql) as { statements: SqlStatement[] }).statements : [];
   const groups = spec.replaceColumn
-    ? [{ stages: replaceColumnStages(spec.replaceColumn, options), tables: [spec.replaceColumn.table], destructive: true }]
+    ? [
+        {
+          stages: replaceColumnStages(spec.replaceColumn, options),
+          tables: [spec.replaceColumn.table],
+          destructive: true,
+        },
+      ]
     : statements.map((statement, i) => stagesFor(statement, options, statements.length > 1 ? `s${i + 1}-` : ''));
   const steps = groups.flatMap((g) => g.stages);
   const tables = [...new Set(groups.flatMap((g) => g.tables))];
   const destructive = groups.some((g) => g.destructive);
   return {
-    summary: `${destructive ? 'Staged expand/contract change' : 'Online schema change'} of ${tables.join(', ') || spec.database} in ${spec.database}` +
+    summary:
+      `${destructive ? 'Staged expand/contract change' : 'Online schema change'} of ${tables.join(', ') || spec.database} in ${spec.database}` +
       `${destructive ? `, observing ${formatDuration(options.observeSeconds)} before anything is dropped` : ''}; lock_timeout ${formatDuration(options.lockTimeoutSeconds)} with retries`,
     steps: inSequence(steps),
-    locks: tables.map((table) => ({ key: `table:${spec.database}/${table}`, reason: `changes the schema of ${table}` })),
+    locks: tables.map((table) => ({
+      key: `table:${spec.database}/${table}`,
+      reason: `changes the schema of ${table}`,
+    })),
     riskFactors: riskOf(steps, destructive),
   };
 }
@@ -55,29 +68,73 @@ function stagesFor(statement: SqlStatement, options: StageOptions, prefix: strin
   const c = statement.class;
   const prefixed = (stages: PlanStep[]) => stages.map((s) => ({ ...s, id: `${prefix}${s.id}` }));
   switch (c.type) {
-    case 'drop-column': return { stages: prefixed(dropColumnStages(c, options)), tables: [c.table], destructive: true };
+    case 'drop-column':
+      return { stages: prefixed(dropColumnStages(c, options)), tables: [c.table], destructive: true };
     case 'alter-column-type':
-      return { stages: prefixed(replaceColumnStages({ table: c.table, from: c.column, to: `${c.column}_new`, type: c.newType, using: c.using ?? `${c.column}::${c.newType}` }, options)), tables: [c.table], destructive: true };
+      return {
+        stages: prefixed(
+          replaceColumnStages(
+            {
+              table: c.table,
+              from: c.column,
+              to: `${c.column}_new`,
+              type: c.newType,
+              using: c.using ?? `${c.column}::${c.newType}`,
+            },
+            options,
+          ),
+        ),
+        tables: [c.table],
+        destructive: true,
+      };
     case 'rename-column':
-      return { stages: prefixed(replaceColumnStages({ table: c.table, from: c.column, to: c.newName }, options)), tables: [c.table], destructive: true };
-    case 'drop-table': return { stages: prefixed(dropTableStages(c.table, options)), tables: [c.table], destructive: true };
+      return {
+        stages: prefixed(replaceColumnStages({ table: c.table, from: c.column, to: c.newName }, options)),
+        tables: [c.table],
+        destructive: true,
+      };
+    case 'drop-table':
+      return { stages: prefixed(dropTableStages(c.table, options)), tables: [c.table], destructive: true };
     default: {
       const table = c.type === 'additive' ? c.table : undefined;
-      const undo = c.type === 'additive' && c.undo ? action('postgres', 'execute', { database: options.database, sql: c.undo, lockTimeoutSeconds: options.lockTimeoutSeconds }) : undefined;
+      const undo =
+        c.type === 'additive' && c.undo
+          ? action('postgres', 'execute', {
+              database: options.database,
+              sql: c.undo,
+              lockTimeoutSeconds: options.lockTimeoutSeconds,
+            })
+          : undefined;
       return {
-        stages: [step({ id: `${prefix}apply`, title: `Apply: ${oneLine(statement.text)}`, gates: options.gates, inverse: undo,
-          action: action('postgres', 'execute', { database: options.database, sql: statement.text, concurrently: true, lockTimeoutSeconds: options.lockTimeoutSeconds }) })],
-        tables: table ? [table] : [], destructive: false,
+        stages: [
+          step({
+            id: `${prefix}apply`,
+            title: `Apply: ${oneLine(statement.text)}`,
+            gates: options.gates,
+            inverse: undo,
+            action: action('postgres', 'execute', {
+              database: options.database,
+              sql: statement.text,
+              concurrently: true,
+              lockTimeoutSeconds: options.lockTimeoutSeconds,
+            }),
+          }),
+        ],
+        tables: table ? [table] : [],
+        destructive: false,
       };
     }
   }
 }
 
-const oneLine = (sql: string) => (sql.length > 80 ? `${sql.slice(0, 77).replace(/\s+/g, ' ')}...` : sql.replace(/\s+/g, ' '));
+const oneLine = (sql: string) =>
+  sql.length > 80 ? `${sql.slice(0, 77).replace(/\s+/g, ' ')}...` : sql.replace(/\s+/g, ' ');
 
 function riskOf(steps: PlanStep[], destructive: boolean): RiskFactor[] {
   const factors: RiskFactor[] = [];
-  if (destructive) factors.push({ reason: 'removes or rewrites existing data (staged, with a snapshot before the drop)', weight: 2 });
-  if (steps.some((s) => s.action.operation === 'backfill')) factors.push({ reason: 'rewrites every row of the table in batches', weight: 1 });
+  if (destructive)
+    factors.push({ reason: 'removes or rewrites existing data (staged, with a snapshot before the drop)', weight: 2 });
+  if (steps.some((s) => s.action.operation === 'backfill'))
+    factors.push({ reason: 'rewrites every row of the table in batches', weight: 1 });
   return factors;
 }

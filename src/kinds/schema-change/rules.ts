@@ -4,8 +4,11 @@ import type { Report, Rule } from '../../manifest/rules/rule.js';
 import { didYouMean } from '../../manifest/suggest.js';
 import { analyzeSql, isIdentifier, isSingleExpression, isTypeName } from './sql.js';
 
-const only = (check: (spec: SchemaChange['spec'], report: Report, manifest: SchemaChange) => void) =>
-  (manifest: TaskManifest, report: Report) => { if (manifest.kind === 'SchemaChange') check(manifest.spec, report, manifest); };
+const only =
+  (check: (spec: SchemaChange['spec'], report: Report, manifest: SchemaChange) => void) =>
+  (manifest: TaskManifest, report: Report) => {
+    if (manifest.kind === 'SchemaChange') check(manifest.spec, report, manifest);
+  };
 
 const databaseExists: Rule<TaskManifest> = {
   name: 'database-exists',
@@ -14,52 +17,64 @@ const databaseExists: Rule<TaskManifest> = {
     const service = repo.services.get(manifest.metadata.service)?.manifest;
     const known = service?.spec.databases?.map((db) => db.name) ?? [];
     if (service && !known.includes(manifest.spec.database)) {
-      report(['spec', 'database'], `service '${service.metadata.name}' has no database '${manifest.spec.database}'${didYouMean(manifest.spec.database, known)}`);
+      report(
+        ['spec', 'database'],
+        `service '${service.metadata.name}' has no database '${manifest.spec.database}'${didYouMean(manifest.spec.database, known)}`,
+      );
     }
   },
 };
 
 const oneSource: Rule<TaskManifest> = {
   name: 'schema-change-source',
-  check: ({ manifest }, _repo, report) => only((spec) => {
-    if (spec.sql === undefined && spec.replaceColumn === undefined) report(['spec'], 'say what to change: spec.sql or spec.replaceColumn', { target: 'key' });
-    if (spec.sql !== undefined && spec.replaceColumn !== undefined) report(['spec', 'replaceColumn'], 'give either spec.sql or spec.replaceColumn, not both', { target: 'key' });
-  })(manifest, report),
+  check: ({ manifest }, _repo, report) =>
+    only((spec) => {
+      if (spec.sql === undefined && spec.replaceColumn === undefined)
+        report(['spec'], 'say what to change: spec.sql or spec.replaceColumn', { target: 'key' });
+      if (spec.sql !== undefined && spec.replaceColumn !== undefined)
+        report(['spec', 'replaceColumn'], 'give either spec.sql or spec.replaceColumn, not both', { target: 'key' });
+    })(manifest, report),
 };
 
 const sqlParses: Rule<TaskManifest> = {
   name: 'sql-parses',
-  check: ({ manifest }, _repo, report) => only((spec) => {
-    if (spec.sql === undefined) return;
-    const analysis = analyzeSql(spec.sql);
-    if ('error' in analysis) {
-      report.inScalar(['spec', 'sql'], analysis.offset, `SQL does not parse: ${analysis.error}`);
-      return;
-    }
-    if (analysis.statements.length === 0) report(['spec', 'sql'], 'the SQL has no statement');
-    for (const statement of analysis.statements) {
-      const c = statement.class;
-      if (c.type === 'refused') report.inScalar(['spec', 'sql'], statement.offset, `refused: ${c.reason}`);
-      else if (c.type === 'additive' && c.note) report.inScalar(['spec', 'sql'], statement.offset, c.note, 'warning');
-    }
-  })(manifest, report),
+  check: ({ manifest }, _repo, report) =>
+    only((spec) => {
+      if (spec.sql === undefined) return;
+      const analysis = analyzeSql(spec.sql);
+      if ('error' in analysis) {
+        report.inScalar(['spec', 'sql'], analysis.offset, `SQL does not parse: ${analysis.error}`);
+        return;
+      }
+      if (analysis.statements.length === 0) report(['spec', 'sql'], 'the SQL has no statement');
+      for (const statement of analysis.statements) {
+        const c = statement.class;
+        if (c.type === 'refused') report.inScalar(['spec', 'sql'], statement.offset, `refused: ${c.reason}`);
+        else if (c.type === 'additive' && c.note) report.inScalar(['spec', 'sql'], statement.offset, c.note, 'warning');
+      }
+    })(manifest, report),
 };
 
 const safeReplacement: Rule<TaskManifest> = {
   name: 'replace-column-safe',
-  check: ({ manifest }, _repo, report) => only((spec) => {
-    const change = spec.replaceColumn;
-    if (!change) return;
-    const path = ['spec', 'replaceColumn'];
-    for (const field of ['table', 'from', 'to'] as const) {
-      if (!isIdentifier(change[field])) report([...path, field], `'${change[field]}' is not a plain SQL identifier: use lower-case letters, digits and _`);
-    }
-    if (change.from === change.to) report([...path, 'to'], 'the new column needs a name different from the old one');
-    if (!isTypeName(change.type)) report([...path, 'type'], `'${change.type}' is not a PostgreSQL type`);
-    if (change.using !== undefined && !isSingleExpression(change.using, change.from)) {
-      report([...path, 'using'], 'using must be one SQL expression over the old column, e.g. column_1::jsonb');
-    }
-  })(manifest, report),
+  check: ({ manifest }, _repo, report) =>
+    only((spec) => {
+      const change = spec.replaceColumn;
+      if (!change) return;
+      const path = ['spec', 'replaceColumn'];
+      for (const field of ['table', 'from', 'to'] as const) {
+        if (!isIdentifier(change[field]))
+          report(
+            [...path, field],
+            `'${change[field]}' is not a plain SQL identifier: use lower-case letters, digits and _`,
+          );
+      }
+      if (change.from === change.to) report([...path, 'to'], 'the new column needs a name different from the old one');
+      if (!isTypeName(change.type)) report([...path, 'type'], `'${change.type}' is not a PostgreSQL type`);
+      if (change.using !== undefined && !isSingleExpression(change.using, change.from)) {
+        report([...path, 'using'], 'using must be one SQL expression over the old column, e.g. column_1::jsonb');
+      }
+    })(manifest, report),
 };
 
 export const schemaChangeRules: Rule<TaskManifest>[] = [databaseExists, oneSource, sqlParses, safeReplacement];

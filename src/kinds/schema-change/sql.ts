@@ -50,49 +50,76 @@ type Node = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 function classify(stmt: Node, sql: string): StatementClass {
   const [kind, body] = Object.entries(stmt)[0] as [string, Node];
   switch (kind) {
-    case 'AlterTableStmt': return alterTable(body, sql);
+    case 'AlterTableStmt':
+      return alterTable(body, sql);
     case 'RenameStmt':
       return body.renameType === 'OBJECT_COLUMN'
         ? { type: 'rename-column', table: body.relation.relname, column: body.subname, newName: body.newname }
         : { type: 'other' };
-    case 'DropStmt': return dropStatement(body);
-    case 'TruncateStmt': return { type: 'refused', reason: 'TRUNCATE deletes every row and cannot be undone' };
+    case 'DropStmt':
+      return dropStatement(body);
+    case 'TruncateStmt':
+      return { type: 'refused', reason: 'TRUNCATE deletes every row and cannot be undone' };
     case 'DeleteStmt':
-      return body.whereClause ? { type: 'other' } : { type: 'refused', reason: 'DELETE without WHERE removes every row' };
+      return body.whereClause
+        ? { type: 'other' }
+        : { type: 'refused', reason: 'DELETE without WHERE removes every row' };
     case 'UpdateStmt':
-      return body.whereClause ? { type: 'other' } : { type: 'refused', reason: 'UPDATE without WHERE rewrites every row: use a SchemaChange replaceColumn with a batched backfill' };
-    case 'CreateStmt': return { type: 'additive', table: body.relation.relname, undo: `DROP TABLE ${body.relation.relname}` };
-    case 'IndexStmt': return createIndex(body);
-    default: return { type: 'other' };
+      return body.whereClause
+        ? { type: 'other' }
+        : {
+            type: 'refused',
+            reason: 'UPDATE without WHERE rewrites every row: use a SchemaChange replaceColumn with a batched backfill',
+          };
+    case 'CreateStmt':
+      return { type: 'additive', table: body.relation.relname, undo: `DROP TABLE ${body.relation.relname}` };
+    case 'IndexStmt':
+      return createIndex(body);
+    default:
+      return { type: 'other' };
   }
 }
 
 function alterTable(body: Node, sql: string): StatementClass {
   const table: string = body.relation.relname;
   const cmds = (body.cmds as Node[]).map((c) => c.AlterTableCmd as Node);
-  if (cmds.length !== 1) return { type: 'refused', reason: 'split ALTER TABLE into one change per statement, so each can be staged and undone' };
+  if (cmds.length !== 1)
+    return {
+      type: 'refused',
+      reason: 'split ALTER TABLE into one change per statement, so each can be staged and undone',
+    };
   const cmd = cmds[0]!;
   switch (cmd.subtype) {
-    case 'AT_DropColumn': return { type: 'drop-column', table, column: cmd.name };
+    case 'AT_DropColumn':
+      return { type: 'drop-column', table, column: cmd.name };
     case 'AT_AlterColumnType': {
       const def = cmd.def.ColumnDef as Node;
       const usingStart = def.raw_default ? minLocation(def.raw_default) : undefined;
-      const typeText = sql.slice(def.typeName.location, usingStart).replace(/\s+using\s*$/i, '').trim();
+      const typeText = sql
+        .slice(def.typeName.location, usingStart)
+        .replace(/\s+using\s*$/i, '')
+        .trim();
       const using = usingStart === undefined ? undefined : sql.slice(usingStart).trim();
       return { type: 'alter-column-type', table, column: cmd.name, newType: typeText, using };
     }
-    case 'AT_AddColumn': return addColumn(table, cmd.def.ColumnDef as Node);
-    case 'AT_AddConstraint': return cmd.def?.Constraint?.skip_validation
-      ? { type: 'additive', table, undo: `ALTER TABLE ${table} DROP CONSTRAINT ${cmd.def.Constraint.conname}` }
-      : { type: 'other' };
-    default: return { type: 'other' };
+    case 'AT_AddColumn':
+      return addColumn(table, cmd.def.ColumnDef as Node);
+    case 'AT_AddConstraint':
+      return cmd.def?.Constraint?.skip_validation
+        ? { type: 'additive', table, undo: `ALTER TABLE ${table} DROP CONSTRAINT ${cmd.def.Constraint.conname}` }
+        : { type: 'other' };
+    default:
+      return { type: 'other' };
   }
 }
 
 function addColumn(table: string, def: Node): StatementClass {
-  const constraints = (def.constraints as Node[] | undefined ?? []).map((c) => c.Constraint?.contype);
+  const constraints = ((def.constraints as Node[] | undefined) ?? []).map((c) => c.Constraint?.contype);
   if (constraints.includes('CONSTR_NOTNULL') && !constraints.includes('CONSTR_DEFAULT')) {
-    return { type: 'refused', reason: `adding NOT NULL column ${def.colname} without a DEFAULT fails on a table that has rows: add a DEFAULT, or add it nullable and backfill` };
+    return {
+      type: 'refused',
+      reason: `adding NOT NULL column ${def.colname} without a DEFAULT fails on a table that has rows: add a DEFAULT, or add it nullable and backfill`,
+    };
   }
   return { type: 'additive', table, undo: `ALTER TABLE ${table} DROP COLUMN ${def.colname}` };
 }
@@ -102,7 +129,12 @@ function createIndex(body: Node): StatementClass {
   const undo = body.idxname ? `DROP INDEX CONCURRENTLY ${body.idxname}` : undefined;
   return body.concurrent
     ? { type: 'additive', table, undo }
-    : { type: 'additive', table, undo, note: 'CREATE INDEX without CONCURRENTLY blocks writes to the table while it builds: ZeroOps builds it CONCURRENTLY' };
+    : {
+        type: 'additive',
+        table,
+        undo,
+        note: 'CREATE INDEX without CONCURRENTLY blocks writes to the table while it builds: ZeroOps builds it CONCURRENTLY',
+      };
 }
 
 function dropStatement(body: Node): StatementClass {

@@ -27,28 +27,52 @@ function compile(task: CompletedTask): KindPlan {
   const service = task.service.metadata.name;
   const pool = task.service.spec.haproxyPool ?? `${service}_stable`;
   const targets = Object.entries(spec.weights).map(([datacenter, raw]) => ({
-    datacenter, percent: parsePercent(raw)!, start: parsePercent(spec.from?.[datacenter] ?? 100)!,
+    datacenter,
+    percent: parsePercent(raw)!,
+    start: parsePercent(spec.from?.[datacenter] ?? 100)!,
   }));
   const gates = gatesFrom(spec.analysis as AnalysisRule[] | undefined, task.service);
   const holdSeconds = parseDuration(spec.interval)!;
-  const backends = Object.fromEntries(task.service.spec.datacenters.map((dc) => [dc.name, { backend: dc.haproxy?.backend, normalWeight: dc.weight ?? 100 }]));
+  const backends = Object.fromEntries(
+    task.service.spec.datacenters.map((dc) => [
+      dc.name,
+      { backend: dc.haproxy?.backend, normalWeight: dc.weight ?? 100 },
+    ]),
+  );
 
   const steps: PlanStep[] = [];
   for (let n = 1; n <= spec.steps; n++) {
-    const weights = targets.map(({ datacenter, percent, start }) => ({ datacenter, percent: interpolate(start, percent, n, spec.steps), ...backends[datacenter] }));
-    const previous = targets.map(({ datacenter, percent, start }) => ({ datacenter, percent: interpolate(start, percent, n - 1, spec.steps), ...backends[datacenter] }));
-    steps.push(step({
-      id: `shift-${n}`, title: `Set ${weights.map((w) => `${w.datacenter} to ${w.percent}%`).join(', ')} of normal weight`,
-      action: action('haproxy', 'set-datacenter-weights', { service, env: task.env, pool, weights }),
-      inverse: action('haproxy', 'set-datacenter-weights', { service, env: task.env, pool, weights: previous }),
-      gates, waitSeconds: holdSeconds,
+    const weights = targets.map(({ datacenter, percent, start }) => ({
+      datacenter,
+      percent: interpolate(start, percent, n, spec.steps),
+      ...backends[datacenter],
     }));
+    const previous = targets.map(({ datacenter, percent, start }) => ({
+      datacenter,
+      percent: interpolate(start, percent, n - 1, spec.steps),
+      ...backends[datacenter],
+    }));
+    steps.push(
+      step({
+        id: `shift-${n}`,
+        title: `Set ${weights.map((w) => `${w.datacenter} to ${w.percent}%`).join(', ')} of normal weight`,
+        action: action('haproxy', 'set-datacenter-weights', { service, env: task.env, pool, weights }),
+        inverse: action('haproxy', 'set-datacenter-weights', { service, env: task.env, pool, weights: previous }),
+        gates,
+        waitSeconds: holdSeconds,
+      }),
+    );
   }
   const touched = targets.map((t) => t.datacenter);
   return {
     summary: `Shift ${service} traffic: ${targets.map((t) => `${t.datacenter} ${t.start}% → ${t.percent}%`).join(', ')} in ${spec.steps} step(s), holding ${formatDuration(holdSeconds)} each${spec.reason ? ` (${spec.reason})` : ''}`,
     steps: inSequence(steps),
-    rollback: [{ title: `Restore ${touched.join(', ')} to ${touched.length === 1 ? 'the weight it' : 'the weights they'} had before the run`, action: action('haproxy', 'restore-datacenter-weights', { service, env: task.env, pool, datacenters: touched }) }],
+    rollback: [
+      {
+        title: `Restore ${touched.join(', ')} to ${touched.length === 1 ? 'the weight it' : 'the weights they'} had before the run`,
+        action: action('haproxy', 'restore-datacenter-weights', { service, env: task.env, pool, datacenters: touched }),
+      },
+    ],
     locks: [{ key: `traffic:${service}/${task.env}`, reason: 'one change of datacenter weights at a time' }],
     riskFactors: riskOf(task, targets),
   };
@@ -64,7 +88,10 @@ function riskOf(task: CompletedTask, targets: { datacenter: string; percent: num
   const all = task.service.spec.datacenters.length;
   const factors: RiskFactor[] = [];
   if (drained.length > 0) {
-    factors.push({ reason: `drains ${drained.join(', ')}: ${all - drained.length} of ${all} datacenters carry all traffic`, weight: 2 });
+    factors.push({
+      reason: `drains ${drained.join(', ')}: ${all - drained.length} of ${all} datacenters carry all traffic`,
+      weight: 2,
+    });
   }
   return factors;
 }

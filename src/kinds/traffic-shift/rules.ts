@@ -9,7 +9,8 @@ export const trafficWeights: Rule<TaskManifest> = {
   check({ manifest }, repo, report) {
     if (manifest.kind !== 'TrafficShift') return;
     for (const field of ['weights', 'from'] as const) {
-      for (const [dc, raw] of Object.entries(manifest.spec[field] ?? {})) checkPercent(raw, ['spec', field, dc], report, { min: 0 });
+      for (const [dc, raw] of Object.entries(manifest.spec[field] ?? {}))
+        checkPercent(raw, ['spec', field, dc], report, { min: 0 });
     }
     const service = repo.services.get(manifest.metadata.service)?.manifest;
     if (!service) return;

@@ -7,52 +7,87 @@ import { checkProgram } from './programs.js';
 import type { Rule } from './rule.js';
 import { parseTemplateRef } from './task-templates.js';
 
-export const serviceRules: Rule<Service>[] = [{
-  name: 'service-consistent',
-  check({ manifest }, repo, report) {
-    const { datacenters, metrics = {}, inspections = [], deploy, restart, config } = manifest.spec;
-    for (const [field, command] of [['deploy', deploy?.command], ['restart', restart?.command], ['config', config?.command]] as const) {
-      if (command) checkProgram(command, ['spec', field, 'command'], repo, report);
-    }
-    datacenters.forEach((dc, i) => {
-      if (datacenters.findIndex((other) => other.name === dc.name) !== i) report(['spec', 'datacenters', i, 'name'], `datacenter '${dc.name}' is listed twice`);
-      if ((deploy?.provider ?? 'haproxy') === 'haproxy' && !dc.haproxy) report(['spec', 'datacenters', i], `datacenter '${dc.name}' has no haproxy backend, but the service deploys through haproxy`, { target: 'key' });
-    });
-    inspections.forEach((inspection, i) => {
-      const path = ['spec', 'inspections', i];
-      const binding = metrics[inspection.metric];
-      if (!binding) report([...path, 'metric'], `no metric '${inspection.metric}' in spec.metrics${didYouMean(inspection.metric, Object.keys(metrics))}`);
-      if (inspection.detect === 'threshold' && inspection.max === undefined) report(path, 'a threshold inspection needs max', { target: 'key' });
-      if (binding && inspection.max !== undefined) {
-        const parsed = parseThreshold(inspection.max, binding.unit ?? 'count');
-        if ('problem' in parsed) report([...path, 'max'], `'${inspection.max}' is not a limit for '${inspection.metric}': ${parsed.problem}`);
+export const serviceRules: Rule<Service>[] = [
+  {
+    name: 'service-consistent',
+    check({ manifest }, repo, report) {
+      const { datacenters, metrics = {}, inspections = [], deploy, restart, config } = manifest.spec;
+      for (const [field, command] of [
+        ['deploy', deploy?.command],
+        ['restart', restart?.command],
+        ['config', config?.command],
+      ] as const) {
+        if (command) checkProgram(command, ['spec', field, 'command'], repo, report);
       }
-      const ref = inspection.remediate ? parseTemplateRef(inspection.remediate) : undefined;
-      if (inspection.remediate && (!ref || !repo.templates.has(ref.name))) {
-        report([...path, 'remediate'], `unknown template '${inspection.remediate}'${didYouMean(inspection.remediate.split('@')[0]!, repo.templates.keys())}`);
-      }
-    });
+      datacenters.forEach((dc, i) => {
+        if (datacenters.findIndex((other) => other.name === dc.name) !== i)
+          report(['spec', 'datacenters', i, 'name'], `datacenter '${dc.name}' is listed twice`);
+        if ((deploy?.provider ?? 'haproxy') === 'haproxy' && !dc.haproxy)
+          report(
+            ['spec', 'datacenters', i],
+            `datacenter '${dc.name}' has no haproxy backend, but the service deploys through haproxy`,
+            { target: 'key' },
+          );
+      });
+      inspections.forEach((inspection, i) => {
+        const path = ['spec', 'inspections', i];
+        const binding = metrics[inspection.metric];
+        if (!binding)
+          report(
+            [...path, 'metric'],
+            `no metric '${inspection.metric}' in spec.metrics${didYouMean(inspection.metric, Object.keys(metrics))}`,
+          );
+        if (inspection.detect === 'threshold' && inspection.max === undefined)
+          report(path, 'a threshold inspection needs max', { target: 'key' });
+        if (binding && inspection.max !== undefined) {
+          const parsed = parseThreshold(inspection.max, binding.unit ?? 'count');
+          if ('problem' in parsed)
+            report(
+              [...path, 'max'],
+              `'${inspection.max}' is not a limit for '${inspection.metric}': ${parsed.problem}`,
+            );
+        }
+        const ref = inspection.remediate ? parseTemplateRef(inspection.remediate) : undefined;
+        if (inspection.remediate && (!ref || !repo.templates.has(ref.name))) {
+          report(
+            [...path, 'remediate'],
+            `unknown template '${inspection.remediate}'${didYouMean(inspection.remediate.split('@')[0]!, repo.templates.keys())}`,
+          );
+        }
+      });
+    },
   },
-}];
+];
 
 const credentialsInUrl = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+:[^/@\s]+@/i;
 
-export const configRules: Rule<Config>[] = [{
-  name: 'config-consistent',
-  check({ manifest }, _repo, report) {
-    const prometheus = manifest.spec.providers?.prometheus;
-    if (prometheus && credentialsInUrl.test(prometheus.url)) {
-      report(['spec', 'providers', 'prometheus', 'url'], 'the URL carries a password: put it in an environment variable and use bearerToken: { env: NAME }');
-    }
-    manifest.spec.windows?.forEach((window, i) => {
-      if (!isTimeZone(window.timezone)) report(['spec', 'windows', i, 'timezone'], `'${window.timezone}' is not an IANA time zone, e.g. Europe/Berlin or Asia/Shanghai`);
-      if (window.from === window.to) report(['spec', 'windows', i, 'to'], 'the window is empty: from and to are equal');
-    });
-    manifest.spec.freezes?.forEach((freeze, i) => {
-      if (Date.parse(freeze.to) <= Date.parse(freeze.from)) report(['spec', 'freezes', i, 'to'], 'the freeze ends before it starts');
-    });
+export const configRules: Rule<Config>[] = [
+  {
+    name: 'config-consistent',
+    check({ manifest }, _repo, report) {
+      const prometheus = manifest.spec.providers?.prometheus;
+      if (prometheus && credentialsInUrl.test(prometheus.url)) {
+        report(
+          ['spec', 'providers', 'prometheus', 'url'],
+          'the URL carries a password: put it in an environment variable and use bearerToken: { env: NAME }',
+        );
+      }
+      manifest.spec.windows?.forEach((window, i) => {
+        if (!isTimeZone(window.timezone))
+          report(
+            ['spec', 'windows', i, 'timezone'],
+            `'${window.timezone}' is not an IANA time zone, e.g. Europe/Berlin or Asia/Shanghai`,
+          );
+        if (window.from === window.to)
+          report(['spec', 'windows', i, 'to'], 'the window is empty: from and to are equal');
+      });
+      manifest.spec.freezes?.forEach((freeze, i) => {
+        if (Date.parse(freeze.to) <= Date.parse(freeze.from))
+          report(['spec', 'freezes', i, 'to'], 'the freeze ends before it starts');
+      });
+    },
   },
-}];
+];
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -63,15 +98,23 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-export const templateRules: Rule<Template>[] = [{
-  name: 'template-consistent',
-  check({ manifest }, _repo, report) {
-    const allowed = specFieldsOf(manifest.spec.kind).filter((field) => field !== 'template');
-    manifest.spec.versions.forEach((version, i) => {
-      if (manifest.spec.versions.findIndex((v) => v.version === version.version) !== i) report(['spec', 'versions', i, 'version'], `version ${version.version} is declared twice`);
-      for (const key of Object.keys(version.defaults)) {
-        if (!allowed.includes(key)) report(['spec', 'versions', i, 'defaults', key], `'${key}' is not a field of ${manifest.spec.kind}${didYouMean(key, allowed)}`, { target: 'key' });
-      }
-    });
+export const templateRules: Rule<Template>[] = [
+  {
+    name: 'template-consistent',
+    check({ manifest }, _repo, report) {
+      const allowed = specFieldsOf(manifest.spec.kind).filter((field) => field !== 'template');
+      manifest.spec.versions.forEach((version, i) => {
+        if (manifest.spec.versions.findIndex((v) => v.version === version.version) !== i)
+          report(['spec', 'versions', i, 'version'], `version ${version.version} is declared twice`);
+        for (const key of Object.keys(version.defaults)) {
+          if (!allowed.includes(key))
+            report(
+              ['spec', 'versions', i, 'defaults', key],
+              `'${key}' is not a field of ${manifest.spec.kind}${didYouMean(key, allowed)}`,
+              { target: 'key' },
+            );
+        }
+      });
+    },
   },
-}];
+];

@@ -12,11 +12,17 @@ export function checkProgram(argv: readonly unknown[], path: Path, repo: OpsRepo
   if (typeof program !== 'string') return;
   const script = scriptPath(program);
   if (!script) {
-    report([...path, 0], `'${program}' is not a script of this repository: a command runs a file under scripts/ (e.g. scripts/flush-cache.sh), so what runs is reviewed with the change`);
+    report(
+      [...path, 0],
+      `'${program}' is not a script of this repository: a command runs a file under scripts/ (e.g. scripts/flush-cache.sh), so what runs is reviewed with the change`,
+    );
     return;
   }
   if (repo.scripts && !repo.scripts.has(script)) {
     const known = [...repo.scripts.keys()];
-    report([...path, 0], `there is no ${script} in this commit${known.length ? ` (scripts/ holds ${known.slice(0, 5).join(', ')}${known.length > 5 ? ', …' : ''})` : ': add it under scripts/'}`);
+    report(
+      [...path, 0],
+      `there is no ${script} in this commit${known.length ? ` (scripts/ holds ${known.slice(0, 5).join(', ')}${known.length > 5 ? ', …' : ''})` : ': add it under scripts/'}`,
+    );
   }
 }

@@ -17,13 +17,22 @@ export interface Rule<T> {
 /** A value written elsewhere (a template) is reported where it was written, naming both files. */
 export function locate(doc: SourceDocument, path: Path, message: string): { file: string; message: string } {
   const file = doc.fileOf?.(path) ?? doc.file;
-  return { file, message: file === doc.file ? message : `${message} (the value comes from ${file}, used by ${doc.file})` };
+  return {
+    file,
+    message: file === doc.file ? message : `${message} (the value comes from ${file}, used by ${doc.file})`,
+  };
 }
 
 export function reporter(doc: SourceDocument, rule: string, sink: Diagnostic[]): Report {
   const where = (path: Path, message: string) => locate(doc, path, message);
   const report = ((path, message, options = {}) => {
-    sink.push({ ...where(path, message), ...doc.at(path, options.target), severity: options.severity ?? 'error', field: fieldName(path), rule });
+    sink.push({
+      ...where(path, message),
+      ...doc.at(path, options.target),
+      severity: options.severity ?? 'error',
+      field: fieldName(path),
+      rule,
+    });
   }) as Report;
   report.inScalar = (path, offset, message, severity = 'error') => {
     sink.push({ ...where(path, message), ...doc.inScalar(path, offset), severity, field: fieldName(path), rule });

@@ -12,7 +12,10 @@ export const serviceExists: Rule<TaskManifest> = {
   check({ manifest }, repo, report) {
     const name = manifest.metadata.service;
     if (!repo.services.has(name)) {
-      report(['metadata', 'service'], `unknown service '${name}': declare it in services/${name}.yaml${didYouMean(name, repo.services.keys())}`);
+      report(
+        ['metadata', 'service'],
+        `unknown service '${name}': declare it in services/${name}.yaml${didYouMean(name, repo.services.keys())}`,
+      );
     }
   },
 };
@@ -23,7 +26,10 @@ export const environmentExists: Rule<TaskManifest> = {
     const service = serviceOf(manifest, repo);
     const env = manifest.metadata.env;
     if (!service || env === undefined || service.spec.environments.includes(env)) return;
-    report(['metadata', 'env'], `service '${service.metadata.name}' has no environment '${env}'${didYouMean(env, service.spec.environments)}`);
+    report(
+      ['metadata', 'env'],
+      `service '${service.metadata.name}' has no environment '${env}'${didYouMean(env, service.spec.environments)}`,
+    );
   },
 };
 
@@ -33,13 +39,26 @@ export const datacenterExists: Rule<TaskManifest> = {
     const service = serviceOf(manifest, repo);
     if (!service) return;
     const known = service.spec.datacenters.map((dc) => dc.name);
-    const spec = manifest.spec as { datacenters?: string[]; weights?: Record<string, unknown>; from?: Record<string, unknown> };
+    const spec = manifest.spec as {
+      datacenters?: string[];
+      weights?: Record<string, unknown>;
+      from?: Record<string, unknown>;
+    };
     spec.datacenters?.forEach((dc, i) => {
-      if (!known.includes(dc)) report(['spec', 'datacenters', i], `service '${service.metadata.name}' has no datacenter '${dc}'${didYouMean(dc, known)}`);
+      if (!known.includes(dc))
+        report(
+          ['spec', 'datacenters', i],
+          `service '${service.metadata.name}' has no datacenter '${dc}'${didYouMean(dc, known)}`,
+        );
     });
     for (const field of ['weights', 'from'] as const) {
       for (const dc of Object.keys(spec[field] ?? {})) {
-        if (!known.includes(dc)) report(['spec', field, dc], `service '${service.metadata.name}' has no datacenter '${dc}'${didYouMean(dc, known)}`, { target: 'key' });
+        if (!known.includes(dc))
+          report(
+            ['spec', field, dc],
+            `service '${service.metadata.name}' has no datacenter '${dc}'${didYouMean(dc, known)}`,
+            { target: 'key' },
+          );
       }
     }
   },
@@ -55,26 +74,36 @@ export const metricExists: Rule<TaskManifest> = {
   },
 };
 
-export function checkAnalysisRule(rule: AnalysisRule, path: (string | number)[], service: Service, report: Report): void {
+export function checkAnalysisRule(
+  rule: AnalysisRule,
+  path: (string | number)[],
+  service: Service,
+  report: Report,
+): void {
   const metrics = service.spec.metrics ?? {};
   const binding = metrics[rule.metric];
   if (!binding) {
-    report([...path, 'metric'], `service '${service.metadata.name}' has no metric '${rule.metric}'${didYouMean(rule.metric, Object.keys(metrics))}`);
+    report(
+      [...path, 'metric'],
+      `service '${service.metadata.name}' has no metric '${rule.metric}'${didYouMean(rule.metric, Object.keys(metrics))}`,
+    );
     return;
   }
   if (rule.max === undefined && rule.min === undefined) {
     report(path, `the gate on '${rule.metric}' sets no limit: add max or min`);
   }
   if (rule.window !== undefined && !binding.query.includes(windowPlaceholder)) {
-    report([...path, 'window'], `window ${rule.window} cannot apply: the query of '${rule.metric}' in service '${service.metadata.name}' sets its own range; write [${windowPlaceholder}] where its range goes (e.g. max_over_time(x[${windowPlaceholder}])), or drop window`);
+    report(
+      [...path, 'window'],
+      `window ${rule.window} cannot apply: the query of '${rule.metric}' in service '${service.metadata.name}' sets its own range; write [${windowPlaceholder}] where its range goes (e.g. max_over_time(x[${windowPlaceholder}])), or drop window`,
+    );
   }
   const unit: MetricUnit = binding.unit ?? 'count';
   for (const bound of ['max', 'min'] as const) {
     const raw = rule[bound];
     if (raw === undefined) continue;
     const parsed = parseThreshold(raw, unit);
-    if ('problem' in parsed) report([...path, bound], `'${raw}' is not a limit for '${rule.metric}' (${unit}): ${parsed.problem}`);
+    if ('problem' in parsed)
+      report([...path, bound], `'${raw}' is not a limit for '${rule.metric}' (${unit}): ${parsed.problem}`);
   }
 }
-
-

@@ -30,7 +30,10 @@ export const templateExists: Rule<TaskManifest> = {
     }
     const template = repo.templates.get(ref.name)?.manifest;
     if (!template) {
-      report(path, `unknown template '${ref.name}': add templates/${ref.name}.yaml${didYouMean(ref.name, repo.templates.keys())}`);
+      report(
+        path,
+        `unknown template '${ref.name}': add templates/${ref.name}.yaml${didYouMean(ref.name, repo.templates.keys())}`,
+      );
       return;
     }
     if (template.spec.kind !== manifest.kind) {

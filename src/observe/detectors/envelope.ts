@@ -66,7 +66,10 @@ export class Envelope {
     this.blockLow = Infinity;
     this.inBlock = 0;
     // The edge is the tail share of the points covered, at least the most extreme.
-    const rank = Math.min(this.highs.length, Math.max(1, Math.round(this.options.tail * this.highs.length * this.options.block)));
+    const rank = Math.min(
+      this.highs.length,
+      Math.max(1, Math.round(this.options.tail * this.highs.length * this.options.block)),
+    );
     const upper = this.highs.at(this.highs.length - rank);
     const lower = this.lows.at(rank - 1);
     this.edges = { upper, lower, width: Math.max(upper - lower, 0.01 * (Math.abs(upper) + Math.abs(lower)), 1e-9) };

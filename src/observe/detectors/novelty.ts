@@ -29,13 +29,25 @@ export interface NoveltyParams {
   quietAfterAlarm: number;
 }
 
-export const noveltyDefaults: NoveltyParams = { span: 5000, warmup: 100, slowMean: 30, timeOfDayWeight: 0.25, alarmLevel: 0.08, quietAfterAlarm: 200 };
+export const noveltyDefaults: NoveltyParams = {
+  span: 5000,
+  warmup: 100,
+  slowMean: 30,
+  timeOfDayWeight: 0.25,
+  alarmLevel: 0.08,
+  quietAfterAlarm: 200,
+};
 
 export function novelty(params: Partial<NoveltyParams> = {}): StreamingDetector {
   const p = { ...noveltyDefaults, ...params };
   const last5 = new SortedWindow(5);
   const slow = new RunningMean(p.slowMean);
-  const envelopes = { value: new Envelope({ span: p.span }), level: new Envelope({ span: p.span }), drift: new Envelope({ span: p.span }), step: new Envelope({ span: p.span }) };
+  const envelopes = {
+    value: new Envelope({ span: p.span }),
+    level: new Envelope({ span: p.span }),
+    drift: new Envelope({ span: p.span }),
+    step: new Envelope({ span: p.span }),
+  };
   const piece = 8;
   const shapes = new ShapeMemory({ piece });
   // One distance per piece, so its envelope spans the same stretch of the series as the others.
@@ -51,7 +63,12 @@ export function novelty(params: Partial<NoveltyParams> = {}): StreamingDetector 
       if (!Number.isFinite(value)) return 0;
       last5.push(value);
       slow.push(value);
-      const features = { value, level: last5.quantile(0.5), drift: slow.mean, step: Number.isNaN(previous) ? 0 : value - previous };
+      const features = {
+        value,
+        level: last5.quantile(0.5),
+        drift: slow.mean,
+        step: Number.isNaN(previous) ? 0 : value - previous,
+      };
       previous = value;
       const warm = ++seen > p.warmup;
       let surprise = 0;
@@ -74,6 +91,7 @@ export function novelty(params: Partial<NoveltyParams> = {}): StreamingDetector 
 
 export const noveltyKind: DetectorKind = {
   name: 'novelty',
-  description: 'How far value, level, drift, step and shape step outside what the series did over its last 5,000 points and at this time of day; O(1) per point plus a short sorted-window update per 8-point block.',
+  description:
+    'How far value, level, drift, step and shape step outside what the series did over its last 5,000 points and at this time of day; O(1) per point plus a short sorted-window update per 8-point block.',
   create: () => novelty(),
 };

@@ -3,7 +3,10 @@ export class OncePerEvent {
   private seen = 0;
   private quietUntil = -1;
 
-  constructor(private readonly alarmLevel: number, private readonly quietPoints: number) {}
+  constructor(
+    private readonly alarmLevel: number,
+    private readonly quietPoints: number,
+  ) {}
 
   /** The score, or 0 while quiet after an alarm. */
   filter(score: number): number {

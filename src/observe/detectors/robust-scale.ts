@@ -2,6 +2,10 @@
 import type { SortedWindow } from './sorted-window.js';
 
 export function robustScale(window: SortedWindow): { median: number; spread: number } {
-  const spread = Math.max((window.quantile(0.75) - window.quantile(0.25)) / 1.349, 0.02 * (window.quantile(0.99) - window.quantile(0.01)), 1e-9);
+  const spread = Math.max(
+    (window.quantile(0.75) - window.quantile(0.25)) / 1.349,
+    0.02 * (window.quantile(0.99) - window.quantile(0.01)),
+    1e-9,
+  );
   return { median: window.quantile(0.5), spread };
 }

@@ -21,7 +21,10 @@ export class TimeOfDayRange {
 
   constructor(options: Partial<TimeOfDayOptions> = {}) {
     this.options = { slotMinutes: 15, perSlot: 60, minimum: 24, ...options };
-    this.slots = Array.from({ length: Math.ceil(1440 / this.options.slotMinutes) }, () => new SortedWindow(this.options.perSlot));
+    this.slots = Array.from(
+      { length: Math.ceil(1440 / this.options.slotMinutes) },
+      () => new SortedWindow(this.options.perSlot),
+    );
   }
 
   /** How far `value` lies outside its slot's range, in units of `width`; 0 until the slot is trusted. */

@@ -25,18 +25,27 @@ export interface CommandOptions {
 }
 
 export class CommandError extends Error {
-  constructor(message: string, readonly result: CommandResult) {
+  constructor(
+    message: string,
+    readonly result: CommandResult,
+  ) {
     super(message);
   }
 }
 
 export function runCommand(argv: readonly string[], options: CommandOptions): Promise<CommandResult> {
-  if (argv.length === 0 || argv.some((a) => typeof a !== 'string')) throw new TypeError('argv must be a non-empty list of strings');
+  if (argv.length === 0 || argv.some((a) => typeof a !== 'string'))
+    throw new TypeError('argv must be a non-empty list of strings');
   const started = Date.now();
   const limit = options.maxOutputBytes ?? 64 * 1024;
   return new Promise((resolve) => {
     // Its own process group, so stopping it stops what it started too (a restart script's children).
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env }, shell: false, detached: true });
+    const child = spawn(argv[0]!, argv.slice(1), {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env },
+      shell: false,
+      detached: true,
+    });
     const out = { stdout: '', stderr: '' };
     const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       if (out[stream].length < limit) out[stream] += chunk.toString().slice(0, limit - out[stream].length);
@@ -66,7 +75,14 @@ export function runCommand(argv: readonly string[], options: CommandOptions): Pr
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', stop);
       const redact = (text: string) => redactSecrets(text, options.secrets ?? []);
-      resolve({ exitCode, signal, timedOut, stdout: redact(out.stdout), stderr: redact(spawnError ? `${out.stderr}${spawnError.message}` : out.stderr), durationMs: Date.now() - started });
+      resolve({
+        exitCode,
+        signal,
+        timedOut,
+        stdout: redact(out.stdout),
+        stderr: redact(spawnError ? `${out.stderr}${spawnError.message}` : out.stderr),
+        durationMs: Date.now() - started,
+      });
     };
     child.once('error', (error) => finish(null, null, error));
     child.once('close', (code, signal) => finish(code, signal));

@@ -15,7 +15,11 @@ export type ScriptSource = Pick<Forge, 'listTree' | 'readBlob'>;
 
 /** `R`: the repository reference the forge needs (GitHub's carries the app installation). */
 export class ScriptsAtCommit<R extends RepoRef = RepoRef> {
-  constructor(private readonly root: string, private readonly sourceFor: (repo: R) => Promise<ScriptSource>, private readonly keep = 20) {}
+  constructor(
+    private readonly root: string,
+    private readonly sourceFor: (repo: R) => Promise<ScriptSource>,
+    private readonly keep = 20,
+  ) {}
 
   /** The folder holding `scripts/` of `repo` at `sha`; the working directory its scripts run in. */
   async folder(repo: R, sha: string): Promise<string> {
@@ -29,7 +33,8 @@ export class ScriptsAtCommit<R extends RepoRef = RepoRef> {
       const entries = (await source.listTree(repo, sha)).filter((e) => e.path.startsWith(scriptsFolder));
       for (const entry of entries) {
         const path = resolve(partial, entry.path);
-        if (!path.startsWith(partial + sep)) throw new Error(`refusing script path ${entry.path}: it leaves the scripts folder`);
+        if (!path.startsWith(partial + sep))
+          throw new Error(`refusing script path ${entry.path}: it leaves the scripts folder`);
         await mkdir(dirname(path), { recursive: true });
         await writeFile(path, await source.readBlob(repo, entry));
         // Everything in scripts/ is there to be run; a forgotten executable bit should not fail a run.
@@ -48,7 +53,9 @@ export class ScriptsAtCommit<R extends RepoRef = RepoRef> {
   private async prune(repoDir: string): Promise<void> {
     const folders = (await readdir(repoDir)).filter((name) => !name.startsWith('.'));
     if (folders.length <= this.keep) return;
-    const ages = await Promise.all(folders.map(async (name) => ({ name, mtime: (await stat(join(repoDir, name))).mtimeMs })));
+    const ages = await Promise.all(
+      folders.map(async (name) => ({ name, mtime: (await stat(join(repoDir, name))).mtimeMs })),
+    );
     ages.sort((a, b) => b.mtime - a.mtime);
     for (const { name } of ages.slice(this.keep)) await rm(join(repoDir, name), { recursive: true, force: true });
   }

@@ -31,7 +31,10 @@ export type StillOwned = (owner: string) => Promise<boolean>;
 export class HAProxyTraffic {
   private readonly admin: AdminSocket;
 
-  constructor(socket: string, private readonly statePath: string) {
+  constructor(
+    socket: string,
+    private readonly statePath: string,
+  ) {
     this.admin = new AdminSocket(socket);
   }
 
@@ -46,13 +49,18 @@ export class HAProxyTraffic {
   async ensureWeight(backend: string, server: string, weight: number, owner?: string): Promise<boolean> {
     if ((await this.weight(backend, server)) === weight) return false;
     await this.run(`set weight ${backend}/${server} ${weight}`);
-    await this.persist((s) => { s.weights[`${backend}/${server}`] = { value: weight, owner }; });
+    await this.persist((s) => {
+      s.weights[`${backend}/${server}`] = { value: weight, owner };
+    });
     return true;
   }
 
   async serverState(backend: string, server: string): Promise<ServerState> {
     const answer = await this.admin.send(`show servers state ${backend}`);
-    const row = answer.split('\n').map((l) => l.split(' ')).find((f) => f[1] === backend && f[3] === server);
+    const row = answer
+      .split('\n')
+      .map((l) => l.split(' '))
+      .find((f) => f[1] === backend && f[3] === server);
     if (!row) throw new HAProxyAdminError(`haproxy: no server ${backend}/${server}`);
     const admin = Number(row[6]);
     if (admin & 0x01 || admin & 0x02 || admin & 0x20) return 'maint';
@@ -63,13 +71,22 @@ export class HAProxyTraffic {
   async ensureServerState(backend: string, server: string, state: ServerState, owner?: string): Promise<boolean> {
     if ((await this.serverState(backend, server)) === state) return false;
     await this.run(`set server ${backend}/${server} state ${state}`);
-    await this.persist((s) => { s.states[`${backend}/${server}`] = { value: state, owner }; });
+    await this.persist((s) => {
+      s.states[`${backend}/${server}`] = { value: state, owner };
+    });
     return true;
   }
 
   async mapEntries(map: string): Promise<Record<string, string>> {
     const answer = await this.admin.send(`show map ${map}`);
-    return Object.fromEntries(answer.split('\n').filter(Boolean).map((line) => line.split(' ')).filter((f) => f.length >= 3).map((f) => [f[1]!, f.slice(2).join(' ')]));
+    return Object.fromEntries(
+      answer
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split(' '))
+        .filter((f) => f.length >= 3)
+        .map((f) => [f[1]!, f.slice(2).join(' ')]),
+    );
   }
 
   /** Route `key` to `value` in a map; null removes the entry. */
@@ -78,7 +95,9 @@ export class HAProxyTraffic {
     if ((entries[key] ?? null) === value) return false;
     if (value === null) await this.run(`del map ${map} ${key}`);
     else await this.run(`${key in entries ? 'set' : 'add'} map ${map} ${key} ${value}`);
-    await this.persist((s) => { (s.maps[map] ??= {})[key] = { value, owner }; });
+    await this.persist((s) => {
+      (s.maps[map] ??= {})[key] = { value, owner };
+    });
     return true;
   }
 
@@ -103,20 +122,28 @@ export class HAProxyTraffic {
   async reapply(): Promise<number> {
     const s = this.load();
     let changed = 0;
-    for (const [target, w] of Object.entries(s.weights)) changed += Number(await this.ensureWeight(...split(target), w.value, w.owner));
-    for (const [target, st] of Object.entries(s.states)) changed += Number(await this.ensureServerState(...split(target), st.value, st.owner));
+    for (const [target, w] of Object.entries(s.weights))
+      changed += Number(await this.ensureWeight(...split(target), w.value, w.owner));
+    for (const [target, st] of Object.entries(s.states))
+      changed += Number(await this.ensureServerState(...split(target), st.value, st.owner));
     for (const [map, entries] of Object.entries(s.maps)) {
-      for (const [key, e] of Object.entries(entries)) changed += Number(await this.ensureMapEntry(map, key, e.value, e.owner));
+      for (const [key, e] of Object.entries(entries))
+        changed += Number(await this.ensureMapEntry(map, key, e.value, e.owner));
     }
     return changed;
   }
 
-  private async forget(state: Persisted, keep: (setting: Setting<unknown>, current: () => Promise<unknown>) => Promise<boolean>): Promise<void> {
+  private async forget(
+    state: Persisted,
+    keep: (setting: Setting<unknown>, current: () => Promise<unknown>) => Promise<boolean>,
+  ): Promise<void> {
     const weights = await filterEntries(state.weights, (t, w) => keep(w, () => this.weight(...split(t))));
     const states = await filterEntries(state.states, (t, st) => keep(st, () => this.serverState(...split(t))));
     const maps: Persisted['maps'] = {};
     for (const [map, entries] of Object.entries(state.maps)) {
-      maps[map] = await filterEntries(entries, async (key, e) => keep(e, async () => (await this.mapEntries(map))[key] ?? null));
+      maps[map] = await filterEntries(entries, async (key, e) =>
+        keep(e, async () => (await this.mapEntries(map))[key] ?? null),
+      );
     }
     mkdirSync(dirname(this.statePath), { recursive: true });
     writeFileSync(this.statePath, JSON.stringify({ ...state, weights, states, maps }, null, 2));
@@ -125,7 +152,12 @@ export class HAProxyTraffic {
   /** Every command ZeroOps sent, oldest first. */
   journal(): string[] {
     const path = `${this.statePath}.journal`;
-    return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => line.split('\t')[1]!) : [];
+    return existsSync(path)
+      ? readFileSync(path, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => line.split('\t')[1]!)
+      : [];
   }
 
   private async run(command: string): Promise<void> {
@@ -138,9 +170,16 @@ export class HAProxyTraffic {
     if (!existsSync(this.statePath)) return { weights: {}, states: {}, maps: {} };
     const raw = JSON.parse(readFileSync(this.statePath, 'utf8')) as Persisted;
     // Settings persisted by earlier versions are plain values, made by no run in particular.
-    const setting = <T>(v: T | Setting<T>): Setting<T> => (v !== null && typeof v === 'object' && 'value' in (v as object) ? v as Setting<T> : { value: v as T });
-    const each = <T>(r: Record<string, T | Setting<T>>) => Object.fromEntries(Object.entries(r ?? {}).map(([k, v]) => [k, setting(v)]));
-    return { pid: raw.pid, weights: each(raw.weights), states: each(raw.states), maps: Object.fromEntries(Object.entries(raw.maps ?? {}).map(([m, e]) => [m, each(e)])) };
+    const setting = <T>(v: T | Setting<T>): Setting<T> =>
+      v !== null && typeof v === 'object' && 'value' in (v as object) ? (v as Setting<T>) : { value: v as T };
+    const each = <T>(r: Record<string, T | Setting<T>>) =>
+      Object.fromEntries(Object.entries(r ?? {}).map(([k, v]) => [k, setting(v)]));
+    return {
+      pid: raw.pid,
+      weights: each(raw.weights),
+      states: each(raw.states),
+      maps: Object.fromEntries(Object.entries(raw.maps ?? {}).map(([m, e]) => [m, each(e)])),
+    };
   }
 
   private async persist(change: (state: Persisted) => void): Promise<void> {
@@ -152,7 +191,10 @@ export class HAProxyTraffic {
   }
 }
 
-async function filterEntries<T>(record: Record<string, T>, keep: (key: string, value: T) => Promise<boolean>): Promise<Record<string, T>> {
+async function filterEntries<T>(
+  record: Record<string, T>,
+  keep: (key: string, value: T) => Promise<boolean>,
+): Promise<Record<string, T>> {
   const kept: Record<string, T> = {};
   for (const [key, value] of Object.entries(record)) if (await keep(key, value)) kept[key] = value;
   return kept;

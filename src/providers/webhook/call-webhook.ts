@@ -19,15 +19,23 @@ export interface WebhookOutcome {
 }
 
 export class WebhookError extends Error {
-  constructor(message: string, readonly attempts: number, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly attempts: number,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }
 
-export async function callWebhook(call: WebhookCall, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<WebhookOutcome> {
+export async function callWebhook(
+  call: WebhookCall,
+  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+): Promise<WebhookOutcome> {
   const text = JSON.stringify(call.body);
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'ZeroOps' };
-  if (call.secret) headers['x-zeroops-signature-256'] = `sha256=${createHmac('sha256', call.secret).update(text).digest('hex')}`;
+  if (call.secret)
+    headers['x-zeroops-signature-256'] = `sha256=${createHmac('sha256', call.secret).update(text).digest('hex')}`;
   if (call.idempotencyKey) headers['idempotency-key'] = call.idempotencyKey;
   const attempts = (call.retries ?? 3) + 1;
   let last = '';
@@ -36,7 +44,12 @@ export async function callWebhook(call: WebhookCall, sleep = (ms: number) => new
   for (let attempt = 1; attempt <= attempts; attempt++) {
     tried = attempt;
     try {
-      const response = await fetch(call.url, { method: 'POST', body: text, headers, signal: AbortSignal.timeout(call.timeoutMs ?? 10_000) });
+      const response = await fetch(call.url, {
+        method: 'POST',
+        body: text,
+        headers,
+        signal: AbortSignal.timeout(call.timeoutMs ?? 10_000),
+      });
       const body = await response.text();
       if (response.ok) return { status: response.status, attempts: attempt, body };
       [last, lastStatus] = [`${response.status} ${body.slice(0, 200)}`, response.status];

@@ -9,7 +9,9 @@ import { templateRepoDir } from '../../support/ops-repo.js';
 const bin = new URL('../../../bin/zeroops.js', import.meta.url).pathname;
 const run = async (...args: string[]) => {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env: { ...process.env, APP_ID: '', WEBHOOK_SECRET: '', PRIVATE_KEY: '', PRIVATE_KEY_PATH: '' } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], {
+      env: { ...process.env, APP_ID: '', WEBHOOK_SECRET: '', PRIVATE_KEY: '', PRIVATE_KEY_PATH: '' },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
@@ -29,8 +31,16 @@ describe('zeroops CLI', () => {
     const empty = await run('validate', '--repo', dir);
     const missing = await run('validate', '--repo', join(dir, 'nope'));
     await rm(dir, { recursive: true });
-    expect(empty).toMatchObject({ code: 1, stdout: expect.stringContaining('holds no ops repo: no .zeroops/config.yaml and no manifests in services/, templates/ or tasks/ (check --repo)') });
-    expect(missing).toMatchObject({ code: 1, stdout: expect.stringContaining(`there is no folder ${join(dir, 'nope')}`) });
+    expect(empty).toMatchObject({
+      code: 1,
+      stdout: expect.stringContaining(
+        'holds no ops repo: no .zeroops/config.yaml and no manifests in services/, templates/ or tasks/ (check --repo)',
+      ),
+    });
+    expect(missing).toMatchObject({
+      code: 1,
+      stdout: expect.stringContaining(`there is no folder ${join(dir, 'nope')}`),
+    });
   });
 
   it('stops quietly when its reader stops early (| head -1)', async () => {
@@ -44,7 +54,10 @@ describe('zeroops CLI', () => {
   it('prints findings as path:line:col severity field: message and exits 1', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'zeroops-cli-'));
     const file = join(dir, 'bad.yaml');
-    await writeFile(file, 'apiVersion: zeroops.dev/v1\nkind: Rollout\nmetadata: { name: bad, service: checkout }\nspec:\n  version: v2\n  steps: [50%, 20%]\n');
+    await writeFile(
+      file,
+      'apiVersion: zeroops.dev/v1\nkind: Rollout\nmetadata: { name: bad, service: checkout }\nspec:\n  version: v2\n  steps: [50%, 20%]\n',
+    );
     const result = await run('validate', '--repo', templateRepoDir, file);
     await rm(dir, { recursive: true });
     expect(result.code).toBe(1);
@@ -54,8 +67,18 @@ describe('zeroops CLI', () => {
   it('prints a plan as Markdown or JSON', async () => {
     const markdown = await run('plan', '--repo', templateRepoDir, `${templateRepoDir}tasks/drain-dc-a.yaml`);
     expect(markdown.stdout).toContain('### 🟡 `drain-dc-a` — TrafficShift of checkout in production');
-    const json = await run('plan', '--repo', templateRepoDir, `${templateRepoDir}tasks/drain-dc-a.yaml`, '--format', 'json');
-    expect(JSON.parse(json.stdout)).toMatchObject({ task: { name: 'drain-dc-a', kind: 'TrafficShift' }, fingerprint: expect.stringMatching(/^sha256:/) });
+    const json = await run(
+      'plan',
+      '--repo',
+      templateRepoDir,
+      `${templateRepoDir}tasks/drain-dc-a.yaml`,
+      '--format',
+      'json',
+    );
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      task: { name: 'drain-dc-a', kind: 'TrafficShift' },
+      fingerprint: expect.stringMatching(/^sha256:/),
+    });
   });
 
   it.each([

@@ -16,18 +16,34 @@ it('sends the final comment and the incident again after the forge failed, and o
       if (failures-- > 0) throw new Error('GitHub answered 502');
       comments.push(body);
     },
-    createIssue: async (_repo: unknown, issue: { title: string }) => { issues.push(issue.title); return 41; },
-    startCheck: async () => 7, updateCheck: async () => {},
+    createIssue: async (_repo: unknown, issue: { title: string }) => {
+      issues.push(issue.title);
+      return 41;
+    },
+    startCheck: async () => 7,
+    updateCheck: async () => {},
   } as unknown as Forge;
   const log = quietLog;
   const reporter = new ForgeRunReporter(async () => forge, storeOf(), log, 0);
   const later: number[] = [];
   const deps: RunnerDeps = {
-    store: storeOf(), reporter, log, clock: () => new Date(), gateCheckSeconds: 1, lockPollSeconds: 1,
-    effects: { apply: async () => ({}) }, gates: { check: async () => [] },
-    scheduler: { later: async (_id, _v, delay) => { later.push(delay); } },
+    store: storeOf(),
+    reporter,
+    log,
+    clock: () => new Date(),
+    gateCheckSeconds: 1,
+    lockPollSeconds: 1,
+    effects: { apply: async () => ({}) },
+    gates: { check: async () => [] },
+    scheduler: {
+      later: async (_id, _v, delay) => {
+        later.push(delay);
+      },
+    },
   };
-  const { run } = await storeOf().createRun(aRun({ status: 'rolled_back', reason: 'gate breached', finishedAt: new Date().toISOString() }));
+  const { run } = await storeOf().createRun(
+    aRun({ status: 'rolled_back', reason: 'gate breached', finishedAt: new Date().toISOString() }),
+  );
   await advanceRun(deps, run.id);
   expect([comments, issues, later]).toEqual([[], [], [30_000]]);
   await advanceRun(deps, run.id);

@@ -9,13 +9,32 @@ const storeOf = embeddedStorePerTest('step-timeout-');
 it('aborts an effect at its step timeout and records the attempt only once it has stopped', async () => {
   const seen: string[] = [];
   const effects = {
-    apply: (action: { operation: string }, { signal }: EffectContext) => (action.operation === 'undo' ? Promise.resolve({}) : new Promise<never>((_, reject) => {
-      signal!.addEventListener('abort', () => setTimeout(() => { seen.push('stopped'); reject(new Error('stopped')); }, 50));
-    })),
+    apply: (action: { operation: string }, { signal }: EffectContext) =>
+      action.operation === 'undo'
+        ? Promise.resolve({})
+        : new Promise<never>((_, reject) => {
+            signal!.addEventListener('abort', () =>
+              setTimeout(() => {
+                seen.push('stopped');
+                reject(new Error('stopped'));
+              }, 50),
+            );
+          }),
   };
   const deps: RunnerDeps = {
-    store: storeOf(), effects, gates: { check: async () => [] }, clock: () => new Date(), gateCheckSeconds: 1, lockPollSeconds: 1,
-    scheduler: { later: async () => { seen.push('scheduled'); } }, reporter: { changed: async () => {} }, log: quietLog,
+    store: storeOf(),
+    effects,
+    gates: { check: async () => [] },
+    clock: () => new Date(),
+    gateCheckSeconds: 1,
+    lockPollSeconds: 1,
+    scheduler: {
+      later: async () => {
+        seen.push('scheduled');
+      },
+    },
+    reporter: { changed: async () => {} },
+    log: quietLog,
   };
   const { run } = await storeOf().createRun(aRun({ plan: aPlan([aStep('slow', { timeoutSeconds: 1, retries: 0 })]) }));
   await advanceRun(deps, run.id);

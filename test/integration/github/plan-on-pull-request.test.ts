@@ -11,8 +11,13 @@ import { examplePayload } from '../../support/webhook-examples.js';
 
 const opened = examplePayload('pull_request', 'opened');
 const prState = (base: Record<string, string>, head: Record<string, string>): DoubleState => ({
-  owner: opened.repository.owner.login, repo: opened.repository.name, number: opened.number,
-  baseSha: opened.pull_request.base.sha, headSha: opened.pull_request.head.sha, base, head,
+  owner: opened.repository.owner.login,
+  repo: opened.repository.name,
+  number: opened.number,
+  baseSha: opened.pull_request.base.sha,
+  headSha: opened.pull_request.head.sha,
+  base,
+  head,
 });
 
 let probot: Probot;
@@ -24,50 +29,88 @@ beforeAll(async () => {
   baseRepo = Object.fromEntries(files.filter((f) => !f.path.startsWith('tasks/')).map((f) => [f.path, f.text]));
   baseRepo['README.md'] = '# ops\n';
 });
-beforeEach(async () => { probot = await testProbot(); });
+beforeEach(async () => {
+  probot = await testProbot();
+});
 afterEach(() => resetGithubDouble());
 
-const receive = (name: string, payload: object, id = `delivery-${++delivery}`) => probot.receive({ id, name, payload } as never);
+const receive = (name: string, payload: object, id = `delivery-${++delivery}`) =>
+  probot.receive({ id, name, payload } as never);
 const withTasks = async (...names: string[]) => ({
   ...baseRepo,
-  ...Object.fromEntries(await Promise.all(names.map(async (n) => [`tasks/${n}`, await readFile(`${templateRepoDir}tasks/${n}`, 'utf8')]))),
+  ...Object.fromEntries(
+    await Promise.all(names.map(async (n) => [`tasks/${n}`, await readFile(`${templateRepoDir}tasks/${n}`, 'utf8')])),
+  ),
 });
 
 describe('plan on pull request', () => {
   it('publishes a successful plan check and one comment for the example tasks', async () => {
-    const double = githubDouble(prState(baseRepo, await withTasks('canary-v1-0.yaml', 'canary-v1-1.yaml', 'drain-dc-a.yaml')));
+    const double = githubDouble(
+      prState(baseRepo, await withTasks('canary-v1-0.yaml', 'canary-v1-1.yaml', 'drain-dc-a.yaml')),
+    );
     await receive('pull_request', opened);
     expect(double.unexpected).toEqual([]);
     expect(double.checkRuns).toHaveLength(1);
     const check = double.checkRuns[0]!.body;
-    expect(check).toMatchObject({ name: 'ZeroOps plan', head_sha: opened.pull_request.head.sha, status: 'completed', conclusion: 'success' });
+    expect(check).toMatchObject({
+      name: 'ZeroOps plan',
+      head_sha: opened.pull_request.head.sha,
+      status: 'completed',
+      conclusion: 'success',
+    });
     expect(check.output.title).toBe('3 plan(s) ready');
-    expect(check.output.summary).toContain('| `checkout-v1-1` | Rollout | checkout / production | 7 | low | 1 incl. an owner (alice, bob) |');
+    expect(check.output.summary).toContain(
+      '| `checkout-v1-1` | Rollout | checkout / production | 7 | low | 1 incl. an owner (alice, bob) |',
+    );
     expect(check.output.text).toContain('### 🟡 `drain-dc-a` — TrafficShift of checkout in production');
     expect(double.commentsCreated).toHaveLength(1);
     expect(double.commentsCreated[0]).toMatch(/^<!-- zeroops:plan -->\n## ZeroOps plan for ec26c3e/);
   });
 
   it('fails the check with annotations on the offending lines', async () => {
-    const head = { ...baseRepo, 'tasks/broken.yaml': 'apiVersion: zeroops.dev/v1\nkind: Rollout\nmetadata:\n  name: broken\n  service: checkout\nspec:\n  version: v2\n  steps: [5%, 150%]\n  analysis:\n    - { metric: latency_p59, max: 300ms }\n' };
+    const head = {
+      ...baseRepo,
+      'tasks/broken.yaml':
+        'apiVersion: zeroops.dev/v1\nkind: Rollout\nmetadata:\n  name: broken\n  service: checkout\nspec:\n  version: v2\n  steps: [5%, 150%]\n  analysis:\n    - { metric: latency_p59, max: 300ms }\n',
+    };
     const double = githubDouble(prState(baseRepo, head));
     await receive('pull_request', opened);
     const check = double.checkRuns[0]!.body;
     expect(check.conclusion).toBe('failure');
     expect(check.output.annotations).toEqual([
-      { path: 'tasks/broken.yaml', start_line: 8, end_line: 8, start_column: 15, end_column: 15, annotation_level: 'failure', title: 'spec.steps[1] (rollout-steps)', message: '150% is over 100%' },
-      expect.objectContaining({ path: 'tasks/broken.yaml', start_line: 10, start_column: 17, message: "service 'checkout' has no metric 'latency_p59' (did you mean latency_p99?)" }),
+      {
+        path: 'tasks/broken.yaml',
+        start_line: 8,
+        end_line: 8,
+        start_column: 15,
+        end_column: 15,
+        annotation_level: 'failure',
+        title: 'spec.steps[1] (rollout-steps)',
+        message: '150% is over 100%',
+      },
+      expect.objectContaining({
+        path: 'tasks/broken.yaml',
+        start_line: 10,
+        start_column: 17,
+        message: "service 'checkout' has no metric 'latency_p59' (did you mean latency_p99?)",
+      }),
     ]);
     expect(check.output.summary).toContain('tasks/broken.yaml:8:15 error spec.steps[1]: 150% is over 100%');
   });
 
   it('sends annotations 50 per request, appending the rest with updates', async () => {
     const steps = Array.from({ length: 120 }, (_, i) => `${101 + i}%`).join(', ');
-    const head = { ...baseRepo, 'tasks/many.yaml': `apiVersion: zeroops.dev/v1\nkind: Rollout\nmetadata:\n  name: many\n  service: checkout\nspec:\n  version: v2\n  steps: [${steps}]\n` };
+    const head = {
+      ...baseRepo,
+      'tasks/many.yaml': `apiVersion: zeroops.dev/v1\nkind: Rollout\nmetadata:\n  name: many\n  service: checkout\nspec:\n  version: v2\n  steps: [${steps}]\n`,
+    };
     const double = githubDouble(prState(baseRepo, head));
     await receive('pull_request', opened);
     expect(double.checkRuns[0]!.body.output.annotations).toHaveLength(50);
-    expect(double.checkUpdates.map((u) => [u.id, u.body.output.annotations.length])).toEqual([[1000, 50], [1000, 20]]);
+    expect(double.checkUpdates.map((u) => [u.id, u.body.output.annotations.length])).toEqual([
+      [1000, 50],
+      [1000, 20],
+    ]);
     expect(double.checkUpdates[0]!.body.output.summary).toEqual(double.checkRuns[0]!.body.output.summary);
   });
 
@@ -87,7 +130,9 @@ describe('plan on pull request', () => {
   it('gives a neutral check and no comment when no manifest changed', async () => {
     const double = githubDouble(prState(baseRepo, { ...baseRepo, 'README.md': '# ops, edited\n' }));
     await receive('pull_request', opened);
-    expect(double.checkRuns.map((c) => [c.body.conclusion, c.body.output.title])).toEqual([['neutral', 'Nothing to plan']]);
+    expect(double.checkRuns.map((c) => [c.body.conclusion, c.body.output.title])).toEqual([
+      ['neutral', 'Nothing to plan'],
+    ]);
     expect(double.commentsCreated).toEqual([]);
     expect(double.unexpected).toEqual([]);
   });
@@ -101,14 +146,22 @@ describe('plan on pull request', () => {
   });
 
   it('plans with the policy of the base branch, not the one the pull request brings', async () => {
-    const lowered = baseRepo['.zeroops/config.yaml']!.replace('defaultApprovals: 1', 'defaultApprovals: 0').replace('requireOwner: true', 'requireOwner: false');
-    const double = githubDouble(prState(baseRepo, { ...(await withTasks('drain-dc-a.yaml')), '.zeroops/config.yaml': lowered }));
+    const lowered = baseRepo['.zeroops/config.yaml']!.replace('defaultApprovals: 1', 'defaultApprovals: 0').replace(
+      'requireOwner: true',
+      'requireOwner: false',
+    );
+    const double = githubDouble(
+      prState(baseRepo, { ...(await withTasks('drain-dc-a.yaml')), '.zeroops/config.yaml': lowered }),
+    );
     await receive('pull_request', opened);
-    expect(double.checkRuns[0]!.body.output.summary).toContain('| `drain-dc-a` | TrafficShift | checkout / production | 2 | medium | 1 incl. an owner (alice, bob) |');
+    expect(double.checkRuns[0]!.body.output.summary).toContain(
+      '| `drain-dc-a` | TrafficShift | checkout / production | 2 | medium | 1 incl. an owner (alice, bob) |',
+    );
   });
 
   it('survives hostile manifests: an alias bomb and a huge file become findings, not a crash', async () => {
-    const bomb = 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n';
+    const bomb =
+      'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n';
     const huge = `apiVersion: zeroops.dev/v1\nkind: Runbook\nmetadata: { name: huge, service: checkout }\nspec:\n  steps:\n${'    - { name: s, action: { provider: webhook, operation: call, params: { url: "http://127.0.0.1:1/" } } }\n'.repeat(3000)}`;
     const double = githubDouble(prState(baseRepo, { ...baseRepo, 'tasks/bomb.yaml': bomb, 'tasks/huge.yaml': huge }));
     await receive('pull_request', opened);

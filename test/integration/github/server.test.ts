@@ -10,21 +10,42 @@ const secret = 'test-secret';
 let server: RunningServer;
 
 beforeAll(async () => {
-  const octokit = ProbotOctokit.defaults((options: Record<string, object>) => ({ ...options, throttle: { ...options.throttle, enabled: false } })) as typeof ProbotOctokit;
-  server = await startServer({ appId: '1', privateKey: testPrivateKey(), webhookSecret: secret, port: 0, host: '127.0.0.1', logLevel: 'fatal' }, { octokit });
+  const octokit = ProbotOctokit.defaults((options: Record<string, object>) => ({
+    ...options,
+    throttle: { ...options.throttle, enabled: false },
+  })) as typeof ProbotOctokit;
+  server = await startServer(
+    { appId: '1', privateKey: testPrivateKey(), webhookSecret: secret, port: 0, host: '127.0.0.1', logLevel: 'fatal' },
+    { octokit },
+  );
 });
 afterAll(() => server.stop());
 afterEach(() => resetGithubDouble());
 
-const post = (body: string, signature: string) => fetch(`http://127.0.0.1:${server.port}${webhookPath}`, {
-  method: 'POST', body,
-  headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': `d-${Math.random()}`, 'x-hub-signature-256': signature },
-});
+const post = (body: string, signature: string) =>
+  fetch(`http://127.0.0.1:${server.port}${webhookPath}`, {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'pull_request',
+      'x-github-delivery': `d-${Math.random()}`,
+      'x-hub-signature-256': signature,
+    },
+  });
 
 describe('webhook server', () => {
   it('handles a signed delivery and publishes the plan check', async () => {
     const payload = examplePayload('pull_request', 'opened');
-    const double = githubDouble({ owner: 'Codertocat', repo: 'Hello-World', number: 2, baseSha: payload.pull_request.base.sha, headSha: payload.pull_request.head.sha, base: {}, head: { 'README.md': 'x' } });
+    const double = githubDouble({
+      owner: 'Codertocat',
+      repo: 'Hello-World',
+      number: 2,
+      baseSha: payload.pull_request.base.sha,
+      headSha: payload.pull_request.head.sha,
+      base: {},
+      head: { 'README.md': 'x' },
+    });
     nock.enableNetConnect('127.0.0.1');
     const body = JSON.stringify(payload);
     const response = await post(body, `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);

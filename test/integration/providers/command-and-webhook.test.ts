@@ -24,7 +24,10 @@ describe('command provider', () => {
     const dir = await mkdtemp(join(tmpdir(), 'zeroops-group-'));
     const controller = new AbortController();
     // The script starts a child that would go on restarting things after a timeout.
-    const running = runCommand(['sh', '-c', `sleep 30 & echo $! > ${dir}/child; wait`], { timeoutMs: 60_000, signal: controller.signal });
+    const running = runCommand(['sh', '-c', `sleep 30 & echo $! > ${dir}/child; wait`], {
+      timeoutMs: 60_000,
+      signal: controller.signal,
+    });
     const child = await waitForNumber(join(dir, 'child'));
     controller.abort();
     const result = await running;
@@ -34,7 +37,10 @@ describe('command provider', () => {
   });
 
   it('redacts secrets from what it captured', async () => {
-    const result = await runCommand(['sh', '-c', 'echo "db=postgres://app:hunter2@db/shop token=abc123 $SECRET"; exit 3'], { timeoutMs: 5000, env: { SECRET: 's3cr3t-value' }, secrets: ['s3cr3t-value'] });
+    const result = await runCommand(
+      ['sh', '-c', 'echo "db=postgres://app:hunter2@db/shop token=abc123 $SECRET"; exit 3'],
+      { timeoutMs: 5000, env: { SECRET: 's3cr3t-value' }, secrets: ['s3cr3t-value'] },
+    );
     expect(result.exitCode).toBe(3);
     expect(result.stdout).toBe('db=postgres://app:[redacted]@db/shop token=[redacted] [redacted]\n');
   });
@@ -51,9 +57,15 @@ describe('webhook provider', () => {
   let answers: number[] = [];
   const server = createServer((req: IncomingMessage, res) => {
     let body = '';
-    req.on('data', (c) => { body += c; });
+    req.on('data', (c) => {
+      body += c;
+    });
     req.on('end', () => {
-      received.push({ signature: req.headers['x-zeroops-signature-256'] as string, key: req.headers['idempotency-key'] as string, body });
+      received.push({
+        signature: req.headers['x-zeroops-signature-256'] as string,
+        key: req.headers['idempotency-key'] as string,
+        body,
+      });
       res.writeHead(answers.shift() ?? 200).end('ok');
     });
   });
@@ -63,11 +75,16 @@ describe('webhook provider', () => {
     url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
   });
   afterAll(() => server.close());
-  beforeEach(() => { received.length = 0; });
+  beforeEach(() => {
+    received.length = 0;
+  });
 
   it('signs the body and retries server errors with the same idempotency key', async () => {
     answers = [503, 500, 200];
-    const outcome = await callWebhook({ url, body: { run: 'r1' }, secret: 'k', idempotencyKey: 'run-r1-step-2' }, async () => undefined);
+    const outcome = await callWebhook(
+      { url, body: { run: 'r1' }, secret: 'k', idempotencyKey: 'run-r1-step-2' },
+      async () => undefined,
+    );
     expect(outcome).toMatchObject({ status: 200, attempts: 3 });
     expect(received.map((r) => r.key)).toEqual(['run-r1-step-2', 'run-r1-step-2', 'run-r1-step-2']);
     expect(received[0]!.signature).toBe(`sha256=${createHmac('sha256', 'k').update('{"run":"r1"}').digest('hex')}`);
@@ -75,7 +92,10 @@ describe('webhook provider', () => {
 
   it('does not retry a refusal', async () => {
     answers = [400];
-    await expect(callWebhook({ url, body: {}, retries: 3 }, async () => undefined)).rejects.toMatchObject({ attempts: 1, status: 400 });
+    await expect(callWebhook({ url, body: {}, retries: 3 }, async () => undefined)).rejects.toMatchObject({
+      attempts: 1,
+      status: 400,
+    });
     expect(received).toHaveLength(1);
   });
 });

@@ -8,7 +8,9 @@ import { ScriptsAtCommit, type ScriptSource } from '../../../src/providers/comma
 
 const repo = { owner: 'acme', repo: 'ops' };
 let root: string;
-beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'scripts-at-commit-')); });
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'scripts-at-commit-'));
+});
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 /** A repository whose every commit holds the given files; counts what is read. */
@@ -65,12 +67,16 @@ describe('ScriptsAtCommit', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(readdirSync(join(root, 'acme_ops')).sort()).toEqual(['c2', 'c3']);
-    expect(execFileSync('scripts/hello.sh', [], { cwd: join(root, 'acme_ops', 'c2'), encoding: 'utf8' })).toBe('hello from c2 \n');
+    expect(execFileSync('scripts/hello.sh', [], { cwd: join(root, 'acme_ops', 'c2'), encoding: 'utf8' })).toBe(
+      'hello from c2 \n',
+    );
   });
 
   it('refuses a path that leaves the folder and leaves nothing half-written', async () => {
     const { forge } = source(() => ({ 'scripts/../../escape.sh': 'echo no\n' }));
-    await expect(new ScriptsAtCommit(root, async () => forge).folder(repo, 'bad')).rejects.toThrow('refusing script path scripts/../../escape.sh');
+    await expect(new ScriptsAtCommit(root, async () => forge).folder(repo, 'bad')).rejects.toThrow(
+      'refusing script path scripts/../../escape.sh',
+    );
     expect(readdirSync(join(root, 'acme_ops'))).toEqual([]);
     expect(existsSync(join(root, 'escape.sh'))).toBe(false);
   });

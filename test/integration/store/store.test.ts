@@ -14,7 +14,10 @@ type Raw = (collection: string) => { updateOne(filter: object, update: object): 
 type Engine = [string, () => Promise<{ store: Store; raw: Raw }>];
 
 async function onMongoApi(db: Db, close: () => Promise<void>) {
-  return { store: await MongoStore.open(db, close), raw: ((collection: string) => db.collection(collection)) as unknown as Raw };
+  return {
+    store: await MongoStore.open(db, close),
+    raw: ((collection: string) => db.collection(collection)) as unknown as Raw,
+  };
 }
 
 /** SQLite, tampered with through a second connection to the same file, as someone with the file would. */
@@ -22,13 +25,22 @@ async function onSqlite() {
   const dir = await mkdtemp(join(tmpdir(), 'zeroops-sqlite-'));
   const file = join(dir, 'zeroops.sqlite');
   const inner = new SqliteStore(file);
-  const store: Store = Object.assign(Object.create(inner) as Store, { close: async () => { await inner.close(); await rm(dir, { recursive: true, force: true }); } });
+  const store: Store = Object.assign(Object.create(inner) as Store, {
+    close: async () => {
+      await inner.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  });
   const raw: Raw = (table) => ({
     async updateOne(filter, update) {
       const db = new Database(file);
       const { chain, seq } = filter as { chain: string; seq: number };
       const row = db.prepare(`SELECT doc FROM ${table} WHERE chain = ? AND seq = ?`).get(chain, seq) as { doc: string };
-      db.prepare(`UPDATE ${table} SET doc = ? WHERE chain = ? AND seq = ?`).run(JSON.stringify({ ...JSON.parse(row.doc), ...(update as { $set: object }).$set }), chain, seq);
+      db.prepare(`UPDATE ${table} SET doc = ? WHERE chain = ? AND seq = ?`).run(
+        JSON.stringify({ ...JSON.parse(row.doc), ...(update as { $set: object }).$set }),
+        chain,
+        seq,
+      );
       db.close();
     },
   });
@@ -37,18 +49,34 @@ async function onSqlite() {
 
 const engines: Engine[] = [
   ['sqlite', onSqlite],
-  ['the embedded document engine', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'zeroops-store-'));
-    const client = new MangoClient(dir);
-    await client.connect();
-    return onMongoApi(client.db('zeroops') as unknown as Db, async () => { await client.close(); await rm(dir, { recursive: true, force: true }); });
-  }],
-  ...(process.env.MONGODB_URI ? [['mongodb', async () => {
-    const client = new MongoClient(process.env.MONGODB_URI!);
-    await client.connect();
-    const db = client.db(`zeroops_test_${process.pid}_${Date.now()}`);
-    return onMongoApi(db, async () => { await db.dropDatabase(); await client.close(); });
-  }] as Engine] : []),
+  [
+    'the embedded document engine',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'zeroops-store-'));
+      const client = new MangoClient(dir);
+      await client.connect();
+      return onMongoApi(client.db('zeroops') as unknown as Db, async () => {
+        await client.close();
+        await rm(dir, { recursive: true, force: true });
+      });
+    },
+  ],
+  ...(process.env.MONGODB_URI
+    ? [
+        [
+          'mongodb',
+          async () => {
+            const client = new MongoClient(process.env.MONGODB_URI!);
+            await client.connect();
+            const db = client.db(`zeroops_test_${process.pid}_${Date.now()}`);
+            return onMongoApi(db, async () => {
+              await db.dropDatabase();
+              await client.close();
+            });
+          },
+        ] as Engine,
+      ]
+    : []),
 ];
 
 describe.each(engines)('store on %s', (_name, open) => {

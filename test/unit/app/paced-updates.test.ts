@@ -4,22 +4,36 @@ import type { Run, RunStatus } from '../../../src/engine/run.js';
 import { aRun } from '../../support/builders.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const state = (status: RunStatus, progress: number): Run => ({ ...aRun({ id: 'run-1', status }), reason: `progress ${progress}` });
+const state = (status: RunStatus, progress: number): Run => ({
+  ...aRun({ id: 'run-1', status }),
+  reason: `progress ${progress}`,
+});
 const label = (run: Run) => `${run.status} ${run.reason}`;
 
 function paced(intervalMs = 200, sendMs = 0) {
   const sent: string[] = [];
   const trailingErrors: string[] = [];
   let failNext = false;
-  const updates = new PacedUpdates(async (run) => {
-    await sleep(sendMs);
-    if (failNext) {
-      failNext = false;
-      throw new Error(`forge down while sending ${label(run)}`);
-    }
-    sent.push(label(run));
-  }, (_run, error) => trailingErrors.push(error.message), intervalMs);
-  return { updates, sent, trailingErrors, failOnce: () => { failNext = true; } };
+  const updates = new PacedUpdates(
+    async (run) => {
+      await sleep(sendMs);
+      if (failNext) {
+        failNext = false;
+        throw new Error(`forge down while sending ${label(run)}`);
+      }
+      sent.push(label(run));
+    },
+    (_run, error) => trailingErrors.push(error.message),
+    intervalMs,
+  );
+  return {
+    updates,
+    sent,
+    trailingErrors,
+    failOnce: () => {
+      failNext = true;
+    },
+  };
 }
 
 describe('PacedUpdates', () => {

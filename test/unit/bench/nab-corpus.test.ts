@@ -6,7 +6,9 @@ import { defaultNabDir, readCorpus } from '../../../bench/nab/corpus.js';
 
 const windowsFile = join(defaultNabDir, 'combined_windows.json');
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'nab-corpus-')); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'nab-corpus-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('readCorpus', () => {
@@ -18,7 +20,8 @@ describe('readCorpus', () => {
     expect(taxi.windows).toHaveLength(5);
     expect(taxi.times.slice(0, 2)).toEqual([Date.UTC(2014, 6, 1, 0, 0), Date.UTC(2014, 6, 1, 0, 30)]);
     // NAB centres a window of int(10 % of rows / anomalies) rows on each label, both ends included.
-    for (const [start, end] of taxi.windows) expect(end - start + 1).toBe(Math.floor((0.1 * taxi.values.length) / 5) + 1);
+    for (const [start, end] of taxi.windows)
+      expect(end - start + 1).toBe(Math.floor((0.1 * taxi.values.length) / 5) + 1);
   });
 
   it('refuses a folder without NAB-shaped files, naming the folder and the layout', () => {

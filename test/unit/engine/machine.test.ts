@@ -1,19 +1,51 @@
 /** The run state machine, on plain data. */
-import { applyCommand, gatesChecked, locksSettled, nextMove, outsideWindow, stepExecuted, stepFailed, stepStarted } from '../../../src/engine/machine.js';
+import {
+  applyCommand,
+  gatesChecked,
+  locksSettled,
+  nextMove,
+  outsideWindow,
+  stepExecuted,
+  stepFailed,
+  stepStarted,
+} from '../../../src/engine/machine.js';
 import type { Evidence, Run } from '../../../src/engine/run.js';
 import { aPlan, aRun, aStep } from '../../support/builders.js';
 
 const t0 = new Date('2026-11-25T00:00:00Z');
 const later = (s: number) => new Date(t0.getTime() + s * 1000);
-const gate = { metric: 'error_rate', query: 'q', unit: 'ratio' as const, max: 0.01, windowSeconds: 60, phase: 'both' as const, display: 'error_rate ≤ 1% over 1m' };
-const evidence = (verdict: Evidence['verdict'], value: number | null = 0.001): Evidence => ({ at: t0.toISOString(), metric: 'error_rate', value, limit: '≤ 1%', verdict, note: verdict === 'inconclusive' ? 'no series' : undefined });
+const gate = {
+  metric: 'error_rate',
+  query: 'q',
+  unit: 'ratio' as const,
+  max: 0.01,
+  windowSeconds: 60,
+  phase: 'both' as const,
+  display: 'error_rate ≤ 1% over 1m',
+};
+const evidence = (verdict: Evidence['verdict'], value: number | null = 0.001): Evidence => ({
+  at: t0.toISOString(),
+  metric: 'error_rate',
+  value,
+  limit: '≤ 1%',
+  verdict,
+  note: verdict === 'inconclusive' ? 'no series' : undefined,
+});
 
 function running(run: Run): Run {
   return locksSettled(run, [{ key: 'k', held: true, position: 0 }], t0).run;
 }
 
 describe('scheduled runs', () => {
-  const windows = [{ name: 'night', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as ('mon')[], from: '22:00', to: '06:00', timezone: 'UTC' }];
+  const windows = [
+    {
+      name: 'night',
+      days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as 'mon'[],
+      from: '22:00',
+      to: '06:00',
+      timezone: 'UTC',
+    },
+  ];
 
   it('waits for its start time, then takes its locks', () => {
     const run = aRun({ startAt: '2026-11-25T22:00:00.000Z' });
@@ -25,16 +57,28 @@ describe('scheduled runs', () => {
     const run = aRun({ schedule: { windows } });
     expect(outsideWindow(run, new Date('2026-11-25T23:00:00Z'))).toBeUndefined();
     const late = outsideWindow(run, new Date('2026-11-26T07:00:00Z'))!;
-    expect(late.run).toMatchObject({ status: 'pending', startAt: '2026-11-26T22:00:00.000Z', reason: expect.stringMatching(/^scheduled: starts at 2026-11-26T22:00:00.000Z/) });
+    expect(late.run).toMatchObject({
+      status: 'pending',
+      startAt: '2026-11-26T22:00:00.000Z',
+      reason: expect.stringMatching(/^scheduled: starts at 2026-11-26T22:00:00.000Z/),
+    });
     expect(late.events.map((e) => e.type)).toEqual(['run-rescheduled']);
-    const frozen = aRun({ schedule: { windows, freezes: [{ name: 'forever', from: '2026-01-01T00:00:00Z', to: '2027-06-01T00:00:00Z' }] } });
-    expect(outsideWindow(frozen, t0)!.run).toMatchObject({ status: 'aborted', reason: expect.stringContaining('no window opens in the next 35 days') });
+    const frozen = aRun({
+      schedule: { windows, freezes: [{ name: 'forever', from: '2026-01-01T00:00:00Z', to: '2027-06-01T00:00:00Z' }] },
+    });
+    expect(outsideWindow(frozen, t0)!.run).toMatchObject({
+      status: 'aborted',
+      reason: expect.stringContaining('no window opens in the next 35 days'),
+    });
   });
 
   it('waits visibly when its first step needs a person', () => {
     const run = aRun({ plan: aPlan([aStep('go', { approval: '/zeroops approve-step go' })]) });
     const started = locksSettled(run, [{ key: 'k', held: true, position: 0 }], t0);
-    expect(started.run).toMatchObject({ status: 'waiting', reason: 'waiting for approval of step go: /zeroops approve-step go' });
+    expect(started.run).toMatchObject({
+      status: 'waiting',
+      reason: 'waiting for approval of step go: /zeroops approve-step go',
+    });
     expect(nextMove(started.run, t0)).toEqual({ kind: 'idle' });
   });
 });
@@ -43,9 +87,15 @@ describe('failures', () => {
   it('retries what may pass, and rolls back at once what retrying cannot help', () => {
     const run = running(aRun({ plan: aPlan([aStep('one', { retries: 3 })]) }));
     const started = stepStarted(run, run.plan.steps[0]!, t0).run;
-    expect(stepFailed(started, run.plan.steps[0]!, 'timed out', t0).run.steps[0]).toMatchObject({ status: 'pending', notBefore: later(1).toISOString() });
+    expect(stepFailed(started, run.plan.steps[0]!, 'timed out', t0).run.steps[0]).toMatchObject({
+      status: 'pending',
+      notBefore: later(1).toISOString(),
+    });
     const final = stepFailed(started, run.plan.steps[0]!, 'kubernetes is not configured', t0, false);
-    expect(final.run).toMatchObject({ status: 'rolling_back', reason: 'step one failed, and retrying cannot help: kubernetes is not configured' });
+    expect(final.run).toMatchObject({
+      status: 'rolling_back',
+      reason: 'step one failed, and retrying cannot help: kubernetes is not configured',
+    });
   });
 });
 
@@ -64,7 +114,11 @@ describe('run state machine', () => {
     expect(nextMove(run, t0)).toMatchObject({ kind: 'execute', step: { id: 'one' } });
     run = stepStarted(run, plan.steps[0]!, t0).run;
     run = stepExecuted(run, plan.steps[0]!, { ok: true }, t0, 2).run;
-    expect(run.steps[0]).toMatchObject({ status: 'holding', holdUntil: later(10).toISOString(), nextCheckAt: later(2).toISOString() });
+    expect(run.steps[0]).toMatchObject({
+      status: 'holding',
+      holdUntil: later(10).toISOString(),
+      nextCheckAt: later(2).toISOString(),
+    });
     expect(nextMove(run, later(1))).toEqual({ kind: 'wait', until: later(2).toISOString() });
     run = gatesChecked(run, plan.steps[0]!, [evidence('pass')], later(2), 2).run;
     expect(run.steps[0]!.status).toBe('holding');
@@ -77,7 +131,11 @@ describe('run state machine', () => {
     const plan = aPlan([aStep('one', { gates: [gate], waitSeconds: 10 }), aStep('two')]);
     let run = stepExecuted(stepStarted(running(aRun({ plan })), plan.steps[0]!, t0).run, plan.steps[0]!, {}, t0, 1).run;
     run = gatesChecked(run, plan.steps[0]!, [evidence('breach', 0.2)], later(1), 1).run;
-    expect(run).toMatchObject({ status: 'rolling_back', reason: 'gate breached during one: error_rate = 0.2 (limit ≤ 1%)', undo: [{ title: 'undo one', status: 'pending' }] });
+    expect(run).toMatchObject({
+      status: 'rolling_back',
+      reason: 'gate breached during one: error_rate = 0.2 (limit ≤ 1%)',
+      undo: [{ title: 'undo one', status: 'pending' }],
+    });
     expect(nextMove(run, later(1))).toEqual({ kind: 'undo', index: 0 });
   });
 
@@ -106,7 +164,9 @@ describe('run state machine', () => {
     let run = stepExecuted(stepStarted(running(aRun({ plan })), plan.steps[0]!, t0).run, plan.steps[0]!, {}, t0, 1).run;
     expect(run).toMatchObject({ status: 'waiting', reason: 'waiting for approval of step drop: approve the drop' });
     expect(nextMove(run, t0)).toEqual({ kind: 'idle' });
-    expect(applyCommand(run, { kind: 'approve-step', step: 'nope', by: 'alice' }, t0).refused).toBe('there is no step nope');
+    expect(applyCommand(run, { kind: 'approve-step', step: 'nope', by: 'alice' }, t0).refused).toBe(
+      'there is no step nope',
+    );
     run = applyCommand(run, { kind: 'approve-step', step: 'drop', by: 'alice' }, t0).run;
     expect(run.status).toBe('running');
     expect(nextMove(run, t0)).toMatchObject({ kind: 'execute', step: { id: 'drop' } });

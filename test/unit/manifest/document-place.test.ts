@@ -1,13 +1,17 @@
 import { formatDiagnostic } from '../../../src/manifest/diagnostic.js';
 import { loadDocuments } from '../../../src/manifest/load.js';
 
-const service = 'apiVersion: zeroops.dev/v1\nkind: Service\nmetadata: { name: x }\nspec: { owners: [a], environments: [p], datacenters: [{ name: d }] }\n';
+const service =
+  'apiVersion: zeroops.dev/v1\nkind: Service\nmetadata: { name: x }\nspec: { owners: [a], environments: [p], datacenters: [{ name: d }] }\n';
 
 describe('where documents may live', () => {
   it('keeps governing documents out of tasks/, and tasks out of services/', () => {
     const loaded = loadDocuments([
       { path: 'tasks/evil.yaml', text: service },
-      { path: 'services/t.yaml', text: 'apiVersion: zeroops.dev/v1\nkind: Restart\nmetadata: { name: x, service: y }\nspec: {}\n' },
+      {
+        path: 'services/t.yaml',
+        text: 'apiVersion: zeroops.dev/v1\nkind: Restart\nmetadata: { name: x, service: y }\nspec: {}\n',
+      },
       { path: 'templates/c.yaml', text: 'apiVersion: zeroops.dev/v1\nkind: Config\nspec: {}\n' },
     ]);
     expect(loaded.diagnostics.map(formatDiagnostic)).toEqual([

@@ -1,13 +1,25 @@
 import { loadYaml } from '../../../src/manifest/source.js';
 
 describe('YAML loading with positions', () => {
-  const text = ['a: 1', 'list:', '  - x', '  - { key: "quoted value" }', 'block: |', '  first line', '  second line', '---', 'b: 2', ''].join('\n');
+  const text = [
+    'a: 1',
+    'list:',
+    '  - x',
+    '  - { key: "quoted value" }',
+    'block: |',
+    '  first line',
+    '  second line',
+    '---',
+    'b: 2',
+    '',
+  ].join('\n');
   const { documents, diagnostics } = loadYaml('f.yaml', text);
 
   it('keeps every document of a multi-document file', () => {
     expect(diagnostics).toEqual([]);
     expect(documents.map((d) => d.value)).toEqual([
-      { a: 1, list: ['x', { key: 'quoted value' }], block: 'first line\nsecond line\n' }, { b: 2 },
+      { a: 1, list: ['x', { key: 'quoted value' }], block: 'first line\nsecond line\n' },
+      { b: 2 },
     ]);
     expect(documents[1]!.at(['b'])).toEqual({ line: 9, col: 4 });
   });
@@ -28,6 +40,11 @@ describe('YAML loading with positions', () => {
   it('reports syntax errors with their position instead of throwing', () => {
     const broken = loadYaml('bad.yaml', 'a: [1, 2\nb: 3\n');
     expect(broken.documents).toEqual([]);
-    expect(broken.diagnostics[0]).toMatchObject({ file: 'bad.yaml', severity: 'error', field: 'yaml', rule: 'yaml-syntax' });
+    expect(broken.diagnostics[0]).toMatchObject({
+      file: 'bad.yaml',
+      severity: 'error',
+      field: 'yaml',
+      rule: 'yaml-syntax',
+    });
   });
 });

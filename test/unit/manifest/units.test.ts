@@ -1,7 +1,14 @@
 import { formatDuration, parseDuration, parsePercent, parseSize, parseThreshold } from '../../../src/manifest/units.js';
 
 describe('units', () => {
-  it.each([['30s', 30], ['10m', 600], ['1h30m', 5400], ['2d', 172800], ['250ms', 0.25], ['1.5h', 5400]])('duration %s is %d s', (text, seconds) => {
+  it.each([
+    ['30s', 30],
+    ['10m', 600],
+    ['1h30m', 5400],
+    ['2d', 172800],
+    ['250ms', 0.25],
+    ['1.5h', 5400],
+  ])('duration %s is %d s', (text, seconds) => {
     expect(parseDuration(text)).toBeCloseTo(seconds);
   });
 
@@ -14,11 +21,22 @@ describe('units', () => {
   });
 
   it('reads percentages written either way', () => {
-    expect([parsePercent('20%'), parsePercent(20), parsePercent('12.5 %'), parsePercent('twenty'), parsePercent('20')]).toEqual([20, 20, 12.5, undefined, undefined]);
+    expect([
+      parsePercent('20%'),
+      parsePercent(20),
+      parsePercent('12.5 %'),
+      parsePercent('twenty'),
+      parsePercent('20'),
+    ]).toEqual([20, 20, 12.5, undefined, undefined]);
   });
 
   it('reads sizes in SI and binary units', () => {
-    expect([parseSize('512Mi'), parseSize('2GB'), parseSize('1KiB'), parseSize('12 parsecs')]).toEqual([512 * 1024 ** 2, 2e9, 1024, undefined]);
+    expect([parseSize('512Mi'), parseSize('2GB'), parseSize('1KiB'), parseSize('12 parsecs')]).toEqual([
+      512 * 1024 ** 2,
+      2e9,
+      1024,
+      undefined,
+    ]);
   });
 
   it('turns thresholds into the metric unit, and says what fits when they do not', () => {

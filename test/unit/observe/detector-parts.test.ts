@@ -10,7 +10,10 @@ const fill = (envelope: Envelope, values: number[]) => values.forEach((v) => env
 describe('Envelope', () => {
   it('measures how far a value steps outside, in widths, on either side', () => {
     const envelope = new Envelope({ block: 1 });
-    fill(envelope, Array.from({ length: 100 }, (_, i) => 10 + (i % 11))); // 10..20
+    fill(
+      envelope,
+      Array.from({ length: 100 }, (_, i) => 10 + (i % 11)),
+    ); // 10..20
     expect(envelope.excess(15)).toBe(0);
     expect(envelope.excess(30)).toBeCloseTo(1);
     expect(envelope.excess(5)).toBeCloseTo(0.5);
@@ -26,7 +29,10 @@ describe('Envelope', () => {
   it('leaves the rarest tail outside and keeps a lone extreme seen in a block', () => {
     const random = seededRandom(5);
     const envelope = new Envelope({ span: 5000, block: 4 });
-    fill(envelope, Array.from({ length: 5000 }, () => random()));
+    fill(
+      envelope,
+      Array.from({ length: 5000 }, () => random()),
+    );
     expect(envelope.upper).toBeGreaterThan(0.99);
     expect(envelope.upper).toBeLessThan(1);
     expect(envelope.lower).toBeLessThan(0.01);

@@ -19,15 +19,21 @@ const sawtooth = (t: number) => ((t % 600) / 600) * 80 * mb;
 const seeds = [11, 23, 37, 41, 53];
 
 describe('leak detection', () => {
-  it.each(seeds)('finds a steady leak under a GC sawtooth and noise, and estimates the time to the limit (noise seed %d)', (seed) => {
-    const growth = 20 * mb / 3600; // 20 MiB an hour
-    const verdict = detectLeak(series(hours(6), (t) => 200 * mb + growth * t + sawtooth(t), 0.03, seed), { limit: 1024 * mb });
-    expect(verdict.leak).toBe(true);
-    expect(verdict.slopePerSecond / growth).toBeGreaterThan(0.85);
-    expect(verdict.slopePerSecond / growth).toBeLessThan(1.15);
-    const expectedSeconds = (1024 * mb - (200 * mb + growth * hours(6))) / growth;
-    expect(Math.abs(verdict.secondsToLimit! - expectedSeconds) / expectedSeconds).toBeLessThan(0.15);
-  });
+  it.each(seeds)(
+    'finds a steady leak under a GC sawtooth and noise, and estimates the time to the limit (noise seed %d)',
+    (seed) => {
+      const growth = (20 * mb) / 3600; // 20 MiB an hour
+      const verdict = detectLeak(
+        series(hours(6), (t) => 200 * mb + growth * t + sawtooth(t), 0.03, seed),
+        { limit: 1024 * mb },
+      );
+      expect(verdict.leak).toBe(true);
+      expect(verdict.slopePerSecond / growth).toBeGreaterThan(0.85);
+      expect(verdict.slopePerSecond / growth).toBeLessThan(1.15);
+      const expectedSeconds = (1024 * mb - (200 * mb + growth * hours(6))) / growth;
+      expect(Math.abs(verdict.secondsToLimit! - expectedSeconds) / expectedSeconds).toBeLessThan(0.15);
+    },
+  );
 
   it.each(seeds)('finds a goroutine leak in noisy counts (noise seed %d)', (seed) => {
     expect(detectLeak(series(hours(2), (t) => 120 + t / 30, 0.08, seed)).leak).toBe(true);
@@ -39,12 +45,16 @@ describe('leak detection', () => {
   });
 
   it.each(seeds)('does not mistake a daily cycle for a leak (noise seed %d)', (seed) => {
-    const verdict = detectLeak(series(hours(48), (t) => 300 * mb * (1.5 + Math.sin((2 * Math.PI * t) / hours(24))), 0.03, seed));
+    const verdict = detectLeak(
+      series(hours(48), (t) => 300 * mb * (1.5 + Math.sin((2 * Math.PI * t) / hours(24))), 0.03, seed),
+    );
     expect(verdict.leak).toBe(false);
   });
 
   it.each(seeds)('does not mistake a warm-up (fast rise, then a plateau) for a leak (noise seed %d)', (seed) => {
-    const verdict = detectLeak(series(hours(6), (t) => 100 * mb + 400 * mb * (1 - Math.exp(-t / hours(0.7))), 0.03, seed));
+    const verdict = detectLeak(
+      series(hours(6), (t) => 100 * mb + 400 * mb * (1 - Math.exp(-t / hours(0.7))), 0.03, seed),
+    );
     expect(verdict).toMatchObject({ leak: false, reason: expect.stringContaining('warm-up or a single step') });
   });
 
@@ -54,6 +64,12 @@ describe('leak detection', () => {
   });
 
   it('needs enough samples to say anything', () => {
-    expect(detectLeak([[0, 1], [30, 2], [60, 3]])).toMatchObject({ leak: false, reason: 'too few samples to judge a trend' });
+    expect(
+      detectLeak([
+        [0, 1],
+        [30, 2],
+        [60, 3],
+      ]),
+    ).toMatchObject({ leak: false, reason: 'too few samples to judge a trend' });
   });
 });

@@ -16,20 +16,24 @@ const run = (values: number[]) => {
   const detector = novelty();
   return values.map((v, i) => detector.update(i * fiveMinutes, v));
 };
-const alarms = (scores: number[], from = 0, to = scores.length) => scores.slice(from, to).filter((s) => s >= noveltyDefaults.alarmLevel).length;
+const alarms = (scores: number[], from = 0, to = scores.length) =>
+  scores.slice(from, to).filter((s) => s >= noveltyDefaults.alarmLevel).length;
 
 describe('novelty detector', () => {
   it.each([3, 17, 29])('stays quiet on a steady daily cycle once it has seen a few days (seed %d)', (seed) => {
     expect(alarms(run(daily(14, seed)), 3 * perDay)).toBe(0);
   });
 
-  it.each([3, 17, 29])('notices a daily peak that fails to come, though every value is one it has seen (seed %d)', (seed) => {
-    const values = daily(14, seed, (day) => (day === 12 ? 20 : 80));
-    const scores = run(values);
-    const missingPeak = 12 * perDay + 8 * 12; // 08:00 on day 12
-    expect(alarms(scores, missingPeak, missingPeak + 24)).toBe(1);
-    expect(alarms(scores, 3 * perDay, 12 * perDay)).toBe(0);
-  });
+  it.each([3, 17, 29])(
+    'notices a daily peak that fails to come, though every value is one it has seen (seed %d)',
+    (seed) => {
+      const values = daily(14, seed, (day) => (day === 12 ? 20 : 80));
+      const scores = run(values);
+      const missingPeak = 12 * perDay + 8 * 12; // 08:00 on day 12
+      expect(alarms(scores, missingPeak, missingPeak + 24)).toBe(1);
+      expect(alarms(scores, 3 * perDay, 12 * perDay)).toBe(0);
+    },
+  );
 
   it('raises one alarm for a lasting shift in level, then is silent while it lasts', () => {
     const random = seededRandom(8);

@@ -9,7 +9,12 @@ describe('the example ops repo', () => {
     const files = await templateRepoFiles();
     const { diagnostics, plans } = await checkAndPlan({ files });
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(plans.map((p) => p.task.file).sort()).toEqual(files.filter((f) => f.path.startsWith('tasks/')).map((f) => f.path).sort());
+    expect(plans.map((p) => p.task.file).sort()).toEqual(
+      files
+        .filter((f) => f.path.startsWith('tasks/'))
+        .map((f) => f.path)
+        .sort(),
+    );
   });
 
   it('renders exactly the reviewed plans (run `npm run fixtures:plans` after an intended change)', async () => {

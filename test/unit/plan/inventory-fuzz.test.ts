@@ -20,7 +20,30 @@ function random(seed: number): () => number {
   };
 }
 
-const oddValues: unknown[] = [null, 0, -1, 1e9, 0.5, '', ' ', 'x'.repeat(300), 'a|b`c', '0%', '150%', '-5%', '1h', '0s', 'dc-z', [], {}, [null], { a: 1 }, true, 'scripts/../x', '@alice'];
+const oddValues: unknown[] = [
+  null,
+  0,
+  -1,
+  1e9,
+  0.5,
+  '',
+  ' ',
+  'x'.repeat(300),
+  'a|b`c',
+  '0%',
+  '150%',
+  '-5%',
+  '1h',
+  '0s',
+  'dc-z',
+  [],
+  {},
+  [null],
+  { a: 1 },
+  true,
+  'scripts/../x',
+  '@alice',
+];
 
 function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   if (value === null || typeof value !== 'object') return [prefix];
@@ -31,7 +54,9 @@ function paths(value: unknown, prefix: (string | number)[] = []): (string | numb
 function mutate(doc: Record<string, unknown>, next: () => number): void {
   const candidates = paths(doc).filter((p) => p.length > 1);
   const path = candidates[Math.floor(next() * candidates.length)]!;
-  const parent = path.slice(0, -1).reduce<Record<string | number, unknown>>((node, key) => node[key] as Record<string | number, unknown>, doc);
+  const parent = path
+    .slice(0, -1)
+    .reduce<Record<string | number, unknown>>((node, key) => node[key] as Record<string | number, unknown>, doc);
   const key = path.at(-1)!;
   if (next() < 0.2 && !Array.isArray(parent)) delete parent[key];
   else parent[key] = structuredClone(oddValues[Math.floor(next() * oddValues.length)]);
@@ -47,8 +72,12 @@ it(`plans the example repo through ${mutations} mutations of its services and te
     const doc = parse(target.text) as Record<string, unknown>;
     mutate(doc, next);
     const files: ManifestFile[] = repo.map((f) => (f === target ? { path: f.path, text: stringify(doc) } : f));
-    const { diagnostics } = await checkAndPlan({ files: files.filter((f) => f.path.startsWith('tasks/')), context: files.filter((f) => !f.path.startsWith('tasks/')) });
-    for (const d of diagnostics.filter((d) => d.message.includes('internal error'))) internal.push(`mutation ${i} of ${target.path}: ${d.file}:${d.line} ${d.message}`);
+    const { diagnostics } = await checkAndPlan({
+      files: files.filter((f) => f.path.startsWith('tasks/')),
+      context: files.filter((f) => !f.path.startsWith('tasks/')),
+    });
+    for (const d of diagnostics.filter((d) => d.message.includes('internal error')))
+      internal.push(`mutation ${i} of ${target.path}: ${d.file}:${d.line} ${d.message}`);
   }
   expect(internal).toEqual([]);
 });

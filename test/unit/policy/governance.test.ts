@@ -4,13 +4,26 @@ import { describeYamlChange } from '../../../src/policy/describe-change.js';
 import { diffGoverned, governedArea, scriptPath } from '../../../src/policy/governed-files.js';
 import { governanceItems, strictestBar, type GovernedFileChange } from '../../../src/policy/governance.js';
 
-const config = (policy: NonNullable<Config['spec']['policy']>, executeOn?: string[]): Config => ({ apiVersion: 'zeroops.dev/v1', kind: 'Config', spec: { policy, ...(executeOn ? { executeOn } : {}) } });
-const service = (name: string, owners: string[], restart?: string): Service => ({
-  apiVersion: 'zeroops.dev/v1', kind: 'Service', metadata: { name },
-  spec: { owners, environments: ['production'], datacenters: [{ name: 'dc-a', haproxy: { backend: 'b', servers: ['s'] } }], ...(restart ? { restart: { command: [restart] } } : {}) },
+const config = (policy: NonNullable<Config['spec']['policy']>, executeOn?: string[]): Config => ({
+  apiVersion: 'zeroops.dev/v1',
+  kind: 'Config',
+  spec: { policy, ...(executeOn ? { executeOn } : {}) },
 });
-const task = (name: string, serviceName: string, kind: string, spec: Record<string, unknown>) => ({ apiVersion: 'zeroops.dev/v1', kind, metadata: { name, service: serviceName }, spec }) as unknown as TaskManifest;
-const serviceYaml = (name: string, owners: string) => `apiVersion: zeroops.dev/v1\nkind: Service\nmetadata: { name: ${name} }\nspec:\n  owners: [${owners}]\n`;
+const service = (name: string, owners: string[], restart?: string): Service => ({
+  apiVersion: 'zeroops.dev/v1',
+  kind: 'Service',
+  metadata: { name },
+  spec: {
+    owners,
+    environments: ['production'],
+    datacenters: [{ name: 'dc-a', haproxy: { backend: 'b', servers: ['s'] } }],
+    ...(restart ? { restart: { command: [restart] } } : {}),
+  },
+});
+const task = (name: string, serviceName: string, kind: string, spec: Record<string, unknown>) =>
+  ({ apiVersion: 'zeroops.dev/v1', kind, metadata: { name, service: serviceName }, spec }) as unknown as TaskManifest;
+const serviceYaml = (name: string, owners: string) =>
+  `apiVersion: zeroops.dev/v1\nkind: Service\nmetadata: { name: ${name} }\nspec:\n  owners: [${owners}]\n`;
 
 const context = {
   policy: config({ defaultApprovals: 1, rules: [{ env: 'production', risk: ['high' as const], required: 3 }] }),
@@ -18,21 +31,43 @@ const context = {
   proposedServices: [service('checkout', ['alice', 'acme/sre'], 'scripts/restart.sh'), service('search', ['sam'])],
   proposedTasks: [
     task('restart-checkout', 'checkout', 'Restart', { template: 'rolling@1' }),
-    task('flush-search', 'search', 'Runbook', { steps: [{ name: 'flush', action: { provider: 'command', operation: 'run', params: { argv: ['./scripts/flush.sh'] } } }] }),
+    task('flush-search', 'search', 'Runbook', {
+      steps: [
+        { name: 'flush', action: { provider: 'command', operation: 'run', params: { argv: ['./scripts/flush.sh'] } } },
+      ],
+    }),
     task('drain', 'search', 'TrafficShift', { weights: {} }),
   ],
 };
 const change = (path: string, before?: string, after?: string): GovernedFileChange => ({
-  path, area: governedArea(path)!, status: before === undefined ? 'added' : after === undefined ? 'removed' : 'modified', before, after,
-  ...(before !== undefined ? { beforeId: 'b' } : {}), ...(after !== undefined ? { afterId: `a-${after.length}` } : {}),
+  path,
+  area: governedArea(path)!,
+  status: before === undefined ? 'added' : after === undefined ? 'removed' : 'modified',
+  before,
+  after,
+  ...(before !== undefined ? { beforeId: 'b' } : {}),
+  ...(after !== undefined ? { afterId: `a-${after.length}` } : {}),
 });
 
 describe('governed files', () => {
   it('are the config folder, services, templates and scripts, compared by content', () => {
-    expect(['.zeroops/config.yaml', 'services/a.yaml', 'templates/t.yaml', 'scripts/x.sh', 'tasks/t.yaml', 'README.md'].map(governedArea))
-      .toEqual(['config', 'service', 'template', 'script', undefined, undefined]);
-    const approved = [{ path: 'services/a.yaml', id: '1' }, { path: 'scripts/x.sh', id: '2' }, { path: 'tasks/t.yaml', id: '3' }, { path: 'templates/old.yaml', id: '4' }];
-    const proposed = [{ path: 'services/a.yaml', id: '1' }, { path: 'scripts/x.sh', id: '9' }, { path: 'tasks/t.yaml', id: '8' }, { path: 'services/b.yaml', id: '5' }];
+    expect(
+      ['.zeroops/config.yaml', 'services/a.yaml', 'templates/t.yaml', 'scripts/x.sh', 'tasks/t.yaml', 'README.md'].map(
+        governedArea,
+      ),
+    ).toEqual(['config', 'service', 'template', 'script', undefined, undefined]);
+    const approved = [
+      { path: 'services/a.yaml', id: '1' },
+      { path: 'scripts/x.sh', id: '2' },
+      { path: 'tasks/t.yaml', id: '3' },
+      { path: 'templates/old.yaml', id: '4' },
+    ];
+    const proposed = [
+      { path: 'services/a.yaml', id: '1' },
+      { path: 'scripts/x.sh', id: '9' },
+      { path: 'tasks/t.yaml', id: '8' },
+      { path: 'services/b.yaml', id: '5' },
+    ];
     expect(diffGoverned(approved, proposed)).toEqual([
       { path: 'scripts/x.sh', area: 'script', status: 'modified', beforeId: '2', afterId: '9' },
       { path: 'services/b.yaml', area: 'service', status: 'added', afterId: '5' },
@@ -41,15 +76,29 @@ describe('governed files', () => {
   });
 
   it('names a script only inside scripts/, without escapes', () => {
-    expect(['scripts/a.sh', './scripts/x/y.sh', 'sh', '/bin/sh', 'scripts/../bin/sh', 'scripts//a', 'scripts/./a', '../scripts/a'].map(scriptPath))
-      .toEqual(['scripts/a.sh', 'scripts/x/y.sh', undefined, undefined, undefined, undefined, undefined, undefined]);
+    expect(
+      [
+        'scripts/a.sh',
+        './scripts/x/y.sh',
+        'sh',
+        '/bin/sh',
+        'scripts/../bin/sh',
+        'scripts//a',
+        'scripts/./a',
+        '../scripts/a',
+      ].map(scriptPath),
+    ).toEqual(['scripts/a.sh', 'scripts/x/y.sh', undefined, undefined, undefined, undefined, undefined, undefined]);
   });
 });
 
 describe('governance items', () => {
   it('asks the strictest bar of the policy and an admin for a change to the config', () => {
     const [item] = governanceItems([change('.zeroops/config.yaml', 'a: 1\n', 'a: 2\n')], context);
-    expect(item).toMatchObject({ name: 'change .zeroops/config.yaml', required: 3, owners: [{ of: 'the repository', members: [] }] });
+    expect(item).toMatchObject({
+      name: 'change .zeroops/config.yaml',
+      required: 3,
+      owners: [{ of: 'the repository', members: [] }],
+    });
     expect(strictestBar(undefined)).toBe(1);
     expect(strictestBar(context.policy, ['staging'])).toBe(1);
     expect(strictestBar(context.policy, ['production'])).toBe(3);
@@ -57,29 +106,55 @@ describe('governance items', () => {
   });
 
   it('asks the approved owners of a service, not the ones the change writes, and an admin for a new service', () => {
-    const [changed, added] = governanceItems([
-      change('services/checkout.yaml', serviceYaml('checkout', 'alice'), serviceYaml('checkout', 'mallory')),
-      change('services/new.yaml', undefined, serviceYaml('brand-new', 'mallory')),
-    ], context);
+    const [changed, added] = governanceItems(
+      [
+        change('services/checkout.yaml', serviceYaml('checkout', 'alice'), serviceYaml('checkout', 'mallory')),
+        change('services/new.yaml', undefined, serviceYaml('brand-new', 'mallory')),
+      ],
+      context,
+    );
     // The strictest rule of the service's environments (production: 3), whatever the risk of a task.
-    expect(changed).toMatchObject({ required: 3, owners: [{ of: 'service checkout', members: ['alice', 'acme/sre'] }], affects: ['restart-checkout'] });
+    expect(changed).toMatchObject({
+      required: 3,
+      owners: [{ of: 'service checkout', members: ['alice', 'acme/sre'] }],
+      affects: ['restart-checkout'],
+    });
     expect(changed!.changes).toEqual(['modified: `spec.owners`: ["alice"] → ["mallory"]']);
     expect(added).toMatchObject({ owners: [{ of: 'service brand-new', members: [] }], affects: [] });
   });
 
   it('asks the owners of every service whose tasks use a template or a script', () => {
-    const template = 'apiVersion: zeroops.dev/v1\nkind: Template\nmetadata: { name: rolling }\nspec: { kind: Restart }\n';
-    const [tpl, restartScript, flushScript, unused] = governanceItems([
-      change('templates/rolling.yaml', template, template.replace('Restart }', 'Restart, x: 1 }')),
-      change('scripts/restart.sh', 'a\n', 'b\n'),
-      change('scripts/flush.sh', 'a\n', 'b\nc\n'),
-      change('scripts/unused.sh', undefined, 'x\n'),
-    ], context);
-    expect(tpl).toMatchObject({ affects: ['restart-checkout'], owners: [{ of: 'service checkout', members: ['alice', 'acme/sre'] }] });
-    expect(restartScript).toMatchObject({ affects: ['restart-checkout'], owners: [{ of: 'service checkout', members: ['alice', 'acme/sre'] }] });
-    expect(flushScript).toMatchObject({ affects: ['flush-search'], owners: [{ of: 'service search', members: ['sam'] }], changes: ['modified: changes its content (1 → 2 lines)'] });
+    const template =
+      'apiVersion: zeroops.dev/v1\nkind: Template\nmetadata: { name: rolling }\nspec: { kind: Restart }\n';
+    const [tpl, restartScript, flushScript, unused] = governanceItems(
+      [
+        change('templates/rolling.yaml', template, template.replace('Restart }', 'Restart, x: 1 }')),
+        change('scripts/restart.sh', 'a\n', 'b\n'),
+        change('scripts/flush.sh', 'a\n', 'b\nc\n'),
+        change('scripts/unused.sh', undefined, 'x\n'),
+      ],
+      context,
+    );
+    expect(tpl).toMatchObject({
+      affects: ['restart-checkout'],
+      owners: [{ of: 'service checkout', members: ['alice', 'acme/sre'] }],
+    });
+    expect(restartScript).toMatchObject({
+      affects: ['restart-checkout'],
+      owners: [{ of: 'service checkout', members: ['alice', 'acme/sre'] }],
+    });
+    expect(flushScript).toMatchObject({
+      affects: ['flush-search'],
+      owners: [{ of: 'service search', members: ['sam'] }],
+      changes: ['modified: changes its content (1 → 2 lines)'],
+    });
     // A helper no one names may be called by any script: the policy's strictest bar and an admin.
-    expect(unused).toMatchObject({ affects: [], owners: [{ of: 'the repository', members: [] }], required: 3, changes: ['added: adds the file (1 lines)'] });
+    expect(unused).toMatchObject({
+      affects: [],
+      owners: [{ of: 'the repository', members: [] }],
+      required: 3,
+      changes: ['added: adds the file (1 lines)'],
+    });
   });
 
   it('fingerprints the content a change leaves, so a later push needs a new approval', () => {
@@ -96,13 +171,30 @@ describe('describing a change', () => {
     const before = 'kind: Config\nspec:\n  policy: { defaultApprovals: 1, requireOwner: true }\n  windows: []\n';
     const after = 'kind: Config\nspec:\n  policy: { defaultApprovals: 0 }\n  freezes: []\n';
     expect(describeYamlChange('c.yaml', before, after)).toEqual([
-      '`spec.freezes`: set to []', '`spec.policy.defaultApprovals`: 1 → 0', '`spec.policy.requireOwner`: removed (was true)', '`spec.windows`: removed (was [])',
+      '`spec.freezes`: set to []',
+      '`spec.policy.defaultApprovals`: 1 → 0',
+      '`spec.policy.requireOwner`: removed (was true)',
+      '`spec.windows`: removed (was [])',
     ]);
     const two = 'kind: A\nmetadata: { name: x }\n---\nkind: B\nmetadata: { name: y }\n';
-    expect(describeYamlChange('t.yaml', two, two.split('---\n').reverse().join('---\n').replace(/name: y }$/, 'name: y }\n'))).toEqual([]);
-    expect(describeYamlChange('t.yaml', 'a: 1\n', 'a: [\n')).toEqual(['the file does not parse as YAML: see the findings']);
+    expect(
+      describeYamlChange(
+        't.yaml',
+        two,
+        two
+          .split('---\n')
+          .reverse()
+          .join('---\n')
+          .replace(/name: y }$/, 'name: y }\n'),
+      ),
+    ).toEqual([]);
+    expect(describeYamlChange('t.yaml', 'a: 1\n', 'a: [\n')).toEqual([
+      'the file does not parse as YAML: see the findings',
+    ]);
     // A document that contains itself (a YAML alias loop) is refused by the loader, never followed.
-    expect(describeYamlChange('t.yaml', 'a: 1\n', 'a: &m { name: x, self: *m }\n')).toEqual(['the file does not parse as YAML: see the findings']);
+    expect(describeYamlChange('t.yaml', 'a: 1\n', 'a: &m { name: x, self: *m }\n')).toEqual([
+      'the file does not parse as YAML: see the findings',
+    ]);
   });
 });
 
@@ -114,6 +206,10 @@ describe('which branches execute', () => {
     expect(executesOn('release/1/2', 'main', policy).yes).toBe(false);
     expect(executesOn('hotfix/a/b', 'main', policy).yes).toBe(true);
     expect(executesOn('releases', 'main', policy).yes).toBe(false);
-    expect(executesOn('feature', 'main', policy)).toEqual({ yes: false, because: "`feature` is not the default branch `main` and `main`'s config does not list it in spec.executeOn, so merging into it executes nothing" });
+    expect(executesOn('feature', 'main', policy)).toEqual({
+      yes: false,
+      because:
+        "`feature` is not the default branch `main` and `main`'s config does not list it in spec.executeOn, so merging into it executes nothing",
+    });
   });
 });
