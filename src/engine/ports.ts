@@ -13,8 +13,6 @@ export interface EffectContext {
 
 export interface EffectResult {
   output?: unknown;
-  /** Values to remember on the run (what was there before the first change). */
-  captured?: Record<string, unknown>;
 }
 
 export class EffectError extends Error {

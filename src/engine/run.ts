@@ -64,7 +64,7 @@ export interface Run {
   resumeTo?: RunStatus;
   steps: StepState[];
   undo: UndoState[];
-  /** Values read before the first change, for rollbacks that restore "what it was". */
+  /** Values read before the first change, as runs of earlier versions recorded them (newer ones use checkpoints). */
   captured: Record<string, unknown>;
   /** The plan's locks: held, or queued at a position behind the run named in `heldBy`. */
   locks: { key: string; held: boolean; position: number; heldBy?: string }[];

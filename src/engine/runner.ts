@@ -121,12 +121,11 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
         move.step.timeoutSeconds,
       );
       const after = deps.clock();
-      const withCaptured = { ...started, captured: { ...started.captured, ...outcome.captured } };
       await commit(
         deps,
         started,
         outcome.error === undefined
-          ? stepExecuted(withCaptured, move.step, outcome.output, after, deps.gateCheckSeconds)
+          ? stepExecuted(started, move.step, outcome.output, after, deps.gateCheckSeconds)
           : stepFailed(started, move.step, outcome.error, after, outcome.retryable),
       );
       return 'continue';
@@ -166,7 +165,7 @@ async function perform(
       );
     });
     const result = await Promise.race([effect, timeout]);
-    return { output: result.output, captured: result.captured, error: undefined, retryable: true };
+    return { output: result.output, error: undefined, retryable: true };
   } catch (error) {
     if (!controller.signal.aborted) controller.abort();
     // A retry must not overlap the attempt it replaces: wait (a little) for the effect to stop.
@@ -180,7 +179,7 @@ async function perform(
     );
     // Only the effect knows whether trying again can help; an unexpected error may be passing.
     const retryable = error instanceof EffectError ? error.retryable : true;
-    return { output: undefined, captured: undefined, error: (error as Error).message, retryable };
+    return { output: undefined, error: (error as Error).message, retryable };
   } finally {
     clearTimeout(timer);
   }

@@ -45,32 +45,14 @@ function documents(path: string, text: string | undefined): Map<string, unknown>
   );
 }
 
-/** Leaves by path; a value that contains itself (a YAML alias loop) is shown once, never followed. */
-function flatten(
-  value: unknown,
-  prefix = '',
-  out = new Map<string, string>(),
-  seen = new Set<unknown>(),
-): Map<string, string> {
-  const path = prefix || '(value)';
-  if (value !== null && typeof value === 'object') {
-    if (seen.has(value)) return out.set(path, '(refers to itself)');
-    seen.add(value);
-    if (Array.isArray(value)) out.set(path, safeJson(value));
-    else for (const [key, child] of Object.entries(value)) flatten(child, prefix ? `${prefix}.${key}` : key, out, seen);
-    seen.delete(value);
+/** Leaves by path (the loader has already refused documents that contain themselves). */
+function flatten(value: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, child] of Object.entries(value)) flatten(child, prefix ? `${prefix}.${key}` : key, out);
   } else {
-    out.set(path, JSON.stringify(value));
+    out.set(prefix || '(value)', JSON.stringify(value));
   }
   return out;
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return '(refers to itself)';
-  }
 }
 
 function diffLeaves(a: Map<string, string>, b: Map<string, string>): string[] {
