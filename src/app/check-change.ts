@@ -51,7 +51,7 @@ export async function checkChange(
   // Only what can execute needs approving: a merge into another branch runs nothing.
   const diffs = !basis.executes
     ? []
-    : diffGoverned(basis.approvedTree, at === 'merge' ? tree : await asMerged(deps, pr, tree, files));
+    : diffGoverned(basis.approvedTree, at === 'merge' ? tree : await asMerged(deps, pr, basis, tree, files));
   if (changed.length === 0 && diffs.length === 0) return { basis, changed, plans: [], governance: [], diagnostics: [] };
   const read = (entries: TreeEntry[]) =>
     Promise.all(entries.map(async (entry) => ({ path: entry.path, text: await forge.readBlob(pr, entry) })));
@@ -102,11 +102,14 @@ function carried(item: GovernanceItem, files: readonly ChangedFile[], branch: st
 async function asMerged(
   { forge }: CheckChangeDeps,
   pr: PullRequestRef,
+  basis: PolicyBasis,
   head: TreeEntry[],
   files: readonly ChangedFile[],
 ): Promise<TreeEntry[]> {
   const touched = new Set(files.flatMap((f) => [f.path, ...(f.previousPath ? [f.previousPath] : [])]));
-  const base = (await forge.listTree(pr, pr.baseSha)).filter((e) => !touched.has(e.path));
+  // Usually the base is the approved state itself: its tree is already listed.
+  const baseTree = pr.baseSha === basis.approvedSha ? basis.approvedTree : await forge.listTree(pr, pr.baseSha);
+  const base = baseTree.filter((e) => !touched.has(e.path));
   return [...base, ...head.filter((e) => touched.has(e.path))];
 }
 
