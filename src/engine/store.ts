@@ -67,6 +67,8 @@ export interface Store {
   /** Webhook deliveries already handled (marked after handling, so a failed one can be redelivered). */
   handled(key: string): Promise<boolean>;
   markHandled(key: string): Promise<void>;
+  /** Forgets deliveries handled before `before` (GitHub redelivers only recent ones); returns how many. */
+  pruneDeliveries(before: string): Promise<number>;
 
   savePlanRecord(record: PlanRecord): Promise<void>;
   planRecord(id: string): Promise<PlanRecord | undefined>;

@@ -40,7 +40,8 @@ export async function startRuntime(
   octokit: typeof ProbotOctokit = ProbotOctokit,
 ): Promise<Runtime> {
   const log = pino({ level: settings.logLevel, name: 'zeroops' }) as unknown as Log & { child(o: object): unknown };
-  const store = await openStore({ mongodbUri: settings.mongodbUri, dataDir: settings.dataDir });
+  const store = await openStore(settings);
+  const pruner = parts.server ? pruneDeliveriesHourly(store, () => new Date(), log) : undefined;
   if (!settings.redisUrl) {
     if (parts.workers && !parts.server) throw new Error('workers need Redis: set REDIS_URL');
     log.warn({}, 'REDIS_URL is not set: ZeroOps plans pull requests but does not execute merged plans');
@@ -49,6 +50,7 @@ export async function startRuntime(
       port: server.port,
       store,
       stop: async () => {
+        clearInterval(pruner);
         await server.stop();
         await store.close();
       },
@@ -105,6 +107,7 @@ export async function startRuntime(
       .catch((error: Error) => log.error({ err: error.message }, 'could not reconcile runs with the queue'));
   const reconciler = parts.workers ? setInterval(reconcile, settings.reconcileSeconds * 1000) : undefined;
   if (parts.workers) await reconcile();
+
   const server = parts.server
     ? await startServer(settings, {
         octokit,
@@ -123,6 +126,7 @@ export async function startRuntime(
     store,
     async stop() {
       clearInterval(reconciler);
+      clearInterval(pruner);
       await server?.stop();
       await workers?.close();
       await forgeReporter.flush();
@@ -170,4 +174,17 @@ function perRunGates(): GateJudge {
       return byUrl.get(prometheus.url)!.check(gates, run, at);
     },
   };
+}
+
+/** GitHub redelivers deliveries of the last three days at most: a week of them is remembered, no more. */
+const deliveryRetentionMs = 7 * 86_400_000;
+
+function pruneDeliveriesHourly(store: Store, clock: () => Date, log: Log): NodeJS.Timeout {
+  const prune = () =>
+    store
+      .pruneDeliveries(new Date(clock().getTime() - deliveryRetentionMs).toISOString())
+      .then((n) => n && log.info({ deliveries: n }, 'old webhook deliveries forgotten'))
+      .catch((error: Error) => log.error({ err: error.message }, 'could not prune old deliveries'));
+  void prune();
+  return setInterval(prune, 3_600_000).unref();
 }

@@ -31,6 +31,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): AppSettings {
 
 export interface WorkerSettings {
   redisUrl?: string;
+  /** PostgreSQL for runs, locks, events and incidents, when ZeroOps runs on several machines. */
+  databaseUrl?: string;
   mongodbUri?: string;
   dataDir: string;
   concurrency: number;
@@ -44,6 +46,7 @@ export interface WorkerSettings {
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
   return {
     redisUrl: env.REDIS_URL || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
     mongodbUri: env.MONGODB_URI || undefined,
     dataDir: env.ZEROOPS_DATA_DIR || '.zeroops-data',
     concurrency: Number(env.ZEROOPS_WORKER_CONCURRENCY ?? 4),

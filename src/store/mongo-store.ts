@@ -4,7 +4,7 @@
  * documents are found by fields with unique indexes of their own, never by `_id`.
  */
 import type { Collection, Db, Document } from 'mongodb';
-import type { Run } from '../engine/run.js';
+import { terminalStatuses, type Run } from '../engine/run.js';
 import { nextEvent, type ChainEvent, type NewEvent } from '../knowledge/event-chain.js';
 import {
   ConflictError,
@@ -54,6 +54,10 @@ export class MongoStore implements Store {
 
   async markHandled(key: string): Promise<void> {
     await this.insertOnce('deliveries', { key, at: new Date().toISOString() });
+  }
+
+  async pruneDeliveries(before: string): Promise<number> {
+    return (await this.col('deliveries').deleteMany({ at: { $lt: before } })).deletedCount ?? 0;
   }
 
   async savePlanRecord(record: PlanRecord): Promise<void> {
@@ -140,12 +144,11 @@ export class MongoStore implements Store {
   }
 
   async activeRuns(): Promise<Run[]> {
-    const active = ['pending', 'running', 'waiting', 'paused', 'rolling_back'];
-    return (
-      await this.col('runs')
-        .find({ status: { $in: active } })
-        .toArray()
-    ).map((d) => strip<Run>(d));
+    const runs = await this.col('runs')
+      .find({ status: { $nin: [...terminalStatuses] } })
+      .sort({ createdAt: 1 })
+      .toArray();
+    return runs.map((d) => strip<Run>(d));
   }
 
   async acquireLock(key: string, holder: string): Promise<LockState> {

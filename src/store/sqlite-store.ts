@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { isTerminal, type Run } from '../engine/run.js';
+import { terminalStatuses, type Run } from '../engine/run.js';
 import {
   ConflictError,
   type ApprovedState,
@@ -20,6 +20,7 @@ import { nextEvent, type ChainEvent, type NewEvent } from '../knowledge/event-ch
 
 const schema = `
   CREATE TABLE IF NOT EXISTS deliveries (key TEXT PRIMARY KEY, at TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS deliveries_by_time ON deliveries (at);
   CREATE TABLE IF NOT EXISTS documents (kind TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, id));
   CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, key TEXT NOT NULL UNIQUE, repo TEXT NOT NULL, pull_number INTEGER NOT NULL,
     merge_sha TEXT NOT NULL, status TEXT NOT NULL, version INTEGER NOT NULL, created_at TEXT NOT NULL, doc TEXT NOT NULL);
@@ -52,6 +53,10 @@ export class SqliteStore implements Store {
 
   async markHandled(key: string): Promise<void> {
     this.db.prepare('INSERT OR IGNORE INTO deliveries (key, at) VALUES (?, ?)').run(key, new Date().toISOString());
+  }
+
+  async pruneDeliveries(before: string): Promise<number> {
+    return this.db.prepare('DELETE FROM deliveries WHERE at < ?').run(before).changes;
   }
 
   async savePlanRecord(record: PlanRecord): Promise<void> {
@@ -104,8 +109,11 @@ export class SqliteStore implements Store {
   }
 
   async activeRuns(): Promise<Run[]> {
-    const rows = this.db.prepare('SELECT doc FROM runs ORDER BY created_at').all() as { doc: string }[];
-    return rows.map((r) => parse<Run>(r)!).filter((run) => !isTerminal(run.status));
+    const placeholders = terminalStatuses.map(() => '?').join(', ');
+    const rows = this.db
+      .prepare(`SELECT doc FROM runs WHERE status NOT IN (${placeholders}) ORDER BY created_at`)
+      .all(...terminalStatuses) as { doc: string }[];
+    return rows.map((r) => parse<Run>(r)!);
   }
 
   async createRun(run: Run): Promise<{ run: Run; created: boolean }> {

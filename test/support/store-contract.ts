@@ -31,6 +31,16 @@ export function storeContract(
     expect(await store.openIncident('f1')).toBeUndefined();
   });
 
+  it('gives an expired lease to one of two takers at once', async () => {
+    await store.lease('advance/r2', 'a', '2026-12-01T00:00:30Z', '2026-12-01T00:00:00Z');
+    const takers = await Promise.all(
+      ['b', 'c', 'd'].map((holder) =>
+        store.lease('advance/r2', holder, '2026-12-01T00:05:00Z', '2026-12-01T00:01:00Z'),
+      ),
+    );
+    expect(takers.filter(Boolean)).toHaveLength(1);
+  });
+
   it('gives a lease to one holder until it expires, then to whoever asks', async () => {
     expect(await store.lease('advance/r1', 'a', '2026-12-01T00:00:30Z', '2026-12-01T00:00:00Z')).toBe(true);
     expect(await store.lease('advance/r1', 'b', '2026-12-01T00:00:40Z', '2026-12-01T00:00:10Z')).toBe(false);
@@ -52,6 +62,35 @@ export function storeContract(
     await store.markHandled('1/abc');
     expect(await store.handled('1/abc')).toBe(true);
     expect(await store.handled('2/abc')).toBe(false);
+  });
+
+  it('forgets deliveries handled before a given time, and only those', async () => {
+    await store.markHandled('1/old');
+    const before = new Date(Date.now() + 60_000).toISOString();
+    expect(await store.pruneDeliveries(new Date(Date.now() - 60_000).toISOString())).toBe(0);
+    expect(await store.handled('1/old')).toBe(true);
+    expect(await store.pruneDeliveries(before)).toBe(1);
+    expect(await store.handled('1/old')).toBe(false);
+  });
+
+  it('keeps the documents it is given and replaces them by id', async () => {
+    const record = { id: 'acme/ops#3@abc', repo: 'acme/ops', pullNumber: 3, sha: 'abc', tasks: [], errors: 0 };
+    await store.savePlanRecord({ ...record, createdAt: '2026-12-01T00:00:00Z' });
+    await store.savePlanRecord({ ...record, errors: 2, createdAt: '2026-12-01T00:00:01Z' });
+    expect(await store.planRecord(record.id)).toEqual({ ...record, errors: 2, createdAt: '2026-12-01T00:00:01Z' });
+    expect(await store.planRecord('acme/ops#4@abc')).toBeUndefined();
+    await store.savePull({ id: 'acme/ops#3', author: 'carol', lastPusher: 'carol', pushers: ['carol'] });
+    expect((await store.pull('acme/ops#3'))?.pushers).toEqual(['carol']);
+  });
+
+  it('lists runs by repository, pull request and merge commit, oldest first', async () => {
+    const first = aRun({ id: 'run-1', key: 'k1', pullNumber: 1, createdAt: '2026-12-01T00:00:01Z' });
+    await store.createRun(aRun({ id: 'run-2', key: 'k2', pullNumber: 2, createdAt: '2026-12-01T00:00:02Z' }));
+    await store.createRun(first);
+    expect((await store.runs({ repo: first.repo.repo })).map((r) => r.id)).toEqual(['run-1', 'run-2']);
+    expect((await store.runs({ pullNumber: 2 })).map((r) => r.id)).toEqual(['run-2']);
+    expect(await store.runs({ repo: 'someone/else' })).toEqual([]);
+    expect(await store.run('run-1')).toEqual(first);
   });
 
   it("keeps a branch's approved state, moving it only over the state a change was judged against", async () => {
@@ -110,6 +149,23 @@ export function storeContract(
       position: 0,
       holder: 'run-b',
     });
+  });
+
+  it('keeps one chain when several writers append at once', async () => {
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        store.appendEvents('run-y', [{ type: `writer-${i}`, actor: 'zeroops', data: {} }], '2026-11-25T00:00:00.000Z'),
+      ),
+    );
+    const events = await store.events('run-y');
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(verifyChain(events).ok).toBe(true);
+  });
+
+  it('queues concurrent lock requests without giving the lock twice', async () => {
+    const states = await Promise.all(['a', 'b', 'c', 'd'].map((holder) => store.acquireLock('db:shop', holder)));
+    expect(states.filter((s) => s.held)).toHaveLength(1);
+    expect(states.map((s) => s.position).sort()).toEqual([0, 1, 2, 3]);
   });
 
   it('chains events so that an altered one is detected', async () => {

@@ -1,6 +1,6 @@
 /** `zeroops audit verify <run>`: check a run's event chain; exit 1 when anything was altered or removed. */
 import { verifyChain } from '../../knowledge/event-chain.js';
-import { openStore } from '../../store/open-store.js';
+import { openStore, storeName } from '../../store/open-store.js';
 import type { WorkerSettings } from '../settings.js';
 
 export async function auditVerify(
@@ -12,7 +12,7 @@ export async function auditVerify(
   try {
     const run = await store.run(runId);
     if (!run) {
-      out(`no run ${runId} in ${storage.mongodbUri ? 'MongoDB' : storage.dataDir}`);
+      out(`no run ${runId} in ${storeName(storage)}`);
       return 1;
     }
     const result = verifyChain(await store.events(runId), run.events);
