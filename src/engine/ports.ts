@@ -7,6 +7,9 @@ export interface EffectContext {
   run: Run;
   /** Unique per run, step and attempt: for effects that must not happen twice. */
   checkpointKey: string;
+  /** The step (or `undo-<n>`, a rollback step) and its attempt, as the checkpoint key names them. */
+  step: string;
+  attempt: number;
   /** Aborted when the step's timeout is reached: the effect must stop what it started. */
   signal?: AbortSignal;
 }

@@ -18,7 +18,15 @@ import {
   undoSteps,
   type Transition,
 } from './machine.js';
-import { EffectError, type Effects, type GateJudge, type Log, type RunReporter, type Scheduler } from './ports.js';
+import {
+  EffectError,
+  type EffectContext,
+  type Effects,
+  type GateJudge,
+  type Log,
+  type RunReporter,
+  type Scheduler,
+} from './ports.js';
 import { isTerminal, type Run } from './run.js';
 
 export interface RunnerDeps {
@@ -117,7 +125,7 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
         deps,
         started,
         move.step.action,
-        `${run.id}/${move.step.id}/${attempt}`,
+        { step: move.step.id, attempt, checkpointKey: `${run.id}/${move.step.id}/${attempt}` },
         move.step.timeoutSeconds,
       );
       const after = deps.clock();
@@ -137,7 +145,8 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
     }
     case 'undo': {
       const undo = undoSteps(run)[move.index]!;
-      const outcome = await perform(deps, run, undo.action, `${run.id}/undo/${move.index}`, 600);
+      const attempt = { step: `undo-${move.index}`, attempt: 1, checkpointKey: `${run.id}/undo/${move.index}` };
+      const outcome = await perform(deps, run, undo.action, attempt, 600);
       await commit(deps, run, undoFinished(run, move.index, outcome.error, deps.clock()));
       return 'continue';
     }
@@ -151,12 +160,12 @@ async function perform(
   deps: RunnerDeps,
   run: Run,
   action: Parameters<Effects['apply']>[0],
-  checkpointKey: string,
+  attempt: Pick<EffectContext, 'step' | 'attempt' | 'checkpointKey'>,
   timeoutSeconds: number,
 ) {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const effect = deps.effects.apply(action, { run, checkpointKey, signal: controller.signal });
+  const effect = deps.effects.apply(action, { run, ...attempt, signal: controller.signal });
   try {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(

@@ -152,7 +152,11 @@ function perRunEffects(
         const haproxy = socket
           ? new HAProxyTraffic(socket, `${settings.dataDir}/haproxy/${socket.replace(/[^A-Za-z0-9]/g, '_')}.json`)
           : undefined;
-        bySocket.set(socket, new ProviderEffects({ haproxy, store, scriptsFor, scriptEnv: settings.scriptEnv }));
+        const attemptsDir = join(settings.dataDir, 'attempts');
+        bySocket.set(
+          socket,
+          new ProviderEffects({ haproxy, store, scriptsFor, scriptEnv: settings.scriptEnv, attemptsDir }),
+        );
       }
       return bySocket.get(socket)!.apply(action, context);
     },

@@ -6,7 +6,11 @@ import { EffectError, type EffectContext, type EffectResult, type Effects } from
 import { isTerminal } from '../engine/run.js';
 import type { Store } from '../engine/store.js';
 import type { Action } from '../plan/types.js';
-import { runCommand } from './command/run-command.js';
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCommand, type CommandResult } from './command/run-command.js';
 import type { HAProxyTraffic, ServerState } from './haproxy/traffic.js';
 import { callWebhook, type WebhookError } from './webhook/call-webhook.js';
 import { isReservedEnv, signingVariables } from '../manifest/rules/webhook-secrets.js';
@@ -19,6 +23,8 @@ export interface ProviderSettings {
   scriptsFor?: (run: EffectContext['run']) => Promise<string>;
   /** Environment given to scripts; its values are redacted from their output. */
   scriptEnv?: Record<string, string>;
+  /** Where each script attempt keeps its process, output and status (see attempt-folder.ts). */
+  attemptsDir?: string;
   store: Store;
 }
 
@@ -148,22 +154,23 @@ export class ProviderEffects implements Effects {
     if (!this.settings.scriptsFor)
       throw new EffectError('scripts cannot run here: no ops repo to take them from', false);
     const cwd = await this.settings.scriptsFor(context.run);
+    const attemptDir = join(this.settings.attemptsDir ?? join(tmpdir(), 'zeroops-attempts'), fileSafe(context));
     const result = await runCommand(argv, {
       cwd,
-      env,
+      env: { ...env, ...scriptContext(context) },
       timeoutMs: 10 * 60_000,
       secrets: Object.values(env),
       signal: context.signal,
+      attemptDir,
     });
-    if (result.exitCode !== 0) {
-      throw new EffectError(
-        `${argv[0]} ${result.timedOut ? 'timed out' : `exited with ${result.exitCode ?? result.signal}`}: ${(result.stderr || result.stdout).trim().slice(-500)}`,
-        true,
-      );
+    try {
+      if (result.exitCode !== 0) throw new EffectError(`${argv[0]} ${howItEnded(result)}`, true);
+      const outcome = { output: { stdout: result.stdout.trim().slice(-2000), durationMs: result.durationMs } };
+      await this.settings.store.saveCheckpoint(context.checkpointKey, outcome);
+      return outcome;
+    } finally {
+      await rm(attemptDir, { recursive: true, force: true });
     }
-    const outcome = { output: { stdout: result.stdout.trim().slice(-2000), durationMs: result.durationMs } };
-    await this.settings.store.saveCheckpoint(context.checkpointKey, outcome);
-    return outcome;
   }
 }
 
@@ -185,6 +192,27 @@ function signingSecret(name: unknown, run: EffectContext['run']): string | undef
   const secret = process.env[variable];
   if (!secret) throw new EffectError(`${variable} is not set on this worker: the webhook cannot be signed`, false);
   return secret;
+}
+
+/** What a script is told about the step it runs for: with the idempotency key it can make itself safe to repeat. */
+function scriptContext({ run, step, attempt, checkpointKey }: EffectContext): Record<string, string> {
+  return {
+    ZEROOPS_RUN_ID: run.id,
+    ZEROOPS_TASK: run.plan.task.name,
+    ZEROOPS_SERVICE: run.plan.task.service,
+    ZEROOPS_ENV: run.plan.task.env,
+    ZEROOPS_STEP: step,
+    ZEROOPS_ATTEMPT: String(attempt),
+    ZEROOPS_IDEMPOTENCY_KEY: checkpointKey,
+  };
+}
+
+const fileSafe = ({ checkpointKey }: EffectContext) => createHash('sha256').update(checkpointKey).digest('hex');
+
+function howItEnded(result: CommandResult): string {
+  const output = (result.stderr || result.stdout).trim().slice(-500);
+  if (result.interrupted) return 'was started by a worker that stopped, and ended without saying how';
+  return `${result.timedOut ? 'timed out' : `exited with ${result.exitCode ?? result.signal}`}: ${output}`;
 }
 
 const weightKey = (run: EffectContext['run'], pool: string, datacenter: string) =>

@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive } from '../../../lab/processes.js';
+import { attemptWrapper } from '../../../src/providers/command/attempt-folder.js';
 import { runCommand } from '../../../src/providers/command/run-command.js';
 import { eventually } from '../../support/lab.js';
 import { callWebhook } from '../../../src/providers/webhook/call-webhook.js';
@@ -47,8 +50,53 @@ describe('command provider', () => {
 
   it('reports a missing program instead of throwing', async () => {
     const result = await runCommand(['/nonexistent/script.sh'], { timeoutMs: 1000 });
-    expect(result.exitCode).toBeNull();
-    expect(result.stderr).toContain('ENOENT');
+    expect(result.exitCode).toBe(127);
+    expect(result.stderr).toContain('/nonexistent/script.sh: not found');
+  });
+});
+
+describe('a script a worker started before it died', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'zeroops-adopt-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  /** What a worker leaves behind when it is killed right after starting a script. */
+  function startedByADeadWorker(script: string): string {
+    const attempt = join(dir, 'attempt');
+    mkdirSync(attempt);
+    spawn('/bin/sh', ['-c', attemptWrapper, attempt, 'sh', '-c', script], {
+      cwd: dir,
+      detached: true,
+      stdio: 'ignore',
+    }).unref();
+    return attempt;
+  }
+
+  it('is waited for, not started again, and its exit status and output are its own', async () => {
+    const attemptDir = startedByADeadWorker('sleep 1; echo ran >> runs; echo restarted a1; exit 3');
+    await eventually(() => existsSync(join(attemptDir, 'pid')), 5000);
+    const result = await runCommand(['sh', '-c', 'echo ran >> runs'], { cwd: dir, timeoutMs: 10_000, attemptDir });
+    expect(result).toMatchObject({ exitCode: 3, timedOut: false, stdout: 'restarted a1\n' });
+    expect(await readFile(join(dir, 'runs'), 'utf8')).toBe('ran\n');
+  });
+
+  it('is stopped, with everything it started, when the new attempt times out', async () => {
+    const attemptDir = startedByADeadWorker('sleep 30 & echo $! > child; wait');
+    const child = await waitForNumber(join(dir, 'child'));
+    const result = await runCommand(['true'], { cwd: dir, timeoutMs: 300, attemptDir });
+    expect(result).toMatchObject({ timedOut: true, exitCode: null });
+    expect(await eventually(() => !isAlive(child), 5000)).toBe(true);
+  });
+
+  it('that ended without a status is reported as interrupted, and not run again', async () => {
+    const attemptDir = join(dir, 'attempt');
+    mkdirSync(attemptDir);
+    writeFileSync(join(attemptDir, 'pid'), '999999999\n');
+    const result = await runCommand(['sh', '-c', 'echo ran >> runs'], { cwd: dir, timeoutMs: 5000, attemptDir });
+    expect(result).toMatchObject({ interrupted: true, exitCode: null });
+    expect(existsSync(join(dir, 'runs'))).toBe(false);
   });
 });
 
