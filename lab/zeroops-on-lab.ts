@@ -10,7 +10,8 @@ import { startRuntime, type Runtime } from '../src/main/runtime.js';
 import { webhookPath } from '../src/main/server.js';
 import type { Lab } from './lab.js';
 
-const webhookSecret = 'lab-webhook-secret';
+/** The secret the lab's GitHub double signs webhooks with. */
+export const labWebhookSecret = 'lab-webhook-secret';
 
 export interface ZeroOpsOnLab {
   runtime: Runtime;
@@ -28,11 +29,13 @@ export async function startZeroOpsOnLab(
     {
       appId: github.appId,
       privateKey: github.privateKey,
-      webhookSecret,
+      webhookSecret: labWebhookSecret,
       port: 0,
       host: '127.0.0.1',
       githubApiUrl: github.url,
       logLevel: 'warn',
+      // The double has no rate limits: pacing writes would only slow the lab down.
+      githubPacing: false,
       redisUrl: lab.redis!.url,
       dataDir,
       concurrency: options.concurrency ?? 4,
@@ -43,7 +46,7 @@ export async function startZeroOpsOnLab(
     { server: true, workers: true },
     options.octokit,
   );
-  github.connectApp({ url: `http://127.0.0.1:${runtime.port}${webhookPath}`, secret: webhookSecret });
+  github.connectApp({ url: `http://127.0.0.1:${runtime.port}${webhookPath}`, secret: labWebhookSecret });
   return {
     runtime,
     dataDir,

@@ -7,17 +7,16 @@ import type { Forge, PullRequestRef, RepoRef } from '../forge/forge.js';
 import { evaluateApprovals, type Permission, type TaskApproval, type TaskApprovalInput } from '../policy/approvals.js';
 import { cell } from '../policy/render-governance.js';
 import type { ApprovalItem, Store } from '../engine/store.js';
+import { recordedPlan } from './plan-record.js';
+import { planRecordId, pullRecordId } from './record-keys.js';
 
 export const approvalCheckName = 'ZeroOps approval';
 
 export interface ApprovalDeps {
   forge: Forge;
   store: Store;
+  clock?: () => Date;
 }
-
-export const repoKey = (repo: RepoRef) => `${repo.owner}/${repo.repo}`;
-export const planRecordId = (repo: RepoRef, number: number, sha: string) => `${repoKey(repo)}#${number}@${sha}`;
-export const pullRecordId = (repo: RepoRef, number: number) => `${repoKey(repo)}#${number}`;
 
 /** Who wrote and last pushed a pull request, as ZeroOps recorded them (or the forge says). */
 export async function authorship(
@@ -52,13 +51,6 @@ export async function teamsOf(
   return members;
 }
 
-/**
- * Who brought a governed change in without its approval (the pull request's author, pushers and
- * merger): they cannot approve that file until the branch's approved state moves on.
- */
-export const governedWroteKey = (repo: RepoRef, branch: string, approvedSha: string, path: string) =>
-  `governed-by/${repoKey(repo)}@${branch}/${approvedSha}/${path}`;
-
 async function withExclusions(
   store: Store,
   items: ApprovalItem[],
@@ -81,20 +73,19 @@ async function withExclusions(
 /** Evaluate the approvals of a pull request's items, against the reviews given so far. */
 export async function approvalsFor(
   deps: ApprovalDeps,
-  repo: RepoRef,
-  number: number,
+  pr: PullRequestRef,
   items: ApprovalItem[],
 ): Promise<TaskApproval[]> {
-  const reviews = await deps.forge.reviews(repo, number);
-  const who = await authorship(deps, repo, number);
+  const reviews = await deps.forge.reviews(pr, pr.number);
+  const who = await authorship(deps, pr, pr.number);
   const fingerprintsAt = new Map<string, Record<string, string> | undefined>();
   const permissions: Record<string, Permission> = {};
   for (const review of reviews) {
     if (!fingerprintsAt.has(review.commitSha)) {
-      const at = await deps.store.planRecord(planRecordId(repo, number, review.commitSha));
+      const at = await recordedPlan(deps, pr, review.commitSha);
       fingerprintsAt.set(review.commitSha, at && Object.fromEntries(at.tasks.map((t) => [t.name, t.fingerprint])));
     }
-    permissions[review.user] ??= await deps.forge.permission(repo, review.user);
+    permissions[review.user] ??= await deps.forge.permission(pr, review.user);
   }
   const approving = [...new Set(reviews.filter((r) => r.state === 'APPROVED').map((r) => r.user))];
   return evaluateApprovals({
@@ -117,7 +108,7 @@ export async function publishApprovalStatus(
 ): Promise<TaskApproval[] | undefined> {
   const record = await deps.store.planRecord(planRecordId(pr, pr.number, pr.headSha));
   if (!record || record.tasks.length === 0) return undefined;
-  const approvals = await approvalsFor(deps, pr, pr.number, record.tasks);
+  const approvals = await approvalsFor(deps, pr, record.tasks);
   const waiting = approvals.filter((a) => !a.approved);
   const rows = approvals.map(
     (a) =>
@@ -142,35 +133,4 @@ export async function publishApprovalStatus(
     annotations: [],
   });
   return approvals;
-}
-
-export function approvalItems(
-  plans: readonly {
-    task: { name: string; env: string; file: string; service: string };
-    fingerprint: string;
-    risk: { level: string };
-    approvals: { required: number; ownerRequired: boolean; owners: string[] };
-  }[],
-  governance: readonly (TaskApprovalInput & { path: string })[],
-  approvedSha: string,
-  pr: RepoRef & { baseRef: string },
-): ApprovalItem[] {
-  return [
-    ...plans.map((p) => ({
-      name: p.task.name,
-      fingerprint: p.fingerprint,
-      required: p.approvals.required,
-      risk: p.risk.level,
-      env: p.task.env,
-      file: p.task.file,
-      owners: p.approvals.ownerRequired ? [{ of: `service ${p.task.service}`, members: p.approvals.owners }] : [],
-    })),
-    ...governance.map((g) => ({
-      name: g.name,
-      fingerprint: g.fingerprint,
-      required: g.required,
-      owners: g.owners,
-      wroteKey: governedWroteKey(pr, pr.baseRef, approvedSha, g.path),
-    })),
-  ];
 }

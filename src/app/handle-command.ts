@@ -9,7 +9,8 @@ import { commit } from '../engine/runner.js';
 import type { Forge, RepoRef } from '../forge/forge.js';
 import type { Store } from '../engine/store.js';
 import { approverProblem, describeOwners, isOwner, type Permission } from '../policy/approvals.js';
-import { authorship, repoKey, teamsOf } from './approval-status.js';
+import { authorship, teamsOf } from './approval-status.js';
+import { repoKey } from './record-keys.js';
 import type { Log } from './ports.js';
 
 export interface CommandDeps {

@@ -5,10 +5,12 @@
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import { renderReport } from '../plan/render-report.js';
 import type { Annotation, Forge, PullRequestRef } from '../forge/forge.js';
-import { renderGovernance, renderSchedule } from '../policy/render-governance.js';
+import { renderGovernance } from '../policy/render-governance.js';
 import type { Store } from '../engine/store.js';
-import { approvalItems, planRecordId, publishApprovalStatus, pullRecordId, repoKey } from './approval-status.js';
-import { checkChange, type ChangeCheck } from './check-change.js';
+import { publishApprovalStatus } from './approval-status.js';
+import { pullRecordId } from './record-keys.js';
+import { checkChange } from './check-change.js';
+import { planRecordOf } from './plan-record.js';
 import type { Log } from './ports.js';
 
 export const planCheckName = 'ZeroOps plan';
@@ -56,8 +58,12 @@ export async function planChange(
     });
     return 'no-manifests';
   }
+  const now = deps.clock?.() ?? new Date();
+  // Recorded before it is published: a review of this commit counts from the moment it is given.
+  const record = planRecordOf(pr, check, now);
+  await store?.savePlanRecord(record);
   const report = renderReport(plans, diagnostics);
-  const notes = changeNotes(check, deps.clock?.() ?? new Date());
+  const notes = record.notes ?? [];
   const summary = [
     ...notes,
     ...(notes.length ? [''] : []),
@@ -81,35 +87,12 @@ export async function planChange(
     planCommentTopic,
     `## ZeroOps plan for ${pr.headSha.slice(0, 7)}\n\n${summary}\n\n${report.text}`,
   );
-  if (store) {
-    await store.savePlanRecord({
-      id: planRecordId(pr, pr.number, pr.headSha),
-      repo: repoKey(pr),
-      pullNumber: pr.number,
-      sha: pr.headSha,
-      createdAt: new Date().toISOString(),
-      errors: diagnostics.filter((d) => d.severity === 'error').length,
-      tasks: approvalItems(plans, governance, check.basis.approvedSha, pr),
-      notes,
-    });
-    await publishApprovalStatus({ forge, store }, pr);
-  }
+  if (store) await publishApprovalStatus({ forge, store, clock: deps.clock }, pr);
   log.info(
     { pr: pr.number, head: pr.headSha, plans: plans.length, governed: governance.length, findings: diagnostics.length },
     'planned pull request',
   );
   return failed ? 'errors' : 'planned';
-}
-
-/** What decides whether and when a merge executes, besides approvals. */
-function changeNotes(check: ChangeCheck, now: Date): string[] {
-  if (!check.basis.executes)
-    return [`⚠️ **Merging this pull request executes nothing**: ${check.basis.executesBecause}.`];
-  return renderSchedule(
-    check.basis.policy,
-    check.plans.map((p) => p.task.env),
-    now,
-  );
 }
 
 function toAnnotation(d: Diagnostic): Annotation {

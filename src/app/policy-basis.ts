@@ -8,7 +8,7 @@ import type { Forge, PullRequestRef, RepoRef, TreeEntry } from '../forge/forge.j
 import { loadDocuments } from '../manifest/load.js';
 import { opsRepoLayout, type Config, type Service } from '../manifest/model.js';
 import type { Store } from '../engine/store.js';
-import { repoKey } from './approval-status.js';
+import { repoKey } from './record-keys.js';
 
 export interface PolicyBasis {
   /** The default branch's last approved commit: the policy and the owners come from it. */

@@ -9,7 +9,7 @@ import { isTerminal, type Run } from '../engine/run.js';
 import type { Forge } from '../forge/forge.js';
 import type { NewEvent } from '../knowledge/event-chain.js';
 import type { Store } from '../engine/store.js';
-import { repoKey } from './approval-status.js';
+import { repoKey } from './record-keys.js';
 import { PacedUpdates } from './paced-updates.js';
 import type { Log } from './ports.js';
 import { runCheck, runSummary, timeline } from './render-run.js';

@@ -10,12 +10,14 @@
 import { randomUUID } from 'node:crypto';
 import type { RunReporter, Scheduler } from '../engine/ports.js';
 import { newRun } from '../engine/new-run.js';
-import type { Forge, RepoRef } from '../forge/forge.js';
+import type { Forge, PullRequestRef, RepoRef } from '../forge/forge.js';
 import type { TaskApproval } from '../policy/approvals.js';
 import { changeWindow, nextOpening } from '../policy/windows.js';
 import type { Plan } from '../plan/types.js';
 import type { Store } from '../engine/store.js';
-import { approvalItems, approvalsFor, authorship, governedWroteKey } from './approval-status.js';
+import { approvalsFor, authorship } from './approval-status.js';
+import { approvalItems } from './plan-record.js';
+import { governedWroteKey } from './record-keys.js';
 import { checkChange, type ChangeCheck } from './check-change.js';
 import { approvedStateId } from './policy-basis.js';
 import type { Log } from './ports.js';
@@ -47,16 +49,18 @@ export interface MergeOutcome {
   refused: string[];
 }
 
+/** The merged pull request as a reference to its merge commit. */
+const pullOf = (merged: MergedPull): PullRequestRef => ({
+  ...merged.repo,
+  number: merged.number,
+  headSha: merged.mergeSha,
+  baseSha: merged.baseSha,
+  baseRef: merged.baseRef,
+  defaultBranch: merged.defaultBranch,
+});
+
 export async function startRuns(deps: StartRunsDeps, merged: MergedPull): Promise<MergeOutcome> {
-  const pr = {
-    ...merged.repo,
-    number: merged.number,
-    headSha: merged.mergeSha,
-    baseSha: merged.baseSha,
-    baseRef: merged.baseRef,
-    defaultBranch: merged.defaultBranch,
-  };
-  const check = await checkChange(deps, pr, 'merge');
+  const check = await checkChange(deps, pullOf(merged), 'merge');
   const outcome: MergeOutcome = { started: [], scheduled: [], refused: [] };
   if (!check.basis.executes) {
     if (check.changed.length > 0) outcome.refused.push(`any task: ${check.basis.executesBecause}`);
@@ -88,7 +92,7 @@ async function execute(
     ...merged.repo,
     baseRef: merged.baseRef,
   });
-  const approvals = new Map((await approvalsFor(deps, merged.repo, merged.number, items)).map((a) => [a.task, a]));
+  const approvals = new Map((await approvalsFor(deps, pullOf(merged), items)).map((a) => [a.task, a]));
   const unapproved = check.governance.filter((g) => !approvals.get(g.name)?.approved);
   if (unapproved.length > 0) {
     const wrote = await authorship(deps, merged.repo, merged.number);

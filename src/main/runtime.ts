@@ -13,6 +13,7 @@ import type { Run } from '../engine/run.js';
 import { advanceRun, reconcileRuns, type RunnerDeps } from '../engine/runner.js';
 import { BlobCache } from '../forge/github/blob-cache.js';
 import { GitHubForge } from '../forge/github/github-forge.js';
+import { unpacedOctokit } from '../forge/github/unpaced-octokit.js';
 import { MetricsGateJudge } from '../observe/gate-checker.js';
 import { inconclusive } from '../observe/threshold-judge.js';
 import { ScriptsAtCommit } from '../providers/command/scripts-at-commit.js';
@@ -37,8 +38,9 @@ export interface Runtime {
 export async function startRuntime(
   settings: RuntimeSettings,
   parts: { server: boolean; workers: boolean },
-  octokit: typeof ProbotOctokit = ProbotOctokit,
+  baseOctokit: typeof ProbotOctokit = ProbotOctokit,
 ): Promise<Runtime> {
+  const octokit = settings.githubPacing === false ? unpacedOctokit(baseOctokit) : baseOctokit;
   const log = pino({ level: settings.logLevel, name: 'zeroops' }) as unknown as Log & { child(o: object): unknown };
   const store = await openStore(settings);
   const pruner = parts.server ? pruneDeliveriesHourly(store, () => new Date(), log) : undefined;

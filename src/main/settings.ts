@@ -10,6 +10,8 @@ export interface AppSettings {
   /** GitHub's API root: GitHub Enterprise Server, or the lab's GitHub double. */
   githubApiUrl?: string;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  /** Pace writes to GitHub as its secondary rate limits ask (off: a GitHub Enterprise Server without them). */
+  githubPacing?: boolean;
 }
 
 export class SettingsError extends Error {}
@@ -26,6 +28,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): AppSettings {
     host: env.HOST ?? 'localhost',
     githubApiUrl: env.GITHUB_API_URL,
     logLevel: (env.LOG_LEVEL as AppSettings['logLevel'] | undefined) ?? 'info',
+    githubPacing: env.ZEROOPS_GITHUB_PACING !== 'off',
   };
 }
 

@@ -5,6 +5,8 @@
 import { jest } from '@jest/globals';
 import { drainTask, labConfig, labService, runCheckOf, startWorld, type World } from '../support/e2e-world.js';
 import { eventually, sleep } from '../support/lab.js';
+import { labWebhookSecret } from '../../lab/zeroops-on-lab.js';
+import { webhookPath } from '../../src/main/server.js';
 
 jest.setTimeout(300_000);
 
@@ -334,6 +336,26 @@ describe('what a merged runbook may do', () => {
     expect(await finished('gated')).toBe(true);
     expect(runCheckOf(world, 'gated')?.conclusion).toBe('success');
     expect(await weight('dc-a')).toBe(60);
+  });
+});
+
+describe('a review of a commit ZeroOps had not planned', () => {
+  it('counts at merge: the commit is planned then (here, its pull request was opened while ZeroOps was deaf)', async () => {
+    const target = { url: `http://127.0.0.1:${world.runtime.port}${webhookPath}`, secret: labWebhookSecret };
+    github().connectApp({ ...target, secret: 'a secret ZeroOps does not know' });
+    const { number, delivery } = await github().openPullRequest({
+      title: 'unplanned',
+      branch: 'unplanned',
+      files: { 'tasks/unplanned.yaml': drainTask('drain-unplanned', '1s') },
+      author: 'carol',
+    });
+    github().connectApp(target);
+    expect(delivery.status).toBeGreaterThanOrEqual(400);
+    expect(checkOf(number, 'ZeroOps plan')).toBeUndefined();
+    await github().review(number, 'alice', 'APPROVED');
+    await mergeAndHear(number, '🚀');
+    expect(await finished('drain-unplanned')).toBe(true);
+    expect(runCheckOf(world, 'drain-unplanned')?.conclusion).toBe('success');
   });
 });
 

@@ -1,8 +1,9 @@
 /**
- * One `zeroops start` and two `zeroops worker` processes share one SQLite file and one Redis. Twenty
- * merged runbooks run across them; one worker is killed with SIGKILL while a script it started is
- * still running. Every run completes exactly once, and no script runs twice for the same step: the
- * worker that takes the step over waits for the orphaned script and takes its outcome.
+ * One `zeroops start` and two `zeroops worker` processes share one store (a SQLite file, or the
+ * lab's PostgreSQL as ZeroOps on several machines would) and one Redis. Merged runbooks run across
+ * them; one worker is killed with SIGKILL while a script it started is still running. Every run
+ * completes exactly once, and no script runs twice for the same step: the worker that takes the
+ * step over waits for the orphaned script and takes its outcome.
  */
 import { jest } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,15 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, type Lab } from '../../lab/lab.js';
 import { freePort } from '../../lab/ports.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { sqliteFile } from '../../src/store/open-store.js';
+import { openStore } from '../../src/store/open-store.js';
 import { labService } from '../support/e2e-world.js';
 import { eventually } from '../support/lab.js';
 
 jest.setTimeout(300_000);
 
 const bin = new URL('../../bin/zeroops.js', import.meta.url).pathname;
-const runs = 20;
 
 /** Records each step's start (with the worker that started it) and end, in a ledger outside the repo. */
 const effectScript = `#!/bin/sh
@@ -45,7 +44,7 @@ let port: number;
 const processes: ChildProcess[] = [];
 
 beforeAll(async () => {
-  lab = await startLab({ components: ['redis', 'github'] });
+  lab = await startLab({ components: ['redis', 'github', 'postgres'], seedRows: 0 });
   dir = mkdtempSync(join(tmpdir(), 'zeroops-multi-'));
   const github = lab.github!;
   await github.state.git.commit(
@@ -69,28 +68,48 @@ beforeAll(async () => {
     HOST: '127.0.0.1',
     GITHUB_API_URL: github.url,
     REDIS_URL: lab.redis!.url,
-    ZEROOPS_DATA_DIR: join(dir, 'data'),
+    ZEROOPS_GITHUB_PACING: 'off',
     ZEROOPS_SCRIPT_ENV: 'LEDGER',
-    LEDGER: join(dir, 'ledger'),
     ZEROOPS_WORKER_CONCURRENCY: '3',
     LOG_LEVEL: 'warn',
   };
   github.connectApp({ url: `http://127.0.0.1:${port}/api/github/webhooks`, secret: 'multi-secret' });
 });
 afterAll(async () => {
-  for (const child of processes) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await stopAll();
   await lab?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
+type Store = { name: string; runs: number; env: () => NodeJS.ProcessEnv };
+const stores: Store[] = [
+  { name: 'a SQLite file', runs: 20, env: () => ({ ZEROOPS_DATA_DIR: join(dir, 'sqlite') }) },
+  {
+    name: 'PostgreSQL',
+    runs: 10,
+    env: () => ({ ZEROOPS_DATA_DIR: join(dir, 'postgres'), DATABASE_URL: lab.postgres!.url }),
+  },
+];
+
+let current: Store;
+const ledgerFile = () => join(dir, `ledger-${stores.indexOf(current)}`);
+
 function start(command: 'start' | 'worker'): ChildProcess {
-  const child = spawn(process.execPath, [bin, command], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [bin, command], {
+    env: { ...env, ...current.env(), LEDGER: ledgerFile() },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   processes.push(child);
   return child;
 }
 
+async function stopAll(): Promise<void> {
+  const running = processes.splice(0).filter((c) => c.exitCode === null && c.signalCode === null);
+  await Promise.all(running.map((c) => new Promise((resolve) => c.once('exit', resolve).kill('SIGTERM'))));
+}
+
 const ledger = () =>
-  readFileSync(join(dir, 'ledger'), 'utf8')
+  readFileSync(ledgerFile(), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((line) => line.split(' '));
@@ -108,10 +127,21 @@ const inFlightOf = (worker: ChildProcess) => {
   return lines.find(([kind, key, pid]) => kind === 'start' && pid === String(worker.pid) && !ended.has(key!));
 };
 
-describe('ZeroOps in three processes on one SQLite file', () => {
-  it('completes twenty runs exactly once, with no step run twice, when a worker is killed mid-step', async () => {
+const storeSettings = (store: Store) => {
+  const settings = store.env();
+  return { dataDir: settings.ZEROOPS_DATA_DIR!, databaseUrl: settings.DATABASE_URL };
+};
+
+describe.each(stores)('ZeroOps in three processes on $name', (store) => {
+  beforeAll(() => {
+    current = store;
+  });
+  afterAll(stopAll);
+
+  it('completes every run exactly once, with no step run twice, when a worker is killed mid-step', async () => {
+    const { runs } = store;
     start('start');
-    const [victim] = [start('worker'), start('worker')];
+    const [first, second] = [start('worker'), start('worker')];
     expect(
       await eventually(
         async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok === true,
@@ -119,8 +149,17 @@ describe('ZeroOps in three processes on one SQLite file', () => {
       ),
     ).toBe(true);
     const github = lab.github!;
-    for (let i = 1; i <= runs; i++) {
-      const name = `job-${i}`;
+    // Whichever worker is first seen in the middle of a script is killed, while merges go on.
+    const workers = [first!, second!];
+    const killed = eventually(() => workers.some((w) => inFlightOf(w) !== undefined), 120_000, 50).then((seen) => {
+      const victim = workers.find((w) => inFlightOf(w) !== undefined);
+      const orphaned = victim && inFlightOf(victim)![1]!;
+      victim?.kill('SIGKILL');
+      return seen && orphaned;
+    });
+    // Several pull requests at a time, as a busy team would merge them.
+    const mergeOne = async (i: number) => {
+      const name = `job-${stores.indexOf(store)}-${i}`;
       const { number } = await github.openPullRequest({
         title: name,
         branch: name,
@@ -129,12 +168,13 @@ describe('ZeroOps in three processes on one SQLite file', () => {
       });
       await github.review(number, 'alice', 'APPROVED');
       await github.merge(number, 'carol');
-    }
-    expect(await eventually(() => inFlightOf(victim!) !== undefined, 60_000, 50)).toBe(true);
-    const orphaned = inFlightOf(victim!)![1]!;
-    victim!.kill('SIGKILL');
-
-    const checks = () => github.checkRuns().filter((c) => c.name.startsWith('ZeroOps run: job-'));
+    };
+    for (let i = 1; i <= runs; i += 5)
+      await Promise.all(Array.from({ length: Math.min(5, runs - i + 1) }, (_, k) => mergeOne(i + k)));
+    const orphaned = await killed;
+    expect(orphaned).toEqual(expect.any(String));
+    const checks = () =>
+      github.checkRuns().filter((c) => c.name.startsWith(`ZeroOps run: job-${stores.indexOf(store)}-`));
     expect(await eventually(() => checks().filter((c) => c.status === 'completed').length === runs, 180_000)).toBe(
       true,
     );
@@ -149,9 +189,9 @@ describe('ZeroOps in three processes on one SQLite file', () => {
     expect(new Set(ends)).toEqual(new Set(starts));
     expect(starts).toContain(orphaned);
 
-    const store = new SqliteStore(sqliteFile(join(dir, 'data')));
-    const stored = await store.runs({});
-    await store.close();
+    const opened = await openStore(storeSettings(store));
+    const stored = await opened.runs({});
+    await opened.close();
     expect(stored).toHaveLength(runs);
     expect(stored.map((r) => r.status)).toEqual(Array(runs).fill('succeeded'));
   });

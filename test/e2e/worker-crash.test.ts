@@ -45,6 +45,7 @@ beforeAll(async () => {
     HOST: '127.0.0.1',
     GITHUB_API_URL: github.url,
     REDIS_URL: lab.redis!.url,
+    ZEROOPS_GITHUB_PACING: 'off',
     ZEROOPS_DATA_DIR: dataDir,
     ZEROOPS_GATE_CHECK_SECONDS: '1',
     LOG_LEVEL: 'warn',

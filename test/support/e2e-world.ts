@@ -2,7 +2,6 @@
  * The end-to-end world: the lab (Redis, Prometheus, HAProxy, the fleet, traffic, the GitHub double)
  * and ZeroOps running against it in this process, with an ops repo whose config points at the lab.
  */
-import { ProbotOctokit } from 'probot';
 import { startLab, type Lab } from '../../lab/lab.js';
 import { startZeroOpsOnLab } from '../../lab/zeroops-on-lab.js';
 import type { Runtime } from '../../src/main/runtime.js';
@@ -82,7 +81,7 @@ export async function startWorld(options: { concurrency?: number } = {}): Promis
     ['mallory', 'read'],
   ] as const)
     github.setPermission(user, permission);
-  const zeroops = await startZeroOpsOnLab(lab, { concurrency: options.concurrency, octokit: unthrottled() });
+  const zeroops = await startZeroOpsOnLab(lab, { concurrency: options.concurrency });
   return {
     lab,
     runtime: zeroops.runtime,
@@ -92,14 +91,6 @@ export async function startWorld(options: { concurrency?: number } = {}): Promis
       await lab.stop();
     },
   };
-}
-
-/** Tests talk to a local double: GitHub's rate-limit pacing would only slow them down. */
-export function unthrottled(): typeof ProbotOctokit {
-  return ProbotOctokit.defaults((options: Record<string, object>) => ({
-    ...options,
-    throttle: { ...options.throttle, enabled: false },
-  })) as typeof ProbotOctokit;
 }
 
 /** The latest check run of a task's run on the GitHub double. */
