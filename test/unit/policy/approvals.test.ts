@@ -13,7 +13,7 @@ const base: ApprovalInput = {
 const review = (
   user: string,
   fingerprint = 'fp1',
-  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' = 'APPROVED',
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' = 'APPROVED',
   at = '2026-11-25T01:00:00Z',
 ) => ({ user, state, fingerprints: { drain: fingerprint }, submittedAt: at });
 
@@ -36,6 +36,16 @@ describe('approvals', () => {
       'an approval from an owner of service checkout: @alice, @bob',
       'not counted: @carol wrote the change; @bob pushed the last commit; @mallory has no write access; @alice approved an earlier plan of drain',
     ]);
+  });
+
+  it('withdraws a dismissed approval, until its author approves again', () => {
+    const approved = (reviews: ReturnType<typeof review>[]) => evaluateApprovals({ ...base, reviews })[0]!.approved;
+    // GitHub turns a dismissed approval's state into DISMISSED; approving again later counts again.
+    expect(approved([review('alice', 'fp1', 'DISMISSED')])).toBe(false);
+    expect(
+      approved([review('alice', 'fp1', 'DISMISSED'), review('alice', 'fp1', 'APPROVED', '2026-11-25T03:00:00Z')]),
+    ).toBe(true);
+    expect(approved([review('bob', 'fp1', 'DISMISSED'), review('alice', 'fp1', 'CHANGES_REQUESTED')])).toBe(false);
   });
 
   it('compares logins as GitHub does, without case', () => {

@@ -1,0 +1,117 @@
+/** `/zeroops` comments on a merged pull request, on the embedded store with a forge kept in memory. */
+import { handleCommand, type CommandDeps } from '../../../src/app/handle-command.js';
+import { aPlan, aRun, aStep } from '../../support/builders.js';
+import { embeddedStorePerTest, quietLog } from '../../support/embedded-store.js';
+import { FakeForge } from '../../support/fake-forge.js';
+
+const storeOf = embeddedStorePerTest('handle-command-');
+const repo = { owner: 'acme', repo: 'ops' };
+let forge: FakeForge;
+let scheduled: string[];
+let deps: CommandDeps;
+let comments = 0;
+
+beforeEach(() => {
+  forge = new FakeForge();
+  forge.permissions.set('alice', 'write').set('bob', 'admin').set('mallory', 'read');
+  forge.pulls.set(1, { author: 'carol', headSha: 'h', baseSha: 'b', merged: true, mergeSha: 'm' });
+  scheduled = [];
+  deps = {
+    forge,
+    store: storeOf(),
+    scheduler: { later: async (id) => void scheduled.push(id) },
+    reporter: { changed: async () => {} },
+    clock: () => new Date('2026-12-01T10:00:00Z'),
+    log: quietLog,
+  };
+});
+
+const say = (author: string, body: string) =>
+  handleCommand(deps, { repo, number: 1, commentId: ++comments, author, body });
+const lastReply = () => forge.said(1).at(-1)!;
+
+describe('/zeroops status', () => {
+  it("lists each run of the pull request with its progress and reason, and reacts with 'eyes'", async () => {
+    await storeOf().createRun(
+      aRun({
+        status: 'paused',
+        reason: 'paused by @alice',
+        steps: [
+          { id: 'one', status: 'succeeded', attempts: 1, evidence: [] },
+          { id: 'two', status: 'pending', attempts: 0, evidence: [] },
+        ],
+      }),
+    );
+    await say('bob', '/zeroops status');
+    expect(lastReply()).toBe('> /zeroops status\n\n@bob - `task-1`: **paused**, 1/2 steps — paused by @alice');
+    expect(forge.reactions.at(-1)?.reaction).toBe('eyes');
+  });
+
+  it('says when the pull request has no runs', async () => {
+    await say('alice', '/zeroops status');
+    expect(lastReply()).toBe('> /zeroops status\n\n@alice this pull request has no runs.');
+  });
+});
+
+describe('steering', () => {
+  it('obeys only people with write access, and says so to the others', async () => {
+    const { run } = await storeOf().createRun(aRun({ status: 'running' }));
+    await say('mallory', '/zeroops abort');
+    expect(lastReply()).toBe(
+      '> /zeroops abort\n\n@mallory only people with write access to acme/ops can steer runs; nothing was done.',
+    );
+    expect((await storeOf().run(run.id))?.status).toBe('running');
+    expect(forge.reactions.at(-1)?.reaction).toBe('-1');
+  });
+
+  it('pauses and resumes a run, answering with its new state and queueing it again', async () => {
+    const { run } = await storeOf().createRun(aRun({ status: 'running' }));
+    await say('alice', '/zeroops pause');
+    expect(lastReply()).toBe('> /zeroops pause\n\n@alice `task-1`: pause done; the run is now paused.');
+    await say('alice', '/zeroops pause');
+    expect(lastReply()).toBe('> /zeroops pause\n\n@alice `task-1`: not done — the run is already paused.');
+    await say('alice', '/zeroops resume');
+    expect((await storeOf().run(run.id))?.status).toBe('running');
+    expect(scheduled).toEqual([run.id, run.id]);
+    expect((await storeOf().events(run.id)).map((e) => [e.type, e.actor])).toEqual([
+      ['run-paused', 'alice'],
+      ['run-resumed', 'alice'],
+    ]);
+  });
+
+  it('answers an unknown verb with the list of commands, and a finished run with nothing to do', async () => {
+    await say('alice', '/zeroops restart-everything');
+    expect(lastReply()).toBe(
+      '> /zeroops restart-everything\n\n@alice I do not know `restart-everything`. Commands: `/zeroops pause`, `resume`, `abort`, `rollback`, `approve-step <step>`, `status`.',
+    );
+    await storeOf().createRun(aRun({ status: 'succeeded' }));
+    await say('alice', '/zeroops rollback');
+    expect(lastReply()).toBe('> /zeroops rollback\n\n@alice no run of this pull request is in progress.');
+  });
+
+  it('lets an owner who did not write the change approve a waiting step, and not the author', async () => {
+    const plan = aPlan([aStep('one'), aStep('two', { approval: 'check the dashboards first' })], {
+      approvals: { required: 1, ownerRequired: true, owners: ['alice'], source: 'test' },
+    });
+    const { run } = await storeOf().createRun(
+      aRun({
+        plan,
+        status: 'waiting',
+        steps: [
+          { id: 'one', status: 'succeeded', attempts: 1, evidence: [] },
+          { id: 'two', status: 'pending', attempts: 0, evidence: [] },
+        ],
+      }),
+    );
+    forge.permissions.set('carol', 'write');
+    await say('carol', '/zeroops approve-step two');
+    expect(lastReply()).toContain('approving a step follows the review rules, and @carol wrote the change');
+    await say('bob', '/zeroops approve-step two');
+    expect(lastReply()).toContain('it needs an owner of service checkout: @alice');
+    await say('alice', '/zeroops approve-step two');
+    expect(lastReply()).toBe(
+      '> /zeroops approve-step two\n\n@alice `task-1`: approve-step two done; the run is now running.',
+    );
+    expect((await storeOf().run(run.id))?.steps[1]?.approvedBy).toBe('alice');
+  });
+});
