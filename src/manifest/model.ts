@@ -16,7 +16,6 @@ import type { SourceDocument } from './source.js';
 export type * from './schema-types.generated.js';
 
 export type TaskManifest = Rollout | TrafficShift | Restart | Scale | ConfigUpdate | SchemaChange | Runbook;
-export type TaskSpec = TaskManifest['spec'];
 
 export interface Loaded<T> {
   doc: SourceDocument;
