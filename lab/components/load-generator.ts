@@ -27,6 +27,8 @@ export interface LoadGenerator {
   /** A mark; `since(mark)` gives the counters of what happened after it. */
   mark(): Counters;
   since(mark: Counters): Counters;
+  /** The counters of the next `requests` requests sent from now on, once every one of them is answered. */
+  next(requests: number): Promise<Counters>;
   setRate(perSecond: number): void;
   stop(): Promise<void>;
 }
@@ -77,10 +79,20 @@ export function startLoad(targetUrl: string, perSecond: number, users = populati
   let owed = 0;
   let next = 0;
   const tickMs = 20;
+  const windows: Window[] = [];
   const timer = setInterval(() => {
     owed += (rate * tickMs) / 1000;
     for (; owed >= 1; owed--) {
-      const sent = send(targetUrl, users[next++ % users.length]!, agent, counters).finally(() => inFlight.delete(sent));
+      const joined = windows.filter((w) => w.toSend > 0);
+      for (const w of joined) {
+        w.toSend--;
+        w.outstanding++;
+      }
+      const into = [counters, ...joined.map((w) => w.counters)];
+      const sent = send(targetUrl, users[next++ % users.length]!, agent, into).finally(() => {
+        inFlight.delete(sent);
+        for (const w of joined) if (--w.outstanding === 0 && w.toSend === 0) closeWindow(windows, w);
+      });
       inFlight.add(sent);
     }
   }, tickMs);
@@ -88,6 +100,8 @@ export function startLoad(targetUrl: string, perSecond: number, users = populati
     totals: () => structuredClone(counters),
     mark: () => structuredClone(counters),
     since: (mark) => subtract(counters, mark),
+    next: (requests) =>
+      new Promise((done) => windows.push({ toSend: requests, outstanding: 0, counters: emptyCounters(), done })),
     setRate: (next) => {
       rate = next;
     },
@@ -99,7 +113,20 @@ export function startLoad(targetUrl: string, perSecond: number, users = populati
   };
 }
 
-function send(targetUrl: string, user: User, agent: Agent, counters: Counters): Promise<void> {
+/** A measurement over the next requests sent: they are counted here as well as in the totals. */
+interface Window {
+  toSend: number;
+  outstanding: number;
+  counters: Counters;
+  done: (counters: Counters) => void;
+}
+
+function closeWindow(windows: Window[], window: Window): void {
+  windows.splice(windows.indexOf(window), 1);
+  window.done(window.counters);
+}
+
+function send(targetUrl: string, user: User, agent: Agent, into: Counters[]): Promise<void> {
   const started = performance.now();
   return new Promise((resolve) => {
     const req = request(
@@ -112,19 +139,15 @@ function send(targetUrl: string, user: User, agent: Agent, counters: Counters): 
       (res) => {
         res.resume();
         res.once('end', () => {
-          count(
-            counters,
-            String(res.statusCode),
-            header(res.headers['x-dc']),
-            header(res.headers['x-version']),
-            performance.now() - started,
-          );
+          const ms = performance.now() - started;
+          for (const c of into)
+            count(c, String(res.statusCode), header(res.headers['x-dc']), header(res.headers['x-version']), ms);
           resolve();
         });
       },
     );
     req.once('error', () => {
-      counters.failed++;
+      for (const c of into) c.failed++;
       resolve();
     });
     req.once('timeout', () => req.destroy());

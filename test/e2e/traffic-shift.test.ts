@@ -5,7 +5,9 @@
 import { jest } from '@jest/globals';
 import { setFaults } from '../../lab/components/sample-service.js';
 import { drainTask, runCheckOf, startWorld, type World } from '../support/e2e-world.js';
-import { eventually, sleep } from '../support/lab.js';
+import { eventually } from '../support/lab.js';
+import { Queue } from 'bullmq';
+import { connectRedis, mergeQueueName } from '../../src/queue/queues.js';
 
 jest.setTimeout(180_000);
 
@@ -71,10 +73,7 @@ describe('TrafficShift end to end', () => {
     expect(runCheck('drain-dc-a')).toMatchObject({ conclusion: 'success' });
     expect(runCheck('drain-dc-a')!.text).toMatch(/✓ error_rate = [\d.e-]+ \(≤ 5% over 3s\)/);
     expect(await weight('dc-a')).toBe(0);
-    const mark = world.lab.load!.mark();
-    await sleep(1500);
-    const after = world.lab.load!.since(mark);
-    expect(after.total).toBeGreaterThan(50);
+    const after = await world.lab.load!.next(100);
     expect(after.byDc['dc-a']).toBeUndefined();
     expect(comments(number)).toContain('Run of `drain-dc-a` ✅ succeeded.');
     expect(github().violations).toEqual([]);
@@ -128,7 +127,7 @@ describe('TrafficShift end to end', () => {
     await github().merge(changed, 'carol');
     expect(await eventually(() => comments(changed).includes('⛔'), 20_000)).toBe(true);
     expect(comments(changed)).toContain('@alice approved an earlier plan of drain-changed');
-    await sleep(1000);
+    // Each merge's ⛔ answer is written once ZeroOps decided: no run can start after it.
     expect(runCheck('drain-unapproved')).toBeUndefined();
     expect(runCheck('drain-changed')).toBeUndefined();
     expect(await weight('dc-a')).toBe(100);
@@ -139,7 +138,19 @@ describe('TrafficShift end to end', () => {
     const merge = await github().merge(number, 'carol');
     await Promise.all(Array.from({ length: 49 }, (_, i) => github().redeliver(merge, { sameId: i % 2 === 0 })));
     expect(await finished('drain-once')).toBe(true);
-    await sleep(1000);
+    // Every delivery has been answered; wait until no merge job is left to handle, then count.
+    const connection = connectRedis(world.lab.redis!.url);
+    const merges = new Queue(mergeQueueName, { connection });
+    try {
+      const idle = async () => {
+        const counts = await merges.getJobCounts('wait', 'active', 'delayed', 'prioritized');
+        return Object.values(counts).every((n) => n === 0);
+      };
+      expect(await eventually(idle, 10_000)).toBe(true);
+    } finally {
+      await merges.close();
+      connection.disconnect();
+    }
     expect(
       github()
         .checkRuns()

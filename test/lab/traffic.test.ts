@@ -5,7 +5,7 @@
 import { jest } from '@jest/globals';
 import { startLab, type Lab } from '../../lab/lab.js';
 import { setFaults } from '../../lab/components/sample-service.js';
-import { eventually, sleep } from '../support/lab.js';
+import { eventually } from '../support/lab.js';
 
 jest.setTimeout(120_000);
 
@@ -19,29 +19,18 @@ const value = async (promql: string) => (await lab.prometheus!.query(promql))[0]
 
 describe('lab traffic', () => {
   it('sends no traffic to dc-a once its weight is 0 on the admin socket', async () => {
-    const before = lab.load!.mark();
-    await sleep(1000);
-    expect(lab.load!.since(before).byDc['dc-a']).toBeGreaterThan(10);
+    expect((await lab.load!.next(100)).byDc['dc-a']).toBeGreaterThan(10);
     expect(await lab.haproxy!.command('set weight checkout_stable/dc-a 0')).toBe('\n');
-    await sleep(300); // requests already in flight finish
-    const drained = lab.load!.mark();
-    await sleep(2000);
-    const after = lab.load!.since(drained);
-    expect(after.total).toBeGreaterThan(100);
+    const after = await lab.load!.next(150);
     expect(after.byDc['dc-a']).toBeUndefined();
     expect(after.byStatus).toEqual({ 200: after.total });
     await lab.haproxy!.command('set weight checkout_stable/dc-a 100');
   });
 
   it('routes a chosen audience to the canary pool through the runtime map', async () => {
-    const before = lab.load!.mark();
-    await sleep(1000);
-    expect(lab.load!.since(before).byVersion['v1.1.0']).toBeUndefined();
+    expect((await lab.load!.next(100)).byVersion['v1.1.0']).toBeUndefined();
     await lab.haproxy!.command(`add map ${lab.haproxy!.canaryMapPath} beta checkout_canary`);
-    await sleep(300);
-    const routed = lab.load!.mark();
-    await sleep(2000);
-    const after = lab.load!.since(routed);
+    const after = await lab.load!.next(200);
     const share = (after.byVersion['v1.1.0'] ?? 0) / after.total;
     expect(share).toBeGreaterThan(0.03); // beta users are about 10% of the population
     expect(share).toBeLessThan(0.25);

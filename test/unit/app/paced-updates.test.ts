@@ -1,22 +1,29 @@
 /** Check-run updates are paced: status changes at once, progress at most once per interval with the latest winning, never out of order. */
+import { jest } from '@jest/globals';
 import { PacedUpdates } from '../../../src/app/paced-updates.js';
 import type { Run, RunStatus } from '../../../src/engine/run.js';
 import { aRun } from '../../support/builders.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const state = (status: RunStatus, progress: number): Run => ({
   ...aRun({ id: 'run-1', status }),
   reason: `progress ${progress}`,
 });
 const label = (run: Run) => `${run.status} ${run.reason}`;
+/** Time passes on the fake clock, and whatever it made due has run. */
+const pass = (ms: number) => jest.advanceTimersByTimeAsync(ms);
 
-function paced(intervalMs = 200, sendMs = 0) {
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => jest.useRealTimers());
+
+/** Sends complete at once, or (held) only when the test lets the oldest one go. */
+function paced(intervalMs = 200, options: { held?: boolean } = {}) {
   const sent: string[] = [];
   const trailingErrors: string[] = [];
+  const waiting: (() => void)[] = [];
   let failNext = false;
   const updates = new PacedUpdates(
     async (run) => {
-      await sleep(sendMs);
+      if (options.held) await new Promise<void>((release) => waiting.push(release));
       if (failNext) {
         failNext = false;
         throw new Error(`forge down while sending ${label(run)}`);
@@ -26,14 +33,12 @@ function paced(intervalMs = 200, sendMs = 0) {
     (_run, error) => trailingErrors.push(error.message),
     intervalMs,
   );
-  return {
-    updates,
-    sent,
-    trailingErrors,
-    failOnce: () => {
-      failNext = true;
-    },
+  const releaseOldest = async () => {
+    await pass(0);
+    waiting.shift()?.();
+    await pass(0);
   };
+  return { updates, sent, trailingErrors, releaseOldest, failOnce: () => (failNext = true) };
 }
 
 describe('PacedUpdates', () => {
@@ -46,34 +51,39 @@ describe('PacedUpdates', () => {
     await updates.update(state('paused', 4));
     expect(sent).toEqual(['running progress 1', 'paused progress 4']);
     await updates.update(state('paused', 5));
-    await sleep(300);
+    await pass(199);
+    expect(sent).toEqual(['running progress 1', 'paused progress 4']);
+    await pass(1);
     expect(sent).toEqual(['running progress 1', 'paused progress 4', 'paused progress 5']);
   });
 
   it('sends progress at once when the interval has passed', async () => {
     const { updates, sent } = paced(50);
     await updates.update(state('running', 1));
-    await sleep(80);
+    await pass(50);
     await updates.update(state('running', 2));
     expect(sent).toEqual(['running progress 1', 'running progress 2']);
   });
 
   it('sends only the newest of the states that arrive before a send starts', async () => {
-    const { updates, sent } = paced(200, 20);
+    const { updates, sent, releaseOldest } = paced(200, { held: true });
     const first = updates.update(state('running', 1));
-    await updates.update(state('paused', 2));
-    await first;
+    const second = updates.update(state('paused', 2));
+    await releaseOldest();
+    await Promise.all([first, second]);
     expect(sent).toEqual(['paused progress 2']);
   });
 
   it('lands the final state last, after a slower send of an earlier one, and drops the progress it overtook', async () => {
-    const { updates, sent } = paced(200, 40);
+    const { updates, sent, releaseOldest } = paced(200, { held: true });
     const first = updates.update(state('running', 1));
-    await sleep(5); // the first send is under way
+    await pass(0); // the first send is under way
     void updates.update(state('running', 2));
-    await updates.update(state('succeeded', 3));
-    await first;
-    await sleep(300);
+    const last = updates.update(state('succeeded', 3));
+    await releaseOldest();
+    await releaseOldest();
+    await Promise.all([first, last]);
+    await pass(300);
     expect(sent).toEqual(['running progress 1', 'succeeded progress 3']);
   });
 
@@ -90,7 +100,7 @@ describe('PacedUpdates', () => {
     await updates.update(state('running', 1));
     failOnce();
     await updates.update(state('running', 2));
-    await sleep(120);
+    await pass(50);
     expect(trailingErrors).toEqual(['forge down while sending running progress 2']);
   });
 
