@@ -77,7 +77,7 @@ export class ShapeMemory {
       if ((gap * gap) / length >= worst) break;
       const base = (leftGap <= rightGap ? order[left--]! : order[right++]!) * length;
       let d = 0;
-      for (let j = 0; j < length && d < worst; j++) {
+      for (let j = 0; j < length; j++) {
         const diff = shapes[base + j]! - shape[j]!;
         d += diff * diff;
       }

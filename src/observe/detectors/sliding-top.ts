@@ -7,7 +7,7 @@
  */
 export class SlidingTop {
   private readonly values: Float64Array;
-  private readonly arrivals: Float64Array;
+  private readonly arrivals: Int32Array;
   private readonly beaten: Uint16Array;
   /** The `keep` largest values in the window, largest first, as of the last push. */
   private readonly top: Float64Array;
@@ -19,7 +19,7 @@ export class SlidingTop {
     readonly keep: number,
   ) {
     this.values = new Float64Array(capacity);
-    this.arrivals = new Float64Array(capacity);
+    this.arrivals = new Int32Array(capacity);
     this.beaten = new Uint16Array(capacity);
     this.top = new Float64Array(keep);
   }
@@ -30,30 +30,31 @@ export class SlidingTop {
   }
 
   push(value: number): void {
+    const { values, arrivals, beaten, top, keep } = this;
     const oldest = this.pushed - this.capacity + 1;
-    const top = this.top.fill(-Infinity);
-    const last = this.keep - 1;
+    const last = keep - 1;
+    for (let j = 0; j < keep; j++) top[j] = -Infinity;
     let kept = 0;
-    for (let i = 0; i <= this.size; i++) {
-      // The new value is appended as the last candidate and ranked with the others.
-      const v = i < this.size ? this.values[i]! : value;
-      if (i < this.size) {
-        if (this.arrivals[i]! < oldest) continue;
-        const beaten = this.beaten[i]! + (value >= v ? 1 : 0);
-        if (beaten >= this.keep) continue;
-        this.values[kept] = v;
-        this.arrivals[kept] = this.arrivals[i]!;
-        this.beaten[kept++] = beaten;
-      }
+    for (let i = 0; i < this.size; i++) {
+      const v = values[i]!;
+      const times = beaten[i]! + (value >= v ? 1 : 0);
+      if (times >= keep || arrivals[i]! < oldest) continue;
+      values[kept] = v;
+      arrivals[kept] = arrivals[i]!;
+      beaten[kept++] = times;
       if (v <= top[last]!) continue;
       let j = last;
       for (; j > 0 && top[j - 1]! < v; j--) top[j] = top[j - 1]!;
       top[j] = v;
     }
-    this.values[kept] = value;
-    this.arrivals[kept] = this.pushed++;
-    this.beaten[kept] = 0;
+    values[kept] = value;
+    arrivals[kept] = this.pushed++;
+    beaten[kept] = 0;
     this.size = kept + 1;
+    if (value <= top[last]!) return;
+    let j = last;
+    for (; j > 0 && top[j - 1]! < value; j--) top[j] = top[j - 1]!;
+    top[j] = value;
   }
 
   /** The k-th largest value in the window (1 is the largest), for 1 <= k <= min(keep, length). */
