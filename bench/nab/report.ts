@@ -6,15 +6,23 @@ const short: Record<string, string> = { reward_low_FP_rate: 'low FP', reward_low
 
 export function header(profiles: readonly string[]): string[] {
   const columns = (figure: string) => profiles.map((p) => `${figure} ${short[p] ?? p}`);
-  return ['detector', ...columns('in-sample'), ...columns('held-out'), 'points/s'];
+  return ['detector', ...columns('in-sample'), ...columns('held-out'), 'points/s', 'points/CPU s'];
 }
 
-export function figureRow(name: string, figures: readonly ProfileFigures[], pointsPerSecond?: number): string[] {
+const rate = (points: number, seconds: number) => Math.round(points / seconds).toLocaleString('en');
+
+/** `speed` is a timed run of the detector: its points, and its seconds on the clock and of CPU. */
+export function figureRow(
+  name: string,
+  figures: readonly ProfileFigures[],
+  speed?: { points: number; seconds: number; cpuSeconds: number },
+): string[] {
   return [
     name,
     ...figures.map((f) => f.inSample.toFixed(2)),
     ...figures.map((f) => f.heldOut.normalised.toFixed(2)),
-    pointsPerSecond === undefined ? '–' : Math.round(pointsPerSecond).toLocaleString('en'),
+    speed ? rate(speed.points, speed.seconds) : '–',
+    speed ? rate(speed.points, speed.cpuSeconds) : '–',
   ];
 }
 

@@ -40,11 +40,13 @@ for (const kind of kinds) {
   const configurations = [{ name: 'default', create: kind.create }, ...(kind.variants ?? [])];
   const runs = configurations.map((c) => ({ name: c.name, ...runDetector(c.create, corpus, givenRange) }));
   writeResults(join(values.out!, givenRange ? 'given-range' : 'online'), kind.name, corpus, runs[0]!);
-  // Timed again once its code is compiled: the first pass also measures the JIT.
-  const timed = runDetector(kind.create, corpus, givenRange);
+  // Timed again once its code is compiled (the first pass also measures the JIT): the best of three.
+  const timed = [0, 1, 2]
+    .map(() => runDetector(kind.create, corpus, givenRange))
+    .reduce((best, run) => (run.seconds < best.seconds ? run : best));
   const figs = figures(corpus, runs, profiles);
   const name = kind === defaultDetector ? `${kind.name} (product)` : kind.name;
-  rows.push(figureRow(name, figs, timed.points / timed.seconds));
+  rows.push(figureRow(name, figs, timed));
   if (values.variants && runs.length > 1)
     for (const run of runs) rows.push(figureRow(`  ${run.name}`, figures(corpus, [run], profiles)));
   notes.push(`${kind.name}: ${thresholds(figs, kind.alarmLevel)}`);
@@ -62,4 +64,6 @@ const mode = givenRange ? "given range (NAB's comparison mode)" : 'range learned
 console.log(`\n## NAB, ${mode}: ${corpus.length} files, ${windows} windows (${values.data})\n`);
 console.log(table(rows));
 console.log('\nHeld out = configuration and threshold chosen on the other categories, scores pooled.');
+console.log('Points/s: best of three timed passes, clock time in `update` (CPU time for points/CPU s, which');
+console.log('other processes on the machine inflate less than the clock).');
 for (const note of notes) console.log(`- ${note}`);
