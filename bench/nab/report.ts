@@ -1,4 +1,5 @@
 /** The NAB bench's table and notes, as text. */
+import type { Timing } from './evaluate.js';
 import type { ProfileFigures } from './figures.js';
 import type { LocoResult } from './loco.js';
 
@@ -11,12 +12,7 @@ export function header(profiles: readonly string[]): string[] {
 
 const rate = (points: number, seconds: number) => Math.round(points / seconds).toLocaleString('en');
 
-/** `speed` is a timed run of the detector: its points, and its seconds on the clock and of CPU. */
-export function figureRow(
-  name: string,
-  figures: readonly ProfileFigures[],
-  speed?: { points: number; seconds: number; cpuSeconds: number },
-): string[] {
+export function figureRow(name: string, figures: readonly ProfileFigures[], speed?: Timing): string[] {
   return [
     name,
     ...figures.map((f) => f.inSample.toFixed(2)),

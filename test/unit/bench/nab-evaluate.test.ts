@@ -1,7 +1,7 @@
 /** Running detectors over a corpus in either mode, and the figures the NAB bench prints. */
 import { join } from 'node:path';
 import { defaultNabDir, readCorpus, type CorpusFile } from '../../../bench/nab/corpus.js';
-import { rangeOf, runDetector } from '../../../bench/nab/evaluate.js';
+import { fastest, rangeOf, runDetector, type DetectorRun } from '../../../bench/nab/evaluate.js';
 import { figures } from '../../../bench/nab/figures.js';
 import { leaveOneCategoryOut } from '../../../bench/nab/loco.js';
 import { readReference } from '../../../bench/nab/reference.js';
@@ -43,6 +43,19 @@ describe('runDetector', () => {
     let row = 0;
     const create = () => ({ update: () => (row++ === 3 ? 1.5 : 0) });
     expect(() => runDetector(create, corpus, false)).toThrow('a score of 1.5 for row 3 of a/one.csv');
+  });
+});
+
+describe('fastest', () => {
+  it('takes each file at its fastest pass, so one slow moment costs one file', () => {
+    const pass = (seconds: number[], cpu: number[]): DetectorRun => ({
+      scores: new Map(),
+      files: seconds.map((s, i) => ({ points: 100, seconds: s, cpuSeconds: cpu[i]! })),
+      points: 200,
+      seconds: seconds[0]! + seconds[1]!,
+      cpuSeconds: cpu[0]! + cpu[1]!,
+    });
+    expect(fastest([pass([3, 1], [2, 1]), pass([1, 5], [1, 4])])).toEqual({ points: 200, seconds: 2, cpuSeconds: 2 });
   });
 });
 
