@@ -7,7 +7,8 @@
  * - One alarm per event: an alarm's echo over the next 200 points is not reported unless it grows
  *   1.5 times stronger (see echo.ts), so a later, stronger anomaly is never hidden by a weak one.
  * The score is s / (1 + s). One configuration for every series; `sentinelVariants` is the small
- * declared set the benchmark's leave-one-category-out procedure chooses among.
+ * declared set the benchmark's leave-one-category-out procedure chooses among, and the defaults
+ * are the one of them whose own held-out figure is best (`npm run bench:nab -- --variants`).
  * Cost per point: that of the surprise, plus O(1).
  */
 import type { DetectorKind, DetectorVariant, StreamingDetector, ValueRange } from './detector.js';

@@ -6,10 +6,12 @@
  * is surprising in proportion to how far, in units of the envelope's width; a level outside what
  * the same quarter hour of the day has seen counts at a quarter of that, so a daily peak that
  * fails to come is noticed. The surprise of a point is the largest of these.
- * Given the series' range in advance (the benchmark's given-range mode only), no width is taken
- * below `rangeUnit` of that range, so wiggles far smaller than the series' scale stay quiet.
+ * Given the series' range in advance (the benchmark's given-range mode only), the value, level and
+ * drift envelopes are never narrower than `rangeUnit` of that range, so a level far inside the
+ * series' scale stays quiet.
  * Cost per point: O(1) for the features, a short scan once per 8-point block for each envelope,
- * and 300 × 8 distances once per 8-point piece for the shape; memory O(span) per feature.
+ * and at most 300 × 8 distances once per 8-point piece for the shape (about 70 × 8 on the NAB split);
+ * memory O(span) per feature.
  */
 import type { ValueRange } from './detector.js';
 import { Envelope } from './envelope.js';
