@@ -2,10 +2,10 @@
  * The envelope of what a feature did over its last `span` points: its extreme quantiles (by default
  * the 0.1 % from either end), and how far a new value steps outside them in units of the
  * envelope's width. The window keeps only the highest and lowest value of each block of `block`
- * points, which holds the same extremes at a fraction of the cost. Cost per point: O(1), plus
- * O(log(span/block)) and a short memmove once per block; memory O(span/block).
+ * points, which holds the same extremes at a fraction of the cost. Cost per point: O(1), plus a
+ * short scan once per block (see SlidingTop); memory O(span/block).
  */
-import { SortedWindow } from './sorted-window.js';
+import { SlidingTop } from './sliding-top.js';
 
 export interface EnvelopeOptions {
   span: number;
@@ -14,46 +14,51 @@ export interface EnvelopeOptions {
   tail: number;
   /** Only stepping above counts (for features where low is good, like a distance). */
   upperOnly: boolean;
+  /** The width is never less than this (a scale known in advance; 0 when none is). */
+  minWidth: number;
 }
 
-const envelopeDefaults: EnvelopeOptions = { span: 5000, block: 8, tail: 0.001, upperOnly: false };
+const envelopeDefaults: EnvelopeOptions = { span: 5000, block: 8, tail: 0.001, upperOnly: false, minWidth: 0 };
 
 export class Envelope {
   private readonly options: EnvelopeOptions;
-  private readonly highs: SortedWindow;
-  private readonly lows: SortedWindow;
+  private readonly highs: SlidingTop;
+  /** The lows, negated, so that the lowest are the largest. */
+  private readonly lows: SlidingTop;
   private blockHigh = -Infinity;
   private blockLow = Infinity;
   private inBlock = 0;
+  // The edges and the width change only when a block completes.
+  private upperEdge = NaN;
+  private lowerEdge = NaN;
+  private span = NaN;
 
   constructor(options: Partial<EnvelopeOptions> = {}) {
     this.options = { ...envelopeDefaults, ...options };
     const blocks = Math.ceil(this.options.span / this.options.block);
-    this.highs = new SortedWindow(blocks);
-    this.lows = new SortedWindow(blocks);
+    const deepest = Math.max(1, Math.round(this.options.tail * blocks * this.options.block));
+    this.highs = new SlidingTop(blocks, deepest);
+    this.lows = new SlidingTop(blocks, deepest);
   }
 
-  /** The edges and the width change only when a block completes. */
-  private edges = { upper: NaN, lower: NaN, width: NaN };
-
   get upper(): number {
-    return this.edges.upper;
+    return this.upperEdge;
   }
 
   get lower(): number {
-    return this.edges.lower;
+    return this.lowerEdge;
   }
 
   /** The envelope's width, with a floor so a flat series does not make every wiggle huge. */
   get width(): number {
-    return this.edges.width;
+    return this.span;
   }
 
   /** How far `value` lies outside the envelope, in widths; 0 inside or while empty. */
   excess(value: number): number {
-    if (this.highs.length === 0) return 0;
-    const { upper, lower, width } = this.edges;
-    return Math.max(value - upper, this.options.upperOnly ? 0 : lower - value, 0) / width;
+    if (value > this.upperEdge) return (value - this.upperEdge) / this.span;
+    if (value < this.lowerEdge && !this.options.upperOnly) return (this.lowerEdge - value) / this.span;
+    return 0;
   }
 
   push(value: number): void {
@@ -61,17 +66,17 @@ export class Envelope {
     if (value < this.blockLow) this.blockLow = value;
     if (++this.inBlock < this.options.block) return;
     this.highs.push(this.blockHigh);
-    this.lows.push(this.blockLow);
+    this.lows.push(-this.blockLow);
     this.blockHigh = -Infinity;
     this.blockLow = Infinity;
     this.inBlock = 0;
     // The edge is the tail share of the points covered, at least the most extreme.
-    const rank = Math.min(
-      this.highs.length,
-      Math.max(1, Math.round(this.options.tail * this.highs.length * this.options.block)),
-    );
-    const upper = this.highs.at(this.highs.length - rank);
-    const lower = this.lows.at(rank - 1);
-    this.edges = { upper, lower, width: Math.max(upper - lower, 0.01 * (Math.abs(upper) + Math.abs(lower)), 1e-9) };
+    const { tail, block, minWidth } = this.options;
+    const rank = Math.min(this.highs.length, Math.max(1, Math.round(tail * this.highs.length * block)));
+    const upper = this.highs.largest(rank);
+    const lower = -this.lows.largest(rank);
+    this.upperEdge = upper;
+    this.lowerEdge = lower;
+    this.span = Math.max(upper - lower, 0.01 * (Math.abs(upper) + Math.abs(lower)), minWidth, 1e-9);
   }
 }

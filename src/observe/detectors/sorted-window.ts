@@ -49,14 +49,17 @@ export class SortedWindow {
 
   private insert(value: number): void {
     const at = this.lowerBound(value);
-    this.sorted.copyWithin(at + 1, at, this.size);
+    // A loop beats copyWithin's call for the few places a small window moves.
+    if (this.size - at < 16) for (let i = this.size; i > at; i--) this.sorted[i] = this.sorted[i - 1]!;
+    else this.sorted.copyWithin(at + 1, at, this.size);
     this.sorted[at] = value;
     this.size++;
   }
 
   private remove(value: number): void {
     const at = this.lowerBound(value);
-    this.sorted.copyWithin(at, at + 1, this.size);
+    if (this.size - at < 16) for (let i = at + 1; i < this.size; i++) this.sorted[i - 1] = this.sorted[i]!;
+    else this.sorted.copyWithin(at, at + 1, this.size);
     this.size--;
   }
 

@@ -1,8 +1,10 @@
-/** The parts the novelty detector is built from: envelope, time-of-day range, shape memory, one alarm per event. */
+/** The parts the detectors are built from: envelope, time-of-day range, shape memory, alarm policies. */
 import { seededRandom } from '../../../lab/components/load-generator.js';
+import { EchoFilter } from '../../../src/observe/detectors/echo.js';
 import { Envelope } from '../../../src/observe/detectors/envelope.js';
 import { OncePerEvent } from '../../../src/observe/detectors/once-per-event.js';
 import { ShapeMemory } from '../../../src/observe/detectors/shape-memory.js';
+import { SlidingTop } from '../../../src/observe/detectors/sliding-top.js';
 import { TimeOfDayRange } from '../../../src/observe/detectors/time-of-day-range.js';
 
 const fill = (envelope: Envelope, values: number[]) => values.forEach((v) => envelope.push(v));
@@ -47,6 +49,16 @@ describe('Envelope', () => {
     expect(envelope.upper).toBe(1);
   });
 
+  it('never takes a width below a scale known in advance', () => {
+    const envelope = new Envelope({ block: 1, minWidth: 40 });
+    fill(
+      envelope,
+      Array.from({ length: 100 }, (_, i) => 10 + (i % 11)),
+    ); // 10..20: a width of 10 of its own
+    expect(envelope.width).toBe(40);
+    expect(envelope.excess(30)).toBeCloseTo(0.25);
+  });
+
   it('gives a flat series a width of 1 % of its level, so a wiggle is not huge', () => {
     const envelope = new Envelope({ block: 1 });
     fill(envelope, Array(50).fill(200));
@@ -84,7 +96,63 @@ describe('TimeOfDayRange', () => {
   });
 });
 
+describe('SlidingTop', () => {
+  /** The k-th largest of the last `capacity` values, the slow way. */
+  const reference = (values: number[], capacity: number, k: number) =>
+    [...values.slice(-capacity)].sort((a, b) => b - a)[k - 1];
+
+  it.each([
+    ['noise', (i: number, r: () => number) => r() + 0 * i],
+    ['a falling series, which keeps every value', (i: number) => -i],
+    ['a rising series', (i: number) => i],
+    ['repeated values', (i: number, r: () => number) => Math.floor(r() * 3) + 0 * i],
+  ])('gives the k-th largest of the window on %s', (_name, draw) => {
+    const random = seededRandom(9);
+    const top = new SlidingTop(50, 4);
+    const seen: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const value = draw(i, random);
+      top.push(value);
+      seen.push(value);
+      for (let k = 1; k <= Math.min(4, seen.length); k++) expect(top.largest(k)).toBe(reference(seen, 50, k));
+    }
+    expect(top.length).toBe(50);
+  });
+});
+
 describe('ShapeMemory', () => {
+  /** The mean distance of each new shape to its k nearest among the last `memory`, by brute force. */
+  function bruteForce(values: number[], piece: number, length: number, memory: number, k: number) {
+    const means: number[] = [];
+    for (let i = 0; i + piece <= values.length; i += piece)
+      means.push(values.slice(i, i + piece).reduce((a, b) => a + b, 0) / piece);
+    const shapes = means.slice(length - 1).map((_, i) => means.slice(i, i + length));
+    return shapes.map((shape, i) => {
+      const past = shapes.slice(Math.max(0, i - memory), i);
+      if (past.length < k) return undefined;
+      const distances = past.map((p) => Math.sqrt(p.reduce((sum, v, j) => sum + (v - shape[j]!) ** 2, 0)));
+      return (
+        distances
+          .sort((a, b) => a - b)
+          .slice(0, k)
+          .reduce((a, b) => a + b, 0) / k
+      );
+    });
+  }
+
+  it('finds the same nearest shapes as a search through all of them', () => {
+    const random = seededRandom(4);
+    const values = Array.from({ length: 3000 }, (_, i) => Math.sin(i / 30) * 10 + random() * 4 + (i > 2000 ? 8 : 0));
+    const memory = new ShapeMemory({ piece: 4, length: 6, memory: 40, k: 3 });
+    const answers = values.map((v) => memory.push(v, 0, 1)).filter((_, i) => (i + 1) % 4 === 0);
+    const expected = bruteForce(values, 4, 6, 40, 3);
+    expect(answers.slice(5)).toHaveLength(expected.length);
+    answers.slice(5).forEach((answer, i) => {
+      if (expected[i] === undefined) expect(answer).toBeUndefined();
+      else expect(answer).toBeCloseTo(expected[i]!, 9);
+    });
+  });
+
   it('answers once per completed piece, after a whole shape and k remembered shapes', () => {
     const memory = new ShapeMemory({ piece: 4, length: 3, k: 2 });
     const answers = Array.from({ length: 40 }, (_, i) => memory.push(i % 7, 0, 1));
@@ -102,6 +170,16 @@ describe('ShapeMemory', () => {
     for (let i = 800; i < 808; i++) strange = memory.push(i % 2 === 0 ? 3 : -3, 0, 1) ?? strange;
     expect(repeated).toBeLessThan(0.05);
     expect(strange).toBeGreaterThan(1);
+  });
+});
+
+describe('EchoFilter', () => {
+  it('reports an alarm, mutes its echo, but reports an escalation and then listens again', () => {
+    const echo = new EchoFilter(0.1, 1.5, 3);
+    const scores = [0.05, 0.2, 0.25, 0.29, 0.31, 0.2, 0.2, 0.2, 0.2, 0.12];
+    // 0.05 is below the alarm level; 0.2 opens a window; 0.25 and 0.29 are its echo; 0.31 > 1.5 × 0.2
+    // escalates and opens its own window, muting up to 0.465 for three points.
+    expect(scores.map((s) => echo.filter(s))).toEqual([0.05, 0.2, 0, 0, 0.31, 0, 0, 0, 0.2, 0]);
   });
 });
 
