@@ -21,14 +21,15 @@ import {
 import { GitHubDouble } from './github-double/index.js';
 import type { FileChanges } from './github-double/git-repo.js';
 import { ProcessGroup } from './processes.js';
+import { defaultLabService, type LabService } from './service-shape.js';
 
 export type ComponentName = 'redis' | 'postgres' | 'fleet' | 'haproxy' | 'prometheus' | 'load' | 'github';
 
 export interface LabOptions {
   /** Which components to start; the fleet comes with haproxy, prometheus and load. Default: all. */
   components?: ComponentName[];
-  datacenters?: string[];
-  instancesPerDc?: number;
+  /** The service the fleet runs: names, pool, datacenters and instances (default: checkout in dc-a…dc-c). */
+  service?: LabService;
   stableVersion?: string;
   /** A canary instance of this version in the canary pool; none when undefined. */
   canaryVersion?: string;
@@ -43,6 +44,7 @@ export interface LabOptions {
 
 export interface Lab {
   dir: string;
+  service: LabService;
   redis?: RedisComponent;
   postgres?: PostgresComponent;
   instances: ServiceInstance[];
@@ -67,6 +69,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const progress = options.onProgress ?? (() => undefined);
   const lab: Lab = {
     dir,
+    service: options.service ?? defaultLabService(),
     instances: [],
     pids: () => group.pids(),
     async stop() {
@@ -114,15 +117,16 @@ async function startTraffic(
 ): Promise<void> {
   const { binary, built } = await buildSampleService();
   progress(built ? 'sample service built' : 'sample service binary cached');
-  lab.instances = await startInstances(group, binary, fleet(options));
+  lab.instances = await startInstances(group, binary, fleet(lab.service, options));
   progress(`${lab.instances.length} instances ready`);
   if (!wanted.has('haproxy')) return;
-  lab.haproxy = await startHAProxy(group, dir, lab.instances);
+  lab.haproxy = await startHAProxy(group, dir, lab.service, lab.instances);
   progress('haproxy ready');
   await Promise.all([
     wanted.has('prometheus') &&
       startPrometheus(group, dir, {
-        checkout: lab.instances.map((i) => `127.0.0.1:${i.port}`),
+        job: lab.service.name,
+        instances: lab.instances.map((i) => `127.0.0.1:${i.port}`),
         haproxy: [lab.haproxy.metricsTarget],
       }).then((prometheus) => {
         lab.prometheus = prometheus;
@@ -143,19 +147,18 @@ function withDependencies(components: ComponentName[]): Set<ComponentName> {
   return set;
 }
 
-function fleet(options: LabOptions): InstanceSpec[] {
-  const perDc = options.instancesPerDc ?? 2;
+function fleet(service: LabService, options: LabOptions): InstanceSpec[] {
   const version = options.stableVersion ?? 'v1.0.0';
-  const specs: InstanceSpec[] = (options.datacenters ?? ['dc-a', 'dc-b', 'dc-c']).flatMap((dc) =>
-    Array.from({ length: perDc }, (_, i) => ({
-      name: `checkout-${dc.replace('dc-', '')}${i + 1}`,
-      dc,
-      version,
-      pool: 'datacenter' as const,
-    })),
+  const specs: InstanceSpec[] = service.datacenters.flatMap((dc) =>
+    dc.servers.map((name) => ({ name, dc: dc.name, version, pool: 'datacenter' as const })),
   );
   if (options.canaryVersion)
-    specs.push({ name: 'checkout-canary1', dc: 'dc-a', version: options.canaryVersion, pool: 'canary' });
+    specs.push({
+      name: `${service.name}-canary1`,
+      dc: service.datacenters[0]!.name,
+      version: options.canaryVersion,
+      pool: 'canary',
+    });
   return specs;
 }
 

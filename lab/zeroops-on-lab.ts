@@ -41,7 +41,7 @@ export async function startZeroOpsOnLab(
       concurrency: options.concurrency ?? 4,
       gateCheckSeconds: 1,
       reconcileSeconds: 2,
-      scriptEnv: { CHECKOUT_INSTANCES: lab.instances.map((i) => `${i.name}=${i.url}`).join(' ') },
+      scriptEnv: instancesEnv(lab),
     },
     { server: true, workers: true },
     options.octokit,
@@ -55,4 +55,13 @@ export async function startZeroOpsOnLab(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Scripts find the lab's instances by name in `<SERVICE>_INSTANCES` (and `LAB_INSTANCES`):
+ * "name=http://host:port …", as the template's restart script reads them.
+ */
+function instancesEnv(lab: Lab): Record<string, string> {
+  const list = lab.instances.map((i) => `${i.name}=${i.url}`).join(' ');
+  return { LAB_INSTANCES: list, [`${lab.service.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_INSTANCES`]: list };
 }

@@ -1,7 +1,8 @@
 /**
- * HAProxy in front of the fleet. Two tiers, so a datacenter's share of traffic is one weight:
+ * HAProxy in front of the fleet. Two tiers, so a datacenter's share of traffic is one weight
+ * (names from the lab's service shape; the demo's are shown):
  *   frontend checkout ─► backend checkout_stable: one server per datacenter, weighted
- *                         └─► frontend dc_<dc> (unix socket) ─► backend checkout_<dc>: its instances
+ *                         └─► frontend dc_<dc> (unix socket) ─► backend checkout_dc_a: its instances
  *                    └─► backend checkout_canary, for the audience the canary map sends there
  * plus the admin socket (runtime API) and the Prometheus exporter.
  */
@@ -12,6 +13,7 @@ import { freePort } from '../ports.js';
 import type { ProcessGroup } from '../processes.js';
 import { waitUntil } from '../wait.js';
 import type { ServiceInstance } from './sample-service.js';
+import type { LabService } from '../service-shape.js';
 
 export interface HAProxyComponent {
   /** Where clients send requests. */
@@ -28,11 +30,10 @@ export interface HAProxyComponent {
   command(line: string): Promise<string>;
 }
 
-export const backendOf = (dc: string) => `checkout_${dc.replace(/-/g, '_')}`;
-
 export async function startHAProxy(
   group: ProcessGroup,
   dir: string,
+  service: LabService,
   instances: ServiceInstance[],
 ): Promise<HAProxyComponent> {
   const [port, statsPort] = [await freePort(), await freePort()];
@@ -40,7 +41,7 @@ export async function startHAProxy(
   const canaryMapPath = join(dir, 'canary.map');
   writeFileSync(canaryMapPath, '');
   const configPath = join(dir, 'haproxy.cfg');
-  writeFileSync(configPath, haproxyConfig({ dir, port, statsPort, socketPath, canaryMapPath, instances }));
+  writeFileSync(configPath, haproxyConfig({ dir, port, statsPort, socketPath, canaryMapPath, service, instances }));
   const started = group.spawn('haproxy', 'haproxy', { args: ['-f', configPath, '-db'] });
   const admin = new AdminSocket(socketPath);
   const command = (line: string) => admin.send(line);
@@ -60,7 +61,7 @@ export async function startHAProxy(
     metricsTarget: `127.0.0.1:${statsPort}`,
     socketPath,
     canaryMapPath,
-    stableBackend: 'checkout_stable',
+    stableBackend: service.pool,
     pid: started.pid,
     command,
   };
@@ -72,11 +73,14 @@ interface ConfigInput {
   statsPort: number;
   socketPath: string;
   canaryMapPath: string;
+  service: LabService;
   instances: ServiceInstance[];
 }
 
-function haproxyConfig({ dir, port, statsPort, socketPath, canaryMapPath, instances }: ConfigInput): string {
-  const datacenters = [...new Set(instances.filter((i) => i.pool === 'datacenter').map((i) => i.dc))];
+function haproxyConfig(input: ConfigInput): string {
+  const { dir, port, statsPort, socketPath, canaryMapPath, service, instances } = input;
+  // Datacenter names become socket file names: only safe characters.
+  const sock = (dc: string) => join(dir, `dc-${dc.replace(/[^A-Za-z0-9_.-]/g, '_')}.sock`);
   const server = (i: ServiceInstance) => `  server ${i.name} 127.0.0.1:${i.port} check inter 1s fall 2 rise 1`;
   return [
     'global',
@@ -90,27 +94,27 @@ function haproxyConfig({ dir, port, statsPort, socketPath, canaryMapPath, instan
     '  timeout server 30s',
     '  option httpchk GET /healthz',
     '',
-    'frontend checkout',
+    `frontend ${service.name}`,
     `  bind 127.0.0.1:${port}`,
     `  acl to_canary req.hdr(x-user-tags),map_sub(${canaryMapPath}) -m found`,
     `  use_backend %[req.hdr(x-user-tags),map_sub(${canaryMapPath})] if to_canary`,
-    '  default_backend checkout_stable',
+    `  default_backend ${service.pool}`,
     '',
-    'backend checkout_stable',
+    `backend ${service.pool}`,
     '  balance roundrobin',
-    ...datacenters.map((dc) => `  server ${dc} unix@${join(dir, `${dc}.sock`)} weight 100`),
+    ...service.datacenters.map((dc) => `  server ${dc.name} unix@${sock(dc.name)} weight 100`),
     '',
-    ...datacenters.flatMap((dc) => [
-      `frontend dc_${dc}`,
-      `  bind unix@${join(dir, `${dc}.sock`)}`,
-      `  default_backend ${backendOf(dc)}`,
+    ...service.datacenters.flatMap((dc, i) => [
+      `frontend dc_${i}`,
+      `  bind unix@${sock(dc.name)}`,
+      `  default_backend ${dc.backend}`,
       '',
-      `backend ${backendOf(dc)}`,
+      `backend ${dc.backend}`,
       '  balance roundrobin',
-      ...instances.filter((i) => i.pool === 'datacenter' && i.dc === dc).map(server),
+      ...instances.filter((i) => i.pool === 'datacenter' && i.dc === dc.name).map(server),
       '',
     ]),
-    'backend checkout_canary',
+    `backend ${service.canaryBackend}`,
     '  balance roundrobin',
     ...instances.filter((i) => i.pool === 'canary').map(server),
     '',

@@ -15,7 +15,9 @@ export interface PrometheusComponent {
 }
 
 export interface ScrapeTargets {
-  checkout: string[];
+  /** The service's job name (its name), as its metric queries select it with job="…". */
+  job: string;
+  instances: string[];
   haproxy: string[];
 }
 
@@ -33,7 +35,7 @@ export async function startPrometheus(
         // JSON is YAML
         global: { scrape_interval: '1s', scrape_timeout: '900ms', evaluation_interval: '1s' },
         scrape_configs: [
-          { job_name: 'checkout', static_configs: [{ targets: targets.checkout }] },
+          { job_name: targets.job, static_configs: [{ targets: targets.instances }] },
           { job_name: 'haproxy', static_configs: [{ targets: targets.haproxy }] },
         ],
       },
@@ -53,7 +55,7 @@ export async function startPrometheus(
   const url = `http://127.0.0.1:${port}`;
   const source = new PrometheusSource(url);
   const query = (promql: string) => source.instant(promql);
-  const expected = targets.checkout.length + targets.haproxy.length;
+  const expected = targets.instances.length + targets.haproxy.length;
   // Prometheus picks up targets on a ~5 s tick: ready means every target scraped and up.
   await waitUntil(
     started,

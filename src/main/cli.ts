@@ -2,15 +2,22 @@
 import { parseArgs } from 'node:util';
 import { planCommand, type PlanFormat } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
+import { initCommand } from './commands/init.js';
 import { auditVerify } from './commands/audit.js';
 import { startRuntime } from './runtime.js';
 import { settingsFromEnv, workerSettingsFromEnv } from './settings.js';
 
 const usage = `Usage:
+  zeroops init [DIR] [--service NAME] [--datacenters a,b] [--prometheus URL] [--haproxy-socket PATH]
+               [--owners login,org/team] [--env NAME] [--yes] [--force]
+                                               a starter ops repo for your service (asks what flags leave out)
   zeroops validate [--repo DIR] [paths...]     check manifests; exit 1 on errors
   zeroops plan [--repo DIR] <task.yaml>... [--format markdown|json]
                                                print the plan of tasks, offline
-  zeroops lab up                               start the lab (real components on loopback) until Ctrl-C
+  zeroops lab up [--repo DIR]                  start the lab (real components on loopback) until Ctrl-C; with
+                                               --repo, your ops repo on it with ZeroOps running
+  zeroops lab pr open|review|merge|comment|show [N] [--title T] [--as LOGIN] [--request-changes]
+                                               pull requests on the running lab, from another terminal
   zeroops start                                the GitHub App's webhook server and the workers
   zeroops worker                               workers only (several share Redis, and the SQLite file or MongoDB)
                                                (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET,
@@ -29,6 +36,17 @@ async function main(argv: string[]): Promise<number> {
       repo: { type: 'string', default: '.' },
       format: { type: 'string', default: 'markdown' },
       help: { type: 'boolean', short: 'h' },
+      service: { type: 'string' },
+      datacenters: { type: 'string' },
+      prometheus: { type: 'string' },
+      'haproxy-socket': { type: 'string' },
+      owners: { type: 'string' },
+      env: { type: 'string' },
+      yes: { type: 'boolean', short: 'y' },
+      force: { type: 'boolean' },
+      title: { type: 'string' },
+      as: { type: 'string' },
+      'request-changes': { type: 'boolean' },
     },
   });
   const [command, ...paths] = positionals;
@@ -39,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   switch (command) {
+    case 'init':
+      return initCommand(paths[0] ?? '.', values, out);
     case 'validate':
       return validateCommand(values.repo!, paths, out);
     case 'plan': {
@@ -48,8 +68,11 @@ async function main(argv: string[]): Promise<number> {
       return planCommand(values.repo!, paths, values.format as PlanFormat, out, err);
     }
     case 'lab': {
-      if (paths[0] !== 'up') throw new UsageError('the lab command is: zeroops lab up');
-      return (await loadLab()).labUp(out);
+      const lab = await loadLab();
+      if (paths[0] === 'up')
+        return lab.labUp(out, values.repo === '.' && !argv.includes('--repo') ? undefined : values.repo);
+      if (paths[0] === 'pr') return lab.labPr(paths.slice(1), values, out);
+      throw new UsageError('the lab commands are: zeroops lab up [--repo DIR], zeroops lab pr …');
     }
     case 'start':
     case 'worker': {
@@ -74,7 +97,12 @@ async function main(argv: string[]): Promise<number> {
 class UsageError extends Error {}
 
 /** The lab lives beside the sources (lab/), not in the built app: load it only when asked for. */
-async function loadLab(): Promise<{ labUp(out: (line: string) => void): Promise<number> }> {
+interface LabCommands {
+  labUp(out: (line: string) => void, repo?: string): Promise<number>;
+  labPr(args: string[], flags: Record<string, unknown>, out: (line: string) => void): Promise<number>;
+}
+
+async function loadLab(): Promise<LabCommands> {
   const url = new URL('../../lab/up.ts', import.meta.url);
   try {
     return await import(url.href);

@@ -29,6 +29,9 @@ const schemaFiles: Record<DocumentKind, string> = {
   Template: 'template',
 };
 
+/** The file name of a kind's schema in schemas/ (without `.schema.json`). */
+export const schemaFileOf = (kind: DocumentKind) => schemaFiles[kind];
+
 const schemasDir = new URL('../../schemas/', import.meta.url);
 
 export function readSchema(name: string): Record<string, unknown> {

@@ -3,6 +3,7 @@ import { jest } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { startLab } from '../../lab/lab.js';
+import { defaultLabService } from '../../lab/service-shape.js';
 import { alive } from '../support/lab.js';
 
 jest.setTimeout(90_000);
@@ -27,8 +28,8 @@ describe('lab components', () => {
 
   it('runs two labs at once without port clashes', async () => {
     const [one, two] = await Promise.all([
-      startLab({ components: ['haproxy', 'redis'], instancesPerDc: 1 }),
-      startLab({ components: ['haproxy', 'redis'], instancesPerDc: 1 }),
+      startLab({ components: ['haproxy', 'redis'], service: defaultLabService(undefined, 1) }),
+      startLab({ components: ['haproxy', 'redis'], service: defaultLabService(undefined, 1) }),
     ]);
     expect(one.haproxy!.url).not.toEqual(two.haproxy!.url);
     expect(one.redis!.port).not.toEqual(two.redis!.port);
@@ -40,7 +41,7 @@ describe('lab components', () => {
 
   it('names the component that failed and shows the end of its log', async () => {
     // A datacenter name with a space makes a HAProxy configuration HAProxy refuses.
-    const error = await startLab({ components: ['haproxy'], datacenters: ['dc x'], instancesPerDc: 1 }).catch(
+    const error = await startLab({ components: ['haproxy'], service: defaultLabService(['dc x'], 1) }).catch(
       (e: Error) => e,
     );
     expect(String(error)).toMatch(

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { startLab, type Lab } from '../../lab/lab.js';
+import { defaultLabService } from '../../lab/service-shape.js';
 import { MetricsError } from '../../src/observe/metrics-source.js';
 import { HAProxyTraffic } from '../../src/providers/haproxy/traffic.js';
 import { PrometheusSource } from '../../src/providers/prometheus/prometheus-source.js';
@@ -13,7 +14,11 @@ jest.setTimeout(90_000);
 
 let lab: Lab;
 beforeAll(async () => {
-  lab = await startLab({ components: ['prometheus'], instancesPerDc: 1, canaryVersion: 'v1.1.0' });
+  lab = await startLab({
+    components: ['prometheus'],
+    service: defaultLabService(undefined, 1),
+    canaryVersion: 'v1.1.0',
+  });
 });
 afterAll(() => lab?.stop());
 
