@@ -198,7 +198,7 @@ function signingSecret(name: unknown, run: EffectContext['run']): string | undef
 }
 
 /** What a script is told about the step it runs for: with the idempotency key it can make itself safe to repeat. */
-function scriptContext({ run, step, attempt, checkpointKey }: EffectContext): Record<string, string> {
+export function scriptContext({ run, step, attempt, checkpointKey }: EffectContext): Record<string, string> {
   return {
     ZEROOPS_RUN_ID: run.id,
     ZEROOPS_TASK: run.plan.task.name,
