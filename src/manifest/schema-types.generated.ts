@@ -714,7 +714,7 @@ export interface Service {
       command: string[];
     };
     /**
-     * Scheduled checks of the service's metrics. They are checked here; this version does not run them.
+     * Scheduled checks of the service's metrics. This version checks how they are written but does not run them.
      */
     inspections?: {
       /**
@@ -795,7 +795,7 @@ export interface Config {
          */
         url: string;
         /**
-         * Checked, but not used by this version: a gate query times out after 5s.
+         * Not used by this version: a gate query times out after 5s.
          */
         timeout?: string;
         bearerToken?: SecretRef;
@@ -959,7 +959,7 @@ export interface Config {
   };
 }
 /**
- * The variable holding a bearer token for Prometheus. Checked, but not sent by this version.
+ * The variable holding a bearer token for Prometheus. Not sent by this version.
  */
 export interface SecretRef {
   /**
@@ -1047,7 +1047,7 @@ export interface Template {
        */
       deprecated?: boolean;
       /**
-       * Spec fields of the kind, used where a task leaves them out.
+       * Spec fields of the kind (except template), used where a task leaves them out.
        */
       defaults: {};
     }[];
