@@ -17,11 +17,12 @@ export interface KindModule {
 }
 
 export const defaultStepTimeoutSeconds = 600;
+export const defaultStepRetries = 2;
 
 type StepInput = Omit<PlanStep, 'needs' | 'gates' | 'timeoutSeconds' | 'retries'> & Partial<PlanStep>;
 
 export function step(input: StepInput): PlanStep {
-  return { gates: [], timeoutSeconds: defaultStepTimeoutSeconds, retries: 2, needs: [], ...input };
+  return { gates: [], timeoutSeconds: defaultStepTimeoutSeconds, retries: defaultStepRetries, needs: [], ...input };
 }
 
 /** Each step waits for the one before it. */

@@ -1,103 +1,171 @@
 /* eslint-disable */
 // Generated from schemas/ by `npm run schemas:types`. Do not edit.
 
+/**
+ * Metric gates, checked while the plan's steps hold: a breach rolls the run back, missing data pauses it.
+ */
 export type Analysis = AnalysisRule[];
 
 /**
  * A canary release of a new version, step by step, gated by metrics.
  */
 export interface Rollout {
+  /**
+   * The version of the task language.
+   */
   apiVersion: 'zeroops.dev/v1';
+  /**
+   * What the document is: Rollout.
+   */
   kind: 'Rollout';
   metadata: Metadata;
+  /**
+   * What to release and how far, step by step.
+   */
   spec: {
+    /**
+     * The version deployed as the canary cohort.
+     */
     version: string;
+    /**
+     * Feature names this version brings, shown in the plan.
+     */
     features?: string[];
     /**
-     * Lower-case letters, digits and dashes, like a Kubernetes name.
+     * A Rollout task whose canary audience this one takes over.
      */
     replaces?: string;
+    /**
+     * Who gets the canary. Without it, the steps are shares of all traffic.
+     */
     audience?: {
+      /**
+       * User tags that select the audience.
+       */
       userTags?: string[];
+      /**
+       * Regions that select the audience.
+       */
       regions?: string[];
+      /**
+       * Operating systems and version ranges that select the audience.
+       */
       os?: {
         [k: string]: string;
       };
     };
     /**
-     * An SOP template pinned by version: name@version.
+     * An SOP template pinned by version: name@version. Its defaults fill what this task leaves out.
      */
     template?: string;
     /**
+     * The canary's share of traffic (of its audience, if it has one) at each step, ascending; 100% at the end promotes the version.
+     *
      * @minItems 1
      *
      * Items: A percentage: "20%" or 20.
      */
     steps?: (string | number)[];
     /**
-     * A duration such as 30s, 10m, 1h30m or 2d.
+     * How long each step holds, gates checked, before the next.
      */
     interval?: string;
+    /**
+     * Datacenters of the service; checked to exist, not used by this version's Rollout plans.
+     */
     datacenters?: string[];
     analysis?: Analysis;
     approval?: Approval;
   };
 }
+/**
+ * The task's name and what it acts on.
+ */
 export interface Metadata {
   /**
-   * Lower-case letters, digits and dashes, like a Kubernetes name.
+   * The name of the task, unique among the tasks of the repo.
    */
   name: string;
   /**
-   * Lower-case letters, digits and dashes, like a Kubernetes name.
+   * A service declared in services/.
    */
   service: string;
   /**
-   * An environment of the service; defaults to the config's defaultEnv.
+   * An environment of the service. Default: the config's defaultEnv if the service has that environment, else the service's first environment.
    */
   env?: string;
+  /**
+   * Free text for people reading the task; ZeroOps does not act on it.
+   */
   description?: string;
+  /**
+   * Free labels for people and tools (text values); ZeroOps does not act on them.
+   */
   labels?: {
     [k: string]: string;
   };
 }
+/**
+ * A gate: a limit on one of the service's metrics.
+ */
 export interface AnalysisRule {
   /**
-   * A metric binding of the service.
+   * A metric binding of the service: a key of its spec.metrics.
    */
   metric: string;
   /**
-   * A limit in the metric's unit: "2%" for ratios, "300ms" for seconds, or a plain number.
+   * The gate is breached when the metric is above this. Write max, min or both.
    */
   max?: string | number;
   /**
-   * A limit in the metric's unit: "2%" for ratios, "300ms" for seconds, or a plain number.
+   * The gate is breached when the metric is below this.
    */
   min?: string | number;
   /**
-   * A duration such as 30s, 10m, 1h30m or 2d.
+   * How far back the metric is read: it replaces $window in the service's query. Not allowed when the query has no $window.
    */
   window?: string;
+  /**
+   * When the gate is meant to hold: during a step, after it, or both. Recorded in the plan; this version checks every gate while a step holds, whatever its phase.
+   */
   phase?: 'during' | 'after' | 'both';
 }
+/**
+ * Approvals this task asks for: it can raise the config policy's bar, never lower it.
+ */
 export interface Approval {
+  /**
+   * How many approvals the plan needs at least. Default: the number the config's policy asks for.
+   */
   required?: number;
   /**
-   * Require an approval from an owner of the service.
+   * Require an approval from an owner of the service. Default: as the config's policy says (false cannot lower it).
    */
   owners?: boolean;
 }
 
 /**
+ * Metric gates, checked while the plan's steps hold: a breach rolls the run back, missing data pauses it.
+ */
+/**
  * Move traffic between datacenters by changing their weights, gated by metrics, with a restore path.
  */
 export interface TrafficShift {
+  /**
+   * The version of the task language.
+   */
   apiVersion: 'zeroops.dev/v1';
+  /**
+   * What the document is: TrafficShift.
+   */
   kind: 'TrafficShift';
   metadata: Metadata;
+  /**
+   * Which datacenter weights to reach, and how gradually.
+   */
   spec: {
     /**
-     * Target weight (0-100%) per datacenter; datacenters not named keep their weight.
+     * Target weight per datacenter, in percent of its normal weight (0% takes it out of service); datacenters not named keep their weight.
      */
     weights: {
       /**
@@ -106,7 +174,7 @@ export interface TrafficShift {
       [k: string]: string | number;
     };
     /**
-     * Weights assumed at the start, per datacenter (default: the normal 100%). The run checks them before it begins.
+     * Weights at the start, per datacenter, in percent of normal: the increments start from them. Default: 100% for each datacenter.
      */
     from?: {
       /**
@@ -119,25 +187,52 @@ export interface TrafficShift {
      */
     steps?: number;
     /**
-     * A duration such as 30s, 10m, 1h30m or 2d.
+     * How long each increment holds, gates checked, before the next.
      */
     interval?: string;
+    /**
+     * An SOP template pinned by version: name@version. Its defaults fill what this task leaves out.
+     */
     template?: string;
+    /**
+     * Why, in a few words: shown in the plan's summary.
+     */
     reason?: string;
     analysis?: Analysis;
     approval?: Approval;
   };
 }
 /**
+ * The task's name and what it acts on.
+ */
+/**
+ * A gate: a limit on one of the service's metrics.
+ */
+/**
+ * Approvals this task asks for: it can raise the config policy's bar, never lower it.
+ */
+/**
+ * Metric gates, checked while the plan's steps hold: a breach rolls the run back, missing data pauses it.
+ */
+/**
  * A rolling restart in batches, each gated on health.
  */
 export interface Restart {
+  /**
+   * The version of the task language.
+   */
   apiVersion: 'zeroops.dev/v1';
+  /**
+   * What the document is: Restart.
+   */
   kind: 'Restart';
   metadata: Metadata;
+  /**
+   * Where to restart, how many instances at once, how long to wait between batches.
+   */
   spec: {
     /**
-     * Defaults to every datacenter of the service.
+     * Datacenters of the service whose instances are restarted. Default: every datacenter of the service.
      */
     datacenters?: string[];
     /**
@@ -145,151 +240,344 @@ export interface Restart {
      */
     batchSize?: number;
     /**
-     * A duration such as 30s, 10m, 1h30m or 2d.
+     * How long to hold after each batch is back in service, gates checked, before the next.
      */
     interval?: string;
+    /**
+     * An SOP template pinned by version: name@version. Its defaults fill what this task leaves out.
+     */
     template?: string;
+    /**
+     * Why, in a few words: shown in the plan's summary.
+     */
     reason?: string;
     analysis?: Analysis;
     approval?: Approval;
   };
 }
 /**
+ * The task's name and what it acts on.
+ */
+/**
+ * A gate: a limit on one of the service's metrics.
+ */
+/**
+ * Approvals this task asks for: it can raise the config policy's bar, never lower it.
+ */
+/**
+ * Metric gates, checked while the plan's steps hold: a breach rolls the run back, missing data pauses it.
+ */
+/**
  * Change the number of replicas of a service's workloads, gated by metrics.
  */
 export interface Scale {
+  /**
+   * The version of the task language.
+   */
   apiVersion: 'zeroops.dev/v1';
+  /**
+   * What the document is: Scale.
+   */
   kind: 'Scale';
   metadata: Metadata;
+  /**
+   * How many replicas, and where.
+   */
   spec: {
+    /**
+     * The replica count of the service's Kubernetes deployment in each datacenter.
+     */
     replicas: number;
+    /**
+     * Datacenters of the service to scale. Default: every datacenter of the service.
+     */
     datacenters?: string[];
     /**
-     * A duration such as 30s, 10m, 1h30m or 2d.
+     * How long to hold after each datacenter, gates checked, before the next.
      */
     interval?: string;
+    /**
+     * An SOP template pinned by version: name@version. Its defaults fill what this task leaves out.
+     */
     template?: string;
     analysis?: Analysis;
     approval?: Approval;
   };
 }
+/**
+ * The task's name and what it acts on.
+ */
+/**
+ * A gate: a limit on one of the service's metrics.
+ */
+/**
+ * Approvals this task asks for: it can raise the config policy's bar, never lower it.
+ */
+/**
+ * Metric gates, checked while the plan's steps hold: a breach rolls the run back, missing data pauses it.
+ */
 /**
  * Change configuration keys of a service, applied by hot reload or restart, with a revert.
  */
 export interface ConfigUpdate {
+  /**
+   * The version of the task language.
+   */
   apiVersion: 'zeroops.dev/v1';
+  /**
+   * What the document is: ConfigUpdate.
+   */
   kind: 'ConfigUpdate';
   metadata: Metadata;
+  /**
+   * Which keys to set, where, and how they take effect.
+   */
   spec: {
+    /**
+     * Configuration keys and their new values, for the service's config command. Keys that look like secrets are refused.
+     */
     set: {
       [k: string]: string | number | boolean;
     };
+    /**
+     * How the new values take effect in each datacenter: hot-reload or restart.
+     */
     apply?: 'hot-reload' | 'restart';
+    /**
+     * Datacenters of the service to change. Default: every datacenter of the service.
+     */
     datacenters?: string[];
+    /**
+     * An SOP template pinned by version: name@version. Its defaults fill what this task leaves out.
+     */
     template?: string;
     analysis?: Analysis;
     approval?: Approval;
   };
 }
 /**
+ * The task's name and what it acts on.
+ */
+/**
+ * A gate: a limit on one of the service's metrics.
+ */
+/**
+ * Approvals this task asks for: it can raise the config policy's bar, never lower it.
+ */
+/**
+ * Metric gates, checked while the plan's steps hold: a breach rolls the run back, missing data pauses it.
+ */
+/**
  * A database schema change. Destructive statements become a staged expand/contract flow.
  */
 export interface SchemaChange {
+  /**
+   * The version of the task language.
+   */
   apiVersion: 'zeroops.dev/v1';
+  /**
+   * What the document is: SchemaChange.
+   */
   kind: 'SchemaChange';
   metadata: Metadata;
+  /**
+   * The database and the change: sql, or replaceColumn.
+   */
   spec: {
     /**
-     * A database of the service.
+     * A database of the service (its spec.databases).
      */
     database: string;
     /**
-     * PostgreSQL statements, separated by semicolons.
+     * PostgreSQL statements, separated by semicolons. Additive ones run as written; destructive ones become staged flows. Write sql or replaceColumn.
      */
     sql?: string;
+    /**
+     * Replace a column by a new one through the staged expand/contract flow.
+     */
     replaceColumn?: {
+      /**
+       * The table.
+       */
       table: string;
+      /**
+       * The column replaced.
+       */
       from: string;
+      /**
+       * The new column.
+       */
       to: string;
       /**
        * SQL type of the new column.
        */
       type: string;
       /**
-       * SQL expression computing the new value from the old column.
+       * SQL expression computing the new value from the old column. Default: the old column as it is.
        */
       using?: string;
     };
+    /**
+     * Rows per batch of the backfill.
+     */
     batchSize?: number;
     /**
-     * A duration such as 30s, 10m, 1h30m or 2d.
+     * How long the renamed old column (or table) is watched, unused and with the gates holding, before it is dropped.
      */
     observeFor?: string;
     /**
-     * A duration such as 30s, 10m, 1h30m or 2d.
+     * PostgreSQL's lock_timeout for each statement: one that waits longer for a lock fails and is retried.
      */
     lockTimeout?: string;
+    /**
+     * An SOP template pinned by version: name@version. Its defaults fill what this task leaves out.
+     */
     template?: string;
     analysis?: Analysis;
     approval?: Approval;
   };
 }
 /**
- * Provider actions run in order, or in parallel where their needs allow.
+ * The task's name and what it acts on.
+ */
+/**
+ * A gate: a limit on one of the service's metrics.
+ */
+/**
+ * Approvals this task asks for: it can raise the config policy's bar, never lower it.
+ */
+/**
+ * Metric gates, checked while the plan's steps hold: a breach rolls the run back, missing data pauses it.
+ */
+/**
+ * Provider actions, run one after another in the order written.
  */
 export interface Runbook {
+  /**
+   * The version of the task language.
+   */
   apiVersion: 'zeroops.dev/v1';
+  /**
+   * What the document is: Runbook.
+   */
   kind: 'Runbook';
   metadata: Metadata;
+  /**
+   * The steps, and the gates and approvals around them.
+   */
   spec: {
     /**
-     * serial: each step needs the one before it unless it says otherwise.
+     * serial: the steps run one after another, in the order written. parallel is refused: this version does not run graphs.
      */
     mode?: 'serial' | 'parallel';
     /**
+     * The steps, run one after another in the order written.
+     *
      * @minItems 1
      */
     steps: {
       /**
-       * Lower-case letters, digits and dashes, like a Kubernetes name.
+       * The name of the step, unique in the runbook: scripts see it as ZEROOPS_STEP, and /zeroops approve-step names it.
        */
       name: string;
       action: Action;
-      undo?: Action;
+      undo?: Action1;
+      /**
+       * The steps this one waits for. This version runs the steps in the order written, so only the step just before is accepted.
+       */
       needs?: string[];
       /**
-       * A duration such as 30s, 10m, 1h30m or 2d.
+       * How long the action may take before the attempt fails (a script is stopped after 10m at most).
        */
       timeout?: string;
+      /**
+       * How many more times a failed action is tried before the run rolls back.
+       */
       retries?: number;
       /**
-       * Wait for /zeroops approve-step before this step.
+       * Wait for /zeroops approve-step <name> before this step.
        */
       approve?: boolean;
     }[];
+    /**
+     * An SOP template pinned by version: name@version. Its defaults fill what this task leaves out.
+     */
     template?: string;
     analysis?: Analysis;
     approval?: Approval;
   };
 }
+/**
+ * The task's name and what it acts on.
+ */
+/**
+ * What the step does: an operation this version executes (see Runbook actions in docs/reference.md).
+ */
 export interface Action {
+  /**
+   * The system the operation acts on.
+   */
   provider: 'haproxy' | 'kubernetes' | 'postgres' | 'command' | 'webhook' | 'prometheus' | 'notify';
+  /**
+   * What to do, e.g. run (command) or call (webhook).
+   */
   operation: string;
+  /**
+   * The operation's parameters, as docs/reference.md lists them for each operation.
+   */
   params?: {};
 }
+/**
+ * What undoes the step when the run rolls back after the step started (even if it failed). Without it, the step is not undone.
+ */
+export interface Action1 {
+  /**
+   * The system the operation acts on.
+   */
+  provider: 'haproxy' | 'kubernetes' | 'postgres' | 'command' | 'webhook' | 'prometheus' | 'notify';
+  /**
+   * What to do, e.g. run (command) or call (webhook).
+   */
+  operation: string;
+  /**
+   * The operation's parameters, as docs/reference.md lists them for each operation.
+   */
+  params?: {};
+}
+/**
+ * A gate: a limit on one of the service's metrics.
+ */
+/**
+ * Approvals this task asks for: it can raise the config policy's bar, never lower it.
+ */
 /**
  * Inventory entry of a service: owners, environments, datacenters, deploy provider, metrics, databases, inspections.
  */
 export interface Service {
+  /**
+   * The version of the task language.
+   */
   apiVersion: 'zeroops.dev/v1';
+  /**
+   * What the document is: Service.
+   */
   kind: 'Service';
+  /**
+   * The service's name.
+   */
   metadata: {
     /**
-     * Lower-case letters, digits and dashes, like a Kubernetes name.
+     * The name tasks give in metadata.service.
      */
     name: string;
+    /**
+     * What the service is, for people.
+     */
     description?: string;
   };
+  /**
+   * Who owns the service, where it runs, and how it is operated.
+   */
   spec: {
     /**
      * GitHub logins (alice) or teams as org/team-slug (acme/payments), without @. Owners count from the default branch's approved state.
@@ -300,44 +588,74 @@ export interface Service {
      */
     owners: string[];
     /**
+     * The environments the service runs in; a task's metadata.env must be one of them.
+     *
      * @minItems 1
      */
     environments: string[];
+    /**
+     * How versions of the service are deployed.
+     */
     deploy?: {
+      /**
+       * haproxy: instances are servers behind HAProxy; kubernetes: a Deployment per datacenter; command: a deploy script.
+       */
       provider: 'haproxy' | 'kubernetes' | 'command';
       /**
-       * Argument vector of the deploy script (command provider).
+       * The deploy script and its arguments (command provider): argv[0] is a file under scripts/.
        */
       command?: string[];
     };
     /**
+     * Where the service runs, and how its instances are reached there.
+     *
      * @minItems 1
      */
     datacenters: {
       /**
-       * Lower-case letters, digits and dashes, like a Kubernetes name.
+       * The datacenter's name: tasks use it, and it is the datacenter's server in haproxyPool.
        */
       name: string;
       /**
-       * Normal HAProxy weight of the datacenter's backend.
+       * The datacenter's normal weight in haproxyPool: TrafficShift percentages are of this weight, and 0 means it serves no traffic.
        */
       weight?: number;
+      /**
+       * The datacenter's HAProxy backend and its servers (needed when the service deploys through haproxy).
+       */
       haproxy?: {
         /**
-         * Write an HAProxy backend or server name with letters, digits, _ . : and - only (nothing that could end a command on its admin socket).
+         * The backend holding the datacenter's instances.
          */
         backend: string;
         /**
+         * The service's instances: server names in the backend, as restart.command receives them.
+         *
          * @minItems 1
          *
          * Items: Write an HAProxy backend or server name with letters, digits, _ . : and - only (nothing that could end a command on its admin socket).
          */
         servers: string[];
       };
+      /**
+       * The datacenter's Kubernetes workload (needed by Scale, and when the service deploys through kubernetes).
+       */
       kubernetes?: {
+        /**
+         * The kubeconfig context of the cluster.
+         */
         context?: string;
+        /**
+         * The namespace of the Deployment.
+         */
         namespace: string;
+        /**
+         * The name of the Deployment.
+         */
         deployment: string;
+        /**
+         * The replicas it normally runs: Scale plans show it and judge their risk by it.
+         */
         replicas?: number;
       };
     }[];
@@ -345,48 +663,82 @@ export interface Service {
      * Write an HAProxy backend or server name with letters, digits, _ . : and - only (nothing that could end a command on its admin socket).
      */
     haproxyPool?: string;
+    /**
+     * Named PromQL queries, which gates (analysis) and inspections refer to by name.
+     */
     metrics?: {
       [k: string]: {
         /**
          * PromQL. Write [$window] where its range goes: a gate evaluates it over the gate's window (default 1m). Without $window the query's own range applies and a gate may not set a window.
          */
         query: string;
+        /**
+         * What the value measures, which says how limits on it are written: ratio as percentages (2%), seconds as durations (300ms), bytes as sizes (512Mi), count and per-second as plain numbers.
+         */
         unit?: 'ratio' | 'seconds' | 'bytes' | 'count' | 'per-second';
       };
     };
+    /**
+     * The databases of the service, which SchemaChange tasks name.
+     */
     databases?: {
+      /**
+       * The name SchemaChange tasks give in spec.database.
+       */
       name: string;
+      /**
+       * The database engine (SchemaChange reads its SQL as PostgreSQL).
+       */
       engine: 'postgres' | 'mysql';
     }[];
+    /**
+     * How instances are restarted: needed by Restart tasks of an HAProxy service.
+     */
     restart?: {
       /**
+       * The restart script and its arguments: argv[0] is a file under scripts/; ZeroOps appends the names of the instances to restart.
+       *
        * @minItems 1
        */
       command: string[];
     };
+    /**
+     * How configuration is changed: needed by ConfigUpdate tasks.
+     */
     config?: {
       /**
+       * The config script and its arguments: argv[0] is a file under scripts/. ConfigUpdate plans name it; this version does not run them.
+       *
        * @minItems 1
        */
       command: string[];
     };
+    /**
+     * Scheduled checks of the service's metrics. This version checks how they are written but does not run them.
+     */
     inspections?: {
       /**
-       * Lower-case letters, digits and dashes, like a Kubernetes name.
+       * The name of the inspection.
        */
       name: string;
+      /**
+       * A metric of spec.metrics to watch.
+       */
       metric: string;
+      /**
+       * threshold: above max; leak: a steady climb; anomaly: unusual values.
+       */
       detect: 'threshold' | 'leak' | 'anomaly';
       /**
-       * A limit in the metric's unit: "2%" for ratios, "300ms" for seconds, or a plain number.
+       * The limit of a threshold inspection (required with detect: threshold).
        */
       max?: string | number;
       /**
-       * A duration such as 30s, 10m, 1h30m or 2d.
+       * How often to inspect.
        */
       every?: string;
       /**
-       * A duration such as 30s, 10m, 1h30m or 2d.
+       * How much history one inspection reads.
        */
       window?: string;
       /**
@@ -401,42 +753,90 @@ export interface Service {
  * The ops repo's .zeroops/config.yaml: provider endpoints, approval policy, change windows, autonomy.
  */
 export interface Config {
+  /**
+   * The version of the task language.
+   */
   apiVersion: 'zeroops.dev/v1';
+  /**
+   * What the document is: Config.
+   */
   kind: 'Config';
+  /**
+   * A name and a description, for people.
+   */
   metadata?: {
+    /**
+     * A name for people.
+     */
     name?: string;
+    /**
+     * What the repo is, for people.
+     */
     description?: string;
   };
+  /**
+   * Providers, approval policy, change windows and autonomy.
+   */
   spec: {
+    /**
+     * The environment of tasks that name none, when their service has it.
+     */
     defaultEnv?: string;
+    /**
+     * Where ZeroOps reaches the systems it acts on. A run uses those of the config it was approved under.
+     */
     providers?: {
+      /**
+       * The Prometheus that gates are read from.
+       */
       prometheus?: {
+        /**
+         * The base URL of the Prometheus HTTP API, without a password in it.
+         */
         url: string;
         /**
-         * A duration such as 30s, 10m, 1h30m or 2d.
+         * Not used by this version: a gate query times out after 5s.
          */
         timeout?: string;
         bearerToken?: SecretRef;
       };
+      /**
+       * The HAProxy whose weights and server states ZeroOps sets.
+       */
       haproxy?: {
         /**
          * Path of the admin socket, or host:port.
          */
         socket: string;
       };
+      /**
+       * The databases SchemaChange tasks change (planned, not executed, in this version).
+       */
       postgres?: {
+        /**
+         * Connections, by database name.
+         */
         databases: {
           [k: string]: {
-            url: SecretRef;
+            url: SecretRef1;
           };
         };
       };
+      /**
+       * Kubernetes access (no Kubernetes operation executes in this version).
+       */
       kubernetes?: {
-        kubeconfig?: SecretRef;
+        kubeconfig?: SecretRef2;
+        /**
+         * The kubeconfig context.
+         */
         context?: string;
       };
+      /**
+       * How webhook steps sign what they send.
+       */
       webhook?: {
-        secret?: SecretRef1;
+        secret?: SecretRef3;
         /**
          * Environment variables a webhook step may sign with (its params.secretEnv). ZeroOps' own credentials are never allowed.
          *
@@ -451,21 +851,59 @@ export interface Config {
      * Items: Write a branch name or a pattern such as release/*.
      */
     executeOn?: string[];
+    /**
+     * How many approvals a plan needs. Only the default branch's config counts.
+     */
     policy?: {
+      /**
+       * Approvals a plan needs when no rule matches.
+       */
       defaultApprovals?: number;
+      /**
+       * Whether an owner of the service must be among the approvers when no rule matches.
+       */
       requireOwner?: boolean;
+      /**
+       * Rules for particular plans: the first that matches applies.
+       */
       rules?: {
+        /**
+         * Matches plans of this environment. Default: every environment.
+         */
         env?: string;
+        /**
+         * Matches plans whose risk is one of these. Default: any risk.
+         */
         risk?: ('low' | 'medium' | 'high' | 'critical')[];
+        /**
+         * Matches tasks of this kind. Default: every kind.
+         */
         kind?: string;
+        /**
+         * Approvals a matching plan needs.
+         */
         required: number;
+        /**
+         * Whether an owner of the service must approve a matching plan. Default: requireOwner.
+         */
         owner?: boolean;
       }[];
     };
+    /**
+     * Change windows: where an environment has some, its runs start only inside one; a merge outside waits for the next.
+     */
     windows?: {
+      /**
+       * The name plans and reasons show.
+       */
       name: string;
+      /**
+       * The environment the window governs. Default: every environment.
+       */
       env?: string;
       /**
+       * The days on which the window starts.
+       *
        * @minItems 1
        */
       days: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
@@ -477,16 +915,43 @@ export interface Config {
        * Write a time of day as HH:MM (24:00 for the end of the day); before from, the window ends the next day.
        */
       to: string;
+      /**
+       * The IANA time zone of from and to.
+       */
       timezone: string;
     }[];
+    /**
+     * Periods when nothing starts in the environment, even after approval.
+     */
     freezes?: {
+      /**
+       * The name plans and reasons show.
+       */
       name: string;
+      /**
+       * The environment frozen. Default: every environment.
+       */
       env?: string;
+      /**
+       * Start, ISO 8601 date and time.
+       */
       from: string;
+      /**
+       * End, ISO 8601 date and time.
+       */
       to: string;
     }[];
+    /**
+     * How far ZeroOps may go on its own with a remediation: observe, suggest, confirm or auto. This version runs no remediations, so it does not act on it.
+     */
     autonomy?: {
+      /**
+       * The level of kinds not listed.
+       */
       default?: 'observe' | 'suggest' | 'confirm' | 'auto';
+      /**
+       * The level per task kind.
+       */
       kinds?: {
         [k: string]: 'observe' | 'suggest' | 'confirm' | 'auto';
       };
@@ -494,15 +959,39 @@ export interface Config {
   };
 }
 /**
- * A secret is never written in the repo: name the environment variable that holds it.
+ * The variable holding a bearer token for Prometheus. Not sent by this version.
  */
 export interface SecretRef {
+  /**
+   * The name of an environment variable of ZeroOps: upper-case letters, digits and _.
+   */
   env: string;
 }
 /**
- * A secret is never written in the repo: name the environment variable that holds it.
+ * The variable holding the database's connection URL.
  */
 export interface SecretRef1 {
+  /**
+   * The name of an environment variable of ZeroOps: upper-case letters, digits and _.
+   */
+  env: string;
+}
+/**
+ * The variable holding the kubeconfig.
+ */
+export interface SecretRef2 {
+  /**
+   * The name of an environment variable of ZeroOps: upper-case letters, digits and _.
+   */
+  env: string;
+}
+/**
+ * The signing secret of webhook steps that name none.
+ */
+export interface SecretRef3 {
+  /**
+   * The name of an environment variable of ZeroOps: upper-case letters, digits and _.
+   */
   env: string;
 }
 
@@ -510,26 +999,55 @@ export interface SecretRef1 {
  * A versioned SOP template: default spec fields for one task kind. Tasks pin it as name@version.
  */
 export interface Template {
+  /**
+   * The version of the task language.
+   */
   apiVersion: 'zeroops.dev/v1';
+  /**
+   * What the document is: Template.
+   */
   kind: 'Template';
+  /**
+   * The template's name.
+   */
   metadata: {
     /**
-     * Lower-case letters, digits and dashes, like a Kubernetes name.
+     * The name tasks pin as name@version.
      */
     name: string;
+    /**
+     * What the template is for, for people.
+     */
     description?: string;
   };
+  /**
+   * The task kind and the versions.
+   */
   spec: {
+    /**
+     * The task kind whose spec fields the template provides.
+     */
     kind: 'Rollout' | 'TrafficShift' | 'Restart' | 'Scale' | 'ConfigUpdate' | 'SchemaChange' | 'Runbook';
     /**
+     * The versions of the template; a task pins one by its number.
+     *
      * @minItems 1
      */
     versions: {
+      /**
+       * The number tasks pin: name@version.
+       */
       version: number;
+      /**
+       * What this version does, for people.
+       */
       description?: string;
+      /**
+       * Tasks that pin this version get a warning naming a version to pin instead.
+       */
       deprecated?: boolean;
       /**
-       * Spec fields of the kind, used where a task leaves them out.
+       * Spec fields of the kind (except template), used where a task leaves them out.
        */
       defaults: {};
     }[];

@@ -16,7 +16,7 @@ export type TaskKind = (typeof taskKinds)[number];
 export const documentKinds = [...taskKinds, 'Service', 'Config', 'Template'] as const;
 export type DocumentKind = (typeof documentKinds)[number];
 
-const schemaFiles: Record<DocumentKind, string> = {
+export const schemaFiles: Record<DocumentKind, string> = {
   Rollout: 'rollout',
   TrafficShift: 'traffic-shift',
   Restart: 'restart',

@@ -11,6 +11,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand, type CommandResult } from './command/run-command.js';
+import { scriptLimits } from './command/script-limits.js';
 import type { HAProxyTraffic, ServerState } from './haproxy/traffic.js';
 import { callWebhook, type WebhookError } from './webhook/call-webhook.js';
 import { isReservedEnv, signingVariables } from '../manifest/rules/webhook-secrets.js';
@@ -158,14 +159,16 @@ export class ProviderEffects implements Effects {
     const result = await runCommand(argv, {
       cwd,
       env: { ...env, ...scriptContext(context) },
-      timeoutMs: 10 * 60_000,
+      timeoutMs: scriptLimits.timeoutMs,
       secrets: Object.values(env),
       signal: context.signal,
       attemptDir,
     });
     try {
       if (result.exitCode !== 0) throw new EffectError(`${argv[0]} ${howItEnded(result)}`, true);
-      const outcome = { output: { stdout: result.stdout.trim().slice(-2000), durationMs: result.durationMs } };
+      const outcome = {
+        output: { stdout: result.stdout.trim().slice(-scriptLimits.keptStdoutChars), durationMs: result.durationMs },
+      };
       await this.settings.store.saveCheckpoint(context.checkpointKey, outcome);
       return outcome;
     } finally {
@@ -195,7 +198,7 @@ function signingSecret(name: unknown, run: EffectContext['run']): string | undef
 }
 
 /** What a script is told about the step it runs for: with the idempotency key it can make itself safe to repeat. */
-function scriptContext({ run, step, attempt, checkpointKey }: EffectContext): Record<string, string> {
+export function scriptContext({ run, step, attempt, checkpointKey }: EffectContext): Record<string, string> {
   return {
     ZEROOPS_RUN_ID: run.id,
     ZEROOPS_TASK: run.plan.task.name,
@@ -210,7 +213,7 @@ function scriptContext({ run, step, attempt, checkpointKey }: EffectContext): Re
 const fileSafe = ({ checkpointKey }: EffectContext) => createHash('sha256').update(checkpointKey).digest('hex');
 
 function howItEnded(result: CommandResult): string {
-  const output = (result.stderr || result.stdout).trim().slice(-500);
+  const output = (result.stderr || result.stdout).trim().slice(-scriptLimits.failureTailChars);
   if (result.interrupted) return 'was started by a worker that stopped, and ended without saying how';
   return `${result.timedOut ? 'timed out' : `exited with ${result.exitCode ?? result.signal}`}: ${output}`;
 }

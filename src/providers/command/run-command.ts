@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attemptOutput, attemptState, attemptWrapper } from './attempt-folder.js';
+import { scriptLimits } from './script-limits.js';
 
 export interface CommandResult {
   exitCode: number | null;
@@ -43,7 +44,7 @@ export async function runCommand(argv: readonly string[], options: CommandOption
   const dir = options.attemptDir ?? mkdtempSync(join(tmpdir(), 'zeroops-attempt-'));
   try {
     const ending = await endingOf(argv, dir, options);
-    const limit = options.maxOutputBytes ?? 64 * 1024;
+    const limit = options.maxOutputBytes ?? scriptLimits.outputBytes;
     const redact = (text: string) => redactSecrets(text, options.secrets ?? []);
     return {
       ...ending,
@@ -124,7 +125,7 @@ function whenToStop(pid: number | undefined, options: CommandOptions) {
   const stop = () => {
     stopped = true;
     signalGroup('SIGTERM');
-    setTimeout(() => signalGroup('SIGKILL'), 2000).unref();
+    setTimeout(() => signalGroup('SIGKILL'), scriptLimits.killGraceMs).unref();
   };
   const timer = setTimeout(stop, options.timeoutMs);
   if (options.signal?.aborted) stop();

@@ -225,7 +225,10 @@ const expected: [string, string][] = [
     'wrong-api-version.yaml',
     'wrong-api-version.yaml:1:13 error apiVersion: must be "zeroops.dev/v1", got "zeroops.dev/v2"',
   ],
-  ['wrong-type.yaml', 'wrong-type.yaml:8:10 error spec.steps: expected an array, got a string'],
+  [
+    'wrong-type.yaml',
+    "wrong-type.yaml:8:10 error spec.steps: expected an array, got a string: the canary's share of traffic (of its audience, if it has one) at each step, ascending; 100% at the end promotes the version",
+  ],
   ['yaml-duplicate-key.yaml', 'yaml-duplicate-key.yaml:6:3 error yaml: Map keys must be unique'],
   [
     'yaml-syntax.yaml',
