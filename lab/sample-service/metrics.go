@@ -58,7 +58,8 @@ func (m *metrics) write(w io.Writer, leaked int) {
 	fmt.Fprintln(w, "# HELP http_request_duration_seconds Time to serve a request.")
 	fmt.Fprintln(w, "# TYPE http_request_duration_seconds histogram")
 	for i, bound := range bucketBounds {
-		fmt.Fprintf(w, "http_request_duration_seconds_bucket{%s,le=%q} %d\n", m.labels, strconv.FormatFloat(bound, 'g', -1, 64), m.buckets[i])
+		le := strconv.FormatFloat(bound, 'g', -1, 64)
+		fmt.Fprintf(w, "http_request_duration_seconds_bucket{%s,le=%q} %d\n", m.labels, le, m.buckets[i])
 	}
 	fmt.Fprintf(w, "http_request_duration_seconds_bucket{%s,le=\"+Inf\"} %d\n", m.labels, m.count)
 	fmt.Fprintf(w, "http_request_duration_seconds_sum{%s} %g\n", m.labels, m.sum)
