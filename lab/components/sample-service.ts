@@ -92,8 +92,8 @@ export async function startInstances(
 
 /**
  * Restart an instance in place, optionally deploying another version or with a cache warm-up after
- * start, and wait until the new process answers /healthz with that version; `instance.version`
- * follows.
+ * start, and wait until the new process answers /healthz (with that version); `instance.version`
+ * follows what it answers.
  */
 export async function restartInstance(
   instance: ServiceInstance,
@@ -104,13 +104,14 @@ export async function restartInstance(
   if (options.warmUpSeconds !== undefined) query.set('warmUpSeconds', String(options.warmUpSeconds));
   const response = await fetch(`${instance.url}/restart?${query}`, { method: 'POST' });
   if (!response.ok) throw new Error(`${instance.name}: restart refused: ${await response.text()}`);
-  const version = options.version ?? instance.version;
+  let answered: string | null = null;
   const healthy = async () => {
-    const health = await fetch(`${instance.url}/healthz`).catch(() => undefined);
-    return health?.ok === true && health.headers.get('x-version') === version;
+    const health = await fetch(`${instance.url}/healthz`); // 503 until the new process listens
+    answered = health.headers.get('x-version');
+    return health.ok && (!options.version || answered === options.version);
   };
-  await waitUntil(instance, healthy, `come back healthy as ${version}`, 10_000);
-  instance.version = version;
+  await waitUntil(instance, healthy, `come back healthy${options.version ? ` as ${options.version}` : ''}`, 10_000);
+  instance.version = answered ?? instance.version;
 }
 
 export async function setFaults(instance: ServiceInstance, faults: Faults): Promise<void> {
