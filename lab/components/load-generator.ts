@@ -1,7 +1,8 @@
 /**
  * Steady, user-attributed traffic: each request carries a user id, tags, region and OS from a
  * seeded population, and the generator records who served it (version, datacenter) and how.
- * Runs in the lab's own process; counters are live for tests and the demo.
+ * Runs in the lab's own process; counters are live for tests and the demo. The rate is steady, or
+ * follows a daily cycle in compressed time.
  */
 import { Agent, request } from 'node:http';
 
@@ -29,8 +30,25 @@ export interface LoadGenerator {
   since(mark: Counters): Counters;
   /** The counters of the next `requests` requests sent from now on, once every one of them is answered. */
   next(requests: number): Promise<Counters>;
+  /** A steady rate in requests per second; it ends a cycle. */
   setRate(perSecond: number): void;
+  /** A daily cycle in compressed time: the rate follows a sine from `min` up to `max` and back every period. */
+  cycle(cycle: Cycle): void;
+  /** The rate now, in requests per second. */
+  rate(): number;
   stop(): Promise<void>;
+}
+
+export interface Cycle {
+  periodSeconds: number;
+  /** Requests per second at the trough (where the cycle starts) and at the peak (half a period later). */
+  min: number;
+  max: number;
+}
+
+/** The rate of a cycle `seconds` after it started. */
+function cycleRate({ periodSeconds, min, max }: Cycle, seconds: number): number {
+  return min + ((max - min) * (1 - Math.cos((2 * Math.PI * seconds) / periodSeconds))) / 2;
 }
 
 /** A small, fast, seeded PRNG (mulberry32), so every lab sees the same population. */
@@ -76,11 +94,13 @@ export function startLoad(targetUrl: string, perSecond: number, users = populati
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   const inFlight = new Set<Promise<void>>();
   let rate = perSecond;
+  let cycle: { shape: Cycle; startedMs: number } | undefined;
   let owed = 0;
   let next = 0;
   const tickMs = 20;
   const windows: Window[] = [];
   const timer = setInterval(() => {
+    if (cycle) rate = cycleRate(cycle.shape, (performance.now() - cycle.startedMs) / 1000);
     owed += (rate * tickMs) / 1000;
     for (; owed >= 1; owed--) {
       const joined = windows.filter((w) => w.toSend > 0);
@@ -103,8 +123,16 @@ export function startLoad(targetUrl: string, perSecond: number, users = populati
     next: (requests) =>
       new Promise((done) => windows.push({ toSend: requests, outstanding: 0, counters: emptyCounters(), done })),
     setRate: (next) => {
+      cycle = undefined;
       rate = next;
     },
+    cycle: (shape) => {
+      if (!(shape.periodSeconds > 0 && shape.min >= 0 && shape.max >= shape.min))
+        throw new Error(`a cycle needs periodSeconds > 0 and 0 <= min <= max: ${JSON.stringify(shape)}`);
+      cycle = { shape, startedMs: performance.now() };
+      rate = shape.min;
+    },
+    rate: () => rate,
     async stop() {
       clearInterval(timer);
       await Promise.all(inFlight);

@@ -1,6 +1,7 @@
 /**
  * The sample service (lab/sample-service, Go): built once per source version, then run as a fleet
- * of instances, each with its version and datacenter. Faults are switched over HTTP.
+ * of instances, each with its version and datacenter. Faults are switched over HTTP; a restart in
+ * place can deploy another version (versions behave like releases: see release.go).
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -28,11 +29,17 @@ export interface ServiceInstance extends InstanceSpec {
   pid: number;
 }
 
+/** An instance's faults (POST /fault replaces them all: one left out is off). */
 export interface Faults {
   latencyMs?: number;
   errorRatio?: number;
   goroutineLeakPerSec?: number;
   memoryLeakBytesPerSec?: number;
+  /** Garbage allocated per second and left to the GC: the heap goes up and down, its floor flat. */
+  gcSawtoothBytesPerSec?: number;
+  /** Overload: the error ratio rises by this much per request per second above `overloadAboveRps`. */
+  errorsProportionalToLoad?: number;
+  overloadAboveRps?: number;
 }
 
 /** Build the binary if this version of the source has not been built yet; returns its path. */
@@ -81,6 +88,30 @@ export async function startInstances(
       return { ...spec, url, port, pid: started.pid };
     }),
   );
+}
+
+/**
+ * Restart an instance in place, optionally deploying another version or with a cache warm-up after
+ * start, and wait until the new process answers /healthz (with that version); `instance.version`
+ * follows what it answers.
+ */
+export async function restartInstance(
+  instance: ServiceInstance,
+  options: { version?: string; warmUpSeconds?: number } = {},
+): Promise<void> {
+  const query = new URLSearchParams();
+  if (options.version) query.set('version', options.version);
+  if (options.warmUpSeconds !== undefined) query.set('warmUpSeconds', String(options.warmUpSeconds));
+  const response = await fetch(`${instance.url}/restart?${query}`, { method: 'POST' });
+  if (!response.ok) throw new Error(`${instance.name}: restart refused: ${await response.text()}`);
+  let answered: string | null = null;
+  const healthy = async () => {
+    const health = await fetch(`${instance.url}/healthz`); // 503 until the new process listens
+    answered = health.headers.get('x-version');
+    return health.ok && (!options.version || answered === options.version);
+  };
+  await waitUntil(instance, healthy, `come back healthy${options.version ? ` as ${options.version}` : ''}`, 10_000);
+  instance.version = answered ?? instance.version;
 }
 
 export async function setFaults(instance: ServiceInstance, faults: Faults): Promise<void> {

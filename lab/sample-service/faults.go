@@ -8,11 +8,18 @@ import (
 )
 
 // faultSettings are switched on and off over HTTP: POST /fault with a JSON body; GET shows them.
+// A POST replaces all of them: a setting left out is off.
 type faultSettings struct {
 	LatencyMs             int     `json:"latencyMs"`
 	ErrorRatio            float64 `json:"errorRatio"`
 	GoroutineLeakPerSec   int     `json:"goroutineLeakPerSec"`
 	MemoryLeakBytesPerSec int     `json:"memoryLeakBytesPerSec"`
+	// Garbage allocated per second and left to the GC: the heap rises and falls, its floor flat.
+	GCSawtoothBytesPerSec int `json:"gcSawtoothBytesPerSec"`
+	// Overload: the error ratio rises by this much per request per second the instance serves
+	// above OverloadAboveRps (0: from the first request), up to 1.
+	ErrorsProportionalToLoad float64 `json:"errorsProportionalToLoad"`
+	OverloadAboveRps         float64 `json:"overloadAboveRps"`
 }
 
 type faults struct {
@@ -22,6 +29,9 @@ type faults struct {
 	leakedHeap [][]byte
 	block      chan struct{}
 }
+
+// garbage is overwritten every tick of the GC sawtooth: what it held before is left to the GC.
+var garbage []byte
 
 func (f *faults) current() faultSettings {
 	f.mu.Lock()
@@ -50,8 +60,9 @@ func (f *faults) handle(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(f.current())
 }
 
-// runLeaks leaks goroutines (blocked forever) and heap (kept reachable) at the configured rates.
-func (f *faults) runLeaks() {
+// run applies the rate faults every 100 ms: it leaks goroutines (blocked forever) and heap (kept
+// reachable), and allocates the sawtooth's garbage.
+func (f *faults) run() {
 	f.block = make(chan struct{})
 	for range time.Tick(100 * time.Millisecond) {
 		s := f.current()
@@ -62,13 +73,13 @@ func (f *faults) runLeaks() {
 			f.mu.Unlock()
 		}
 		if s.MemoryLeakBytesPerSec > 0 {
-			chunk := make([]byte, s.MemoryLeakBytesPerSec/10)
-			for i := range chunk {
-				chunk[i] = byte(i)
-			}
+			chunk := filled(s.MemoryLeakBytesPerSec / 10)
 			f.mu.Lock()
 			f.leakedHeap = append(f.leakedHeap, chunk)
 			f.mu.Unlock()
+		}
+		if s.GCSawtoothBytesPerSec > 0 {
+			garbage = make([]byte, s.GCSawtoothBytesPerSec/10)
 		}
 	}
 }

@@ -1,13 +1,12 @@
 // The lab's sample service: a small HTTP API in Go (standard library only) with Prometheus metrics,
-// pprof, a health check and switchable faults (latency, errors, goroutine and memory leaks).
+// pprof, a health check, switchable faults (faults.go), versions that behave like releases
+// (release.go) and an in-place restart that can deploy another version (restart.go).
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
-	"math/rand"
 	"net/http"
 	_ "net/http/pprof"
 	"os"
@@ -18,28 +17,42 @@ import (
 
 func main() {
 	addr := flag.String("listen", "127.0.0.1:8080", "address to listen on")
-	version := flag.String("version", "v1.0.0", "version label of this instance")
+	version := flag.String("version", "v1.0.0", "version of this instance (see release.go for what versions do)")
 	dc := flag.String("dc", "dc-a", "datacenter label of this instance")
 	instance := flag.String("instance", "checkout-a1", "name of this instance")
+	warmUpSeconds := flag.Float64("warm-up", 0, "seconds after start over which a cache fills (0: none)")
 	flag.Parse()
+	started := time.Now()
 
-	metrics := newMetrics(*version, *dc, *instance)
-	faults := &faults{}
-	go faults.runLeaks()
+	self := identity{version: *version, dc: *dc, name: *instance}
+	service := &api{self: self, faults: &faults{}, metrics: newMetrics(self, started)}
+	go service.faults.run()
+	release := releaseOf(*version)
+	if release.prefetchWorkers > 0 {
+		startPrefetcher(release.prefetchWorkers, release.prefetchBytes)
+	}
+	if release.leaksPerRequest {
+		service.notifier = newNotifier()
+	}
+	warmUp(*warmUpSeconds)
+	restarter := &restarter{}
 
 	mux := http.DefaultServeMux // carries /debug/pprof/ from net/http/pprof
-	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		self.setHeaders(w)
+		if restarter.restarting.Load() {
+			http.Error(w, "restarting", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
 	mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-		metrics.write(w, faults.leakedGoroutines())
+		service.metrics.write(w, service.faults.leakedGoroutines())
 	})
-	mux.HandleFunc("/fault", faults.handle)
-	mux.HandleFunc("/restart", restartHandler)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		started := time.Now()
-		code := serve(w, r, faults.current(), *version, *dc, *instance)
-		metrics.observe(code, time.Since(started))
-	})
+	mux.HandleFunc("/fault", service.faults.handle)
+	mux.HandleFunc("/restart", restarter.handle)
+	mux.Handle("/", service)
 
 	server := &http.Server{Addr: *addr, Handler: mux}
 	go func() {
@@ -52,41 +65,4 @@ func main() {
 	if err := server.ListenAndServe(); err != nil && err != http.ErrServerClosed {
 		log.Fatal(err)
 	}
-}
-
-// serve answers an API request, applying the injected latency and error ratio.
-func serve(w http.ResponseWriter, r *http.Request, f faultSettings, version, dc, instance string) int {
-	if f.LatencyMs > 0 {
-		time.Sleep(time.Duration(f.LatencyMs) * time.Millisecond)
-	}
-	w.Header().Set("X-Served-By", instance)
-	w.Header().Set("X-Version", version)
-	w.Header().Set("X-Dc", dc)
-	code := http.StatusOK
-	if f.ErrorRatio > 0 && rand.Float64() < f.ErrorRatio {
-		code = http.StatusInternalServerError
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(map[string]string{"instance": instance, "version": version, "dc": dc, "path": r.URL.Path})
-	return code
-}
-
-// restartHandler restarts the process in place (same PID, fresh memory and goroutines), as a
-// deploy tool would restart an instance: it answers first, then re-executes its own binary.
-func restartHandler(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		http.Error(w, "POST to restart", http.StatusMethodNotAllowed)
-		return
-	}
-	w.WriteHeader(http.StatusAccepted)
-	fmt.Fprintln(w, "restarting")
-	go func() {
-		time.Sleep(100 * time.Millisecond)
-		binary, err := os.Executable()
-		if err == nil {
-			err = syscall.Exec(binary, os.Args, os.Environ())
-		}
-		log.Printf("restart failed: %v", err)
-	}()
 }

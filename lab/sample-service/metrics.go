@@ -17,15 +17,17 @@ var bucketBounds = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
 type metrics struct {
 	mu       sync.Mutex
 	labels   string
+	started  time.Time
 	requests map[int]uint64
 	buckets  []uint64
 	count    uint64
 	sum      float64
 }
 
-func newMetrics(version, dc, instance string) *metrics {
+func newMetrics(self identity, started time.Time) *metrics {
 	return &metrics{
-		labels:   fmt.Sprintf(`version=%q,dc=%q,instance_name=%q`, version, dc, instance),
+		labels:   fmt.Sprintf(`version=%q,dc=%q,instance_name=%q`, self.version, self.dc, self.name),
+		started:  started,
 		requests: map[int]uint64{},
 		buckets:  make([]uint64, len(bucketBounds)),
 	}
@@ -56,7 +58,8 @@ func (m *metrics) write(w io.Writer, leaked int) {
 	fmt.Fprintln(w, "# HELP http_request_duration_seconds Time to serve a request.")
 	fmt.Fprintln(w, "# TYPE http_request_duration_seconds histogram")
 	for i, bound := range bucketBounds {
-		fmt.Fprintf(w, "http_request_duration_seconds_bucket{%s,le=%q} %d\n", m.labels, strconv.FormatFloat(bound, 'g', -1, 64), m.buckets[i])
+		le := strconv.FormatFloat(bound, 'g', -1, 64)
+		fmt.Fprintf(w, "http_request_duration_seconds_bucket{%s,le=%q} %d\n", m.labels, le, m.buckets[i])
 	}
 	fmt.Fprintf(w, "http_request_duration_seconds_bucket{%s,le=\"+Inf\"} %d\n", m.labels, m.count)
 	fmt.Fprintf(w, "http_request_duration_seconds_sum{%s} %g\n", m.labels, m.sum)
@@ -70,6 +73,12 @@ func (m *metrics) write(w io.Writer, leaked int) {
 	fmt.Fprintf(w, "zeroops_lab_leaked_goroutines{%s} %d\n", m.labels, leaked)
 	fmt.Fprintln(w, "# TYPE go_memstats_heap_alloc_bytes gauge")
 	fmt.Fprintf(w, "go_memstats_heap_alloc_bytes{%s} %d\n", m.labels, mem.HeapAlloc)
+	fmt.Fprintln(w, "# TYPE go_gc_duration_seconds summary")
+	fmt.Fprintf(w, "go_gc_duration_seconds_sum{%s} %g\n", m.labels, float64(mem.PauseTotalNs)/1e9)
+	fmt.Fprintf(w, "go_gc_duration_seconds_count{%s} %d\n", m.labels, mem.NumGC)
+	fmt.Fprintln(w, "# HELP process_start_time_seconds When this program started (a restart in place included).")
+	fmt.Fprintln(w, "# TYPE process_start_time_seconds gauge")
+	fmt.Fprintf(w, "process_start_time_seconds{%s} %.3f\n", m.labels, float64(m.started.UnixMilli())/1000)
 	fmt.Fprintln(w, "# TYPE process_resident_memory_bytes gauge")
 	fmt.Fprintf(w, "process_resident_memory_bytes{%s} %d\n", m.labels, residentBytes())
 }
