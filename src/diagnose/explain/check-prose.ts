@@ -11,7 +11,7 @@ export interface Prose {
   explanation: string;
 }
 
-export type Checked = { ok: true; prose: Prose } | { ok: false; reason: string };
+type Checked = { ok: true; prose: Prose } | { ok: false; reason: string };
 
 export const proseLimits = { summary: 700, explanation: 1400 };
 

@@ -4,7 +4,7 @@
  */
 import { code } from '../../plan/markdown.js';
 
-export interface ActionItem {
+interface ActionItem {
   item: string;
   type: 'prevent' | 'mitigate' | 'detect';
 }

@@ -1,6 +1,6 @@
 /** What a postmortem is drafted from: the closed incident's diagnosis, actions and event chain. */
 
-export interface PostmortemCause {
+interface PostmortemCause {
   class: string;
   title: string;
   summary: string;
@@ -8,7 +8,7 @@ export interface PostmortemCause {
   ruledOut: string[];
 }
 
-export interface PostmortemAction {
+interface PostmortemAction {
   at: string;
   what: string;
   by: string;

@@ -6,7 +6,7 @@ import { code } from '../../plan/markdown.js';
 import type { PostmortemInput } from './input.js';
 import { durationWords, span } from './time.js';
 
-export interface Lessons {
+interface Lessons {
   wentWell: string[];
   wentWrong: string[];
   gotLucky: string[];
