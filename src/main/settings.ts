@@ -44,6 +44,15 @@ export interface WorkerSettings {
   reconcileSeconds: number;
   /** Environment given to scripts: the variables named in ZEROOPS_SCRIPT_ENV. Redacted from their output. */
   scriptEnv: Record<string, string>;
+  /** An OpenAI-compatible endpoint that may write incidents' prose (ZEROOPS_LLM_*); templates without it. */
+  llm?: LlmSettings;
+}
+
+export interface LlmSettings {
+  url: string;
+  model?: string;
+  /** Optional: Ollama and many vLLM servers need none. */
+  apiKey?: string;
 }
 
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
@@ -61,5 +70,14 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
         .filter((name) => name && env[name] !== undefined)
         .map((name) => [name, env[name]!]),
     ),
+    ...(env.ZEROOPS_LLM_URL
+      ? {
+          llm: {
+            url: env.ZEROOPS_LLM_URL,
+            model: env.ZEROOPS_LLM_MODEL || undefined,
+            apiKey: env.ZEROOPS_LLM_API_KEY || undefined,
+          },
+        }
+      : {}),
   };
 }
