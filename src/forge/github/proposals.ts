@@ -43,7 +43,8 @@ async function propose(octokit: Octokit, repo: RepoRef, change: ProposedChange):
       `branch ${change.branch} exists and its last commit is not ZeroOps': left as it is`,
     );
   const open = branch && (await openPull(octokit, repo, change.branch));
-  // Under review, the branch keeps its history; otherwise (merged, closed, never opened) it starts again from the default branch.
+  // Under review, the branch keeps its history for reviewers; otherwise (merged, closed, never
+  // opened) it starts again from the default branch.
   const parent = open ? branch : base.head;
   const tree = await writeTree(octokit, repo, parent.tree, change.files);
   if (tree === parent.tree && !open)
