@@ -11,7 +11,7 @@ import type { GitRepo } from './git-repo.js';
 /** A request GitHub would refuse with 422 and this message. */
 export class Unprocessable extends Error {}
 
-export interface TreeWrite {
+interface TreeWrite {
   path: string;
   mode?: string;
   type?: string;

@@ -7,7 +7,7 @@ import { listFiles } from './trees.js';
 /** Ends the message of every commit ZeroOps writes. */
 const trailer = 'Proposed-by: ZeroOps';
 
-export interface Head {
+interface Head {
   sha: string;
   tree: string;
   /** Whether ZeroOps wrote the last commit, so may write on. */

@@ -2,7 +2,7 @@
 import { ForgeError, type RepoRef } from '../forge.js';
 import type { Octokit } from './octokit.js';
 
-export interface FileEntry {
+interface FileEntry {
   path: string;
   sha: string;
   mode: string;
