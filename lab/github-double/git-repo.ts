@@ -62,10 +62,11 @@ export class GitRepo {
     });
   }
 
-  resolve(ref: string): Promise<string | undefined> {
+  /** The commit (or tree) a ref names; undefined when there is none. */
+  resolve(ref: string, kind: 'commit' | 'tree' = 'commit'): Promise<string | undefined> {
     return this.serial(async () => {
       try {
-        return (await this.git.revparse(['--verify', '--quiet', `${ref}^{commit}`])).trim() || undefined;
+        return (await this.git.revparse(['--verify', '--quiet', `${ref}^{${kind}}`])).trim() || undefined;
       } catch {
         return undefined;
       }
@@ -109,6 +110,11 @@ export class GitRepo {
           return { filename, status: words[status[0]!] ?? 'changed' };
         });
     });
+  }
+
+  /** Run git commands of one's own, with no other command of the double in between. */
+  exclusive<T>(work: (git: SimpleGit) => Promise<T>): Promise<T> {
+    return this.serial(() => work(this.git));
   }
 
   /** Git commands share one working tree: run them one at a time. */

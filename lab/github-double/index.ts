@@ -33,6 +33,8 @@ export class GitHubDouble {
   readonly deliveries: Delivery[] = [];
   url = '';
   private target?: WebhookTarget;
+  /** Webhooks set off by writes through the API, sent one after another after the reply. */
+  private sending: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly state: DoubleState,
@@ -65,6 +67,7 @@ export class GitHubDouble {
       installationId,
       violations: [] as string[],
       requests: [] as RequestRecord[],
+      webhook: (event: string, action: string, fields: Record<string, unknown>) => double.later(event, action, fields),
     };
     const server = createDoubleServer(hooks);
     const double = new GitHubDouble(state, server, appId, privateKey, installationId);
@@ -120,6 +123,7 @@ export class GitHubDouble {
       mergedBy: null,
       head: { ref: input.branch, sha: headSha },
       base: { ref: base, sha: baseSha },
+      labels: [],
       createdAt: now(),
       updatedAt: now(),
     };
@@ -208,6 +212,21 @@ export class GitHubDouble {
     return this.deliver(delivery.event, delivery.payload, options.sameId ? delivery.id : undefined);
   }
 
+  /** Wait for the webhooks that writes through the API have set off so far. */
+  async settled(): Promise<void> {
+    await this.sending;
+  }
+
+  /** The files of a branch or commit: path → text. */
+  async files(ref: string): Promise<Record<string, string>> {
+    const sha = await this.state.git.resolve(ref);
+    if (!sha) throw new Error(`no branch or commit ${ref}`);
+    const entries = await this.state.git.tree(sha);
+    return Object.fromEntries(
+      await Promise.all(entries.map(async (e) => [e.path, (await this.state.git.blob(e.sha))!.toString('utf8')])),
+    );
+  }
+
   checkRuns(sha?: string) {
     return this.state.checkRuns.filter((c) => sha === undefined || c.headSha === sha);
   }
@@ -222,11 +241,19 @@ export class GitHubDouble {
     return pr;
   }
 
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
+    await this.settled();
     return new Promise((resolve) => {
       this.server.closeAllConnections();
       this.server.close(() => resolve());
     });
+  }
+
+  /** GitHub sends a write's webhook after answering it; an app that is down misses it, as on GitHub. */
+  private later(event: string, action: string, fields: Record<string, unknown>): void {
+    if (!this.target) return;
+    const body = payload(this.state, this.installationId, event, action, this.state.bot, fields);
+    this.sending = this.sending.then(() => this.deliver(event, body)).catch(() => undefined);
   }
 
   private send(

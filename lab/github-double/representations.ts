@@ -1,4 +1,5 @@
 /** The double's state in the JSON shapes GitHub's REST API returns (the fields clients read). */
+import type { CommitInfo } from './git-data.js';
 import type { CheckRun, Comment, DoubleState, Issue, PullRequest, Review, User } from './state.js';
 
 export const userJson = (u: User) => ({ login: u.login, id: u.id, type: u.type, site_admin: false });
@@ -30,6 +31,7 @@ export function pullJson(s: DoubleState, p: PullRequest) {
     created_at: p.createdAt,
     updated_at: p.updatedAt,
     draft: false,
+    labels: p.labels.map((name) => ({ name })),
     head: { ref: p.head.ref, sha: p.head.sha, repo: repositoryJson(s), user: userJson(p.user) },
     base: {
       ref: p.base.ref,
@@ -86,7 +88,29 @@ export const issueJson = (i: Issue) => ({
   body: i.body,
   user: userJson(i.user),
   state: i.state,
+  state_reason: i.stateReason ?? null,
   labels: i.labels.map((name) => ({ name })),
   created_at: i.createdAt,
+  closed_at: i.closedAt ?? null,
   html_url: `https://github.com/issues/${i.number}`,
+});
+
+export const commitJson = (c: CommitInfo) => ({
+  sha: c.sha,
+  node_id: '',
+  url: '',
+  html_url: '',
+  author: c.author,
+  committer: c.author,
+  message: c.message,
+  tree: { sha: c.tree, url: '' },
+  parents: c.parents.map((sha) => ({ sha, url: '', html_url: '' })),
+  verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+});
+
+export const refJson = (ref: string, sha: string) => ({
+  ref,
+  node_id: '',
+  url: '',
+  object: { type: 'commit', sha, url: '' },
 });

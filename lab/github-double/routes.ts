@@ -1,31 +1,14 @@
 /** The operations the double implements, by GitHub operation id. Requests reach them validated. */
-import { checkRunJson, commentJson, issueJson, pullJson, reviewJson } from './representations.js';
-import { now, type CheckRun, type DoubleState } from './state.js';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-export interface RouteContext {
-  state: DoubleState;
-  params: Record<string, string>;
-  query: URLSearchParams;
-  body: Json;
-}
-
-export type Reply = [status: number, body: unknown];
-export type Handler = (ctx: RouteContext) => Promise<Reply> | Reply;
-
-const notFound: Reply = [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }];
-
-/** GitHub pages lists: per_page (default 30) and page (from 1). */
-function page<T>(items: T[], query: URLSearchParams): T[] {
-  const perPage = Number(query.get('per_page') ?? 30);
-  const n = Number(query.get('page') ?? 1);
-  return items.slice((n - 1) * perPage, n * perPage);
-}
+import { gitRoutes } from './git-routes.js';
+import { issueRoutes } from './issue-routes.js';
+import { pullRoutes } from './pull-routes.js';
+import { checkRunJson, commentJson, pullJson, reviewJson } from './representations.js';
+import { notFound, page, type Handler, type Json, type RouteContext } from './route-kit.js';
+import { now, type CheckRun } from './state.js';
 
 const pull = (ctx: RouteContext) => ctx.state.pulls.get(Number(ctx.params.pull_number ?? ctx.params.issue_number));
 
-export const routes: Record<string, Handler> = {
+const coreRoutes: Record<string, Handler> = {
   'pulls/get': (ctx) => {
     const p = pull(ctx);
     return p ? [200, pullJson(ctx.state, p)] : notFound;
@@ -47,7 +30,10 @@ export const routes: Record<string, Handler> = {
     page(ctx.state.reviews.filter((r) => r.pullNumber === Number(ctx.params.pull_number)).map(reviewJson), ctx.query),
   ],
   'git/get-tree': async (ctx) => {
-    const sha = await ctx.state.git.resolve(ctx.params.tree_sha!);
+    // GitHub lists a tree by its own sha or by a commit's.
+    const sha =
+      (await ctx.state.git.resolve(ctx.params.tree_sha!)) ??
+      (await ctx.state.git.resolve(ctx.params.tree_sha!, 'tree'));
     if (!sha) return notFound;
     const tree = await ctx.state.git.tree(sha);
     return [
@@ -101,20 +87,6 @@ export const routes: Record<string, Handler> = {
     return [
       200,
       { permission: legacy, role_name: permission, user: { login: user.login, id: user.id, type: user.type } },
-    ];
-  },
-  'repos/get-branch': async (ctx) => {
-    const sha = await ctx.state.git.resolve(`refs/heads/${ctx.params.branch}`);
-    if (!sha) return notFound;
-    return [
-      200,
-      {
-        name: ctx.params.branch,
-        commit: { sha, url: '' },
-        protected: false,
-        _links: { self: '', html: '' },
-        protection_url: '',
-      },
     ];
   },
   'teams/get-membership-for-user-in-org': (ctx) => {
@@ -192,46 +164,9 @@ export const routes: Record<string, Handler> = {
     comment.reactions.push(ctx.body.content);
     return [201, { id: ctx.state.id(), content: ctx.body.content, user: { login: ctx.state.bot.login } }];
   },
-  'issues/create': (ctx) => {
-    const issue = {
-      number: ctx.state.number(),
-      title: ctx.body.title,
-      body: ctx.body.body ?? '',
-      user: ctx.state.bot,
-      state: 'open' as const,
-      labels: (ctx.body.labels ?? []).map((l: string | { name: string }) => (typeof l === 'string' ? l : l.name)),
-      createdAt: now(),
-    };
-    ctx.state.issues.set(issue.number, issue);
-    return [201, issueJson(issue)];
-  },
-  'issues/get': (ctx) => {
-    const i = ctx.state.issues.get(Number(ctx.params.issue_number));
-    return i ? [200, issueJson(i)] : notFound;
-  },
-  'issues/update': (ctx) => {
-    const issue = ctx.state.issues.get(Number(ctx.params.issue_number));
-    if (!issue) return notFound;
-    for (const field of ['title', 'body', 'state'] as const)
-      if (ctx.body[field] !== undefined) Object.assign(issue, { [field]: ctx.body[field] });
-    return [200, issueJson(issue)];
-  },
-  'issues/list-for-repo': (ctx) => {
-    const labels = ctx.query.get('labels')?.split(',') ?? [];
-    const state = ctx.query.get('state') ?? 'open';
-    const found = [...ctx.state.issues.values()].filter(
-      (i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l)),
-    );
-    return [200, page(found.map(issueJson), ctx.query)];
-  },
-  'issues/add-labels': (ctx) => {
-    const issue = ctx.state.issues.get(Number(ctx.params.issue_number));
-    if (!issue) return notFound;
-    const added = (ctx.body.labels ?? []).map((l: string | { name: string }) => (typeof l === 'string' ? l : l.name));
-    issue.labels = [...new Set([...issue.labels, ...added])];
-    return [200, issue.labels.map((name) => ({ name }))];
-  },
 };
+
+export const routes: Record<string, Handler> = { ...coreRoutes, ...issueRoutes, ...pullRoutes, ...gitRoutes };
 
 function applyOutput(run: CheckRun, output: Json | undefined): void {
   if (!output) return;

@@ -22,6 +22,8 @@ export interface ServerHooks {
   installationId: number;
   violations: string[];
   requests: RequestRecord[];
+  /** Sends a webhook that a write through the API sets off. */
+  webhook(event: string, action: string, fields: Record<string, unknown>): void;
 }
 
 export function createDoubleServer(hooks: ServerHooks): Server {
@@ -89,6 +91,7 @@ async function handle(req: IncomingMessage, hooks: ServerHooks): Promise<[number
     params: checked.operation.params,
     query: url.searchParams,
     body: (body ?? {}) as Record<string, unknown>,
+    webhook: hooks.webhook,
   });
   record.status = reply[0];
   return reply;

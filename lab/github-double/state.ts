@@ -20,6 +20,7 @@ export interface PullRequest {
   mergedBy: User | null;
   head: { ref: string; sha: string };
   base: { ref: string; sha: string };
+  labels: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -66,8 +67,10 @@ export interface Issue {
   body: string;
   user: User;
   state: 'open' | 'closed';
+  stateReason?: string | null;
   labels: string[];
   createdAt: string;
+  closedAt?: string | null;
 }
 
 export class DoubleState {

@@ -4,8 +4,8 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { pullJson, repositoryJson, userJson } from './representations.js';
-import type { DoubleState, PullRequest, User } from './state.js';
+import { issueJson, pullJson, repositoryJson, userJson } from './representations.js';
+import type { DoubleState, Issue, PullRequest, User } from './state.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -24,9 +24,12 @@ export interface WebhookTarget {
 }
 
 function example(event: string, action: string): Json {
+  const all = examples.find((e) => e.name === event)?.examples ?? [];
+  // GitHub's examples lack some actions (issues.closed): the payload has the same shape in every action.
   const found =
-    examples.find((e) => e.name === event)?.examples.find((x) => x.action === action && x.installation) ??
-    examples.find((e) => e.name === event)?.examples.find((x) => x.action === action);
+    all.find((x) => x.action === action && x.installation) ??
+    all.find((x) => x.action === action) ??
+    all.find((x) => x.installation);
   if (!found) throw new Error(`no GitHub example payload for ${event}.${action}`);
   return structuredClone(found);
 }
@@ -52,6 +55,10 @@ export function payload(
 export const pullRequestFields = (state: DoubleState, pr: PullRequest) => ({
   number: pr.number,
   pull_request: { ...example('pull_request', 'opened').pull_request, ...pullJson(state, pr) },
+});
+
+export const issueFields = (issue: Issue) => ({
+  issue: { ...example('issues', 'opened').issue, ...issueJson(issue) },
 });
 
 export async function deliver(

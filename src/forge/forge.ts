@@ -74,6 +74,46 @@ export interface CheckUpdate {
   text?: string;
 }
 
+export interface IssueRecord {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  author: string;
+}
+
+export interface IssueChanges {
+  title?: string;
+  body?: string;
+  state?: 'open' | 'closed';
+  /** Replace the issue's labels with these. */
+  labels?: string[];
+}
+
+/** A change ZeroOps proposes as a pull request into the default branch. */
+export interface ProposedChange {
+  branch: string;
+  title: string;
+  body: string;
+  /** Path → new text; null deletes the file. */
+  files: Record<string, string | null>;
+  labels?: string[];
+}
+
+export type ForgeErrorCode = 'not_found' | 'conflict' | 'invalid' | 'forbidden' | 'unavailable';
+
+/** What went wrong on the forge, in plain words; `unavailable` is worth retrying, the others are not. */
+export class ForgeError extends Error {
+  constructor(
+    readonly code: ForgeErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ForgeError';
+  }
+}
+
 export interface Forge {
   changedFiles(pr: PullRequestRef): Promise<ChangedFile[]>;
   listTree(repo: RepoRef, sha: string): Promise<TreeEntry[]>;
@@ -98,4 +138,15 @@ export interface Forge {
   comment(repo: RepoRef, number: number, body: string): Promise<void>;
   react(repo: RepoRef, commentId: number, reaction: '+1' | '-1' | 'eyes' | 'rocket' | 'confused'): Promise<void>;
   createIssue(repo: RepoRef, issue: { title: string; body: string; labels: string[] }): Promise<number>;
+  updateIssue(repo: RepoRef, number: number, changes: IssueChanges): Promise<void>;
+  /** An issue (never a pull request), or undefined when there is no such issue. */
+  issue(repo: RepoRef, number: number): Promise<IssueRecord | undefined>;
+  /** The default branch and the commit it points at now. */
+  defaultBranch(repo: RepoRef): Promise<{ name: string; sha: string }>;
+  /**
+   * Commit `files` on `branch` (made from the default branch) and open a pull request into the
+   * default branch. Idempotent: on ZeroOps' own branch with an open pull request, the files are
+   * committed there and that pull request is returned; a branch someone else owns is refused.
+   */
+  proposeChange(repo: RepoRef, change: ProposedChange): Promise<{ number: number; url?: string }>;
 }

@@ -2,16 +2,20 @@
  * A stateful Forge in memory, for use-case tests of the port (never a stand-in for testing the
  * GitHub adapter, which is tested against the GitHub double). What ZeroOps says is kept to read.
  */
-import type {
-  ChangedFile,
-  CheckReport,
-  CheckUpdate,
-  Forge,
-  PullRequestRef,
-  PullState,
-  RepoRef,
-  ReviewRecord,
-  TreeEntry,
+import {
+  ForgeError,
+  type ChangedFile,
+  type CheckReport,
+  type CheckUpdate,
+  type Forge,
+  type IssueChanges,
+  type IssueRecord,
+  type ProposedChange,
+  type PullRequestRef,
+  type PullState,
+  type RepoRef,
+  type ReviewRecord,
+  type TreeEntry,
 } from '../../src/forge/forge.js';
 
 type Permission = Awaited<ReturnType<Forge['permission']>>;
@@ -19,7 +23,11 @@ type Permission = Awaited<ReturnType<Forge['permission']>>;
 export class FakeForge implements Forge {
   readonly comments: { number: number; body: string }[] = [];
   readonly reactions: { commentId: number; reaction: string }[] = [];
-  readonly issues: { number: number; title: string; body: string; labels: string[] }[] = [];
+  readonly issues: IssueRecord[] = [];
+  /** Pull requests ZeroOps proposed; `open` turns false when a test merges or closes one. */
+  readonly proposals: (Required<ProposedChange> & { number: number; open: boolean })[] = [];
+  /** The default branch and its head commit (its files, if any, in `trees`). */
+  head = { name: 'main', sha: 'main-head' };
   readonly checks: { id: number; name: string; headSha: string; updates: CheckUpdate[] }[] = [];
   readonly published: CheckReport[] = [];
   readonly permissions = new Map<string, Permission>();
@@ -75,8 +83,8 @@ export class FakeForge implements Forge {
     return (this.teams.get(team) ?? []).includes(user);
   }
 
-  async branchSha(): Promise<string | undefined> {
-    return undefined;
+  async branchSha(_repo: RepoRef, branch: string): Promise<string | undefined> {
+    return branch === this.head.name ? this.head.sha : undefined;
   }
 
   async startCheck(_repo: RepoRef, name: string, headSha: string, update: CheckUpdate): Promise<number> {
@@ -99,8 +107,37 @@ export class FakeForge implements Forge {
 
   async createIssue(_repo: RepoRef, issue: { title: string; body: string; labels: string[] }): Promise<number> {
     const number = this.nextNumber++;
-    this.issues.push({ number, ...issue });
+    this.issues.push({ number, ...issue, labels: [...issue.labels], state: 'open', author: 'zeroops[bot]' });
     return number;
+  }
+
+  async updateIssue(_repo: RepoRef, number: number, changes: IssueChanges): Promise<void> {
+    const issue = this.issues.find((i) => i.number === number);
+    if (!issue) throw new ForgeError('not_found', `could not update issue #${number}: there is no such issue`);
+    const given = Object.entries(changes).filter(([, value]) => value !== undefined);
+    Object.assign(issue, Object.fromEntries(given), changes.labels ? { labels: [...changes.labels] } : {});
+  }
+
+  async issue(_repo: RepoRef, number: number): Promise<IssueRecord | undefined> {
+    const issue = this.issues.find((i) => i.number === number);
+    return issue && { ...issue, labels: [...issue.labels] };
+  }
+
+  async defaultBranch(): Promise<{ name: string; sha: string }> {
+    return { ...this.head };
+  }
+
+  /** As on a forge: the open proposal of the same branch is updated, not opened twice. */
+  async proposeChange(_repo: RepoRef, change: ProposedChange): Promise<{ number: number }> {
+    const open = this.proposals.find((p) => p.open && p.branch === change.branch);
+    if (open) {
+      Object.assign(open, { title: change.title, body: change.body, files: { ...open.files, ...change.files } });
+      open.labels = [...new Set([...open.labels, ...(change.labels ?? [])])];
+      return { number: open.number };
+    }
+    const number = this.nextNumber++;
+    this.proposals.push({ ...change, files: { ...change.files }, labels: change.labels ?? [], number, open: true });
+    return { number };
   }
 
   /** What ZeroOps said on an issue or pull request, in order. */

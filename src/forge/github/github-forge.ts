@@ -1,11 +1,11 @@
 /** The Forge port on GitHub's REST API, through the installation's Octokit. */
-import type { ProbotOctokit } from 'probot';
 import type {
-  Annotation,
   ChangedFile,
   CheckReport,
   CheckUpdate,
   Forge,
+  IssueChanges,
+  ProposedChange,
   PullRequestRef,
   PullState,
   RepoRef,
@@ -13,9 +13,12 @@ import type {
   TreeEntry,
 } from '../forge.js';
 import { BlobCache } from './blob-cache.js';
-import { annotationsPerRequest, batches, checkOutputLimit, commentLimit, fitWithin, maxAnnotations } from './limits.js';
-
-type Octokit = InstanceType<typeof ProbotOctokit>;
+import { createIssue, issue, updateIssue } from './issues.js';
+import { publishCheck, startCheck, updateCheck } from './checks.js';
+import { commentLimit, fitWithin } from './limits.js';
+import type { Octokit } from './octokit.js';
+import { defaultBranch, proposeChange } from './proposals.js';
+import { listFiles } from './trees.js';
 
 const commentMarker = (topic: string) => `<!-- zeroops:${topic} -->`;
 
@@ -39,14 +42,8 @@ export class GitHubForge implements Forge {
     }));
   }
 
-  async listTree({ owner, repo }: RepoRef, sha: string): Promise<TreeEntry[]> {
-    const { data } = await this.octokit.rest.git.getTree({ owner, repo, tree_sha: sha, recursive: 'true' });
-    // A partial listing could hide a governed file: refuse rather than judge half a repository.
-    if (data.truncated)
-      throw new Error(
-        `the tree of ${owner}/${repo} at ${sha.slice(0, 7)} is too large for GitHub to list whole (over 100,000 entries)`,
-      );
-    return data.tree.filter((e) => e.type === 'blob' && e.path && e.sha).map((e) => ({ path: e.path!, id: e.sha! }));
+  async listTree(repo: RepoRef, sha: string): Promise<TreeEntry[]> {
+    return (await listFiles(this.octokit, repo, sha)).map((f) => ({ path: f.path, id: f.sha }));
   }
 
   async readBlob({ owner, repo }: RepoRef, entry: TreeEntry): Promise<string> {
@@ -67,32 +64,8 @@ export class GitHubForge implements Forge {
     }
   }
 
-  async publishCheck({ owner, repo }: RepoRef, report: CheckReport): Promise<void> {
-    const annotations = report.annotations.slice(0, maxAnnotations).map(toGitHubAnnotation);
-    const [first = [], ...rest] = batches(annotations, annotationsPerRequest);
-    const output = {
-      title: report.title.slice(0, 255),
-      summary: fitWithin(report.summary, checkOutputLimit, 'a check run summary'),
-      ...(report.text ? { text: fitWithin(report.text, checkOutputLimit, 'a check run text') } : {}),
-    };
-    const { data } = await this.octokit.rest.checks.create({
-      owner,
-      repo,
-      name: report.name,
-      head_sha: report.headSha,
-      status: 'completed',
-      conclusion: report.conclusion,
-      output: { ...output, annotations: first },
-    });
-    // GitHub takes 50 annotations per request; later updates append to the ones already there.
-    for (const batch of rest) {
-      await this.octokit.rest.checks.update({
-        owner,
-        repo,
-        check_run_id: data.id,
-        output: { title: output.title, summary: output.summary, annotations: batch },
-      });
-    }
+  publishCheck(repo: RepoRef, report: CheckReport): Promise<void> {
+    return publishCheck(this.octokit, repo, report);
   }
 
   async upsertComment({ owner, repo, number }: PullRequestRef, topic: string, body: string): Promise<void> {
@@ -174,19 +147,12 @@ export class GitHubForge implements Forge {
     }
   }
 
-  async startCheck({ owner, repo }: RepoRef, name: string, headSha: string, update: CheckUpdate): Promise<number> {
-    const { data } = await this.octokit.rest.checks.create({
-      owner,
-      repo,
-      name,
-      head_sha: headSha,
-      ...checkBody(update),
-    });
-    return data.id;
+  startCheck(repo: RepoRef, name: string, headSha: string, update: CheckUpdate): Promise<number> {
+    return startCheck(this.octokit, repo, name, headSha, update);
   }
 
-  async updateCheck({ owner, repo }: RepoRef, id: number, update: CheckUpdate): Promise<void> {
-    await this.octokit.rest.checks.update({ owner, repo, check_run_id: id, ...checkBody(update) });
+  updateCheck(repo: RepoRef, id: number, update: CheckUpdate): Promise<void> {
+    return updateCheck(this.octokit, repo, id, update);
   }
 
   async comment({ owner, repo }: RepoRef, number: number, body: string): Promise<void> {
@@ -206,41 +172,23 @@ export class GitHubForge implements Forge {
     await this.octokit.rest.reactions.createForIssueComment({ owner, repo, comment_id: commentId, content: reaction });
   }
 
-  async createIssue(
-    { owner, repo }: RepoRef,
-    issue: { title: string; body: string; labels: string[] },
-  ): Promise<number> {
-    const { data } = await this.octokit.rest.issues.create({
-      owner,
-      repo,
-      title: issue.title.slice(0, 250),
-      body: fitWithin(issue.body, commentLimit, 'an issue'),
-      labels: issue.labels,
-    });
-    return data.number;
+  createIssue(repo: RepoRef, fields: { title: string; body: string; labels: string[] }): Promise<number> {
+    return createIssue(this.octokit, repo, fields);
   }
-}
 
-function checkBody(update: CheckUpdate) {
-  return {
-    status: update.status,
-    ...(update.conclusion ? { conclusion: update.conclusion } : {}),
-    output: {
-      title: update.title.slice(0, 255),
-      summary: fitWithin(update.summary, checkOutputLimit, 'a check run summary'),
-      ...(update.text ? { text: fitWithin(update.text, checkOutputLimit, 'a check run text') } : {}),
-    },
-  };
-}
+  updateIssue(repo: RepoRef, number: number, changes: IssueChanges): Promise<void> {
+    return updateIssue(this.octokit, repo, number, changes);
+  }
 
-function toGitHubAnnotation(a: Annotation) {
-  return {
-    path: a.path,
-    start_line: a.line,
-    end_line: a.line,
-    ...(a.column ? { start_column: a.column, end_column: a.column } : {}),
-    annotation_level: a.level,
-    title: a.title.slice(0, 255),
-    message: a.message.slice(0, 64 * 1024),
-  };
+  issue(repo: RepoRef, number: number) {
+    return issue(this.octokit, repo, number);
+  }
+
+  defaultBranch(repo: RepoRef): Promise<{ name: string; sha: string }> {
+    return defaultBranch(this.octokit, repo);
+  }
+
+  proposeChange(repo: RepoRef, change: ProposedChange): Promise<{ number: number; url?: string }> {
+    return proposeChange(this.octokit, repo, change);
+  }
 }

@@ -1,6 +1,8 @@
 /** GitHub's limits on check runs and comments, and how we stay within them. */
 export const checkOutputLimit = 65_535;
 export const commentLimit = 65_536;
+/** Issue and pull request titles. */
+export const titleLimit = 256;
 export const annotationsPerRequest = 50;
 /** More annotations than this help nobody; the summary lists every finding anyway. */
 export const maxAnnotations = 500;
