@@ -20,6 +20,8 @@ export interface CommandDeps {
   reporter: RunReporter;
   clock: () => Date;
   log: Log;
+  /** Runs a remediation of the incident filed as this issue; says what happened, in words. */
+  remediate?: (issue: { repo: RepoRef; number: number }, option: string, by: string) => Promise<string>;
 }
 
 export interface CommandComment {
@@ -30,7 +32,8 @@ export interface CommandComment {
   body: string;
 }
 
-const usage = 'Commands: `/zeroops pause`, `resume`, `abort`, `rollback`, `approve-step <step>`, `status`.';
+const usage =
+  'Commands: `/zeroops pause`, `resume`, `abort`, `rollback`, `approve-step <step>`, `status`; on an incident, `remediate <option>`.';
 
 export function parseCommand(body: string): { verb: string; arg?: string } | undefined {
   const match = /^\/zeroops\s+([a-z-]+)(?:\s+(\S+))?\s*$/m.exec(body.trim());
@@ -50,6 +53,19 @@ export async function handleCommand(deps: CommandDeps, comment: CommandComment):
   if (!['admin', 'maintain', 'write'].includes(permission)) {
     await deps.forge.react(comment.repo, comment.commentId, '-1');
     await reply(`only people with write access to ${repoKey(comment.repo)} can steer runs; nothing was done.`);
+    return;
+  }
+  if (parsed.verb === 'remediate') {
+    // Only a person decides to remediate: never a bot, not even ZeroOps answering itself.
+    const answer = comment.author.endsWith('[bot]')
+      ? 'bots cannot ask for a remediation; nothing was done.'
+      : !parsed.arg
+        ? `which remediation? ${usage}`
+        : deps.remediate
+          ? await deps.remediate({ repo: comment.repo, number: comment.number }, parsed.arg, comment.author)
+          : 'remediations need ZeroOps workers (REDIS_URL); nothing was done.';
+    await deps.forge.react(comment.repo, comment.commentId, answer.startsWith('▶') ? 'rocket' : 'confused');
+    await reply(answer);
     return;
   }
   const runs = (await deps.store.runs({ repo: comment.repo.repo, pullNumber: comment.number })).filter(

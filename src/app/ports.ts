@@ -1,4 +1,5 @@
 /** Ports the use cases need besides the Forge. */
+import type { Cause, Diagnosis } from '../diagnose/cause.js';
 
 /**
  * Remembers which webhook deliveries were handled, so a redelivery does nothing twice. A delivery
@@ -10,3 +11,17 @@ export interface DeliveryLog {
 }
 
 export type { Log } from '../engine/ports.js';
+
+/** Goroutine profiles of an instance, in Go's text form (`?debug=1`). */
+export interface ProfileSource {
+  fetch(url: string): Promise<string>;
+}
+
+/** Writes an incident's prose from its structured diagnosis (templates, or an LLM that never decides). */
+export interface ProseWriter {
+  write(
+    cause: Cause,
+    diagnosis: Diagnosis,
+    options: { id: string; title: string; why: string; allowedAlone: boolean }[],
+  ): Promise<{ summary: string; explanation: string; by: string }>;
+}

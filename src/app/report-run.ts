@@ -50,6 +50,7 @@ export class ForgeRunReporter implements RunReporter {
       }
       if (
         (run.status === 'failed' || run.status === 'rolled_back') &&
+        !run.incident &&
         !(await this.store.checkpoint(`incident/${run.id}`))
       ) {
         await this.recordIncident(forge, run);

@@ -2,7 +2,7 @@
  * A diagnosis' vocabulary: the classes of cause ZeroOps recognises, a cause with its evidence and
  * the counterfactuals that rule the other classes out, and the remediations it can offer.
  */
-import type { Where } from './signals.js';
+import type { Role, Where } from './signals.js';
 
 export type CauseClass =
   | 'goroutine-leak'
@@ -29,10 +29,16 @@ export interface Remediation {
 
 export interface Cause {
   class: CauseClass;
+  /** The role of the series that show it (errors, latency, goroutines, memory). */
+  symptom?: Role;
   title: string;
+  /** The title with its numbers, as an incident's issue title says it (default: the title). */
+  headline?: string;
   /** 0–1: how well the evidence fits this class and no other. */
   confidence: number;
   where: Where & { function?: string };
+  /** The instances it shows in (those a restart would take). */
+  affected?: string[];
   /** Facts, each with the query or profile it came from. */
   evidence: { text: string; source?: string }[];
   /** Why not the other classes: the counterfactual checks that passed. */

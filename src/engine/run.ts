@@ -69,6 +69,8 @@ export interface Run {
   /** The plan's locks: held, or queued at a position behind the run named in `heldBy`. */
   locks: { key: string; held: boolean; position: number; heldBy?: string }[];
   checkRunId?: number;
+  /** A remediation of an incident the patrol filed: its outcome is recorded there, not as an incident of its own. */
+  incident?: { id: string; issueNumber: number; option: string };
   createdAt: string;
   updatedAt: string;
   finishedAt?: string;

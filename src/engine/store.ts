@@ -2,6 +2,7 @@
 import type { Run } from './run.js';
 import type { ChainEvent, NewEvent } from '../knowledge/event-chain.js';
 import type { TaskApprovalInput } from '../policy/approvals.js';
+import type { PatrolIncident } from '../knowledge/patrol-incident.js';
 
 export interface PlanRecord {
   /** `owner/repo#number@sha` */
@@ -49,6 +50,8 @@ export interface Incident {
   state: 'open' | 'closed';
   runIds: string[];
   createdAt: string;
+  /** What the patrol found, for incidents it filed (run failures have none). */
+  patrol?: PatrolIncident;
 }
 
 /** The last state of a branch whose governed files (config, services, templates, scripts) were all approved. */
@@ -59,6 +62,13 @@ export interface ApprovedState {
   /** The merge that made it approved, or `first seen` for the state ZeroOps found when installed. */
   by: string;
   at: string;
+}
+
+export interface KnownRepo {
+  owner: string;
+  repo: string;
+  installationId?: number;
+  defaultBranch: string;
 }
 
 export class ConflictError extends Error {}
@@ -74,6 +84,10 @@ export interface Store {
   planRecord(id: string): Promise<PlanRecord | undefined>;
   savePull(record: PullRecord): Promise<void>;
   pull(id: string): Promise<PullRecord | undefined>;
+
+  /** The repositories ZeroOps has heard from (their installation and default branch): what the patrol watches. */
+  saveRepo(repo: KnownRepo): Promise<void>;
+  repos(): Promise<KnownRepo[]>;
 
   approvedState(id: string): Promise<ApprovedState | undefined>;
   /**
@@ -109,6 +123,9 @@ export interface Store {
   events(chain: string): Promise<ChainEvent[]>;
 
   openIncident(fingerprint: string): Promise<Incident | undefined>;
+  incident(id: string): Promise<Incident | undefined>;
+  /** The open incidents of a repository (`owner/repo`). */
+  openIncidents(repo: string): Promise<Incident[]>;
   saveIncident(incident: Incident): Promise<void>;
   /** Closes the incident of an issue that was closed; false when ZeroOps filed no incident as that issue. */
   closeIncident(id: string): Promise<boolean>;

@@ -253,6 +253,14 @@ export interface Restart {
     reason?: string;
     analysis?: Analysis;
     approval?: Approval;
+    /**
+     * Restart only these instances (HAProxy server names of the service's datacenters), e.g. the one bad instance the patrol found. Default: every instance of the datacenters.
+     *
+     * @minItems 1
+     *
+     * Items: Write an HAProxy backend or server name with letters, digits, _ . : and - only (nothing that could end a command on its admin socket).
+     */
+    instances?: string[];
   };
 }
 /**
@@ -676,6 +684,14 @@ export interface Service {
          * What the value measures, which says how limits on it are written: ratio as percentages (2%), seconds as durations (300ms), bytes as sizes (512Mi), count and per-second as plain numbers.
          */
         unit?: 'ratio' | 'seconds' | 'bytes' | 'count' | 'per-second';
+        /**
+         * What the metric says about the service, for the patrol's diagnosis: errors (a ratio of failed requests), traffic (requests per second), latency (seconds), goroutines, memory (bytes). Without it, a name says it: error_rate or errors, requests or traffic, latency_*, goroutines, memory_*.
+         */
+        role?: 'errors' | 'traffic' | 'latency' | 'goroutines' | 'memory';
+        /**
+         * The same metric per instance, for diagnosis: PromQL returning one series per instance, labelled with its datacenter, version and instance (label names in spec.labels). Write [$window] where its range goes. Without it the patrol sees only the service as a whole.
+         */
+        series?: string;
       };
     };
     /**
@@ -742,10 +758,54 @@ export interface Service {
        */
       window?: string;
       /**
-       * A template name@version to propose when the inspection fires.
+       * The remediation ZeroOps offers first when the inspection finds a problem it can fix that way: rolling-restart, restart-instance, drain-datacenter or rollback-change (optionally a Restart template as name@version, e.g. rolling-restart@1, for its batches). The diagnosis ranks the others.
        */
       remediate?: string;
     }[];
+    /**
+     * Which labels of the metrics' per-instance series name the datacenter, the version and the instance.
+     */
+    labels?: {
+      /**
+       * The label naming the datacenter.
+       */
+      datacenter?: string;
+      /**
+       * The label naming the running version.
+       */
+      version?: string;
+      /**
+       * The label naming the instance (defaults to Prometheus' own instance label, host:port).
+       */
+      instance?: string;
+    };
+    /**
+     * Where the patrol fetches goroutine profiles to name the function a goroutine leak lives in.
+     */
+    profiles?: {
+      /**
+       * URL of an instance's goroutine profile in text form (?debug=1); {address} is replaced by the instance's scrape address (Prometheus' instance label, host:port).
+       */
+      goroutines?: string;
+    };
+    /**
+     * Resource limits of one instance, so the patrol can say when a leak reaches them.
+     */
+    limits?: {
+      /**
+       * Memory limit of an instance, with a unit: 512Mi, 2Gi, 800MB.
+       */
+      memory?: string;
+    };
+    /**
+     * The service's objective: its error budget's burn rate sets an incident's severity.
+     */
+    slo?: {
+      /**
+       * The share of requests that must succeed.
+       */
+      availability?: string;
+    };
   };
 }
 
@@ -799,6 +859,10 @@ export interface Config {
          */
         timeout?: string;
         bearerToken?: SecretRef;
+        /**
+         * How often Prometheus scrapes the services: the patrol reads rates over at least four intervals, as Prometheus advises.
+         */
+        scrapeInterval?: string;
       };
       /**
        * The HAProxy whose weights and server states ZeroOps sets.
@@ -942,19 +1006,64 @@ export interface Config {
       to: string;
     }[];
     /**
-     * How far ZeroOps may go on its own with a remediation: observe, suggest, confirm or auto. This version runs no remediations, so it does not act on it.
+     * How far ZeroOps may go on its own with a remediation the patrol found: observe (record it), suggest (propose it as a pull request), confirm (run it when a person with write access comments /zeroops remediate <option> on the incident) or auto (run it at once). The first matching rule decides, then the remediation's task kind, then default.
      */
     autonomy?: {
       /**
-       * The level of kinds not listed.
+       * The level when no rule and no kind says otherwise.
        */
       default?: 'observe' | 'suggest' | 'confirm' | 'auto';
       /**
-       * The level per task kind.
+       * The level per task kind of the remediation (Restart, TrafficShift, Runbook).
        */
       kinds?: {
         [k: string]: 'observe' | 'suggest' | 'confirm' | 'auto';
       };
+      /**
+       * Levels for particular incidents, first match wins; a rule's missing fields match anything. A successful remediation offers a pull request adding one (auto for that class, service and remediation).
+       */
+      rules?: {
+        /**
+         * The service the rule is for.
+         */
+        service?: string;
+        /**
+         * The class of cause the rule is for.
+         */
+        class?:
+          | 'goroutine-leak'
+          | 'memory-leak'
+          | 'release-regression'
+          | 'datacenter-problem'
+          | 'load'
+          | 'bad-instance';
+        /**
+         * The remediation the rule is for.
+         */
+        remediation?:
+          'rolling-restart' | 'restart-instance' | 'drain-datacenter' | 'rollback-change' | 'scale-out';
+        /**
+         * The severities the rule is for.
+         */
+        severity?: ('sev1' | 'sev2' | 'sev3' | 'sev4')[];
+        /**
+         * How far ZeroOps may go.
+         */
+        level: 'observe' | 'suggest' | 'confirm' | 'auto';
+      }[];
+    };
+    /**
+     * What ZeroOps does with the incidents the patrol files.
+     */
+    incidents?: {
+      /**
+       * Close an incident's issue when its signal has been back to normal for resolvedAfter (else it is labelled resolved, and a person closes it).
+       */
+      closeWhenResolved?: boolean;
+      /**
+       * How long the signal must be normal before an incident counts as resolved.
+       */
+      resolvedAfter?: string;
     };
   };
 }

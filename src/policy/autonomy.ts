@@ -1,13 +1,44 @@
 /**
- * Autonomy: how far ZeroOps may go on its own with a remediation of a given kind, from the config.
- * observe: only record; suggest: propose a manifest in a PR; confirm: run after a person's
- * `/zeroops approve-step`; auto: run at once. Pure.
+ * Autonomy: how far ZeroOps may go on its own with a remediation, from the approved config.
+ * observe: only record; suggest: propose it as a pull request; confirm: run it when a person with
+ * write access comments `/zeroops remediate <option>` on the incident; auto: run it at once.
+ * The first rule matching the incident decides, then the remediation's task kind, then the default. Pure.
  */
 import type { Config } from '../manifest/model.js';
 
 export type Autonomy = 'observe' | 'suggest' | 'confirm' | 'auto';
 
-export function autonomyFor(config: Config | undefined, kind: string): Autonomy {
-  const autonomy = config?.spec.autonomy;
-  return (autonomy?.kinds?.[kind] as Autonomy | undefined) ?? (autonomy?.default as Autonomy | undefined) ?? 'suggest';
+export interface AutonomyQuery {
+  /** The task kind the remediation runs as (Restart, TrafficShift, Runbook). */
+  kind: string;
+  service?: string;
+  class?: string;
+  remediation?: string;
+  severity?: string;
 }
+
+export function autonomyFor(config: Config | undefined, query: AutonomyQuery | string): Autonomy {
+  const q = typeof query === 'string' ? { kind: query } : query;
+  const autonomy = config?.spec.autonomy;
+  const rule = (autonomy?.rules ?? []).find(
+    (r) =>
+      (r.service === undefined || r.service === q.service) &&
+      (r.class === undefined || r.class === q.class) &&
+      (r.remediation === undefined || r.remediation === q.remediation) &&
+      (r.severity === undefined || (q.severity !== undefined && r.severity.includes(q.severity as never))),
+  );
+  return (
+    (rule?.level as Autonomy | undefined) ??
+    (autonomy?.kinds?.[q.kind] as Autonomy | undefined) ??
+    (autonomy?.default as Autonomy | undefined) ??
+    'suggest'
+  );
+}
+
+/** What a level lets ZeroOps do, in words for the incident. */
+export const autonomyWords: Record<Autonomy, string> = {
+  auto: 'ZeroOps runs it on its own',
+  confirm: 'runs when a person with write access comments `/zeroops remediate <option>`',
+  suggest: 'ZeroOps proposes it as a pull request',
+  observe: 'ZeroOps only records it',
+};

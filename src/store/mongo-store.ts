@@ -10,6 +10,7 @@ import {
   ConflictError,
   type ApprovedState,
   type Incident,
+  type KnownRepo,
   type LockState,
   type PlanRecord,
   type PullRecord,
@@ -29,6 +30,7 @@ const uniqueIndexes: Record<string, Record<string, 1>[]> = {
   locks: [{ key: 1 }],
   events: [{ chain: 1, seq: 1 }],
   incidents: [{ id: 1 }],
+  repos: [{ id: 1 }],
 };
 
 export class MongoStore implements Store {
@@ -74,6 +76,22 @@ export class MongoStore implements Store {
 
   pull(id: string): Promise<PullRecord | undefined> {
     return this.one<PullRecord>('pulls', { id });
+  }
+
+  async saveRepo(repo: KnownRepo): Promise<void> {
+    await this.col('repos').replaceOne(
+      { id: `${repo.owner}/${repo.repo}` },
+      { id: `${repo.owner}/${repo.repo}`, ...repo },
+      { upsert: true },
+    );
+  }
+
+  async repos(): Promise<KnownRepo[]> {
+    const found = await this.col('repos').find({}).sort({ id: 1 }).toArray();
+    return found.map((d) => {
+      const { id: _id, ...repo } = strip<KnownRepo & { id: string }>(d);
+      return repo;
+    });
   }
 
   approvedState(id: string): Promise<ApprovedState | undefined> {
@@ -193,6 +211,15 @@ export class MongoStore implements Store {
 
   async openIncident(fingerprint: string): Promise<Incident | undefined> {
     return this.one<Incident>('incidents', { fingerprint, state: 'open' });
+  }
+
+  incident(id: string): Promise<Incident | undefined> {
+    return this.one<Incident>('incidents', { id });
+  }
+
+  async openIncidents(repo: string): Promise<Incident[]> {
+    const found = await this.col('incidents').find({ repo, state: 'open' }).sort({ id: 1 }).toArray();
+    return found.map((d) => strip<Incident>(d));
   }
 
   async saveIncident(incident: Incident): Promise<void> {

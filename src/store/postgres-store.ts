@@ -9,6 +9,7 @@ import {
   ConflictError,
   type ApprovedState,
   type Incident,
+  type KnownRepo,
   type LockState,
   type PlanRecord,
   type PullRecord,
@@ -70,6 +71,14 @@ export class PostgresStore implements Store {
 
   pull(id: string): Promise<PullRecord | undefined> {
     return this.get<PullRecord>('pull', id);
+  }
+
+  async saveRepo(repo: KnownRepo): Promise<void> {
+    await this.put('repo', `${repo.owner}/${repo.repo}`, repo);
+  }
+
+  repos(): Promise<KnownRepo[]> {
+    return this.docs<KnownRepo>(`SELECT doc FROM ${this.s}.documents WHERE kind = 'repo' ORDER BY id`, []);
   }
 
   approvedState(id: string): Promise<ApprovedState | undefined> {
@@ -197,6 +206,17 @@ export class PostgresStore implements Store {
   async openIncident(fingerprint: string): Promise<Incident | undefined> {
     const sql = `SELECT doc FROM ${this.s}.incidents WHERE fingerprint = $1 AND state = 'open' LIMIT 1`;
     return (await this.docs<Incident>(sql, [fingerprint]))[0];
+  }
+
+  async incident(id: string): Promise<Incident | undefined> {
+    return (await this.docs<Incident>(`SELECT doc FROM ${this.s}.incidents WHERE id = $1`, [id]))[0];
+  }
+
+  openIncidents(repo: string): Promise<Incident[]> {
+    return this.docs<Incident>(
+      `SELECT doc FROM ${this.s}.incidents WHERE state = 'open' AND doc->>'repo' = $1 ORDER BY id`,
+      [repo],
+    );
   }
 
   async saveIncident(incident: Incident): Promise<void> {

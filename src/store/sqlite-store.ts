@@ -11,6 +11,7 @@ import {
   ConflictError,
   type ApprovedState,
   type Incident,
+  type KnownRepo,
   type LockState,
   type PlanRecord,
   type PullRecord,
@@ -73,6 +74,17 @@ export class SqliteStore implements Store {
 
   async pull(id: string): Promise<PullRecord | undefined> {
     return this.get<PullRecord>('pull', id);
+  }
+
+  async saveRepo(repo: KnownRepo): Promise<void> {
+    this.put('repo', `${repo.owner}/${repo.repo}`, repo);
+  }
+
+  async repos(): Promise<KnownRepo[]> {
+    const rows = this.db.prepare("SELECT doc FROM documents WHERE kind = 'repo' ORDER BY id").all() as {
+      doc: string;
+    }[];
+    return rows.map((r) => parse<KnownRepo>(r)!);
   }
 
   async approvedState(id: string): Promise<ApprovedState | undefined> {
@@ -227,6 +239,19 @@ export class SqliteStore implements Store {
       this.db.prepare("SELECT doc FROM incidents WHERE fingerprint = ? AND state = 'open'").get(fingerprint) as
         { doc: string } | undefined,
     );
+  }
+
+  async incident(id: string): Promise<Incident | undefined> {
+    return parse<Incident>(
+      this.db.prepare('SELECT doc FROM incidents WHERE id = ?').get(id) as { doc: string } | undefined,
+    );
+  }
+
+  async openIncidents(repo: string): Promise<Incident[]> {
+    const rows = this.db.prepare("SELECT doc FROM incidents WHERE state = 'open' ORDER BY id").all() as {
+      doc: string;
+    }[];
+    return rows.map((r) => parse<Incident>(r)!).filter((i) => i.repo === repo);
   }
 
   async saveIncident(incident: Incident): Promise<void> {

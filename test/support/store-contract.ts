@@ -195,6 +195,35 @@ export function storeContract(
     ]);
   });
 
+  it('remembers the repositories it heard from, once each, with their latest installation', async () => {
+    await store.saveRepo({ owner: 'acme', repo: 'ops', installationId: 1, defaultBranch: 'main' });
+    await store.saveRepo({ owner: 'acme', repo: 'web', defaultBranch: 'trunk' });
+    await store.saveRepo({ owner: 'acme', repo: 'ops', installationId: 2, defaultBranch: 'main' });
+    expect(await store.repos()).toEqual([
+      { owner: 'acme', repo: 'ops', installationId: 2, defaultBranch: 'main' },
+      { owner: 'acme', repo: 'web', defaultBranch: 'trunk' },
+    ]);
+  });
+
+  it('lists the open incidents of a repository and finds one by id', async () => {
+    const incident = (id: string, repo: string, state: 'open' | 'closed') => ({
+      id,
+      fingerprint: `fp-${id}`,
+      repo,
+      issueNumber: 1,
+      state,
+      runIds: [],
+      createdAt: 'now',
+    });
+    await store.saveIncident(incident('acme/ops#2', 'acme/ops', 'open'));
+    await store.saveIncident(incident('acme/ops#1', 'acme/ops', 'open'));
+    await store.saveIncident(incident('acme/ops#3', 'acme/ops', 'closed'));
+    await store.saveIncident(incident('acme/web#1', 'acme/web', 'open'));
+    expect((await store.openIncidents('acme/ops')).map((i) => i.id)).toEqual(['acme/ops#1', 'acme/ops#2']);
+    expect((await store.incident('acme/ops#3'))?.state).toBe('closed');
+    expect(await store.incident('acme/ops#9')).toBeUndefined();
+  });
+
   it('finds the open incident of a fingerprint', async () => {
     await store.saveIncident({
       id: 'i1',

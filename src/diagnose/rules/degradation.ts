@@ -14,7 +14,7 @@ import { clock, formatPercent } from '../words.js';
 export function degradationCauses(facts: Facts): Cause[] {
   return facts.degradations.flatMap((d) => {
     const cause = explain(facts, d);
-    return cause ? [cause] : [];
+    return cause ? [{ ...cause, symptom: d.role }] : [];
   });
 }
 
@@ -92,6 +92,7 @@ function badInstance(d: Degradation, one: Scoped, dc: string | undefined, neighb
     title: `One bad instance: ${one.key} (${what})`,
     confidence: 0.8,
     where: { instance: one.key, ...(dc ? { dc } : {}) },
+    affected: [one.key],
     evidence: [shiftText(d.role, one.key, one.shift)],
     ruledOut: [
       ...(neighbours.length
@@ -118,6 +119,7 @@ function datacenter(d: Degradation, dc: string, what: string): Cause {
     title: `${dc} is degraded (${what}), the other datacenters are not`,
     confidence: 0.8,
     where: { dc },
+    affected: d.byInstance.map((s) => s.key),
     evidence: [
       ...(shift ? [shiftText(d.role, dc, shift)] : []),
       ...d.byInstance.map((s) => shiftText(d.role, s.key, s.shift)),

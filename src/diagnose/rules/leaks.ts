@@ -22,11 +22,25 @@ export function goroutineLeak(facts: Facts): Cause | undefined {
   const trigger = version ? triggerOf(signals.changes, leaks[0]!.series.points[0]![0], 86_400) : undefined;
   const where = { ...(version ? { version } : {}), ...(top ? { function: top.function } : {}) };
   const subject = `${signals.service}${version ? ` ${version}` : ''}`;
+  const limit = signals.limits.memoryBytes;
+  const headline = [
+    `Goroutine leak in ${subject}`,
+    top
+      ? `: \`${top.function}\` holds ${formatCount(top.count)} goroutines, +${formatCount(top.perSecond)}/s`
+      : `: +${formatCount(perSecond)} goroutines/s`,
+    trigger ? ` since #${trigger.pullNumber} (${trigger.task})` : '',
+    secondsToLimit !== undefined && limit
+      ? `; memory reaches its ${formatBytes(limit)} limit in ~${formatDuration(secondsToLimit)}`
+      : '',
+  ].join('');
   return {
     class: 'goroutine-leak',
+    headline,
+    symptom: 'goroutines',
     title: `Goroutine leak in ${subject}${top ? `: ${top.function}` : ''}`,
     confidence: 0.6 + (top ? 0.2 : 0) + (version ? 0.1 : 0) + (trigger ? 0.1 : 0),
     where,
+    affected: instancesOf(leaks),
     evidence: [
       ...leaks.map((l) => ({
         text: `${l.series.where.instance}: goroutines ${l.verdict.reason}, +${formatCount(l.verdict.slopePerSecond)}/s`,
@@ -64,9 +78,12 @@ export function memoryLeak(facts: Facts): Cause | undefined {
   const limit = signals.limits.memoryBytes;
   return {
     class: 'memory-leak',
-    title: `Memory leak in ${signals.service}${version ? ` ${version}` : ''}${secondsToLimit !== undefined && limit ? `: ${formatBytes(limit)} in ~${formatDuration(secondsToLimit)}` : ''}`,
+    symptom: 'memory',
+    title: `Memory leak in ${signals.service}${version ? ` ${version}` : ''}`,
+    headline: `Memory leak in ${signals.service}${version ? ` ${version}` : ''}: +${formatBytes(leaks.reduce((s, l) => s + l.verdict.slopePerSecond, 0))}/s${secondsToLimit !== undefined && limit ? `, its ${formatBytes(limit)} limit in ~${formatDuration(secondsToLimit)}` : ''}${trigger ? ` since #${trigger.pullNumber} (${trigger.task})` : ''}`,
     confidence: 0.6 + (version ? 0.15 : 0) + (trigger ? 0.15 : 0),
     where: version ? { version } : {},
+    affected: instancesOf(leaks),
     evidence: leaks.map((l) => ({
       text: `${l.series.where.instance}: memory ${l.verdict.reason}, +${formatBytes(l.verdict.slopePerSecond)}/s`,
       source: l.series.query,
@@ -134,6 +151,8 @@ function usersUnaffected(facts: Facts): string[] {
   const errors = facts.degradations.find((d) => d.role === 'errors');
   return errors?.service ? [] : ['errors did not rise: users are not affected yet'];
 }
+
+const instancesOf = (leaks: Leak[]) => leaks.flatMap((l) => (l.series.where.instance ? [l.series.where.instance] : []));
 
 const minimum = (values: (number | undefined)[]) => {
   const known = values.filter((v): v is number => v !== undefined);

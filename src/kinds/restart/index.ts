@@ -32,10 +32,10 @@ function compile(task: CompletedTask): KindPlan {
   const steps =
     service.spec.deploy?.provider === 'kubernetes'
       ? kubernetesSteps(service, datacenters, gates, holdSeconds)
-      : batchSteps(instancesOf(service, datacenters), spec.batchSize, service, gates, holdSeconds);
+      : batchSteps(chosenInstances(service, datacenters, spec.instances), spec.batchSize, service, gates, holdSeconds);
   const name = service.metadata.name;
   return {
-    summary: `Rolling restart of ${name} in ${datacenters.join(', ')}, ${spec.batchSize} at a time, holding ${formatDuration(holdSeconds)} after each batch${spec.reason ? ` (${spec.reason})` : ''}`,
+    summary: `Rolling restart of ${spec.instances ? spec.instances.join(', ') : name} in ${datacenters.join(', ')}, ${spec.batchSize} at a time, holding ${formatDuration(holdSeconds)} after each batch${spec.reason ? ` (${spec.reason})` : ''}`,
     steps: inSequence(steps),
     rollback: [
       {
@@ -54,6 +54,12 @@ function compile(task: CompletedTask): KindPlan {
     })),
     riskFactors: [],
   };
+}
+
+/** The instances to restart: those the task names, else every instance of its datacenters. */
+function chosenInstances(service: Service, datacenters: string[], names: string[] | undefined): Instance[] {
+  const all = instancesOf(service, datacenters);
+  return names ? all.filter((i) => names.includes(i.server)) : all;
 }
 
 function batchSteps(

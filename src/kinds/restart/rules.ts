@@ -27,9 +27,19 @@ export const restartTargets: Rule<TaskManifest> = {
     const instances = service.spec.datacenters.reduce((sum, dc) => sum + (dc.haproxy?.servers.length ?? 0), 0);
     if (instances === 0)
       report(['metadata', 'service'], `service '${service.metadata.name}' lists no HAProxy servers to restart`);
+    const datacenters = manifest.spec.datacenters ?? service.spec.datacenters.map((dc) => dc.name);
+    const servers = service.spec.datacenters
+      .filter((dc) => datacenters.includes(dc.name))
+      .flatMap((dc) => dc.haproxy?.servers ?? []);
+    (manifest.spec.instances ?? []).forEach((name, i) => {
+      if (!servers.includes(name))
+        report(
+          ['spec', 'instances', i],
+          `${name} is not an instance of ${service.metadata.name} in ${datacenters.join(', ')} (its instances: ${servers.join(', ')})`,
+        );
+    });
     const batchSize = manifest.spec.batchSize;
     if (batchSize === undefined || instances === 0) return;
-    const datacenters = manifest.spec.datacenters ?? service.spec.datacenters.map((dc) => dc.name);
     const safe = safestBatchSize(service, datacenters, batchSize);
     if (batchSize >= instances) {
       report(

@@ -5,15 +5,9 @@
  */
 import { standaloneSchemas } from './standalone-schemas.js';
 import { configYaml, opsReadme, serviceYaml, tasksReadme } from './starter-texts.js';
+import type { StarterOptions } from './starter-options.js';
 
-export interface StarterOptions {
-  service: string;
-  datacenters: string[];
-  prometheusUrl: string;
-  haproxySocket: string;
-  owners: string[];
-  env: string;
-}
+export type { StarterOptions };
 
 export interface StarterFile {
   path: string;

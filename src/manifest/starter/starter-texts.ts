@@ -1,5 +1,5 @@
 /** The commented texts of a starter ops repo (see starter-repo.ts). */
-import type { StarterOptions } from './starter-repo.js';
+import type { StarterOptions } from './starter-options.js';
 
 const underscored = (name: string) => name.replace(/-/g, '_');
 const list = (items: string[]) => `[${items.join(', ')}]`;

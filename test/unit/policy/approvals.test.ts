@@ -251,4 +251,34 @@ describe('autonomy', () => {
       autonomyFor(undefined, 'Restart'),
     ]).toEqual(['auto', 'confirm', 'suggest']);
   });
+
+  it('lets the first rule that matches an incident decide, before the kind', async () => {
+    const { autonomyFor } = await import('../../../src/policy/autonomy.js');
+    const config = {
+      apiVersion: 'zeroops.dev/v1' as const,
+      kind: 'Config' as const,
+      spec: {
+        autonomy: {
+          default: 'confirm' as const,
+          kinds: { Restart: 'suggest' as const },
+          rules: [
+            {
+              service: 'checkout',
+              class: 'goroutine-leak' as const,
+              remediation: 'rolling-restart' as const,
+              level: 'auto' as const,
+            },
+            { severity: ['sev1' as const], level: 'observe' as const },
+          ],
+        },
+      },
+    };
+    const leak = { kind: 'Restart', service: 'checkout', class: 'goroutine-leak', remediation: 'rolling-restart' };
+    expect([
+      autonomyFor(config, { ...leak, severity: 'sev3' }),
+      autonomyFor(config, { ...leak, service: 'search', severity: 'sev3' }),
+      autonomyFor(config, { ...leak, service: 'search', severity: 'sev1' }),
+      autonomyFor(config, { kind: 'TrafficShift', severity: 'sev2' }),
+    ]).toEqual(['auto', 'suggest', 'observe', 'confirm']);
+  });
 });

@@ -1,0 +1,134 @@
+/**
+ * An incident the patrol found, as its GitHub issue: a title with the numbers, labels, and a body
+ * a person reads top-down — what is happening (prose), the curve, where the goroutines are, the
+ * evidence, what was ruled out, the options ranked with what ZeroOps may do alone, what was found
+ * normal, and the timeline. Regenerated in place as the incident evolves. Pure.
+ */
+import type { Cause } from '../diagnose/cause.js';
+import type { Growth } from '../diagnose/goroutine-profile.js';
+import { cell, code } from '../plan/markdown.js';
+import type { Autonomy } from '../policy/autonomy.js';
+import { mermaidChart } from './chart.js';
+import type { PatrolIncident } from './patrol-incident.js';
+
+export interface IncidentView {
+  incident: PatrolIncident;
+  /** The level the policy allows for each option of the top cause. */
+  levels: Record<string, Autonomy>;
+  timeline: { at: string; what: string; by: string }[];
+}
+
+export const incidentTitle = (incident: PatrolIncident) =>
+  `${incident.resolvedAt ? '[resolved] ' : ''}${incident.cause.headline ?? incident.cause.title}`.slice(0, 250);
+
+export function incidentLabels(incident: PatrolIncident): string[] {
+  return [
+    'zeroops',
+    'incident',
+    `severity:${incident.severity}`,
+    `service:${incident.service}`,
+    `class:${incident.cause.class}`,
+    ...(incident.resolvedAt ? ['resolved'] : []),
+  ];
+}
+
+export function incidentBody(view: IncidentView): string {
+  const { incident } = view;
+  const { cause } = incident;
+  return [
+    `**${incident.prose.summary}**`,
+    '',
+    incident.prose.explanation,
+    '',
+    `| Severity | Service | Cause | Confidence | Detected by |`,
+    `|---|---|---|---|---|`,
+    `| ${incident.severity}${incident.escalated ? ' (escalated)' : ''} — ${cell(incident.diagnosis.severityWhy)} | ${cell(incident.service)} (${cell(incident.env)}) | ${cell(cause.class)} | ${Math.round(cause.confidence * 100)}% | inspection ${code(incident.inspection)} at ${incident.detectedAt} |`,
+    '',
+    '### The curve',
+    '',
+    mermaidChart(incident.chart) || '_not enough points for a chart_',
+    ...profileTable(incident.growing),
+    '',
+    '### Evidence',
+    '',
+    ...cause.evidence.map((e) => `- ${e.text}${e.source ? ` — ${code(e.source)}` : ''}`),
+    '',
+    '### Why not something else',
+    '',
+    ...(cause.ruledOut.length ? cause.ruledOut.map((r) => `- ${r}`) : ['- nothing else was ruled out']),
+    ...alternatives(incident),
+    '',
+    '### What can be done',
+    '',
+    ...options(view),
+    ...(incident.diagnosis.normal.length
+      ? ['', '### Looked at and found normal', '', ...incident.diagnosis.normal.map((n) => `- ${n}`)]
+      : []),
+    '',
+    '### Timeline',
+    '',
+    '| Time (UTC) | What | By |',
+    '|---|---|---|',
+    ...view.timeline.map((t) => `| ${t.at.slice(0, 19).replace('T', ' ')} | ${cell(t.what)} | ${cell(t.by)} |`),
+    '',
+    `<sub>Prose by ${incident.prose.by}; the diagnosis, the options and every number are ZeroOps' rules'. Owners: ${incident.owners.map((o) => `@${o}`).join(', ') || '—'}.</sub>`,
+  ].join('\n');
+}
+
+function profileTable(all: Growth[]): string[] {
+  const growing = all.slice(0, 5);
+  if (growing.length === 0) return [];
+  return [
+    '',
+    '### Where the goroutines are',
+    '',
+    'Functions whose goroutines grew between two profiles (`/debug/pprof/goroutine?debug=1`):',
+    '',
+    '| Function | File:line | Goroutines now | Growth | Instances |',
+    '|---|---|---|---|---|',
+    ...growing.map(
+      (g) =>
+        `| ${code(g.function)} | ${code(g.location)} | ${g.count.toLocaleString('en-US')} | +${g.perSecond.toFixed(1)}/s | ${cell(g.instances.join(', '))} |`,
+    ),
+  ];
+}
+
+function options(view: IncidentView): string[] {
+  const { cause } = view.incident;
+  if (cause.remediations.length === 0)
+    return ['No remediation is offered: the evidence does not point to one. A person must look.'];
+  const rows = cause.remediations.map((r, i) => {
+    const level = view.levels[r.id] ?? 'suggest';
+    const how =
+      level === 'auto'
+        ? 'ZeroOps runs it on its own'
+        : level === 'confirm'
+          ? `comment ${code(`/zeroops remediate ${r.id}`)} (write access)`
+          : level === 'suggest'
+            ? 'proposed as a pull request'
+            : 'ZeroOps only records it';
+    return `| ${i + 1} | ${cell(r.title)} | ${cell(r.why)} | ${level}: ${how} |`;
+  });
+  const tried = view.incident.remediations.map(
+    (r) =>
+      `- ${r.at.slice(0, 19).replace('T', ' ')} ${code(r.option)} by @${r.by}: ${r.status}${r.verdict ? ` — ${r.verdict.text}` : ''}${r.runId ? ` (run ${code(r.runId)})` : ''}`,
+  );
+  return [
+    '| # | Option | Why | What the policy lets ZeroOps do |',
+    '|---|---|---|---|',
+    ...rows,
+    ...(tried.length ? ['', 'Tried:', ...tried] : []),
+  ];
+}
+
+function alternatives(incident: PatrolIncident): string[] {
+  const others = incident.diagnosis.causes.filter(
+    (c: Cause) => c !== incident.cause && c.title !== incident.cause.title,
+  );
+  if (others.length === 0) return [];
+  return [
+    '',
+    'Also considered, less likely:',
+    ...others.map((c) => `- ${c.title} (${Math.round(c.confidence * 100)}%)`),
+  ];
+}
