@@ -14,7 +14,8 @@ import type { ProfileSource } from './ports.js';
 
 export interface CollectDeps {
   metrics: MetricsSource;
-  store: Store;
+  /** Where ZeroOps' own runs are, for the change log; without it (a one-off patrol from the CLI) there is none. */
+  store?: Store;
   clock: () => Date;
 }
 
@@ -64,7 +65,7 @@ export async function collectSignals(
     window: { start, end, step },
     series,
     profiles: [],
-    changes: await changesOf(deps.store, target, start),
+    changes: deps.store ? await changesOf(deps.store, target, start) : [],
     limits: target.plan.limits,
     slo: target.plan.slo,
     gaps,
