@@ -8,22 +8,20 @@ import { Probot, ProbotOctokit } from 'probot';
 import type { Log } from '../app/ports.js';
 import { ForgeRunReporter } from '../app/report-run.js';
 import { startRuns, type MergedPull } from '../app/start-runs.js';
-import type { Effects, GateJudge } from '../engine/ports.js';
+import type { Effects } from '../engine/ports.js';
 import type { Run } from '../engine/run.js';
 import { advanceRun, reconcileRuns, type RunnerDeps } from '../engine/runner.js';
 import { BlobCache } from '../forge/github/blob-cache.js';
 import { GitHubForge } from '../forge/github/github-forge.js';
 import { unpacedOctokit } from '../forge/github/unpaced-octokit.js';
-import { MetricsGateJudge } from '../observe/gate-checker.js';
-import { inconclusive } from '../observe/threshold-judge.js';
 import { ScriptsAtCommit } from '../providers/command/scripts-at-commit.js';
 import { ProviderEffects } from '../providers/effects.js';
 import { HAProxyTraffic } from '../providers/haproxy/traffic.js';
-import { PrometheusSource } from '../providers/prometheus/prometheus-source.js';
 import { BullScheduler, connectRedis, MergeQueue, startWorkers } from '../queue/queues.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../engine/store.js';
 import { BotMetrics } from './metrics.js';
+import { perRunGates } from './run-gates.js';
 import { startServer } from './server.js';
 import type { AppSettings, WorkerSettings } from './settings.js';
 
@@ -86,7 +84,7 @@ export async function startRuntime(
       store,
       new ScriptsAtCommit(join(settings.dataDir, 'scripts'), (repo) => forgeFor(repo)),
     ),
-    gates: perRunGates(),
+    gates: perRunGates(process.env),
     gateCheckSeconds: settings.gateCheckSeconds,
     lockPollSeconds: 2,
   };
@@ -161,23 +159,6 @@ function perRunEffects(
         );
       }
       return bySocket.get(socket)!.apply(action, context);
-    },
-  };
-}
-
-function perRunGates(): GateJudge {
-  const byUrl = new Map<string, GateJudge>();
-  return {
-    check(gates, run: Run, at) {
-      const prometheus = (run.providers as { prometheus?: { url: string; timeout?: string } } | undefined)?.prometheus;
-      if (!prometheus) {
-        return Promise.resolve(
-          gates.map((g) => inconclusive(g, at, 'no Prometheus configured in .zeroops/config.yaml')),
-        );
-      }
-      if (!byUrl.has(prometheus.url))
-        byUrl.set(prometheus.url, new MetricsGateJudge(new PrometheusSource(prometheus.url, 5000)));
-      return byUrl.get(prometheus.url)!.check(gates, run, at);
     },
   };
 }
