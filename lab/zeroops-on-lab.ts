@@ -41,6 +41,7 @@ export async function startZeroOpsOnLab(
       concurrency: options.concurrency ?? 4,
       gateCheckSeconds: 1,
       reconcileSeconds: 2,
+      drainSeconds: 10,
       scriptEnv: { CHECKOUT_INSTANCES: lab.instances.map((i) => `${i.name}=${i.url}`).join(' ') },
     },
     { server: true, workers: true },

@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import { planCommand, type PlanFormat } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { auditVerify } from './commands/audit.js';
-import { startRuntime } from './runtime.js';
-import { settingsFromEnv, workerSettingsFromEnv } from './settings.js';
+import { serveCommand } from './commands/serve.js';
+import { workerSettingsFromEnv } from './settings.js';
 
 const usage = `Usage:
   zeroops validate [--repo DIR] [paths...]     check manifests; exit 1 on errors
@@ -52,15 +52,8 @@ async function main(argv: string[]): Promise<number> {
       return (await loadLab()).labUp(out);
     }
     case 'start':
-    case 'worker': {
-      const runtime = await startRuntime(
-        { ...settingsFromEnv(process.env), ...workerSettingsFromEnv(process.env) },
-        { server: command === 'start', workers: true },
-      );
-      out(command === 'start' ? `ZeroOps listening on port ${runtime.port}` : 'ZeroOps workers running');
-      await stopOnSignal(runtime.stop);
-      return 0;
-    }
+    case 'worker':
+      return serveCommand(command, process.env, out, err);
     case 'audit': {
       if (paths[0] !== 'verify' || !paths[1])
         throw new UsageError('the audit command is: zeroops audit verify <run-id>');
@@ -82,15 +75,6 @@ async function loadLab(): Promise<{ labUp(out: (line: string) => void): Promise<
     if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
     throw new Error('the lab is part of the source checkout: run it there with npx zeroops lab up');
   }
-}
-
-/** Run until SIGINT or SIGTERM, then stop cleanly. */
-function stopOnSignal(stop: () => Promise<void>): Promise<void> {
-  return new Promise((resolve) => {
-    const onSignal = () => void stop().then(resolve);
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
 }
 
 // `zeroops validate | head -1`: a reader that stops early is not an error.
