@@ -18,6 +18,7 @@ import { ScriptsAtCommit } from '../providers/command/scripts-at-commit.js';
 import { ProviderEffects } from '../providers/effects.js';
 import { HAProxyTraffic } from '../providers/haproxy/traffic.js';
 import { BullScheduler, connectRedis, MergeQueue, startWorkers } from '../queue/queues.js';
+import { RedisOutage } from '../queue/redis-outage.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../engine/store.js';
 import { BotMetrics } from './metrics.js';
@@ -57,9 +58,11 @@ export async function startRuntime(
     };
   }
   const connection = connectRedis(settings.redisUrl);
+  const outage = new RedisOutage(connection, log);
   const scheduler = new BullScheduler(connection);
   const merges = new MergeQueue(connection);
-  const metrics = new BotMetrics([scheduler.queue, merges.queue]);
+  for (const queue of [scheduler.queue, merges.queue]) outage.watch(queue);
+  const metrics = new BotMetrics([scheduler.queue, merges.queue], () => connection.status === 'ready');
   const blobs = new BlobCache();
   const github = new Probot({
     appId: settings.appId,
@@ -98,21 +101,25 @@ export async function startRuntime(
           },
         },
         settings.concurrency,
+        outage,
       )
     : undefined;
   // The store is the truth: runs whose jobs Redis lost (a restart without persistence, a failover) are queued again.
+  // While Redis is away a pass waits for it, so start-up does not, and passes never overlap.
+  let reconciling: Promise<unknown> | undefined;
   const reconcile = () =>
-    reconcileRuns(runner)
+    (reconciling ??= reconcileRuns(runner)
       .then((n) => n && log.info({ runs: n }, 'unfinished runs queued again'))
-      .catch((error: Error) => log.error({ err: error.message }, 'could not reconcile runs with the queue'));
+      .catch((error: Error) => log.error({ err: error.message }, 'could not reconcile runs with the queue'))
+      .finally(() => (reconciling = undefined)));
   const reconciler = parts.workers ? setInterval(reconcile, settings.reconcileSeconds * 1000) : undefined;
-  if (parts.workers) await reconcile();
+  if (parts.workers) void reconcile();
 
   const server = parts.server
     ? await startServer(settings, {
         octokit,
         metrics: metrics.registry,
-        ready: async () => (await connection.ping()) === 'PONG',
+        ready: () => outage.ready(),
         app: {
           deliveries: store,
           blobs,
@@ -128,9 +135,11 @@ export async function startRuntime(
       clearInterval(reconciler);
       clearInterval(pruner);
       await server?.stop();
-      await workers?.close();
+      // Without Redis, jobs in hand cannot finish and closing queues would wait for it: let go at once.
+      const reachable = connection.status === 'ready';
+      await workers?.close(!reachable);
       await forgeReporter.flush();
-      await Promise.all([scheduler.queue.close(), merges.queue.close()]);
+      if (reachable) await Promise.all([scheduler.queue.close(), merges.queue.close()]);
       connection.disconnect();
       await store.close();
     },
