@@ -4,6 +4,7 @@ import { planCommand, type PlanFormat } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { auditVerify } from './commands/audit.js';
 import { serveCommand } from './commands/serve.js';
+import { commandHelp, packageVersion } from './help.js';
 import { workerSettingsFromEnv } from './settings.js';
 
 const usage = `Usage:
@@ -13,13 +14,11 @@ const usage = `Usage:
   zeroops lab up                               start the lab (real components on loopback) until Ctrl-C
   zeroops start                                the GitHub App's webhook server and the workers
   zeroops worker                               workers only (several share Redis, and the SQLite file or MongoDB)
-                                               (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET,
-                                               PORT, HOST, GITHUB_API_URL, LOG_LEVEL, REDIS_URL,
-                                               MONGODB_URI, ZEROOPS_DATA_DIR, ZEROOPS_WORKER_CONCURRENCY)
   zeroops audit verify <run-id>                check a run's tamper-evident event chain
 Options:
   --repo DIR   the ops repo (default: the current directory)
-  -h, --help   this help`;
+  -h, --help   this help; zeroops <command> --help: the command's options and environment variables
+  --version    the version of ZeroOps`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -29,13 +28,18 @@ async function main(argv: string[]): Promise<number> {
       repo: { type: 'string', default: '.' },
       format: { type: 'string', default: 'markdown' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
     },
   });
   const [command, ...paths] = positionals;
   const out = (text: string) => process.stdout.write(`${text}\n`);
   const err = (text: string) => process.stderr.write(`${text}\n`);
+  if (values.version) {
+    out(packageVersion());
+    return 0;
+  }
   if (values.help || !command) {
-    out(usage);
+    out((command && commandHelp(command)) || usage);
     return command || values.help ? 0 : 2;
   }
   switch (command) {
