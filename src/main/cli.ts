@@ -4,6 +4,7 @@ import { planCommand, type PlanFormat } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { auditVerify } from './commands/audit.js';
 import { serveCommand } from './commands/serve.js';
+import { setupCommand } from './commands/setup.js';
 import { commandHelp, packageVersion } from './help.js';
 import { workerSettingsFromEnv } from './settings.js';
 
@@ -15,6 +16,8 @@ const usage = `Usage:
   zeroops start                                the GitHub App's webhook server and the workers
   zeroops worker                               workers only (several share Redis, and the SQLite file or MongoDB)
   zeroops audit verify <run-id>                check a run's tamper-evident event chain
+  zeroops setup [--webhook-url URL] [--org ORG]
+                                               create the GitHub App from app.yml and write its credentials
 Options:
   --repo DIR   the ops repo (default: the current directory)
   -h, --help   this help; zeroops <command> --help: the command's options and environment variables
@@ -29,6 +32,11 @@ async function main(argv: string[]): Promise<number> {
       format: { type: 'string', default: 'markdown' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
+      'webhook-url': { type: 'string' },
+      org: { type: 'string' },
+      'github-url': { type: 'string' },
+      out: { type: 'string', default: '.' },
+      port: { type: 'string' },
     },
   });
   const [command, ...paths] = positionals;
@@ -58,6 +66,19 @@ async function main(argv: string[]): Promise<number> {
     case 'start':
     case 'worker':
       return serveCommand(command, process.env, out, err);
+    case 'setup':
+      return setupCommand(
+        {
+          webhookUrl: values['webhook-url'],
+          org: values.org,
+          githubUrl: values['github-url'],
+          outDir: values.out!,
+          repo: values.repo!,
+          port: values.port === undefined ? undefined : Number(values.port),
+        },
+        process.env,
+        out,
+      );
     case 'audit': {
       if (paths[0] !== 'verify' || !paths[1])
         throw new UsageError('the audit command is: zeroops audit verify <run-id>');
