@@ -91,8 +91,8 @@ describe('zeroops CLI', () => {
     for (const name of environment.filter((v) => v.commands.includes('start')).map((v) => v.name))
       expect(start.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
     const setup = await run('setup', '--help');
-    expect(setup.stdout).toMatch(/^  --webhook-url URL /m);
-    expect(setup.stdout).toMatch(/^  GITHUB_API_URL /m);
+    expect(setup.stdout).toMatch(/^ {2}--webhook-url URL /m);
+    expect(setup.stdout).toMatch(/^ {2}GITHUB_API_URL /m);
     expect((await run('validate', '--help')).stdout).not.toContain('Environment:');
   }, 90_000);
 

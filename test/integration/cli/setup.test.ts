@@ -16,6 +16,8 @@ import { spawnZeroOps } from '../../support/zeroops-process.js';
 
 jest.setTimeout(90_000);
 
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 const webhookUrl = 'https://zeroops.example.com/api/github/webhooks';
 let lab: Lab;
 let dir: string;
@@ -40,7 +42,7 @@ const unescape = (html: string) =>
     .replace(/&amp;/g, '&');
 
 /** What a browser sees on the setup page: where the form posts, and the manifest it posts. */
-async function formOf(page: string): Promise<{ action: string; manifest: Record<string, any> }> {
+async function formOf(page: string): Promise<{ action: string; manifest: Json }> {
   const html = await (await fetch(page)).text();
   const action = unescape(/<form action="([^"]+)" method="post">/.exec(html)![1]!);
   const manifest = JSON.parse(unescape(/<input type="hidden" name="manifest" value="([^"]+)">/.exec(html)![1]!));
