@@ -53,13 +53,19 @@ async function getApp(settings: AppSettings): Promise<CheckedApp> {
 function problem(error: { status?: number; message: string; cause?: unknown }, api: string, settings: AppSettings) {
   const said = error.message.split('\n')[0]!.slice(0, 200);
   if (error.status === 401 || error.status === 403)
-    return `GitHub refused the App's credentials (GET /app answered ${error.status}: ${said}): check that APP_ID ${settings.appId} is the App's id and the private key is one of its current keys; ${readme}`;
+    return (
+      `GitHub refused the App's credentials (GET /app answered ${error.status}: ${said}): ` +
+      `check that APP_ID ${settings.appId} is the App's id and the private key is one of its current keys; ${readme}`
+    );
   if (error.status === 404)
-    return `GitHub at ${api} knows no App ${settings.appId} (GET /app answered 404): check APP_ID and GITHUB_API_URL; ${readme}`;
+    return `GitHub at ${api} knows no App ${settings.appId} (GET /app answered 404): check APP_ID; ${readme}`;
   if (error.status && error.status < 500) return `GitHub answered GET /app with ${error.status} (${said}); ${readme}`;
   // fetch's "fetch failed" hides why: the reason (ECONNREFUSED, ENOTFOUND, a timeout) is in its causes.
   let cause = error as { cause?: unknown; code?: unknown; message?: string };
   while (cause.cause && typeof cause.code !== 'string') cause = cause.cause as typeof cause;
   const reason = typeof cause.code === 'string' ? cause.code : (cause.message ?? said);
-  return `could not reach GitHub at ${api} to check the App's credentials (${reason}): check GITHUB_API_URL and this host's network`;
+  return (
+    `could not reach GitHub at ${api} to check the App's credentials (${reason}): ` +
+    "check GITHUB_API_URL and this host's network"
+  );
 }

@@ -10,8 +10,8 @@ import type { Log } from '../engine/ports.js';
 /** Reconnect after 0.5 s, 1 s, 2 s … at most every 10 s, for as long as it takes. */
 export const redisRetryDelayMs = (attempt: number): number => Math.min(250 * 2 ** Math.min(attempt, 6), 10_000);
 
-const connectionProblem =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|Connection is closed|connect|socket/i;
+/** ECONNREFUSED, ECONNRESET, "Connection is closed", "connect ETIMEDOUT" … */
+const connectionProblem = /ECONN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|connect|socket/i;
 
 export class RedisOutage {
   private down = false;

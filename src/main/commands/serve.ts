@@ -29,11 +29,11 @@ export async function serveCommand(
     setTimeout(() => process.exit(0), 500).unref();
     return 0;
   }
-  err(
+  const why =
     outcome === 'late'
-      ? `zeroops: still draining after ZEROOPS_DRAIN_SECONDS (${settings.drainSeconds} s): exiting; unfinished jobs go to another worker`
-      : 'zeroops: interrupted while draining: exiting; unfinished jobs go to another worker',
-  );
+      ? `still draining after ZEROOPS_DRAIN_SECONDS (${settings.drainSeconds} s)`
+      : 'interrupted while draining';
+  err(`zeroops: ${why}: exiting; unfinished jobs go to another worker`);
   process.exit(0);
 }
 

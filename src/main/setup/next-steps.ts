@@ -48,10 +48,8 @@ async function reachFromConfig(repo: string): Promise<string[]> {
   const providers = config?.spec?.providers ?? {};
   const lines: string[] = [];
   const prometheus = providers.prometheus;
-  if (prometheus)
-    lines.push(
-      `Prometheus at ${prometheus.url}${prometheus.bearerToken ? ` (its token from ${prometheus.bearerToken.env}, set on every worker)` : ''}`,
-    );
+  const token = prometheus?.bearerToken && ` (its token from ${prometheus.bearerToken.env}, set on every worker)`;
+  if (prometheus) lines.push(`Prometheus at ${prometheus.url}${token || ''}`);
   const socket = providers.haproxy?.socket;
   if (socket)
     lines.push(

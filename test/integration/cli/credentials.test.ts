@@ -71,7 +71,10 @@ describe('credentials at start', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toEqual([
       expect.stringMatching(
-        /^zeroops: GitHub refused the App's credentials \(GET \/app answered 401: .+\): check that APP_ID 4242 is the App's id and the private key is one of its current keys; see README: Installing the GitHub App$/,
+        new RegExp(
+          "^zeroops: GitHub refused the App's credentials \\(GET /app answered 401: .+\\): check that APP_ID 4242 " +
+            `is the App's id and the private key is one of its current keys; ${readme}$`,
+        ),
       ),
     ]);
     expect(result.stderr.join('\n')).not.toContain(key.split('\n')[1]);
@@ -83,7 +86,8 @@ describe('credentials at start', () => {
     const result = await start({ PRIVATE_KEY: lab.github!.privateKey, GITHUB_API_URL: `http://127.0.0.1:${port}` });
     expect(result.code).toBe(2);
     expect(result.stderr).toEqual([
-      `zeroops: could not reach GitHub at http://127.0.0.1:${port} to check the App's credentials (ECONNREFUSED): check GITHUB_API_URL and this host's network`,
+      `zeroops: could not reach GitHub at http://127.0.0.1:${port} to check the App's credentials (ECONNREFUSED): ` +
+        "check GITHUB_API_URL and this host's network",
     ]);
   });
 

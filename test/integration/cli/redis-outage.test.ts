@@ -78,7 +78,7 @@ describe('Redis away', () => {
     expect(zeroops.stderr).toEqual([]);
   });
 
-  it('killed while running: 503 within a second, one line down and one back, SIGTERM with it gone exits 0', async () => {
+  it('killed while running: 503 within a second, a line down and one back, SIGTERM with it gone exits 0', async () => {
     const redis = lab.redis!;
     const { zeroops, port } = await start(redis.url);
     expect(await eventually(async () => (await readyz(port)).status === 200, 10_000)).toBe(true);
