@@ -41,6 +41,7 @@ export async function startZeroOpsOnLab(
       concurrency: options.concurrency ?? 4,
       gateCheckSeconds: 1,
       reconcileSeconds: 2,
+      drainSeconds: 10,
       scriptEnv: instancesEnv(lab),
     },
     { server: true, workers: true },

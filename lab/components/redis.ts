@@ -10,6 +10,8 @@ export interface RedisComponent {
   pid: number;
   /** Stop this Redis (by its PID) and start an empty one on the same port: what a restart without persistence does. */
   restartEmpty(): Promise<void>;
+  /** Kill this Redis by its PID and wait for it to be gone: an outage, until `restartEmpty()`. */
+  kill(): Promise<void>;
 }
 
 export async function startRedis(group: ProcessGroup, dir: string): Promise<RedisComponent> {
@@ -40,10 +42,13 @@ export async function startRedis(group: ProcessGroup, dir: string): Promise<Redi
     port,
     pid: current.pid,
     async restartEmpty() {
-      process.kill(current.pid, 'SIGKILL');
-      await current.exited;
+      await redis.kill();
       current = await start();
       redis.pid = current.pid;
+    },
+    async kill() {
+      if (current.child.exitCode === null && current.child.signalCode === null) process.kill(current.pid, 'SIGKILL');
+      await current.exited;
     },
   };
   return redis;

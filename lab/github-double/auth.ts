@@ -2,35 +2,39 @@
 import { createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
 
 export class AppAuth {
-  private readonly publicKey: KeyObject;
+  /** Public keys of the apps GitHub knows: the lab's own, and those created from manifests. */
+  private readonly apps = new Map<string, KeyObject>();
   private readonly tokens = new Set<string>();
 
   constructor(
     readonly appId: string,
     privateKey: string,
   ) {
-    this.publicKey = createPublicKey(privateKey);
+    this.addApp(appId, privateKey);
   }
 
-  /** The app's JWT must be signed with its private key and name the app as issuer. */
-  checkAppJwt(authorization: string | undefined): string | undefined {
+  addApp(appId: string, privateKey: string): void {
+    this.apps.set(appId, createPublicKey(privateKey));
+  }
+
+  /** The app's JWT must name a known app as issuer, be signed with that app's key, and not have expired. */
+  checkAppJwt(authorization: string | undefined): { appId: string } | { problem: string } {
     const jwt = /^bearer (.+)$/i.exec(authorization ?? '')?.[1];
     const parts = jwt?.split('.');
-    if (!parts || parts.length !== 3) return 'an app JWT is required (Authorization: Bearer <jwt>)';
-    const signed = verify(
-      'RSA-SHA256',
-      Buffer.from(`${parts[0]}.${parts[1]}`),
-      this.publicKey,
-      Buffer.from(parts[2]!, 'base64url'),
-    );
-    if (!signed) return "the JWT is not signed with the app's private key";
-    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString()) as {
-      iss?: string | number;
-      exp?: number;
-    };
-    if (String(claims.iss) !== this.appId) return `the JWT's issuer ${claims.iss} is not app ${this.appId}`;
-    if (!claims.exp || claims.exp * 1000 < Date.now()) return 'the JWT has expired';
-    return undefined;
+    if (!parts || parts.length !== 3) return { problem: 'an app JWT is required (Authorization: Bearer <jwt>)' };
+    let claims: { iss?: string | number; exp?: number };
+    try {
+      claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString()) as typeof claims;
+    } catch {
+      return { problem: 'A JSON web token could not be decoded' };
+    }
+    const key = this.apps.get(String(claims.iss));
+    if (!key) return { problem: `the JWT's issuer ${claims.iss} is no app GitHub knows` };
+    const data = Buffer.from(`${parts[0]}.${parts[1]}`);
+    if (!verify('RSA-SHA256', data, key, Buffer.from(parts[2]!, 'base64url')))
+      return { problem: "the JWT is not signed with the app's private key" };
+    if (!claims.exp || claims.exp * 1000 < Date.now()) return { problem: 'the JWT has expired' };
+    return { appId: String(claims.iss) };
   }
 
   issueToken(): string {

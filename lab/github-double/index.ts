@@ -6,6 +6,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { AppManifests } from './app-manifests.js';
 import { AppAuth } from './auth.js';
 import { GitRepo, type FileChanges } from './git-repo.js';
 import { preloadOpenApi } from './openapi.js';
@@ -31,6 +32,8 @@ export class GitHubDouble {
   readonly violations: string[] = [];
   readonly requests: RequestRecord[] = [];
   readonly deliveries: Delivery[] = [];
+  /** The GitHub Apps the double knows, and the App-manifest flow. */
+  readonly apps: AppManifests;
   url = '';
   private target?: WebhookTarget;
   /** Webhooks set off by writes through the API, sent one after another after the reply. */
@@ -39,10 +42,12 @@ export class GitHubDouble {
   private constructor(
     readonly state: DoubleState,
     private readonly server: Server,
+    apps: AppManifests,
     appId: string,
     privateKey: string,
     installationId: number,
   ) {
+    this.apps = apps;
     this.appId = appId;
     this.privateKey = privateKey;
     this.installationId = installationId;
@@ -61,16 +66,18 @@ export class GitHubDouble {
       .toString();
     const appId = options.appId ?? '4242';
     const installationId = options.installationId ?? 77;
+    const auth = new AppAuth(appId, privateKey);
     const hooks = {
       state,
-      auth: new AppAuth(appId, privateKey),
+      auth,
+      apps: new AppManifests(state, auth),
       installationId,
       violations: [] as string[],
       requests: [] as RequestRecord[],
       webhook: (event: string, action: string, fields: Record<string, unknown>) => double.later(event, action, fields),
     };
     const server = createDoubleServer(hooks);
-    const double = new GitHubDouble(state, server, appId, privateKey, installationId);
+    const double = new GitHubDouble(state, server, hooks.apps, appId, privateKey, installationId);
     hooks.violations = double.violations;
     hooks.requests = double.requests;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -4,6 +4,7 @@
  * with GitHub's error status and recorded as a violation, so a test can fail on it.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AppManifests } from './app-manifests.js';
 import type { AppAuth } from './auth.js';
 import { checkRequest } from './openapi.js';
 import { routes } from './routes.js';
@@ -19,6 +20,7 @@ export interface RequestRecord {
 export interface ServerHooks {
   state: DoubleState;
   auth: AppAuth;
+  apps: AppManifests;
   installationId: number;
   violations: string[];
   requests: RequestRecord[];
@@ -62,25 +64,30 @@ async function handle(req: IncomingMessage, hooks: ServerHooks): Promise<[number
   const checked = checkRequest(record.method, url, body);
   if ('violation' in checked) return fail(checked.status, checked.violation);
   record.operation = checked.operation.id;
-  const authProblem =
-    checked.operation.id === 'apps/create-installation-access-token'
-      ? hooks.auth.checkAppJwt(req.headers.authorization)
-      : hooks.auth.checkToken(req.headers.authorization);
-  if (authProblem) return fail(401, authProblem);
-  if (checked.operation.id === 'apps/create-installation-access-token') {
-    if (Number(checked.operation.params.installation_id) !== hooks.installationId)
-      return fail(404, 'no such installation');
-    record.status = 201;
-    return [
-      201,
-      {
-        token: hooks.auth.issueToken(),
-        expires_at: new Date(Date.now() + 3600_000).toISOString(),
-        permissions: {},
-        repository_selection: 'all',
-      },
-    ];
+  const done = (status: number, json: unknown): [number, unknown] => {
+    record.status = status;
+    return [status, json];
+  };
+  // The manifest flow's code is the credential: GitHub asks for no authentication there.
+  if (checked.operation.id === 'apps/create-from-manifest') {
+    const app = hooks.apps.convert(checked.operation.params.code!);
+    return app ? done(201, app) : fail(404, 'no such code, or it was used or has expired');
   }
+  if (appOperations.has(checked.operation.id)) {
+    const jwt = hooks.auth.checkAppJwt(req.headers.authorization);
+    if ('problem' in jwt) return fail(401, jwt.problem);
+    if (checked.operation.id === 'apps/get-authenticated') return done(200, hooks.apps.get(jwt.appId));
+    if (Number(checked.operation.params.installation_id) !== hooks.installationId || jwt.appId !== hooks.auth.appId)
+      return fail(404, 'no such installation');
+    return done(201, {
+      token: hooks.auth.issueToken(),
+      expires_at: new Date(Date.now() + 3600_000).toISOString(),
+      permissions: {},
+      repository_selection: 'all',
+    });
+  }
+  const tokenProblem = hooks.auth.checkToken(req.headers.authorization);
+  if (tokenProblem) return fail(401, tokenProblem);
   const { owner, repo } = checked.operation.params;
   if (owner !== undefined && (owner !== hooks.state.owner || repo !== hooks.state.repoName))
     return fail(404, `no repository ${owner}/${repo} in the double`);
@@ -96,6 +103,9 @@ async function handle(req: IncomingMessage, hooks: ServerHooks): Promise<[number
   record.status = reply[0];
   return reply;
 }
+
+/** Operations an App calls with its JWT; every other one takes an installation token. */
+const appOperations = new Set(['apps/create-installation-access-token', 'apps/get-authenticated']);
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -4,8 +4,10 @@ import { planCommand, type PlanFormat } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { initCommand } from './commands/init.js';
 import { auditVerify } from './commands/audit.js';
-import { startRuntime } from './runtime.js';
-import { settingsFromEnv, workerSettingsFromEnv } from './settings.js';
+import { serveCommand } from './commands/serve.js';
+import { setupCommand } from './commands/setup.js';
+import { commandHelp, packageVersion } from './help.js';
+import { workerSettingsFromEnv } from './settings.js';
 
 const usage = `Usage:
   zeroops init [DIR] [--service NAME] [--datacenters a,b] [--prometheus URL] [--haproxy-socket PATH]
@@ -20,13 +22,13 @@ const usage = `Usage:
                                                pull requests on the running lab, from another terminal
   zeroops start                                the GitHub App's webhook server and the workers
   zeroops worker                               workers only (several share Redis, and the SQLite file or MongoDB)
-                                               (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET,
-                                               PORT, HOST, GITHUB_API_URL, LOG_LEVEL, REDIS_URL,
-                                               MONGODB_URI, ZEROOPS_DATA_DIR, ZEROOPS_WORKER_CONCURRENCY)
   zeroops audit verify <run-id>                check a run's tamper-evident event chain
+  zeroops setup [--webhook-url URL] [--org ORG]
+                                               create the GitHub App from app.yml and write its credentials
 Options:
   --repo DIR   the ops repo (default: the current directory)
-  -h, --help   this help`;
+  -h, --help   this help; zeroops <command> --help: the command's options and environment variables
+  --version    the version of ZeroOps`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -47,13 +49,23 @@ async function main(argv: string[]): Promise<number> {
       title: { type: 'string' },
       as: { type: 'string' },
       'request-changes': { type: 'boolean' },
+      version: { type: 'boolean' },
+      'webhook-url': { type: 'string' },
+      org: { type: 'string' },
+      'github-url': { type: 'string' },
+      out: { type: 'string', default: '.' },
+      port: { type: 'string' },
     },
   });
   const [command, ...paths] = positionals;
   const out = (text: string) => process.stdout.write(`${text}\n`);
   const err = (text: string) => process.stderr.write(`${text}\n`);
+  if (values.version) {
+    out(packageVersion());
+    return 0;
+  }
   if (values.help || !command) {
-    out(usage);
+    out((command && commandHelp(command)) || usage);
     return command || values.help ? 0 : 2;
   }
   switch (command) {
@@ -75,15 +87,21 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError('the lab commands are: zeroops lab up [--repo DIR], zeroops lab pr …');
     }
     case 'start':
-    case 'worker': {
-      const runtime = await startRuntime(
-        { ...settingsFromEnv(process.env), ...workerSettingsFromEnv(process.env) },
-        { server: command === 'start', workers: true },
+    case 'worker':
+      return serveCommand(command, process.env, out, err);
+    case 'setup':
+      return setupCommand(
+        {
+          webhookUrl: values['webhook-url'],
+          org: values.org,
+          githubUrl: values['github-url'],
+          outDir: values.out!,
+          repo: values.repo!,
+          port: values.port === undefined ? undefined : Number(values.port),
+        },
+        process.env,
+        out,
       );
-      out(command === 'start' ? `ZeroOps listening on port ${runtime.port}` : 'ZeroOps workers running');
-      await stopOnSignal(runtime.stop);
-      return 0;
-    }
     case 'audit': {
       if (paths[0] !== 'verify' || !paths[1])
         throw new UsageError('the audit command is: zeroops audit verify <run-id>');
@@ -110,15 +128,6 @@ async function loadLab(): Promise<LabCommands> {
     if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
     throw new Error('the lab is part of the source checkout: run it there with npx zeroops lab up');
   }
-}
-
-/** Run until SIGINT or SIGTERM, then stop cleanly. */
-function stopOnSignal(stop: () => Promise<void>): Promise<void> {
-  return new Promise((resolve) => {
-    const onSignal = () => void stop().then(resolve);
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
 }
 
 // `zeroops validate | head -1`: a reader that stops early is not an error.

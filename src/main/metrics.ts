@@ -32,7 +32,8 @@ export class BotMetrics {
     registers: [this.registry],
   });
 
-  constructor(queues: Queue[] = []) {
+  /** `reachable`: whether Redis answers now; queue depth is not asked for while it does not (the ask would wait). */
+  constructor(queues: Queue[] = [], reachable: () => boolean = () => true) {
     collectDefaultMetrics({ register: this.registry, prefix: 'zeroops_process_' });
     new Gauge({
       name: 'zeroops_queue_jobs',
@@ -40,6 +41,7 @@ export class BotMetrics {
       labelNames: ['queue', 'state'],
       registers: [this.registry],
       async collect() {
+        if (!reachable()) return;
         for (const queue of queues) {
           const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
           for (const [state, n] of Object.entries(counts)) this.set({ queue: queue.name, state }, n);

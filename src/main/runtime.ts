@@ -8,22 +8,21 @@ import { Probot, ProbotOctokit } from 'probot';
 import type { Log } from '../app/ports.js';
 import { ForgeRunReporter } from '../app/report-run.js';
 import { startRuns, type MergedPull } from '../app/start-runs.js';
-import type { Effects, GateJudge } from '../engine/ports.js';
+import type { Effects } from '../engine/ports.js';
 import type { Run } from '../engine/run.js';
 import { advanceRun, reconcileRuns, type RunnerDeps } from '../engine/runner.js';
 import { BlobCache } from '../forge/github/blob-cache.js';
 import { GitHubForge } from '../forge/github/github-forge.js';
 import { unpacedOctokit } from '../forge/github/unpaced-octokit.js';
-import { MetricsGateJudge } from '../observe/gate-checker.js';
-import { inconclusive } from '../observe/threshold-judge.js';
 import { ScriptsAtCommit } from '../providers/command/scripts-at-commit.js';
 import { ProviderEffects } from '../providers/effects.js';
 import { HAProxyTraffic } from '../providers/haproxy/traffic.js';
-import { PrometheusSource } from '../providers/prometheus/prometheus-source.js';
 import { BullScheduler, connectRedis, MergeQueue, startWorkers } from '../queue/queues.js';
+import { RedisOutage } from '../queue/redis-outage.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../engine/store.js';
 import { BotMetrics } from './metrics.js';
+import { perRunGates } from './run-gates.js';
 import { startServer } from './server.js';
 import type { AppSettings, WorkerSettings } from './settings.js';
 
@@ -59,9 +58,11 @@ export async function startRuntime(
     };
   }
   const connection = connectRedis(settings.redisUrl);
+  const outage = new RedisOutage(connection, log);
   const scheduler = new BullScheduler(connection);
   const merges = new MergeQueue(connection);
-  const metrics = new BotMetrics([scheduler.queue, merges.queue]);
+  for (const queue of [scheduler.queue, merges.queue]) outage.watch(queue);
+  const metrics = new BotMetrics([scheduler.queue, merges.queue], () => connection.status === 'ready');
   const blobs = new BlobCache();
   const github = new Probot({
     appId: settings.appId,
@@ -86,7 +87,7 @@ export async function startRuntime(
       store,
       new ScriptsAtCommit(join(settings.dataDir, 'scripts'), (repo) => forgeFor(repo)),
     ),
-    gates: perRunGates(),
+    gates: perRunGates(process.env),
     gateCheckSeconds: settings.gateCheckSeconds,
     lockPollSeconds: 2,
   };
@@ -100,21 +101,25 @@ export async function startRuntime(
           },
         },
         settings.concurrency,
+        outage,
       )
     : undefined;
   // The store is the truth: runs whose jobs Redis lost (a restart without persistence, a failover) are queued again.
+  // While Redis is away a pass waits for it, so start-up does not, and passes never overlap.
+  let reconciling: Promise<unknown> | undefined;
   const reconcile = () =>
-    reconcileRuns(runner)
+    (reconciling ??= reconcileRuns(runner)
       .then((n) => n && log.info({ runs: n }, 'unfinished runs queued again'))
-      .catch((error: Error) => log.error({ err: error.message }, 'could not reconcile runs with the queue'));
+      .catch((error: Error) => log.error({ err: error.message }, 'could not reconcile runs with the queue'))
+      .finally(() => (reconciling = undefined)));
   const reconciler = parts.workers ? setInterval(reconcile, settings.reconcileSeconds * 1000) : undefined;
-  if (parts.workers) await reconcile();
+  if (parts.workers) void reconcile();
 
   const server = parts.server
     ? await startServer(settings, {
         octokit,
         metrics: metrics.registry,
-        ready: async () => (await connection.ping()) === 'PONG',
+        ready: () => outage.ready(),
         app: {
           deliveries: store,
           blobs,
@@ -130,9 +135,11 @@ export async function startRuntime(
       clearInterval(reconciler);
       clearInterval(pruner);
       await server?.stop();
-      await workers?.close();
+      // Without Redis, jobs in hand cannot finish and closing queues would wait for it: let go at once.
+      const reachable = connection.status === 'ready';
+      await workers?.close(!reachable);
       await forgeReporter.flush();
-      await Promise.all([scheduler.queue.close(), merges.queue.close()]);
+      if (reachable) await Promise.all([scheduler.queue.close(), merges.queue.close()]);
       connection.disconnect();
       await store.close();
     },
@@ -161,23 +168,6 @@ function perRunEffects(
         );
       }
       return bySocket.get(socket)!.apply(action, context);
-    },
-  };
-}
-
-function perRunGates(): GateJudge {
-  const byUrl = new Map<string, GateJudge>();
-  return {
-    check(gates, run: Run, at) {
-      const prometheus = (run.providers as { prometheus?: { url: string; timeout?: string } } | undefined)?.prometheus;
-      if (!prometheus) {
-        return Promise.resolve(
-          gates.map((g) => inconclusive(g, at, 'no Prometheus configured in .zeroops/config.yaml')),
-        );
-      }
-      if (!byUrl.has(prometheus.url))
-        byUrl.set(prometheus.url, new MetricsGateJudge(new PrometheusSource(prometheus.url, 5000)));
-      return byUrl.get(prometheus.url)!.check(gates, run, at);
     },
   };
 }

@@ -1,7 +1,7 @@
 /** The webhook server: Probot with the ZeroOps app, plus health and metrics endpoints. Wiring only. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
-import { pino } from 'pino';
+import { pino, type LogFn, type Logger } from 'pino';
 import { Probot, ProbotOctokit, Server } from 'probot';
 import type { Registry } from 'prom-client';
 import { zeroopsApp, type AppDeps } from '../forge/github/app.js';
@@ -24,7 +24,7 @@ export interface ServerOptions {
 }
 
 export async function startServer(settings: AppSettings, options: ServerOptions = {}): Promise<RunningServer> {
-  const log = pino({ level: settings.logLevel, name: 'zeroops' });
+  const log = pino({ level: settings.logLevel, name: 'zeroops', hooks: { logMethod: withoutProbes } });
   const server = new Server({
     Probot: Probot.defaults({
       appId: settings.appId,
@@ -61,6 +61,15 @@ function endpoints(options: ServerOptions) {
     } else return false;
     return true;
   };
+}
+
+/**
+ * Probot logs every request, and a 5xx with a stack trace: health probes and scrapes would fill the
+ * log (a stack every few seconds while Redis is down and /readyz answers 503). They are not logged.
+ */
+function withoutProbes(this: Logger, args: Parameters<LogFn>, method: LogFn): void {
+  if (typeof args[1] === 'string' && /^GET \/(healthz|readyz|metrics) \d{3} /.test(args[1])) return;
+  method.apply(this, args);
 }
 
 /** Probot's server treats port 0 as "3000": ask the kernel for a free port ourselves. */

@@ -42,6 +42,8 @@ export interface WorkerSettings {
   gateCheckSeconds: number;
   /** How often unfinished runs in the store are put back on the queue (in case Redis lost them). */
   reconcileSeconds: number;
+  /** On SIGTERM, how long jobs in hand may take to finish before the process exits anyway. */
+  drainSeconds: number;
   /** Environment given to scripts: the variables named in ZEROOPS_SCRIPT_ENV. Redacted from their output. */
   scriptEnv: Record<string, string>;
   /** An OpenAI-compatible endpoint that may write incidents' prose (ZEROOPS_LLM_*); templates without it. */
@@ -61,9 +63,10 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
     databaseUrl: env.DATABASE_URL || undefined,
     mongodbUri: env.MONGODB_URI || undefined,
     dataDir: env.ZEROOPS_DATA_DIR || '.zeroops-data',
-    concurrency: Number(env.ZEROOPS_WORKER_CONCURRENCY ?? 4),
-    gateCheckSeconds: Number(env.ZEROOPS_GATE_CHECK_SECONDS ?? 5),
-    reconcileSeconds: Number(env.ZEROOPS_RECONCILE_SECONDS ?? 60),
+    concurrency: positive(env, 'ZEROOPS_WORKER_CONCURRENCY', 4),
+    gateCheckSeconds: positive(env, 'ZEROOPS_GATE_CHECK_SECONDS', 5),
+    reconcileSeconds: positive(env, 'ZEROOPS_RECONCILE_SECONDS', 60),
+    drainSeconds: positive(env, 'ZEROOPS_DRAIN_SECONDS', 30),
     scriptEnv: Object.fromEntries(
       (env.ZEROOPS_SCRIPT_ENV ?? '')
         .split(',')
@@ -80,4 +83,10 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
         }
       : {}),
   };
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = Number(env[name] || fallback);
+  if (!(value > 0)) throw new SettingsError(`${name} must be a number above 0, not '${env[name]}'`);
+  return value;
 }

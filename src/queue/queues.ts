@@ -7,12 +7,14 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Scheduler } from '../engine/ports.js';
 import type { MergedPull } from '../app/start-runs.js';
+import { redisRetryDelayMs, type RedisOutage } from './redis-outage.js';
 
 export const runQueueName = 'zeroops-runs';
 export const mergeQueueName = 'zeroops-merges';
 
+/** Commands wait while Redis is away (BullMQ needs that); reconnection backs off to every 10 s. */
 export function connectRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy: redisRetryDelayMs });
 }
 
 /** BullMQ job ids must not contain ':'. */
@@ -68,20 +70,26 @@ export interface WorkerHandlers {
 }
 
 export interface Workers {
-  /** Finish the jobs in hand, take no new ones (SIGTERM). */
-  close(): Promise<void>;
+  /** Finish the jobs in hand, take no new ones (SIGTERM); `force`: do not wait for them (Redis is gone). */
+  close(force?: boolean): Promise<void>;
 }
 
-export function startWorkers(connection: Redis, handlers: WorkerHandlers, concurrency: number): Workers {
+export function startWorkers(
+  connection: Redis,
+  handlers: WorkerHandlers,
+  concurrency: number,
+  outage: RedisOutage,
+): Workers {
   // A worker that dies loses its job's lock quickly, so another worker takes the job over.
   const options = { connection, concurrency, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 5 };
   const workers = [
     new Worker(runQueueName, (job: Job<{ runId: string }>) => handlers.advance(job.data.runId), options),
     new Worker(mergeQueueName, (job: Job<MergedPull>) => handlers.merged(job.data), { ...options, concurrency: 1 }),
   ];
+  for (const worker of workers) outage.watch(worker);
   return {
-    close: async () => {
-      await Promise.all(workers.map((w) => w.close()));
+    close: async (force = false) => {
+      await Promise.all(workers.map((w) => w.close(force)));
     },
   };
 }

@@ -1,9 +1,10 @@
 /** The zeroops command as a person runs it: exit codes, output format, and never a stack trace. */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { environment } from '../../../src/main/environment.js';
 import { templateRepoDir } from '../../support/ops-repo.js';
 
 const bin = new URL('../../../bin/zeroops.js', import.meta.url).pathname;
@@ -80,6 +81,20 @@ describe('zeroops CLI', () => {
       fingerprint: expect.stringMatching(/^sha256:/),
     });
   });
+
+  it('prints its version, and per command its usage and every environment variable it reads', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8'));
+    expect(await run('--version')).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    const start = await run('start', '--help');
+    expect(start.code).toBe(0);
+    expect(start.stdout).toMatch(/^Usage: zeroops start\n/);
+    for (const name of environment.filter((v) => v.commands.includes('start')).map((v) => v.name))
+      expect(start.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
+    const setup = await run('setup', '--help');
+    expect(setup.stdout).toMatch(/^ {2}--webhook-url URL /m);
+    expect(setup.stdout).toMatch(/^ {2}GITHUB_API_URL /m);
+    expect((await run('validate', '--help')).stdout).not.toContain('Environment:');
+  }, 90_000);
 
   it.each([
     [['plan', '--repo', templateRepoDir, 'no/such/task.yaml'], /^zeroops: no such file: no\/such\/task.yaml$/m],

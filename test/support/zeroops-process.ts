@@ -1,0 +1,46 @@
+/** `zeroops <command>` as a child process, as an operator runs it: its output lines, its exit. */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { eventually } from './lab.js';
+
+export const zeroopsBin = new URL('../../bin/zeroops.js', import.meta.url).pathname;
+
+export interface ZeroOpsProcess {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  /** Settles with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  /** Waits until a line of stdout or stderr matches; returns it. */
+  line(pattern: RegExp, timeoutMs?: number): Promise<string>;
+}
+
+export function spawnZeroOps(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: Omit<SpawnOptions, 'env' | 'stdio'> = {},
+  command: string[] = [process.execPath, zeroopsBin],
+): ZeroOpsProcess {
+  const child = spawn(command[0]!, [...command.slice(1), ...args], {
+    ...options,
+    env: { PATH: process.env.PATH, NODE_OPTIONS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => stdout.push(l));
+  createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    stdout,
+    stderr,
+    exited,
+    async line(pattern, timeoutMs = 30_000) {
+      const found = () => [...stdout, ...stderr].find((l) => pattern.test(l));
+      if (!(await eventually(() => found() !== undefined, timeoutMs, 50)))
+        throw new Error(`no line matched ${pattern} in ${timeoutMs} ms:\n${[...stdout, ...stderr].join('\n')}`);
+      return found()!;
+    },
+  };
+}
