@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { ProbotOctokit } from 'probot';
 import { startRuntime, type Runtime } from '../src/main/runtime.js';
 import { webhookPath } from '../src/main/server.js';
+import type { PatrolSettings } from '../src/main/settings.js';
 import type { Lab } from './lab.js';
 
 /** The secret the lab's GitHub double signs webhooks with. */
@@ -21,7 +22,7 @@ export interface ZeroOpsOnLab {
 
 export async function startZeroOpsOnLab(
   lab: Lab,
-  options: { concurrency?: number; octokit?: typeof ProbotOctokit } = {},
+  options: { concurrency?: number; octokit?: typeof ProbotOctokit; patrol?: Partial<PatrolSettings> } = {},
 ): Promise<ZeroOpsOnLab> {
   const github = lab.github!;
   const dataDir = mkdtempSync(join(tmpdir(), 'zeroops-data-'));
@@ -42,6 +43,8 @@ export async function startZeroOpsOnLab(
       gateCheckSeconds: 1,
       reconcileSeconds: 2,
       drainSeconds: 10,
+      // The lab's Prometheus scrapes every second: the patrol's rhythm is compressed to match.
+      patrol: { syncSeconds: 5, verifySeconds: 8, profileSeconds: 3, ...options.patrol },
       scriptEnv: instancesEnv(lab),
     },
     { server: true, workers: true },

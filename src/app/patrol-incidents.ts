@@ -7,7 +7,7 @@
 import type { Cause, Diagnosis } from '../diagnose/cause.js';
 import { growingFunctions } from '../diagnose/goroutine-profile.js';
 import type { SignalSet } from '../diagnose/signals.js';
-import { combine, quantile, valuesOf } from '../diagnose/stats.js';
+import { combine, valuesOf } from '../diagnose/stats.js';
 import { worse } from '../diagnose/severity.js';
 import type { Incident, Store } from '../engine/store.js';
 import type { Forge, RepoRef } from '../forge/forge.js';
@@ -200,9 +200,9 @@ function symptomChart(finding: Finding, previous?: ChartSeries): ChartSeries {
   };
 }
 
-/** The level before the onset (its low end), or the window's low end when the onset is unknown. */
+/** The level before the onset (its lowest: a leak visible from the window's start has no clean stretch), else the window's. */
 function baselineOf(chart: ChartSeries, onset?: number): number {
-  const before = chart.points.filter(([t]) => onset === undefined || t <= onset + 5);
-  const values = valuesOf(before.length >= 3 ? before : chart.points);
-  return values.length ? quantile(values, 0.05) : 0;
+  const before = chart.points.filter(([t]) => onset === undefined || t <= onset);
+  const values = valuesOf(before.length ? before : chart.points);
+  return values.length ? Math.min(...values) : 0;
 }

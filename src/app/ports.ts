@@ -1,5 +1,7 @@
 /** Ports the use cases need besides the Forge. */
 import type { Cause, Diagnosis } from '../diagnose/cause.js';
+import type { KnownRepo } from '../engine/store.js';
+import type { RepoRef } from '../forge/forge.js';
 
 /**
  * Remembers which webhook deliveries were handled, so a redelivery does nothing twice. A delivery
@@ -24,4 +26,11 @@ export interface ProseWriter {
     diagnosis: Diagnosis,
     options: { id: string; title: string; why: string; allowedAlone: boolean }[],
   ): Promise<{ summary: string; explanation: string; by: string }>;
+}
+
+/** What the webhook side tells the patrol: repositories heard from, incidents closed, remediations asked for. */
+export interface PatrolHooks {
+  heardFrom(repo: KnownRepo): Promise<void>;
+  incidentClosed(repo: RepoRef, issueNumber: number, by: string): Promise<void>;
+  remediate(issue: { repo: RepoRef; number: number }, option: string, by: string): Promise<string>;
 }

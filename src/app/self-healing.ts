@@ -4,7 +4,7 @@
  * for this class of cause and this service only. Offered once per incident, and not when the
  * policy already lets it.
  */
-import { parseDocument } from 'yaml';
+import { isMap, isSeq, parseDocument, visit, type Node } from 'yaml';
 import type { Incident } from '../engine/store.js';
 import { autonomyFor } from '../policy/autonomy.js';
 import { kindOf } from '../patrol/remediation-task.js';
@@ -32,6 +32,10 @@ export async function offerSelfHealing(
   const rules = (config.getIn(['spec', 'autonomy', 'rules']) as { toJSON(): unknown[] } | undefined)?.toJSON() ?? [];
   const rule = { service: patrol.service, class: patrol.cause.class, remediation: option, level: 'auto' };
   config.setIn(['spec', 'autonomy', 'rules'], [rule, ...rules]);
+  // Written as a person would: the edited block in block style, whatever style the file used there.
+  visit(config.getIn(['spec', 'autonomy'], true) as Node, (_key, node) => {
+    if (isMap(node) || isSeq(node)) node.flow = false;
+  });
   const pull = await deps.forge.proposeChange(ctx.repo, {
     branch: `zeroops/autonomy-${patrol.service}-${patrol.cause.class}-${option}`,
     title: `Let ZeroOps ${option} ${patrol.service} on its own for a ${patrol.cause.class}`,

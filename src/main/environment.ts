@@ -66,6 +66,36 @@ export const environment: readonly EnvironmentVariable[] = [
     commands: serve,
   },
   {
+    name: 'ZEROOPS_PATROL_SYNC_SECONDS',
+    meaning: "how often the patrol's schedule follows the inspections the ops repos declare",
+    default: '300',
+    commands: serve,
+  },
+  {
+    name: 'ZEROOPS_VERIFY_SECONDS',
+    meaning: "how long after a remediation's run ZeroOps checks whether it worked",
+    default: '120',
+    commands: serve,
+  },
+  {
+    name: 'ZEROOPS_PROFILE_SECONDS',
+    meaning: 'how far apart the two goroutine profiles of a leak are taken',
+    default: '10',
+    commands: serve,
+  },
+  {
+    name: 'ZEROOPS_ALERTMANAGER_TOKEN',
+    meaning: "the bearer token of Alertmanager's webhook (POST /alertmanager/<owner>/<repo>); unset: endpoint off",
+    commands: ['start'],
+  },
+  {
+    name: 'ZEROOPS_LLM_URL',
+    meaning: "an OpenAI-compatible API (OpenAI, Ollama, vLLM) that writes incidents' prose; templates without it",
+    commands: serve,
+  },
+  { name: 'ZEROOPS_LLM_MODEL', meaning: 'the model to ask (required with ZEROOPS_LLM_URL)', commands: serve },
+  { name: 'ZEROOPS_LLM_API_KEY', meaning: 'its API key, when it needs one', commands: serve },
+  {
     name: 'ZEROOPS_GITHUB_PACING',
     meaning: 'off: no pacing of writes to GitHub (GHES without rate limits)',
     default: 'on',

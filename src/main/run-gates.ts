@@ -37,6 +37,16 @@ export function perRunGates(env: NodeJS.ProcessEnv): GateJudge {
 
 const noPrometheus = 'no Prometheus configured in .zeroops/config.yaml';
 
+/** The Prometheus a config names, or why it cannot be read (a bad timeout, a token that is not set). */
+export function prometheusFor(
+  prometheus: PrometheusConfig | undefined,
+  env: NodeJS.ProcessEnv,
+): PrometheusSource | { problem: string } {
+  if (!prometheus) return { problem: noPrometheus };
+  const client = clientSettings(prometheus, env);
+  return 'problem' in client ? client : new PrometheusSource(prometheus.url, client.timeoutMs, client.token);
+}
+
 function clientSettings(
   prometheus: PrometheusConfig,
   env: NodeJS.ProcessEnv,

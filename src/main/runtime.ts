@@ -21,7 +21,9 @@ import { BullScheduler, connectRedis, MergeQueue, startWorkers } from '../queue/
 import { RedisOutage } from '../queue/redis-outage.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../engine/store.js';
+import { reporters } from '../app/remediation-follow-up.js';
 import { BotMetrics } from './metrics.js';
+import { startPatrol } from './patrol-runtime.js';
 import { perRunGates } from './run-gates.js';
 import { startServer } from './server.js';
 import type { AppSettings, WorkerSettings } from './settings.js';
@@ -74,8 +76,18 @@ export async function startRuntime(
   const forgeFor = async (repo: { installationId?: number }) =>
     new GitHubForge((await github.auth(repo.installationId)) as never, blobs);
   const forgeReporter = new ForgeRunReporter((run) => forgeFor(run.repo), store, log);
-  const reporter = metrics.observe(forgeReporter);
   const clock = () => new Date();
+  const patrol = await startPatrol(settings, {
+    connection,
+    outage,
+    store,
+    scheduler,
+    forgeFor,
+    clock,
+    log,
+    workers: parts.workers,
+  });
+  const reporter = reporters(metrics.observe(forgeReporter), patrol.followUp);
   const runner: RunnerDeps = {
     store,
     scheduler,
@@ -123,7 +135,7 @@ export async function startRuntime(
         app: {
           deliveries: store,
           blobs,
-          execution: { store, merges, scheduler, reporter, clock },
+          execution: { store, merges, scheduler, reporter, clock, patrol },
           onEvent: (event) => metrics.webhook(event),
         },
       })
@@ -138,6 +150,7 @@ export async function startRuntime(
       // Without Redis, jobs in hand cannot finish and closing queues would wait for it: let go at once.
       const reachable = connection.status === 'ready';
       await workers?.close(!reachable);
+      await patrol.close(!reachable);
       await forgeReporter.flush();
       if (reachable) await Promise.all([scheduler.queue.close(), merges.queue.close()]);
       connection.disconnect();

@@ -48,6 +48,18 @@ export interface WorkerSettings {
   scriptEnv: Record<string, string>;
   /** An OpenAI-compatible endpoint that may write incidents' prose (ZEROOPS_LLM_*); templates without it. */
   llm?: LlmSettings;
+  patrol: PatrolSettings;
+}
+
+export interface PatrolSettings {
+  /** How often the inspections' schedule is refreshed from what the ops repos declare. */
+  syncSeconds: number;
+  /** How long after a remediation's run its effect is checked. */
+  verifySeconds: number;
+  /** How far apart the two goroutine profiles of a leak are taken. */
+  profileSeconds: number;
+  /** The bearer token Alertmanager's webhook must send to POST /alertmanager/<owner>/<repo>; none: the endpoint is off. */
+  alertmanagerToken?: string;
 }
 
 export interface LlmSettings {
@@ -67,6 +79,12 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
     gateCheckSeconds: positive(env, 'ZEROOPS_GATE_CHECK_SECONDS', 5),
     reconcileSeconds: positive(env, 'ZEROOPS_RECONCILE_SECONDS', 60),
     drainSeconds: positive(env, 'ZEROOPS_DRAIN_SECONDS', 30),
+    patrol: {
+      syncSeconds: positive(env, 'ZEROOPS_PATROL_SYNC_SECONDS', 300),
+      verifySeconds: positive(env, 'ZEROOPS_VERIFY_SECONDS', 120),
+      profileSeconds: positive(env, 'ZEROOPS_PROFILE_SECONDS', 10),
+      ...(env.ZEROOPS_ALERTMANAGER_TOKEN ? { alertmanagerToken: env.ZEROOPS_ALERTMANAGER_TOKEN } : {}),
+    },
     scriptEnv: Object.fromEntries(
       (env.ZEROOPS_SCRIPT_ENV ?? '')
         .split(',')

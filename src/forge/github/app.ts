@@ -6,7 +6,7 @@ import type { Context, Probot } from 'probot';
 import { publishApprovalStatus } from '../../app/approval-status.js';
 import { handleCommand } from '../../app/handle-command.js';
 import { planChange, planCheckName } from '../../app/plan-change.js';
-import type { DeliveryLog, Log } from '../../app/ports.js';
+import type { DeliveryLog, Log, PatrolHooks } from '../../app/ports.js';
 import type { MergedPull } from '../../app/start-runs.js';
 import type { RunReporter, Scheduler } from '../../engine/ports.js';
 import type { Store } from '../../engine/store.js';
@@ -21,6 +21,8 @@ export interface Execution {
   scheduler: Scheduler;
   reporter: RunReporter;
   clock: () => Date;
+  /** The patrol's hooks: the repositories it watches, incidents closed, remediations asked for. */
+  patrol?: PatrolHooks;
 }
 
 export interface AppDeps {
@@ -54,12 +56,25 @@ export function zeroopsApp(deps: AppDeps) {
         try {
           if (await deps.deliveries.handled(key))
             return void context.log.info({ delivery: context.id }, 'duplicate delivery ignored');
+          await heardFrom(context);
           await handler(context);
           await deps.deliveries.markHandled(key);
         } finally {
           inFlight.delete(key);
         }
       };
+    // The patrol watches every repository ZeroOps hears from, with the installation to reach it through.
+    const heardFrom = async (context: Context) => {
+      const payload = context.payload as { repository?: { default_branch?: string }; installation?: { id: number } };
+      if (!deps.execution?.patrol || !payload.repository?.default_branch) return;
+      const { owner, repo } = context.repo();
+      await deps.execution.patrol.heardFrom({
+        owner,
+        repo,
+        defaultBranch: payload.repository.default_branch,
+        ...(payload.installation ? { installationId: payload.installation.id } : {}),
+      });
+    };
     const plan = async (context: Context, pulls: readonly PullRequestLike[], pusher?: string) => {
       for (const pull of pulls) {
         const trigger = pull.user ? { author: pull.user.login, pusher } : undefined;
@@ -118,16 +133,18 @@ export function zeroopsApp(deps: AppDeps) {
       'issues.closed',
       once(async (c) => {
         const { owner, repo } = c.repo();
-        await execution.store.closeIncident(`${owner}/${repo}#${c.payload.issue.number}`);
+        if (execution.patrol)
+          await execution.patrol.incidentClosed({ owner, repo }, c.payload.issue.number, c.payload.sender.login);
+        else await execution.store.closeIncident(`${owner}/${repo}#${c.payload.issue.number}`);
       }),
     );
     app.on(
       'issue_comment.created',
       once(async (c) => {
-        if (c.isBot || !c.payload.issue.pull_request || !c.payload.comment.body.trimStart().startsWith('/zeroops'))
-          return;
+        // On pull requests (their runs) and on issues (an incident's remediations); never from a bot.
+        if (c.isBot || !c.payload.comment.body.trimStart().startsWith('/zeroops')) return;
         await handleCommand(
-          { ...execution, forge: forgeOf(c), log: c.log as unknown as Log },
+          { ...execution, forge: forgeOf(c), log: c.log as unknown as Log, remediate: execution.patrol?.remediate },
           {
             repo: c.repo(),
             number: c.payload.issue.number,
