@@ -136,7 +136,9 @@ describe('a leak found by the patrol, under confirm', () => {
     state.leaking = false;
     tick(60);
     expect(await verifyRemediation(deps, run.id, repo)).toBe('fixed');
-    expect(forge.said(100).join('\n')).toMatch(/✅ \*\*rolling-restart worked\*\*: goroutines back to \d\d \(baseline \d\d, [\d,]+ when detected\)\./);
+    expect(forge.said(100).join('\n')).toMatch(
+      /✅ \*\*rolling-restart worked\*\*: goroutines back to \d\d \(baseline \d\d, [\d,]+ when detected\)\./,
+    );
     expect(forge.proposals.map((p) => p.branch)).toEqual(['zeroops/autonomy-checkout-goroutine-leak-rolling-restart']);
     expect(forge.proposals[0]!.files['.zeroops/config.yaml']).toMatch(
       /rules:\n\s+- service: checkout\n\s+class: goroutine-leak\n\s+remediation: rolling-restart\n\s+level: auto/,
