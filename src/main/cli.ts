@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { planCommand, type PlanFormat } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { initCommand } from './commands/init.js';
+import { patrolOnce } from './commands/patrol.js';
 import { auditVerify } from './commands/audit.js';
 import { serveCommand } from './commands/serve.js';
 import { setupCommand } from './commands/setup.js';
@@ -22,6 +23,8 @@ const usage = `Usage:
                                                pull requests on the running lab, from another terminal
   zeroops start                                the GitHub App's webhook server and the workers
   zeroops worker                               workers only (several share Redis, and the SQLite file or MongoDB)
+  zeroops patrol --once [--repo DIR] [--service NAME]
+                                               run every inspection now and print what it finds; exit 1 on findings
   zeroops audit verify <run-id>                check a run's tamper-evident event chain
   zeroops setup [--webhook-url URL] [--org ORG]
                                                create the GitHub App from app.yml and write its credentials
@@ -46,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
       env: { type: 'string' },
       yes: { type: 'boolean', short: 'y' },
       force: { type: 'boolean' },
+      once: { type: 'boolean' },
       title: { type: 'string' },
       as: { type: 'string' },
       'request-changes': { type: 'boolean' },
@@ -102,6 +106,10 @@ async function main(argv: string[]): Promise<number> {
         process.env,
         out,
       );
+    case 'patrol':
+      if (!values.once)
+        throw new UsageError('the patrol runs in the workers; from the command line: zeroops patrol --once');
+      return patrolOnce(values.repo!, values.service, out);
     case 'audit': {
       if (paths[0] !== 'verify' || !paths[1])
         throw new UsageError('the audit command is: zeroops audit verify <run-id>');

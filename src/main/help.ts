@@ -32,6 +32,11 @@ Serves /healthz, /readyz (503 while Redis is unreachable) and /metrics. SIGTERM 
   worker: `Usage: zeroops worker
 Workers only: they execute merged plans. Several share Redis and the store (the SQLite file on one
 machine; PostgreSQL or MongoDB across machines). Checks the App's credentials first, as start does.`,
+  patrol: `Usage: zeroops patrol --once [--repo DIR] [--service NAME]
+Run every inspection of the ops repo's services (or one service's) now, against the Prometheus its
+config names, and print what each finds: the diagnosis, its evidence, what it rules out, and the
+remediations with what the policy lets ZeroOps do. No Redis, no GitHub, nothing filed or changed.
+Exit 1 when an inspection found something, 0 when all is quiet, 2 when Prometheus cannot be used.`,
   audit: `Usage: zeroops audit verify <run-id>
 Check a run's tamper-evident event chain in the store; exit 1 if it does not verify.`,
   setup: `Usage: zeroops setup [--webhook-url URL] [--org ORG] [--github-url URL] [--out DIR] [--repo DIR] [--port N]

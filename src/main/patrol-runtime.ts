@@ -14,7 +14,8 @@ import { syncPatrols } from '../app/sync-patrols.js';
 import { verifyRemediation } from '../app/verify-remediation.js';
 import type { RunReporter, Scheduler } from '../engine/ports.js';
 import type { Store } from '../engine/store.js';
-import type { Forge } from '../forge/forge.js';
+import type { Forge, RepoRef } from '../forge/forge.js';
+import { patrolBasis } from '../app/patrol-basis.js';
 import type { MetricsError, MetricsSource } from '../observe/metrics-source.js';
 import { HttpProfiles } from '../providers/pprof/http-profiles.js';
 import { PatrolQueue, startPatrolWorker, type PatrolJob } from '../queue/patrol-queue.js';
@@ -26,7 +27,8 @@ import type { WorkerSettings } from './settings.js';
 export interface PatrolWiring extends PatrolHooks {
   /** Hears finished remediation runs, to verify them later. */
   followUp: RunReporter;
-  inspectNow(job: Extract<PatrolJob, { kind: 'inspect' }>): Promise<void>;
+  /** Runs a service's inspections now (an alert asked); false when the repository has no such service. */
+  inspectService(repo: RepoRef, service: string): Promise<boolean>;
   close(force: boolean): Promise<void>;
 }
 
@@ -105,7 +107,15 @@ export async function startPatrol(settings: WorkerSettings, parts: PatrolParts):
         { jobId: `sync-${Math.floor(clock().getTime() / 10_000)}`, removeOnComplete: true },
       );
     },
-    inspectNow: (job) => queue.inspectNow(job),
+    inspectService: async (repoRef, service) => {
+      const repo = await known(repoRef.owner, repoRef.repo);
+      if (!repo) return false;
+      const basis = await patrolBasis({ forge: await parts.forgeFor(repo), store, clock }, repo);
+      const inspections = basis.services.find((s) => s.metadata.name === service)?.spec.inspections ?? [];
+      for (const inspection of inspections)
+        await queue.inspectNow({ kind: 'inspect', repo, service, inspection: inspection.name });
+      return inspections.length > 0;
+    },
     close: async (force) => {
       await worker?.close(force);
       if (!force) await queue.queue.close();

@@ -21,6 +21,7 @@ import { BullScheduler, connectRedis, MergeQueue, startWorkers } from '../queue/
 import { RedisOutage } from '../queue/redis-outage.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../engine/store.js';
+import { handleAlerts } from '../app/alertmanager.js';
 import { reporters } from '../app/remediation-follow-up.js';
 import { BotMetrics } from './metrics.js';
 import { startPatrol } from './patrol-runtime.js';
@@ -132,6 +133,15 @@ export async function startRuntime(
         octokit,
         metrics: metrics.registry,
         ready: () => outage.ready(),
+        ...(settings.patrol.alertmanagerToken
+          ? {
+              alertmanager: {
+                token: settings.patrol.alertmanagerToken,
+                handle: (repo, payload) =>
+                  handleAlerts({ deliveries: store, inspectService: (s) => patrol.inspectService(repo, s) }, payload),
+              },
+            }
+          : {}),
         app: {
           deliveries: store,
           blobs,

@@ -1,4 +1,5 @@
 /** The webhook server: Probot with the ZeroOps app, plus health and metrics endpoints. Wiring only. */
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import { pino, type LogFn, type Logger } from 'pino';
@@ -21,6 +22,11 @@ export interface ServerOptions {
   metrics?: Registry;
   /** Readiness beyond "the process is up": e.g. Redis and the store answer. */
   ready?: () => Promise<boolean>;
+  /** POST /alertmanager/<owner>/<repo>, with its bearer token: another trigger of the patrol. */
+  alertmanager?: {
+    token: string;
+    handle(repo: { owner: string; repo: string }, payload: unknown): Promise<{ status: number; body: object }>;
+  };
 }
 
 export async function startServer(settings: AppSettings, options: ServerOptions = {}): Promise<RunningServer> {
@@ -47,9 +53,18 @@ export async function startServer(settings: AppSettings, options: ServerOptions 
 
 function endpoints(options: ServerOptions) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (req.method !== 'GET') return false;
     const respond = (status: number, type: string, body: string) =>
       res.writeHead(status, { 'content-type': type }).end(body);
+    const alertRepo = /^\/alertmanager\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(req.url ?? '');
+    if (req.method === 'POST' && alertRepo && options.alertmanager) {
+      void alerts(req, options.alertmanager, { owner: alertRepo[1]!, repo: alertRepo[2]! }).then(
+        ({ status, body }) => respond(status, 'application/json', JSON.stringify(body)),
+        // Alertmanager retries a 5xx: the alert is not lost while Redis or the store are away.
+        (error: Error) => respond(503, 'application/json', JSON.stringify({ error: error.message })),
+      );
+      return true;
+    }
+    if (req.method !== 'GET') return false;
     if (req.url === '/healthz') respond(200, 'application/json', '{"status":"ok"}');
     else if (req.url === '/readyz') {
       void (options.ready ?? (async () => true))().then(
@@ -83,4 +98,26 @@ async function listenablePort(port: number, host: string): Promise<number> {
         probe.close(() => resolve(free));
       });
   });
+}
+
+async function alerts(
+  req: IncomingMessage,
+  alertmanager: NonNullable<ServerOptions['alertmanager']>,
+  repo: { owner: string; repo: string },
+): Promise<{ status: number; body: object }> {
+  const expected = Buffer.from(`Bearer ${alertmanager.token}`);
+  const given = Buffer.from(req.headers.authorization ?? '');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { status: 401, body: { error: 'wrong or missing bearer token (ZEROOPS_ALERTMANAGER_TOKEN)' } };
+  let text = '';
+  for await (const chunk of req) {
+    text += chunk;
+    if (text.length > 1_000_000) return { status: 413, body: { error: 'payload over 1 MB' } };
+  }
+  try {
+    return await alertmanager.handle(repo, JSON.parse(text));
+  } catch (error) {
+    if (error instanceof SyntaxError) return { status: 400, body: { error: `not JSON: ${error.message}` } };
+    throw error;
+  }
 }

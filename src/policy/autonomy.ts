@@ -34,11 +34,3 @@ export function autonomyFor(config: Config | undefined, query: AutonomyQuery | s
     'suggest'
   );
 }
-
-/** What a level lets ZeroOps do, in words for the incident. */
-export const autonomyWords: Record<Autonomy, string> = {
-  auto: 'ZeroOps runs it on its own',
-  confirm: 'runs when a person with write access comments `/zeroops remediate <option>`',
-  suggest: 'ZeroOps proposes it as a pull request',
-  observe: 'ZeroOps only records it',
-};

@@ -5,7 +5,6 @@ import { didYouMean } from '../suggest.js';
 import { parseThreshold } from '../units.js';
 import { checkProgram } from './programs.js';
 import type { Rule } from './rule.js';
-import { parseTemplateRef } from './task-templates.js';
 
 export const serviceRules: Rule<Service>[] = [
   {
@@ -47,17 +46,26 @@ export const serviceRules: Rule<Service>[] = [
               `'${inspection.max}' is not a limit for '${inspection.metric}': ${parsed.problem}`,
             );
         }
-        const ref = inspection.remediate ? parseTemplateRef(inspection.remediate) : undefined;
-        if (inspection.remediate && (!ref || !repo.templates.has(ref.name))) {
-          report(
-            [...path, 'remediate'],
-            `unknown template '${inspection.remediate}'${didYouMean(inspection.remediate.split('@')[0]!, repo.templates.keys())}`,
-          );
+        if (inspection.remediate) {
+          const [option, version] = inspection.remediate.split('@') as [string, string | undefined];
+          if (!remediationIds.includes(option))
+            report(
+              [...path, 'remediate'],
+              `'${inspection.remediate}' is not a remediation: write one of ${remediationIds.join(', ')}${didYouMean(option, remediationIds)}`,
+            );
+          else if (version !== undefined && (option !== 'rolling-restart' || !repo.templates.has('rolling-restart')))
+            report(
+              [...path, 'remediate'],
+              `only rolling-restart takes a template version (templates/rolling-restart.yaml, a Restart template): write ${option}`,
+            );
         }
       });
     },
   },
 ];
+
+/** What an inspection may offer first (the patrol's remediations). */
+const remediationIds = ['rolling-restart', 'restart-instance', 'drain-datacenter', 'rollback-change', 'scale-out'];
 
 const credentialsInUrl = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+:[^/@\s]+@/i;
 
