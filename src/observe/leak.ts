@@ -7,6 +7,7 @@
  *     Theil-Sen slope that grows the level by at least `minGrowth` over the range;
  *   - the trend is there in the first half and in the second half on its own, at comparable
  *     slopes: a warm-up (fast rise, then a plateau) and a single step up lack it in one half;
+ *   - the last third still grows at a third of the overall slope or more: a warm-up levels off;
  *   - the floor rises across consecutive quarters: a daily cycle goes back down.
  * Pure; O(b²) in the number of buckets (at most 120).
  */
@@ -66,6 +67,15 @@ export function detectLeak(samples: readonly Point[], options: LeakOptions = {})
       `the growth ${late < early ? 'slows down' : 'speeds up'} threefold between the halves: a warm-up or a single step, not a steady leak`,
     );
   }
+  // A warm-up still rising when the window began levels off before it ends: the last third is flat.
+  const tail = theilSen(floors.slice(Math.floor((floors.length * 2) / 3))).slope;
+  if (tail < slope / 3)
+    return verdict(
+      false,
+      slope,
+      pValue,
+      'the growth levels off in the last third: a warm-up or a single step, not a leak',
+    );
   const quarters = [0, 1, 2, 3].map((q) =>
     median(
       floors.slice(Math.floor((q * floors.length) / 4), Math.floor(((q + 1) * floors.length) / 4)).map(([, v]) => v),

@@ -15,11 +15,14 @@ export function normalFindings(facts: Facts): string[] {
     const swing = quantile(values, 0.95) / Math.max(quantile(values, 0.05), 1e-9);
     const step = upwardShift(series.points, { minChange: 0, minRatio: 1.1 });
     const who = `${series.where.instance ?? facts.signals.service}: ${series.role}`;
+    const changed = facts.signals.changes.find((c) => (c.finishedAt ?? c.startedAt) >= facts.signals.window.start);
     if (step) {
       const change = triggerOf(facts.signals.changes, step.onset, 600);
       notes.add(
         `${who} stepped up once at ${clock(step.onset)}${change ? ` (after ${change.summary})` : ''} and stayed flat: a new level, not a leak`,
       );
+    } else if (changed && /warm-up|single step/.test(verdict.reason)) {
+      notes.add(`${who} stepped up after ${changed.summary} and levelled off: a new level, not a leak`);
     } else if (series.role === 'memory' && swing > 1.2) {
       notes.add(`${who} rises and falls (a collector's sawtooth) while its floor stays flat: not a leak`);
     } else if (/warm-up/.test(verdict.reason)) notes.add(`${who} rose, then levelled off: a warm-up, not a leak`);
