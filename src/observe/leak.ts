@@ -6,7 +6,8 @@
  *   - a Mann-Kendall test finds a significant upward trend over the whole range, with a
  *     Theil-Sen slope that grows the level by at least `minGrowth` over the range;
  *   - the trend is there in the first half and in the second half on its own, at comparable
- *     slopes: a warm-up (fast rise, then a plateau) and a single step up lack it in one half;
+ *     slopes: a warm-up (fast rise, then a plateau) and a single step up lack it in one half
+ *     (a series flat, then growing for good, is judged again from where it starts to grow);
  *   - the last third still grows at a third of the overall slope or more: a warm-up levels off;
  *   - the floor rises across consecutive quarters: a daily cycle goes back down.
  * Pure; O(b²) in the number of buckets (at most 120).
@@ -36,63 +37,93 @@ type Point = [seconds: number, value: number];
 
 export function detectLeak(samples: readonly Point[], options: LeakOptions = {}): LeakVerdict {
   const floors = bucketFloors(samples, options.buckets ?? 60);
-  if (floors.length < 12) return verdict(false, 0, 1, 'too few samples to judge a trend');
+  const whole = judgeFloors(floors, options);
+  if (whole.leak || !whole.speedsUp) return whole.verdict;
+  // A leak that began inside the window (a deploy, a fault) is flat, then grows: judge it from
+  // where the growth begins, as long as enough of the window is left to see it is steady.
+  for (const cut of [1 / 4, 1 / 3, 1 / 2]) {
+    const since = judgeFloors(floors.slice(Math.floor(floors.length * cut)), options);
+    if (since.verdict.leak)
+      return {
+        ...since.verdict,
+        reason: `${since.verdict.reason}, since ${clockOf(floors[Math.floor(floors.length * cut)]![0])}`,
+      };
+  }
+  return whole.verdict;
+}
+
+interface Judged {
+  leak: boolean;
+  verdict: LeakVerdict;
+  /** The growth is there, but much faster in the second half: perhaps a leak that began late. */
+  speedsUp?: boolean;
+}
+
+function judgeFloors(floors: Point[], options: LeakOptions): Judged {
+  const no = (slope: number, pValue: number, reason: string, speedsUp = false): Judged => ({
+    leak: false,
+    verdict: verdict(false, slope, pValue, reason),
+    speedsUp,
+  });
+  if (floors.length < 12) return no(0, 1, 'too few samples to judge a trend');
   const { slope, intercept } = theilSen(floors);
   const pValue = mannKendall(floors);
   const span = floors.at(-1)![0] - floors[0]![0];
   const start = intercept + slope * floors[0]![0];
   const growth = (slope * span) / Math.max(Math.abs(start), 1e-9);
   const minGrowth = options.minGrowth ?? 0.05;
-  if (!(pValue < 0.01 && slope > 0)) return verdict(false, slope, pValue, 'no significant upward trend of the floor');
-  if (growth < minGrowth)
-    return verdict(false, slope, pValue, `the floor grows only ${(growth * 100).toFixed(1)}% over the range`);
+  if (!(pValue < 0.01 && slope > 0)) return no(slope, pValue, 'no significant upward trend of the floor');
+  if (growth < minGrowth) return no(slope, pValue, `the floor grows only ${(growth * 100).toFixed(1)}% over the range`);
   const half = Math.floor(floors.length / 2);
   const halves = [floors.slice(0, half), floors.slice(half)];
+  const [early, late] = halves.map((part) => theilSen(part).slope) as [number, number];
   for (const [i, part] of halves.entries()) {
     if (!(mannKendall(part) < 0.05 && theilSen(part).slope > 0)) {
-      return verdict(
-        false,
+      return no(
         slope,
         pValue,
         `no upward trend in the ${i ? 'second' : 'first'} half on its own: a warm-up or a single step, not a leak`,
+        i === 0,
       );
     }
   }
-  const [early, late] = halves.map((part) => theilSen(part).slope) as [number, number];
   if (Math.min(early, late) / Math.max(early, late) < 1 / 3) {
-    return verdict(
-      false,
+    return no(
       slope,
       pValue,
       `the growth ${late < early ? 'slows down' : 'speeds up'} threefold between the halves: a warm-up or a single step, not a steady leak`,
+      late > early,
     );
   }
   // A warm-up still rising when the window began levels off before it ends: the last third is flat.
   const tail = theilSen(floors.slice(Math.floor((floors.length * 2) / 3))).slope;
   if (tail < slope / 3)
-    return verdict(
-      false,
-      slope,
-      pValue,
-      'the growth levels off in the last third: a warm-up or a single step, not a leak',
-    );
+    return no(slope, pValue, 'the growth levels off in the last third: a warm-up or a single step, not a leak');
   const quarters = [0, 1, 2, 3].map((q) =>
     median(
       floors.slice(Math.floor((q * floors.length) / 4), Math.floor(((q + 1) * floors.length) / 4)).map(([, v]) => v),
     ),
   );
   if (!quarters.every((v, i) => i === 0 || v > quarters[i - 1]!))
-    return verdict(false, slope, pValue, 'the floor does not rise quarter after quarter: a cycle, not a leak');
+    return no(slope, pValue, 'the floor does not rise quarter after quarter: a cycle, not a leak');
   const now = floors.at(-1)![0];
   const level = intercept + slope * now;
   const secondsToLimit = options.limit !== undefined ? Math.max(0, (options.limit - level) / slope) : undefined;
   return {
     leak: true,
-    slopePerSecond: slope,
-    pValue,
-    secondsToLimit,
-    reason: `the floor grows ${(growth * 100).toFixed(0)}% over the range, steadily (Mann-Kendall p = ${pValue.toExponential(1)})`,
+    verdict: {
+      leak: true,
+      slopePerSecond: slope,
+      pValue,
+      secondsToLimit,
+      reason: `the floor grows ${(growth * 100).toFixed(0)}% over the range, steadily (Mann-Kendall p = ${pValue.toExponential(1)})`,
+    },
   };
+}
+
+/** HH:MM (UTC) of a time in seconds. */
+function clockOf(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(11, 16);
 }
 
 function verdict(leak: boolean, slopePerSecond: number, pValue: number, reason: string): LeakVerdict {

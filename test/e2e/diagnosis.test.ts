@@ -82,7 +82,6 @@ async function deployed(version: string, on: ServiceInstance[]): Promise<void> {
  * Everything back to normal (v1.0.0, no faults, steady traffic), then `act`, then `requests` more
  * requests served (the measuring window), then the inspection over the time since the start.
  */
-// eslint-disable-next-line max-params
 async function scenario(
   act: () => Promise<void>,
   requests: number,
@@ -119,13 +118,13 @@ const debug = (result: Inspected) =>
         causes: result.diagnosis.causes.map((c) => [c.class, c.title, c.evidence.map((e) => e.text)]),
         normal: result.diagnosis.normal,
         series: result.signals.series
-          .filter((s) => s.role === 'errors' || s.role === 'goroutines')
+          .filter((s) => ['errors', 'goroutines', 'memory'].includes(s.role))
           .map((s) => [
             s.role,
             s.where.instance,
             s.where.version,
             s.points.length,
-            s.points.filter((_, i) => i % 5 === 0).map((p) => Number(p[1].toPrecision(2))),
+            s.points.filter((_, i) => i % 3 === 0).map((p) => Number(p[1].toPrecision(2))),
           ]),
       },
       null,

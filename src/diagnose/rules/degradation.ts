@@ -34,9 +34,10 @@ function explain(facts: Facts, d: Degradation): Cause | undefined {
     if (neighbours.length > 0 || d.instances.length > 1)
       return badInstance(d, one!, dcOf.get(one!.key), neighbours, what);
   }
-  const version = lonelyVersion(facts, d);
+  const version = lonelyVersion(facts, d, onset);
   const trigger = triggerOf(facts.signals.changes, onset, Math.max(600, (window.end - window.start) * 2));
-  if (version && trigger) return regression(facts, d, onset, trigger, what, version.key);
+  if (version && trigger && (trigger.version ?? version.key) === version.key)
+    return regression(facts, d, onset, trigger, what, version.key);
   const dcs = new Set(shifted.map((s) => dcOf.get(s.key)).concat(d.byDc.map((s) => s.key)));
   dcs.delete(undefined);
   if (dcs.size === 1 && d.dcs.length >= 2) return datacenter(d, [...dcs][0]!, what);
@@ -192,10 +193,17 @@ function unexplained(facts: Facts, d: Degradation, onset: number, what: string):
   };
 }
 
-/** The one version whose instances degrade, when instances of other versions do not. */
-function lonelyVersion(facts: Facts, d: Degradation): Scoped | undefined {
-  const versions = new Set(facts.signals.series.flatMap((s) => (s.where.version ? [s.where.version] : [])));
-  return d.byVersion.length === 1 && versions.size > 1 ? d.byVersion[0] : undefined;
+/**
+ * The one version whose instances degrade while instances of another version serve normally after
+ * the onset. A version replaced before the onset proves nothing: its series simply ended.
+ */
+function lonelyVersion(facts: Facts, d: Degradation, onset: number): Scoped | undefined {
+  const serving = new Set(
+    ofRole(facts.signals, d.role).flatMap((s) =>
+      s.where.version && s.points.some(([t]) => t > onset) ? [s.where.version] : [],
+    ),
+  );
+  return d.byVersion.length === 1 && serving.size > 1 ? d.byVersion[0] : undefined;
 }
 
 function instanceDcs(facts: Facts): Map<string, string> {

@@ -110,6 +110,26 @@ it('calls errors in one datacenter a datacenter problem: drain it', () => {
   expect(d.causes[0]!.ruledOut[0]).toBe('dc-a, dc-c are normal: not a release (it would be everywhere) and not load');
 });
 
+it('does not blame a version that every instance ran before the onset: errors in one datacenter after a rollback are the datacenter', () => {
+  const before = perInstance(
+    'errors',
+    fleetOf({}).map((w) => ({ ...w, version: 'v1.0.1' })),
+    () => 0.001,
+    100,
+  );
+  const after = perInstance(
+    'errors',
+    fleetOf({}),
+    (t, w) => (w.dc === 'dc-b' && t >= 1150 ? 0.1 : 0.001) * (1 + 0.2 * jitter()),
+  ).map((s) => ({ ...s, points: s.points.filter(([t]) => t >= 1100) }));
+  const d = diagnose(
+    signalSet([...before, ...after, ...traffic], { changes: [aChange({ version: 'v1.0.1', finishedAt: 1090 })] }),
+    1300,
+  );
+  expect(classes(d)).toEqual(['datacenter-problem']);
+  expect(d.causes[0]!.where).toEqual({ dc: 'dc-b' });
+});
+
 it('calls errors that rise with traffic load: scale out, not roll back', () => {
   const load = (t: number) => (t < 1150 ? 13 : 39) * (1 + 0.03 * jitter());
   const signals = signalSet([

@@ -63,6 +63,28 @@ describe('leak detection', () => {
     expect(verdict.leak).toBe(false);
   });
 
+  it.each(seeds)('finds a leak that began inside the window, and says since when (noise seed %d)', (seed) => {
+    const growth = (40 * mb) / 3600;
+    const onset = hours(2);
+    const verdict = detectLeak(
+      series(hours(6), (t) => 200 * mb + Math.max(0, t - onset) * growth + sawtooth(t), 0.03, seed),
+    );
+    expect(verdict.leak).toBe(true);
+    expect(verdict.reason).toMatch(/, since \d\d:\d\d$/);
+    expect(verdict.slopePerSecond / growth).toBeGreaterThan(0.8);
+  });
+
+  it.each(seeds)('does not mistake a warm-up that begins inside the window for a leak (noise seed %d)', (seed) => {
+    const onset = hours(2);
+    const warm = (t: number) => (t < onset ? 100 : 100 + 400 * (1 - Math.exp(-(t - onset) / hours(0.5)))) * mb;
+    expect(detectLeak(series(hours(6), warm, 0.03, seed)).leak).toBe(false);
+  });
+
+  it.each(seeds)('does not mistake two steps up for a leak (noise seed %d)', (seed) => {
+    const steps = (t: number) => (t < hours(2) ? 200 : t < hours(4) ? 260 : 320) * mb;
+    expect(detectLeak(series(hours(6), steps, 0.03, seed)).leak).toBe(false);
+  });
+
   it('needs enough samples to say anything', () => {
     expect(
       detectLeak([
