@@ -58,7 +58,7 @@ spec:
 }
 
 /** Three instances at a time (one per datacenter), two seconds apart, gated on errors. */
-export const labRollingRestart = `apiVersion: zeroops.dev/v1
+const labRollingRestart = `apiVersion: zeroops.dev/v1
 kind: Template
 metadata: { name: rolling-restart }
 spec:
@@ -85,6 +85,15 @@ spec:
   autonomy: { default: ${autonomy} }
   incidents: { resolvedAfter: 20s }
 `;
+}
+
+/** The ops repo's files that put checkout under the patrol on the lab. */
+export function patrolFiles(lab: Lab, autonomy: 'confirm' | 'auto' | 'suggest' = 'confirm'): Record<string, string> {
+  return {
+    'services/checkout.yaml': patrolService(),
+    'templates/rolling-restart.yaml': labRollingRestart,
+    '.zeroops/config.yaml': patrolConfig(lab, autonomy),
+  };
 }
 
 /** A deploy of \`version\` to every instance, undone by deploying \`previous\` again. */

@@ -30,3 +30,18 @@ export async function waitUntil(
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `find` until it returns something, then returns it; fails naming `what` after `seconds`. */
+export async function waitFor<T>(
+  what: string,
+  find: () => T | undefined | Promise<T | undefined>,
+  seconds = 150,
+): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const found = await find();
+    if (found) return found;
+    await sleep(250);
+  }
+  throw new Error(`${what}: not seen within ${seconds} s`);
+}

@@ -2,6 +2,7 @@
 import type { Chapter } from './chapter.js';
 import { approvalsChapter } from './chapter-approvals.js';
 import { mistakeChapter } from './chapter-mistake.js';
+import { patrolChapter } from './chapter-patrol.js';
 import { pullRequestChapter } from './chapter-pull-request.js';
 import { startChapter } from './chapter-start.js';
 import { breachChapter, drainChapter } from './chapter-execute.js';
@@ -15,6 +16,7 @@ export const chapters: Chapter[] = [
   drainChapter,
   breachChapter,
   approvalsChapter,
+  patrolChapter,
 ];
 
 /** The chapters to run for the names asked (all when none), with what they need, in story order. */

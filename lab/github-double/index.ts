@@ -13,7 +13,7 @@ import { preloadOpenApi } from './openapi.js';
 import { commentJson } from './representations.js';
 import { createDoubleServer, type RequestRecord } from './server.js';
 import { DoubleState, now, type Permission, type PullRequest, type Review } from './state.js';
-import { deliver, payload, pullRequestFields, type Delivery, type WebhookTarget } from './webhooks.js';
+import { deliver, issueFields, payload, pullRequestFields, type Delivery, type WebhookTarget } from './webhooks.js';
 
 export interface GitHubDoubleOptions {
   dir: string;
@@ -191,10 +191,26 @@ export class GitHubDouble {
     };
     this.state.comments.push(comment);
     const pr = this.state.pulls.get(number);
+    const filed = this.state.issues.get(number);
     const issue = pr
       ? { number, title: pr.title, state: pr.state, user: pr.user, pull_request: { url: '' } }
-      : { number };
+      : filed
+        ? issueFields(filed).issue
+        : { number };
     return this.send('issue_comment', 'created', comment.user, { issue, comment: commentJson(comment) });
+  }
+
+  /** A person closes an issue from the web page: its state changes and the \`issues.closed\` webhook names them. */
+  async closeIssue(number: number, by: string): Promise<Delivery> {
+    const issue = this.state.issues.get(number);
+    if (!issue) throw new Error(`no issue #${number}`);
+    Object.assign(issue, { state: 'closed', stateReason: 'completed', closedAt: now() });
+    return this.send('issues', 'closed', this.state.user(by), issueFields(issue));
+  }
+
+  /** The issues filed so far, open or closed. */
+  issues() {
+    return [...this.state.issues.values()];
   }
 
   async merge(number: number, by: string): Promise<Delivery> {

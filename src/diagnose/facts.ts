@@ -46,12 +46,22 @@ const thresholds: Record<'errors' | 'latency' | 'traffic', ShiftOptions> = {
   traffic: { minChange: 0, minRatio: 1.5 },
 };
 
+/**
+ * Growth too small to be an incident, whatever its shape: a fresh Go process' heap climbs to its
+ * first collection (4 MiB) in any healthy service, and a handful of goroutines come and go.
+ */
+const materialGrowth = (role: 'goroutines' | 'memory', limit?: number) =>
+  role === 'memory' ? Math.max(4 * 2 ** 20, (limit ?? 0) / 100) : 20;
+
 export function factsOf(signals: SignalSet): Facts {
-  const leaks = (role: Role) =>
-    perInstance(ofRole(signals, role)).map((series) => ({
-      series,
-      verdict: detectLeak(series.points, { limit: role === 'memory' ? signals.limits.memoryBytes : undefined }),
-    }));
+  const leaks = (role: 'goroutines' | 'memory') =>
+    perInstance(ofRole(signals, role)).map((series) => {
+      const limit = role === 'memory' ? signals.limits.memoryBytes : undefined;
+      return {
+        series,
+        verdict: detectLeak(series.points, { limit, minAbsoluteGrowth: materialGrowth(role, limit) }),
+      };
+    });
   const [goroutines, memory] = [leaks('goroutines'), leaks('memory')];
   const traffic = trafficOf(ofRole(signals, 'traffic'));
   return {

@@ -18,6 +18,8 @@ export interface LeakOptions {
   limit?: number;
   /** Smallest growth over the range, relative to the starting floor, that counts (default 5%). */
   minGrowth?: number;
+  /** Smallest growth over the range in the series' own units (default 0): below it, too small to matter. */
+  minAbsoluteGrowth?: number;
   buckets?: number;
 }
 
@@ -74,6 +76,8 @@ function judgeFloors(floors: Point[], options: LeakOptions): Judged {
   const minGrowth = options.minGrowth ?? 0.05;
   if (!(pValue < 0.01 && slope > 0)) return no(slope, pValue, 'no significant upward trend of the floor');
   if (growth < minGrowth) return no(slope, pValue, `the floor grows only ${(growth * 100).toFixed(1)}% over the range`);
+  if (slope * span < (options.minAbsoluteGrowth ?? 0))
+    return no(slope, pValue, `the floor grows by ${formatAmount(slope * span)} over the range, too little to matter`);
   const half = Math.floor(floors.length / 2);
   const halves = [floors.slice(0, half), floors.slice(half)];
   const [early, late] = halves.map((part) => theilSen(part).slope) as [number, number];
@@ -120,6 +124,8 @@ function judgeFloors(floors: Point[], options: LeakOptions): Judged {
     },
   };
 }
+
+const formatAmount = (value: number) => (value >= 1024 ? `${(value / 2 ** 20).toFixed(1)} MiB` : value.toFixed(0));
 
 /** HH:MM (UTC) of a time in seconds. */
 function clockOf(seconds: number): string {

@@ -79,7 +79,7 @@ async function deployed(version: string, on: ServiceInstance[]): Promise<void> {
 }
 
 /**
- * Everything back to normal (v1.0.0, no faults, steady traffic), then `act`, then `requests` more
+ * Everything back to normal (v1.0.0, no faults, steady traffic, a few seconds to settle), then `act`, then `requests` more
  * requests served (the measuring window), then the inspection over the time since the start.
  */
 async function scenario(
@@ -95,6 +95,8 @@ async function scenario(
       .filter((i) => i.version !== 'v1.0.0')
       .map((i) => restartInstance(i, { version: 'v1.0.0' })),
   );
+  // The previous scenario's errors stay in the rate windows (4 s) a little longer: let them pass.
+  await lab.load!.next(rate * 6);
   const started = Date.now();
   await lab.load!.next(rate * 12); // a stretch of normal before the change
   await act();

@@ -85,6 +85,15 @@ describe('leak detection', () => {
     expect(detectLeak(series(hours(6), steps, 0.03, seed)).leak).toBe(false);
   });
 
+  it('leaves growth below the material amount alone, however steady', () => {
+    const climb = Array.from({ length: 60 }, (_, t): [number, number] => [t, 0.7 * mb + (t / 60) * 2 * mb]);
+    expect(detectLeak(climb).leak).toBe(true);
+    expect(detectLeak(climb, { minAbsoluteGrowth: 4 * mb })).toMatchObject({
+      leak: false,
+      reason: expect.stringMatching(/^the floor grows by [12]\.\d MiB over the range, too little to matter$/),
+    });
+  });
+
   it('needs enough samples to say anything', () => {
     expect(
       detectLeak([
