@@ -1,6 +1,7 @@
 // `npm run bench [-- name...]`: prints figures. Benchmarks never pass or fail on time.
 import { closedLoop } from './closed-loop.js';
 import { labStart } from './lab-start.js';
+import { patrolBench } from './patrol.js';
 import { planThroughput } from './plan-throughput.js';
 import { webhookLatency } from './webhook-latency.js';
 
@@ -9,6 +10,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   webhook: webhookLatency,
   lab: labStart,
   loop: closedLoop,
+  patrol: patrolBench,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));

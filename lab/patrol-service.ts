@@ -7,9 +7,18 @@ import type { Lab } from './lab.js';
 
 const by = 'dc, version, instance_name, instance';
 
-export function patrolService(options: { every?: string; window?: string } = {}): string {
+type Autonomy = 'observe' | 'suggest' | 'confirm' | 'auto';
+
+/** `everything` adds inspections of memory, latency and traffic to the goroutines and errors. */
+export function patrolService(options: { every?: string; window?: string; everything?: boolean } = {}): string {
   const every = options.every ?? '5s';
   const window = options.window ?? '60s';
+  const more = options.everything
+    ? `
+    - { name: memory-leak, metric: memory_heap, detect: leak, every: ${every}, window: ${window} }
+    - { name: latency, metric: latency_p95, detect: anomaly, every: ${every}, window: ${window} }
+    - { name: traffic, metric: requests, detect: anomaly, every: ${every}, window: ${window} }`
+    : '';
   return `apiVersion: zeroops.dev/v1
 kind: Service
 metadata: { name: checkout }
@@ -53,7 +62,7 @@ spec:
       unit: bytes
   inspections:
     - { name: goroutine-leak, metric: goroutines, detect: leak, every: ${every}, window: ${window}, remediate: rolling-restart@1 }
-    - { name: errors, metric: error_rate, detect: anomaly, every: ${every}, window: ${window} }
+    - { name: errors, metric: error_rate, detect: anomaly, every: ${every}, window: ${window} }${more}
 `;
 }
 
@@ -73,7 +82,7 @@ spec:
 `;
 
 /** The config for the patrol on the lab: its Prometheus and HAProxy, a scrape every second, and the autonomy given. */
-export function patrolConfig(lab: Lab, autonomy: 'confirm' | 'auto' | 'suggest' = 'confirm'): string {
+export function patrolConfig(lab: Lab, autonomy: Autonomy = 'confirm'): string {
   return `apiVersion: zeroops.dev/v1
 kind: Config
 spec:
@@ -88,9 +97,13 @@ spec:
 }
 
 /** The ops repo's files that put checkout under the patrol on the lab. */
-export function patrolFiles(lab: Lab, autonomy: 'confirm' | 'auto' | 'suggest' = 'confirm'): Record<string, string> {
+export function patrolFiles(
+  lab: Lab,
+  autonomy: Autonomy = 'confirm',
+  service: Parameters<typeof patrolService>[0] = {},
+): Record<string, string> {
   return {
-    'services/checkout.yaml': patrolService(),
+    'services/checkout.yaml': patrolService(service),
     'templates/rolling-restart.yaml': labRollingRestart,
     '.zeroops/config.yaml': patrolConfig(lab, autonomy),
   };

@@ -5,7 +5,7 @@
  */
 import { detectLeak, type LeakVerdict } from '../observe/leak.js';
 import { upwardShift, type Shift, type ShiftOptions } from './shift.js';
-import { aggregate, ofRole, perInstance, type Change, type Role, type Series, type SignalSet } from './signals.js';
+import { aggregate, ofRole, perInstance, type Change, type Series, type SignalSet } from './signals.js';
 import { combine } from './stats.js';
 
 export interface Leak {
