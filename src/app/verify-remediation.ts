@@ -1,9 +1,11 @@
 /**
  * Use case: did the remediation work? Some time after its run finished, read the symptom again: it
- * worked when at least 70% of its excess over the baseline is gone. The incident records the
- * verdict and the curve after the fix; a remediation that did not work is said plainly and the
- * incident escalates (severity up, the owners mentioned); one that worked offers the pull request
- * that lets ZeroOps do it alone next time.
+ * worked when at least 70% of its excess over the baseline is gone. For a leak, what a restart can
+ * do is bring each instance back down (the leak then grows again from there), so the level is each
+ * affected instance's lowest since the run began. The incident records the verdict and the curve
+ * after the fix; a remediation that did not work is said plainly and the incident escalates
+ * (severity up, the owners mentioned); one that worked offers the pull request that lets ZeroOps do
+ * it alone next time.
  */
 import { escalated } from '../diagnose/severity.js';
 import { combine, median, valuesOf } from '../diagnose/stats.js';
@@ -37,12 +39,16 @@ export async function verifyRemediation(
     text = `its run ended ${run.status.replace('_', ' ')}${run.reason ? `: ${run.reason}` : ''}`;
   } else {
     const service = basis.services.find((s) => s.metadata.name === patrol.service);
-    level = service && (await symptomNow(deps, incident, service, basis.config, repo));
-    fixed = level !== undefined && level <= patrol.baseline + 0.3 * (patrol.detected - patrol.baseline);
+    const firstStep = run.steps.flatMap((step) => (step.startedAt ? [step.startedAt] : [])).sort()[0];
+    const since = Date.parse(firstStep ?? run.createdAt) / 1000;
+    const read = service && (await symptomSince(deps, incident, service, basis.config, repo, since));
+    level = read?.level;
+    const before = Math.max(read?.before ?? patrol.detected, patrol.detected);
+    fixed = level !== undefined && level <= patrol.baseline + 0.3 * (before - patrol.baseline);
     text =
       level === undefined
         ? 'the symptom could not be read afterwards'
-        : `${patrol.cause.symptom} ${fixed ? 'back to' : 'still at'} ${round(level)} (baseline ${round(patrol.baseline)}, ${round(patrol.detected)} when detected)`;
+        : `${patrol.cause.symptom} ${fixed ? 'back to' : 'still at'} ${round(level)}${isLeak(patrol) ? ' after the restart' : ''} (baseline ${round(patrol.baseline)}, ${round(before)} before the remediation)`;
   }
   done.status = run.status === 'succeeded' ? 'succeeded' : 'failed';
   done.verdict = { fixed, text, at: now.toISOString() };
@@ -69,18 +75,27 @@ export async function verifyRemediation(
   return fixed ? 'fixed' : 'not fixed';
 }
 
-/** The symptom's level now: the median of the last tenth of the affected instances' series. */
-async function symptomNow(
+const isLeak = (patrol: PatrolIncident) =>
+  patrol.cause.class === 'goroutine-leak' || patrol.cause.class === 'memory-leak';
+
+/**
+ * The symptom of the affected instances, from before the run began until now: its level just
+ * before the run and its level now — for a leak, the sum of each instance's lowest since the run
+ * began; otherwise the median of the last tenth of the window.
+ */
+async function symptomSince(
   deps: PatrolDeps,
   incident: Incident,
   service: Service,
   config: Config | undefined,
   repo: PatrolRepo,
-): Promise<number | undefined> {
+  runStarted: number,
+): Promise<{ level?: number; before?: number } | undefined> {
   const patrol = incident.patrol!;
   const metrics = deps.metricsFor(config);
   if (!metrics) return undefined;
   const scrapeSeconds = parseDuration(config?.spec.providers?.prometheus?.scrapeInterval ?? '15s') ?? 15;
+  const now = deps.clock().getTime() / 1000;
   const signals = await collectSignals(
     { metrics, store: deps.store, clock: deps.clock },
     {
@@ -88,7 +103,7 @@ async function symptomNow(
       service: patrol.service,
       env: patrol.env,
       plan: signalPlan(service),
-      windowSeconds: Math.max(60, 20 * scrapeSeconds),
+      windowSeconds: Math.max(60, 20 * scrapeSeconds, Math.ceil(now - runStarted) + 5 * scrapeSeconds),
       scrapeSeconds,
     },
   );
@@ -102,8 +117,14 @@ async function symptomNow(
     t,
     ratio ? v : v * series.length,
   ]);
+  const before = valuesOf(points.filter(([t]) => t <= runStarted)).at(-1);
+  if (isLeak(patrol)) {
+    const lows = series.map((s) => valuesOf(s.points.filter(([t]) => t >= runStarted)));
+    if (lows.some((l) => l.length === 0)) return { before };
+    return { before, level: lows.reduce((sum, l) => sum + Math.min(...l), 0) };
+  }
   const recent = valuesOf(points.slice(Math.floor(points.length * 0.9)));
-  return recent.length ? median(recent) : undefined;
+  return { before, level: recent.length ? median(recent) : undefined };
 }
 
 const round = (value: number) =>
@@ -111,7 +132,7 @@ const round = (value: number) =>
 
 function worked(patrol: PatrolIncident, option: string, text: string): string {
   const rollback = patrol.cause.remediations.find((r) => r.id === 'rollback-change');
-  const leak = patrol.cause.class === 'goroutine-leak' || patrol.cause.class === 'memory-leak';
+  const leak = isLeak(patrol);
   return [
     `✅ **${option} worked**: ${text}.`,
     ...(leak && rollback

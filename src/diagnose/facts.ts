@@ -109,9 +109,19 @@ function degradationOf(signals: SignalSet, role: 'errors' | 'latency'): Degradat
   };
 }
 
-/** The change that most plausibly triggered what started at `onset`: the last one that finished before it. */
-export function triggerOf(changes: readonly Change[], onset: number, lookbackSeconds: number): Change | undefined {
-  return [...changes]
+/**
+ * The change that most plausibly triggered what started at `onset`: the last one that finished
+ * before it — among those that deployed `version`, when the symptom belongs to a version and some
+ * change deployed it (a restart since then, a remediation itself, did not bring the version).
+ */
+export function triggerOf(
+  changes: readonly Change[],
+  onset: number,
+  lookbackSeconds: number,
+  version?: string,
+): Change | undefined {
+  const deployed = version ? changes.filter((c) => c.version === version) : [];
+  return [...(deployed.length ? deployed : changes)]
     .filter(
       (c) => (c.finishedAt ?? c.startedAt) <= onset + 30 && (c.finishedAt ?? c.startedAt) >= onset - lookbackSeconds,
     )

@@ -24,6 +24,16 @@ beforeAll(async () => {
   await github.state.git.commit('main', patrolFiles(world.lab, 'confirm'), 'Put checkout under the patrol');
 });
 afterAll(async () => {
+  if (process.env.SHOWCASE_DEBUG) {
+    for (const issue of github.issues())
+      console.log(`#${issue.number} ${issue.title}\n${issue.body}\n${commentsOn(issue.number).join('\n---\n')}`);
+    console.log(
+      github
+        .checkRuns()
+        .map((c) => `${c.name}: ${c.status} ${c.conclusion} ${c.title}`)
+        .join('\n'),
+    );
+  }
   await world?.stop();
 });
 
@@ -49,7 +59,9 @@ describe('a goroutine leak, from the deploy that brings it to the postmortem', (
     deployPull = await deployed('deploy-v1-3', 'v1.3.0');
     const issue = await waitFor('the incident', () => incidentIssue(/Goroutine leak/));
     issueNumber = issue.number;
-    expect(issue.title).toMatch(/Goroutine leak in checkout v1\.3\.0: main\.\(\*notifier\)\.watch/);
+    expect(issue.title).toMatch(
+      /Goroutine leak in checkout v1\.3\.0: `main\.\(\*notifier\)\.watch` holds [\d,]+ goroutines/,
+    );
     expect(issue.body).toContain('main.(*notifier).watch');
     expect(issue.body).toMatch(/notifier\.go:\d+/);
     expect(issue.body).toContain(`since #${deployPull}`);

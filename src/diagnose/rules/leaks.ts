@@ -19,7 +19,7 @@ export function goroutineLeak(facts: Facts): Cause | undefined {
   const memory = facts.memoryLeaks.filter((m) => leaking.has(m.series.where.instance));
   const secondsToLimit = minimum(memory.map((m) => m.verdict.secondsToLimit));
   const version = sharedVersion(facts, leaks, 'goroutines');
-  const trigger = version ? triggerOf(signals.changes, leaks[0]!.series.points[0]![0], 86_400) : undefined;
+  const trigger = version ? triggerOf(signals.changes, leaks[0]!.series.points[0]![0], 86_400, version) : undefined;
   const where = { ...(version ? { version } : {}), ...(top ? { function: top.function } : {}) };
   const subject = `${signals.service}${version ? ` ${version}` : ''}`;
   const limit = signals.limits.memoryBytes;
@@ -74,7 +74,7 @@ export function memoryLeak(facts: Facts): Cause | undefined {
   const { signals } = facts;
   const secondsToLimit = minimum(leaks.map((l) => l.verdict.secondsToLimit));
   const version = sharedVersion(facts, leaks, 'memory');
-  const trigger = version ? triggerOf(signals.changes, leaks[0]!.series.points[0]![0], 86_400) : undefined;
+  const trigger = version ? triggerOf(signals.changes, leaks[0]!.series.points[0]![0], 86_400, version) : undefined;
   const limit = signals.limits.memoryBytes;
   return {
     class: 'memory-leak',

@@ -43,14 +43,17 @@ spec:
   incidents: { resolvedAfter: 30s, closeWhenResolved: true }
 `;
 
-/** Goroutines of two instances: `leaking` says whether they climb at 40/s or sit flat at 14. */
+/** When the leak began: five minutes before the first inspection. */
+const leakBegan = Date.parse('2026-12-02T09:55:00Z') / 1000;
+
+/** Goroutines of two instances: `leaking` says whether they climb at 40/s (since leakBegan) or sit flat at 14. */
 function fleetMetrics(state: { leaking: boolean; down?: boolean }): MetricsSource {
   const series = (query: string, start: number, end: number) =>
     ['checkout-a1', 'checkout-a2'].map((instance) => ({
       labels: { instance_name: instance, dc: 'dc-a', version: 'v1.3.0', instance: `${instance}:9000` },
       points: Array.from({ length: end - start + 1 }, (_, i): [number, number] => [
         start + i,
-        query.startsWith('go_goroutines') ? (state.leaking ? 14 + 40 * i : 14) + (i % 3) : 13,
+        query.startsWith('go_goroutines') ? (state.leaking ? 14 + 40 * (start + i - leakBegan) : 14) + (i % 3) : 13,
       ]),
     }));
   return {
@@ -137,7 +140,7 @@ describe('a leak found by the patrol, under confirm', () => {
     tick(60);
     expect(await verifyRemediation(deps, run.id, repo)).toBe('fixed');
     expect(forge.said(100).join('\n')).toMatch(
-      /✅ \*\*rolling-restart worked\*\*: goroutines back to \d\d \(baseline \d\d, [\d,]+ when detected\)\./,
+      /✅ \*\*rolling-restart worked\*\*: goroutines back to \d\d after the restart \(baseline \d\d, [\d,]+ before the remediation\)\./,
     );
     expect(forge.proposals.map((p) => p.branch)).toEqual(['zeroops/autonomy-checkout-goroutine-leak-rolling-restart']);
     expect(forge.proposals[0]!.files['.zeroops/config.yaml']).toMatch(
@@ -180,4 +183,26 @@ it('files a monitoring-gap notice, not an incident, when Prometheus does not ans
   state.down = false;
   expect((await runInspection(deps, target)).kind).toBe('quiet');
   expect(forge.issues[0]!.state).toBe('closed');
+});
+
+it('says plainly when a remediation did not bring the leak down, escalates and calls the owners', async () => {
+  const { forge, deps, tick } = world('auto', { leaking: true });
+  await storeOf().saveRepo(repo);
+  await runInspection(deps, target);
+  const run = (await storeOf().runs({ repo: 'ops' }))[0]!;
+  await storeOf().saveRun({
+    ...run,
+    status: 'succeeded',
+    finishedAt: new Date().toISOString(),
+    version: run.version + 1,
+  });
+  tick(60);
+  expect(await verifyRemediation(deps, run.id, repo)).toBe('not fixed');
+  expect(forge.said(100).at(-1)).toMatch(
+    /^⚠️ \*\*rolling-restart did not fix it\*\*: goroutines still at [\d,]+ after the restart .* Escalated to sev\d\. @alice please look/,
+  );
+  expect(forge.issues[0]!.labels.find((l) => l.startsWith('severity:'))).not.toBe(
+    `severity:${(await storeOf().incident('acme/ops#100'))!.patrol!.diagnosis.severity}`,
+  );
+  expect(forge.proposals).toEqual([]);
 });

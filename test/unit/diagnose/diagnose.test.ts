@@ -52,6 +52,21 @@ describe('a goroutine leak', () => {
     expect(cause!.rate!.secondsToLimit).toBeGreaterThan(0);
   });
 
+  it('blames the change that deployed the version, not a restart (its own remediation) since', () => {
+    const restart = aChange({
+      runId: 'run-40',
+      pullNumber: 40,
+      task: 'remediate-40',
+      kind: 'Restart',
+      finishedAt: 1001,
+    });
+    const again = diagnose(
+      { ...signals, changes: [...signals.changes, { ...restart, summary: 'remediate-40 (Restart)' }] },
+      1300,
+    );
+    expect(again.causes[0]!.trigger).toMatchObject({ runId: 'run-12', pullNumber: 12 });
+  });
+
   it('offers a rolling restart to buy time, then the rollback of v1.3, and rules out load and the other versions', () => {
     expect(cause!.remediations.map((r) => r.id)).toEqual(['rolling-restart', 'rollback-change']);
     expect(cause!.remediations[1]).toMatchObject({ runId: 'run-12' });
