@@ -119,7 +119,14 @@ async function symptomSince(
   ]);
   const before = valuesOf(points.filter(([t]) => t <= runStarted)).at(-1);
   if (isLeak(patrol)) {
-    const lows = series.map((s) => valuesOf(s.points.filter(([t]) => t >= runStarted)));
+    // Per instance, over all its series (a version's series ends when the instance changes version).
+    const lows = [...new Set(series.map((s) => s.where.instance ?? s.query))].map((instance) =>
+      valuesOf(
+        series
+          .filter((s) => (s.where.instance ?? s.query) === instance)
+          .flatMap((s) => s.points.filter(([t]) => t >= runStarted)),
+      ),
+    );
     if (lows.some((l) => l.length === 0)) return { before };
     return { before, level: lows.reduce((sum, l) => sum + Math.min(...l), 0) };
   }

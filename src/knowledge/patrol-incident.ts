@@ -53,9 +53,11 @@ export interface PatrolIncident {
 
 /** The same problem is the same incident: service, environment, class and where it lives. */
 export function patrolFingerprint(repo: string, incident: Pick<PatrolIncident, 'service' | 'env' | 'cause'>): string {
-  // Scoped by where the cause lives, never by a detail a later look may miss (a profile's function
-  // is absent when the instances are restarting): the same leak stays one incident.
+  // Scoped by where the cause lives, never by a detail a later look may miss or see differently (a
+  // profile's function is absent while instances restart; after a restart only some instances may
+  // look leaky yet, so the version is not shared): a service's leak stays one incident.
   const w = incident.cause.where;
-  const where = w.instance ?? w.dc ?? w.version ?? '';
+  const leak = incident.cause.class === 'goroutine-leak' || incident.cause.class === 'memory-leak';
+  const where = leak ? '' : (w.instance ?? w.dc ?? w.version ?? '');
   return `patrol|${repo}|${incident.service}|${incident.env}|${incident.cause.class}|${where}`;
 }

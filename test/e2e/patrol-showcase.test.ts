@@ -37,7 +37,9 @@ afterAll(async () => {
   await world?.stop();
 });
 
-const incidentIssue = (title: RegExp) => github.issues().find((i) => title.test(i.title) && i.state === 'open');
+/** An open incident whose title matches, once its body is written (it is filed first, then written up). */
+const incidentIssue = (title: RegExp) =>
+  github.issues().find((i) => title.test(i.title) && i.state === 'open' && i.body.includes('### Evidence'));
 const commentsOn = (number: number) => github.comments(number).map((c) => c.body);
 const pullTitled = (title: RegExp) => [...github.state.pulls.values()].find((p) => title.test(p.title));
 
