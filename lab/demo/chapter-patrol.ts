@@ -46,7 +46,11 @@ export const patrolChapter: Chapter = {
     const issue = await withProgress('the patrol inspects checkout', async (note) => {
       const found = await waitFor(
         'the incident',
-        () => github.issues().find((i) => i.state === 'open' && /Goroutine leak/.test(i.title)),
+        // Filed first, then written up: shown once written.
+        () =>
+          github
+            .issues()
+            .find((i) => i.state === 'open' && /Goroutine leak/.test(i.title) && i.body.includes('### Evidence')),
         180,
       );
       note(`incident #${found.number} filed`);

@@ -58,7 +58,9 @@ function options({ options }: IncidentBrief): string {
 const unstop = (text: string) => text.replace(/[.;\s]+$/, '');
 const list = (items: string[]) => items.map(unstop).join('; ');
 const lower = (text: string) => (/^[A-Z][a-z]/.test(text) ? `${text[0]!.toLowerCase()}${text.slice(1)}` : text);
+/** A capital first letter for a plain word, never for a name (`checkout-a1: …` stays as it is). */
 const sentence = (text: string) => {
   const t = unstop(text);
-  return t ? `${t[0]!.toUpperCase()}${t.slice(1)}${/[!?]$/.test(t) ? '' : '.'}` : '';
+  const capital = /^[a-z]+[\s,]/.test(t) ? `${t[0]!.toUpperCase()}${t.slice(1)}` : t;
+  return t ? `${capital}${/[!?]$/.test(t) ? '' : '.'}` : '';
 };

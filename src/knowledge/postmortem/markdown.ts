@@ -14,9 +14,10 @@ export function bullets(items: string[], none: string): string {
 
 export const oneLine = (text: string): string => text.replace(/\s*\r?\n\s*/g, ' ').trim();
 
-/** Text as a sentence: a capital first letter and a full stop. */
+/** Text as a sentence: a capital first letter (for a plain word, never a name like `deploy-v1-3`) and a full stop. */
 export function sentence(text: string): string {
   const t = oneLine(text);
   if (!t) return '';
-  return `${t[0]!.toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}`;
+  const capital = /^[a-z]+[\s,]/.test(t) ? `${t[0]!.toUpperCase()}${t.slice(1)}` : t;
+  return `${capital}${/[.!?]$/.test(t) ? '' : '.'}`;
 }
