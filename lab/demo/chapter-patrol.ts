@@ -26,10 +26,24 @@ export const patrolChapter: Chapter = {
   async run(context) {
     const lab = context.lab!;
     const github = lab.github!;
-    await github.state.git.commit('main', patrolFiles(lab, 'confirm'), 'Put checkout under the patrol');
-    console.log('The ops repo puts checkout under the patrol: its goroutines are inspected every 5 s over the');
-    console.log('last minute (compressed time: the lab scrapes every second), and the policy says a person');
-    console.log('confirms a remediation.\n');
+    // Governed files (service, template, config) change through a reviewed pull request, like any change.
+    const { number: setup } = await github.openPullRequest({
+      title: 'Put checkout under the patrol',
+      branch: 'patrol-checkout',
+      files: patrolFiles(lab, 'confirm'),
+      author: 'carol',
+    });
+    await github.review(setup, 'alice', 'APPROVED');
+    await github.review(setup, 'bob', 'APPROVED');
+    const approval = github
+      .checkRuns(github.pull(setup).head.sha)
+      .filter((c) => c.name === 'ZeroOps approval')
+      .at(-1);
+    if (approval?.conclusion !== 'success') throw new Error(`#${setup} is not approved: ${approval?.title}`);
+    await github.merge(setup, 'carol');
+    console.log(`carol's #${setup}, approved by alice and bob, puts checkout under the patrol: its goroutines`);
+    console.log('are inspected every 5 s over the last minute (compressed time: the lab scrapes every second),');
+    console.log('and the policy says a person confirms a remediation.\n');
 
     const name = 'deploy-v1-3';
     const { number: deployPull } = await github.openPullRequest({
