@@ -9,17 +9,8 @@ const by = 'dc, version, instance_name, instance';
 
 type Autonomy = 'observe' | 'suggest' | 'confirm' | 'auto';
 
-/** `everything` adds inspections of memory, latency and traffic to the goroutines and errors. */
-export function patrolService(options: { every?: string; window?: string; everything?: boolean } = {}): string {
-  const every = options.every ?? '5s';
-  const window = options.window ?? '60s';
-  const more = options.everything
-    ? `
-    - { name: memory-leak, metric: memory_heap, detect: leak, every: ${every}, window: ${window} }
-    - { name: latency, metric: latency_p95, detect: anomaly, every: ${every}, window: ${window} }
-    - { name: traffic, metric: requests, detect: anomaly, every: ${every}, window: ${window} }`
-    : '';
-  return `apiVersion: zeroops.dev/v1
+/** The lab's checkout service up to its metrics: owners, datacenters behind HAProxy, restart command. */
+export const labServiceHead = `apiVersion: zeroops.dev/v1
 kind: Service
 metadata: { name: checkout }
 spec:
@@ -32,7 +23,19 @@ spec:
     - { name: dc-b, weight: 100, haproxy: { backend: checkout_dc_b, servers: [checkout-b1, checkout-b2] } }
     - { name: dc-c, weight: 100, haproxy: { backend: checkout_dc_c, servers: [checkout-c1, checkout-c2] } }
   restart: { command: [scripts/restart-instance.sh] }
-  labels: { datacenter: dc, version: version, instance: instance_name }
+`;
+
+/** `everything` adds inspections of memory, latency and traffic to the goroutines and errors. */
+export function patrolService(options: { every?: string; window?: string; everything?: boolean } = {}): string {
+  const every = options.every ?? '5s';
+  const window = options.window ?? '60s';
+  const more = options.everything
+    ? `
+    - { name: memory-leak, metric: memory_heap, detect: leak, every: ${every}, window: ${window} }
+    - { name: latency, metric: latency_p95, detect: anomaly, every: ${every}, window: ${window} }
+    - { name: traffic, metric: requests, detect: anomaly, every: ${every}, window: ${window} }`
+    : '';
+  return `${labServiceHead}  labels: { datacenter: dc, version: version, instance: instance_name }
   profiles: { goroutines: "http://{address}/debug/pprof/goroutine?debug=1" }
   limits: { memory: 512Mi }
   metrics:

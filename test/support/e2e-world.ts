@@ -3,6 +3,7 @@
  * and ZeroOps running against it in this process, with an ops repo whose config points at the lab.
  */
 import { startLab, type Lab } from '../../lab/lab.js';
+import { labServiceHead } from '../../lab/patrol-service.js';
 import { startZeroOpsOnLab } from '../../lab/zeroops-on-lab.js';
 import type { Runtime } from '../../src/main/runtime.js';
 import { templateRepoFiles, templateScripts } from './ops-repo.js';
@@ -16,20 +17,7 @@ export interface World {
 
 /** The lab's service. Its queries take each gate's window; the tasks here use 3 s so gates react within seconds. */
 export function labService(): string {
-  return `apiVersion: zeroops.dev/v1
-kind: Service
-metadata: { name: checkout }
-spec:
-  owners: [alice, bob]
-  environments: [production]
-  deploy: { provider: haproxy }
-  haproxyPool: checkout_stable
-  datacenters:
-    - { name: dc-a, weight: 100, haproxy: { backend: checkout_dc_a, servers: [checkout-a1, checkout-a2] } }
-    - { name: dc-b, weight: 100, haproxy: { backend: checkout_dc_b, servers: [checkout-b1, checkout-b2] } }
-    - { name: dc-c, weight: 100, haproxy: { backend: checkout_dc_c, servers: [checkout-c1, checkout-c2] } }
-  restart: { command: [scripts/restart-instance.sh] }
-  metrics:
+  return `${labServiceHead}  metrics:
     error_rate:
       query: (sum(rate(http_requests_total{job="checkout",code=~"5.."}[$window])) or vector(0)) / clamp_min(sum(rate(http_requests_total{job="checkout"}[$window])), 1e-9)
       unit: ratio
