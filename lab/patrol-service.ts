@@ -36,7 +36,7 @@ export function patrolService(options: { every?: string; window?: string; everyt
     - { name: traffic, metric: requests, detect: anomaly, every: ${every}, window: ${window} }`
     : '';
   return `${labServiceHead}  labels: { datacenter: dc, version: version, instance: instance_name }
-  profiles: { goroutines: "http://{address}/debug/pprof/goroutine?debug=1" }
+  profiles: { goroutines: "http://{address}/debug/pprof/goroutine?debug=1", heap: "http://{address}/debug/pprof/heap" }
   limits: { memory: 512Mi }
   metrics:
     error_rate:

@@ -74,27 +74,35 @@ export async function collectSignals(
 }
 
 /** Goroutine profiles of `instances`, now and `apartSeconds` later; instances that do not answer are gaps. */
+/** Which profile of an instance: its goroutines (Go's text form) or its heap (pprof, decoded). */
+export type ProfileKind = 'goroutines' | 'heap';
+
+/** Each instance's profile of `kind`, at two moments `apartSeconds` apart; what cannot be read is a gap. */
 export async function collectProfiles(
   profiles: ProfileSource,
-  urlTemplate: string,
-  addresses: Map<string, string>,
-  instances: string[],
+  kind: ProfileKind,
+  target: { urlTemplate: string; addresses: Map<string, string>; instances: string[] },
   apartSeconds: number,
   clock: () => Date,
 ): Promise<{ profiles: GoroutineProfile[]; gaps: SignalSet['gaps'] }> {
   const taken: GoroutineProfile[] = [];
   const gaps: SignalSet['gaps'] = [];
+  const read = async (url: string, instance: string, at: number): Promise<GoroutineProfile> =>
+    kind === 'heap'
+      ? { instance, at, ...(await profiles.fetchHeap(url)) }
+      : parseGoroutineProfile(await profiles.fetch(url), instance, at);
   const takeAll = async () => {
     const at = clock().getTime() / 1000;
     await Promise.all(
-      instances.map(async (instance) => {
-        const address = addresses.get(instance);
-        if (!address) return void gaps.push({ source: `profile of ${instance}`, reason: 'no scrape address known' });
-        const url = urlTemplate.replace('{address}', address);
+      target.instances.map(async (instance) => {
+        const address = target.addresses.get(instance);
+        if (!address)
+          return void gaps.push({ source: `${kind} profile of ${instance}`, reason: 'no scrape address known' });
+        const url = target.urlTemplate.replace('{address}', address);
         try {
-          taken.push(parseGoroutineProfile(await profiles.fetch(url), instance, at));
+          taken.push(await read(url, instance, at));
         } catch (error) {
-          gaps.push({ source: `profile of ${instance} (${url})`, reason: (error as Error).message });
+          gaps.push({ source: `${kind} profile of ${instance} (${url})`, reason: (error as Error).message });
         }
       }),
     );

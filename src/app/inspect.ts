@@ -14,7 +14,7 @@ import { parseDuration, parseThreshold, type MetricUnit } from '../manifest/unit
 import type { MetricsSource } from '../observe/metrics-source.js';
 import { judgeInspection, type Inspection, type Verdict } from '../patrol/inspection.js';
 import { roleOf, signalPlan } from '../patrol/service-signals.js';
-import { collectProfiles, collectSignals } from './collect-signals.js';
+import { collectProfiles, collectSignals, type ProfileKind } from './collect-signals.js';
 import type { ProfileSource } from './ports.js';
 
 export interface InspectDeps {
@@ -73,19 +73,27 @@ async function signalsOf(
     { metrics, store: deps.store, clock: deps.clock },
     { repo, service: service.metadata.name, env, plan, windowSeconds, scrapeSeconds },
   );
-  const leaking = factsOf(signals).goroutineLeaks.flatMap((l) =>
-    l.series.where.instance ? [l.series.where.instance] : [],
-  );
-  if (!plan.profileUrl || leaking.length === 0) return signals;
-  const taken = await collectProfiles(
-    deps.profiles,
-    plan.profileUrl,
-    addresses,
-    leaking,
-    deps.profileSeconds,
-    deps.clock,
-  );
-  return { ...signals, profiles: taken.profiles, gaps: [...signals.gaps, ...taken.gaps] };
+  // Profiles name the function a leak lives in: goroutine profiles where goroutines leak, heap
+  // profiles where memory leaks without them; both at two moments, at the same time.
+  const facts = factsOf(signals);
+  const instancesOf = (leaks: typeof facts.goroutineLeaks) =>
+    leaks.flatMap((l) => (l.series.where.instance ? [l.series.where.instance] : []));
+  const goroutines = instancesOf(facts.goroutineLeaks);
+  const memory = instancesOf(facts.memoryLeaks).filter((i) => !goroutines.includes(i));
+  const take = (kind: ProfileKind, urlTemplate: string | undefined, instances: string[]) =>
+    urlTemplate && instances.length
+      ? collectProfiles(deps.profiles, kind, { urlTemplate, addresses, instances }, deps.profileSeconds, deps.clock)
+      : Promise.resolve({ profiles: [], gaps: [] });
+  const [stacks, heaps] = await Promise.all([
+    take('goroutines', plan.profileUrl, goroutines),
+    take('heap', plan.heapProfileUrl, memory),
+  ]);
+  return {
+    ...signals,
+    profiles: stacks.profiles,
+    heapProfiles: heaps.profiles,
+    gaps: [...signals.gaps, ...stacks.gaps, ...heaps.gaps],
+  };
 }
 
 function noPrometheus(service: Service, env: string): SignalSet {

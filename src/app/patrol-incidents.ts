@@ -59,7 +59,7 @@ export async function upsertIncident(deps: IncidentDeps, finding: Finding): Prom
     baseline: before?.baseline ?? baselineOf(chart, finding.cause.onset),
     detected: chart.points.at(-1)?.[1] ?? 0,
     chart,
-    growing: growingFunctions(finding.signals.profiles).slice(0, 5),
+    ...growthOf(finding),
     owners: finding.owners,
     prose: await deps.prose.write(finding.cause, finding.diagnosis, optionsOf(finding)),
     remediations: before?.remediations ?? [],
@@ -205,4 +205,11 @@ function baselineOf(chart: ChartSeries, onset?: number): number {
   const before = chart.points.filter(([t]) => onset === undefined || t <= onset);
   const values = valuesOf(before.length ? before : chart.points);
   return values.length ? Math.min(...values) : 0;
+}
+
+/** What the profiles show growing: heap allocation sites for a memory leak, goroutines otherwise. */
+function growthOf(finding: Finding): Pick<PatrolIncident, 'growing' | 'growingIn'> {
+  const heap = finding.cause.class === 'memory-leak';
+  const profiles = heap ? (finding.signals.heapProfiles ?? []) : finding.signals.profiles;
+  return { growing: growingFunctions(profiles).slice(0, 5), growingIn: heap ? 'heap' : 'goroutines' };
 }

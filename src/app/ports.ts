@@ -1,4 +1,5 @@
 /** Ports the use cases need besides the Forge. */
+import type { HeapProfile } from '../diagnose/signals.js';
 import type { Cause, Diagnosis } from '../diagnose/cause.js';
 import type { KnownRepo } from '../engine/store.js';
 import type { RepoRef } from '../forge/forge.js';
@@ -16,7 +17,10 @@ export type { Log } from '../engine/ports.js';
 
 /** Goroutine profiles of an instance, in Go's text form (`?debug=1`). */
 export interface ProfileSource {
+  /** A goroutine profile in Go's text form (debug=1). */
   fetch(url: string): Promise<string>;
+  /** A heap profile, decoded: bytes in use by allocation site. */
+  fetchHeap(url: string): Promise<Pick<HeapProfile, 'total' | 'groups'>>;
 }
 
 /** Writes an incident's prose from its structured diagnosis (templates, or an LLM that never decides). */

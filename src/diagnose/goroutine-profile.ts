@@ -38,7 +38,10 @@ export interface Growth {
   instances: string[];
 }
 
-/** Functions whose goroutines grew between each instance's earliest and latest profile, fastest first. */
+/**
+ * Functions whose goroutines (or, given heap profiles, bytes in use) grew between each instance's
+ * earliest and latest profile, fastest first.
+ */
 export function growingFunctions(profiles: readonly GoroutineProfile[]): Growth[] {
   const byInstance = new Map<string, GoroutineProfile[]>();
   for (const p of profiles) byInstance.set(p.instance, [...(byInstance.get(p.instance) ?? []), p]);

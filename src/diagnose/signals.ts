@@ -40,6 +40,9 @@ export interface GoroutineProfile {
   groups: StackGroup[];
 }
 
+/** An instance's heap profile: bytes in use by allocation site (the `count` of each group is bytes). */
+export type HeapProfile = GoroutineProfile;
+
 /** One of ZeroOps' own runs on the service: a change that may have triggered what is seen. */
 export interface Change {
   runId: string;
@@ -61,6 +64,8 @@ export interface SignalSet {
   window: { start: number; end: number; step: number };
   series: Series[];
   profiles: GoroutineProfile[];
+  /** Heap profiles of instances whose memory leaks, taken at two moments. */
+  heapProfiles?: HeapProfile[];
   changes: Change[];
   limits: { memoryBytes?: number };
   /** The service's availability objective (e.g. 0.999), for the error budget's burn rate. */

@@ -38,8 +38,12 @@ export interface PatrolIncident {
   baseline: number;
   detected: number;
   chart: ChartSeries;
-  /** The functions whose goroutines grew between two profiles, fastest first (goroutine leaks). */
+  /**
+   * The functions whose goroutines (goroutine leaks) or bytes in use (memory leaks: heap profiles)
+   * grew between two profiles, fastest first.
+   */
   growing: Growth[];
+  growingIn?: 'goroutines' | 'heap';
   /** The service's owners, mentioned when the incident escalates. */
   owners: string[];
   prose: { summary: string; explanation: string; by: string };

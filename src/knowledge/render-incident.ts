@@ -6,6 +6,7 @@
  */
 import type { Cause } from '../diagnose/cause.js';
 import type { Growth } from '../diagnose/goroutine-profile.js';
+import { formatBytes } from '../diagnose/words.js';
 import { cell, code } from '../plan/markdown.js';
 import type { Autonomy } from '../policy/autonomy.js';
 import { mermaidChart } from './chart.js';
@@ -47,7 +48,7 @@ export function incidentBody(view: IncidentView): string {
     '### The curve',
     '',
     mermaidChart(incident.chart) || '_not enough points for a chart_',
-    ...profileTable(incident.growing),
+    ...profileTable(incident.growing, incident.growingIn ?? 'goroutines'),
     '',
     '### Evidence',
     '',
@@ -75,20 +76,25 @@ export function incidentBody(view: IncidentView): string {
   ].join('\n');
 }
 
-function profileTable(all: Growth[]): string[] {
+function profileTable(all: Growth[], kind: 'goroutines' | 'heap'): string[] {
   const growing = all.slice(0, 5);
   if (growing.length === 0) return [];
+  const heap = kind === 'heap';
+  const amount = (value: number) => (heap ? formatBytes(value) : value.toLocaleString('en-US'));
+  const rate = (value: number) => (heap ? `+${formatBytes(value)}/s` : `+${value.toFixed(1)}/s`);
   return [
     '',
-    '### Where the goroutines are',
+    heap ? '### Where the memory is' : '### Where the goroutines are',
     '',
-    'Functions whose goroutines grew between two profiles (`/debug/pprof/goroutine?debug=1`):',
+    heap
+      ? 'Allocation sites whose bytes in use grew between two heap profiles (`/debug/pprof/heap`):'
+      : 'Functions whose goroutines grew between two profiles (`/debug/pprof/goroutine?debug=1`):',
     '',
-    '| Function | File:line | Goroutines now | Growth | Instances |',
+    `| Function | File:line | ${heap ? 'In use now' : 'Goroutines now'} | Growth | Instances |`,
     '|---|---|---|---|---|',
     ...growing.map(
       (g) =>
-        `| ${code(g.function)} | ${code(g.location)} | ${g.count.toLocaleString('en-US')} | +${g.perSecond.toFixed(1)}/s | ${cell(g.instances.join(', '))} |`,
+        `| ${code(g.function)} | ${code(g.location)} | ${amount(g.count)} | ${rate(g.perSecond)} | ${cell(g.instances.join(', '))} |`,
     ),
   ];
 }

@@ -780,13 +780,17 @@ export interface Service {
       instance?: string;
     };
     /**
-     * Where the patrol fetches goroutine profiles to name the function a goroutine leak lives in.
+     * Where the patrol fetches goroutine and heap profiles to name the function a goroutine or memory leak lives in.
      */
     profiles?: {
       /**
        * URL of an instance's goroutine profile in text form (?debug=1); {address} is replaced by the instance's scrape address (Prometheus' instance label, host:port).
        */
       goroutines?: string;
+      /**
+       * URL of an instance's heap profile (pprof's protocol buffer, gzipped or not, as Go's /debug/pprof/heap serves it); {address} as for goroutines. Names the allocation sites a memory leak grows in.
+       */
+      heap?: string;
     };
     /**
      * Resource limits of one instance, so the patrol can say when a leak reaches them.

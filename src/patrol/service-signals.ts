@@ -21,6 +21,8 @@ export interface SignalPlan {
   labels: { dc: string; version: string; instance: string };
   /** With {address} where an instance's scrape address goes. */
   profileUrl?: string;
+  /** Where an instance's heap profile is ({address} replaced). */
+  heapProfileUrl?: string;
   limits: { memoryBytes?: number };
   slo: number;
 }
@@ -54,6 +56,7 @@ export function signalPlan(service: Service): SignalPlan {
       instance: labels.instance ?? 'instance',
     },
     ...(service.spec.profiles?.goroutines ? { profileUrl: service.spec.profiles.goroutines } : {}),
+    ...(service.spec.profiles?.heap ? { heapProfileUrl: service.spec.profiles.heap } : {}),
     limits: memory ? { memoryBytes: parseSize(memory) } : {},
     slo: (parsePercent(service.spec.slo?.availability ?? '99.9%') ?? 99.9) / 100,
   };

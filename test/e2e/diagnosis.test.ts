@@ -165,6 +165,11 @@ describe('the classes of cause, read from the lab', () => {
     );
     const cause = causeOf(result)!;
     expect(cause.class).toBe('memory-leak');
+    // The heap profiles name where the bytes are allocated: the lab's leak keeps buffers from filled().
+    expect(cause.where.function).toBe('main.filled');
+    expect(cause.evidence.map((e) => e.text).join('\n')).toMatch(
+      /main\.filled \(sample-service\/notifier\.go:\d+\) holds [\d.]+ MiB in use, \+[\d.]+ [KM]iB\/s between two heap profiles/,
+    );
     expect(cause.rate!.secondsToLimit).toBeGreaterThan(0);
     expect(cause.headline).toMatch(/its 512 MiB limit in ~\d+ (s|min)/);
   });

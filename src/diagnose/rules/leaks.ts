@@ -76,18 +76,40 @@ export function memoryLeak(facts: Facts): Cause | undefined {
   const version = sharedVersion(facts, leaks, 'memory');
   const trigger = version ? triggerOf(signals.changes, leaks[0]!.series.points[0]![0], 86_400, version) : undefined;
   const limit = signals.limits.memoryBytes;
+  const leaking = new Set(leaks.map((l) => l.series.where.instance));
+  const top = growingFunctions((signals.heapProfiles ?? []).filter((p) => leaking.has(p.instance)))[0];
+  const subject = `${signals.service}${version ? ` ${version}` : ''}`;
+  const perSecond = leaks.reduce((s, l) => s + l.verdict.slopePerSecond, 0);
   return {
     class: 'memory-leak',
     symptom: 'memory',
-    title: `Memory leak in ${signals.service}${version ? ` ${version}` : ''}`,
-    headline: `Memory leak in ${signals.service}${version ? ` ${version}` : ''}: +${formatBytes(leaks.reduce((s, l) => s + l.verdict.slopePerSecond, 0))}/s${secondsToLimit !== undefined && limit ? `, its ${formatBytes(limit)} limit in ~${formatDuration(secondsToLimit)}` : ''}${trigger ? ` since #${trigger.pullNumber} (${trigger.task})` : ''}`,
-    confidence: 0.6 + (version ? 0.15 : 0) + (trigger ? 0.15 : 0),
-    where: version ? { version } : {},
+    title: `Memory leak in ${subject}${top ? `: ${top.function}` : ''}`,
+    headline: [
+      `Memory leak in ${subject}: `,
+      top ? `\`${top.function}\` holds ${formatBytes(top.count)}, ` : '',
+      `+${formatBytes(perSecond)}/s`,
+      secondsToLimit !== undefined && limit
+        ? `, its ${formatBytes(limit)} limit in ~${formatDuration(secondsToLimit)}`
+        : '',
+      trigger ? ` since #${trigger.pullNumber} (${trigger.task})` : '',
+    ].join(''),
+    confidence: 0.6 + (top ? 0.1 : 0) + (version ? 0.15 : 0) + (trigger ? 0.15 : 0),
+    where: { ...(version ? { version } : {}), ...(top ? { function: top.function } : {}) },
     affected: instancesOf(leaks),
-    evidence: leaks.map((l) => ({
-      text: `${l.series.where.instance}: memory ${l.verdict.reason}, +${formatBytes(l.verdict.slopePerSecond)}/s`,
-      source: l.series.query,
-    })),
+    evidence: [
+      ...leaks.map((l) => ({
+        text: `${l.series.where.instance}: memory ${l.verdict.reason}, +${formatBytes(l.verdict.slopePerSecond)}/s`,
+        source: l.series.query,
+      })),
+      ...(top
+        ? [
+            {
+              text: `${top.function} (${top.location}) holds ${formatBytes(top.count)} in use, +${formatBytes(top.perSecond)}/s between two heap profiles`,
+              source: 'heap profiles (pprof)',
+            },
+          ]
+        : []),
+    ],
     ruledOut: [
       'goroutines do not grow on these instances: not a goroutine leak',
       'the floor left after each garbage collection rises: not a collector sawtooth',

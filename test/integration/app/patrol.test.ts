@@ -82,7 +82,7 @@ function world(autonomy: string, state: { leaking: boolean; down?: boolean }) {
     prose: proseWriter(new TemplateExplainer()),
     scheduler: { later: async (id) => void scheduled.push(id) },
     metricsFor: () => fleetMetrics(state),
-    profiles: { fetch: async () => 'goroutine profile: total 0\n' },
+    profiles: { fetch: async () => 'goroutine profile: total 0\n', fetchHeap: async () => ({ total: 0, groups: [] }) },
     profileSeconds: 0,
   };
   return { forge, deps, scheduled, tick: (seconds: number) => (now += seconds * 1000) };

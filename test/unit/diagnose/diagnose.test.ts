@@ -97,6 +97,37 @@ it('finds a memory leak without goroutine growth, with the time to the limit', (
   expect(cause!.rate!.secondsToLimit! / 60).toBeLessThan(40);
 });
 
+it('names the allocation site a memory leak grows in, from two heap profiles', () => {
+  const site = (instance: string, at: number, bytes: number) => ({
+    instance,
+    at,
+    total: bytes + 2 ** 20,
+    groups: [
+      { function: 'main.(*cache).put', location: 'sample-service/cache.go:12', count: bytes },
+      { function: 'main.main', location: 'sample-service/main.go:50', count: 2 ** 20 },
+    ],
+  });
+  const signals = signalSet(
+    [
+      ...healthyGoroutines,
+      ...perInstance('memory', fleetOf(), (t) => 100e6 + 200e3 * (t - 1000) + 2e6 * jitter()),
+      ...traffic,
+    ],
+    {
+      limits: { memoryBytes: 512 * 2 ** 20 },
+      heapProfiles: fleetOf().flatMap((w) => [site(w.instance, 1290, 60e6), site(w.instance, 1295, 61e6)]),
+    },
+  );
+  const [cause] = diagnose(signals, 1300).causes;
+  expect(cause).toMatchObject({ class: 'memory-leak', where: { function: 'main.(*cache).put' } });
+  expect(cause!.headline).toMatch(
+    /^Memory leak in checkout v1\.2\.0: `main\.\(\*cache\)\.put` holds [\d.]+ [KMG]iB, \+/,
+  );
+  expect(cause!.evidence.map((e) => e.text)).toContain(
+    'main.(*cache).put (sample-service/cache.go:12) holds 349 MiB in use, +1.14 MiB/s between two heap profiles',
+  );
+});
+
 it('calls errors everywhere right after a deploy a release regression: roll back, not fail over', () => {
   const errors = perInstance('errors', fleetOf(), (t) => (t < 1150 ? 0.001 : 0.08) * (1 + 0.2 * jitter()));
   const signals = signalSet([...errors, ...traffic], { changes: [aChange({ startedAt: 1130, finishedAt: 1140 })] });
