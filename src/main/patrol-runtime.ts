@@ -72,7 +72,12 @@ export async function startPatrol(settings: WorkerSettings, parts: PatrolParts):
   const worker = parts.workers ? startPatrolWorker(parts.connection, handle, 2) : undefined;
   if (worker) {
     parts.outage.watch(worker);
-    await queue.syncEvery(settings.patrol.syncSeconds);
+    // Not awaited: with Redis away the scheduler is created once it is back; nothing waits for it.
+    queue
+      .syncEvery(settings.patrol.syncSeconds)
+      .catch((error: Error) =>
+        log.warn({ err: error.message }, 'the patrol could not schedule its sync; it will at the next start'),
+      );
   }
   const heard = new Set<string>();
   return {
@@ -100,12 +105,15 @@ export async function startPatrol(settings: WorkerSettings, parts: PatrolParts):
       if (heard.has(key)) return;
       await store.saveRepo(repo);
       heard.add(key);
-      // A repository heard from for the first time gets its inspections scheduled now, not at the next sync.
-      await queue.queue.add(
-        'sync',
-        { kind: 'sync' },
-        { jobId: `sync-${Math.floor(clock().getTime() / 10_000)}`, removeOnComplete: true },
-      );
+      // A repository heard from for the first time gets its inspections scheduled now, not at the next
+      // sync. Not awaited: a webhook is never held up by Redis (its plan needs no queue).
+      queue.queue
+        .add(
+          'sync',
+          { kind: 'sync' },
+          { jobId: `sync-${Math.floor(clock().getTime() / 10_000)}`, removeOnComplete: true },
+        )
+        .catch((error: Error) => log.warn({ err: error.message }, 'the patrol could not schedule a sync now'));
     },
     inspectService: async (repoRef, service) => {
       const repo = await known(repoRef.owner, repoRef.repo);
