@@ -1,9 +1,28 @@
 /** `zeroops <command>` as a child process, as an operator runs it: its output lines, its exit. */
+import { afterEach } from '@jest/globals';
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { eventually } from './lab.js';
 
 export const zeroopsBin = new URL('../../bin/zeroops.js', import.meta.url).pathname;
+
+/**
+ * Every process a test spawns and has not seen exit: a test that fails half-way is not left with
+ * one running (its open pipes would keep Jest from ever exiting). Killed by PID after each test.
+ */
+const live = new Set<ChildProcess>();
+afterEach(async () => {
+  const stray = [...live];
+  for (const child of stray) child.kill('SIGKILL');
+  await Promise.all(
+    stray.map(
+      (child) =>
+        new Promise((resolve) =>
+          child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve),
+        ),
+    ),
+  );
+});
 
 export interface ZeroOpsProcess {
   child: ChildProcess;
@@ -30,7 +49,13 @@ export function spawnZeroOps(
   const stderr: string[] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => stdout.push(l));
   createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  live.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      live.delete(child);
+      resolve(code);
+    }),
+  );
   return {
     child,
     stdout,
