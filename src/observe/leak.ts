@@ -125,7 +125,8 @@ function judgeFloors(floors: Point[], options: LeakOptions): Judged {
   };
 }
 
-const formatAmount = (value: number) => (value >= 1024 ? `${(value / 2 ** 20).toFixed(1)} MiB` : value.toFixed(0));
+/** In MiB from a mebibyte up (a count of 2,000 goroutines is not 0.0 MiB), else as it is. */
+const formatAmount = (value: number) => (value >= 2 ** 20 ? `${(value / 2 ** 20).toFixed(1)} MiB` : value.toFixed(0));
 
 /** HH:MM (UTC) of a time in seconds. */
 function clockOf(seconds: number): string {

@@ -1,6 +1,6 @@
 /** Leak detection on generated series: a leak is found and timed; sawtooth, cycle, warm-up and step are not leaks. */
 import { seededRandom } from '../../../lab/components/load-generator.js';
-import { detectLeak } from '../../../src/observe/leak.js';
+import { detectLeak, mannKendall, theilSen } from '../../../src/observe/leak.js';
 
 const hours = (h: number) => h * 3600;
 /** Samples every 30 s for `span` seconds of a shape, plus noise of ±noise (relative). */
@@ -102,5 +102,184 @@ describe('leak detection', () => {
         [60, 3],
       ]),
     ).toMatchObject({ leak: false, reason: 'too few samples to judge a trend' });
+  });
+});
+
+/** One sample every `step` seconds, one per bucket: the floors are the samples themselves. */
+const line = (value: (i: number) => number, n = 60, step = 1): [number, number][] =>
+  Array.from({ length: n }, (_, i) => [i * step, value(i)]);
+
+describe('leak verdicts on exact series', () => {
+  it('gives the slope, the p-value, the growth and the time to the limit of a steady climb', () => {
+    // 1000 + 10 per sample over 60 samples: the floors climb 590 over 59 bucket widths of 59/60 s.
+    const verdict = detectLeak(
+      line((i) => 1000 + 10 * i),
+      { limit: 2180 },
+    );
+    expect(verdict).toMatchObject({
+      leak: true,
+      reason: 'the floor grows 59% over the range, steadily (Mann-Kendall p = 1.6e-29)',
+    });
+    expect(verdict.slopePerSecond).toBeCloseTo(600 / 59, 9);
+    expect(verdict.pValue).toBeCloseTo(1.6432e-29, 33);
+    expect(verdict.secondsToLimit).toBeCloseTo((2180 - 1590) / (600 / 59), 6);
+    expect(
+      detectLeak(
+        line((i) => 1000 + 10 * i),
+        { limit: 1200 },
+      ).secondsToLimit,
+    ).toBe(0);
+    expect(detectLeak(line((i) => 1000 + 10 * i))).not.toHaveProperty('secondsToLimit', expect.anything());
+  });
+
+  it('measures growth against the size of the starting level', () => {
+    expect(detectLeak(line((i) => -1000 + 10 * i)).reason).toBe(
+      'the floor grows 59% over the range, steadily (Mann-Kendall p = 1.6e-29)',
+    );
+    expect(
+      detectLeak(
+        line((i) => 1000 + i),
+        { minGrowth: 0.1 },
+      ),
+    ).toMatchObject({
+      leak: false,
+      reason: 'the floor grows only 5.9% over the range',
+    });
+    expect(detectLeak(line((i) => 1000 + i)).leak).toBe(true);
+  });
+
+  it('states growth too small to matter in the series’ own units, and in MiB only for a mebibyte or more', () => {
+    expect(
+      detectLeak(
+        line((i) => 100 + 2 * i),
+        { minAbsoluteGrowth: 200 },
+      ),
+    ).toMatchObject({
+      leak: false,
+      reason: 'the floor grows by 118 over the range, too little to matter',
+    });
+    expect(
+      detectLeak(
+        line((i) => 10_000 + 40 * i),
+        { minAbsoluteGrowth: 5000 },
+      ).reason,
+    ).toBe('the floor grows by 2360 over the range, too little to matter');
+    expect(
+      detectLeak(
+        line((i) => 100 + 2 * i),
+        { minAbsoluteGrowth: 118 },
+      ).leak,
+    ).toBe(true);
+  });
+
+  it('sees no leak in a fall, nor in a single late step that most pairs of samples do not cross', () => {
+    expect(detectLeak(line((i) => 1000 - 10 * i))).toMatchObject({
+      leak: false,
+      reason: 'no significant upward trend of the floor',
+    });
+    expect(detectLeak(line((i) => (i < 40 ? 0 : 1)))).toMatchObject({
+      leak: false,
+      slopePerSecond: 0,
+      reason: 'no significant upward trend of the floor',
+    });
+  });
+
+  it('names the half without a trend of its own', () => {
+    expect(detectLeak(line((i) => (i < 30 ? 100 + 10 * i : 400)))).toMatchObject({
+      leak: false,
+      reason: 'no upward trend in the second half on its own: a warm-up or a single step, not a leak',
+    });
+    expect(detectLeak(line((i) => (i < 40 ? 100 : 100 + 10 * (i - 40)), 60, 360))).toMatchObject({
+      leak: false,
+      reason: 'no upward trend in the first half on its own: a warm-up or a single step, not a leak',
+    });
+  });
+
+  it('tells a growth that slows down threefold, one that levels off at the end, and a floor that dips', () => {
+    expect(detectLeak(line((i) => (i < 30 ? 100 + 8 * i : 340 + (i - 30)))).reason).toBe(
+      'the growth slows down threefold between the halves: a warm-up or a single step, not a steady leak',
+    );
+    expect(detectLeak(line((i) => (i < 46 ? 100 + 10 * i : 560))).reason).toBe(
+      'the growth levels off in the last third: a warm-up or a single step, not a leak',
+    );
+    expect(detectLeak(line((i) => 100 + 10 * i - (i >= 30 && i < 45 ? 170 : 0))).reason).toBe(
+      'the floor does not rise quarter after quarter: a cycle, not a leak',
+    );
+  });
+
+  it('judges a climb that starts late from the first cut where it is steady, and says since when', () => {
+    const late = detectLeak(line((i) => (i < 20 ? 100 : 100 + 10 * (i - 20)), 60, 360));
+    expect(late).toMatchObject({ leak: true, reason: expect.stringMatching(/, since 01:31$/) });
+    expect(late.slopePerSecond).toBeCloseTo(10 / 354, 6);
+    expect(detectLeak(line((i) => (i < 34 ? 100 : 100 + 10 * (i - 34)), 60, 360)).reason).toMatch(/, since 02:59$/);
+    expect(detectLeak(line((i) => 1000 + 10 * i, 60, 360)).reason).not.toContain('since');
+  });
+
+  it('needs twelve buckets of samples, and takes the number of buckets it is given', () => {
+    expect(detectLeak([])).toMatchObject({ leak: false, slopePerSecond: 0, pValue: 1 });
+    expect(detectLeak(line((i) => 100 + 10 * i, 12)).leak).toBe(true);
+    expect(detectLeak(line((i) => 100 + 10 * i, 11))).toMatchObject({
+      leak: false,
+      reason: 'too few samples to judge a trend',
+    });
+    expect(
+      detectLeak(
+        line((i) => 100 + 10 * i),
+        { buckets: 12 },
+      ).leak,
+    ).toBe(true);
+    expect(
+      detectLeak(
+        line((i) => 100 + 10 * i),
+        { buckets: 11 },
+      ).reason,
+    ).toBe('too few samples to judge a trend');
+  });
+
+  it('reads the floor of each bucket past a glitch to zero and past missing values', () => {
+    // Eleven samples a bucket, one of them a scrape that read 0: the floor is the next lowest.
+    const glitches = line((i) => (i % 11 === 5 ? 0 : 1000 + i), 660, 30);
+    const verdict = detectLeak(glitches);
+    expect(verdict.leak).toBe(true);
+    expect(verdict.slopePerSecond).toBeCloseTo(1 / 30, 3);
+    const gaps = detectLeak(line((i) => (i % 7 === 3 ? NaN : 1000 + 10 * i)));
+    expect(gaps.leak).toBe(true);
+    expect(gaps.slopePerSecond).toBeCloseTo(600 / 59, 6);
+  });
+});
+
+describe('the statistics', () => {
+  it('Mann-Kendall: the two-sided p-value, corrected for ties, 1 when there is nothing to test', () => {
+    const rising = line((i) => i, 10);
+    expect(mannKendall(rising)).toBeCloseTo(8.3066e-5, 8);
+    expect(mannKendall(line((i) => -i, 10))).toBeCloseTo(8.3066e-5, 8);
+    const zigzag = line((i) => [1, 3, 2, 5, 4, 7, 6, 9, 8, 10][i]!, 10);
+    expect(mannKendall(zigzag)).toBeCloseTo(0.00128231, 7);
+    expect(mannKendall(line((i) => [1, 1, 2, 2, 3, 3][i]!, 6))).toBeCloseTo(0.0288537, 6);
+    expect(mannKendall(line((i) => [1, 2, 1, 2][i]!, 4))).toBeCloseTo(0.698535, 5);
+    expect(mannKendall(line(() => 1, 10))).toBe(1);
+    expect(mannKendall(line((i) => i, 2))).toBe(1);
+  });
+
+  it('Theil-Sen: the median pairwise slope, past an outlier and samples at the same time, and its intercept', () => {
+    expect(theilSen(line((i) => [0, 1, 2, 10][i]!, 4))).toEqual({
+      slope: expect.closeTo(13 / 6, 12),
+      intercept: expect.closeTo(-7 / 12, 12),
+    });
+    expect(
+      theilSen([
+        [0, 0],
+        [0, 5],
+        [1, 1],
+        [2, 2],
+      ]),
+    ).toEqual({ slope: 1, intercept: 0 });
+    expect(
+      theilSen([
+        [0, 1],
+        [2, 5],
+        [4, 9],
+      ]),
+    ).toEqual({ slope: 2, intercept: 1 });
   });
 });
