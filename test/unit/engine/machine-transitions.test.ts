@@ -112,6 +112,7 @@ describe('locksSettled', () => {
       { key: 'a', held: true, position: 0 },
       { key: 'b', held: false, position: 1, heldBy: 'run-7' },
       { key: 'c', held: false, position: 3 },
+      { key: 'e', held: false, position: 0 },
       { key: 'd', held: false, position: -1 },
     ];
     const queued = locksSettled(aRun(), locks, later(5));
@@ -119,9 +120,10 @@ describe('locksSettled', () => {
       status: 'pending',
       locks,
       updatedAt: iso(5),
-      reason: 'waiting for lock b (position 1 in its queue, held by run-7), lock c (position 3 in its queue)',
+      reason:
+        'waiting for lock b (position 1 in its queue, held by run-7), lock c (position 3 in its queue), lock e (position 0 in its queue)',
     });
-    expect(queued.events).toEqual([zeroops('lock-queued', { locks: [locks[1], locks[2]] })]);
+    expect(queued.events).toEqual([zeroops('lock-queued', { locks: [locks[1], locks[2], locks[3]] })]);
     expect(locksSettled(queued.run, locks, later(6)).events).toEqual([]);
   });
 

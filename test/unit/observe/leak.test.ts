@@ -212,6 +212,8 @@ describe('leak verdicts on exact series', () => {
     expect(late).toMatchObject({ leak: true, reason: expect.stringMatching(/, since 01:31$/) });
     expect(late.slopePerSecond).toBeCloseTo(10 / 354, 6);
     expect(detectLeak(line((i) => (i < 34 ? 100 : 100 + 10 * (i - 34)), 60, 360)).reason).toMatch(/, since 02:59$/);
+    const speedsUp = (i: number) => (i < 30 ? 100 + 2 * i : 160 + 10 * (i - 30));
+    expect(detectLeak(line(speedsUp, 60, 360)).reason).toMatch(/, since 02:00$/);
     expect(detectLeak(line((i) => 1000 + 10 * i, 60, 360)).reason).not.toContain('since');
   });
 
@@ -259,6 +261,7 @@ describe('the statistics', () => {
     expect(mannKendall(line((i) => [1, 2, 1, 2][i]!, 4))).toBeCloseTo(0.698535, 5);
     expect(mannKendall(line(() => 1, 10))).toBe(1);
     expect(mannKendall(line((i) => i, 2))).toBe(1);
+    expect(mannKendall(line((i) => i, 3))).toBeCloseTo(0.29627, 5);
   });
 
   it('Theil-Sen: the median pairwise slope, past an outlier and samples at the same time, and its intercept', () => {

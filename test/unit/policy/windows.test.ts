@@ -73,6 +73,10 @@ describe('changeWindow', () => {
 });
 
 describe('nextOpening', () => {
+  it('is now when nothing restricts the environment', () => {
+    expect(opening(undefined, 'production', '2026-11-25T08:10:00Z')).toBe('2026-11-25T08:10:00.000Z');
+  });
+
   it('is the next start of a window later today, not the hour it is in', () => {
     const config = configOf({ windows: [{ ...office, days: everyDay, from: '08:30', to: '09:00' }] });
     expect(opening(config, 'production', '2026-11-25T08:10:00Z')).toBe('2026-11-25T08:30:00.000Z');
