@@ -157,6 +157,44 @@ describe('locksSettled', () => {
   });
 });
 
+describe('a plan without steps', () => {
+  it('starts, and then has nothing to do', () => {
+    const empty = aRun({ plan: aPlan([]) });
+    const started = locksSettled(empty, [{ key: 'a', held: true, position: 0 }], t0);
+    expect(started.run.status).toBe('running');
+    expect(started.events).toEqual([zeroops('run-started', { locks: ['a'] })]);
+    expect(nextMove(started.run, t0)).toEqual({ kind: 'idle' });
+  });
+});
+
+describe('transitions of a later step', () => {
+  const plan = aPlan([aStep('one', { retries: 0 }), aStep('two', { gates: [gate], waitSeconds: 30, retries: 2 })]);
+  const first = { status: 'succeeded' as const, attempts: 3, evidence: [look('pass', 'latency')] };
+
+  it('count the attempts of that step, not the first one', () => {
+    const run = runWith('running', [first], plan);
+    const started = stepStarted(run, plan.steps[1]!, t0);
+    expect(started.run.steps[1]).toMatchObject({ status: 'running', attempts: 1 });
+    expect(started.events).toEqual([zeroops('step-started', { step: 'two', attempt: 1, action: 'haproxy noop' })]);
+    const retry = stepFailed(started.run, plan.steps[1]!, 'timed out', t0);
+    expect(retry.run.steps[1]).toMatchObject({ status: 'pending', notBefore: iso(1) });
+    expect(retry.events).toEqual([
+      zeroops('step-retry', { step: 'two', attempt: 1, error: 'timed out', retryInSeconds: 1 }),
+    ]);
+  });
+
+  it('record the gates of that step with its own evidence', () => {
+    const run = runWith(
+      'running',
+      [first, { status: 'holding', attempts: 1, holdUntil: iso(30), nextCheckAt: iso(10) }],
+      plan,
+    );
+    const checked = gatesChecked(run, plan.steps[1]!, [look('pass')], later(10), 10);
+    expect(checked.run.steps[1]!.evidence).toEqual([look('pass')]);
+    expect(checked.run.steps[0]!.evidence).toEqual([look('pass', 'latency')]);
+  });
+});
+
 describe('outsideWindow', () => {
   const windows = [{ name: 'night', days: ['wed' as const], from: '22:00', to: '06:00', timezone: 'UTC' }];
 
@@ -511,6 +549,16 @@ describe('applyCommand', () => {
     expect(resumed.run.reason).toBeUndefined();
     expect(resumed.run.resumeTo).toBeUndefined();
     expect(resumed.events).toEqual([{ type: 'run-resumed', actor: 'alice', data: {} }]);
+  });
+
+  it('changes nothing and records nothing when it refuses', () => {
+    const run = runWith('running', []);
+    expect(applyCommand(run, by('resume'), t0)).toEqual({ run, events: [], refused: 'the run is not paused' });
+    expect(applyCommand(run, { kind: 'approve-step', step: 'nope', by: 'bob' }, t0)).toEqual({
+      run,
+      events: [],
+      refused: 'there is no step nope',
+    });
   });
 
   it('resumes a paused run that did not say what it was doing as running', () => {

@@ -184,6 +184,26 @@ describe('leak verdicts on exact series', () => {
     });
   });
 
+  it('sees no leak in a noisy rise that is not significant', () => {
+    const random = seededRandom(5);
+    const noise = Array.from({ length: 60 }, () => random() * 2 - 1);
+    const verdict = detectLeak(line((i) => 100 + 0.3 * i + 30 * noise[i]!, 60, 360));
+    expect(verdict).toMatchObject({ leak: false, reason: 'no significant upward trend of the floor' });
+    expect(verdict.slopePerSecond).toBeGreaterThan(0);
+  });
+
+  it('needs each half to rise significantly on its own: a late step or noise in the first half is not enough', () => {
+    const firstHalfNo = 'no upward trend in the first half on its own: a warm-up or a single step, not a leak';
+    // The first half: flat, then one small step (significant, but most pairs of samples are level).
+    const step = (i: number) => (i < 20 ? 100 : i < 30 ? 101 : i < 50 ? 101 + 10 * (i - 30) : 301);
+    expect(detectLeak(line(step, 60, 360)).reason).toBe(firstHalfNo);
+    // The first half: a slight rise under noise, not significant.
+    const random = seededRandom(5);
+    const noise = Array.from({ length: 60 }, () => random() * 2 - 1);
+    const noisy = (i: number) => (i < 30 ? 100 + 0.3 * i + 30 * noise[i]! : i < 50 ? 109 + 10 * (i - 30) : 309);
+    expect(detectLeak(line(noisy, 60, 360)).reason).toBe(firstHalfNo);
+  });
+
   it('names the half without a trend of its own', () => {
     expect(detectLeak(line((i) => (i < 30 ? 100 + 10 * i : 400)))).toMatchObject({
       leak: false,
@@ -201,6 +221,13 @@ describe('leak verdicts on exact series', () => {
     );
     expect(detectLeak(line((i) => (i < 46 ? 100 + 10 * i : 560))).reason).toBe(
       'the growth levels off in the last third: a warm-up or a single step, not a leak',
+    );
+    expect(detectLeak(line((i) => (i < 30 ? 100 + i : i < 50 ? 130 + 20 * (i - 30) : 530))).reason).toBe(
+      'the growth speeds up threefold between the halves: a warm-up or a single step, not a steady leak',
+    );
+    // The third quarter's floor only as high as the second's is not a rise.
+    expect(detectLeak(line((i) => 100 + 10 * i - (i >= 30 && i < 45 ? 150 : 0))).reason).toBe(
+      'the floor does not rise quarter after quarter: a cycle, not a leak',
     );
     expect(detectLeak(line((i) => 100 + 10 * i - (i >= 30 && i < 45 ? 170 : 0))).reason).toBe(
       'the floor does not rise quarter after quarter: a cycle, not a leak',
@@ -239,8 +266,8 @@ describe('leak verdicts on exact series', () => {
   });
 
   it('reads the floor of each bucket past a glitch to zero and past missing values', () => {
-    // Eleven samples a bucket, one of them a scrape that read 0: the floor is the next lowest.
-    const glitches = line((i) => (i % 11 === 5 ? 0 : 1000 + i), 660, 30);
+    // Eleven samples a bucket, the second of them a scrape that read 0: the floor is the next lowest.
+    const glitches = line((i) => (i % 11 === 1 ? 0 : 1000 + i), 660, 30);
     const verdict = detectLeak(glitches);
     expect(verdict.leak).toBe(true);
     expect(verdict.slopePerSecond).toBeCloseTo(1 / 30, 3);
@@ -260,6 +287,7 @@ describe('the statistics', () => {
     expect(mannKendall(line((i) => [1, 1, 2, 2, 3, 3][i]!, 6))).toBeCloseTo(0.0288537, 6);
     expect(mannKendall(line((i) => [1, 2, 1, 2][i]!, 4))).toBeCloseTo(0.698535, 5);
     expect(mannKendall(line(() => 1, 10))).toBe(1);
+    expect(mannKendall(line((i) => [1, 2, 2, 1][i]!, 4))).toBeCloseTo(1, 8);
     expect(mannKendall(line((i) => i, 2))).toBe(1);
     expect(mannKendall(line((i) => i, 3))).toBeCloseTo(0.29627, 5);
   });
@@ -272,11 +300,10 @@ describe('the statistics', () => {
     expect(
       theilSen([
         [0, 0],
-        [0, 5],
+        [0, 1],
         [1, 1],
-        [2, 2],
       ]),
-    ).toEqual({ slope: 1, intercept: 0 });
+    ).toEqual({ slope: 0.5, intercept: 0.5 });
     expect(
       theilSen([
         [0, 1],

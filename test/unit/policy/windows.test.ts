@@ -63,6 +63,16 @@ describe('changeWindow', () => {
     expect(changeWindow(config, 'production', new Date('2026-11-28T03:00:00Z')).open).toBe(false); // Saturday 03:00
   });
 
+  it('knows every day of the week', () => {
+    const day = (d: Day) => configOf({ windows: [{ ...office, days: on(d) }] });
+    const week = ['2026-11-29', '2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04', '2026-12-05'];
+    const names: Day[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+    for (const [i, d] of names.entries())
+      expect(week.map((date) => changeWindow(day(d), 'production', new Date(`${date}T12:00:00Z`)).open)).toEqual(
+        week.map((_, j) => i === j),
+      );
+  });
+
   it('reads the day in the window’s own zone', () => {
     const config = configOf({
       windows: [{ ...office, days: on('tue'), from: '20:00', to: '23:00', timezone: 'America/New_York' }],
@@ -98,6 +108,15 @@ describe('nextOpening', () => {
     expect(opening(kolkata('09:00'), 'production', '2026-11-25T00:00:00Z')).toBe('2026-11-25T03:30:00.000Z');
     expect(opening(kolkata('09:30'), 'production', '2026-11-25T00:00:00Z')).toBe('2026-11-25T04:00:00.000Z');
     expect(opening(kolkata('09:45'), 'production', '2026-11-25T00:00:00Z')).toBe('2026-11-25T04:15:00.000Z');
+  });
+
+  it('opens at the earliest moment, before a freeze that comes later', () => {
+    const config = configOf({
+      windows: [{ ...office, days: everyDay }],
+      freezes: [{ name: 'tomorrow morning', from: '2026-11-26T00:00:00Z', to: '2026-11-26T10:00:00Z' }],
+    });
+    expect(opening(config, 'production', '2026-11-25T08:00:00Z')).toBe('2026-11-25T09:00:00.000Z');
+    expect(opening(config, 'production', '2026-11-25T19:00:00Z')).toBe('2026-11-26T10:00:00.000Z');
   });
 
   it('opens when a freeze ends, inside a window that began during it', () => {
