@@ -42,13 +42,18 @@ export function detectLeak(samples: readonly Point[], options: LeakOptions = {})
   const whole = judgeFloors(floors, options);
   if (whole.leak || !whole.speedsUp) return whole.verdict;
   // A leak that began inside the window (a deploy, a fault) is flat, then grows: judge it from
-  // where the growth begins, as long as enough of the window is left to see it is steady.
+  // where the growth begins, as long as enough of the window is left to see it is steady. Never
+  // from a cut after which the series falls below where it stood before: that is a restart, and
+  // what follows it is a warm-up (whose collector's sawtooth can outlast a short window).
   for (const cut of [1 / 4, 1 / 3, 1 / 2]) {
-    const since = judgeFloors(floors.slice(Math.floor(floors.length * cut)), options);
+    const at = Math.floor(floors.length * cut);
+    const floorBefore = Math.min(...floors.slice(0, at).map(([, v]) => v));
+    if (floors.slice(at).some(([, v]) => v < floorBefore)) continue;
+    const since = judgeFloors(floors.slice(at), options);
     if (since.verdict.leak)
       return {
         ...since.verdict,
-        reason: `${since.verdict.reason}, since ${clockOf(floors[Math.floor(floors.length * cut)]![0])}`,
+        reason: `${since.verdict.reason}, since ${clockOf(floors[at]![0])}`,
       };
   }
   return whole.verdict;

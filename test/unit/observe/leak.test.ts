@@ -80,6 +80,27 @@ describe('leak detection', () => {
     expect(detectLeak(series(hours(6), warm, 0.03, seed)).leak).toBe(false);
   });
 
+  it.each(seeds)(
+    'does not mistake a restart, its warm-up and a slow collector inside a short window for a leak (noise seed %d)',
+    (seed) => {
+      const random = seededRandom(seed);
+      // One sample a second for a minute: a steady sawtooth, a restart, a cache filled over 5 s
+      // (16 MiB), then garbage at 1 MiB/s collected only when the heap doubles (every ~17 s).
+      for (let restart = 10; restart <= 45; restart++) {
+        const heap = (t: number) => {
+          if (t < restart) return 4 * mb + (t % 4) * mb;
+          if (t < restart + 5) return 0.7 * mb + ((t - restart) / 5) * 16 * mb;
+          return 17 * mb + ((t - restart - 5) % 17) * mb;
+        };
+        const samples = Array.from({ length: 60 }, (_, t): [number, number] => [
+          t,
+          heap(t) * (1 + (random() - 0.5) * 0.02),
+        ]);
+        expect([restart, detectLeak(samples, { minAbsoluteGrowth: 4 * mb }).leak]).toEqual([restart, false]);
+      }
+    },
+  );
+
   it.each(seeds)('does not mistake two steps up for a leak (noise seed %d)', (seed) => {
     const steps = (t: number) => (t < hours(2) ? 200 : t < hours(4) ? 260 : 320) * mb;
     expect(detectLeak(series(hours(6), steps, 0.03, seed)).leak).toBe(false);
