@@ -38,25 +38,41 @@ export interface LeakVerdict {
 type Point = [seconds: number, value: number];
 
 export function detectLeak(samples: readonly Point[], options: LeakOptions = {}): LeakVerdict {
-  const floors = bucketFloors(samples, options.buckets ?? 60);
+  const all = bucketFloors(samples, options.buckets ?? 60);
+  // A restart starts the series again (it falls to a fraction of its level): growth before it says
+  // nothing about the process running now, and what follows it begins with a warm-up. So only
+  // the part since the last restart is judged.
+  const restart = lastRestart(all);
+  const floors = restart === undefined ? all : all.slice(restart);
+  const since = restart === undefined ? '' : `, since the restart at ${clockOf(all[restart]![0])}`;
+  if (restart !== undefined && floors.length < all.length / 2)
+    return verdict(false, 0, 1, `too soon after the restart at ${clockOf(all[restart]![0])} to judge (a warm-up)`);
   const whole = judgeFloors(floors, options);
-  if (whole.leak || !whole.speedsUp) return whole.verdict;
+  if (whole.leak || !whole.speedsUp || restart !== undefined)
+    return { ...whole.verdict, reason: `${whole.verdict.reason}${since}` };
   // A leak that began inside the window (a deploy, a fault) is flat, then grows: judge it from
-  // where the growth begins, as long as enough of the window is left to see it is steady. Never
-  // from a cut after which the series falls below where it stood before: that is a restart, and
-  // what follows it is a warm-up (whose collector's sawtooth can outlast a short window).
+  // where the growth begins, as long as enough of the window is left to see it is steady.
   for (const cut of [1 / 4, 1 / 3, 1 / 2]) {
     const at = Math.floor(floors.length * cut);
-    const floorBefore = Math.min(...floors.slice(0, at).map(([, v]) => v));
-    if (floors.slice(at).some(([, v]) => v < floorBefore)) continue;
-    const since = judgeFloors(floors.slice(at), options);
-    if (since.verdict.leak)
-      return {
-        ...since.verdict,
-        reason: `${since.verdict.reason}, since ${clockOf(floors[at]![0])}`,
-      };
+    const from = judgeFloors(floors.slice(at), options);
+    if (from.verdict.leak)
+      return { ...from.verdict, reason: `${from.verdict.reason}, since ${clockOf(floors[at]![0])}` };
   }
   return whole.verdict;
+}
+
+/** Where the series last fell below a quarter of its highest level before: the process started again. */
+function lastRestart(floors: readonly Point[]): number | undefined {
+  let highest = -Infinity;
+  let last: number | undefined;
+  for (const [index, [, value]] of floors.entries()) {
+    if (highest > 0 && value < highest / 4) {
+      last = index;
+      highest = value;
+    }
+    highest = Math.max(highest, value);
+  }
+  return last;
 }
 
 interface Judged {

@@ -101,6 +101,17 @@ describe('leak detection', () => {
     },
   );
 
+  it('judges a leak that a restart interrupted from the restart on, once half the window is past it', () => {
+    const leaking = (restart: number) =>
+      Array.from({ length: 60 }, (_, t): [number, number] => [t, 100 + 40 * (t < restart ? t : t - restart)]);
+    expect(detectLeak(leaking(20)).reason).toMatch(/, since the restart at 00:00$/);
+    expect(detectLeak(leaking(20)).leak).toBe(true);
+    expect(detectLeak(leaking(40))).toMatchObject({
+      leak: false,
+      reason: 'too soon after the restart at 00:00 to judge (a warm-up)',
+    });
+  });
+
   it.each(seeds)('does not mistake two steps up for a leak (noise seed %d)', (seed) => {
     const steps = (t: number) => (t < hours(2) ? 200 : t < hours(4) ? 260 : 320) * mb;
     expect(detectLeak(series(hours(6), steps, 0.03, seed)).leak).toBe(false);
