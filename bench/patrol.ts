@@ -84,6 +84,8 @@ async function onsetToIncident(world: World, runs: number): Promise<string[][]> 
     ).catch((error: Error) => console.log(`  run ${run + 1}: ${error.message}`));
     if (!issue) {
       missed++;
+      for (const i of github.issues())
+        console.log(`    #${i.number} ${i.state} [${i.labels.join(', ')}] ${i.title.slice(0, 100)}`);
       for (const instance of leaking) await restartInstance(instance, {});
       continue;
     }
