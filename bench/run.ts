@@ -13,7 +13,9 @@ const benchmarks: Record<string, () => Promise<void>> = {
   patrol: patrolBench,
 };
 
-const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// Benchmark names; a flag's value (`--runs 3`) is not one.
+const args = process.argv.slice(2);
+const chosen = args.filter((a, i) => !a.startsWith('-') && !args[i - 1]?.startsWith('--'));
 for (const name of chosen.length ? chosen : Object.keys(benchmarks)) {
   const bench = benchmarks[name];
   if (!bench) {
