@@ -33,7 +33,8 @@ export interface CommandComment {
 }
 
 const usage =
-  'Commands: `/zeroops pause`, `resume`, `abort`, `rollback`, `approve-step <step>`, `status`; on an incident, `remediate <option>`.';
+  'Commands: `/zeroops pause`, `resume`, `abort`, `rollback`, `approve-step <step>`, `status`; ' +
+  'on an incident, `remediate <option>`.';
 
 export function parseCommand(body: string): { verb: string; arg?: string } | undefined {
   const match = /^\/zeroops\s+([a-z-]+)(?:\s+(\S+))?\s*$/m.exec(body.trim());

@@ -1,4 +1,7 @@
-/** The ProseWriter on an Explainer: the diagnosis as a brief, the Explainer's prose (a template, or an LLM checked against the brief). */
+/**
+ * The ProseWriter on an Explainer: the diagnosis as a brief, the Explainer's prose (a template, or
+ * an LLM checked against the brief).
+ */
 import type { Explainer } from '../diagnose/explain/explainer.js';
 import { incidentBrief } from '../diagnose/explain/brief.js';
 import type { ProseWriter } from './ports.js';

@@ -200,7 +200,10 @@ function symptomChart(finding: Finding, previous?: ChartSeries): ChartSeries {
   };
 }
 
-/** The level before the onset (its lowest: a leak visible from the window's start has no clean stretch), else the window's. */
+/**
+ * The level before the onset (its lowest: a leak visible from the window's start has no clean
+ * stretch), else the window's.
+ */
 function baselineOf(chart: ChartSeries, onset?: number): number {
   const before = chart.points.filter(([t]) => onset === undefined || t <= onset);
   const values = valuesOf(before.length ? before : chart.points);

@@ -40,7 +40,8 @@ export async function offerSelfHealing(
     branch: `zeroops/autonomy-${patrol.service}-${patrol.cause.class}-${option}`,
     title: `Let ZeroOps ${option} ${patrol.service} on its own for a ${patrol.cause.class}`,
     body: [
-      `In #${incident.issueNumber}, **${option}** fixed a ${patrol.cause.class} of ${patrol.service}, verified afterwards.`,
+      `In #${incident.issueNumber}, **${option}** fixed a ${patrol.cause.class} of ${patrol.service}, ` +
+        'verified afterwards.',
       '',
       `Merging this adds one autonomy rule: next time ZeroOps runs ${option} itself for this class of cause on this service, and says so on the incident; everything else keeps needing a person.`,
       '',

@@ -151,5 +151,9 @@ function worked(patrol: PatrolIncident, option: string, text: string): string {
 }
 
 function failed(patrol: PatrolIncident, option: string, text: string): string {
-  return `⚠️ **${option} did not fix it**: ${text}. Escalated to ${patrol.severity}. ${patrol.owners.map((o) => `@${o}`).join(' ')} please look: the evidence and the other options are above.`;
+  const owners = patrol.owners.map((o) => `@${o}`).join(' ');
+  return (
+    `⚠️ **${option} did not fix it**: ${text}. Escalated to ${patrol.severity}. ` +
+    `${owners} please look: the evidence and the other options are above.`
+  );
 }

@@ -58,7 +58,7 @@ export interface PatrolSettings {
   verifySeconds: number;
   /** How far apart the two goroutine profiles of a leak are taken. */
   profileSeconds: number;
-  /** The bearer token Alertmanager's webhook must send to POST /alertmanager/<owner>/<repo>; none: the endpoint is off. */
+  /** The bearer token Alertmanager's webhook sends to POST /alertmanager/<owner>/<repo>; none: endpoint off. */
   alertmanagerToken?: string;
 }
 

@@ -141,7 +141,9 @@ function judgeFloors(floors: Point[], options: LeakOptions): Judged {
       slopePerSecond: slope,
       pValue,
       secondsToLimit,
-      reason: `the floor grows ${(growth * 100).toFixed(0)}% over the range, steadily (Mann-Kendall p = ${pValue.toExponential(1)})`,
+      reason:
+        `the floor grows ${(growth * 100).toFixed(0)}% over the range, steadily ` +
+        `(Mann-Kendall p = ${pValue.toExponential(1)})`,
     },
   };
 }

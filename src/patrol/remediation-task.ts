@@ -46,7 +46,9 @@ export function remediationWork(
     case 'scale-out':
       return {
         kind: 'none',
-        why: 'adding capacity is not something this version of ZeroOps executes: scale the service, then close the incident',
+        why:
+          'adding capacity is not something this version of ZeroOps executes: ' +
+          'scale the service, then close the incident',
       };
   }
 }

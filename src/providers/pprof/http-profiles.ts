@@ -1,4 +1,7 @@
-/** ProfileSource over HTTP: an instance's goroutine profile in Go's text form, its heap profile decoded; with a timeout. */
+/**
+ * ProfileSource over HTTP: an instance's goroutine profile in Go's text form, its heap profile
+ * decoded; with a timeout.
+ */
 import type { ProfileSource } from '../../app/ports.js';
 import { decodeHeapProfile } from './heap-decode.js';
 
