@@ -11,6 +11,7 @@
 import { inspect } from '../src/app/inspect.js';
 import { diagnose } from '../src/diagnose/diagnose.js';
 import { loadDocuments } from '../src/manifest/load.js';
+import { signalPlan } from '../src/patrol/service-signals.js';
 import { HttpProfiles } from '../src/providers/pprof/http-profiles.js';
 import { PrometheusSource } from '../src/providers/prometheus/prometheus-source.js';
 import { restartInstance, setFaults } from '../lab/components/sample-service.js';
@@ -131,7 +132,10 @@ async function patrolCost(world: World): Promise<string[][]> {
     cpuRates.push(seriesCount / Math.max(cpuSeconds, 1e-6));
   }
   return [
-    ['series per inspection', `${seriesCount} (6 instances × 5 metrics, 300 s window at 1 s)`],
+    [
+      'series per inspection',
+      `${seriesCount} (${lab.instances.length} instances × ${signalPlan(service).queries.length} metrics, 300 s window at 1 s)`,
+    ],
     ['series/s per worker, read + judged', `p50 ${median(rates).toFixed(0)}, p10 ${quantile(rates, 0.1).toFixed(0)}`],
     ['series/s per CPU second, diagnosis alone', `p50 ${median(cpuRates).toFixed(0)}`],
   ];

@@ -63,6 +63,10 @@ export function patrolService(options: { every?: string; window?: string; everyt
       query: max(go_memstats_heap_alloc_bytes{job="checkout"})
       series: go_memstats_heap_alloc_bytes{job="checkout"}
       unit: bytes
+    process_start:
+      role: started
+      query: max(process_start_time_seconds{job="checkout"})
+      series: process_start_time_seconds{job="checkout"}
   inspections:
     - { name: goroutine-leak, metric: goroutines, detect: leak, every: ${every}, window: ${window}, remediate: rolling-restart@1 }
     - { name: errors, metric: error_rate, detect: anomaly, every: ${every}, window: ${window} }${more}

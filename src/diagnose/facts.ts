@@ -57,9 +57,15 @@ export function factsOf(signals: SignalSet): Facts {
   const leaks = (role: 'goroutines' | 'memory') =>
     perInstance(ofRole(signals, role)).map((series) => {
       const limit = role === 'memory' ? signals.limits.memoryBytes : undefined;
+      const startedAt = startOf(signals, series);
       return {
         series,
-        verdict: detectLeak(series.points, { limit, minAbsoluteGrowth: materialGrowth(role, limit) }),
+        verdict: detectLeak(series.points, {
+          limit,
+          minAbsoluteGrowth: materialGrowth(role, limit),
+          windowStart: signals.window.start,
+          ...(startedAt !== undefined ? { startedAt } : {}),
+        }),
       };
     });
   const [goroutines, memory] = [leaks('goroutines'), leaks('memory')];
@@ -72,6 +78,18 @@ export function factsOf(signals: SignalSet): Facts {
     degradations: (['errors', 'latency'] as const).map((role) => degradationOf(signals, role)),
     traffic: traffic && upwardShift(traffic, thresholds.traffic),
   };
+}
+
+/**
+ * When the process behind an instance's series last started: what its `started` series says, or
+ * where the series itself begins when that is well inside the window (a process younger than it).
+ */
+function startOf(signals: SignalSet, series: Series): number | undefined {
+  const started = perInstance(ofRole(signals, 'started')).find((s) => s.where.instance === series.where.instance);
+  const reported = started?.points.filter(([t]) => t <= signals.window.end).map(([, value]) => value);
+  if (reported?.length) return Math.max(...reported);
+  const first = series.points[0]?.[0];
+  return first !== undefined && first > signals.window.start + 3 * signals.window.step ? first : undefined;
 }
 
 function trafficOf(series: Series[]) {

@@ -4,7 +4,8 @@
  * ZeroOps' own recent runs on the service (the change log), and the gaps in all of that. Plain data.
  */
 
-export type Role = 'errors' | 'traffic' | 'latency' | 'goroutines' | 'memory';
+/** `started`: when each instance's process started (seconds since the epoch), which tells a restart. */
+export type Role = 'errors' | 'traffic' | 'latency' | 'goroutines' | 'memory' | 'started';
 
 export type Point = [seconds: number, value: number];
 

@@ -685,9 +685,9 @@ export interface Service {
          */
         unit?: 'ratio' | 'seconds' | 'bytes' | 'count' | 'per-second';
         /**
-         * What the metric says about the service, for the patrol's diagnosis: errors (a ratio of failed requests), traffic (requests per second), latency (seconds), goroutines, memory (bytes). Without it, a name says it: error_rate or errors, requests or traffic, latency_*, goroutines, memory_*.
+         * What the metric says about the service, for the patrol's diagnosis: errors (a ratio of failed requests), traffic (requests per second), latency (seconds), goroutines, memory (bytes), started (when each instance's process started, in seconds since the epoch, as process_start_time_seconds: a restart then begins what a leak inspection judges, so a new process' warm-up is not taken for a leak). Without it, a name says it: error_rate or errors, requests or traffic, latency_*, goroutines, memory_*, process_start*.
          */
-        role?: 'errors' | 'traffic' | 'latency' | 'goroutines' | 'memory';
+        role?: 'errors' | 'traffic' | 'latency' | 'goroutines' | 'memory' | 'started';
         /**
          * The same metric per instance, for diagnosis: PromQL returning one series per instance, labelled with its datacenter, version and instance (label names in spec.labels). Write [$window] where its range goes. Without it the patrol sees only the service as a whole.
          */

@@ -2,7 +2,7 @@
  * Leak detection for patrols: is a resource (memory, goroutines) growing for good? A leak raises
  * the floor of the series steadily, over the whole range. So the samples are reduced to per-bucket
  * floors (a low percentile: a garbage collector's sawtooth drops back to the floor, a leak lifts
- * it), then three things must hold:
+ * it), then these must hold:
  *   - a Mann-Kendall test finds a significant upward trend over the whole range, with a
  *     Theil-Sen slope that grows the level by at least `minGrowth` over the range;
  *   - the trend is there in the first half and in the second half on its own, at comparable
@@ -10,8 +10,13 @@
  *     (a series flat, then growing for good, is judged again from where it starts to grow);
  *   - the last third still grows at a third of the overall slope or more: a warm-up levels off;
  *   - the floor rises across consecutive quarters: a daily cycle goes back down.
+ * A series that falls back sharply (a collector slower than the buckets, whose teeth span many
+ * samples) is judged by its low points after each fall instead: a leak lifts them, a sawtooth
+ * does not. Only the life of the process running now is judged: from its start when it is known,
+ * else from the last fall to a quarter of the level before (a restart).
  * Pure; O(b²) in the number of buckets (at most 120).
  */
+import { mannKendall, median, theilSen } from './trend.js';
 
 export interface LeakOptions {
   /** The value at which the resource runs out (e.g. a memory limit), for the time-to-limit estimate. */
@@ -21,6 +26,14 @@ export interface LeakOptions {
   /** Smallest growth over the range in the series' own units (default 0): below it, too small to matter. */
   minAbsoluteGrowth?: number;
   buckets?: number;
+  /**
+   * When the process behind the series last started (seconds since the epoch), where that is known
+   * (e.g. from `process_start_time_seconds`): a start inside the window begins the judged range.
+   * Known starts also mean a fall of the series is never taken for a restart.
+   */
+  startedAt?: number;
+  /** Where the window begins, when the series itself begins later (a process younger than the window). */
+  windowStart?: number;
 }
 
 export interface LeakVerdict {
@@ -38,17 +51,46 @@ export interface LeakVerdict {
 type Point = [seconds: number, value: number];
 
 export function detectLeak(samples: readonly Point[], options: LeakOptions = {}): LeakVerdict {
+  if (options.startedAt !== undefined && samples.length > 0) return sinceStart(samples, options.startedAt, options);
   const all = bucketFloors(samples, options.buckets ?? 60);
   // A restart starts the series again (it falls to a fraction of its level): growth before it says
   // nothing about the process running now, and what follows it begins with a warm-up. So only
   // the part since the last restart is judged.
   const restart = lastRestart(all);
-  const floors = restart === undefined ? all : all.slice(restart);
-  const since = restart === undefined ? '' : `, since the restart at ${clockOf(all[restart]![0])}`;
-  if (restart !== undefined && floors.length < all.length / 2)
-    return verdict(false, 0, 1, `too soon after the restart at ${clockOf(all[restart]![0])} to judge (a warm-up)`);
+  if (restart === undefined) return judgeRange(all, options, '', true);
+  const at = clockOf(all[restart]![0]);
+  if (all.length - restart < all.length / 2)
+    return verdict(false, 0, 1, `too soon after the restart at ${at} to judge (a warm-up)`);
+  return judgeRange(all.slice(restart), options, `, since the restart at ${at}`, false);
+}
+
+/** The process' start is known: judge only its life, once it has lasted half the window. */
+function sinceStart(samples: readonly Point[], startedAt: number, options: LeakOptions): LeakVerdict {
+  const end = samples.at(-1)![0];
+  const windowStart = Math.min(options.windowStart ?? samples[0]![0], samples[0]![0]);
+  if (startedAt <= windowStart) return judgeRange(bucketFloors(samples, options.buckets ?? 60), options, '', true);
+  const at = clockOf(startedAt);
+  if (end - startedAt < (end - windowStart) / 2)
+    return verdict(false, 0, 1, `too soon after the process started at ${at} to judge (a warm-up)`);
+  const floors = bucketFloors(
+    samples.filter(([t]) => t >= startedAt),
+    options.buckets ?? 60,
+  );
+  return judgeRange(floors, options, `, since the process started at ${at}`, false);
+}
+
+/**
+ * Judges floors: by their low points when the series falls back sharply, else as a whole — and,
+ * when `mayBeginLate`, from where a growth that began inside the range starts.
+ */
+function judgeRange(floors: Point[], options: LeakOptions, since: string, mayBeginLate: boolean): LeakVerdict {
+  const falls = sharpFalls(floors);
+  if (falls.length > 0) {
+    const judged = judgeLowPoints(floors, falls, options);
+    return { ...judged, reason: `${judged.reason}${since}` };
+  }
   const whole = judgeFloors(floors, options);
-  if (whole.leak || !whole.speedsUp || restart !== undefined)
+  if (whole.leak || !whole.speedsUp || !mayBeginLate)
     return { ...whole.verdict, reason: `${whole.verdict.reason}${since}` };
   // A leak that began inside the window (a deploy, a fault) is flat, then grows: judge it from
   // where the growth begins, as long as enough of the window is left to see it is steady.
@@ -59,6 +101,78 @@ export function detectLeak(samples: readonly Point[], options: LeakOptions = {})
       return { ...from.verdict, reason: `${from.verdict.reason}, since ${clockOf(floors[at]![0])}` };
   }
   return whole.verdict;
+}
+
+/**
+ * Where the floors fall sharply from one bucket to the next: by a quarter of their whole range or
+ * more, and by three times the typical rise between two buckets. That is a collection the buckets
+ * do not smooth out (the heap climbs in small steps, then drops at once), or a restart; noise rises
+ * as steeply as it falls, and a leak's dips are small against its growth.
+ */
+function sharpFalls(floors: readonly Point[]): number[] {
+  const values = floors.map(([, v]) => v);
+  const range = Math.max(...values) - Math.min(...values);
+  const steps = values.slice(1).map((v, i) => v - values[i]!);
+  const rises = steps.filter((step) => step > 0);
+  const typicalRise = rises.length > 0 ? median(rises) : 0;
+  if (!(range > 0)) return [];
+  return steps.flatMap((step, i) => (-step >= range / 4 && -step >= 3 * typicalRise ? [i + 1] : []));
+}
+
+/**
+ * A sawtooth is judged by its low points: the lowest floor after each fall, up to the next (what
+ * precedes the first fall is a tooth begun before the range, or a warm-up). A leak lifts each of
+ * them; a collector returns to the same level. Few low points are judged on their rise and growth
+ * alone; twelve or more like any floors.
+ */
+function judgeLowPoints(floors: readonly Point[], falls: number[], options: LeakOptions): LeakVerdict {
+  const lows = falls.map((from, k) =>
+    floors.slice(from, falls[k + 1] ?? floors.length).reduce((low, p) => (p[1] < low[1] ? p : low)),
+  );
+  const count = `${lows.length} fall${lows.length === 1 ? '' : 's'}`;
+  if (lows.length >= 12) {
+    const judged = judgeFloors(lows, options).verdict;
+    return { ...judged, reason: `low points after each fall (${count}): ${judged.reason}` };
+  }
+  if (lows.length < 3)
+    return verdict(
+      false,
+      0,
+      1,
+      `the series falls back sharply (${count}): too few low points to judge whether they rise`,
+    );
+  const { slope, intercept } = theilSen(lows);
+  const pValue = mannKendall(lows);
+  const span = floors.at(-1)![0] - floors[0]![0];
+  const start = intercept + slope * floors[0]![0];
+  const growth = slope * span;
+  const rising = lows.every((p, i) => i === 0 || p[1] > lows[i - 1]![1]);
+  const levels = lows.map(([, v]) => formatAmount(v)).join(', ');
+  if (!rising || slope <= 0)
+    return verdict(
+      false,
+      slope,
+      pValue,
+      `the low points after each fall (${levels}) do not rise one after another: a sawtooth, not a leak`,
+    );
+  if (
+    growth / Math.max(Math.abs(start), 1e-9) < (options.minGrowth ?? 0.05) ||
+    growth < (options.minAbsoluteGrowth ?? 0)
+  )
+    return verdict(
+      false,
+      slope,
+      pValue,
+      `the low points after each fall (${levels}) rise by ${formatAmount(growth)} over the range, too little to matter`,
+    );
+  const level = intercept + slope * floors.at(-1)![0];
+  return {
+    leak: true,
+    slopePerSecond: slope,
+    pValue,
+    ...(options.limit !== undefined ? { secondsToLimit: Math.max(0, (options.limit - level) / slope) } : {}),
+    reason: `the low points after each fall (${levels}) rise one after another, by ${formatAmount(growth)} over the range`,
+  };
 }
 
 /** Where the series last fell below a quarter of its highest level before: the process started again. */
@@ -177,50 +291,4 @@ function bucketFloors(samples: readonly Point[], buckets: number): Point[] {
       const sorted = values.sort((a, b) => a - b);
       return [first + (index + 0.5) * width, sorted[Math.floor(0.1 * (sorted.length - 1))]!];
     });
-}
-
-/** Median of pairwise slopes, and the median intercept for it. */
-export function theilSen(points: readonly Point[]): { slope: number; intercept: number } {
-  const slopes: number[] = [];
-  for (let i = 0; i < points.length; i++) {
-    for (let j = i + 1; j < points.length; j++) {
-      const dt = points[j]![0] - points[i]![0];
-      if (dt !== 0) slopes.push((points[j]![1] - points[i]![1]) / dt);
-    }
-  }
-  const slope = median(slopes);
-  return { slope, intercept: median(points.map(([t, v]) => v - slope * t)) };
-}
-
-/** Two-sided p-value of the Mann-Kendall trend test, with the variance corrected for ties. */
-export function mannKendall(points: readonly Point[]): number {
-  const n = points.length;
-  if (n < 3) return 1;
-  let s = 0;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) s += Math.sign(points[j]![1] - points[i]![1]);
-  const ties = new Map<number, number>();
-  for (const [, v] of points) ties.set(v, (ties.get(v) ?? 0) + 1);
-  let variance = (n * (n - 1) * (2 * n + 5)) / 18;
-  for (const count of ties.values()) if (count > 1) variance -= (count * (count - 1) * (2 * count + 5)) / 18;
-  if (variance <= 0) return 1;
-  const z = s > 0 ? (s - 1) / Math.sqrt(variance) : s < 0 ? (s + 1) / Math.sqrt(variance) : 0;
-  return 2 * normalTail(Math.abs(z));
-}
-
-function normalTail(z: number): number {
-  // Abramowitz–Stegun 7.1.26 approximation of erfc.
-  const x = z / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * x);
-  return (
-    (t *
-      Math.exp(-x * x) *
-      (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))) /
-    2
-  );
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

@@ -33,6 +33,7 @@ const byName: [RegExp, Role][] = [
   [/^latency/, 'latency'],
   [/^goroutines?/, 'goroutines'],
   [/^(memory|heap|rss)/, 'memory'],
+  [/^(process_start|start_time|started)/, 'started'],
 ];
 
 export const roleOf = (name: string, declared?: string): Role | undefined =>

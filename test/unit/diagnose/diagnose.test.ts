@@ -1,5 +1,6 @@
 /** Each class of cause from its signature in the signals, what it recommends and what it rules out; and the normal things that are not incidents. */
 import { diagnose } from '../../../src/diagnose/diagnose.js';
+import type { Role } from '../../../src/diagnose/signals.js';
 import { aChange, aProfile, fleetOf, noise, perInstance, signalSet } from '../../support/signals.js';
 
 const jitter = noise(7);
@@ -221,6 +222,44 @@ describe('what is not an incident', () => {
     const d = diagnose(signalSet([...sawtooth, ...healthyGoroutines, ...traffic, ...healthyErrors]), 1300);
     expect(d.causes).toEqual([]);
     expect(d.normal.join('\n')).toMatch(/rises and falls \(a collector's sawtooth\) while its floor stays flat/);
+  });
+
+  it.each([1010, 1020, 1030, 1035, 1040, 1045, 1050])(
+    'a restart at %d into a bigger heap: its warm-up and slower collector, judged from the start the instances report',
+    (restartAt) => {
+      const mib = 2 ** 20;
+      // A minute's window. Before: a small heap collected every 3 s. After: a 16 MiB cache filled in
+      // 4 s, then 1 MiB/s of garbage collected when the heap doubles (every ~16 s), above the old heap.
+      const heap = (t: number) =>
+        t < restartAt
+          ? mib * (1.5 + (t % 3))
+          : t < restartAt + 4
+            ? mib * (1 + 4 * (t - restartAt))
+            : mib * (17 + ((t - restartAt - 4) % 16)) * (1 + 0.005 * jitter());
+      const minute = (role: Role, value: (t: number) => number) => perInstance(role, fleetOf(), value, 60);
+      const d = diagnose(
+        signalSet(
+          [
+            minute('memory', heap),
+            minute('started', (t) => (t < restartAt ? 900 : restartAt)),
+            minute('traffic', flat(13)),
+            minute('errors', () => 0.001 * (1 + jitter())),
+          ].flat(),
+          { limits: { memoryBytes: 512 * mib } },
+        ),
+        1060,
+      );
+      expect(d.causes).toEqual([]);
+    },
+  );
+
+  it('a process younger than half the window: too soon to judge its rise', () => {
+    const young = perInstance('goroutines', fleetOf(), (t) => 14 + 3 * (t - 1000) + 2 * jitter()).map((s) => ({
+      ...s,
+      points: s.points.filter(([t]) => t >= 1200),
+    }));
+    const d = diagnose(signalSet([...young, ...traffic, ...healthyErrors]), 1300);
+    expect(d.causes).toEqual([]);
   });
 
   it('a warm-up after a restart: a rise that levels off', () => {

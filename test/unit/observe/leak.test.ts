@@ -1,6 +1,8 @@
 /** Leak detection on generated series: a leak is found and timed; sawtooth, cycle, warm-up and step are not leaks. */
+import { readFileSync } from 'node:fs';
 import { seededRandom } from '../../../lab/components/load-generator.js';
-import { detectLeak, mannKendall, theilSen } from '../../../src/observe/leak.js';
+import { detectLeak } from '../../../src/observe/leak.js';
+import { mannKendall, theilSen } from '../../../src/observe/trend.js';
 
 const hours = (h: number) => h * 3600;
 /** Samples every 30 s for `span` seconds of a shape, plus noise of ±noise (relative). */
@@ -261,7 +263,9 @@ describe('leak verdicts on exact series', () => {
     expect(detectLeak(line((i) => 100 + 10 * i - (i >= 30 && i < 45 ? 150 : 0))).reason).toBe(
       'the floor does not rise quarter after quarter: a cycle, not a leak',
     );
-    expect(detectLeak(line((i) => 100 + 10 * i - (i >= 30 && i < 45 ? 170 : 0))).reason).toBe(
+    // Lower than the second, reached in two steps (one fall of a quarter of the range would be a sawtooth's).
+    const dip = (i: number) => (i >= 30 && i < 45 ? 170 : i >= 28 && i < 30 ? 85 : 0);
+    expect(detectLeak(line((i) => 100 + 10 * i - dip(i))).reason).toBe(
       'the floor does not rise quarter after quarter: a cycle, not a leak',
     );
   });
@@ -306,6 +310,83 @@ describe('leak verdicts on exact series', () => {
     const gaps = detectLeak(line((i) => (i % 7 === 3 ? NaN : 1000 + 10 * i)));
     expect(gaps.leak).toBe(true);
     expect(gaps.slopePerSecond).toBeCloseTo(600 / 59, 6);
+  });
+});
+
+describe('a collector slower than the buckets, and processes that start inside the window', () => {
+  /** One sample a second for a minute: `level` MiB of live heap growing `leak` MiB/s, 1 MiB/s of garbage collected every `period` s. */
+  const collected = (level: number, leak: number, period: number, seed = 3) => {
+    const random = seededRandom(seed);
+    return line((t) => (level + leak * t + (t % period)) * mb * (1 + (random() - 0.5) * 0.01));
+  };
+
+  it('judges the low points after each collection: a leak lifts them one after another', () => {
+    const verdict = detectLeak(collected(20, 0.5, 12), { minAbsoluteGrowth: 5 * mb, limit: 512 * mb });
+    expect(verdict).toMatchObject({
+      leak: true,
+      reason: expect.stringMatching(/^the low points after each fall \(.+\) rise one after another, by \d+\.\d MiB/),
+    });
+    expect(verdict.slopePerSecond / (0.5 * mb)).toBeCloseTo(1, 1);
+    expect(verdict.secondsToLimit! / ((512 - 50) / 0.5)).toBeCloseTo(1, 1);
+  });
+
+  it('sees a sawtooth in low points that stay level, and too little in low points that barely rise', () => {
+    expect(detectLeak(collected(17, 0, 16), { minAbsoluteGrowth: 5 * mb }).reason).toMatch(
+      /^the low points after each fall \(.+\) do not rise one after another: a sawtooth, not a leak$/,
+    );
+    expect(detectLeak(collected(17, 0.05, 12, 5), { minAbsoluteGrowth: 5 * mb }).reason).toMatch(
+      /^the low points after each fall \(.+\) rise by [0-4]\.\d MiB over the range, too little to matter$/,
+    );
+    expect(detectLeak(collected(17, 0.5, 25), { minAbsoluteGrowth: 5 * mb }).reason).toBe(
+      'the series falls back sharply (2 falls): too few low points to judge whether they rise',
+    );
+  });
+
+  it('judges many low points like any floors', () => {
+    const verdict = detectLeak(
+      line((t) => (20 + 0.1 * t + (t % 8)) * mb, 120),
+      { buckets: 120 },
+    );
+    expect(verdict).toMatchObject({
+      leak: true,
+      reason: expect.stringMatching(/^low points after each fall \(\d\d falls\): the floor grows/),
+    });
+  });
+
+  it('judges only the life of a process whose start it is told, once that is half the window', () => {
+    const restarted = line((t) => (t < 20 ? 300 + 2 * t : 100 + 40 * (t - 20)));
+    expect(detectLeak(restarted, { startedAt: 20 })).toMatchObject({
+      leak: true,
+      reason: expect.stringMatching(/, since the process started at 00:00$/),
+    });
+    expect(detectLeak(restarted, { startedAt: 35 })).toMatchObject({
+      leak: false,
+      reason: 'too soon after the process started at 00:00 to judge (a warm-up)',
+    });
+    // A process younger than the window: half of the window, not of its own samples, must be past.
+    expect(detectLeak(restarted.slice(40), { startedAt: 40, windowStart: 0 }).reason).toMatch(/^too soon after/);
+    // Started before the window: the whole window is its life, and a fall is not a restart.
+    const steady = line((t) => 100 + 40 * t);
+    expect(detectLeak(steady, { startedAt: -100 })).toMatchObject({
+      leak: true,
+      reason: expect.not.stringMatching(/since/),
+    });
+  });
+
+  it('takes no false leak from a lab instance restarted into a bigger heap, in any minute of the recording', () => {
+    const recorded = JSON.parse(
+      readFileSync(new URL('../../fixtures/series/lab-restart-heap.json', import.meta.url), 'utf8'),
+    ) as { heapKiB: [number, number][]; startedAt: [number, number][] };
+    const heap = recorded.heapKiB.map(([t, kib]): [number, number] => [t, kib * 1024]);
+    const leaks: number[] = [];
+    for (let from = 0; from + 60 < heap.length; from++) {
+      const window = heap.slice(from, from + 61);
+      const end = window.at(-1)![0];
+      const startedAt = Math.max(...recorded.startedAt.filter(([t]) => t <= end).map(([, at]) => at));
+      const options = { minAbsoluteGrowth: 5.12 * mb, limit: 512 * mb, startedAt, windowStart: window[0]![0] };
+      if (detectLeak(window, options).leak) leaks.push(from);
+    }
+    expect(leaks).toEqual([]);
   });
 });
 
