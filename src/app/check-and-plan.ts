@@ -17,6 +17,8 @@ import { kinds } from '../kinds/registry.js';
 import { loadSqlParser } from '../kinds/schema-change/sql.js';
 import { assemblePlan } from '../plan/assemble.js';
 import { conflictsBetween } from '../plan/conflicts.js';
+import type { Lane } from '../lanes/lane.js';
+import { checkLanes } from './check-lanes.js';
 import { scriptPath } from '../policy/governed-files.js';
 import { actionName, executableActions, isExecutable } from '../plan/executable-actions.js';
 import { code } from '../plan/markdown.js';
@@ -47,6 +49,8 @@ export interface CheckResult {
   repo: OpsRepo;
   /** Every task of the repository, reported or context. */
   tasks: LoadedTask[];
+  /** The canary lanes live once the change is merged, where it brings a Rollout. */
+  lanes: Lane[];
 }
 
 export async function checkAndPlan(input: CheckInput): Promise<CheckResult> {
@@ -77,7 +81,9 @@ export async function checkAndPlan(input: CheckInput): Promise<CheckResult> {
     if (outcome.plan) plans.push(outcome.plan);
   }
   diagnostics.push(...conflictsBetween(plans, reported.tasks));
-  return { plans, diagnostics: sortDiagnostics(diagnostics), repo, tasks: merged('tasks') };
+  const lanes = checkLanes(reported.tasks, merged('tasks'), repo, new Set(plans.map((p) => p.task.name)));
+  diagnostics.push(...lanes.diagnostics);
+  return { plans, diagnostics: sortDiagnostics(diagnostics), repo, tasks: merged('tasks'), lanes: lanes.lanes };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import { isManifestPath, opsRepoLayout } from '../manifest/model.js';
+import type { Lane } from '../lanes/lane.js';
 import { checkAndPlan } from './check-and-plan.js';
 import type { Plan } from '../plan/types.js';
 import type { ChangedFile, Forge, PullRequestRef, TreeEntry } from '../forge/forge.js';
@@ -20,6 +21,8 @@ export interface ChangeCheck {
   plans: Plan[];
   governance: GovernanceItem[];
   diagnostics: Diagnostic[];
+  /** The canary lanes live once the change is merged, of the services whose Rollouts it changes. */
+  lanes: Lane[];
 }
 
 export interface CheckChangeDeps {
@@ -52,7 +55,8 @@ export async function checkChange(
   const diffs = !basis.executes
     ? []
     : diffGoverned(basis.approvedTree, at === 'merge' ? tree : await asMerged(deps, pr, basis, tree, files));
-  if (changed.length === 0 && diffs.length === 0) return { basis, changed, plans: [], governance: [], diagnostics: [] };
+  if (changed.length === 0 && diffs.length === 0)
+    return { basis, changed, plans: [], governance: [], diagnostics: [], lanes: [] };
   const read = (entries: TreeEntry[]) =>
     Promise.all(entries.map(async (entry) => ({ path: entry.path, text: await forge.readBlob(pr, entry) })));
   const manifests = tree.filter((e) => isOpsManifest(e.path) && e.path !== opsRepoLayout.config);
@@ -79,6 +83,7 @@ export async function checkChange(
     plans: result.plans,
     governance: governance.map((item) => carried(item, files, pr.baseRef)),
     diagnostics: result.diagnostics,
+    lanes: result.lanes,
   };
 }
 

@@ -12,6 +12,7 @@ import { pullRecordId } from './record-keys.js';
 import { checkChange } from './check-change.js';
 import { planRecordOf } from './plan-record.js';
 import type { Log } from './ports.js';
+import { renderLaneMap } from '../lanes/lane-map.js';
 
 export const planCheckName = 'ZeroOps plan';
 export const planCommentTopic = 'plan';
@@ -79,13 +80,14 @@ export async function planChange(
     conclusion: failed ? 'failure' : 'success',
     title,
     summary,
-    text: report.text,
+    text: check.lanes.length ? `${report.text}\n\n${renderLaneMap(check.lanes)}` : report.text,
     annotations: diagnostics.map(toAnnotation),
   });
+  const laneMap = renderLaneMap(check.lanes);
   await forge.upsertComment(
     pr,
     planCommentTopic,
-    `## ZeroOps plan for ${pr.headSha.slice(0, 7)}\n\n${summary}\n\n${report.text}`,
+    `## ZeroOps plan for ${pr.headSha.slice(0, 7)}\n\n${summary}\n\n${report.text}${laneMap ? `\n\n${laneMap}` : ''}`,
   );
   if (store) await publishApprovalStatus({ forge, store, clock: deps.clock }, pr);
   log.info(

@@ -48,10 +48,39 @@ export interface Rollout {
        */
       regions?: string[];
       /**
-       * Operating systems and version ranges that select the audience.
+       * Operating systems and version ranges (npm semver ranges; 17 reads as 17.0.0) that select the audience.
        */
       os?: {
         [k: string]: string;
+      };
+      /**
+       * A range of app versions (npm semver range) that selects the audience.
+       */
+      appVersion?: string;
+      /**
+       * The sticky buckets (0-9999, a hash of the user id with the service's salt) the steps' percentages are shares of. Lanes whose users could meet take disjoint ranges. Default: all of them.
+       */
+      buckets?: string;
+      /**
+       * Users kept out of this audience, whatever else selects them.
+       */
+      exclude?: {
+        /**
+         * Users carrying any of these tags.
+         */
+        userTags?: string[];
+        /**
+         * Users in these regions.
+         */
+        regions?: string[];
+        /**
+         * Users who have been served any of these features by another lane (the exposure ledger names them).
+         */
+        features?: string[];
+        /**
+         * Users of these Rollout tasks' lanes.
+         */
+        lanes?: string[];
       };
     };
     /**

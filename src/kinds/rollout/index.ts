@@ -9,7 +9,7 @@ import { formatDuration, parseDuration, parsePercent } from '../../manifest/unit
 import { gatesFrom } from '../../plan/gates.js';
 import type { KindPlan, PlanStep, RiskFactor } from '../../plan/types.js';
 import { action, inSequence, step, type KindModule } from '../kind.js';
-import { replacesRollout, rolloutSteps } from './rules.js';
+import { replacesRollout, rolloutAudience, rolloutSteps } from './rules.js';
 
 type RolloutSpec = Rollout['spec'] & { interval: string; steps: (string | number)[] };
 
@@ -18,7 +18,7 @@ export const rollout: KindModule = {
   executes: false,
   defaults: { spec: { interval: '5m' }, perDatacenter: false },
   requiredAfterCompletion: ['steps'],
-  rules: [rolloutSteps, replacesRollout],
+  rules: [rolloutSteps, replacesRollout, rolloutAudience],
   compile,
 };
 
@@ -118,10 +118,20 @@ function audienceSteps(spec: RolloutSpec, cohort: Record<string, string>): PlanS
 }
 
 export function describeAudience(audience: NonNullable<Rollout['spec']['audience']>): string {
+  const { exclude } = audience;
+  const excluded = [
+    ...(exclude?.userTags ?? []).map((t) => `tag ${t}`),
+    ...(exclude?.regions ?? []).map((r) => `region ${r}`),
+    ...(exclude?.features ?? []).map((f) => `users served ${f}`),
+    ...(exclude?.lanes ?? []).map((l) => `${l}'s users`),
+  ];
   const parts = [
     audience.userTags?.length ? `tags ${audience.userTags.join('/')}` : '',
     audience.regions?.length ? `regions ${audience.regions.join('/')}` : '',
     ...Object.entries(audience.os ?? {}).map(([os, range]) => `${os} ${range}`),
+    audience.appVersion ? `app ${audience.appVersion}` : '',
+    audience.buckets ? `buckets ${audience.buckets.trim()}` : '',
+    excluded.length ? `except ${excluded.join(', ')}` : '',
   ];
   return parts.filter(Boolean).join(', ') || '(everyone)';
 }

@@ -1,4 +1,6 @@
 /** Rules of the Rollout kind. */
+import { BUCKETS, parseBuckets } from '../../lanes/buckets.js';
+import { parseRange } from '../../lanes/version-range.js';
 import type { TaskManifest } from '../../manifest/model.js';
 import type { Rule } from '../../manifest/rules/rule.js';
 import { didYouMean } from '../../manifest/suggest.js';
@@ -40,5 +42,28 @@ export const replacesRollout: Rule<TaskManifest> = {
         `no task named '${replaced}' in tasks/${didYouMean(replaced, repo.taskNames.keys())}`,
       );
     }
+  },
+};
+
+/** Version ranges and bucket ranges of an audience must mean something: a typo would select no one. */
+export const rolloutAudience: Rule<TaskManifest> = {
+  name: 'rollout-audience',
+  check({ manifest }, _repo, report) {
+    if (manifest.kind !== 'Rollout' || !manifest.spec.audience) return;
+    const { os, appVersion, buckets } = manifest.spec.audience;
+    for (const [name, range] of Object.entries(os ?? {})) {
+      if (!parseRange(range))
+        report(
+          ['spec', 'audience', 'os', name],
+          `'${range}' is not a version range: write e.g. ">=17" or ">=16.4 <18"`,
+        );
+    }
+    if (appVersion !== undefined && !parseRange(appVersion))
+      report(['spec', 'audience', 'appVersion'], `'${appVersion}' is not a version range: write e.g. ">=3.2 <4"`);
+    if (buckets !== undefined && !parseBuckets(buckets))
+      report(
+        ['spec', 'audience', 'buckets'],
+        `'${buckets}' is not a range of buckets: write the low end first, both within 0-${BUCKETS - 1}, e.g. 5000-9999`,
+      );
   },
 };

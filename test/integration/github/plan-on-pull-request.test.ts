@@ -65,6 +65,37 @@ describe('plan on pull request', () => {
     expect(check.output.text).toContain('### 🟡 `drain-dc-a` — TrafficShift of checkout in production');
     expect(double.commentsCreated).toHaveLength(1);
     expect(double.commentsCreated[0]).toMatch(/^<!-- zeroops:plan -->\n## ZeroOps plan for ec26c3e/);
+    // v1.1 takes over v1.0's users: one lane is left, and the plan says who it serves.
+    for (const text of [check.output.text, double.commentsCreated[0]]) {
+      expect(text).toContain('### Canary lanes of checkout (production) once this is merged');
+      expect(text).toContain(
+        "| checkout-v1-1 | v1.1.0 | A, B | tagged beta (taken over) | every bucket (100%) | takes over checkout-v1-0's users |",
+      );
+    }
+  });
+
+  it('fails the check on a lane that would serve the users of another, annotated at its audience', async () => {
+    const double = githubDouble(
+      prState(await withTasks('canary-v1-0.yaml', 'canary-v1-1.yaml'), {
+        ...(await withTasks('canary-v1-0.yaml', 'canary-v1-1.yaml')),
+        'tasks/canary-v1-2.yaml': (await readFile(`${templateRepoDir}tasks/canary-v1-2.yaml`, 'utf8')).replace(
+          /\n\s*# Not the users[^\n]*\n\s*exclude: \{ features: \[A, B\] \}/,
+          '',
+        ),
+      }),
+    );
+    await receive('pull_request', opened);
+    const check = double.checkRuns[0]!.body;
+    expect(check.conclusion).toBe('failure');
+    expect(check.output.annotations).toEqual([
+      expect.objectContaining({
+        path: 'tasks/canary-v1-2.yaml',
+        title: 'spec.audience (lane-overlap)',
+        message: expect.stringMatching(
+          /^beta users in cn-east on ios >=17 would be in both checkout-v1-1 \(v1\.1\.0, A and B\) and checkout-v1-2 \(v1\.2\.0, C\): some would lose A and B\. To keep the lanes apart, exclude the users who have been served A and B/,
+        ),
+      }),
+    ]);
   });
 
   it('fails the check with annotations on the offending lines', async () => {
