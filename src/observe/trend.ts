@@ -33,7 +33,8 @@ export function mannKendall(points: readonly Point[]): number {
   return 2 * normalTail(Math.abs(z));
 }
 
-function normalTail(z: number): number {
+/** P(Z > z) for a standard normal Z. */
+export function normalTail(z: number): number {
   // Abramowitz–Stegun 7.1.26 approximation of erfc.
   const x = z / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
