@@ -9,7 +9,9 @@ import { didYouMean } from './suggest.js';
 export function checkSchema(doc: SourceDocument, kind: DocumentKind): Diagnostic[] {
   const validate = validatorFor(kind);
   if (validate(doc.value)) return [];
-  const diagnostics = (validate.errors ?? []).map((error) => placed(doc, toDiagnostic(doc, error)));
+  // A key that fails `propertyNames` is also reported by the rule it failed, which says why.
+  const errors = (validate.errors ?? []).filter((error) => error.keyword !== 'propertyNames');
+  const diagnostics = errors.map((error) => placed(doc, toDiagnostic(doc, error)));
   return unique(diagnostics);
 }
 

@@ -41,10 +41,14 @@ export interface Rollout {
     audience?: {
       /**
        * User tags that select the audience.
+       *
+       * Items: A name of letters, digits and _ . : - (it goes into HAProxy's route table as it is).
        */
       userTags?: string[];
       /**
        * Regions that select the audience.
+       *
+       * Items: A name of letters, digits and _ . : - (it goes into HAProxy's route table as it is).
        */
       regions?: string[];
       /**
@@ -67,10 +71,14 @@ export interface Rollout {
       exclude?: {
         /**
          * Users carrying any of these tags.
+         *
+         * Items: A name of letters, digits and _ . : - (it goes into HAProxy's route table as it is).
          */
         userTags?: string[];
         /**
          * Users in these regions.
+         *
+         * Items: A name of letters, digits and _ . : - (it goes into HAProxy's route table as it is).
          */
         regions?: string[];
         /**

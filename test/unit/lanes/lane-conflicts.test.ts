@@ -202,5 +202,8 @@ describe('audience values', () => {
         ),
       ]),
     );
+    // Names travel to HAProxy's route table: no spaces or separators in them.
+    const spaced = await check({ 'tasks/canary-v1-2.yaml': v12('{ userTags: ["beta users"], os: { "i os": "*" } }') });
+    expect(spaced.all.filter((d) => / error spec\.audience/.test(d))).toHaveLength(2);
   });
 });

@@ -1,0 +1,76 @@
+/**
+ * Which lane serves a user: the user's tags, region, OS (`ios/17.4`, `web`) and app version against
+ * each lane's audience, and the user's sticky bucket against the buckets the lane holds now. The
+ * exclusions of a lane are judged against the other lanes' audiences and buckets, without their own
+ * exclusions (a user is kept out of a lane by where the others could have served them). The HAProxy
+ * router does the same with the route table (route-table.ts); a lab test holds the two equal. Pure.
+ */
+import semver from 'semver';
+import type { Segment } from './audience.js';
+import { bucketOf, reachOf, type BucketRange } from './buckets.js';
+import { parseRange } from './version-range.js';
+
+export interface LaneUser {
+  id: string;
+  tags: readonly string[];
+  region?: string;
+  /** "family/version", or a family alone ("web"). */
+  os?: string;
+  appVersion?: string;
+}
+
+/** A lane as routing sees it: its audience, the buckets its range holds at its current percentage. */
+export interface RoutedLane {
+  lane: string;
+  features: readonly string[];
+  segment: Segment;
+  range: BucketRange;
+  percent: number;
+}
+
+/** The lane serving `user`, or undefined: the stable version. Lanes are tried in order. */
+export function laneForUser(user: LaneUser, lanes: readonly RoutedLane[], salt: number): RoutedLane | undefined {
+  const bucket = bucketOf(user.id, salt);
+  return lanes.find((lane) => reaches(lane, user, bucket) && !excluded(lane, user, bucket, lanes));
+}
+
+/** The user is in the lane's audience and among the buckets it holds now (exclusions aside). */
+export function reaches(lane: RoutedLane, user: LaneUser, bucket: number): boolean {
+  const held = reachOf(lane.range, lane.percent);
+  return held !== undefined && bucket >= held.from && bucket <= held.to && inSegment(lane.segment, user);
+}
+
+function excluded(lane: RoutedLane, user: LaneUser, bucket: number, lanes: readonly RoutedLane[]): boolean {
+  const out = lane.segment.exclude;
+  if (!out) return false;
+  if (out.userTags?.some((t) => user.tags.includes(t))) return true;
+  if (user.region !== undefined && out.regions?.includes(user.region)) return true;
+  return lanes.some(
+    (other) =>
+      other !== lane &&
+      (out.lanes?.includes(other.lane) || other.features.some((f) => out.features?.includes(f))) &&
+      reaches(other, user, bucket),
+  );
+}
+
+export function inSegment(segment: Segment, user: LaneUser): boolean {
+  if (segment.userTags?.length && !segment.userTags.some((t) => user.tags.includes(t))) return false;
+  if (segment.regions?.length && (user.region === undefined || !segment.regions.includes(user.region))) return false;
+  if (segment.os && !osMatches(segment.os, user.os)) return false;
+  if (segment.appVersion !== undefined && !versionIn(user.appVersion, segment.appVersion)) return false;
+  return true;
+}
+
+function osMatches(wanted: Record<string, string>, os: string | undefined): boolean {
+  if (os === undefined) return false;
+  const [family, version] = os.split('/', 2) as [string, string | undefined];
+  const range = wanted[family];
+  if (range === undefined) return false;
+  return parseRange(range)?.range === '' || versionIn(version, range);
+}
+
+function versionIn(version: string | undefined, range: string): boolean {
+  const parsed = parseRange(range);
+  const coerced = version === undefined ? null : semver.coerce(version);
+  return parsed !== undefined && coerced !== null && parsed.test(coerced);
+}

@@ -1,0 +1,34 @@
+/**
+ * The HAProxy configuration that routes a service's canary lanes: the Lua router to load, the
+ * frontend rules (the user's sticky bucket, the route table's entries read into variables, the
+ * router, the backend it chose) and one backend per lane slot, whose servers ZeroOps adds at run
+ * time. A team pastes these into its configuration; the lab generates its own from them.
+ */
+import { fileURLToPath } from 'node:url';
+
+/** The router, shipped beside this file. */
+export const laneRouterPath = fileURLToPath(new URL('./lanes-router.lua', import.meta.url));
+
+export interface LaneRouting {
+  /** The service's salt (saltOf(service)): HAProxy must hash as ZeroOps plans. */
+  salt: number;
+  /** The route table's map file. */
+  routeTable: string;
+  /** How many lanes at most are live at once. */
+  slots: number;
+}
+
+export const laneBackendName = (service: string, slot: number) => `${service.replaceAll('-', '_')}_lane_${slot}`;
+
+/** `http-request` lines for the service's frontend, before its `default_backend`. */
+export function laneFrontendRules({ salt, routeTable, slots }: LaneRouting): string[] {
+  return [
+    `http-request set-var(txn.zeroops_bucket) req.hdr(x-user-id),xxh32(${salt}),mod(10000)`,
+    ...Array.from(
+      { length: slots },
+      (_, i) => `http-request set-var(txn.zeroops_lane${i + 1}) str(lane${i + 1}),map(${routeTable})`,
+    ),
+    `http-request lua.zeroops_lane ${slots}`,
+    'use_backend %[var(txn.zeroops_backend)] if { var(txn.zeroops_backend) -m found }',
+  ];
+}
