@@ -4,7 +4,7 @@
  * Runs in the lab's own process; counters are live for tests and the demo. The rate is steady, or
  * follows a daily cycle in compressed time.
  */
-import { Agent, request } from 'node:http';
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 
 export interface User {
   id: string;
@@ -36,7 +36,15 @@ export interface LoadGenerator {
   cycle(cycle: Cycle): void;
   /** The rate now, in requests per second. */
   rate(): number;
+  /** What each user was actually served since the start or the last `clearReceipts()`: versions and features. */
+  receipts(): Map<string, Receipt>;
+  clearReceipts(): void;
   stop(): Promise<void>;
+}
+
+export interface Receipt {
+  versions: Set<string>;
+  features: Set<string>;
 }
 
 export interface Cycle {
@@ -91,6 +99,7 @@ const emptyCounters = (): Counters => ({ total: 0, byStatus: {}, byDc: {}, byVer
 
 export function startLoad(targetUrl: string, perSecond: number, users = population(1000)): LoadGenerator {
   const counters = emptyCounters();
+  let receipts = new Map<string, Receipt>();
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   const inFlight = new Set<Promise<void>>();
   let rate = perSecond;
@@ -109,7 +118,7 @@ export function startLoad(targetUrl: string, perSecond: number, users = populati
         w.outstanding++;
       }
       const into = [counters, ...joined.map((w) => w.counters)];
-      const sent = send(targetUrl, users[next++ % users.length]!, agent, into).finally(() => {
+      const sent = send(targetUrl, users[next++ % users.length]!, agent, into, receipts).finally(() => {
         inFlight.delete(sent);
         for (const w of joined) if (--w.outstanding === 0 && w.toSend === 0) closeWindow(windows, w);
       });
@@ -133,6 +142,11 @@ export function startLoad(targetUrl: string, perSecond: number, users = populati
       rate = shape.min;
     },
     rate: () => rate,
+    receipts: () =>
+      new Map([...receipts].map(([id, r]) => [id, { versions: new Set(r.versions), features: new Set(r.features) }])),
+    clearReceipts: () => {
+      receipts = new Map();
+    },
     async stop() {
       clearInterval(timer);
       await Promise.all(inFlight);
@@ -154,7 +168,13 @@ function closeWindow(windows: Window[], window: Window): void {
   window.done(window.counters);
 }
 
-function send(targetUrl: string, user: User, agent: Agent, into: Counters[]): Promise<void> {
+function send(
+  targetUrl: string,
+  user: User,
+  agent: Agent,
+  into: Counters[],
+  receipts: Map<string, Receipt>,
+): Promise<void> {
   const started = performance.now();
   return new Promise((resolve) => {
     const req = request(
@@ -170,6 +190,7 @@ function send(targetUrl: string, user: User, agent: Agent, into: Counters[]): Pr
           const ms = performance.now() - started;
           for (const c of into)
             count(c, String(res.statusCode), header(res.headers['x-dc']), header(res.headers['x-version']), ms);
+          if (res.statusCode === 200) receive(receipts, user.id, res.headers);
           resolve();
         });
       },
@@ -181,6 +202,14 @@ function send(targetUrl: string, user: User, agent: Agent, into: Counters[]): Pr
     req.once('timeout', () => req.destroy());
     req.end();
   });
+}
+
+function receive(receipts: Map<string, Receipt>, userId: string, headers: IncomingHttpHeaders): void {
+  const receipt = receipts.get(userId) ?? { versions: new Set<string>(), features: new Set<string>() };
+  receipt.versions.add(header(headers['x-version']));
+  for (const feature of header(headers['x-features']).split(','))
+    if (feature && feature !== 'none') receipt.features.add(feature);
+  receipts.set(userId, receipt);
 }
 
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? 'none';

@@ -19,8 +19,10 @@ export interface InstanceSpec {
   name: string;
   dc: string;
   version: string;
-  /** Which HAProxy pool the instance serves: its datacenter's, or the canary pool. */
-  pool: 'datacenter' | 'canary';
+  /** Which HAProxy pool the instance serves: its datacenter's, the canary pool, or a canary lane's backend. */
+  pool: 'datacenter' | 'canary' | 'lane';
+  /** Features it serves (its answers carry them in X-Features). */
+  features?: string[];
 }
 
 export interface ServiceInstance extends InstanceSpec {
@@ -81,7 +83,10 @@ export async function startInstances(
     specs.map(async (spec) => {
       const port = await freePort();
       const started = group.spawn(spec.name, binary, {
-        args: ['-listen', `127.0.0.1:${port}`, '-version', spec.version, '-dc', spec.dc, '-instance', spec.name],
+        args: [
+          ...['-listen', `127.0.0.1:${port}`, '-version', spec.version, '-dc', spec.dc, '-instance', spec.name],
+          ...(spec.features?.length ? ['-features', spec.features.join(',')] : []),
+        ],
       });
       const url = `http://127.0.0.1:${port}`;
       await waitUntil(started, async () => (await fetch(`${url}/healthz`)).ok, `answer ${url}/healthz`);

@@ -1,6 +1,7 @@
 /** The demo's chapters, in order, and how to pick some of them. */
 import type { Chapter } from './chapter.js';
 import { approvalsChapter } from './chapter-approvals.js';
+import { lanesChapter } from './chapter-lanes.js';
 import { mistakeChapter } from './chapter-mistake.js';
 import { patrolChapter } from './chapter-patrol.js';
 import { pullRequestChapter } from './chapter-pull-request.js';
@@ -12,6 +13,7 @@ export const chapters: Chapter[] = [
   startChapter,
   pullRequestChapter,
   mistakeChapter,
+  lanesChapter,
   trafficChapter,
   drainChapter,
   breachChapter,

@@ -9,13 +9,16 @@ import (
 
 // identity is who an instance is: in every answer's headers and every metric's labels.
 type identity struct {
-	version, dc, name string
+	version, dc, name, features string
 }
 
 func (id identity) setHeaders(w http.ResponseWriter) {
 	w.Header().Set("X-Served-By", id.name)
 	w.Header().Set("X-Version", id.version)
 	w.Header().Set("X-Dc", id.dc)
+	if id.features != "" {
+		w.Header().Set("X-Features", id.features)
+	}
 }
 
 // api answers the service's requests, applying the faults switched on and its release's behaviour.

@@ -21,10 +21,11 @@ func main() {
 	dc := flag.String("dc", "dc-a", "datacenter label of this instance")
 	instance := flag.String("instance", "checkout-a1", "name of this instance")
 	warmUpSeconds := flag.Float64("warm-up", 0, "seconds after start over which a cache fills (0: none)")
+	features := flag.String("features", "", "comma-separated features this instance serves (in X-Features)")
 	flag.Parse()
 	started := time.Now()
 
-	self := identity{version: *version, dc: *dc, name: *instance}
+	self := identity{version: *version, dc: *dc, name: *instance, features: *features}
 	service := &api{self: self, faults: &faults{}, metrics: newMetrics(self, started)}
 	go service.faults.run()
 	release := releaseOf(*version)

@@ -60,10 +60,28 @@ export function laneOf(rollout: RolloutDeclaration): Lane {
  */
 export function liveLanes(declared: readonly Lane[]): Lane[] {
   const byName = new Map(declared.map((lane) => [lane.lane, lane]));
-  const replaced = new Set(
-    declared.flatMap((lane) => (lane.replaces && byName.has(lane.replaces) ? [lane.replaces] : [])),
+  const successor = new Map(
+    declared.flatMap((lane) => (lane.replaces && byName.has(lane.replaces) ? [[lane.replaces, lane.lane]] : [])),
   );
-  return declared.filter((lane) => !replaced.has(lane.lane)).map((lane) => withInheritance(lane, byName));
+  return declared
+    .filter((lane) => !successor.has(lane.lane))
+    .map((lane) => withSuccessorsExcluded(withInheritance(lane, byName), successor));
+}
+
+/** An exclusion of a lane's users that has been taken over names the lane that holds them now. */
+function withSuccessorsExcluded(lane: Lane, successor: ReadonlyMap<string, string>): Lane {
+  const named = lane.segment.exclude?.lanes;
+  if (!named?.some((name) => successor.has(name))) return lane;
+  const holder = (name: string) => {
+    const seen = new Set<string>();
+    while (successor.has(name) && !seen.has(name)) {
+      seen.add(name);
+      name = successor.get(name)!;
+    }
+    return name;
+  };
+  const lanes = [...new Set(named.map(holder))];
+  return { ...lane, segment: { ...lane.segment, exclude: { ...lane.segment.exclude, lanes } } };
 }
 
 export function withInheritance(lane: Lane, byName: ReadonlyMap<string, Lane>): Lane {

@@ -1,8 +1,9 @@
 /**
  * Which lane serves a user: the user's tags, region, OS (`ios/17.4`, `web`) and app version against
  * each lane's audience, and the user's sticky bucket against the buckets the lane holds now. The
- * exclusions of a lane are judged against the other lanes' audiences and buckets, without their own
- * exclusions (a user is kept out of a lane by where the others could have served them). The HAProxy
+ * exclusions of a lane are judged against the other lanes' audiences and the buckets they reach at
+ * their widest step, without their own exclusions (a user is kept out of a lane by where the others
+ * will serve them, so no one moves as they grow). The HAProxy
  * router does the same with the route table (route-table.ts); a lab test holds the two equal. Pure.
  */
 import semver from 'semver';
@@ -26,6 +27,11 @@ export interface RoutedLane {
   segment: Segment;
   range: BucketRange;
   percent: number;
+  /**
+   * The percentage its steps end at (default: `percent`). Other lanes keep out the users it will
+   * reach, not only those it holds now, so no one has to move when it grows.
+   */
+  widest?: number;
 }
 
 /** The lane serving `user`, or undefined: the stable version. Lanes are tried in order. */
@@ -34,9 +40,9 @@ export function laneForUser(user: LaneUser, lanes: readonly RoutedLane[], salt: 
   return lanes.find((lane) => reaches(lane, user, bucket) && !excluded(lane, user, bucket, lanes));
 }
 
-/** The user is in the lane's audience and among the buckets it holds now (exclusions aside). */
-export function reaches(lane: RoutedLane, user: LaneUser, bucket: number): boolean {
-  const held = reachOf(lane.range, lane.percent);
+/** The user is in the lane's audience and among the buckets it holds now, or at its widest (exclusions aside). */
+export function reaches(lane: RoutedLane, user: LaneUser, bucket: number, at: 'now' | 'widest' = 'now'): boolean {
+  const held = reachOf(lane.range, at === 'now' ? lane.percent : Math.max(lane.percent, lane.widest ?? 0));
   return held !== undefined && bucket >= held.from && bucket <= held.to && inSegment(lane.segment, user);
 }
 
@@ -49,7 +55,7 @@ function excluded(lane: RoutedLane, user: LaneUser, bucket: number, lanes: reado
     (other) =>
       other !== lane &&
       (out.lanes?.includes(other.lane) || other.features.some((f) => out.features?.includes(f))) &&
-      reaches(other, user, bucket),
+      reaches(other, user, bucket, 'widest'),
   );
 }
 

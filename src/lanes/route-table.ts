@@ -2,9 +2,10 @@
  * The route table HAProxy's lane router reads: one map entry per lane, in the order lanes are
  * tried (`lane1`, `lane2`, …), each a compact line saying the backend and who the lane holds now:
  *
- *   b=<backend>/r=<from>-<to>/t=<tags>/g=<regions>/o=<os>/a=<app>/xt=<tags>/xg=<regions>/x=<lane keys>
+ *   b=<backend>/r=<from>-<to>/w=<from>-<to>/t=<tags>/g=<regions>/o=<os>/a=<app>/xt=<tags>/xg=<regions>/x=<lane keys>
  *
- * `r` is the buckets held at the lane's current percentage; `o` is `family:<ranges>` joined by `+`,
+ * `r` is the buckets held at the lane's current percentage, `w` those it reaches at its widest step
+ * (what other lanes' exclusions keep out, so no one moves as it grows); `o` is `family:<ranges>` joined by `+`,
  * a range being comparator sets joined by `|`, each comparator joined by `&` (`ios:>=17.0.0&<18.0.0`,
  * `web:*`); `a` is such a range for the app version; `x` names the entries whose users this lane
  * keeps out (judged without their own exclusions). Fields that do not restrict are left out. The
@@ -26,6 +27,7 @@ export function routeTable(lanes: readonly RoutedLane[], backendOf: (lane: Route
   return lanes.flatMap((lane) => {
     const held = reachOf(lane.range, lane.percent);
     if (!held) return [];
+    const widest = reachOf(lane.range, Math.max(lane.percent, lane.widest ?? 0))!;
     const { segment } = lane;
     const out = segment.exclude;
     const excludedKeys = lanes
@@ -34,6 +36,7 @@ export function routeTable(lanes: readonly RoutedLane[], backendOf: (lane: Route
     const fields: [string, string | undefined][] = [
       ['b', backendOf(lane)],
       ['r', `${held.from}-${held.to}`],
+      ['w', `${widest.from}-${widest.to}`],
       ['t', segment.userTags?.length ? segment.userTags.join(',') : undefined],
       ['g', segment.regions?.length ? segment.regions.join(',') : undefined],
       [

@@ -71,18 +71,26 @@ const expected = (users: User[], lanes: RoutedLane[]) =>
 
 const users = population(1000, 42);
 const lanesAt = (v11: number, v12: number): RoutedLane[] => [
-  { lane: 'v1-1', features: ['A', 'B'], segment: { userTags: ['beta'] }, range: { from: 0, to: 9999 }, percent: v11 },
+  {
+    lane: 'v1-1',
+    features: ['A', 'B'],
+    segment: { userTags: ['beta'] },
+    range: { from: 0, to: 9999 },
+    percent: v11,
+    widest: 100,
+  },
   {
     lane: 'v1-2',
     features: ['C'],
     segment: { regions: ['cn-east'], os: { ios: '>=17' }, exclude: { features: ['A', 'B'] } },
     range: { from: 0, to: 9999 },
     percent: v12,
+    widest: 100,
   },
   {
     lane: 'web',
     features: ['D'],
-    segment: { os: { web: '*', android: '>=14 <15' }, exclude: { userTags: ['internal'] } },
+    segment: { os: { web: '*', android: '>=14 <15' }, exclude: { userTags: ['internal', 'beta'] } },
     range: { from: 5000, to: 9999 },
     percent: 30,
   },
@@ -126,7 +134,7 @@ describe('the lane router in HAProxy', () => {
     expect(moved).toEqual([]);
     const joined = users.filter((u) => before.get(u.id) === 'stable' && after.get(u.id) === 'v1-1');
     expect(joined.length).toBeGreaterThan(10);
-    expect((await admin.send(`show map ${mapPath}`)).match(/lane\d/g)).toHaveLength(3);
+    expect((await admin.send(`show map ${mapPath}`)).match(/ lane\d+ b=/g)).toHaveLength(3);
   });
 
   it('comes back with the same table after HAProxy restarts', async () => {

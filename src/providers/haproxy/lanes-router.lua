@@ -79,6 +79,9 @@ local function parse(value)
     elseif name == "r" then
       local from, to = string.match(content, "^(%d+)-(%d+)$")
       entry.from, entry.to = tonumber(from), tonumber(to)
+    elseif name == "w" then
+      local from, to = string.match(content, "^(%d+)-(%d+)$")
+      entry.widest_from, entry.widest_to = tonumber(from), tonumber(to)
     elseif name == "t" then entry.tags = set_of(content)
     elseif name == "g" then entry.regions = set_of(content)
     elseif name == "o" then
@@ -104,8 +107,11 @@ local function any_in(set, items)
   return false
 end
 
-local function reaches(entry, user)
-  if entry.from == nil or user.bucket == nil or user.bucket < entry.from or user.bucket > entry.to then return false end
+-- The user is in the entry's audience and buckets: those it holds now, or at its widest step.
+local function reaches(entry, user, widest)
+  local from, to = entry.from, entry.to
+  if widest and entry.widest_from then from, to = entry.widest_from, entry.widest_to end
+  if from == nil or user.bucket == nil or user.bucket < from or user.bucket > to then return false end
   if entry.tags and not any_in(entry.tags, user.tags) then return false end
   if entry.regions and not entry.regions[user.region or ""] then return false end
   if entry.os_set then
@@ -123,7 +129,7 @@ local function excluded(entry, user, entries)
   if entry.not_regions and entry.not_regions[user.region or ""] then return true end
   for _, key in ipairs(entry.not_lanes or {}) do
     local other = entries[key]
-    if other and reaches(other, user) then return true end
+    if other and reaches(other, user, true) then return true end
   end
   return false
 end

@@ -55,6 +55,14 @@ describe('the three-version story', () => {
     ]);
   });
 
+  it('keeps out the users of a lane that has been taken over: they are its successor’s now', async () => {
+    const result = await check({
+      'tasks/canary-v1-2.yaml': v12('{ regions: [cn-east], os: { ios: ">=17" }, exclude: { lanes: [checkout-v1-0] } }'),
+    });
+    expect(result.laneFindings).toEqual([]);
+    expect(result.lanes.find((l) => l.lane === 'checkout-v1-2')!.segment.exclude).toEqual({ lanes: ['checkout-v1-1'] });
+  });
+
   it('proposes free buckets when the other lane does not reach them', async () => {
     const v10 = rollout(
       'checkout-v1-0',

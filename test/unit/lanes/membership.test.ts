@@ -60,7 +60,14 @@ describe('the route table', () => {
   it('writes each lane as one line without spaces, in order, leaving out what does not restrict', () => {
     const table = routeTable(
       [
-        { lane: 'v1-1', features: ['A', 'B'], segment: { userTags: ['beta'] }, range: everyone, percent: 5 },
+        {
+          lane: 'v1-1',
+          features: ['A', 'B'],
+          segment: { userTags: ['beta'] },
+          range: everyone,
+          percent: 5,
+          widest: 100,
+        },
         {
           lane: 'v1-2',
           features: ['C'],
@@ -78,11 +85,11 @@ describe('the route table', () => {
       (lane) => `checkout_${lane.lane}`,
     );
     expect(table).toEqual([
-      { key: 'lane1', value: 'b=checkout_v1-1/r=0-499/t=beta' },
+      { key: 'lane1', value: 'b=checkout_v1-1/r=0-499/w=0-9999/t=beta' },
       {
         key: 'lane2',
         value:
-          'b=checkout_v1-2/r=5000-7499/g=cn-east/o=ios:>=17.0.0+web:*/a=>=3.2.0&<4.0.0|>=2.9.0&<2.10.0/xt=internal/xg=us-west/x=lane1',
+          'b=checkout_v1-2/r=5000-7499/w=5000-7499/g=cn-east/o=ios:>=17.0.0+web:*/a=>=3.2.0&<4.0.0|>=2.9.0&<2.10.0/xt=internal/xg=us-west/x=lane1',
       },
     ]);
   });

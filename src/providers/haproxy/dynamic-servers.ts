@@ -1,0 +1,37 @@
+/**
+ * Instances registered in a backend at run time (HAProxy's dynamic servers): a lane's instances
+ * join its backend when they are deployed and leave it when the lane is retired. Dynamic servers
+ * start in maintenance, so adding one is `add server` then `enable server`; removing one drains it
+ * first (`shutdown sessions`) because `del server` refuses a server with connections.
+ */
+import { AdminSocket, HAProxyAdminError } from './admin-socket.js';
+
+const safeName = /^[A-Za-z0-9_.:-]+$/;
+
+export async function addServer(socket: string, backend: string, server: string, address: string): Promise<void> {
+  for (const part of [backend, server, address])
+    if (!safeName.test(part)) throw new HAProxyAdminError(`'${part}' is not a name HAProxy's runtime API can take`);
+  const admin = new AdminSocket(socket);
+  const answer = (await admin.send(`add server ${backend}/${server} ${address}`)).trim();
+  if (!/^New server registered\.?$/.test(answer))
+    throw new HAProxyAdminError(`haproxy refused 'add server ${backend}/${server} ${address}': ${answer}`);
+  await admin.change(`enable server ${backend}/${server}`);
+}
+
+export async function removeServer(socket: string, backend: string, server: string): Promise<void> {
+  const admin = new AdminSocket(socket);
+  await admin.change(`set server ${backend}/${server} state maint`);
+  await admin.change(`shutdown sessions server ${backend}/${server}`);
+  const answer = (await admin.send(`del server ${backend}/${server}`)).trim();
+  if (!/^Server deleted\.?$/.test(answer))
+    throw new HAProxyAdminError(`haproxy refused 'del server ${backend}/${server}': ${answer}`);
+}
+
+/** The servers of a backend as the runtime sees them (names only). */
+export async function serversOf(socket: string, backend: string): Promise<string[]> {
+  const answer = await new AdminSocket(socket).send(`show servers state ${backend}`);
+  return answer
+    .split('\n')
+    .filter((line) => /^\d+ /.test(line))
+    .map((line) => line.split(' ')[3]!);
+}
