@@ -117,9 +117,15 @@ function overlapMessage(mine: Lane, other: Lane, shared: string): string {
     fixes.push(
       `take buckets ${other.buckets.to + 1}-${allBuckets.to}, which ${other.lane} does not reach (audience.buckets)`,
     );
+  // A version that carries everything the other lane serves can take its users over instead.
+  const merge =
+    other.features.length > 0 && lost.length === 0 && !mine.replaces
+      ? `. ${mine.version} carries every feature of ${other.lane} (${list(other.features)}): it can take over ` +
+        `its users instead (replaces: ${other.lane}), one lane rather than two`
+      : '';
   return (
     `${shared} would be in both ${other.lane} (${served(other)}) and ${mine.lane} (${served(mine)})` +
-    `${lost.length ? `: some would lose ${list(lost)}` : ''}. To keep the lanes apart, ${fixes.join(', or ')}`
+    `${lost.length ? `: some would lose ${list(lost)}` : ''}. To keep the lanes apart, ${fixes.join(', or ')}${merge}`
   );
 }
 

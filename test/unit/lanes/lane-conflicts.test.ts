@@ -131,6 +131,20 @@ describe('disjoint audiences are accepted', () => {
 });
 
 describe('lineage', () => {
+  it('advises taking over a lane whose every feature the new version carries, rather than a lane beside it', async () => {
+    const result = await check({
+      'tasks/canary-v1-1.yaml': rollout(
+        'checkout-v1-1',
+        'version: v1.1.0\nfeatures: [A, B]\naudience: { userTags: [beta] }\ntemplate: canary@2',
+      ),
+    });
+    expect(result.laneFindings).toEqual([
+      expect.stringMatching(
+        /^tasks\/canary-v1-1\.yaml:\d+:\d+ error spec\.audience: beta users would be in both checkout-v1-0 \(v1\.0\.0, A\) and checkout-v1-1 .* v1\.1\.0 carries every feature of checkout-v1-0 \(A\): it can take over its users instead \(replaces: checkout-v1-0\), one lane rather than two$/,
+      ),
+    ]);
+  });
+
   it('refuses a replacement that would take a feature away from the users it takes over', async () => {
     const result = await check({
       'tasks/canary-v1-1.yaml': rollout(
