@@ -81,7 +81,13 @@ export async function checkAndPlan(input: CheckInput): Promise<CheckResult> {
     if (outcome.plan) plans.push(outcome.plan);
   }
   diagnostics.push(...conflictsBetween(plans, reported.tasks));
-  const lanes = checkLanes(reported.tasks, merged('tasks'), repo, new Set(plans.map((p) => p.task.name)));
+  const lanes = checkLanes(
+    reported.tasks,
+    merged('tasks'),
+    repo,
+    new Set(plans.map((p) => p.task.name)),
+    new Set(reported.templates.map((t) => t.manifest.metadata.name)),
+  );
   diagnostics.push(...lanes.diagnostics);
   return { plans, diagnostics: sortDiagnostics(diagnostics), repo, tasks: merged('tasks'), lanes: lanes.lanes };
 }

@@ -16,12 +16,16 @@ export interface LaneCheck {
   lanes: Lane[];
 }
 
-/** `planned`: names of the reported tasks that were planned (a task with errors is not also checked here). */
+/**
+ * `planned`: names of the reported tasks that were planned (a task with errors is not also checked
+ * here). `templates`: templates this change edits: the Rollouts that use one change with it.
+ */
 export function checkLanes(
   reported: readonly LoadedTask[],
   all: readonly LoadedTask[],
   repo: OpsRepo,
   planned: ReadonlySet<string>,
+  templates: ReadonlySet<string> = new Set(),
 ): LaneCheck {
   const mine = new Set(reported.map((t) => t.manifest.metadata.name));
   const declared = all.flatMap((task): DeclaredLane[] => {
@@ -29,7 +33,9 @@ export function checkLanes(
     const name = task.manifest.metadata.name;
     if (mine.has(name) && (!planned.has(name) || !reported.includes(task))) return [];
     const lane = laneFrom(task, repo);
-    return lane ? [{ lane, task, reported: mine.has(name) }] : [];
+    const template = task.manifest.spec.template?.split('@')[0];
+    const changed = mine.has(name) || (template !== undefined && templates.has(template));
+    return lane ? [{ lane, task, reported: changed }] : [];
   });
   if (!declared.some((d) => d.reported)) return { diagnostics: [], lanes: [] };
   const kindsByName = new Map(all.map((t) => [t.manifest.metadata.name, t.manifest.kind]));

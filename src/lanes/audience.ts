@@ -79,11 +79,13 @@ export function covers(outer: Reach, inner: Reach): boolean {
   const bucketsCover =
     inner.buckets === undefined ||
     (outer.buckets !== undefined && outer.buckets.from <= inner.buckets.from && outer.buckets.to >= inner.buckets.to);
+  // Exclusions it shares with `inner` (an inherited audience) leave out no one `inner` selects.
   const excludesNone =
-    !o.exclude?.userTags?.length &&
-    !o.exclude?.regions?.length &&
-    !excludes(outer, inner) &&
-    !o.exclude?.features?.length;
+    JSON.stringify(o.exclude ?? {}) === JSON.stringify(i.exclude ?? {}) ||
+    (!o.exclude?.userTags?.length &&
+      !o.exclude?.regions?.length &&
+      !excludes(outer, inner) &&
+      !o.exclude?.features?.length);
   return (
     listCovers(o.userTags, i.userTags) &&
     listCovers(o.regions, i.regions) &&

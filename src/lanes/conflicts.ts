@@ -44,18 +44,39 @@ export function laneConflicts(declared: readonly DeclaredLane[], kinds: Readonly
       if (a.service !== b.service || a.env !== b.env) continue;
       const shared = overlapOf(a, b);
       if (!shared) continue;
-      // Reported on the lane this change brings (both, when it brings both).
+      // Reported where this change made it: on the lane it brings (both, when it brings both), or
+      // on the lane it changes whose audience a live successor inherits.
       for (const [mine, other] of [
         [a, b],
         [b, a],
       ] as const) {
-        if (!reported.has(mine.lane)) continue;
-        const where: Path = mine.ownAudience ? ['spec', 'audience'] : ['metadata', 'name'];
-        report(declaredOf.get(mine.lane)!, where, 'lane-overlap', overlapMessage(mine, other, shared));
+        const at = responsibleFor(mine, declaredOf, reported);
+        if (!at) continue;
+        const where: Path = at.lane.ownAudience ? ['spec', 'audience'] : ['metadata', 'name'];
+        const through = at.lane.lane === mine.lane ? '' : `through ${mine.lane}, which takes over its users: `;
+        report(at, where, 'lane-overlap', `${through}${overlapMessage(mine, other, shared)}`);
       }
     }
   }
   return diagnostics;
+}
+
+/** The lane of this change that gives `lane` its audience: itself, or the ancestor it inherits from. */
+function responsibleFor(
+  lane: Lane,
+  declaredOf: ReadonlyMap<string, DeclaredLane>,
+  reported: ReadonlySet<string>,
+): DeclaredLane | undefined {
+  if (reported.has(lane.lane)) return declaredOf.get(lane.lane);
+  const seen = new Set<string>();
+  let current = declaredOf.get(lane.lane)?.lane;
+  while (current?.replaces && !current.ownAudience && !seen.has(current.lane)) {
+    seen.add(current.lane);
+    const up = declaredOf.get(current.replaces);
+    if (up && reported.has(up.lane.lane)) return up;
+    current = up?.lane;
+  }
+  return undefined;
 }
 
 function lineageProblem(lane: Lane, byName: ReadonlyMap<string, Lane>, kinds: ReadonlyMap<string, string>) {
@@ -65,7 +86,9 @@ function lineageProblem(lane: Lane, byName: ReadonlyMap<string, Lane>, kinds: Re
   if (kind === undefined || lane.replaces === lane.lane) return undefined;
   if (kind !== 'Rollout')
     return `'${lane.replaces}' is a ${kind}, not a Rollout: only a canary lane's users can be taken over`;
-  const replaced = byName.get(lane.replaces)!;
+  // A Rollout that could not be planned is no lane: its own findings say why.
+  const replaced = byName.get(lane.replaces);
+  if (!replaced) return undefined;
   if (replaced.service !== lane.service || replaced.env !== lane.env)
     return `'${lane.replaces}' is a lane of ${replaced.service} (${replaced.env}), not of ${lane.service} (${lane.env})`;
   const { names, loops } = lineageOf(lane, byName);
@@ -79,7 +102,9 @@ function takeoverProblems(
   report: (d: DeclaredLane, path: Path, rule: string, message: string) => void,
 ) {
   const lane = withInheritance(d.lane, byName);
-  const replaced = withInheritance(byName.get(lane.replaces!)!, byName);
+  const predecessor = byName.get(lane.replaces!);
+  if (!predecessor) return;
+  const replaced = withInheritance(predecessor, byName);
   const users = replaced.buckets ? describeUsers(replaced) : undefined;
   const lost = replaced.features.filter((f) => !lane.features.includes(f));
   if (lost.length && users) {
@@ -93,14 +118,18 @@ function takeoverProblems(
         `(audience.exclude.features: [${replaced.features.join(', ')}])`,
     );
   }
-  if (lane.ownAudience && users && !covers(lane, replaced)) {
+  if (users && !covers(lane, replaced)) {
+    const loses = `to the stable version${replaced.features.length ? ` and lose ${list(replaced.features)}` : ''}`;
     report(
       d,
-      ['spec', 'audience'],
+      lane.ownAudience ? ['spec', 'audience'] : ['spec', 'steps'],
       'lane-takeover',
-      `this audience does not cover every user of ${replaced.lane} (${users}): those left out would go back ` +
-        `to the stable version${replaced.features.length ? ` and lose ${list(replaced.features)}` : ''}. ` +
-        `Leave the audience out to take over ${replaced.lane}'s audience as it is, or widen it`,
+      lane.ownAudience
+        ? `this audience does not cover every user of ${replaced.lane} (${users}): those left out would go back ` +
+            `${loses}. Leave the audience out to take over ${replaced.lane}'s audience as it is, or widen it`
+        : `at its widest step this version reaches ${lane.buckets ? describeBuckets(lane.buckets) : 'no bucket'}, ` +
+            `fewer than ${replaced.lane} (${users}): the users in between would go back ${loses}. ` +
+            `End the steps at ${replaced.percent}% or more`,
     );
   }
 }

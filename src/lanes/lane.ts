@@ -44,7 +44,7 @@ export function laneOf(rollout: RolloutDeclaration): Lane {
     version: spec.version,
     features: spec.features ?? [],
     ...(spec.replaces ? { replaces: spec.replaces } : {}),
-    segment: segment as Segment,
+    segment: withoutEmptyLists(segment as Segment),
     range,
     percent,
     buckets: reachOf(range, percent),
@@ -112,4 +112,13 @@ export function lineageOf(lane: Lane, byName: ReadonlyMap<string, Lane>): { name
     next = byName.get(next)?.replaces;
   }
   return { names, loops: false };
+}
+
+/** An empty list restricts nothing, as routing reads it: it is left out, so planning reads it so too. */
+function withoutEmptyLists(segment: Segment): Segment {
+  const { exclude, ...rest } = segment;
+  const keep = <T extends object>(o: T) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => !(Array.isArray(v) && v.length === 0))) as T;
+  const excluded = exclude ? keep(exclude) : undefined;
+  return { ...keep(rest), ...(excluded && Object.keys(excluded).length ? { exclude: excluded } : {}) };
 }

@@ -63,20 +63,37 @@ export function inSegment(segment: Segment, user: LaneUser): boolean {
   if (segment.userTags?.length && !segment.userTags.some((t) => user.tags.includes(t))) return false;
   if (segment.regions?.length && (user.region === undefined || !segment.regions.includes(user.region))) return false;
   if (segment.os && !osMatches(segment.os, user.os)) return false;
-  if (segment.appVersion !== undefined && !versionIn(user.appVersion, segment.appVersion)) return false;
+  if (
+    segment.appVersion !== undefined &&
+    !anyVersion(segment.appVersion) &&
+    !versionIn(user.appVersion, segment.appVersion)
+  )
+    return false;
   return true;
 }
+
+const anyVersion = (range: string) => parseRange(range)?.range === '';
 
 function osMatches(wanted: Record<string, string>, os: string | undefined): boolean {
   if (os === undefined) return false;
   const [family, version] = os.split('/', 2) as [string, string | undefined];
   const range = wanted[family];
   if (range === undefined) return false;
-  return parseRange(range)?.range === '' || versionIn(version, range);
+  return anyVersion(range) || versionIn(version, range);
 }
 
+/**
+ * A user's version as the router reads it: leading digits, major[.minor[.patch]], pre-releases and
+ * builds aside ("17.4" is 17.4.0; "build-3" is no version).
+ */
 function versionIn(version: string | undefined, range: string): boolean {
   const parsed = parseRange(range);
-  const coerced = version === undefined ? null : semver.coerce(version);
-  return parsed !== undefined && coerced !== null && parsed.test(coerced);
+  const match = version === undefined ? null : /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(version);
+  if (!parsed || !match) return false;
+  const plain = `${Number(match[1])}.${Number(match[2] ?? 0)}.${Number(match[3] ?? 0)}`;
+  return parsed.set.some((comparators) =>
+    comparators.every((c) => c.value === '' || semver.cmp(plain, c.operator || '=', withoutPrerelease(c.semver))),
+  );
 }
+
+const withoutPrerelease = (v: semver.SemVer) => `${v.major}.${v.minor}.${v.patch}`;

@@ -4,7 +4,7 @@
  *
  *   b=<backend>/r=<from>-<to>/w=<from>-<to>/t=<tags>/g=<regions>/o=<os>/a=<app>/xt=<tags>/xg=<regions>/x=<lane keys>
  *
- * `r` is the buckets held at the lane's current percentage, `w` those it reaches at its widest step
+ * `r` is the buckets held at the lane's current percentage (none at 0%), `w` those it reaches at its widest step
  * (what other lanes' exclusions keep out, so no one moves as it grows); `o` is `family:<ranges>` joined by `+`,
  * a range being comparator sets joined by `|`, each comparator joined by `&` (`ios:>=17.0.0&<18.0.0`,
  * `web:*`); `a` is such a range for the app version; `x` names the entries whose users this lane
@@ -21,13 +21,14 @@ export interface RouteEntry {
   value: string;
 }
 
-/** `backendOf` names the HAProxy backend serving each lane. Lanes that hold no bucket now are left out. */
+/** `backendOf` names the HAProxy backend serving each lane. A lane that will never hold a bucket is left out. */
 export function routeTable(lanes: readonly RoutedLane[], backendOf: (lane: RoutedLane) => string): RouteEntry[] {
   const keyOf = new Map(lanes.map((lane, i) => [lane.lane, `lane${i + 1}`]));
   return lanes.flatMap((lane) => {
     const held = reachOf(lane.range, lane.percent);
-    if (!held) return [];
-    const widest = reachOf(lane.range, Math.max(lane.percent, lane.widest ?? 0))!;
+    const widest = reachOf(lane.range, Math.max(lane.percent, lane.widest ?? 0));
+    // A lane at 0% serves no one, but others still keep out the users it will reach.
+    if (!widest) return [];
     const { segment } = lane;
     const out = segment.exclude;
     const excludedKeys = lanes
@@ -35,7 +36,7 @@ export function routeTable(lanes: readonly RoutedLane[], backendOf: (lane: Route
       .map((o) => keyOf.get(o.lane)!);
     const fields: [string, string | undefined][] = [
       ['b', backendOf(lane)],
-      ['r', `${held.from}-${held.to}`],
+      ['r', held ? `${held.from}-${held.to}` : undefined],
       ['w', `${widest.from}-${widest.to}`],
       ['t', segment.userTags?.length ? segment.userTags.join(',') : undefined],
       ['g', segment.regions?.length ? segment.regions.join(',') : undefined],

@@ -1,10 +1,12 @@
 /**
  * The canary judge: is a lane worse than the stable version serving the same segment? Both give
  * samples of one metric over the same window (an error ratio, a latency); a one-sided Mann-Whitney
- * U test asks whether the lane's values are stochastically larger, and the Hodges-Lehmann estimate
- * (the median of every lane-minus-baseline difference) says by how much. A lane fails only when
- * both hold: the difference is significant and larger than what matters. Too few samples on either
- * side is no verdict (the lane waits), never a failure. Pure.
+ * U test asks whether the lane's values are stochastically worse, and the larger of the difference
+ * of means and the Hodges-Lehmann estimate (the median of every lane-minus-baseline difference)
+ * says by how much: the mean sees errors that come in bursts (most windows clean, some very bad),
+ * where the median of differences is 0. A lane fails only when both hold: the difference is
+ * significant and larger than what matters. Too few samples on either side is no verdict (the lane
+ * waits), never a failure. Pure.
  */
 import { median, normalTail } from './trend.js';
 
@@ -13,17 +15,19 @@ export interface CanaryJudgeOptions {
   alpha?: number;
   /** The smallest worsening that matters, in the metric's units (e.g. 0.01 for a point of error ratio). */
   minEffect: number;
-  /** ...and relative to the baseline's median (default 0.25: a quarter worse). */
+  /** ...and relative to the baseline's median (default 0.25, a quarter worse, when higher is worse; else 0). */
   minRelativeEffect?: number;
   /** Fewest samples a side needs before anything is judged (default 10). */
   minSamples?: number;
+  /** Which way is worse (default: higher, as errors and latency; lower for a success rate). */
+  worse?: 'higher' | 'lower';
 }
 
 export interface CanaryVerdict {
   verdict: 'pass' | 'fail' | 'nodata';
   /** One-sided p-value that the lane is worse; 1 without data. */
   pValue: number;
-  /** Hodges-Lehmann estimate of lane minus baseline, in the metric's units. */
+  /** How much worse the lane is, in the metric's units: the larger of the mean difference and the Hodges-Lehmann estimate. */
   effect: number;
   laneMedian?: number;
   baselineMedian?: number;
@@ -37,7 +41,12 @@ export function judgeCanary(
   baseline: readonly number[],
   options: CanaryJudgeOptions,
 ): CanaryVerdict {
-  const [l, b] = [lane.filter(Number.isFinite), baseline.filter(Number.isFinite)];
+  // Lower is worse: judged as the negated values, so "worse" is always "larger".
+  const sign = options.worse === 'lower' ? -1 : 1;
+  const [l, b] = [lane, baseline].map((values) => values.filter(Number.isFinite).map((v) => sign * v)) as [
+    number[],
+    number[],
+  ];
   const minSamples = options.minSamples ?? 10;
   const samples = { lane: l.length, baseline: b.length };
   if (l.length < minSamples || b.length < minSamples) {
@@ -50,9 +59,12 @@ export function judgeCanary(
     };
   }
   const pValue = mannWhitneyGreater(l, b);
-  const effect = hodgesLehmann(l, b);
-  const [laneMedian, baselineMedian] = [median(l), median(b)];
-  const threshold = Math.max(options.minEffect, (options.minRelativeEffect ?? 0.25) * Math.abs(baselineMedian));
+  const effect = Math.max(hodgesLehmann(l, b), mean(l) - mean(b));
+  const [laneMedian, baselineMedian] = [sign * median(l), sign * median(b)];
+  // A quarter of the baseline is a fair bar for errors and latency; for a success rate near 100%
+  // it would be meaningless, so there only the absolute bar holds unless one is given.
+  const relative = options.minRelativeEffect ?? (options.worse === 'lower' ? 0 : 0.25);
+  const threshold = Math.max(options.minEffect, relative * Math.abs(baselineMedian));
   const alpha = options.alpha ?? 0.02;
   const numbers = `lane median ${round(laneMedian)} vs baseline ${round(baselineMedian)}, difference ${round(effect)}, one-sided Mann-Whitney p = ${pValue.toExponential(1)}`;
   if (pValue < alpha && effect > threshold)
@@ -103,3 +115,4 @@ export function hodgesLehmann(a: readonly number[], b: readonly number[]): numbe
 }
 
 const round = (v: number) => Number(v.toPrecision(3));
+const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;

@@ -10,10 +10,11 @@
  *     (a series flat, then growing for good, is judged again from where it starts to grow);
  *   - the last third still grows at a third of the overall slope or more: a warm-up levels off;
  *   - the floor rises across consecutive quarters: a daily cycle goes back down.
- * A series that falls back sharply (a collector slower than the buckets, whose teeth span many
- * samples) is judged by its low points after each fall instead: a leak lifts them, a sawtooth
- * does not. Only the life of the process running now is judged: from its start when it is known,
- * else from the last fall to a quarter of the level before (a restart).
+ * A series that falls back sharply three times or more (a collector slower than the buckets, whose
+ * teeth span many samples) is judged by its low points after each fall instead: a leak lifts them,
+ * a sawtooth does not. Only the life of the process running now is judged: from its start when it
+ * is known (from its first collection on, past the warm-up that fills its heap), else from the last
+ * fall to a quarter of the level before (a restart).
  * Pure; O(b²) in the number of buckets (at most 120).
  */
 import { mannKendall, median, theilSen } from './trend.js';
@@ -76,19 +77,35 @@ function sinceStart(samples: readonly Point[], startedAt: number, options: LeakO
     samples.filter(([t]) => t >= startedAt),
     options.buckets ?? 60,
   );
-  return judgeRange(floors, options, `, since the process started at ${at}`, false);
+  return judgeRange(floors, options, `, since the process started at ${at}`, false, true);
 }
 
 /**
  * Judges floors: by their low points when the series falls back sharply, else as a whole — and,
  * when `mayBeginLate`, from where a growth that began inside the range starts.
  */
-function judgeRange(floors: Point[], options: LeakOptions, since: string, mayBeginLate: boolean): LeakVerdict {
+function judgeRange(
+  floors: Point[],
+  options: LeakOptions,
+  since: string,
+  mayBeginLate: boolean,
+  startsInside = false,
+): LeakVerdict {
   const falls = sharpFalls(floors);
-  if (falls.length > 0) {
+  if (falls.length >= 3) {
     const judged = judgeLowPoints(floors, falls, options);
     return { ...judged, reason: `${judged.reason}${since}` };
   }
+  // A process that starts in the range fills its heap until its first collection: a warm-up. What
+  // follows that first fall is what the process does for good.
+  if (startsInside && falls.length > 0) {
+    const settled = floors.slice(falls[0]);
+    if (settled.length < floors.length / 2)
+      return verdict(false, 0, 1, `too soon after the first collection since the process started to judge${since}`);
+    const judged = judgeFloors(settled, options).verdict;
+    return { ...judged, reason: `${judged.reason}${since}, after its first collection` };
+  }
+  // One or two falls: noise, a slow collector or a flush; the floor as a whole still says if it rises.
   const whole = judgeFloors(floors, options);
   if (whole.leak || !whole.speedsUp || !mayBeginLate)
     return { ...whole.verdict, reason: `${whole.verdict.reason}${since}` };
@@ -134,13 +151,6 @@ function judgeLowPoints(floors: readonly Point[], falls: number[], options: Leak
     const judged = judgeFloors(lows, options).verdict;
     return { ...judged, reason: `low points after each fall (${count}): ${judged.reason}` };
   }
-  if (lows.length < 3)
-    return verdict(
-      false,
-      0,
-      1,
-      `the series falls back sharply (${count}): too few low points to judge whether they rise`,
-    );
   const { slope, intercept } = theilSen(lows);
   const pValue = mannKendall(lows);
   const span = floors.at(-1)![0] - floors[0]![0];

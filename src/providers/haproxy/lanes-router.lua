@@ -140,9 +140,17 @@ core.register_action("zeroops_lane", { "http-req" }, function(txn, slots)
     local values = headers[name]
     return values and values[0] or nil
   end
+  -- Tags from every x-user-tags header, comma-separated, spaces around them ignored.
+  local tags = {}
+  for _, value in pairs(headers["x-user-tags"] or {}) do
+    for _, tag in ipairs(split(value, ",")) do
+      local trimmed = string.match(tag, "^%s*(.-)%s*$")
+      if trimmed ~= "" then tags[#tags + 1] = trimmed end
+    end
+  end
   local user = {
     bucket = tonumber(txn:get_var("txn.zeroops_bucket")),
-    tags = split(first("x-user-tags"), ","),
+    tags = tags,
     region = first("x-region"),
     os = first("x-os"),
     app = first("x-app-version"),

@@ -8,8 +8,11 @@ const rollout = (name: string, spec: string) =>
   `apiVersion: zeroops.dev/v1\nkind: Rollout\nmetadata:\n  name: ${name}\n  service: checkout\nspec:\n${spec.replace(/^/gm, '  ')}\n`;
 
 /** The example repo with `changed` as this pull request's files (replacing or adding tasks). */
-async function check(changed: Record<string, string>, without: string[] = []) {
-  const context = (await templateRepoFiles()).filter((f) => !(f.path in changed) && !without.includes(f.path));
+async function check(changed: Record<string, string>, without: string[] = [], more: Record<string, string> = {}) {
+  const context = [
+    ...(await templateRepoFiles()).filter((f) => !(f.path in changed) && !without.includes(f.path)),
+    ...Object.entries(more).map(([path, text]) => ({ path, text })),
+  ];
   const result = await checkAndPlan({
     files: Object.entries(changed).map(([path, text]) => ({ path, text })),
     context,
@@ -205,6 +208,100 @@ describe('lineage', () => {
     expect(loop.laneFindings).toContain(
       'tasks/canary-v1-0.yaml:9:13 error spec.replaces: the lineage loops (checkout-v1-0 → checkout-v1-1 → checkout-v1-0): a lane cannot take over its own users',
     );
+  });
+});
+
+describe('what the review found', () => {
+  it('keeps checking when the lane a replacement names could not be planned', async () => {
+    const result = await check({
+      'tasks/canary-v1-0.yaml': rollout(
+        'checkout-v1-0',
+        'version: v1.0.0\nfeatures: [A]\naudience: { userTags: [beta] }\nsteps: [50%, 5%]',
+      ),
+    });
+    expect(result.all).toContainEqual(
+      expect.stringMatching(/canary-v1-0\.yaml:\d+:\d+ error spec\.steps\[1\]: steps must ascend/),
+    );
+  });
+
+  it('reads an empty list as no restriction, as routing does', async () => {
+    const result = await check(
+      {
+        'tasks/first.yaml': rollout('first', 'version: v2.0.0\naudience: { regions: [] }\nsteps: [5%]'),
+        'tasks/second.yaml': rollout('second', 'version: v2.1.0\naudience: { regions: [cn-east] }\nsteps: [5%]'),
+      },
+      ['tasks/canary-v1-0.yaml', 'tasks/canary-v1-1.yaml', 'tasks/canary-v1-2.yaml'],
+    );
+    expect(result.laneFindings).toHaveLength(2);
+  });
+
+  it('refuses a takeover that reaches fewer buckets than the lane it replaces', async () => {
+    const result = await check({
+      'tasks/canary-v1-0.yaml': rollout(
+        'checkout-v1-0',
+        'version: v1.0.0\nfeatures: [A]\naudience: { userTags: [beta] }\nsteps: [5%, 50%]',
+      ),
+      'tasks/canary-v1-1.yaml': rollout(
+        'checkout-v1-1',
+        'version: v1.1.0\nfeatures: [A, B]\nreplaces: checkout-v1-0\nsteps: [5%, 10%]',
+      ),
+    });
+    expect(result.laneFindings).toEqual([
+      expect.stringMatching(
+        /^tasks\/canary-v1-1\.yaml:\d+:\d+ error spec\.steps: at its widest step this version reaches buckets 0–999, fewer than checkout-v1-0 \(tagged beta, buckets 0–4,999\): the users in between would go back to the stable version and lose A\. End the steps at 50% or more$/,
+      ),
+    ]);
+  });
+
+  it('reports an overlap that a change to a replaced lane brings through its successor', async () => {
+    // Unchanged: v1.1 takes over v1.0's users; a US lane runs beside it. The change moves v1.0 to the US.
+    const us = rollout('checkout-us', 'version: v3.0.0\nfeatures: [D]\naudience: { regions: [us-west] }\nsteps: [5%]');
+    const result = await check(
+      {
+        'tasks/canary-v1-0.yaml': rollout(
+          'checkout-v1-0',
+          'version: v1.0.0\nfeatures: [A]\naudience: { regions: [us-west] }\ntemplate: canary@2',
+        ),
+      },
+      ['tasks/canary-v1-2.yaml'],
+      { 'tasks/canary-us.yaml': us },
+    );
+    expect(result.laneFindings).toEqual([
+      expect.stringMatching(
+        /^tasks\/canary-v1-0\.yaml:\d+:\d+ error spec\.audience: through checkout-v1-1, which takes over its users: users in us-west in buckets 0–499 would be in both checkout-us/,
+      ),
+    ]);
+  });
+
+  it('checks the lanes of the Rollouts that use a template this change edits', async () => {
+    // a (canary@2) and b hold disjoint buckets of beta users; the change makes canary@2 go to 100%.
+    const repo = (await templateRepoFiles()).filter((f) => !f.path.startsWith('tasks/canary-'));
+    const canary = repo.find((f) => f.path === 'templates/canary.yaml')!;
+    const narrow = canary.text.replace('steps: [5%, 20%, 50%, 100%]', 'steps: [5%, 20%]');
+    const lanes = [
+      {
+        path: 'tasks/a.yaml',
+        text: rollout('a', 'version: v2.0.0\nfeatures: [A]\naudience: { userTags: [beta] }\ntemplate: canary@2'),
+      },
+      {
+        path: 'tasks/b.yaml',
+        text: rollout(
+          'b',
+          'version: v2.1.0\nfeatures: [B]\naudience: { userTags: [beta], buckets: 2000-9999 }\nsteps: [5%]',
+        ),
+      },
+    ];
+    const context = [...repo.filter((f) => f.path !== 'templates/canary.yaml'), ...lanes];
+    const findings = async (template: string) =>
+      (await checkAndPlan({ files: [{ path: 'templates/canary.yaml', text: template }], context })).diagnostics
+        .filter((d) => d.rule.startsWith('lane-'))
+        .map(formatDiagnostic);
+    expect(await findings(narrow)).toEqual([]);
+    expect(await findings(canary.text)).toEqual([
+      expect.stringMatching(
+        /^tasks\/a\.yaml:\d+:\d+ error spec\.audience: beta users in buckets 2,000–2,399 would be in both b/,
+      ),
+    ]);
   });
 });
 

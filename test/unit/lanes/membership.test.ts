@@ -29,6 +29,10 @@ describe('segments', () => {
     expect(inSegment(segment, user('u', { ...fits, appVersion: '4.0.0' }))).toBe(false);
     expect(inSegment(segment, user('u', { ...fits, appVersion: undefined }))).toBe(false);
     expect(inSegment({}, user('u'))).toBe(true);
+    // Any app version admits a user who sends none, as the router does; a version is read from its leading digits.
+    expect(inSegment({ appVersion: '*' }, user('u'))).toBe(true);
+    expect(inSegment({ appVersion: '>=3' }, user('u', { appVersion: 'build-3.2' }))).toBe(false);
+    expect(inSegment({ appVersion: '>=3' }, user('u', { appVersion: 'v3.2-beta' }))).toBe(true);
   });
 });
 
@@ -91,6 +95,20 @@ describe('the route table', () => {
         value:
           'b=checkout_v1-2/r=5000-7499/w=5000-7499/g=cn-east/o=ios:>=17.0.0+web:*/a=>=3.2.0&<4.0.0|>=2.9.0&<2.10.0/xt=internal/xg=us-west/x=lane1',
       },
+    ]);
+  });
+
+  it('keeps a lane at 0% that will grow, without buckets now, for the exclusions that name it', () => {
+    const table = routeTable(
+      [
+        { lane: 'a', features: ['A'], segment: {}, range: everyone, percent: 0, widest: 50 },
+        { lane: 'b', features: [], segment: { exclude: { lanes: ['a'] } }, range: everyone, percent: 100 },
+      ],
+      (lane) => lane.lane,
+    );
+    expect(table).toEqual([
+      { key: 'lane1', value: 'b=a/w=0-4999' },
+      { key: 'lane2', value: 'b=b/r=0-9999/w=0-9999/x=lane1' },
     ]);
   });
 

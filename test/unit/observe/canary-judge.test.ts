@@ -54,6 +54,26 @@ describe('judging a lane', () => {
     expect(slower.verdict).toBe('fail');
   });
 
+  it('fails errors that come in bursts, where the median of the differences is 0', () => {
+    const bursts = [...Array(12).fill(0), ...Array(8).fill(0.3)];
+    const verdict = judgeCanary(bursts, Array(20).fill(0), { minEffect: 0.01 });
+    expect(verdict).toMatchObject({ verdict: 'fail' });
+    expect(verdict.effect).toBeCloseTo(0.12, 5);
+  });
+
+  it('judges a metric where lower is worse, as a success rate', () => {
+    const worse = judgeCanary(noisy(60, 0.9, 0.01, 14), noisy(60, 0.999, 0.001, 15), {
+      minEffect: 0.01,
+      worse: 'lower',
+    });
+    expect(worse).toMatchObject({ verdict: 'fail', laneMedian: expect.closeTo(0.9, 1) });
+    const better = judgeCanary(noisy(60, 0.999, 0.001, 16), noisy(60, 0.9, 0.01, 17), {
+      minEffect: 0.01,
+      worse: 'lower',
+    });
+    expect(better.verdict).toBe('pass');
+  });
+
   it('waits, never fails, without enough samples on either side; values that are not numbers do not count', () => {
     const verdict = judgeCanary([0.9, 0.9, NaN, 0.9], noisy(60, 0.001, 0.001, 13), { minEffect: 0.01 });
     expect(verdict).toMatchObject({

@@ -337,9 +337,41 @@ describe('a collector slower than the buckets, and processes that start inside t
     expect(detectLeak(collected(17, 0.05, 12, 5), { minAbsoluteGrowth: 5 * mb }).reason).toMatch(
       /^the low points after each fall \(.+\) rise by [0-4]\.\d MiB over the range, too little to matter$/,
     );
-    expect(detectLeak(collected(17, 0.5, 25), { minAbsoluteGrowth: 5 * mb }).reason).toBe(
-      'the series falls back sharply (2 falls): too few low points to judge whether they rise',
+  });
+
+  it('judges the floor as a whole when it falls back only once or twice: a slow collector, a dip of noise', () => {
+    // Two collections in six hours (every two hours): too few low points, but the floor as a whole climbs.
+    for (const seed of seeds) {
+      const slow = series(
+        hours(6),
+        (t) => 200 * mb + ((20 * mb) / 3600) * t + 100 * mb * ((t % 7200) / 7200),
+        0.03,
+        seed,
+      );
+      expect([seed, detectLeak(slow, { minAbsoluteGrowth: 5 * mb })]).toEqual([
+        seed,
+        expect.objectContaining({ leak: true, reason: expect.not.stringMatching(/low points/) }),
+      ]);
+    }
+    // A count sampled once a bucket, ±3% noise, 30% growth: a dip of noise is no collection.
+    for (const seed of seeds) {
+      const random = seededRandom(seed);
+      const noisy = line((t) => (200 + t) * (1 + (random() - 0.5) * 0.06), 60, 15);
+      expect([seed, detectLeak(noisy, { minAbsoluteGrowth: 20 }).leak]).toEqual([seed, true]);
+    }
+  });
+
+  it('judges a process that started in the window from its first collection on, past its warm-up', () => {
+    // Started at 10 s: a cache filled at 4 MiB/s, collected at 30 s, then 1 MiB/s of garbage collected every 25 s.
+    const heap = line(
+      (t) => (t < 30 ? 1 + 4 * Math.min(t - 10, 5) + (t - 15 > 0 ? t - 15 : 0) : 17 + ((t - 30) % 25)) * mb,
+      70,
     );
+    const verdict = detectLeak(heap.slice(10), { startedAt: 10, windowStart: 0, minAbsoluteGrowth: 5 * mb });
+    expect(verdict).toMatchObject({
+      leak: false,
+      reason: expect.stringMatching(/, since the process started at 00:00, after its first collection$/),
+    });
   });
 
   it('judges many low points like any floors', () => {
