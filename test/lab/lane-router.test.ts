@@ -14,6 +14,7 @@ import { waitUntil } from '../../lab/wait.js';
 import { saltOf } from '../../src/lanes/buckets.js';
 import { laneForUser, type RoutedLane } from '../../src/lanes/membership.js';
 import { routeTable } from '../../src/lanes/route-table.js';
+import { storyLanes } from '../support/story-lanes.js';
 import { AdminSocket } from '../../src/providers/haproxy/admin-socket.js';
 import { laneFrontendRules, laneRouterPath } from '../../src/providers/haproxy/lane-routing-config.js';
 import { replaceMap } from '../../src/providers/haproxy/route-table-writer.js';
@@ -71,22 +72,7 @@ const expected = (users: User[], lanes: RoutedLane[]) =>
 
 const users = population(1000, 42);
 const lanesAt = (v11: number, v12: number): RoutedLane[] => [
-  {
-    lane: 'v1-1',
-    features: ['A', 'B'],
-    segment: { userTags: ['beta'] },
-    range: { from: 0, to: 9999 },
-    percent: v11,
-    widest: 100,
-  },
-  {
-    lane: 'v1-2',
-    features: ['C'],
-    segment: { regions: ['cn-east'], os: { ios: '>=17' }, exclude: { features: ['A', 'B'] } },
-    range: { from: 0, to: 9999 },
-    percent: v12,
-    widest: 100,
-  },
+  ...storyLanes(v11, v12),
   {
     lane: 'web',
     features: ['D'],

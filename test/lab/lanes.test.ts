@@ -14,6 +14,7 @@ import { ProcessGroup } from '../../lab/processes.js';
 import { saltOf } from '../../src/lanes/buckets.js';
 import { laneForUser, type RoutedLane } from '../../src/lanes/membership.js';
 import { routeTable } from '../../src/lanes/route-table.js';
+import { storyLanes } from '../support/story-lanes.js';
 import { addServer, removeServer, serversOf } from '../../src/providers/haproxy/dynamic-servers.js';
 import { laneBackendName } from '../../src/providers/haproxy/lane-routing-config.js';
 import { replaceMap } from '../../src/providers/haproxy/route-table-writer.js';
@@ -28,28 +29,7 @@ const versions: Record<string, { version: string; features: string[] }> = {
   'v1-1': { version: 'v1.1.0', features: ['A', 'B'] },
   'v1-2': { version: 'v1.2.0', features: ['C'] },
 };
-const lanesAt = (v11: number, v12?: number): RoutedLane[] => [
-  {
-    lane: 'v1-1',
-    features: ['A', 'B'],
-    segment: { userTags: ['beta'] },
-    range: { from: 0, to: 9999 },
-    percent: v11,
-    widest: 100,
-  },
-  ...(v12 === undefined
-    ? []
-    : [
-        {
-          lane: 'v1-2',
-          features: ['C'],
-          segment: { regions: ['cn-east'], os: { ios: '>=17' }, exclude: { features: ['A', 'B'] } },
-          range: { from: 0, to: 9999 },
-          percent: v12,
-          widest: 100,
-        },
-      ]),
-];
+const lanesAt = storyLanes;
 const backendOf = (lane: RoutedLane) => laneBackendName('checkout', lane.lane === 'v1-1' ? 1 : 2);
 const install = (lanes: RoutedLane[]) =>
   replaceMap(lab.haproxy!.socketPath, lab.haproxy!.routeTablePath, routeTable(lanes, backendOf));
