@@ -98,7 +98,10 @@ export async function collectProfiles(
         const address = target.addresses.get(instance);
         if (!address)
           return void gaps.push({ source: `${kind} profile of ${instance}`, reason: 'no scrape address known' });
-        const url = target.urlTemplate.replace('{address}', address);
+        const url =
+          kind === 'heap'
+            ? current(target.urlTemplate.replace('{address}', address))
+            : target.urlTemplate.replace('{address}', address);
         try {
           taken.push(await read(url, instance, at));
         } catch (error) {
@@ -111,6 +114,15 @@ export async function collectProfiles(
   await new Promise((resolve) => setTimeout(resolve, apartSeconds * 1000));
   await takeAll();
   return { profiles: taken, gaps };
+}
+
+/**
+ * Go's heap profile shows the heap as of the last collection: two taken seconds apart between
+ * collections are the same, and a leak shows no growth. `gc=1` asks for a collection first.
+ */
+function current(url: string): string {
+  if (/[?&]gc=/.test(url)) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}gc=1`;
 }
 
 /** ZeroOps' runs on the service that started within an hour before the window or in it. */

@@ -825,7 +825,7 @@ export interface Service {
        */
       goroutines?: string;
       /**
-       * URL of an instance's heap profile (pprof's protocol buffer, gzipped or not, as Go's /debug/pprof/heap serves it); {address} as for goroutines. Names the allocation sites a memory leak grows in.
+       * URL of an instance's heap profile (pprof's protocol buffer, gzipped or not, as Go's /debug/pprof/heap serves it); {address} as for goroutines. Names the allocation sites a memory leak grows in. ZeroOps adds gc=1 unless the URL sets gc: Go's heap profile is otherwise as of the last collection, and two profiles between collections would show no growth.
        */
       heap?: string;
     };
