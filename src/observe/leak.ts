@@ -181,7 +181,9 @@ function judgeLowPoints(floors: readonly Point[], falls: number[], options: Leak
     slopePerSecond: slope,
     pValue,
     ...(options.limit !== undefined ? { secondsToLimit: Math.max(0, (options.limit - level) / slope) } : {}),
-    reason: `the low points after each fall (${levels}) rise one after another, by ${formatAmount(growth)} over the range`,
+    reason:
+      `the low points after each fall (${levels}) rise one after another, ` +
+      `by ${formatAmount(growth)} over the range`,
   };
 }
 
@@ -240,7 +242,8 @@ function judgeFloors(floors: Point[], options: LeakOptions): Judged {
     return no(
       slope,
       pValue,
-      `the growth ${late < early ? 'slows down' : 'speeds up'} threefold between the halves: a warm-up or a single step, not a steady leak`,
+      `the growth ${late < early ? 'slows down' : 'speeds up'} threefold between the halves: ` +
+        'a warm-up or a single step, not a steady leak',
       late > early,
     );
   }

@@ -1,4 +1,7 @@
-/** The three-version story's live lanes, for routing tests: v1.1 (A and B, beta users) and v1.2 (C, iOS ≥ 17 in cn-east, without A or B). */
+/**
+ * The three-version story's live lanes, for routing tests: v1.1 (A and B, beta users) and v1.2
+ * (C, iOS ≥ 17 in cn-east, without A or B).
+ */
 import type { RoutedLane } from '../../src/lanes/membership.js';
 
 const everyone = { from: 0, to: 9999 };

@@ -69,7 +69,8 @@ describe('plan on pull request', () => {
     for (const text of [check.output.text, double.commentsCreated[0]]) {
       expect(text).toContain('### Canary lanes of checkout (production) once this is merged');
       expect(text).toContain(
-        "| checkout-v1-1 | v1.1.0 | A, B | tagged beta (taken over) | every bucket (100%) | takes over checkout-v1-0's users |",
+        '| checkout-v1-1 | v1.1.0 | A, B | tagged beta (taken over) | every bucket (100%) | takes ' +
+          "over checkout-v1-0's users |",
       );
     }
   });
@@ -92,7 +93,11 @@ describe('plan on pull request', () => {
         path: 'tasks/canary-v1-2.yaml',
         title: 'spec.audience (lane-overlap)',
         message: expect.stringMatching(
-          /^beta users in cn-east on ios >=17 would be in both checkout-v1-1 \(v1\.1\.0, A and B\) and checkout-v1-2 \(v1\.2\.0, C\): some would lose A and B\. To keep the lanes apart, exclude the users who have been served A and B/,
+          new RegExp(
+            String.raw`^beta users in cn-east on ios >=17 would be in both checkout-v1-1 \(v1\.1\.0, A and B\) ` +
+              String.raw`and checkout-v1-2 \(v1\.2\.0, C\): some would lose A and B\. To keep the lanes apart, ` +
+              String.raw`exclude the users who have been served A and B`,
+          ),
         ),
       }),
     ]);

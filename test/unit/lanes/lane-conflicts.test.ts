@@ -1,4 +1,7 @@
-/** Lanes on a pull request: the three-version story, overlaps named in words at the line, disjoint audiences accepted, lineage checked. */
+/**
+ * Lanes on a pull request: the three-version story, overlaps named in words at the line, disjoint
+ * audiences accepted, lineage checked.
+ */
 import { checkAndPlan } from '../../../src/app/check-and-plan.js';
 import { formatDiagnostic } from '../../../src/manifest/diagnostic.js';
 import { renderLaneMap } from '../../../src/lanes/lane-map.js';
@@ -42,7 +45,8 @@ describe('the three-version story', () => {
     expect(result.lanes[0]!.segment).toEqual({ userTags: ['beta'] });
     const map = renderLaneMap(result.lanes);
     expect(map).toContain(
-      "| checkout-v1-1 | v1.1.0 | A, B | tagged beta (taken over) | every bucket (100%) | takes over checkout-v1-0's users |",
+      '| checkout-v1-1 | v1.1.0 | A, B | tagged beta (taken over) | every bucket (100%) | takes ' +
+        "over checkout-v1-0's users |",
     );
     expect(map).toContain(
       '| checkout-v1-2 | v1.2.0 | C | in cn-east, ios >=17, not served A, not served B | every bucket (100%) | – |',
@@ -77,10 +81,17 @@ describe('the three-version story', () => {
     );
     expect(result.laneFindings).toHaveLength(2);
     expect(result.laneFindings[1]).toMatch(
-      /^tasks\/canary-v1-2\.yaml:9:13 error spec\.audience: beta users in cn-east in buckets 0–999 would be in both checkout-v1-0 .* or take buckets 1000-9999, which checkout-v1-0 does not reach \(audience\.buckets\)$/,
+      new RegExp(
+        String.raw`^tasks\/canary-v1-2\.yaml:9:13 error spec\.audience: beta users in cn-east in buckets ` +
+          String.raw`0–999 would be in both checkout-v1-0 .* or take buckets 1000-9999, which checkout-v1-0 ` +
+          String.raw`does not reach \(audience\.buckets\)$`,
+      ),
     );
     expect(result.laneFindings[0]).toMatch(
-      /^tasks\/canary-v1-0\.yaml:\d+:\d+ error spec\.audience: beta users in cn-east in buckets 0–999 would be in both checkout-v1-2/,
+      new RegExp(
+        String.raw`^tasks\/canary-v1-0\.yaml:\d+:\d+ error spec\.audience: beta users in cn-east in buckets ` +
+          String.raw`0–999 would be in both checkout-v1-2`,
+      ),
     );
   });
 });
@@ -121,7 +132,10 @@ describe('disjoint audiences are accepted', () => {
         )
       ).laneFindings[1];
     expect(await both('{ userTags: [beta] }', '{ userTags: [internal] }')).toMatch(
-      /second\.yaml:\d+:\d+ error spec\.audience: users tagged both beta and internal in buckets 0–499 would be in both first \(v2\.0\.0\) and second/,
+      new RegExp(
+        String.raw`second\.yaml:\d+:\d+ error spec\.audience: users tagged both beta and internal in buckets ` +
+          String.raw`0–499 would be in both first \(v2\.0\.0\) and second`,
+      ),
     );
     expect(await both('{ os: { ios: ">=16.4 <18" } }', '{ os: { ios: ">=17" } }')).toMatch(
       /error spec\.audience: users on ios >=16\.4 <18 and >=17 in buckets 0–499 would be in both first/,
@@ -143,7 +157,12 @@ describe('lineage', () => {
     });
     expect(result.laneFindings).toEqual([
       expect.stringMatching(
-        /^tasks\/canary-v1-1\.yaml:\d+:\d+ error spec\.audience: beta users would be in both checkout-v1-0 \(v1\.0\.0, A\) and checkout-v1-1 .* v1\.1\.0 carries every feature of checkout-v1-0 \(A\): it can take over its users instead \(replaces: checkout-v1-0\), one lane rather than two$/,
+        new RegExp(
+          String.raw`^tasks\/canary-v1-1\.yaml:\d+:\d+ error spec\.audience: beta users would be in both ` +
+            String.raw`checkout-v1-0 \(v1\.0\.0, A\) and checkout-v1-1 .* v1\.1\.0 carries every feature of ` +
+            String.raw`checkout-v1-0 \(A\): it can take over its users instead \(replaces: checkout-v1-0\), one ` +
+            String.raw`lane rather than two$`,
+        ),
       ),
     ]);
   });
@@ -156,8 +175,10 @@ describe('lineage', () => {
       ),
     });
     expect(result.laneFindings).toEqual([
-      'tasks/canary-v1-1.yaml:8:13 error spec.features: this version takes over the users of checkout-v1-0 (tagged beta) ' +
-        'without A, which v1.0.0 serves them: they would lose it. Carry A in this version, or give it a lane of its own ' +
+      'tasks/canary-v1-1.yaml:8:13 error spec.features: this version takes over the users of ' +
+        'checkout-v1-0 (tagged beta) ' +
+        'without A, which v1.0.0 serves them: they would lose it. Carry A in this version, or give ' +
+        'it a lane of its own ' +
         'that excludes them (audience.exclude.features: [A])',
     ]);
   });
@@ -171,7 +192,11 @@ describe('lineage', () => {
     });
     expect(result.laneFindings).toEqual([
       expect.stringMatching(
-        /^tasks\/canary-v1-1\.yaml:10:13 error spec\.audience: this audience does not cover every user of checkout-v1-0 \(tagged beta\): those left out would go back to the stable version and lose A\./,
+        new RegExp(
+          String.raw`^tasks\/canary-v1-1\.yaml:10:13 error spec\.audience: this audience does not cover every ` +
+            String.raw`user of checkout-v1-0 \(tagged beta\): those left out would go back to the stable version ` +
+            String.raw`and lose A\.`,
+        ),
       ),
     ]);
     const wider = await check({
@@ -191,7 +216,8 @@ describe('lineage', () => {
       ),
     });
     expect(notALane.laneFindings).toContain(
-      "tasks/canary-v1-1.yaml:9:13 error spec.replaces: 'restart-checkout' is a Restart, not a Rollout: only a canary lane's users can be taken over",
+      "tasks/canary-v1-1.yaml:9:13 error spec.replaces: 'restart-checkout' is a Restart, not a " +
+        "Rollout: only a canary lane's users can be taken over",
     );
     // Nor does it take checkout-v1-0's users then: both lanes would serve them.
     expect(notALane.laneFindings).toContain(
@@ -206,7 +232,8 @@ describe('lineage', () => {
       ),
     });
     expect(loop.laneFindings).toContain(
-      'tasks/canary-v1-0.yaml:9:13 error spec.replaces: the lineage loops (checkout-v1-0 → checkout-v1-1 → checkout-v1-0): a lane cannot take over its own users',
+      'tasks/canary-v1-0.yaml:9:13 error spec.replaces: the lineage loops (checkout-v1-0 → ' +
+        'checkout-v1-1 → checkout-v1-0): a lane cannot take over its own users',
     );
   });
 });
@@ -248,7 +275,12 @@ describe('what the review found', () => {
     });
     expect(result.laneFindings).toEqual([
       expect.stringMatching(
-        /^tasks\/canary-v1-1\.yaml:\d+:\d+ error spec\.steps: at its widest step this version reaches buckets 0–999, fewer than checkout-v1-0 \(tagged beta, buckets 0–4,999\): the users in between would go back to the stable version and lose A\. End the steps at 50% or more$/,
+        new RegExp(
+          String.raw`^tasks\/canary-v1-1\.yaml:\d+:\d+ error spec\.steps: at its widest step this version ` +
+            String.raw`reaches buckets 0–999, fewer than checkout-v1-0 \(tagged beta, buckets 0–4,999\): the ` +
+            String.raw`users in between would go back to the stable version and lose A\. End the steps at 50% or ` +
+            String.raw`more$`,
+        ),
       ),
     ]);
   });
@@ -268,7 +300,10 @@ describe('what the review found', () => {
     );
     expect(result.laneFindings).toEqual([
       expect.stringMatching(
-        /^tasks\/canary-v1-0\.yaml:\d+:\d+ error spec\.audience: through checkout-v1-1, which takes over its users: users in us-west in buckets 0–499 would be in both checkout-us/,
+        new RegExp(
+          String.raw`^tasks\/canary-v1-0\.yaml:\d+:\d+ error spec\.audience: through checkout-v1-1, which ` +
+            String.raw`takes over its users: users in us-west in buckets 0–499 would be in both checkout-us`,
+        ),
       ),
     ]);
   });

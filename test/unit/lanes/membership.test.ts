@@ -93,7 +93,8 @@ describe('the route table', () => {
       {
         key: 'lane2',
         value:
-          'b=checkout_v1-2/r=5000-7499/w=5000-7499/g=cn-east/o=ios:>=17.0.0+web:*/a=>=3.2.0&<4.0.0|>=2.9.0&<2.10.0/xt=internal/xg=us-west/x=lane1',
+          'b=checkout_v1-2/r=5000-7499/w=5000-7499/g=cn-east/o=ios:>=17.0.0+web:*' +
+          '/a=>=3.2.0&<4.0.0|>=2.9.0&<2.10.0/xt=internal/xg=us-west/x=lane1',
       },
     ]);
   });

@@ -29,7 +29,10 @@ describe('judging a lane', () => {
     expect(verdict.verdict).toBe('fail');
     expect(verdict.effect).toBeCloseTo(0.049, 2);
     expect(verdict.reason).toMatch(
-      /^worse than the baseline \(lane median 0\.0\d+ vs baseline 0\.00\d+, difference 0\.0\d+, one-sided Mann-Whitney p = \d\.\de-\d+; more than 0\.01 matters\)$/,
+      new RegExp(
+        String.raw`^worse than the baseline \(lane median 0\.0\d+ vs baseline 0\.00\d+, difference 0\.0\d+, ` +
+          String.raw`one-sided Mann-Whitney p = \d\.\de-\d+; more than 0\.01 matters\)$`,
+      ),
     );
   });
 

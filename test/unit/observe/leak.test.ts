@@ -314,7 +314,10 @@ describe('leak verdicts on exact series', () => {
 });
 
 describe('a collector slower than the buckets, and processes that start inside the window', () => {
-  /** One sample a second for a minute: `level` MiB of live heap growing `leak` MiB/s, 1 MiB/s of garbage collected every `period` s. */
+  /**
+   * One sample a second for a minute: `level` MiB of live heap growing `leak` MiB/s, and 1 MiB/s of
+   * garbage collected every `period` s.
+   */
   const collected = (level: number, leak: number, period: number, seed = 3) => {
     const random = seededRandom(seed);
     return line((t) => (level + leak * t + (t % period)) * mb * (1 + (random() - 0.5) * 0.01));

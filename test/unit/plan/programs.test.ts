@@ -18,7 +18,8 @@ describe('what a plan may run', () => {
     expect(plans).toEqual([]);
     expect(diagnostics.map(formatDiagnostic)).toContain(
       "tasks/restart-checkout.yaml:6:12 error metadata.service: this task runs '/usr/local/bin/restart' " +
-        '(services/checkout.yaml:68, spec.restart.command), which is not a script of this repository: commands run files under scripts/',
+        '(services/checkout.yaml:68, spec.restart.command), which is not a script of this repository: ' +
+        'commands run files under scripts/',
     );
   });
 
