@@ -134,7 +134,8 @@ async function patrolCost(world: World): Promise<string[][]> {
   return [
     [
       'series per inspection',
-      `${seriesCount} (${lab.instances.length} instances × ${signalPlan(service).queries.length} metrics, 300 s window at 1 s)`,
+      `${seriesCount} (${lab.instances.length} instances × ${signalPlan(service).queries.length} metrics, ` +
+        '300 s window at 1 s)',
     ],
     ['series/s per worker, read + judged', `p50 ${median(rates).toFixed(0)}, p10 ${quantile(rates, 0.1).toFixed(0)}`],
     ['series/s per CPU second, diagnosis alone', `p50 ${median(cpuRates).toFixed(0)}`],

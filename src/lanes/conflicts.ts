@@ -90,7 +90,9 @@ function lineageProblem(lane: Lane, byName: ReadonlyMap<string, Lane>, kinds: Re
   const replaced = byName.get(lane.replaces);
   if (!replaced) return undefined;
   if (replaced.service !== lane.service || replaced.env !== lane.env)
-    return `'${lane.replaces}' is a lane of ${replaced.service} (${replaced.env}), not of ${lane.service} (${lane.env})`;
+    return (
+      `'${lane.replaces}' is a lane of ${replaced.service} (${replaced.env}), ` + `not of ${lane.service} (${lane.env})`
+    );
   const { names, loops } = lineageOf(lane, byName);
   if (loops) return `the lineage loops (${names.join(' → ')}): a lane cannot take over its own users`;
   return undefined;
@@ -139,7 +141,8 @@ function overlapMessage(mine: Lane, other: Lane, shared: string): string {
   const lost = other.features.filter((f) => !mine.features.includes(f));
   const fixes = [
     other.features.length
-      ? `exclude the users who have been served ${list(other.features)} (audience.exclude.features: [${other.features.join(', ')}])`
+      ? `exclude the users who have been served ${list(other.features)} ` +
+        `(audience.exclude.features: [${other.features.join(', ')}])`
       : `exclude ${other.lane}'s users (audience.exclude.lanes: [${other.lane}])`,
   ];
   if (other.buckets && other.buckets.to < allBuckets.to)

@@ -18,7 +18,7 @@ export function renderLaneMap(lanes: readonly Lane[]): string {
         ...group.map(
           (lane) =>
             `| ${lane.lane} | ${lane.version} | ${lane.features.join(', ') || '–'} | ${describeSegment(lane.segment)}` +
-            `${lane.inherited ? ' (taken over)' : ''} | ${lane.buckets ? `${describeBuckets(lane.buckets)} (${lane.percent}%)` : 'none'} | ` +
+            `${lane.inherited ? ' (taken over)' : ''} | ${reachWords(lane)} | ` +
             `${lane.replaces ? `takes over ${lane.replaces}'s users` : '–'} |`,
         ),
         '',
@@ -46,3 +46,5 @@ function describeSegment(segment: Segment): string {
   ].filter(Boolean);
   return parts.join(', ') || 'everyone';
 }
+
+const reachWords = (lane: Lane) => (lane.buckets ? `${describeBuckets(lane.buckets)} (${lane.percent}%)` : 'none');

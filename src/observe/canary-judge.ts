@@ -27,7 +27,7 @@ export interface CanaryVerdict {
   verdict: 'pass' | 'fail' | 'nodata';
   /** One-sided p-value that the lane is worse; 1 without data. */
   pValue: number;
-  /** How much worse the lane is, in the metric's units: the larger of the mean difference and the Hodges-Lehmann estimate. */
+  /** How much worse the lane is, in the metric's units: the larger of the mean difference and Hodges-Lehmann. */
   effect: number;
   laneMedian?: number;
   baselineMedian?: number;
@@ -55,7 +55,9 @@ export function judgeCanary(
       pValue: 1,
       effect: 0,
       samples,
-      reason: `too few samples to compare (${l.length} from the lane, ${b.length} from the baseline; ${minSamples} each needed): waiting, not failing`,
+      reason:
+        `too few samples to compare (${l.length} from the lane, ${b.length} from the baseline; ` +
+        `${minSamples} each needed): waiting, not failing`,
     };
   }
   const pValue = mannWhitneyGreater(l, b);
@@ -66,7 +68,9 @@ export function judgeCanary(
   const relative = options.minRelativeEffect ?? (options.worse === 'lower' ? 0 : 0.25);
   const threshold = Math.max(options.minEffect, relative * Math.abs(baselineMedian));
   const alpha = options.alpha ?? 0.02;
-  const numbers = `lane median ${round(laneMedian)} vs baseline ${round(baselineMedian)}, difference ${round(effect)}, one-sided Mann-Whitney p = ${pValue.toExponential(1)}`;
+  const numbers =
+    `lane median ${round(laneMedian)} vs baseline ${round(baselineMedian)}, difference ${round(effect)}, ` +
+    `one-sided Mann-Whitney p = ${pValue.toExponential(1)}`;
   if (pValue < alpha && effect > threshold)
     return {
       verdict: 'fail',
