@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHAProxy, type HAProxyComponent } from './components/haproxy.js';
+import { startFleetService, type FleetService } from './components/fleet-service.js';
 import { startLoad, type LoadGenerator } from './components/load-generator.js';
 import { startPostgres, type PostgresComponent } from './components/postgres.js';
 import { startPrometheus, type PrometheusComponent } from './components/prometheus.js';
@@ -49,6 +50,8 @@ export interface Lab {
   postgres?: PostgresComponent;
   instances: ServiceInstance[];
   haproxy?: HAProxyComponent;
+  /** Starts lane instances at run time (with haproxy): the deploy provider's orchestrator. */
+  fleet?: FleetService;
   prometheus?: PrometheusComponent;
   load?: LoadGenerator;
   github?: GitHubDouble;
@@ -75,6 +78,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     async stop() {
       await lab.load?.stop();
       await lab.github?.stop();
+      await lab.fleet?.close();
       await group.stopAll();
       process.removeListener('exit', killOnExit);
       watchdog.kill('SIGTERM');
@@ -121,6 +125,7 @@ async function startTraffic(
   progress(`${lab.instances.length} instances ready`);
   if (!wanted.has('haproxy')) return;
   lab.haproxy = await startHAProxy(group, dir, lab.service, lab.instances);
+  lab.fleet = await startFleetService(group, binary, lab.service.datacenters[0]!.name);
   progress('haproxy ready');
   await Promise.all([
     wanted.has('prometheus') &&

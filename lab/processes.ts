@@ -55,6 +55,12 @@ export class ProcessGroup {
     return this.started.map((s) => s.pid);
   }
 
+  /** Stops one process this group started, by its PID. */
+  async stop(pid: number, graceMs = 5000): Promise<void> {
+    const started = this.started.find((s) => s.pid === pid);
+    if (started) await stopProcess(started, graceMs);
+  }
+
   /** SIGTERM every process, then SIGKILL whatever is still there after the grace period. */
   async stopAll(graceMs = 5000): Promise<void> {
     await Promise.all([...this.started].reverse().map((s) => stopProcess(s, graceMs)));

@@ -11,7 +11,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { saltOf } from '../../src/lanes/buckets.js';
 import { AdminSocket } from '../../src/providers/haproxy/admin-socket.js';
-import { laneBackendName, laneFrontendRules, laneRouterPath } from '../../src/providers/haproxy/lane-routing-config.js';
+import {
+  laneBackendName,
+  laneBaselineName,
+  laneFrontendRules,
+  laneRouterPath,
+} from '../../src/providers/haproxy/lane-routing-config.js';
 import { freePort } from '../ports.js';
 import type { ProcessGroup } from '../processes.js';
 import { waitUntil } from '../wait.js';
@@ -144,6 +149,16 @@ function haproxyConfig(input: ConfigInput): string {
     ...Array.from({ length: laneSlots }, (_, i) => [
       `backend ${laneBackendName(service.name, i + 1)}`,
       '  balance roundrobin',
+      '',
+    ]).flat(),
+    // Each lane's baseline: the stable pool, entered through a socket so its traffic is counted apart.
+    'frontend stable_entry',
+    `  bind unix@${join(dir, 'stable.sock')}`,
+    `  default_backend ${service.pool}`,
+    '',
+    ...Array.from({ length: laneSlots }, (_, i) => [
+      `backend ${laneBaselineName(service.name, i + 1)}`,
+      `  server stable unix@${join(dir, 'stable.sock')}`,
       '',
     ]).flat(),
     'frontend stats',

@@ -11,7 +11,8 @@ export interface DocumentKind {
   /** Where it is written in an ops repo. */
   place: string;
   /** For task kinds: whether this version carries out their plans on merge. */
-  executes?: boolean;
+  /** True, false, or when it does, in words. */
+  executes?: boolean | string;
   requiredLater?: readonly string[];
 }
 
@@ -30,7 +31,8 @@ export function documentSection(document: DocumentKind, defs: JsonSchema): strin
   ].join('\n\n');
 }
 
-function executes(kind: string, yes: boolean): string {
+function executes(kind: string, yes: boolean | string): string {
+  if (typeof yes === 'string') return `This version executes a ${kind} ${yes}.`;
   return yes
     ? `This version executes a ${kind} when its approved pull request is merged.`
     : `**This version plans and approves a ${kind} but does not execute it**: merging one runs nothing.`;

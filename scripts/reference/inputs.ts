@@ -53,7 +53,7 @@ function documentOf(kind: DocumentKind): ReferenceInput['documents'][number] {
   return {
     ...common,
     place: `\`${opsRepoLayout.tasks}\``,
-    executes: module.executes,
+    executes: typeof module.executes === 'function' ? module.executesWhen! : module.executes,
     requiredLater: module.requiredAfterCompletion,
   };
 }

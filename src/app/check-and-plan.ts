@@ -13,6 +13,7 @@ import { reporter, runRules, type Rule } from '../manifest/rules/rule.js';
 import { referenceRules, valueRules } from '../manifest/rules/task-rules.js';
 import { completedSource } from '../manifest/completed-source.js';
 import { checkSchema } from '../manifest/schema-check.js';
+import { executesTask } from '../kinds/kind.js';
 import { kinds } from '../kinds/registry.js';
 import { loadSqlParser } from '../kinds/schema-change/sql.js';
 import { assemblePlan } from '../plan/assemble.js';
@@ -193,9 +194,10 @@ function planTask(task: LoadedTask, repo: OpsRepo): { plan?: Plan; diagnostics: 
   try {
     const compiled = kind.compile(completed);
     diagnostics.push(...programsOutsideScripts(task, compiled, repo));
-    if (kind.executes) diagnostics.push(...actionsNotExecutable(task, compiled));
+    const executes = executesTask(kind, completed);
+    if (executes) diagnostics.push(...actionsNotExecutable(task, compiled));
     if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-    return { plan: assemblePlan(completed, compiled, repo, kind.executes), diagnostics };
+    return { plan: assemblePlan(completed, compiled, repo, executes), diagnostics };
   } catch (error) {
     // A compiler bug must cost one task its plan, never the whole check.
     report([], `ZeroOps could not plan this task (internal error: ${(error as Error).message}); please report it`);

@@ -13,8 +13,13 @@ export interface KindModule {
   rules: Rule<TaskManifest>[];
   compile(task: CompletedTask): KindPlan;
   /** Whether this version carries the kind's plans out on merge (else they are planned and approved only). */
-  executes: boolean;
+  executes: boolean | ((task: CompletedTask) => boolean);
+  /** When `executes` depends on the task: which tasks execute, in words (for the reference). */
+  executesWhen?: string;
 }
+
+export const executesTask = (kind: KindModule, task: CompletedTask) =>
+  typeof kind.executes === 'function' ? kind.executes(task) : kind.executes;
 
 export const defaultStepTimeoutSeconds = 600;
 export const defaultStepRetries = 2;

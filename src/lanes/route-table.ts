@@ -3,12 +3,15 @@
  * tried (`lane1`, `lane2`, …), each a compact line saying the backend and who the lane holds now:
  *
  *   b=<backend>/r=<from>-<to>/w=<from>-<to>/t=<tags>/g=<regions>/o=<os>/a=<app>/xt=<tags>/xg=<regions>/x=<lane keys>
+ *   /n=<baseline backend>/m=<from>-<to>
  *
  * `r` is the buckets held at the lane's current percentage (none at 0%), `w` those it reaches at its widest step
  * (what other lanes' exclusions keep out, so no one moves as it grows); `o` is `family:<ranges>` joined by `+`,
  * a range being comparator sets joined by `|`, each comparator joined by `&` (`ios:>=17.0.0&<18.0.0`,
  * `web:*`); `a` is such a range for the app version; `x` names the entries whose users this lane
- * keeps out (judged without their own exclusions). Fields that do not restrict are left out. The
+ * keeps out (judged without their own exclusions). `n` is the backend that serves the rest of the
+ * lane's audience `m` (its whole bucket range) the stable version: the lane's baseline, measured
+ * apart so the lane is judged against the same segment. Fields that do not restrict are left out. The
  * lines hold no space and no `;` (the runtime API's separators), so `set map` takes them as they
  * are. Pure.
  */
@@ -22,7 +25,11 @@ export interface RouteEntry {
 }
 
 /** `backendOf` names the HAProxy backend serving each lane. A lane that will never hold a bucket is left out. */
-export function routeTable(lanes: readonly RoutedLane[], backendOf: (lane: RoutedLane) => string): RouteEntry[] {
+export function routeTable(
+  lanes: readonly RoutedLane[],
+  backendOf: (lane: RoutedLane) => string,
+  baselineOf?: (lane: RoutedLane) => string,
+): RouteEntry[] {
   const keyOf = new Map(lanes.map((lane, i) => [lane.lane, `lane${i + 1}`]));
   return lanes.flatMap((lane) => {
     const held = reachOf(lane.range, lane.percent);
@@ -52,6 +59,8 @@ export function routeTable(lanes: readonly RoutedLane[], backendOf: (lane: Route
       ['xt', out?.userTags?.length ? out.userTags.join(',') : undefined],
       ['xg', out?.regions?.length ? out.regions.join(',') : undefined],
       ['x', excludedKeys.length ? excludedKeys.join(',') : undefined],
+      ['n', baselineOf?.(lane)],
+      ['m', baselineOf ? `${lane.range.from}-${lane.range.to}` : undefined],
     ];
     const value = fields.flatMap(([name, v]) => (v === undefined ? [] : [`${name}=${v}`])).join('/');
     return [{ key: keyOf.get(lane.lane)!, value }];

@@ -8,6 +8,7 @@ import type { Run } from '../engine/run.js';
 import { isReservedEnv } from '../manifest/rules/webhook-secrets.js';
 import { parseDuration } from '../manifest/units.js';
 import { MetricsGateJudge } from '../observe/gate-checker.js';
+import type { LaneBackends } from '../observe/lane-comparison.js';
 import { inconclusive } from '../observe/threshold-judge.js';
 import { PrometheusSource } from '../providers/prometheus/prometheus-source.js';
 
@@ -20,7 +21,7 @@ interface PrometheusConfig {
 /** Prometheus' own default is minutes; a gate read every few seconds should give up sooner. */
 const defaultTimeoutMs = 5000;
 
-export function perRunGates(env: NodeJS.ProcessEnv): GateJudge {
+export function perRunGates(env: NodeJS.ProcessEnv, laneBackends?: LaneBackends): GateJudge {
   const judges = new Map<string, GateJudge>();
   return {
     check(gates, run: Run, at) {
@@ -29,7 +30,10 @@ export function perRunGates(env: NodeJS.ProcessEnv): GateJudge {
       if ('problem' in client) return Promise.resolve(gates.map((g) => inconclusive(g, at, client.problem)));
       const key = `${prometheus!.url} ${client.timeoutMs} ${prometheus!.bearerToken?.env ?? ''}`;
       if (!judges.has(key))
-        judges.set(key, new MetricsGateJudge(new PrometheusSource(prometheus!.url, client.timeoutMs, client.token)));
+        judges.set(
+          key,
+          new MetricsGateJudge(new PrometheusSource(prometheus!.url, client.timeoutMs, client.token), laneBackends),
+        );
       return judges.get(key)!.check(gates, run, at);
     },
   };

@@ -26,6 +26,7 @@ import { reporters } from '../app/remediation-follow-up.js';
 import { BotMetrics } from './metrics.js';
 import { startPatrol } from './patrol-runtime.js';
 import { perRunGates } from './run-gates.js';
+import { laneBackendsIn } from '../providers/lanes/lane-backends.js';
 import { startServer } from './server.js';
 import type { AppSettings, WorkerSettings } from './settings.js';
 
@@ -100,7 +101,7 @@ export async function startRuntime(
       store,
       new ScriptsAtCommit(join(settings.dataDir, 'scripts'), (repo) => forgeFor(repo)),
     ),
-    gates: perRunGates(process.env),
+    gates: perRunGates(process.env, laneBackendsIn(store)),
     gateCheckSeconds: settings.gateCheckSeconds,
     lockPollSeconds: 2,
   };

@@ -112,6 +112,23 @@ export interface Rollout {
      */
     datacenters?: string[];
     analysis?: Analysis;
+    /**
+     * How a lane is judged against its baseline, the stable version serving the rest of the same audience (services deployed through the fleet): the 5xx share of each sample period, lane against baseline, by a one-sided Mann-Whitney test and an effect size. Too few samples waits; missing metrics pause the run.
+     */
+    compare?: {
+      /**
+       * One sample's period: at least four scrape intervals.
+       */
+      sample?: string;
+      /**
+       * Samples each side needs before a verdict; the test reads the latest twice this many.
+       */
+      minSamples?: number;
+      /**
+       * A percentage: "20%" or 20.
+       */
+      minEffect?: string | number;
+    };
     approval?: Approval;
   };
 }
@@ -643,9 +660,9 @@ export interface Service {
      */
     deploy?: {
       /**
-       * haproxy: instances are servers behind HAProxy; kubernetes: a Deployment per datacenter; command: a deploy script.
+       * haproxy: instances are servers behind HAProxy; kubernetes: a Deployment per datacenter; command: a deploy script; fleet: instances started through the fleet API and routed as canary lanes by HAProxy (Rollouts execute).
        */
-      provider: 'haproxy' | 'kubernetes' | 'command';
+      provider: 'haproxy' | 'kubernetes' | 'command' | 'fleet';
       /**
        * The deploy script and its arguments (command provider): argv[0] is a file under scripts/.
        */
@@ -913,6 +930,28 @@ export interface Config {
          * Path of the admin socket, or host:port.
          */
         socket: string;
+        /**
+         * Canary lanes: the route table the lane router reads, and how many lane backends (<service>_lane_<n>, <service>_baseline_<n>) the configuration has. docs/reference.md shows the HAProxy lines.
+         */
+        lanes?: {
+          /**
+           * Path of the route table's map file, as HAProxy's configuration names it.
+           */
+          routeTable: string;
+          /**
+           * Lanes live at once: the configuration's lane backends are numbered 1 to this.
+           */
+          slots: number;
+        };
+      };
+      /**
+       * The orchestrator that starts a Rollout's instances (services whose deploy provider is fleet), through the fleet API (docs/reference.md).
+       */
+      fleet?: {
+        /**
+         * Base URL of the fleet API.
+         */
+        url: string;
       };
       /**
        * The databases SchemaChange tasks change (planned, not executed, in this version).

@@ -28,6 +28,12 @@ const pool: ActionParam = {
   meaning: "The backend that weighs the datacenters, one server per datacenter (the service's `haproxyPool`).",
 };
 
+const laneTarget: ActionParam[] = [
+  { name: 'service', type: 'text', required: true, meaning: 'The service.' },
+  { name: 'env', type: 'text', required: true, meaning: 'Its environment.' },
+  { name: 'lane', type: 'text', required: true, meaning: 'The lane: the Rollout task that deployed it.' },
+];
+
 export const actionDocs: Record<string, ActionDoc> = {
   'command run': {
     does:
@@ -135,6 +141,50 @@ export const actionDocs: Record<string, ActionDoc> = {
         params: { state: 'ready', servers: [{ backend: 'checkout_dc_a', server: 'checkout-a1' }] },
       },
     },
+  },
+  'lanes deploy': {
+    does:
+      "Starts a Rollout's instances through the fleet API (`spec.providers.fleet`) and adds them to a free lane " +
+      'backend of HAProxy (dynamic servers); the lane serves no one yet. The store records the lane. Only Rollouts ' +
+      'plan it: a Runbook cannot name the lanes provider.',
+    params: [
+      ...laneTarget,
+      {
+        name: 'spec',
+        type: 'mapping',
+        required: true,
+        meaning: "The Rollout's version, features, audience, steps and `replaces`.",
+      },
+    ],
+    undo: '`lanes retire` of the same lane.',
+  },
+  'lanes route': {
+    does: 'Sets the share of its audience (sticky buckets) a lane holds, and rewrites the route table atomically.',
+    params: [
+      ...laneTarget,
+      { name: 'percent', type: 'number', required: true, meaning: 'The share of the audience, 0-100.' },
+    ],
+    undo: 'The rollback retires the lane: its users go back to the stable version.',
+  },
+  'lanes take-over': {
+    does: 'A replacement takes over the users its predecessor holds (the same buckets); the predecessor serves no one.',
+    params: [...laneTarget, { name: 'from', type: 'text', required: true, meaning: 'The lane taken over.' }],
+    undo: '`lanes hand-back`: the users go back to the predecessor if its instances are healthy, else to stable.',
+  },
+  'lanes hand-back': {
+    does:
+      "Gives a taken-over lane's users back to it when its instances answer their health check; otherwise retires " +
+      'it too, and they go to the stable version.',
+    params: [...laneTarget, { name: 'to', type: 'text', required: true, meaning: 'The lane that was taken over.' }],
+    undo: 'None: it is itself an undo.',
+  },
+  'lanes retire': {
+    does: 'Routes no one to the lane, removes its instances from HAProxy (drained first) and stops them through the fleet.',
+    params: [
+      ...laneTarget,
+      { name: 'reason', type: 'text', required: true, meaning: 'Why, as the lane chain records it.' },
+    ],
+    undo: 'None: a lane is deployed again by running its Rollout again.',
   },
   'webhook call': {
     does:

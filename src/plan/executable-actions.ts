@@ -10,6 +10,11 @@ export const executableActions: readonly string[] = [
   'haproxy restore-datacenter-weights',
   'haproxy set-datacenter-weights',
   'haproxy set-server-state',
+  'lanes deploy',
+  'lanes hand-back',
+  'lanes retire',
+  'lanes route',
+  'lanes take-over',
   'webhook call',
   'zeroops await-approval',
 ];

@@ -3,7 +3,7 @@ import type { Filled } from '../manifest/complete.js';
 import type { MetricUnit } from '../manifest/units.js';
 
 export type Provider =
-  'haproxy' | 'kubernetes' | 'postgres' | 'command' | 'webhook' | 'prometheus' | 'notify' | 'zeroops';
+  'haproxy' | 'kubernetes' | 'postgres' | 'command' | 'webhook' | 'prometheus' | 'notify' | 'zeroops' | 'lanes';
 
 export interface Action {
   provider: Provider;
@@ -25,6 +25,21 @@ export interface Gate {
   phase: GatePhase;
   /** How the manifest wrote it, e.g. `error_rate ≤ 2%`. */
   display: string;
+  /**
+   * A canary lane judged against its baseline rather than a threshold: `query` names `$backend`,
+   * read once for the lane's backend and once for its baseline's, sample by sample.
+   */
+  compare?: LaneComparison;
+}
+
+export interface LaneComparison {
+  service: string;
+  env: string;
+  lane: string;
+  sampleSeconds: number;
+  minSamples: number;
+  /** The smallest worsening that fails the lane, in the query's units. */
+  minEffect: number;
 }
 
 export interface PlanStep {

@@ -14,6 +14,7 @@ import { runCommand, type CommandResult } from './command/run-command.js';
 import { scriptLimits } from './command/script-limits.js';
 import type { HAProxyTraffic, ServerState } from './haproxy/traffic.js';
 import { callWebhook, type WebhookError } from './webhook/call-webhook.js';
+import { LaneEffects, type LaneProviders } from './lanes/lane-effects.js';
 import { isReservedEnv, signingVariables } from '../manifest/rules/webhook-secrets.js';
 import type { Config } from '../manifest/model.js';
 import { scriptPath } from '../policy/governed-files.js';
@@ -133,7 +134,17 @@ export class ProviderEffects implements Effects {
       }
     },
     'zeroops await-approval': async () => ({ output: { approved: true } }),
+    'lanes deploy': (params, context) => this.lanes(context).deploy(params as never, context),
+    'lanes route': (params, context) => this.lanes(context).route(params as never),
+    'lanes take-over': (params, context) => this.lanes(context).takeOver(params as never),
+    'lanes hand-back': (params, context) => this.lanes(context).handBack(params as never),
+    'lanes retire': (params, context) => this.lanes(context).retire(params as never),
   };
+
+  /** Lanes act on the fleet and HAProxy of the config the run was approved under. */
+  private lanes({ run }: EffectContext): LaneEffects {
+    return new LaneEffects(this.settings.store, (run.providers ?? {}) as LaneProviders);
+  }
 
   /**
    * What a datacenter's weight was before this run first touched it, stored before the change: a

@@ -7,24 +7,32 @@ import type { CompletedTask } from '../../manifest/complete.js';
 import type { AnalysisRule, Rollout } from '../../manifest/model.js';
 import { formatDuration, parseDuration, parsePercent } from '../../manifest/units.js';
 import { gatesFrom } from '../../plan/gates.js';
-import type { KindPlan, PlanStep, RiskFactor } from '../../plan/types.js';
+import type { Action, KindPlan, PlanStep, RiskFactor } from '../../plan/types.js';
 import { action, inSequence, step, type KindModule } from '../kind.js';
+import { describeAudience } from './audience-words.js';
+import { compileLanePlan } from './lane-plan.js';
 import { replacesRollout, rolloutAudience, rolloutSteps } from './rules.js';
 
 type RolloutSpec = Rollout['spec'] & { interval: string; steps: (string | number)[] };
 
 export const rollout: KindModule = {
   kind: 'Rollout',
-  executes: false,
+  // Lanes execute where the service deploys through the fleet; elsewhere a Rollout is planned only.
+  executes: (task) => deploysThroughFleet(task),
+  executesWhen:
+    'when its service deploys through the fleet (`spec.deploy.provider: fleet`), as a canary lane; ' +
+    'elsewhere it is planned and approved only, and merging one runs nothing',
   defaults: { spec: { interval: '5m' }, perDatacenter: false },
   requiredAfterCompletion: ['steps'],
   rules: [rolloutSteps, replacesRollout, rolloutAudience],
-  compile,
+  compile: (task) => (deploysThroughFleet(task) ? compileLanePlan(task) : compile(task)),
 };
+
+const deploysThroughFleet = (task: CompletedTask) => task.service.spec.deploy?.provider === 'fleet';
 
 function compile(task: CompletedTask): KindPlan {
   const spec = task.spec as RolloutSpec;
-  const provider = task.service.spec.deploy?.provider ?? 'haproxy';
+  const provider = (task.service.spec.deploy?.provider ?? 'haproxy') as Action['provider'];
   const cohort = { service: task.service.metadata.name, env: task.env, version: spec.version };
   const gates = gatesFrom(spec.analysis as AnalysisRule[] | undefined, task.service);
   const holdSeconds = parseDuration(spec.interval)!;
@@ -115,25 +123,6 @@ function audienceSteps(spec: RolloutSpec, cohort: Record<string, string>): PlanS
       inverse: action('haproxy', 'remove-audience-route', cohort),
     }),
   ];
-}
-
-export function describeAudience(audience: NonNullable<Rollout['spec']['audience']>): string {
-  const { exclude } = audience;
-  const excluded = [
-    ...(exclude?.userTags ?? []).map((t) => `tag ${t}`),
-    ...(exclude?.regions ?? []).map((r) => `region ${r}`),
-    ...(exclude?.features ?? []).map((f) => `users served ${f}`),
-    ...(exclude?.lanes ?? []).map((l) => `${l}'s users`),
-  ];
-  const parts = [
-    audience.userTags?.length ? `tags ${audience.userTags.join('/')}` : '',
-    audience.regions?.length ? `regions ${audience.regions.join('/')}` : '',
-    ...Object.entries(audience.os ?? {}).map(([os, range]) => `${os} ${range}`),
-    audience.appVersion ? `app ${audience.appVersion}` : '',
-    audience.buckets ? `buckets ${audience.buckets.trim()}` : '',
-    excluded.length ? `except ${excluded.join(', ')}` : '',
-  ];
-  return parts.filter(Boolean).join(', ') || '(everyone)';
 }
 
 function riskOf(percents: number[], spec: RolloutSpec): RiskFactor[] {

@@ -20,6 +20,12 @@ export interface LaneRouting {
 
 export const laneBackendName = (service: string, slot: number) => `${service.replaceAll('-', '_')}_lane_${slot}`;
 
+/**
+ * The backend that serves a lane's baseline: the rest of its audience, on the stable version. Its
+ * one server is the stable pool itself (through a local socket), so datacenter weights still apply.
+ */
+export const laneBaselineName = (service: string, slot: number) => `${service.replaceAll('-', '_')}_baseline_${slot}`;
+
 /** `http-request` lines for the service's frontend, before its `default_backend`. */
 export function laneFrontendRules({ salt, routeTable, slots }: LaneRouting): string[] {
   return [

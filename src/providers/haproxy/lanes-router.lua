@@ -94,6 +94,10 @@ local function parse(value)
     elseif name == "xt" then entry.not_tags = set_of(content)
     elseif name == "xg" then entry.not_regions = set_of(content)
     elseif name == "x" then entry.not_lanes = split(content, ",")
+    elseif name == "n" then entry.baseline = content
+    elseif name == "m" then
+      local from, to = string.match(content, "^(%d+)-(%d+)$")
+      entry.audience_from, entry.audience_to = tonumber(from), tonumber(to)
     end
   end
   parsed[value] = entry
@@ -107,10 +111,12 @@ local function any_in(set, items)
   return false
 end
 
--- The user is in the entry's audience and buckets: those it holds now, or at its widest step.
-local function reaches(entry, user, widest)
+-- The user is in the entry's audience and buckets: those it holds now ("now"), at its widest step
+-- ("widest"), or its whole bucket range ("audience", the baseline's).
+local function reaches(entry, user, at)
   local from, to = entry.from, entry.to
-  if widest and entry.widest_from then from, to = entry.widest_from, entry.widest_to end
+  if at == "widest" and entry.widest_from then from, to = entry.widest_from, entry.widest_to end
+  if at == "audience" then from, to = entry.audience_from, entry.audience_to end
   if from == nil or user.bucket == nil or user.bucket < from or user.bucket > to then return false end
   if entry.tags and not any_in(entry.tags, user.tags) then return false end
   if entry.regions and not entry.regions[user.region or ""] then return false end
@@ -129,7 +135,7 @@ local function excluded(entry, user, entries)
   if entry.not_regions and entry.not_regions[user.region or ""] then return true end
   for _, key in ipairs(entry.not_lanes or {}) do
     local other = entries[key]
-    if other and reaches(other, user, true) then return true end
+    if other and reaches(other, user, "widest") then return true end
   end
   return false
 end
@@ -164,8 +170,15 @@ core.register_action("zeroops_lane", { "http-req" }, function(txn, slots)
     end
   end
   for _, entry in ipairs(order) do
-    if reaches(entry, user) and not excluded(entry, user, entries) then
+    if reaches(entry, user, "now") and not excluded(entry, user, entries) then
       txn:set_var("txn.zeroops_backend", entry.backend)
+      return
+    end
+  end
+  -- Not in a lane: the rest of a lane's audience is its baseline (the stable version, measured apart).
+  for _, entry in ipairs(order) do
+    if entry.baseline and reaches(entry, user, "audience") and not excluded(entry, user, entries) then
+      txn:set_var("txn.zeroops_backend", entry.baseline)
       return
     end
   end

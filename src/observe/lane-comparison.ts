@@ -1,0 +1,55 @@
+/**
+ * A canary lane against its baseline, sample by sample: the gate's query is read over the latest
+ * periods for the lane's backend and for its baseline's (the stable version serving the rest of the
+ * same audience), and the canary judge compares the two. Metrics that cannot be read are
+ * inconclusive (the run pauses); too few samples wait while the step holds, and are inconclusive
+ * once the hold is over, so a lane is never passed unjudged.
+ */
+import type { Evidence, Run } from '../engine/run.js';
+import type { Gate, LaneComparison } from '../plan/types.js';
+import { judgeCanary } from './canary-judge.js';
+import { MetricsError, type MetricsSource } from './metrics-source.js';
+import { inconclusive } from './threshold-judge.js';
+
+/** The backends a lane and its baseline are served by, while it is deployed. */
+export type LaneBackends = (compare: LaneComparison) => Promise<{ lane: string; baseline: string } | undefined>;
+
+export async function judgeLaneComparison(
+  gate: Gate & { compare: LaneComparison },
+  metrics: MetricsSource,
+  backendsOf: LaneBackends,
+  run: Run,
+  at: string,
+): Promise<Evidence> {
+  const { compare } = gate;
+  const backends = await backendsOf(compare);
+  if (!backends) return inconclusive(gate, at, `lane ${compare.lane} is not deployed`);
+  const end = Math.floor(Date.parse(at) / 1000);
+  const start = end - 2 * compare.minSamples * compare.sampleSeconds;
+  const read = async (backend: string) => {
+    const series = await metrics.range(gate.query.replaceAll('$backend', backend), start, end, compare.sampleSeconds);
+    return series.flatMap((s) => s.points.map(([, value]) => value)).filter(Number.isFinite);
+  };
+  let lane: number[];
+  let baseline: number[];
+  try {
+    [lane, baseline] = await Promise.all([read(backends.lane), read(backends.baseline)]);
+  } catch (error) {
+    if (error instanceof MetricsError) return inconclusive(gate, at, `${error.code}: ${error.message}`);
+    throw error;
+  }
+  const verdict = judgeCanary(lane, baseline, { minEffect: compare.minEffect, minSamples: compare.minSamples });
+  const limit = gate.display;
+  const value = verdict.verdict === 'nodata' ? null : round(verdict.effect);
+  if (verdict.verdict === 'fail')
+    return { at, metric: gate.metric, value, limit, verdict: 'breach', note: verdict.reason };
+  if (verdict.verdict === 'pass')
+    return { at, metric: gate.metric, value, limit, verdict: 'pass', note: verdict.reason };
+  const holding = run.steps.find((s) => s.status === 'holding');
+  const holdIsOver = holding?.holdUntil !== undefined && holding.holdUntil <= at;
+  return holdIsOver
+    ? inconclusive(gate, at, `the step's hold ended unjudged: ${verdict.reason}`)
+    : { at, metric: gate.metric, value, limit, verdict: 'pass', note: verdict.reason };
+}
+
+const round = (value: number) => Math.round(value * 1e4) / 1e4;
