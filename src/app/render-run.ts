@@ -5,7 +5,8 @@ import { isTerminal } from '../engine/run.js';
 
 const icons: Record<string, string> = { pending: '⚪', running: '🔵', holding: '⏳', succeeded: '✅', failed: '❌' };
 
-export function runCheck(run: Run): CheckUpdate {
+/** `lanes`: the lane map of a canary lane's service, shown under the timeline. */
+export function runCheck(run: Run, lanes?: string): CheckUpdate {
   const conclusion = (
     { succeeded: 'success', rolled_back: 'failure', failed: 'failure', aborted: 'cancelled' } as const
   )[run.status as 'succeeded'];
@@ -14,7 +15,7 @@ export function runCheck(run: Run): CheckUpdate {
     ...(conclusion ? { conclusion: conclusion as CheckUpdate['conclusion'] } : {}),
     title: `${run.status.replace('_', ' ')}${run.reason ? `: ${run.reason}` : ''}`.slice(0, 250),
     summary: runSummary(run),
-    text: timeline(run),
+    text: lanes ? `${timeline(run)}\n\n${lanes}` : timeline(run),
   };
 }
 

@@ -13,6 +13,9 @@ import { repoKey } from './record-keys.js';
 import { PacedUpdates } from './paced-updates.js';
 import type { Log } from './ports.js';
 import { runCheck, runSummary, timeline } from './render-run.js';
+import { exposureLedger, foldLanes, laneChain, type LaneEvent } from '../lanes/lane-state.js';
+import { renderLiveLanes } from '../lanes/live-lane-map.js';
+import { laneGateMetric } from '../kinds/rollout/lane-plan.js';
 
 export class ForgeRunReporter implements RunReporter {
   private readonly checks: PacedUpdates;
@@ -76,11 +79,31 @@ export class ForgeRunReporter implements RunReporter {
     const key = `check/${run.id}`;
     let id = await this.store.checkpoint<number>(key);
     if (id === undefined) {
-      id = await forge.startCheck(run.repo, `ZeroOps run: ${run.plan.task.name}`, run.mergeSha, runCheck(run));
+      const check = runCheck(run, await this.lanesOf(run));
+      id = await forge.startCheck(run.repo, `ZeroOps run: ${run.plan.task.name}`, run.mergeSha, check);
       if (!(await this.store.saveCheckpoint(key, id))) id = (await this.store.checkpoint<number>(key))!;
       else return;
     }
-    await forge.updateCheck(run.repo, id, runCheck(run));
+    await forge.updateCheck(run.repo, id, runCheck(run, await this.lanesOf(run)));
+  }
+
+  /** A canary lane's run shows the service's lanes as they stand (from the store's lane chain). */
+  private async lanesOf(run: Run): Promise<string | undefined> {
+    if (!run.plan.steps.some((s) => s.action.provider === 'lanes')) return undefined;
+    const { service, env, name } = run.plan.task;
+    const events = (await this.store.events(laneChain(service, env))) as unknown as LaneEvent[];
+    const judged = run.steps
+      .flatMap((s) => s.evidence)
+      .filter((e) => e.metric === laneGateMetric)
+      .at(-1);
+    return renderLiveLanes({
+      service,
+      env,
+      lanes: foldLanes(events),
+      ledger: exposureLedger(events),
+      current: name,
+      ...(judged ? { judged } : {}),
+    });
   }
 
   private async recordIncident(forge: Forge, run: Run): Promise<void> {
@@ -98,7 +121,7 @@ export class ForgeRunReporter implements RunReporter {
     const severity = run.status === 'failed' ? 'sev2' : 'sev3';
     const issueNumber = await forge.createIssue(run.repo, {
       title: `Incident: ${run.plan.task.kind} ${run.plan.task.name} ${run.status.replace('_', ' ')} — ${run.plan.task.service}/${run.plan.task.env}`,
-      body: incidentBody(run, severity),
+      body: incidentBody(run, severity, await this.lanesOf(run)),
       labels: ['zeroops', 'incident', `severity:${severity}`, `service:${run.plan.task.service}`],
     });
     await this.store.saveIncident({
@@ -133,7 +156,7 @@ function finalComment(run: Run): string {
   return `Run of \`${run.plan.task.name}\` ${word}.\n\n${runSummary(run)}\n\n<details><summary>Timeline</summary>\n\n${timeline(run)}\n\n</details>\n\nAudit: \`npx zeroops audit verify ${run.id}\``;
 }
 
-function incidentBody(run: Run, severity: string): string {
+function incidentBody(run: Run, severity: string, lanes?: string): string {
   const evidence = run.steps.flatMap((s) =>
     s.evidence
       .filter((e) => e.verdict !== 'pass')
@@ -147,9 +170,18 @@ function incidentBody(run: Run, severity: string): string {
     '',
     `**Severity:** ${severity} · **Service:** ${run.plan.task.service} (${run.plan.task.env}) · **Run:** \`${run.id}\` from #${run.pullNumber} (${run.mergeSha.slice(0, 7)}), started by @${run.startedBy}`,
     '',
+    ...(lanes
+      ? [
+          run.status === 'rolled_back'
+            ? `**Lane:** \`${run.plan.task.name}\` alone was rolled back; the other lanes of ${run.plan.task.service} kept serving.`
+            : `**Lane:** \`${run.plan.task.name}\`: its rollback did not complete; the other lanes were not touched.`,
+          '',
+        ]
+      : []),
     '### Evidence',
     '',
     ...(evidence.length ? evidence : ['- no gate evidence: the failure was in an action']),
+    ...(lanes ? ['', lanes.replace(/^### /, '#### ')] : []),
     '',
     '### Timeline',
     '',

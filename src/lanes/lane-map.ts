@@ -28,7 +28,7 @@ export function renderLaneMap(lanes: readonly Lane[]): string {
     .join('\n\n');
 }
 
-function describeSegment(segment: Segment): string {
+export function describeSegment(segment: Segment): string {
   const excluded = segment.exclude
     ? [
         ...(segment.exclude.userTags ?? []).map((t) => `tagged ${t}`),

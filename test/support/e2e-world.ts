@@ -31,7 +31,10 @@ spec:
   defaultEnv: production
   providers:
     prometheus: { url: "${lab.prometheus!.url}" }
-    haproxy: { socket: "${lab.haproxy!.socketPath}" }
+    haproxy:
+      socket: "${lab.haproxy!.socketPath}"
+      lanes: { routeTable: "${lab.haproxy!.routeTablePath}", slots: ${lab.haproxy!.laneSlots} }
+    fleet: { url: "${lab.fleet!.url}" }
     webhook: { secretEnv: [CI_HOOK_SECRET] }
   policy: { defaultApprovals: 1, requireOwner: true }
 `;
@@ -49,13 +52,18 @@ spec:
     - { metric: error_rate, max: 5%, window: 3s }
 `;
 
-export async function startWorld(options: { concurrency?: number } = {}): Promise<World> {
+export async function startWorld(options: { concurrency?: number; stableVersion?: string } = {}): Promise<World> {
   const templates = Object.fromEntries(
     [...(await templateRepoFiles()).filter((f) => f.path.startsWith('templates/')), ...(await templateScripts())].map(
       (f) => [f.path, f.text],
     ),
   );
-  const lab = await startLab({ loadRate: 80, seedRows: 1000, githubFiles: { 'README.md': '# ops\n', ...templates } });
+  const lab = await startLab({
+    loadRate: 80,
+    seedRows: 1000,
+    stableVersion: options.stableVersion,
+    githubFiles: { 'README.md': '# ops\n', ...templates },
+  });
   const github = lab.github!;
   await github.state.git.commit(
     'main',

@@ -20,6 +20,9 @@ export const laneErrorShareQuery =
   'sum(rate(haproxy_backend_http_responses_total{proxy="$backend",code="5xx"}[$sample]))' +
   ' / sum(rate(haproxy_backend_http_responses_total{proxy="$backend"}[$sample]))';
 
+/** The metric name of a lane's comparison with its baseline, as evidence records it. */
+export const laneGateMetric = 'lane_error_share';
+
 export function compileLanePlan(task: CompletedTask): KindPlan {
   const spec = task.spec as RolloutSpec;
   const lane = { service: task.service.metadata.name, env: task.env, lane: task.name };
@@ -113,7 +116,7 @@ function comparisonGate(spec: RolloutSpec, lane: { service: string; env: string;
   const minSamples = compare.minSamples ?? 8;
   const minEffect = parsePercent(compare.minEffect ?? '1%')! / 100;
   return {
-    metric: 'lane_error_share',
+    metric: laneGateMetric,
     query: laneErrorShareQuery.replaceAll('$sample', formatDuration(sampleSeconds)),
     unit: 'ratio',
     phase: 'both',
