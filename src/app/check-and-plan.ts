@@ -14,6 +14,7 @@ import { referenceRules, valueRules } from '../manifest/rules/task-rules.js';
 import { completedSource } from '../manifest/completed-source.js';
 import { checkSchema } from '../manifest/schema-check.js';
 import { executesTask } from '../kinds/kind.js';
+import type { LaneStatus } from '../lanes/lane-state.js';
 import { kinds } from '../kinds/registry.js';
 import { loadSqlParser } from '../kinds/schema-change/sql.js';
 import { assemblePlan } from '../plan/assemble.js';
@@ -42,6 +43,8 @@ export interface CheckInput {
   approvedOwners?: Map<string, string[]>;
   /** Content ids of the files under scripts/ at the planned commit: the scripts a plan runs are part of it. */
   scripts?: Map<string, string>;
+  /** What the store knows of each lane (`service/env/lane`): retired ones are not live. */
+  laneStatuses?: ReadonlyMap<string, LaneStatus>;
 }
 
 export interface CheckResult {
@@ -88,6 +91,7 @@ export async function checkAndPlan(input: CheckInput): Promise<CheckResult> {
     repo,
     new Set(plans.map((p) => p.task.name)),
     new Set(reported.templates.map((t) => t.manifest.metadata.name)),
+    input.laneStatuses,
   );
   diagnostics.push(...lanes.diagnostics);
   return { plans, diagnostics: sortDiagnostics(diagnostics), repo, tasks: merged('tasks'), lanes: lanes.lanes };

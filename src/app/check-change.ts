@@ -13,6 +13,7 @@ import { diffGoverned, type GovernedFileDiff } from '../policy/governed-files.js
 import { governanceItems, type GovernanceItem, type GovernedFileChange } from '../policy/governance.js';
 import type { Store } from '../engine/store.js';
 import { policyBasis, type PolicyBasis } from './policy-basis.js';
+import { laneStatuses } from './lane-history.js';
 
 export interface ChangeCheck {
   basis: PolicyBasis;
@@ -64,9 +65,12 @@ export async function checkChange(
   const headConfig = changed.includes(opsRepoLayout.config)
     ? await read(tree.filter((e) => e.path === opsRepoLayout.config))
     : [];
+  const reportedFiles = [...headConfig, ...(await read(manifests.filter((e) => reported.has(e.path))))];
+  const contextFiles = await read(manifests.filter((e) => !reported.has(e.path)));
   const result = await checkAndPlan({
-    files: [...headConfig, ...(await read(manifests.filter((e) => reported.has(e.path))))],
-    context: await read(manifests.filter((e) => !reported.has(e.path))),
+    files: reportedFiles,
+    context: contextFiles,
+    laneStatuses: deps.store ? await laneStatuses(deps.store, [...reportedFiles, ...contextFiles]) : undefined,
     policyConfig: basis.policyText === undefined ? null : { path: opsRepoLayout.config, text: basis.policyText },
     approvedOwners: new Map(basis.approvedServices.map((s) => [s.metadata.name, s.spec.owners])),
     scripts: new Map(tree.filter((e) => e.path.startsWith('scripts/')).map((e) => [e.path, e.id])),

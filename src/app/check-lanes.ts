@@ -6,6 +6,8 @@
 import { kinds } from '../kinds/registry.js';
 import { laneConflicts, type DeclaredLane } from '../lanes/conflicts.js';
 import { laneOf, liveLanes, type Lane } from '../lanes/lane.js';
+import type { LaneStatus } from '../lanes/lane-state.js';
+import { laneKey } from './lane-history.js';
 import { completeTask } from '../manifest/complete.js';
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import type { LoadedTask, OpsRepo, Rollout } from '../manifest/model.js';
@@ -26,6 +28,7 @@ export function checkLanes(
   repo: OpsRepo,
   planned: ReadonlySet<string>,
   templates: ReadonlySet<string> = new Set(),
+  statuses: ReadonlyMap<string, LaneStatus> = new Map(),
 ): LaneCheck {
   const mine = new Set(reported.map((t) => t.manifest.metadata.name));
   const declared = all.flatMap((task): DeclaredLane[] => {
@@ -35,6 +38,8 @@ export function checkLanes(
     const lane = laneFrom(task, repo);
     const template = task.manifest.spec.template?.split('@')[0];
     const changed = mine.has(name) || (template !== undefined && templates.has(template));
+    // A retired lane serves no one: it is live again only when this change runs its Rollout again.
+    if (lane && !changed && statuses.get(laneKey(lane.service, lane.env, lane.lane)) === 'retired') return [];
     return lane ? [{ lane, task, reported: changed }] : [];
   });
   if (!declared.some((d) => d.reported)) return { diagnostics: [], lanes: [] };

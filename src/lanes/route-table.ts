@@ -11,7 +11,8 @@
  * `web:*`); `a` is such a range for the app version; `x` names the entries whose users this lane
  * keeps out (judged without their own exclusions). `n` is the backend that serves the rest of the
  * lane's audience `m` (its whole bucket range) the stable version: the lane's baseline, measured
- * apart so the lane is judged against the same segment. Fields that do not restrict are left out. The
+ * apart so the lane is judged against the same segment (a user in several lanes' audiences counts
+ * for one of them, by bucket). Fields that do not restrict are left out. The
  * lines hold no space and no `;` (the runtime API's separators), so `set map` takes them as they
  * are. Pure.
  */

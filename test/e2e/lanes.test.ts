@@ -23,7 +23,12 @@ afterAll(() => world?.stop());
 
 const github = () => world.lab.github!;
 const runCheck = (name: string) => runCheckOf(world, name);
-const finished = (name: string, ms = 90_000) => eventually(() => runCheck(name)?.status === 'completed', ms);
+/** Waits for the run's check run to complete; says where the run stands when it does not. */
+async function finished(name: string, ms = 90_000): Promise<boolean> {
+  if (await eventually(() => runCheck(name)?.status === 'completed', ms)) return true;
+  const check = runCheck(name);
+  throw new Error(`run of ${name} did not finish: ${check?.title ?? 'no check run'}\n${check?.text ?? ''}`);
+}
 
 /** A Rollout judged every 3 s sample against its baseline, holding each step 20 s. */
 const rollout = (name: string, spec: string) => `apiVersion: zeroops.dev/v1
@@ -38,7 +43,9 @@ ${spec}
 /** Who was served which version over two rounds of the population. */
 async function served(): Promise<Map<string, string>> {
   world.lab.load!.clearReceipts();
+  world.lab.load!.setRate(400);
   await world.lab.load!.next(2000);
+  world.lab.load!.setRate(80);
   return new Map([...world.lab.load!.receipts()].map(([id, r]) => [id, [...r.versions].sort().join('+')]));
 }
 const usersOn = (receipts: Map<string, string>, version: string) =>
@@ -68,7 +75,9 @@ describe('canary lanes, end to end', () => {
     await mergeApproved(world, 'v1-0', rollout('v1-0', '  version: v1.0.0\n  features: [A]\n  steps: [5%]'));
     expect(await finished('v1-0')).toBe(true);
     expect(runCheck('v1-0')).toMatchObject({ conclusion: 'success' });
-    expect(runCheck('v1-0')!.text).toMatch(/\| \*\*v1-0\*\* \| v1\.0\.0 \| A \| everyone \| 0–499 \(5%\) \| ✓ /);
+    expect(runCheck('v1-0')!.text).toMatch(
+      /\| \*\*v1-0\*\* \| v1\.0\.0 \| A \| everyone \| buckets 0–499 \(5%\) \| ✓ /,
+    );
     onV10 = usersOn(await served(), 'v1.0.0');
     expect(onV10.length).toBeGreaterThan(20);
     expect(onV10.length).toBeLessThan(90);
@@ -96,8 +105,14 @@ describe('canary lanes, end to end', () => {
     expect(comments(overlapping.number)).toMatch(/tasks\/v1-3\.yaml:\d+.*would be in both v1-1 .* and v1-3/s);
 
     const disjoint = await openPull('disjoint', {
-      'tasks/eu.yaml': rollout('eu', '  version: v2.0.0\n  audience: { regions: [cn-east], buckets: 5000-9999 }\n  steps: [10%]'),
-      'tasks/us.yaml': rollout('us', '  version: v2.0.0\n  audience: { regions: [us-west], buckets: 5000-9999 }\n  steps: [10%]'),
+      'tasks/eu.yaml': rollout(
+        'eu',
+        '  version: v2.0.0\n  audience: { regions: [cn-east], buckets: 5000-9999 }\n  steps: [10%]',
+      ),
+      'tasks/us.yaml': rollout(
+        'us',
+        '  version: v2.0.0\n  audience: { regions: [us-west], buckets: 5000-9999 }\n  steps: [10%]',
+      ),
       'tasks/new-ios.yaml': rollout(
         'new-ios',
         '  version: v2.1.0\n  audience: { os: { ios: ">=17" }, buckets: 1000-4999 }\n  steps: [10%]',
@@ -115,7 +130,10 @@ describe('canary lanes, end to end', () => {
     await mergeApproved(
       world,
       'v1-2',
-      rollout('v1-2', '  version: v1.2.0\n  features: [C]\n  audience: { exclude: { features: [A, B] } }\n  steps: [10%]'),
+      rollout(
+        'v1-2',
+        '  version: v1.2.0\n  features: [C]\n  audience: { exclude: { features: [A, B] } }\n  steps: [10%]',
+      ),
     );
     expect(await finished('v1-2')).toBe(true);
     expect(runCheck('v1-2')).toMatchObject({ conclusion: 'success' });
@@ -161,9 +179,9 @@ describe('canary lanes, end to end', () => {
     const prometheus = world.lab.prometheus!.pid;
     process.kill(prometheus, 'SIGSTOP');
     try {
-      expect(await eventually(() => /^paused: no reliable metric data/.test(runCheck('v3-0')?.title ?? ''), 30_000)).toBe(
-        true,
-      );
+      expect(
+        await eventually(() => /^paused: no reliable metric data/.test(runCheck('v3-0')?.title ?? ''), 30_000),
+      ).toBe(true);
       expect(usersOn(await served(), 'v3.0.0').length).toBeGreaterThan(10);
     } finally {
       process.kill(prometheus, 'SIGCONT');

@@ -175,11 +175,16 @@ core.register_action("zeroops_lane", { "http-req" }, function(txn, slots)
       return
     end
   end
-  -- Not in a lane: the rest of a lane's audience is its baseline (the stable version, measured apart).
+  -- Not in a lane: the rest of a lane's audience is its baseline (the stable version, measured
+  -- apart). A user in the audiences of several lanes counts for one of them, chosen by bucket, so
+  -- each baseline is a hash sample of its own audience.
+  local baselines = {}
   for _, entry in ipairs(order) do
     if entry.baseline and reaches(entry, user, "audience") and not excluded(entry, user, entries) then
-      txn:set_var("txn.zeroops_backend", entry.baseline)
-      return
+      baselines[#baselines + 1] = entry.baseline
     end
+  end
+  if #baselines > 0 and user.bucket ~= nil then
+    txn:set_var("txn.zeroops_backend", baselines[(user.bucket % #baselines) + 1])
   end
 end, 1)

@@ -1,0 +1,89 @@
+import type { Run } from '../../../src/engine/run.js';
+import { judgeLaneComparison } from '../../../src/observe/lane-comparison.js';
+import { MetricsError, type MetricsSource } from '../../../src/observe/metrics-source.js';
+import type { Gate, LaneComparison } from '../../../src/plan/types.js';
+import { aRun } from '../../support/builders.js';
+
+const compare: LaneComparison = {
+  service: 'checkout',
+  env: 'production',
+  lane: 'v1-2',
+  sampleSeconds: 3,
+  minSamples: 4,
+  minEffect: 0.01,
+};
+const gate: Gate & { compare: LaneComparison } = {
+  metric: 'lane_error_share',
+  query: 'share{proxy="$backend"}',
+  unit: 'ratio',
+  phase: 'both',
+  display: '5xx share vs baseline',
+  compare,
+};
+const backends = async () => ({ lane: 'checkout_lane_3', baseline: 'checkout_baseline_3' });
+const now = '2026-05-07T10:00:00.000Z';
+
+/** Prometheus as the port gives it: each backend's samples, and what was asked. */
+function metricsWith(values: Record<string, number[]>) {
+  const asked: string[] = [];
+  const source: MetricsSource = {
+    instant: async () => [],
+    range: async (query) => {
+      asked.push(query);
+      const backend = /proxy="([^"]+)"/.exec(query)![1]!;
+      return [{ labels: {}, points: (values[backend] ?? []).map((v, i) => [i * 3, v] as [number, number]) }];
+    },
+  };
+  return { source, asked };
+}
+
+const holding = (holdUntil: string): Run =>
+  aRun({
+    steps: [{ id: 'lane-10', status: 'holding', attempts: 1, evidence: [], holdUntil }],
+  });
+
+describe('a lane judged against its baseline', () => {
+  it('breaches when the lane is significantly and materially worse, reading both backends', async () => {
+    const { source, asked } = metricsWith({
+      checkout_lane_3: [0, 0, 0.4, 0.5, 0.45, 0.5, 0.6, 0.5],
+      checkout_baseline_3: [0, 0.01, 0, 0, 0.01, 0, 0, 0],
+    });
+    const evidence = await judgeLaneComparison(gate, source, backends, holding('2026-05-07T10:05:00.000Z'), now);
+    expect(evidence).toMatchObject({ verdict: 'breach', note: expect.stringMatching(/^worse than the baseline/) });
+    expect(evidence.value).toBeGreaterThan(0.2);
+    expect(asked.sort()).toEqual(['share{proxy="checkout_baseline_3"}', 'share{proxy="checkout_lane_3"}']);
+  });
+
+  it('passes a lane no worse than its baseline, NaN samples (no traffic) left out', async () => {
+    const { source } = metricsWith({
+      checkout_lane_3: [NaN, 0.01, 0, 0, 0.02, 0, 0.01, 0],
+      checkout_baseline_3: [0, 0.01, 0, 0.02, 0.01, 0, 0, 0.01],
+    });
+    const evidence = await judgeLaneComparison(gate, source, backends, holding('2026-05-07T10:05:00.000Z'), now);
+    expect(evidence.verdict).toBe('pass');
+  });
+
+  it('waits while too few samples came in, and is inconclusive once the hold is over', async () => {
+    const { source } = metricsWith({ checkout_lane_3: [0, 0.5], checkout_baseline_3: [0, 0, 0, 0, 0] });
+    const early = await judgeLaneComparison(gate, source, backends, holding('2026-05-07T10:05:00.000Z'), now);
+    expect(early).toMatchObject({ verdict: 'pass', value: null, note: expect.stringMatching(/^too few samples/) });
+    const late = await judgeLaneComparison(gate, source, backends, holding('2026-05-07T09:59:59.000Z'), now);
+    expect(late).toMatchObject({ verdict: 'inconclusive', note: expect.stringMatching(/hold ended unjudged/) });
+  });
+
+  it('is inconclusive — never a breach — when the metrics cannot be read, or the lane is not deployed', async () => {
+    const down: MetricsSource = {
+      instant: async () => [],
+      range: async () => {
+        throw new MetricsError('timeout', 'no answer in 5000 ms');
+      },
+    };
+    const run = holding('2026-05-07T10:05:00.000Z');
+    expect(await judgeLaneComparison(gate, down, backends, run, now)).toMatchObject({
+      verdict: 'inconclusive',
+      note: 'timeout: no answer in 5000 ms',
+    });
+    const gone = await judgeLaneComparison(gate, down, async () => undefined, run, now);
+    expect(gone).toMatchObject({ verdict: 'inconclusive', note: 'lane v1-2 is not deployed' });
+  });
+});
