@@ -50,14 +50,6 @@ export type LaneEvent =
   | { type: 'lane-handed-back'; at: string; data: { lane: string; from: string } }
   | { type: 'lane-retired'; at: string; data: { lane: string; reason: string } };
 
-export const laneEventTypes = new Set<string>([
-  'lane-deployed',
-  'lane-routed',
-  'lane-taken-over',
-  'lane-handed-back',
-  'lane-retired',
-]);
-
 /** Every lane ever deployed for the service, in deployment order, in its latest state. */
 export function foldLanes(events: readonly LaneEvent[]): LiveLane[] {
   const lanes = new Map<string, LiveLane>();
