@@ -16,9 +16,15 @@ spec:
   reason: P99 latency in dc-a jumped
 `;
 
-async function mergeReviewed(github: GitHubDouble, name: string, manifest: string): Promise<number> {
+export async function mergeReviewed(
+  github: GitHubDouble,
+  name: string,
+  manifest: string,
+  title = `Drain dc-a (${name})`,
+  reviewers = ['alice'],
+): Promise<number> {
   const { number } = await github.openPullRequest({
-    title: `Drain dc-a (${name})`,
+    title,
     branch: name,
     files: { [`tasks/${name}.yaml`]: manifest },
     author: 'carol',
@@ -32,9 +38,9 @@ async function mergeReviewed(github: GitHubDouble, name: string, manifest: strin
   console.log(
     `carol opens #${number} with tasks/${name}.yaml. "ZeroOps approval" → ${approval()?.conclusion}: ${approval()?.title}.`,
   );
-  await github.review(number, 'alice', 'APPROVED');
+  for (const reviewer of reviewers) await github.review(number, reviewer, 'APPROVED');
   console.log(
-    `alice (an owner of checkout) approves. "ZeroOps approval" → ${approval()?.conclusion}: ${approval()?.title}.`,
+    `${reviewers.join(' and ')} (owners of checkout) approve. "ZeroOps approval" → ${approval()?.conclusion}: ${approval()?.title}.`,
   );
   await github.merge(number, 'carol');
   console.log('carol merges. ZeroOps re-checks the policy itself and starts the run:\n');
@@ -42,10 +48,11 @@ async function mergeReviewed(github: GitHubDouble, name: string, manifest: strin
 }
 
 /** Print the run's check run title each time it changes, until the run is over. */
-async function follow(
+export async function follow(
   github: GitHubDouble,
   name: string,
   whileRunning?: (title: string) => Promise<void>,
+  { quiet = false } = {},
 ): Promise<void> {
   let last = '';
   for (let i = 0; i < 600; i++) {
@@ -60,7 +67,7 @@ async function follow(
       await whileRunning?.(title);
     }
     if (check?.status === 'completed') {
-      console.log(`\n  Check run completed: ${check.conclusion}.\n${indent(check.text ?? '')}`);
+      console.log(`\n  Check run completed: ${check.conclusion}.${quiet ? '' : `\n${indent(check.text ?? '')}`}`);
       return;
     }
     await sleep(250);

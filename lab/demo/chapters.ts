@@ -13,12 +13,13 @@ export const chapters: Chapter[] = [
   startChapter,
   pullRequestChapter,
   mistakeChapter,
-  lanesChapter,
   trafficChapter,
   drainChapter,
   breachChapter,
   approvalsChapter,
   patrolChapter,
+  // Last: its lanes keep serving their users afterwards, which would blur the datacenter splits before.
+  lanesChapter,
 ];
 
 /** The chapters to run for the names asked (all when none), with what they need, in story order. */

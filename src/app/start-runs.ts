@@ -47,6 +47,8 @@ export interface MergeOutcome {
   started: string[];
   scheduled: string[];
   refused: string[];
+  /** Governed files whose approved change now governs the branch. */
+  governs?: string[];
 }
 
 /** The merged pull request as a reference to its merge commit. */
@@ -124,6 +126,7 @@ async function execute(
       throw new Error(
         `the approved state of ${merged.baseRef} moved while #${merged.number} was checked; checking it again`,
       );
+    outcome.governs = check.governance.map((g) => g.path);
   }
   for (const plan of check.plans) await startOne(deps, merged, check, plan, approvals.get(plan.task.name), outcome);
 }
@@ -186,8 +189,17 @@ async function startOne(
   );
 }
 
-async function say(forge: Forge, merged: MergedPull, { started, scheduled, refused }: MergeOutcome): Promise<void> {
+async function say(
+  forge: Forge,
+  merged: MergedPull,
+  { started, scheduled, refused, governs }: MergeOutcome,
+): Promise<void> {
   const lines = [
+    ...(governs?.length
+      ? [
+          `🔐 Approved and merged: ${governs.map((p) => `\`${p}\``).join(', ')} now govern \`${merged.baseRef}\` (its approved state is ${merged.mergeSha.slice(0, 7)}).`,
+        ]
+      : []),
     ...(started.length
       ? [
           `🚀 Merged in ${merged.mergeSha.slice(0, 7)}: started ${started.map((t) => `\`${t}\``).join(', ')}. Follow each run in its check run "ZeroOps run: <task>"; steer it with \`/zeroops pause | resume | abort | rollback | approve-step <step> | status\`.`,

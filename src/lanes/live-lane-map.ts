@@ -39,7 +39,14 @@ export function renderLiveLanes(view: LiveLaneView): string {
     ...rows,
     '',
     'Everyone else is served the stable version; each lane is judged against the stable version on its own audience.',
-    ...(recent.length ? ['', `**Exposure ledger** (${view.ledger.length} entries; the latest):`, '', ...recent] : []),
+    ...(recent.length
+      ? [
+          '',
+          `**Exposure ledger** (who has been served what, since when; the latest of ${view.ledger.length}):`,
+          '',
+          ...recent,
+        ]
+      : []),
   ].join('\n');
 }
 

@@ -41,6 +41,7 @@ export function compileLanePlan(task: CompletedTask): KindPlan {
       id: 'deploy-lane',
       title: `Start ${spec.version}${spec.features?.length ? ` (features ${spec.features.join(', ')})` : ''} in a lane of its own, serving no one yet`,
       action: action('lanes', 'deploy', { ...lane, spec: declared }),
+      inverse: action('lanes', 'retire', { ...lane, reason: 'rolled back' }),
     }),
     ...(spec.replaces
       ? [
@@ -48,16 +49,18 @@ export function compileLanePlan(task: CompletedTask): KindPlan {
             id: 'take-over',
             title: `Take over the users of ${spec.replaces}: the same buckets, now served ${spec.version}`,
             action: action('lanes', 'take-over', { ...lane, from: spec.replaces }),
+            inverse: action('lanes', 'hand-back', { ...lane, to: spec.replaces }),
             gates,
             waitSeconds: holdSeconds,
           }),
         ]
       : []),
-    ...percents.map((percent) =>
+    ...percents.map((percent, i) =>
       step({
         id: `lane-${percent}`,
         title: `Serve ${spec.version} to ${percent}% of ${spec.audience ? `the audience (${describeAudience(spec.audience)})` : spec.replaces ? `${spec.replaces}'s audience` : 'all users'}`,
         action: action('lanes', 'route', { ...lane, percent }),
+        inverse: action('lanes', 'route', { ...lane, percent: percents[i - 1] ?? 0 }),
         gates,
         waitSeconds: holdSeconds,
       }),

@@ -96,7 +96,7 @@ export class LaneEffects {
     return this.changing(params, async (lanes, append) => {
       const to = lanes.find((l) => l.lane === params.to);
       if (!to || to.status !== 'taken-over' || to.heldBy !== params.lane)
-        return { backTo: to?.status === 'live' ? to.lane : 'stable' };
+        return { backTo: to?.status === 'live' ? to.lane : 'stable', unchanged: true };
       const healthy = (await Promise.all(to.instances.map((i) => answersHealth(i)))).every(Boolean);
       if (healthy) {
         await append({ type: 'lane-handed-back', data: { lane: to.lane, from: params.lane } });
@@ -117,7 +117,7 @@ export class LaneEffects {
   async retire(params: LaneTarget & { reason: string }) {
     return this.changing(params, async (lanes, append) => {
       const lane = lanes.find((l) => l.lane === params.lane);
-      if (!lane) return { lane: params.lane, retired: false };
+      if (!lane) return { lane: params.lane, retired: false, unchanged: true };
       // Retired already by an attempt that stopped half-way: its instances are removed again (idempotent).
       if (lane.status !== 'retired')
         await append({ type: 'lane-retired', data: { lane: lane.lane, reason: params.reason } });
@@ -233,7 +233,7 @@ export class LaneEffects {
     change: (
       lanes: LiveLane[],
       append: (event: Omit<LaneEvent, 'at'>) => Promise<void>,
-    ) => Promise<T & { after?: () => Promise<void> }>,
+    ) => Promise<T & { after?: () => Promise<void>; unchanged?: boolean }>,
   ): Promise<EffectResult> {
     const chain = laneChain(target.service, target.env);
     const holder = `${chain}#${process.pid}#${Math.random()}`;
@@ -246,7 +246,9 @@ export class LaneEffects {
       const append = async (event: Omit<LaneEvent, 'at'>) => {
         await this.store.appendEvents(chain, [{ ...event, actor: 'zeroops' } as never], this.now().toISOString());
       };
-      const { after, ...output } = await this.withProviderErrors(() => change(lanes, append));
+      const { after, unchanged, ...output } = await this.withProviderErrors(() => change(lanes, append));
+      // Nothing of this lane was ever deployed: no provider is touched (its config may be what failed).
+      if (unchanged) return { output };
       const updated = foldLanes(await this.laneEvents(chain));
       await this.writeRouteTable(target.service, updated);
       await this.withProviderErrors(async () => after?.());
