@@ -1,6 +1,7 @@
 // `npm run bench [-- name...]`: prints figures. Benchmarks never pass or fail on time.
 import { closedLoop } from './closed-loop.js';
 import { labStart } from './lab-start.js';
+import { lanesBench } from './lanes.js';
 import { patrolBench } from './patrol.js';
 import { planThroughput } from './plan-throughput.js';
 import { webhookLatency } from './webhook-latency.js';
@@ -11,6 +12,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   lab: labStart,
   loop: closedLoop,
   patrol: patrolBench,
+  lanes: lanesBench,
 };
 
 // Benchmark names; a flag's value (`--runs 3`) is not one.

@@ -12,7 +12,9 @@ import { MetricsError, type MetricsSource } from './metrics-source.js';
 import { inconclusive } from './threshold-judge.js';
 
 /** The backends a lane and its baseline are served by, while it is deployed. */
-export type LaneBackends = (compare: LaneComparison) => Promise<{ lane: string; baseline: string } | undefined>;
+export type LaneBackends = (
+  lane: Pick<LaneComparison, 'service' | 'env' | 'lane'>,
+) => Promise<{ lane: string; baseline: string } | undefined>;
 
 export async function judgeLaneComparison(
   gate: Gate & { compare: LaneComparison },
