@@ -50,7 +50,14 @@ async function regressionRound(world: World, name: string, healthySeconds: numbe
   await eventually(() => /⏳ `lane-5`/.test(checkOf(world, name)?.text ?? ''), 60_000, 100);
   const servingSince = Date.now();
   await sleep(healthySeconds * 1000);
-  const instance = world.lab.fleet!.instances().find((i) => i.name === `checkout-${name}-1`)!;
+  const instance = world.lab.fleet!.instances().find((i) => i.name === `checkout-${name}-1`);
+  if (!instance)
+    throw new Error(
+      `no instance of ${name}: ${world.lab
+        .fleet!.instances()
+        .map((i) => i.name)
+        .join()}; ${checkOf(world, name)?.text}`,
+    );
   const backends = (await laneBackendsIn(world.runtime.store)({ service: 'checkout', env: 'production', lane: name }))!;
   const onset = Date.now();
   await setFaults(instance, { errorRatio: 0.5 });

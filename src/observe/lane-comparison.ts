@@ -14,7 +14,7 @@ import { inconclusive } from './threshold-judge.js';
 /** The backends a lane and its baseline are served by, while it is deployed. */
 export type LaneBackends = (
   lane: Pick<LaneComparison, 'service' | 'env' | 'lane'>,
-) => Promise<{ lane: string; baseline: string } | undefined>;
+) => Promise<{ lane: string; baseline: string; since: string } | undefined>;
 
 export async function judgeLaneComparison(
   gate: Gate & { compare: LaneComparison },
@@ -27,7 +27,18 @@ export async function judgeLaneComparison(
   const backends = await backendsOf(compare);
   if (!backends) return inconclusive(gate, at, `lane ${compare.lane} is not deployed`);
   const end = Math.floor(Date.parse(at) / 1000);
-  const start = end - 2 * compare.minSamples * compare.sampleSeconds;
+  // A slot's backend served an earlier lane before this one: only samples wholly after this lane was deployed count.
+  const deployed = Math.ceil(Date.parse(backends.since) / 1000) + compare.sampleSeconds;
+  const start = Math.max(end - 2 * compare.minSamples * compare.sampleSeconds, deployed);
+  if (start > end)
+    return {
+      at,
+      metric: gate.metric,
+      value: null,
+      limit: gate.display,
+      verdict: 'pass',
+      note: 'too few samples yet: the lane was just deployed',
+    };
   const read = async (backend: string) => {
     const series = await metrics.range(gate.query.replaceAll('$backend', backend), start, end, compare.sampleSeconds);
     return series.flatMap((s) => s.points.map(([, value]) => value)).filter(Number.isFinite);

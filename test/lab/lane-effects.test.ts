@@ -13,7 +13,7 @@ import type { Store } from '../../src/engine/store.js';
 import { exposedTo, exposureLedger, foldLanes, laneChain, type LaneEvent } from '../../src/lanes/lane-state.js';
 import type { Action } from '../../src/plan/types.js';
 import { ProviderEffects } from '../../src/providers/effects.js';
-import { serversOf } from '../../src/providers/haproxy/dynamic-servers.js';
+import { removeServer, serversOf } from '../../src/providers/haproxy/dynamic-servers.js';
 import { laneBackendName } from '../../src/providers/haproxy/lane-routing-config.js';
 import { openStore } from '../../src/store/open-store.js';
 import { aRun } from '../support/builders.js';
@@ -130,6 +130,18 @@ describe('lanes through the fleet and HAProxy', () => {
       ['v1-1', 'retired', 0],
       ['v1-2', 'live', 10],
     ]);
+  });
+
+  it('survives a reload that drops the dynamic servers: users are served stable meanwhile, then their lane again', async () => {
+    const backend = laneBackendName('checkout', 1);
+    await removeServer(lab.haproxy!.socketPath, backend, 'checkout-v1-0-1'); // what a reload does
+    const failedBefore = lab.load!.totals().failed;
+    const meanwhile = await served();
+    expect(onV10.map((id) => meanwhile.get(id))).toEqual(onV10.map(() => 'v0.9.0'));
+    expect(lab.load!.totals().failed).toBe(failedBefore);
+    await lanes('route', { lane: 'v1-0', percent: 5 });
+    expect(await serversOf(lab.haproxy!.socketPath, backend)).toEqual(['checkout-v1-0-1']);
+    expect(usersOf(await served(), 'v1.0.0').sort()).toEqual([...onV10].sort());
   });
 
   it('is idempotent: a retried deploy or route changes nothing', async () => {

@@ -169,9 +169,12 @@ core.register_action("zeroops_lane", { "http-req" }, function(txn, slots)
       order[#order + 1] = entries["lane" .. i]
     end
   end
+  -- A lane whose backend has no usable server (its instances died, or a reload dropped the dynamic
+  -- servers until ZeroOps adds them again) serves its users the stable version, never an error.
+  local serving = function(backend) return (txn.f:nbsrv(backend) or 0) > 0 end
   for _, entry in ipairs(order) do
     if reaches(entry, user, "now") and not excluded(entry, user, entries) then
-      txn:set_var("txn.zeroops_backend", entry.backend)
+      if serving(entry.backend) then txn:set_var("txn.zeroops_backend", entry.backend) end
       return
     end
   end

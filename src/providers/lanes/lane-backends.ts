@@ -9,5 +9,11 @@ export const laneBackendsIn =
   async ({ service, env, lane }) => {
     const events = (await store.events(laneChain(service, env))) as unknown as LaneEvent[];
     const found = foldLanes(events).find((l) => l.lane === lane && l.status !== 'retired');
-    return found && { lane: laneBackendName(service, found.slot), baseline: laneBaselineName(service, found.slot) };
+    return (
+      found && {
+        lane: laneBackendName(service, found.slot),
+        baseline: laneBaselineName(service, found.slot),
+        since: found.since,
+      }
+    );
   };

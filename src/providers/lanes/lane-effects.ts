@@ -171,6 +171,17 @@ export class LaneEffects {
     }
   }
 
+  /** A reload of HAProxy forgets dynamic servers: every lane that still has instances gets them back. */
+  private async registerAgain(service: string, lanes: readonly LiveLane[]): Promise<void> {
+    for (const lane of lanes.filter((l) => l.status !== 'retired')) {
+      const backend = laneBackendName(service, lane.slot);
+      const registered = await serversOf(this.haproxy.socket, backend);
+      for (const instance of lane.instances)
+        if (!registered.includes(instance.name))
+          await addServer(this.haproxy.socket, backend, instance.name, instance.address);
+    }
+  }
+
   private laneIn(lanes: readonly LiveLane[], name: string): LiveLane {
     const lane = lanes.find((l) => l.lane === name && l.status !== 'retired');
     if (!lane) throw new EffectError(`lane ${name} is not deployed (or was retired)`, false);
@@ -250,6 +261,7 @@ export class LaneEffects {
       // Nothing of this lane was ever deployed: no provider is touched (its config may be what failed).
       if (unchanged) return { output };
       const updated = foldLanes(await this.laneEvents(chain));
+      await this.withProviderErrors(() => this.registerAgain(target.service, updated));
       await this.writeRouteTable(target.service, updated);
       await this.withProviderErrors(async () => after?.());
       return { output };

@@ -20,7 +20,11 @@ const gate: Gate & { compare: LaneComparison } = {
   display: '5xx share vs baseline',
   compare,
 };
-const backends = async () => ({ lane: 'checkout_lane_3', baseline: 'checkout_baseline_3' });
+const backends = async () => ({
+  lane: 'checkout_lane_3',
+  baseline: 'checkout_baseline_3',
+  since: '2026-05-07T09:00:00.000Z',
+});
 const now = '2026-05-07T10:00:00.000Z';
 
 /** Prometheus as the port gives it: each backend's samples, and what was asked. */
@@ -69,6 +73,25 @@ describe('a lane judged against its baseline', () => {
     expect(early).toMatchObject({ verdict: 'pass', value: null, note: expect.stringMatching(/^too few samples/) });
     const late = await judgeLaneComparison(gate, source, backends, holding('2026-05-07T09:59:59.000Z'), now);
     expect(late).toMatchObject({ verdict: 'inconclusive', note: expect.stringMatching(/hold ended unjudged/) });
+  });
+
+  it('reads only what the lane served: not what an earlier lane in the same backend did', async () => {
+    const { source } = metricsWith({ checkout_lane_3: [0.9], checkout_baseline_3: [0] });
+    const ranges: [number, number][] = [];
+    const spy: MetricsSource = {
+      ...source,
+      range: (query, start, end, step) => {
+        ranges.push([start, end]);
+        return source.range(query, start, end, step);
+      },
+    };
+    const justDeployed = async () => ({ ...(await backends()), since: '2026-05-07T09:59:50.000Z' });
+    await judgeLaneComparison(gate, spy, justDeployed, holding('2026-05-07T10:05:00.000Z'), now);
+    const deployedAt = Date.parse('2026-05-07T09:59:50.000Z') / 1000;
+    expect(ranges).toEqual([
+      [deployedAt + 3, deployedAt + 10],
+      [deployedAt + 3, deployedAt + 10],
+    ]);
   });
 
   it('is inconclusive — never a breach — when the metrics cannot be read, or the lane is not deployed', async () => {
