@@ -7,10 +7,11 @@
  *     documented rules at their defaults would have rolled back (bench/incumbent-rules.ts), as a
  *     ratio — the fault is taken to last as recorded after ZeroOps removed it, since only their
  *     rollback would have ended it;
- *   - users moved between lanes while a lane grows 5 → 20 → 50% beside another (goal 0).
+ *   - users moved between lanes while a lane grows 5 → 20 → 60% beside another (goal 0).
  * `npm run bench -- lanes [--runs N]`.
  */
 import { setFaults } from '../lab/components/sample-service.js';
+import { labLaneRollout } from '../lab/lane-rollout.js';
 import { sleep } from '../lab/wait.js';
 import { laneBackendsIn } from '../src/providers/lanes/lane-backends.js';
 import { PrometheusSource } from '../src/providers/prometheus/prometheus-source.js';
@@ -25,14 +26,7 @@ const flag = (name: string, fallback: number) => {
 };
 
 /** The lab's compressed time: 1 s scrapes, so a sample is 3 s (ZeroOps' default is 60 s on 15 s scrapes). */
-const lane = (name: string, spec: string, interval = '10m') => `apiVersion: zeroops.dev/v1
-kind: Rollout
-metadata: { name: ${name}, service: checkout }
-spec:
-${spec}
-  interval: ${interval}
-  compare: { sample: 3s, minSamples: 4 }
-`;
+const lane = (name: string, spec: string, interval = '10m') => labLaneRollout(name, spec, interval);
 
 const checkOf = (world: World, name: string) =>
   world.lab.github!.checkRuns().find((c) => c.name === `ZeroOps run: ${name}`);
@@ -90,12 +84,14 @@ function withoutRollback({ stream, onsetAt }: Round): ErrorStream {
 
 /** Users whose version changed other than from stable to the growing lane, as it grows beside another. */
 async function usersMovedWhileGrowing(world: World): Promise<{ moved: number; grew: number; steps: string }> {
-  await mergeApproved(world, 'beside', lane('beside', '  version: v3.0.0\n  features: [X]\n  steps: [10%]', '5s'));
+  const beside = '  version: v3.0.0\n  features: [X]\n  audience: { buckets: 5000-9999 }\n  steps: [10%]';
+  await mergeApproved(world, 'beside', lane('beside', beside, '15s'));
   await eventually(() => checkOf(world, 'beside')?.status === 'completed', 120_000, 100);
   await mergeApproved(
     world,
     'grows',
-    lane('grows', '  version: v4.0.0\n  audience: { exclude: { features: [X] } }\n  steps: [5%, 20%, 50%]', '12s'),
+    // At 60% it reaches beside's buckets (5000–5499): their users stay where they are.
+    lane('grows', '  version: v4.0.0\n  audience: { exclude: { features: [X] } }\n  steps: [5%, 20%, 60%]', '15s'),
   );
   const served = async () => {
     world.lab.load!.clearReceipts();
@@ -105,7 +101,7 @@ async function usersMovedWhileGrowing(world: World): Promise<{ moved: number; gr
     return new Map([...world.lab.load!.receipts()].map(([id, r]) => [id, [...r.versions].sort().join('+')]));
   };
   const snapshots: Map<string, string>[] = [];
-  for (const percent of [5, 20, 50]) {
+  for (const percent of [5, 20, 60]) {
     await eventually(() => new RegExp(`⏳ \`lane-${percent}\``).test(checkOf(world, 'grows')?.text ?? ''), 60_000, 100);
     snapshots.push(await served());
   }
@@ -159,7 +155,7 @@ export async function lanesBench(): Promise<void> {
   console.log(`\n## Canary lanes on the lab (${runs} regressions, each after 20 s or more of healthy traffic)\n`);
   console.log(table(rows));
   console.log(
-    `\nA lane grows 5% → 20% → 50% beside another lane: ${growth!.moved} users moved between lanes ` +
+    `\nA lane grows 5% → 20% → 60% beside another lane: ${growth!.moved} users moved between lanes ` +
       `(${growth!.grew} joined it from stable; users it served: ${growth!.steps}).`,
   );
 }

@@ -4,6 +4,7 @@
  * HAProxy, and the traffic each lane receives is shown from the users' side.
  */
 import type { LoadGenerator } from '../components/load-generator.js';
+import { labLaneRollout } from '../lane-rollout.js';
 import { sleep } from '../wait.js';
 import { indent } from './chapter-pull-request.js';
 import type { Chapter, DemoContext } from './chapter.js';
@@ -41,15 +42,8 @@ async function refusedAtItsLine(context: DemoContext): Promise<void> {
   console.log(indent(body.slice(body.indexOf('### Canary lanes')).trim()));
 }
 
-/** A lane judged on 3 s samples against its baseline, holding each step 15 s (compressed time). */
-const lane = (name: string, spec: string) => `apiVersion: zeroops.dev/v1
-kind: Rollout
-metadata: { name: ${name}, service: checkout }
-spec:
-${spec}
-  interval: 15s
-  compare: { sample: 3s, minSamples: 4 }
-`;
+/** A lane holding each step 15 s. */
+const lane = (name: string, spec: string) => labLaneRollout(name, spec, '15s');
 
 const story = [
   {

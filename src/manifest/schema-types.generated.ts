@@ -931,7 +931,7 @@ export interface Config {
          */
         socket: string;
         /**
-         * Canary lanes: the route table the lane router reads, and how many lane backends (<service>_lane_<n>, <service>_baseline_<n>) the configuration has. docs/reference.md shows the HAProxy lines.
+         * Canary lanes: the route table the lane router reads, and how many lane backends (<service>_lane_<n>, <service>_baseline_<n>) the configuration has. The README (Canary lanes) shows the HAProxy side.
          */
         lanes?: {
           /**
@@ -945,7 +945,7 @@ export interface Config {
         };
       };
       /**
-       * The orchestrator that starts a Rollout's instances (services whose deploy provider is fleet), through the fleet API (docs/reference.md).
+       * The orchestrator that starts a Rollout's instances (services whose deploy provider is fleet), through the fleet API (README, Canary lanes).
        */
       fleet?: {
         /**

@@ -5,6 +5,7 @@
  */
 import { jest } from '@jest/globals';
 import { setFaults } from '../../lab/components/sample-service.js';
+import { labLaneRollout } from '../../lab/lane-rollout.js';
 import { eventually } from '../support/lab.js';
 import { labService, mergeApproved, runCheckOf, startWorld, type World } from '../support/e2e-world.js';
 
@@ -30,15 +31,8 @@ async function finished(name: string, ms = 90_000): Promise<boolean> {
   throw new Error(`run of ${name} did not finish: ${check?.title ?? 'no check run'}\n${check?.text ?? ''}`);
 }
 
-/** A Rollout judged every 3 s sample against its baseline, holding each step 20 s. */
-const rollout = (name: string, spec: string) => `apiVersion: zeroops.dev/v1
-kind: Rollout
-metadata: { name: ${name}, service: checkout }
-spec:
-${spec}
-  interval: 20s
-  compare: { sample: 3s, minSamples: 4 }
-`;
+/** A lane holding each step 20 s. */
+const rollout = (name: string, spec: string) => labLaneRollout(name, spec, '20s');
 
 /** Who was served which version over two rounds of the population. */
 async function served(): Promise<Map<string, string>> {
