@@ -40,7 +40,8 @@ export async function mergeReviewed(
   );
   for (const reviewer of reviewers) await github.review(number, reviewer, 'APPROVED');
   console.log(
-    `${reviewers.join(' and ')} (owners of checkout) approve. "ZeroOps approval" → ${approval()?.conclusion}: ${approval()?.title}.`,
+    `${reviewers.join(' and ')} (owners of checkout) approve. ` +
+      `"ZeroOps approval" → ${approval()?.conclusion}: ${approval()?.title}.`,
   );
   await github.merge(number, 'carol');
   console.log('carol merges. ZeroOps re-checks the policy itself and starts the run:\n');

@@ -173,7 +173,8 @@ function incidentBody(run: Run, severity: string, lanes?: string): string {
     ...(lanes
       ? [
           run.status === 'rolled_back'
-            ? `**Lane:** \`${run.plan.task.name}\` alone was rolled back; the other lanes of ${run.plan.task.service} kept serving.`
+            ? `**Lane:** \`${run.plan.task.name}\` alone was rolled back; ` +
+              `the other lanes of ${run.plan.task.service} kept serving.`
             : `**Lane:** \`${run.plan.task.name}\`: its rollback did not complete; the other lanes were not touched.`,
           '',
         ]

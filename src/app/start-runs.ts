@@ -197,7 +197,8 @@ async function say(
   const lines = [
     ...(governs?.length
       ? [
-          `🔐 Approved and merged: ${governs.map((p) => `\`${p}\``).join(', ')} now govern \`${merged.baseRef}\` (its approved state is ${merged.mergeSha.slice(0, 7)}).`,
+          `🔐 Approved and merged: ${governs.map((p) => `\`${p}\``).join(', ')} now govern ` +
+            `\`${merged.baseRef}\` (its approved state is ${merged.mergeSha.slice(0, 7)}).`,
         ]
       : []),
     ...(started.length

@@ -166,4 +166,5 @@ export const exposedTo = (ledger: readonly Exposure[], features: readonly string
   ledger.filter((entry) => entry.features.some((f) => features.includes(f)));
 
 export const describeExposure = (entry: Exposure) =>
-  `${entry.version}${entry.features.length ? ` (${entry.features.join(', ')})` : ''} to ${describeBuckets(entry.buckets)}`;
+  `${entry.version}${entry.features.length ? ` (${entry.features.join(', ')})` : ''} ` +
+  `to ${describeBuckets(entry.buckets)}`;

@@ -25,7 +25,8 @@ export function renderLiveLanes(view: LiveLaneView): string {
     return (
       `| ${lane.lane === view.current ? `**${lane.lane}**` : lane.lane} | ${lane.version} | ` +
       `${lane.features.join(', ') || '–'} | ${describeSegment(lane.segment)} | ` +
-      `${held && lane.status === 'live' ? `${describeBuckets(held)} (${lane.percent}%)` : 'none'} | ${health(lane, view)} |`
+      `${held && lane.status === 'live' ? `${describeBuckets(held)} (${lane.percent}%)` : 'none'} | ` +
+      `${health(lane, view)} |`
     );
   });
   const recent = view.ledger

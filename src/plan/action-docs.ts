@@ -179,7 +179,9 @@ export const actionDocs: Record<string, ActionDoc> = {
     undo: 'None: it is itself an undo.',
   },
   'lanes retire': {
-    does: 'Routes no one to the lane, removes its instances from HAProxy (drained first) and stops them through the fleet.',
+    does:
+      'Routes no one to the lane, removes its instances from HAProxy (drained first) ' +
+      'and stops them through the fleet.',
     params: [
       ...laneTarget,
       { name: 'reason', type: 'text', required: true, meaning: 'Why, as the lane chain records it.' },

@@ -39,7 +39,7 @@ export function compileLanePlan(task: CompletedTask): KindPlan {
   const steps: PlanStep[] = [
     step({
       id: 'deploy-lane',
-      title: `Start ${spec.version}${spec.features?.length ? ` (features ${spec.features.join(', ')})` : ''} in a lane of its own, serving no one yet`,
+      title: `Start ${spec.version}${featuresOf(spec)} in a lane of its own, serving no one yet`,
       action: action('lanes', 'deploy', { ...lane, spec: declared }),
       inverse: action('lanes', 'retire', { ...lane, reason: 'rolled back' }),
     }),
@@ -58,7 +58,7 @@ export function compileLanePlan(task: CompletedTask): KindPlan {
     ...percents.map((percent, i) =>
       step({
         id: `lane-${percent}`,
-        title: `Serve ${spec.version} to ${percent}% of ${spec.audience ? `the audience (${describeAudience(spec.audience)})` : spec.replaces ? `${spec.replaces}'s audience` : 'all users'}`,
+        title: `Serve ${spec.version} to ${percent}% of ${whom(spec)}`,
         action: action('lanes', 'route', { ...lane, percent }),
         inverse: action('lanes', 'route', { ...lane, percent: percents[i - 1] ?? 0 }),
         gates,
@@ -94,7 +94,8 @@ export function compileLanePlan(task: CompletedTask): KindPlan {
   return {
     summary:
       `Canary lane ${task.name}: ${spec.version} through ${percents.map((p) => `${p}%`).join(' → ')}` +
-      ` of ${spec.replaces && !spec.audience ? `${spec.replaces}'s users` : 'its audience'}, holding ${formatDuration(holdSeconds)} per step,` +
+      ` of ${spec.replaces && !spec.audience ? `${spec.replaces}'s users` : 'its audience'},` +
+      ` holding ${formatDuration(holdSeconds)} per step,` +
       ' judged against the stable version on the same audience',
     steps: inSequence(steps),
     rollback,
@@ -123,9 +124,18 @@ function comparisonGate(spec: RolloutSpec, lane: { service: string; env: string;
     query: laneErrorShareQuery.replaceAll('$sample', formatDuration(sampleSeconds)),
     unit: 'ratio',
     phase: 'both',
-    display: `5xx share vs baseline (+${formatPercent(minEffect)} at p < 0.02, ${minSamples}+ samples of ${formatDuration(sampleSeconds)})`,
+    display:
+      `5xx share vs baseline (+${formatPercent(minEffect)} at p < 0.02,` +
+      ` ${minSamples}+ samples of ${formatDuration(sampleSeconds)})`,
     compare: { ...lane, sampleSeconds, minSamples, minEffect },
   };
+}
+
+const featuresOf = (spec: RolloutSpec) => (spec.features?.length ? ` (features ${spec.features.join(', ')})` : '');
+
+function whom(spec: RolloutSpec): string {
+  if (spec.audience) return `the audience (${describeAudience(spec.audience)})`;
+  return spec.replaces ? `${spec.replaces}'s audience` : 'all users';
 }
 
 const formatPercent = (ratio: number) => `${Math.round(ratio * 1000) / 10}%`;
