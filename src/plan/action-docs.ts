@@ -185,6 +185,12 @@ export const actionDocs: Record<string, ActionDoc> = {
     params: [
       ...laneTarget,
       { name: 'reason', type: 'text', required: true, meaning: 'Why, as the lane chain records it.' },
+      {
+        name: 'ownOnly',
+        type: 'yes/no',
+        required: false,
+        meaning: 'Retire it only if this run deployed it (rollbacks): never a lane of the same name another run holds.',
+      },
     ],
     undo: 'None: a lane is deployed again by running its Rollout again.',
   },

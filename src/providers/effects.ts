@@ -138,7 +138,7 @@ export class ProviderEffects implements Effects {
     'lanes route': (params, context) => this.lanes(context).route(params as never),
     'lanes take-over': (params, context) => this.lanes(context).takeOver(params as never),
     'lanes hand-back': (params, context) => this.lanes(context).handBack(params as never),
-    'lanes retire': (params, context) => this.lanes(context).retire(params as never),
+    'lanes retire': (params, context) => this.lanes(context).retire(params as never, context),
   };
 
   /** Lanes act on the fleet and HAProxy of the config the run was approved under. */

@@ -144,6 +144,29 @@ describe('lanes through the fleet and HAProxy', () => {
     expect(usersOf(await served(), 'v1.0.0').sort()).toEqual([...onV10].sort());
   });
 
+  it("never retires, on another run's rollback, a lane of the same name that run did not deploy", async () => {
+    const other = aRun({ providers: run.providers });
+    await expect(
+      effects.apply(
+        {
+          provider: 'lanes',
+          operation: 'deploy',
+          params: { ...target, lane: 'v1-0', spec: { version: 'v9.0.0', steps: [5] } },
+        },
+        { run: other, step: 'deploy-lane', attempt: 1, checkpointKey: `${other.id}/deploy` },
+      ),
+    ).rejects.toThrow(`lane v1-0 is already live, deployed by run ${run.id}`);
+    await effects.apply(
+      {
+        provider: 'lanes',
+        operation: 'retire',
+        params: { ...target, lane: 'v1-0', reason: 'rolled back', ownOnly: true },
+      },
+      { run: other, step: 'undo-1', attempt: 1, checkpointKey: `${other.id}/undo-1` },
+    );
+    expect(await serversOf(lab.haproxy!.socketPath, laneBackendName('checkout', 1))).toEqual(['checkout-v1-0-1']);
+  });
+
   it('is idempotent: a retried deploy or route changes nothing', async () => {
     await lanes('deploy', { lane: 'v1-0', spec: { version: 'v1.0.0', features: ['A'], steps: [5] } });
     await lanes('route', { lane: 'v1-0', percent: 5 });

@@ -41,7 +41,7 @@ export function compileLanePlan(task: CompletedTask): KindPlan {
       id: 'deploy-lane',
       title: `Start ${spec.version}${featuresOf(spec)} in a lane of its own, serving no one yet`,
       action: action('lanes', 'deploy', { ...lane, spec: declared }),
-      inverse: action('lanes', 'retire', { ...lane, reason: 'rolled back' }),
+      inverse: action('lanes', 'retire', { ...lane, reason: 'rolled back', ownOnly: true }),
     }),
     ...(spec.replaces
       ? [
@@ -87,7 +87,7 @@ export function compileLanePlan(task: CompletedTask): KindPlan {
       : []),
     {
       title: `Send ${task.name}'s users back and stop its instances (other lanes are untouched)`,
-      action: action('lanes', 'retire', { ...lane, reason: 'rolled back' }),
+      action: action('lanes', 'retire', { ...lane, reason: 'rolled back', ownOnly: true }),
       undoes: 'deploy-lane',
     },
   ];

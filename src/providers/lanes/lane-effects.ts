@@ -114,10 +114,12 @@ export class LaneEffects {
   }
 
   /** Routes no one to the lane, removes its instances from HAProxy and stops them. */
-  async retire(params: LaneTarget & { reason: string }) {
+  /** `ownOnly`: a rollback retires only what its own run deployed, never a lane of the same name another run holds. */
+  async retire(params: LaneTarget & { reason: string; ownOnly?: boolean }, { run }: EffectContext) {
     return this.changing(params, async (lanes, append) => {
       const lane = lanes.find((l) => l.lane === params.lane);
-      if (!lane) return { lane: params.lane, retired: false, unchanged: true };
+      if (!lane || (params.ownOnly && lane.run !== run.id))
+        return { lane: params.lane, retired: false, unchanged: true };
       // Retired already by an attempt that stopped half-way: its instances are removed again (idempotent).
       if (lane.status !== 'retired')
         await append({ type: 'lane-retired', data: { lane: lane.lane, reason: params.reason } });
