@@ -27,6 +27,7 @@ import { BotMetrics } from './metrics.js';
 import { startPatrol } from './patrol-runtime.js';
 import { perRunGates } from './run-gates.js';
 import { laneBackendsIn } from '../providers/lanes/lane-backends.js';
+import { keepLanes } from '../providers/lanes/lane-keeper.js';
 import { startServer } from './server.js';
 import type { AppSettings, WorkerSettings } from './settings.js';
 
@@ -128,6 +129,14 @@ export async function startRuntime(
       .finally(() => (reconciling = undefined)));
   const reconciler = parts.workers ? setInterval(reconcile, settings.reconcileSeconds * 1000) : undefined;
   if (parts.workers) void reconcile();
+  // Lanes a HAProxy reload emptied get their servers back at the same rhythm.
+  let keeping: Promise<unknown> | undefined;
+  const keep = () =>
+    (keeping ??= keepLanes(store)
+      .then((added) => added.length && log.warn({ servers: added }, 'lane servers registered again after a reload'))
+      .catch((error: Error) => log.error({ err: error.message }, 'could not check the lanes in HAProxy'))
+      .finally(() => (keeping = undefined)));
+  const keeper = parts.workers ? setInterval(keep, settings.reconcileSeconds * 1000) : undefined;
 
   const server = parts.server
     ? await startServer(settings, {
@@ -156,6 +165,7 @@ export async function startRuntime(
     store,
     async stop() {
       clearInterval(reconciler);
+      clearInterval(keeper);
       clearInterval(pruner);
       await server?.stop();
       // Without Redis, jobs in hand cannot finish and closing queues would wait for it: let go at once.
@@ -163,6 +173,7 @@ export async function startRuntime(
       await workers?.close(!reachable);
       await patrol.close(!reachable);
       await forgeReporter.flush();
+      await keeping; // it reads the store, closed next
       if (reachable) await Promise.all([scheduler.queue.close(), merges.queue.close()]);
       connection.disconnect();
       await store.close();

@@ -7,6 +7,8 @@ import { jest } from '@jest/globals';
 import { setFaults } from '../../lab/components/sample-service.js';
 import { labLaneRollout } from '../../lab/lane-rollout.js';
 import { eventually } from '../support/lab.js';
+import { removeServer, serversOf } from '../../src/providers/haproxy/dynamic-servers.js';
+import { laneBackendName } from '../../src/providers/haproxy/lane-routing-config.js';
 import { labService, mergeApproved, runCheckOf, startWorld, type World } from '../support/e2e-world.js';
 
 jest.setTimeout(240_000);
@@ -136,6 +138,17 @@ describe('canary lanes, end to end', () => {
     expect(onV12.length).toBeGreaterThan(20);
     expect(onV12.filter((id) => onV10.includes(id))).toEqual([]);
     expect(usersOn(receipts, 'v1.1.0')).toEqual(onV10);
+  });
+
+  it('gets the lanes back by itself after a HAProxy reload drops their servers', async () => {
+    const socket = world.lab.haproxy!.socketPath;
+    const slots = [1, 2, 3, 4].map((slot) => laneBackendName('checkout', slot));
+    const held = await Promise.all(slots.map((backend) => serversOf(socket, backend)));
+    const backend = slots[held.findIndex((servers) => servers.includes('checkout-v1-1-1'))]!;
+    await removeServer(socket, backend, 'checkout-v1-1-1'); // what a reload does
+    const back = () => serversOf(socket, backend).then((servers) => servers.includes('checkout-v1-1-1'));
+    expect(await eventually(back, 15_000)).toBe(true);
+    expect(usersOn(await served(), 'v1.1.0')).toEqual(onV10);
   });
 
   it('rolls back only the lane with a 5xx regression, while the other lanes keep serving', async () => {

@@ -23,6 +23,7 @@ import { answersHealth, FleetClient, FleetError } from '../fleet/fleet-client.js
 import { HAProxyAdminError } from '../haproxy/admin-socket.js';
 import { addServer, removeServer, serversOf } from '../haproxy/dynamic-servers.js';
 import { laneBackendName, laneBaselineName } from '../haproxy/lane-routing-config.js';
+import { indexLaneChain } from './lane-keeper.js';
 import { replaceMap } from '../haproxy/route-table-writer.js';
 
 /** Where a run's lanes live: from the config it was approved under. */
@@ -58,7 +59,11 @@ export class LaneEffects {
       for (const instance of deployment.instances)
         if (!registered.includes(instance.name))
           await addServer(this.haproxy.socket, backend, instance.name, instance.address);
-      if (!existing) await append({ type: 'lane-deployed', data: deployment });
+      if (!existing) {
+        await append({ type: 'lane-deployed', data: deployment });
+        const entry = { service: params.service, env: params.env, socket: this.haproxy.socket };
+        await indexLaneChain(this.store, entry, this.now().toISOString());
+      }
       return { lane: params.lane, slot: deployment.slot, backend, instances: deployment.instances.map((i) => i.name) };
     });
   }
