@@ -60,9 +60,11 @@ export function timeline(run: Run): string {
   );
 }
 
+const verdictIcons: Record<Evidence['verdict'], string> = { pass: '✓', breach: '✗', inconclusive: '?', waiting: '…' };
+
 function evidenceCell(evidence: Evidence[]): string {
   if (evidence.length === 0) return '—';
   const latest = new Map(evidence.map((e) => [e.metric, e]));
   const checks = evidence.length;
-  return `${[...latest.values()].map((e) => `${e.verdict === 'pass' ? '✓' : e.verdict === 'breach' ? '✗' : '?'} ${e.metric} = ${e.value === null ? 'no data' : Number(e.value.toPrecision(3))} (${e.limit})`).join('<br>')}<br><sub>${checks} reading(s)</sub>`;
+  return `${[...latest.values()].map((e) => `${verdictIcons[e.verdict]} ${e.metric} = ${e.value === null ? 'no data' : Number(e.value.toPrecision(3))} (${e.limit})`).join('<br>')}<br><sub>${checks} reading(s)</sub>`;
 }

@@ -159,7 +159,7 @@ function finalComment(run: Run): string {
 function incidentBody(run: Run, severity: string, lanes?: string): string {
   const evidence = run.steps.flatMap((s) =>
     s.evidence
-      .filter((e) => e.verdict !== 'pass')
+      .filter((e) => e.verdict === 'breach' || e.verdict === 'inconclusive')
       .map(
         (e) =>
           `- ${e.at} \`${s.id}\` ${e.metric} = ${e.value ?? 'no data'} (limit ${e.limit})${e.note ? ` — ${e.note}` : ''}`,

@@ -187,7 +187,8 @@ export function gatesChecked(
       events: [event('gate-inconclusive', { step: step.id, evidence: unknown }), event('run-paused', { reason })],
     };
   }
-  if (state.holdUntil! <= now.toISOString())
+  const waiting = evidence.some((e) => e.verdict === 'waiting');
+  if (state.holdUntil! <= now.toISOString() && !waiting)
     return succeedStep(recorded, step, now, [event('gates-passed', { step: step.id, evidence })]);
   return { run: withStep(recorded, step.id, { nextCheckAt: at(now, gateCheckSeconds) }, now), events: [] };
 }

@@ -15,7 +15,8 @@ export interface Evidence {
   metric: string;
   value: number | null;
   limit: string;
-  verdict: 'pass' | 'breach' | 'inconclusive';
+  /** `waiting`: no verdict yet while data comes in; a step does not end on it (its gate decides when to give up). */
+  verdict: 'pass' | 'breach' | 'inconclusive' | 'waiting';
   note?: string;
 }
 

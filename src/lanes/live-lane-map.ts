@@ -56,7 +56,7 @@ function health(lane: LiveLane, view: LiveLaneView): string {
   if (lane.status === 'taken-over') return `taken over by ${lane.heldBy}`;
   if (lane.lane !== view.current || !view.judged) return 'live';
   const { verdict, note } = view.judged;
-  const icon = verdict === 'pass' ? '✓' : verdict === 'breach' ? '✗' : '?';
+  const icon = { pass: '✓', breach: '✗', inconclusive: '?', waiting: '…' }[verdict];
   return `${icon} ${note ?? verdict}`.replaceAll('|', '/');
 }
 

@@ -2,8 +2,8 @@
  * A canary lane against its baseline, sample by sample: the gate's query is read over the latest
  * periods for the lane's backend and for its baseline's (the stable version serving the rest of the
  * same audience), and the canary judge compares the two. Metrics that cannot be read are
- * inconclusive (the run pauses); too few samples wait while the step holds, and are inconclusive
- * once the hold is over, so a lane is never passed unjudged.
+ * inconclusive (the run pauses); too few samples are `waiting`, which keeps the step from ending,
+ * so a lane is never passed unjudged.
  */
 import type { Evidence, Run } from '../engine/run.js';
 import type { Gate, LaneComparison } from '../plan/types.js';
@@ -58,11 +58,14 @@ export async function judgeLaneComparison(
     return { at, metric: gate.metric, value, limit, verdict: 'breach', note: verdict.reason };
   if (verdict.verdict === 'pass')
     return { at, metric: gate.metric, value, limit, verdict: 'pass', note: verdict.reason };
+  // Too few samples: the step waits for them past its hold (a paused run resumed after an outage
+  // has a gap to fill), and gives up — inconclusive, so the run pauses — after another full window.
   const holding = run.steps.find((s) => s.status === 'holding');
-  const holdIsOver = holding?.holdUntil !== undefined && holding.holdUntil <= at;
-  return holdIsOver
-    ? inconclusive(gate, at, `the step's hold ended unjudged: ${verdict.reason}`)
-    : { at, metric: gate.metric, value, limit, verdict: 'pass', note: verdict.reason };
+  const patience = 2 * compare.minSamples * compare.sampleSeconds * 1000;
+  const givenUp = holding?.holdUntil !== undefined && Date.parse(holding.holdUntil) + patience <= Date.parse(at);
+  return givenUp
+    ? inconclusive(gate, at, `still unjudged a full window after the step's hold: ${verdict.reason}`)
+    : { at, metric: gate.metric, value, limit, verdict: 'waiting', note: verdict.reason };
 }
 
 const round = (value: number) => Math.round(value * 1e4) / 1e4;

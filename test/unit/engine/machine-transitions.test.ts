@@ -401,6 +401,13 @@ describe('gatesChecked', () => {
     ]);
   });
 
+  it('does not end the step on a gate still waiting for data, even once the hold is over', () => {
+    const checked = gatesChecked(holding(), plan.steps[0]!, [look('pass'), look('waiting', 'lane')], later(31), 10);
+    expect(checked.events).toEqual([]);
+    expect(checked.run.status).toBe('running');
+    expect(checked.run.steps[0]).toMatchObject({ status: 'holding', nextCheckAt: iso(41) });
+  });
+
   it('keeps the last fifty looks at the gates', () => {
     const old = Array.from({ length: 50 }, (_, i) => ({ ...look('pass'), value: i }));
     const checked = gatesChecked(holding(old), plan.steps[0]!, [look('pass', 'error_rate', 99)], later(10), 10);

@@ -67,12 +67,20 @@ describe('a lane judged against its baseline', () => {
     expect(evidence.verdict).toBe('pass');
   });
 
-  it('waits while too few samples came in, and is inconclusive once the hold is over', async () => {
+  it('waits while too few samples came in, past the hold too, and gives up a full window later', async () => {
     const { source } = metricsWith({ checkout_lane_3: [0, 0.5], checkout_baseline_3: [0, 0, 0, 0, 0] });
-    const early = await judgeLaneComparison(gate, source, backends, holding('2026-05-07T10:05:00.000Z'), now);
-    expect(early).toMatchObject({ verdict: 'pass', value: null, note: expect.stringMatching(/^too few samples/) });
-    const late = await judgeLaneComparison(gate, source, backends, holding('2026-05-07T09:59:59.000Z'), now);
-    expect(late).toMatchObject({ verdict: 'inconclusive', note: expect.stringMatching(/hold ended unjudged/) });
+    const judge = (holdUntil: string) => judgeLaneComparison(gate, source, backends, holding(holdUntil), now);
+    expect(await judge('2026-05-07T10:05:00.000Z')).toMatchObject({
+      verdict: 'waiting',
+      value: null,
+      note: expect.stringMatching(/^too few samples/),
+    });
+    // The hold ended 20 s ago: within a window (2 × 4 samples × 3 s), it still waits.
+    expect((await judge('2026-05-07T09:59:40.000Z')).verdict).toBe('waiting');
+    expect(await judge('2026-05-07T09:59:30.000Z')).toMatchObject({
+      verdict: 'inconclusive',
+      note: expect.stringMatching(/^still unjudged a full window after the step's hold/),
+    });
   });
 
   it('reads only what the lane served: not what an earlier lane in the same backend did', async () => {
