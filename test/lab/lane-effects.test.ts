@@ -173,4 +173,37 @@ describe('lanes through the fleet and HAProxy', () => {
     expect(await serversOf(lab.haproxy!.socketPath, laneBackendName('checkout', 1))).toEqual(['checkout-v1-0-1']);
     expect(lab.load!.totals().failed).toBe(0);
   });
+
+  it('sends the users to stable, and retires the replaced lane too, when that lane is no longer healthy', async () => {
+    await lanes('deploy', {
+      lane: 'v1-1',
+      spec: { version: 'v1.1.0', features: ['A', 'B'], replaces: 'v1-0', steps: [5] },
+    });
+    await lanes('take-over', { lane: 'v1-1', from: 'v1-0' });
+    await fetch(`${lab.fleet!.url}/v1/instances/checkout-v1-0-1`, { method: 'DELETE' }); // v1.0's instance dies
+    const handedBack = await lanes('hand-back', { lane: 'v1-1', to: 'v1-0' });
+    expect(handedBack.output).toMatchObject({ backTo: 'stable' });
+    await lanes('retire', { lane: 'v1-1', reason: 'rolled back' });
+    const receipts = await served();
+    expect(onV10.map((id) => receipts.get(id))).toEqual(onV10.map(() => 'v0.9.0'));
+    expect(lab.load!.totals().failed).toBe(0);
+    const lanesNow = foldLanes((await store.events(laneChain('checkout', 'production'))) as unknown as LaneEvent[]);
+    expect(lanesNow.filter((l) => l.lane !== 'v1-2').map((l) => [l.lane, l.status])).toEqual([
+      ['v1-0', 'retired'],
+      ['v1-1', 'retired'],
+    ]);
+  });
+
+  it('takes a dead instance out by its health check: its lane serves stable, without errors', async () => {
+    await lanes('deploy', { lane: 'v5', spec: { version: 'v5.0.0', audience: { buckets: '5000-9999' }, steps: [10] } });
+    await lanes('route', { lane: 'v5', percent: 10 });
+    const onV5 = usersOf(await served(), 'v5.0.0');
+    expect(onV5.length).toBeGreaterThan(20);
+    await fetch(`${lab.fleet!.url}/v1/instances/checkout-v5-1`, { method: 'DELETE' }); // it dies
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // two failed checks, a second apart
+    const failedBefore = lab.load!.totals().failed;
+    const receipts = await served();
+    expect(onV5.map((id) => receipts.get(id))).toEqual(onV5.map(() => 'v0.9.0'));
+    expect(lab.load!.totals().failed).toBe(failedBefore);
+  });
 });

@@ -11,7 +11,7 @@ import type { Action, KindPlan, PlanStep, RiskFactor } from '../../plan/types.js
 import { action, inSequence, step, type KindModule } from '../kind.js';
 import { describeAudience } from './audience-words.js';
 import { compileLanePlan } from './lane-plan.js';
-import { replacesRollout, rolloutAudience, rolloutSteps } from './rules.js';
+import { laneHoldLongEnough, replacesRollout, rolloutAudience, rolloutSteps } from './rules.js';
 
 type RolloutSpec = Rollout['spec'] & { interval: string; steps: (string | number)[] };
 
@@ -24,7 +24,7 @@ export const rollout: KindModule = {
     'elsewhere it is planned and approved only, and merging one runs nothing',
   defaults: { spec: { interval: '5m' }, perDatacenter: false },
   requiredAfterCompletion: ['steps'],
-  rules: [rolloutSteps, replacesRollout, rolloutAudience],
+  rules: [rolloutSteps, replacesRollout, rolloutAudience, laneHoldLongEnough],
   compile: (task) => (deploysThroughFleet(task) ? compileLanePlan(task) : compile(task)),
 };
 

@@ -4,7 +4,7 @@ import { parseRange } from '../../lanes/version-range.js';
 import type { TaskManifest } from '../../manifest/model.js';
 import type { Rule } from '../../manifest/rules/rule.js';
 import { didYouMean } from '../../manifest/suggest.js';
-import { parsePercent } from '../../manifest/units.js';
+import { formatDuration, parseDuration, parsePercent } from '../../manifest/units.js';
 import { checkPercent } from '../percent-rule.js';
 
 export const rolloutSteps: Rule<TaskManifest> = {
@@ -65,5 +65,28 @@ export const rolloutAudience: Rule<TaskManifest> = {
         ['spec', 'audience', 'buckets'],
         `'${buckets}' is not a range of buckets: write the low end first, both within 0-${BUCKETS - 1}, e.g. 5000-9999`,
       );
+  },
+};
+
+/**
+ * A lane is judged on `compare.minSamples` samples of `compare.sample` a side: a step that holds
+ * less than that cannot be judged within its hold, and waits past it.
+ */
+export const laneHoldLongEnough: Rule<TaskManifest> = {
+  name: 'lane-hold',
+  check({ manifest }, repo, report) {
+    if (manifest.kind !== 'Rollout' || !manifest.spec.interval) return;
+    const service = repo.services.get(manifest.metadata.service)?.manifest;
+    if (service?.spec.deploy?.provider !== 'fleet') return;
+    const sample = parseDuration(manifest.spec.compare?.sample ?? '60s');
+    const hold = parseDuration(manifest.spec.interval);
+    const needed = sample && (manifest.spec.compare?.minSamples ?? 8) * sample;
+    if (hold === undefined || !needed || hold >= needed) return;
+    report(
+      ['spec', 'interval'],
+      `each step holds ${formatDuration(hold)}, but judging the lane takes ${formatDuration(needed)} ` +
+        '(compare.minSamples samples of compare.sample a side): steps will wait past their hold for them',
+      { severity: 'warning' },
+    );
   },
 };

@@ -1,8 +1,9 @@
 /**
  * Instances registered in a backend at run time (HAProxy's dynamic servers): a lane's instances
  * join its backend when they are deployed and leave it when the lane is retired. Dynamic servers
- * start in maintenance, so adding one is `add server` then `enable server`; removing one drains it
- * first (`shutdown sessions`) because `del server` refuses a server with connections.
+ * start in maintenance with their checks off, so adding one is `add server … check`, `enable
+ * health`, then `enable server`; removing one drains it first (`shutdown sessions`) because
+ * `del server` refuses a server with connections.
  */
 import { AdminSocket, HAProxyAdminError } from './admin-socket.js';
 
@@ -12,9 +13,13 @@ export async function addServer(socket: string, backend: string, server: string,
   for (const part of [backend, server, address])
     if (!safeName.test(part)) throw new HAProxyAdminError(`'${part}' is not a name HAProxy's runtime API can take`);
   const admin = new AdminSocket(socket);
-  const answer = (await admin.send(`add server ${backend}/${server} ${address}`)).trim();
+  // Health-checked (the backend's own check, e.g. `option httpchk`), so an instance that dies is
+  // taken out at once and a lane with none left serves its users the stable version.
+  const command = `add server ${backend}/${server} ${address} check inter 1s fall 2 rise 1`;
+  const answer = (await admin.send(command)).trim();
   if (!/^New server registered\.?$/.test(answer))
-    throw new HAProxyAdminError(`haproxy refused 'add server ${backend}/${server} ${address}': ${answer}`);
+    throw new HAProxyAdminError(`haproxy refused '${command}': ${answer}`);
+  await admin.change(`enable health ${backend}/${server}`);
   await admin.change(`enable server ${backend}/${server}`);
 }
 
