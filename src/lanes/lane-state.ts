@@ -35,6 +35,8 @@ export type LaneStatus = 'live' | 'taken-over' | 'retired';
 
 export interface LiveLane extends LaneDeployment {
   percent: number;
+  /** The largest share it ever held: who has been served it. */
+  widestHeld?: number;
   status: LaneStatus;
   /** Who holds this lane's users now, when it was taken over. */
   heldBy?: string;
@@ -65,12 +67,16 @@ export function foldLanes(events: readonly LaneEvent[]): LiveLane[] {
         lanes.delete(event.data.lane);
         lanes.set(event.data.lane, { ...event.data, percent: 0, status: 'live', since: event.at });
         break;
-      case 'lane-routed':
-        update(data.lane, { percent: event.data.percent });
+      case 'lane-routed': {
+        const held = lanes.get(data.lane)?.widestHeld ?? 0;
+        update(data.lane, { percent: event.data.percent, widestHeld: Math.max(held, event.data.percent) });
         break;
+      }
       case 'lane-taken-over': {
         const from = lanes.get(data.lane);
-        update(event.data.by, { percent: Math.max(from?.percent ?? 0, lanes.get(event.data.by)?.percent ?? 0) });
+        const by = lanes.get(event.data.by);
+        const percent = Math.max(from?.percent ?? 0, by?.percent ?? 0);
+        update(event.data.by, { percent, widestHeld: Math.max(percent, by?.widestHeld ?? 0) });
         update(data.lane, { status: 'taken-over', heldBy: event.data.by });
         break;
       }
@@ -104,6 +110,35 @@ export const asRouted = (lane: LiveLane): RoutedLane => ({
   percent: lane.percent,
   widest: lane.widest,
 });
+
+/**
+ * The users of retired lanes that the live lanes' exclusions still keep out: a lane that excludes
+ * those served A keeps out the users a retired lane once served A. Each is a lane at 0% that reaches
+ * the buckets it held at its widest, so routing judges it only as an exclusion. Newest first, at
+ * most `room`.
+ */
+export function exposureHolders(lanes: readonly LiveLane[], room: number): RoutedLane[] {
+  const excluded = new Set(routingLanes(lanes).flatMap((lane) => lane.segment.exclude?.features ?? []));
+  return lanes
+    .filter((lane) => lane.status === 'retired' && lane.features.some((f) => excluded.has(f)))
+    .filter((lane) => (lane.widestHeld ?? 0) > 0)
+    .reverse()
+    .slice(0, Math.max(0, room))
+    .map((lane) => ({
+      lane: `seen-${lane.lane}`,
+      features: lane.features,
+      segment: withoutExclusions(lane.segment),
+      range: lane.range,
+      percent: 0,
+      widest: lane.widestHeld,
+    }));
+}
+
+function withoutExclusions(segment: Segment): Segment {
+  const { exclude, ...rest } = segment;
+  void exclude;
+  return rest;
+}
 
 /** One entry of the exposure ledger: an audience served a version and its features, from `since` to `until`. */
 export interface Exposure {

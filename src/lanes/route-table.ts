@@ -29,7 +29,7 @@ export interface RouteEntry {
 export function routeTable(
   lanes: readonly RoutedLane[],
   backendOf: (lane: RoutedLane) => string,
-  baselineOf?: (lane: RoutedLane) => string,
+  baselineOf?: (lane: RoutedLane) => string | undefined,
 ): RouteEntry[] {
   const keyOf = new Map(lanes.map((lane, i) => [lane.lane, `lane${i + 1}`]));
   return lanes.flatMap((lane) => {
@@ -61,7 +61,7 @@ export function routeTable(
       ['xg', out?.regions?.length ? out.regions.join(',') : undefined],
       ['x', excludedKeys.length ? excludedKeys.join(',') : undefined],
       ['n', baselineOf?.(lane)],
-      ['m', baselineOf ? `${lane.range.from}-${lane.range.to}` : undefined],
+      ['m', baselineOf?.(lane) ? `${lane.range.from}-${lane.range.to}` : undefined],
     ];
     const value = fields.flatMap(([name, v]) => (v === undefined ? [] : [`${name}=${v}`])).join('/');
     return [{ key: keyOf.get(lane.lane)!, value }];

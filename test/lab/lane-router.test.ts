@@ -45,6 +45,8 @@ async function startHAProxy(): Promise<void> {
     `  bind 127.0.0.1:${port}`,
     ...laneFrontendRules({ salt, routeTable: mapPath, slots: 4 }).filter((line) => !line.startsWith('use_backend')),
     '  http-request return status 200 content-type text/plain lf-string "%[var(txn.zeroops_backend)]"',
+    // One backend per lane with a server (unchecked, so usable): the router sends no one to an empty one.
+    ...lanesAt(100, 100).flatMap((lane) => [`backend ${lane.lane}`, '  server s 127.0.0.1:9']),
   ].join('\n');
   writeFileSync(join(dir, 'haproxy.cfg'), `${config.replace(/^http-request/gm, '  http-request')}\n`);
   const started = group.spawn('haproxy', 'haproxy', { args: ['-f', join(dir, 'haproxy.cfg'), '-db'] });

@@ -27,14 +27,21 @@ export const laneBackendName = (service: string, slot: number) => `${service.rep
 export const laneBaselineName = (service: string, slot: number) => `${service.replaceAll('-', '_')}_baseline_${slot}`;
 
 /** `http-request` lines for the service's frontend, before its `default_backend`. */
+/**
+ * Route table entries the router reads: a lane per slot, and as many again for the users of retired
+ * lanes that other lanes' exclusions still keep out (`routeEntries` in the route table).
+ */
+export const routeEntries = (slots: number) => 2 * slots;
+
 export function laneFrontendRules({ salt, routeTable, slots }: LaneRouting): string[] {
+  const entries = routeEntries(slots);
   return [
     `http-request set-var(txn.zeroops_bucket) req.hdr(x-user-id),xxh32(${salt}),mod(10000)`,
     ...Array.from(
-      { length: slots },
+      { length: entries },
       (_, i) => `http-request set-var(txn.zeroops_lane${i + 1}) str(lane${i + 1}),map(${routeTable})`,
     ),
-    `http-request lua.zeroops_lane ${slots}`,
+    `http-request lua.zeroops_lane ${entries}`,
     'use_backend %[var(txn.zeroops_backend)] if { var(txn.zeroops_backend) -m found }',
   ];
 }

@@ -10,6 +10,7 @@ import type { Store } from '../../engine/store.js';
 import { laneOf, type RolloutDeclaration } from '../../lanes/lane.js';
 import {
   asRouted,
+  exposureHolders,
   foldLanes,
   freeSlot,
   laneChain,
@@ -22,7 +23,7 @@ import { routeTable } from '../../lanes/route-table.js';
 import { answersHealth, FleetClient, FleetError } from '../fleet/fleet-client.js';
 import { HAProxyAdminError } from '../haproxy/admin-socket.js';
 import { addServer, removeServer, serversOf } from '../haproxy/dynamic-servers.js';
-import { laneBackendName, laneBaselineName } from '../haproxy/lane-routing-config.js';
+import { laneBackendName, laneBaselineName, routeEntries } from '../haproxy/lane-routing-config.js';
 import { indexLaneChain } from './lane-keeper.js';
 import { replaceMap } from '../haproxy/route-table-writer.js';
 
@@ -201,11 +202,15 @@ export class LaneEffects {
 
   /** The table of the lanes routing now; each with the baseline backend that serves the rest of its segment. */
   private async writeRouteTable(service: string, lanes: readonly LiveLane[]): Promise<void> {
-    const slotOf = new Map(lanes.map((lane) => [lane.lane, lane.slot]));
+    const live = routingLanes(lanes);
+    const slotOf = new Map(live.map((lane) => [lane.lane, lane.slot]));
+    // After the live lanes, the users of retired lanes that their exclusions still keep out.
+    const seen = exposureHolders(lanes, routeEntries(this.routing.slots) - live.length);
+    const slot = (lane: { lane: string }) => slotOf.get(lane.lane);
     const entries = routeTable(
-      routingLanes(lanes).map(asRouted),
-      (lane) => laneBackendName(service, slotOf.get(lane.lane)!),
-      (lane) => laneBaselineName(service, slotOf.get(lane.lane)!),
+      [...live.map(asRouted), ...seen],
+      (lane) => (slot(lane) ? laneBackendName(service, slot(lane)!) : 'none'),
+      (lane) => (slot(lane) ? laneBaselineName(service, slot(lane)!) : undefined),
     );
     await replaceMap(this.haproxy.socket, this.routing.routeTable, entries);
   }

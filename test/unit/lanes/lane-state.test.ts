@@ -1,4 +1,5 @@
 import {
+  exposureHolders,
   exposedTo,
   exposureLedger,
   foldLanes,
@@ -103,5 +104,29 @@ describe('the exposure ledger', () => {
       [499, at(1), at(2)],
       [1999, at(2), at(3)],
     ]);
+  });
+});
+
+describe('the users retired lanes served, kept out by exclusions', () => {
+  const retiredStory: LaneEvent[] = [
+    ...story,
+    { type: 'lane-retired', at: at(8), data: { lane: 'v1-1', reason: 'rolled back' } },
+    { type: 'lane-retired', at: at(8), data: { lane: 'v1-0', reason: 'replaced by v1-1' } },
+  ];
+
+  it('are held, at 0%, by an entry per retired lane whose features a live lane excludes, newest first', () => {
+    const holders = exposureHolders(foldLanes(retiredStory), 4);
+    expect(holders.map((h) => [h.lane, h.features, h.percent, h.widest])).toEqual([
+      ['seen-v1-1', ['A', 'B'], 0, 5],
+      ['seen-v1-0', ['A'], 0, 5],
+    ]);
+    expect(exposureHolders(foldLanes(retiredStory), 1).map((h) => h.lane)).toEqual(['seen-v1-1']);
+  });
+
+  it('are not held when no live lane excludes their features', () => {
+    const withoutExclusion = retiredStory.map((e) =>
+      e.type === 'lane-deployed' && e.data.lane === 'v1-2' ? { ...e, data: { ...e.data, segment: {} } } : e,
+    );
+    expect(exposureHolders(foldLanes(withoutExclusion), 4)).toEqual([]);
   });
 });
