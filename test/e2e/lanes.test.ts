@@ -33,14 +33,14 @@ async function finished(name: string, ms = 90_000): Promise<boolean> {
   throw new Error(`run of ${name} did not finish: ${check?.title ?? 'no check run'}\n${check?.text ?? ''}`);
 }
 
-/** A lane holding each step 20 s. */
-const rollout = (name: string, spec: string) => labLaneRollout(name, spec, '20s');
+/** A lane holding each step 12 s (it waits past that for its four samples when it must). */
+const rollout = (name: string, spec: string) => labLaneRollout(name, spec, '12s');
 
-/** Who was served which version over two rounds of the population. */
+/** Who was served which version over a round of the population. */
 async function served(): Promise<Map<string, string>> {
   world.lab.load!.clearReceipts();
   world.lab.load!.setRate(400);
-  await world.lab.load!.next(2000);
+  await world.lab.load!.next(1000); // one round: every user once, in order
   world.lab.load!.setRate(80);
   return new Map([...world.lab.load!.receipts()].map(([id, r]) => [id, [...r.versions].sort().join('+')]));
 }

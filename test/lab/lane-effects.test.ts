@@ -51,10 +51,10 @@ const lanes = (operation: string, params: Record<string, unknown>) =>
     checkpointKey: `${run.id}/${operation}/${String(params.lane)}`,
   });
 
-/** Who was served what over two rounds of the population: version by user. */
+/** Who was served what over a round of the population (every user once, in order): version by user. */
 async function served(): Promise<Map<string, string>> {
   lab.load!.clearReceipts();
-  await lab.load!.next(users.length * 2);
+  await lab.load!.next(users.length);
   return new Map([...lab.load!.receipts()].map(([id, r]) => [id, [...r.versions].sort().join('+')]));
 }
 const usersOf = (receipts: Map<string, string>, version: string) =>
