@@ -66,5 +66,7 @@ function evidenceCell(evidence: Evidence[]): string {
   if (evidence.length === 0) return '—';
   const latest = new Map(evidence.map((e) => [e.metric, e]));
   const checks = evidence.length;
-  return `${[...latest.values()].map((e) => `${verdictIcons[e.verdict]} ${e.metric} = ${e.value === null ? 'no data' : Number(e.value.toPrecision(3))} (${e.limit})`).join('<br>')}<br><sub>${checks} reading(s)</sub>`;
+  const valueOf = (e: Evidence) => (e.value === null ? 'no data' : Number(e.value.toPrecision(3)));
+  const look = (e: Evidence) => `${verdictIcons[e.verdict]} ${e.metric} = ${valueOf(e)} (${e.limit})`;
+  return `${[...latest.values()].map(look).join('<br>')}<br><sub>${checks} reading(s)</sub>`;
 }

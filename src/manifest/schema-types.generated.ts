@@ -113,7 +113,7 @@ export interface Rollout {
     datacenters?: string[];
     analysis?: Analysis;
     /**
-     * How a lane is judged against its baseline, the stable version serving the rest of the same audience (services deployed through the fleet): the 5xx share of each sample period, lane against baseline, by a one-sided Mann-Whitney test and an effect size. Too few samples waits; missing metrics pause the run.
+     * How a lane is judged against the stable version on the same audience (5xx share).
      */
     compare?: {
       /**
@@ -660,7 +660,7 @@ export interface Service {
      */
     deploy?: {
       /**
-       * haproxy: instances are servers behind HAProxy; kubernetes: a Deployment per datacenter; command: a deploy script; fleet: instances started through the fleet API and routed as canary lanes by HAProxy (Rollouts execute).
+       * haproxy: HAProxy servers; kubernetes: Deployments; command: a script; fleet: lanes.
        */
       provider: 'haproxy' | 'kubernetes' | 'command' | 'fleet';
       /**
@@ -931,7 +931,7 @@ export interface Config {
          */
         socket: string;
         /**
-         * Canary lanes: the route table the lane router reads, and how many lane backends (<service>_lane_<n>, <service>_baseline_<n>) the configuration has. The README (Canary lanes) shows the HAProxy side.
+         * Canary lanes: the route table and the lane slots HAProxy has (README, Canary lanes).
          */
         lanes?: {
           /**
@@ -945,7 +945,7 @@ export interface Config {
         };
       };
       /**
-       * The orchestrator that starts a Rollout's instances (services whose deploy provider is fleet), through the fleet API (README, Canary lanes).
+       * The orchestrator that starts lane instances (services deployed through the fleet).
        */
       fleet?: {
         /**

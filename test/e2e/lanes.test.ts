@@ -93,7 +93,7 @@ describe('canary lanes, end to end', () => {
     expect(world.lab.fleet!.instances().map((i) => i.name)).not.toContain('checkout-v1-0-1');
   });
 
-  it('rejects an overlapping audience on the pull request, describing the overlap, and accepts disjoint ones', async () => {
+  it('refuses an overlapping audience on the pull request, in words, and accepts disjoint ones', async () => {
     const overlapping = await openPull('overlap', {
       'tasks/v1-3.yaml': rollout('v1-3', '  version: v1.3.0\n  features: [D]\n  steps: [5%]'),
     });

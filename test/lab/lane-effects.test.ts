@@ -132,7 +132,7 @@ describe('lanes through the fleet and HAProxy', () => {
     ]);
   });
 
-  it('survives a reload that drops the dynamic servers: users are served stable meanwhile, then their lane again', async () => {
+  it('survives a reload that drops its servers: stable meanwhile, then the lane again', async () => {
     const backend = laneBackendName('checkout', 1);
     await removeServer(lab.haproxy!.socketPath, backend, 'checkout-v1-0-1'); // what a reload does
     const failedBefore = lab.load!.totals().failed;

@@ -22,9 +22,9 @@ import {
 import { routeTable } from '../../lanes/route-table.js';
 import { answersHealth, FleetClient, FleetError } from '../fleet/fleet-client.js';
 import { HAProxyAdminError } from '../haproxy/admin-socket.js';
-import { addServer, removeServer, serversOf } from '../haproxy/dynamic-servers.js';
+import { removeServer, serversOf } from '../haproxy/dynamic-servers.js';
 import { laneBackendName, laneBaselineName, routeEntries } from '../haproxy/lane-routing-config.js';
-import { indexLaneChain } from './lane-keeper.js';
+import { indexLaneChain, registerMissing } from './lane-keeper.js';
 import { replaceMap } from '../haproxy/route-table-writer.js';
 
 /** Where a run's lanes live: from the config it was approved under. */
@@ -56,10 +56,7 @@ export class LaneEffects {
         throw new EffectError(`lane ${params.lane} is already live, deployed by run ${existing.run}`, false);
       const deployment = existing ?? (await this.newDeployment(params, lanes, run.id));
       const backend = laneBackendName(params.service, deployment.slot);
-      const registered = await serversOf(this.haproxy.socket, backend);
-      for (const instance of deployment.instances)
-        if (!registered.includes(instance.name))
-          await addServer(this.haproxy.socket, backend, instance.name, instance.address);
+      // Its servers join the backend with every lane's, once the chain records it (see `changing`).
       if (!existing) {
         await append({ type: 'lane-deployed', data: deployment });
         const entry = { service: params.service, env: params.env, socket: this.haproxy.socket };
@@ -179,17 +176,6 @@ export class LaneEffects {
     }
   }
 
-  /** A reload of HAProxy forgets dynamic servers: every lane that still has instances gets them back. */
-  private async registerAgain(service: string, lanes: readonly LiveLane[]): Promise<void> {
-    for (const lane of lanes.filter((l) => l.status !== 'retired')) {
-      const backend = laneBackendName(service, lane.slot);
-      const registered = await serversOf(this.haproxy.socket, backend);
-      for (const instance of lane.instances)
-        if (!registered.includes(instance.name))
-          await addServer(this.haproxy.socket, backend, instance.name, instance.address);
-    }
-  }
-
   private laneIn(lanes: readonly LiveLane[], name: string): LiveLane {
     const lane = lanes.find((l) => l.lane === name && l.status !== 'retired');
     if (!lane) throw new EffectError(`lane ${name} is not deployed (or was retired)`, false);
@@ -231,14 +217,14 @@ export class LaneEffects {
     return new FleetClient(url);
   }
 
-  private get haproxy(): { socket: string } {
+  private get haproxy(): NonNullable<LaneProviders['haproxy']> {
     if (!this.providers.haproxy?.socket)
       throw new EffectError('no HAProxy configured: set spec.providers.haproxy.socket in .zeroops/config.yaml', false);
     return this.providers.haproxy;
   }
 
   private get routing(): { routeTable: string; slots: number } {
-    const lanes = this.haproxy && this.providers.haproxy?.lanes;
+    const lanes = this.haproxy.lanes;
     if (!lanes)
       throw new EffectError(
         'HAProxy routes no lanes: set spec.providers.haproxy.lanes (routeTable, slots) in .zeroops/config.yaml',
@@ -273,7 +259,8 @@ export class LaneEffects {
       // Nothing of this lane was ever deployed: no provider is touched (its config may be what failed).
       if (unchanged) return { output };
       const updated = foldLanes(await this.laneEvents(chain));
-      await this.withProviderErrors(() => this.registerAgain(target.service, updated));
+      // New lanes' servers join; those a reload of HAProxy dropped come back.
+      await this.withProviderErrors(() => registerMissing(this.haproxy.socket, target.service, updated));
       await this.writeRouteTable(target.service, updated);
       await this.withProviderErrors(async () => after?.());
       return { output };

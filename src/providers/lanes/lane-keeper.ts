@@ -5,7 +5,7 @@
  * (the `lanes` index) and registers the instances of each lane still deployed that HAProxy lacks.
  */
 import type { Store } from '../../engine/store.js';
-import { foldLanes, laneChain, type LaneEvent } from '../../lanes/lane-state.js';
+import { foldLanes, laneChain, type LaneEvent, type LiveLane } from '../../lanes/lane-state.js';
 import { addServer, serversOf } from '../haproxy/dynamic-servers.js';
 import { laneBackendName } from '../haproxy/lane-routing-config.js';
 
@@ -28,13 +28,20 @@ export async function keepLanes(store: Store): Promise<string[]> {
   const added: string[] = [];
   for (const { service, env, socket } of await indexedChains(store)) {
     const events = (await store.events(laneChain(service, env))) as unknown as LaneEvent[];
-    for (const lane of foldLanes(events).filter((l) => l.status !== 'retired')) {
-      const backend = laneBackendName(service, lane.slot);
-      const registered = await serversOf(socket, backend);
-      for (const instance of lane.instances.filter((i) => !registered.includes(i.name))) {
-        await addServer(socket, backend, instance.name, instance.address);
-        added.push(`${backend}/${instance.name}`);
-      }
+    added.push(...(await registerMissing(socket, service, foldLanes(events))));
+  }
+  return added;
+}
+
+/** Every lane still deployed gets the instances HAProxy lacks in its backend; returns them, as `backend/server`. */
+export async function registerMissing(socket: string, service: string, lanes: readonly LiveLane[]): Promise<string[]> {
+  const added: string[] = [];
+  for (const lane of lanes.filter((l) => l.status !== 'retired')) {
+    const backend = laneBackendName(service, lane.slot);
+    const registered = await serversOf(socket, backend);
+    for (const instance of lane.instances.filter((i) => !registered.includes(i.name))) {
+      await addServer(socket, backend, instance.name, instance.address);
+      added.push(`${backend}/${instance.name}`);
     }
   }
   return added;
