@@ -42,7 +42,7 @@ export function timeline(run: Run): string {
       state.startedAt && state.finishedAt
         ? `${((Date.parse(state.finishedAt) - Date.parse(state.startedAt)) / 1000).toFixed(1)}s`
         : '—';
-    return `| ${icons[state.status] ?? ''} \`${state.id}\` ${step.title} | ${state.status}${state.attempts > 1 ? ` (attempt ${state.attempts})` : ''} | ${state.startedAt?.slice(11, 19) ?? '—'} | ${duration} | ${evidenceCell(state.evidence)} |`;
+    return `| ${icons[state.status] ?? ''} \`${state.id}\` ${step.title}${noteOf(state)} | ${state.status}${state.attempts > 1 ? ` (attempt ${state.attempts})` : ''} | ${state.startedAt?.slice(11, 19) ?? '—'} | ${duration} | ${evidenceCell(state.evidence)} |`;
   });
   const undo = run.undo.length
     ? [
@@ -58,6 +58,15 @@ export function timeline(run: Run): string {
   return ['| Step | Status | Started (UTC) | Took | Gate evidence |', '|---|---|---|---|---|', ...rows, ...undo].join(
     '\n',
   );
+}
+
+/** What the step's provider said: its progress while it runs, its summary when done, why it is held or failed. */
+function noteOf(state: Run['steps'][number]): string {
+  const output = (state.output as { summary?: unknown } | undefined)?.summary;
+  const summary = typeof output === 'string' ? output : undefined;
+  const said: Partial<Record<string, string>> = { running: state.progress, holding: summary, succeeded: summary };
+  const note = said[state.status] ?? state.error;
+  return note ? `<br><sub>${note.replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 400)}</sub>` : '';
 }
 
 const verdictIcons: Record<Evidence['verdict'], string> = { pass: '✓', breach: '✗', inconclusive: '?', waiting: '…' };

@@ -122,6 +122,11 @@ export function stepStarted(run: Run, step: PlanStep, now: Date): Transition {
   };
 }
 
+/** Long work's latest word on how far it got: shown while the step runs, not an event of the chain. */
+export function stepProgressed(run: Run, step: PlanStep, summary: string, now: Date): Transition {
+  return { run: withStep(run, step.id, { progress: summary }, now), events: [] };
+}
+
 export function stepExecuted(
   run: Run,
   step: PlanStep,

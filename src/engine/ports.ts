@@ -12,6 +12,8 @@ export interface EffectContext {
   attempt: number;
   /** Aborted when the step's timeout is reached: the effect must stop what it started. */
   signal?: AbortSignal;
+  /** Long work says how far it got (one line), shown on the run's check run while the step runs. */
+  progress?: (summary: string) => Promise<void>;
 }
 
 export interface EffectResult {

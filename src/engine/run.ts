@@ -33,6 +33,8 @@ export interface StepState {
   notBefore?: string;
   approvedBy?: string;
   output?: unknown;
+  /** While a long step runs: how far it got, in one line. */
+  progress?: string;
   error?: string;
   evidence: Evidence[];
 }

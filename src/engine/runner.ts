@@ -13,6 +13,7 @@ import {
   outsideWindow,
   stepExecuted,
   stepFailed,
+  stepProgressed,
   stepStarted,
   undoFinished,
   undoSteps,
@@ -121,20 +122,26 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
       const started = await commit(deps, run, stepStarted(run, move.step, now));
       if (!started) return 'continue';
       const attempt = started.steps.find((s) => s.id === move.step.id)!.attempts;
+      // Progress saves bump the run's version: the outcome is committed over the latest one.
+      let latest = started;
+      const progress = async (summary: string) => {
+        const saved = await commit(deps, latest, stepProgressed(latest, move.step, summary, deps.clock()));
+        if (saved) latest = saved;
+      };
       const outcome = await perform(
         deps,
         started,
         move.step.action,
-        { step: move.step.id, attempt, checkpointKey: `${run.id}/${move.step.id}/${attempt}` },
+        { step: move.step.id, attempt, checkpointKey: `${run.id}/${move.step.id}/${attempt}`, progress },
         move.step.timeoutSeconds,
       );
       const after = deps.clock();
       await commit(
         deps,
-        started,
+        latest,
         outcome.error === undefined
-          ? stepExecuted(started, move.step, outcome.output, after, deps.gateCheckSeconds)
-          : stepFailed(started, move.step, outcome.error, after, outcome.retryable),
+          ? stepExecuted(latest, move.step, outcome.output, after, deps.gateCheckSeconds)
+          : stepFailed(latest, move.step, outcome.error, after, outcome.retryable),
       );
       return 'continue';
     }
@@ -160,7 +167,7 @@ async function perform(
   deps: RunnerDeps,
   run: Run,
   action: Parameters<Effects['apply']>[0],
-  attempt: Pick<EffectContext, 'step' | 'attempt' | 'checkpointKey'>,
+  attempt: Pick<EffectContext, 'step' | 'attempt' | 'checkpointKey' | 'progress'>,
   timeoutSeconds: number,
 ) {
   const controller = new AbortController();

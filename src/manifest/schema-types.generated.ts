@@ -579,7 +579,7 @@ export interface Action {
   /**
    * The system the operation acts on.
    */
-  provider: 'haproxy' | 'kubernetes' | 'postgres' | 'command' | 'webhook' | 'prometheus' | 'notify';
+  provider: 'haproxy' | 'kubernetes' | 'command' | 'webhook' | 'prometheus' | 'notify';
   /**
    * What to do, e.g. run (command) or call (webhook).
    */
@@ -596,7 +596,7 @@ export interface Action1 {
   /**
    * The system the operation acts on.
    */
-  provider: 'haproxy' | 'kubernetes' | 'postgres' | 'command' | 'webhook' | 'prometheus' | 'notify';
+  provider: 'haproxy' | 'kubernetes' | 'command' | 'webhook' | 'prometheus' | 'notify';
   /**
    * What to do, e.g. run (command) or call (webhook).
    */

@@ -4,6 +4,7 @@
  * keeps its keys equal to the executable set. Pure data.
  */
 import type { Runbook } from '../manifest/model.js';
+import { postgresActionDocs } from './postgres-action-docs.js';
 
 export interface ActionParam {
   name: string;
@@ -233,4 +234,5 @@ export const actionDocs: Record<string, ActionDoc> = {
     params: [{ name: 'reason', type: 'text', required: false, meaning: 'What the person confirms.' }],
     undo: 'None needed: it changes nothing.',
   },
+  ...postgresActionDocs,
 };

@@ -15,6 +15,7 @@ import { scriptLimits } from './command/script-limits.js';
 import type { HAProxyTraffic, ServerState } from './haproxy/traffic.js';
 import { callWebhook, type WebhookError } from './webhook/call-webhook.js';
 import { LaneEffects, type LaneProviders } from './lanes/lane-effects.js';
+import { applyPostgres, postgresOperations } from './postgres/postgres-effects.js';
 import { isReservedEnv, signingVariables } from '../manifest/rules/webhook-secrets.js';
 import type { Config } from '../manifest/model.js';
 import { scriptPath } from '../policy/governed-files.js';
@@ -43,6 +44,7 @@ export class ProviderEffects implements Effects {
   constructor(private readonly settings: ProviderSettings) {}
 
   async apply(action: Action, context: EffectContext): Promise<EffectResult> {
+    if (action.provider === 'postgres') return applyPostgres(action.operation, action.params, context);
     const handler = this.handlers[`${action.provider} ${action.operation}`];
     if (!handler)
       throw new EffectError(
@@ -64,7 +66,7 @@ export class ProviderEffects implements Effects {
 
   /** The actions this adapter carries out (the plan refuses any other before it runs). */
   implemented(): string[] {
-    return Object.keys(this.handlers).sort();
+    return [...Object.keys(this.handlers), ...Object.keys(postgresOperations).map((o) => `postgres ${o}`)].sort();
   }
 
   private get haproxy(): HAProxyTraffic {

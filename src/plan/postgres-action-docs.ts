@@ -1,0 +1,113 @@
+/**
+ * What each `postgres` action does, for people (see action-docs.ts). Only SchemaChange plans use
+ * them: a Runbook cannot name the postgres provider, so no raw DDL runs around the staging. Pure data.
+ */
+import type { ActionDoc, ActionParam } from './action-docs.js';
+
+const param = (name: string, type: string, meaning: string, required = true): ActionParam => ({
+  name,
+  type,
+  required,
+  meaning,
+});
+
+const database = param('database', 'text', "The database, as the config's `spec.providers.postgres.databases` names it.");
+const table = param('table', 'SQL name', 'The table, schema-qualified when it is not in the search path.');
+const column = param('column', 'SQL name', 'The column.');
+const lockTimeout = param(
+  'lockTimeoutSeconds',
+  'number',
+  "PostgreSQL's lock_timeout per attempt; a DDL that waits longer is rolled back and retried with backoff.",
+  false,
+);
+const sync = [
+  database,
+  table,
+  param('from', 'SQL name', 'The old column.'),
+  param('to', 'SQL name', 'The new column.'),
+  param('type', 'SQL type', 'Type of the new column (default: the old column\'s).', false),
+  param('using', 'SQL expression', 'The new value, computed from the old column (default: the old column).', false),
+  param('onInvalid', 'mapping', 'What a value the transform cannot convert becomes: fail, null or keep-text.', false),
+];
+const ddl = 'Every DDL runs with `lock_timeout` and bounded retries; the session it waited for is named in the output.';
+
+export const postgresActionDocs: Record<string, ActionDoc> = {
+  'postgres add-column': {
+    does: `Adds a nullable column (and the column keeping unconvertible text, if any). ${ddl}`,
+    params: [database, table, column, param('type', 'SQL type', 'Its type, or copyTypeOf another column.', false)],
+    undo: '`postgres drop-column` of the same column.',
+  },
+  'postgres drop-column': {
+    does: `Drops a column if it exists. ${ddl}`,
+    params: [database, table, column, lockTimeout],
+    undo: 'From the snapshot only: `postgres restore-column-snapshot`.',
+  },
+  'postgres create-sync-trigger': {
+    does: 'Creates the transform function and a trigger so that every write of the old column sets the new one.',
+    params: sync,
+    undo: '`postgres drop-sync-trigger`.',
+  },
+  'postgres drop-sync-trigger': {
+    does: 'Drops the dual-write trigger and its function.',
+    params: sync,
+    undo: '`postgres create-sync-trigger`.',
+  },
+  'postgres backfill': {
+    does:
+      'Sets the new column from the old in key-range batches up to the key frozen at start, each batch and its ' +
+      'checkpoint in one statement (a crash resumes at the first unfinished range), paced by what the application ' +
+      'feels: blocked sessions, replica lag, the latency of a probe read and the batch time.',
+    params: [...sync, param('batchSize', 'number', 'Rows per batch to start from; the throttle adapts it.')],
+    undo: 'None needed: dropping the new column undoes it.',
+  },
+  'postgres verify-column': {
+    does: 'Compares the new column with the transform of the old, per key range; fails listing the keys that differ.',
+    params: sync,
+    undo: 'None needed: it reads only.',
+  },
+  'postgres column-readers': {
+    does: 'Lists the statements of `pg_stat_statements` that used the column during a short window.',
+    params: [database, table, column, param('windowSeconds', 'number', 'How long to watch (default 30).', false)],
+    undo: 'None needed: it reads only.',
+  },
+  'postgres rename-column': {
+    does: `Renames a column; with \`unlessUsedWithinSeconds\`, it is held (retried later) while statements still use it. ${ddl}`,
+    params: [database, table, column, param('newName', 'SQL name', 'The new name.'), lockTimeout],
+    undo: '`postgres rename-column` back.',
+  },
+  'postgres assert-column-unused': {
+    does: 'Fails when any statement used the column during the window.',
+    params: [database, table, column, param('windowSeconds', 'number', 'How long to watch (default 30).', false)],
+    undo: 'None needed: it reads only.',
+  },
+  'postgres snapshot-column': {
+    does: 'Copies (key, column) into the `zeroops` schema and proves the copy with a checksum taken in the same snapshot.',
+    params: [database, table, column],
+    undo: 'None needed: the copy is what the drop is undone from.',
+  },
+  'postgres restore-column-snapshot': {
+    does: 'Adds the column back if needed and restores it from its snapshot, then compares checksums.',
+    params: [database, table, column, lockTimeout],
+    undo: 'None needed.',
+  },
+  'postgres rename-table': {
+    does: `Renames a table. ${ddl}`,
+    params: [database, table, param('newName', 'SQL name', 'The new name.'), lockTimeout],
+    undo: '`postgres rename-table` back.',
+  },
+  'postgres assert-table-unused': {
+    does: 'Fails when any statement named the table during the window.',
+    params: [database, table, param('windowSeconds', 'number', 'How long to watch (default 30).', false)],
+    undo: 'None needed: it reads only.',
+  },
+  'postgres drop-table': {
+    does: `Drops a table. ${ddl}`,
+    params: [database, table, lockTimeout],
+    undo: 'None: its plan step waits for a person.',
+  },
+  'postgres execute': {
+    does: `Runs one additive statement of a SchemaChange (CREATE TABLE, ADD COLUMN, NOT VALID constraints). ${ddl}`,
+    params: [database, param('sql', 'SQL', 'The statement.'), lockTimeout],
+    undo: 'The inverse statement the plan states (e.g. DROP COLUMN).',
+  },
+};

@@ -1,0 +1,82 @@
+/**
+ * What the application feels while the backfill runs, sampled from a connection of its own every
+ * 100 ms: the latency of a point read like the application's, the sessions waiting on the
+ * backfill's locks, and the replicas' lag. The throttle reads the worst of each per batch.
+ */
+import pg from 'pg';
+import { quoteIdent, quoteTable } from './identifiers.js';
+import { applicationName } from './sessions.js';
+import type { ThrottleSignals } from './backfill-throttle.js';
+
+export interface ProbeTarget {
+  table: string;
+  key: string;
+  lower: number;
+  upper: number;
+  backfillPid: number;
+}
+
+const everyMs = 100;
+const baselineSamples = 10;
+
+export async function startProbe(url: string, target: ProbeTarget) {
+  const client = new pg.Client({ connectionString: url, application_name: `${applicationName}-probe` });
+  client.on('error', () => undefined);
+  await client.connect();
+  const read = `/* zeroops probe */ SELECT * FROM ${quoteTable(target.table)} WHERE ${quoteIdent(target.key)} = $1`;
+  const pressure = `/* zeroops probe */ SELECT
+      (SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)))::int AS blocked,
+      (SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication)::float8 AS lag`;
+  const randomKey = () => target.lower + Math.floor(Math.random() * Math.max(1, target.upper - target.lower + 1));
+  const timedRead = async () => {
+    const started = performance.now();
+    await client.query(read, [randomKey()]);
+    return performance.now() - started;
+  };
+
+  const baseline: number[] = [];
+  for (let i = 0; i < baselineSamples; i++) {
+    baseline.push(await timedRead().catch(() => 0));
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const baselineProbeMs = median(baseline);
+
+  let worst = { probeMs: 0, blockedSessions: 0, replicaLagSeconds: 0 };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const probeMs = await timedRead();
+        const { rows } = await client.query<{ blocked: number; lag: number }>(pressure, [target.backfillPid]);
+        worst = {
+          probeMs: Math.max(worst.probeMs, probeMs),
+          blockedSessions: Math.max(worst.blockedSessions, rows[0]!.blocked),
+          replicaLagSeconds: Math.max(worst.replicaLagSeconds, rows[0]!.lag),
+        };
+      } catch {
+        // A probe that fails says nothing about the application; the batch's own duration still counts.
+      }
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+
+  return {
+    baselineProbeMs,
+    beginBatch() {
+      worst = { probeMs: 0, blockedSessions: 0, replicaLagSeconds: 0 };
+    },
+    endBatch(batchMs: number): ThrottleSignals {
+      return { batchMs, baselineProbeMs, ...worst };
+    },
+    async stop() {
+      running = false;
+      await loop;
+      await client.end().catch(() => undefined);
+    },
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}

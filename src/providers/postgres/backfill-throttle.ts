@@ -1,0 +1,73 @@
+/**
+ * How fast the backfill may go, decided from what the application feels rather than a fixed sleep:
+ * sessions blocked by the backfill's row locks, replica lag, the latency of a probe read like the
+ * application's, and the batch's own duration. Pressure halves the batch and doubles the pause;
+ * calm grows the batch a little and shortens the pause (AIMD, as TCP does). Pure.
+ */
+export interface ThrottleState {
+  batchSize: number;
+  /** Pause after a batch, as a share of the batch's duration. */
+  pauseRatio: number;
+}
+
+export interface ThrottleSignals {
+  batchMs: number;
+  /** Application sessions seen waiting on the backfill's locks during the batch. */
+  blockedSessions: number;
+  replicaLagSeconds: number;
+  /** Worst latency of the probe reads during the batch, and before the backfill began. */
+  probeMs: number;
+  baselineProbeMs: number;
+}
+
+export interface ThrottleLimits {
+  minBatch: number;
+  maxBatch: number;
+  /** The pause never falls below this share of the batch: the application keeps its CPU share. */
+  minPauseRatio: number;
+  maxPauseRatio: number;
+  maxBatchMs: number;
+  maxReplicaLagSeconds: number;
+}
+
+export interface ThrottleDecision extends ThrottleState {
+  pauseMs: number;
+  /** Why it slowed down, empty when it did not. */
+  pressure: string[];
+}
+
+export const defaultThrottleLimits = (batchSize: number): ThrottleLimits => ({
+  minBatch: Math.max(50, Math.floor(batchSize / 8)),
+  maxBatch: batchSize * 4,
+  minPauseRatio: 0.5,
+  maxPauseRatio: 8,
+  maxBatchMs: 200,
+  maxReplicaLagSeconds: 1.5,
+});
+
+export function nextThrottle(state: ThrottleState, signals: ThrottleSignals, limits: ThrottleLimits): ThrottleDecision {
+  const pressure = pressureOf(signals, limits);
+  const next: ThrottleState =
+    pressure.length > 0
+      ? {
+          batchSize: Math.max(limits.minBatch, Math.floor(state.batchSize / 2)),
+          pauseRatio: Math.min(limits.maxPauseRatio, state.pauseRatio * 2),
+        }
+      : {
+          batchSize: Math.min(limits.maxBatch, state.batchSize + Math.max(1, Math.floor(limits.minBatch / 2))),
+          pauseRatio: Math.max(limits.minPauseRatio, state.pauseRatio * 0.9),
+        };
+  return { ...next, pauseMs: Math.round(signals.batchMs * next.pauseRatio), pressure };
+}
+
+function pressureOf(s: ThrottleSignals, limits: ThrottleLimits): string[] {
+  const reasons: string[] = [];
+  if (s.blockedSessions > 0) reasons.push(`${s.blockedSessions} session(s) waited on its row locks`);
+  if (s.replicaLagSeconds > limits.maxReplicaLagSeconds)
+    reasons.push(`replica lag ${s.replicaLagSeconds.toFixed(1)}s > ${limits.maxReplicaLagSeconds}s`);
+  if (s.batchMs > limits.maxBatchMs) reasons.push(`batch took ${Math.round(s.batchMs)}ms > ${limits.maxBatchMs}ms`);
+  const probeLimit = Math.max(s.baselineProbeMs * 3, s.baselineProbeMs + 10);
+  if (s.probeMs > probeLimit)
+    reasons.push(`a read like the application's took ${s.probeMs.toFixed(1)}ms (before: ${s.baselineProbeMs.toFixed(1)}ms)`);
+  return reasons;
+}

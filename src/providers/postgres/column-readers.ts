@@ -1,0 +1,99 @@
+/**
+ * Who still reads a column: the statements of pg_stat_statements that name it and its table, and
+ * how many times each ran during a short window (cumulative counts alone would keep yesterday's
+ * code "reading" forever). ZeroOps' own statements are left out.
+ */
+import { parseSync } from 'libpg-query';
+import { EffectError } from '../../engine/ports.js';
+import { maskedStatement, sleep, withClient } from './sessions.js';
+
+export interface ColumnReader {
+  statement: string;
+  callsInWindow: number;
+  callsTotal: number;
+}
+
+export interface ColumnReaders {
+  windowSeconds: number;
+  readers: ColumnReader[];
+}
+
+interface StatementRow {
+  queryid: string;
+  calls: string;
+  query: string;
+}
+
+export async function columnReaders(
+  url: string,
+  target: { table: string; column?: string },
+  windowSeconds: number,
+  signal?: AbortSignal,
+): Promise<ColumnReaders> {
+  return withClient(url, async (client) => {
+    const read = async () => {
+      try {
+        const { rows } = await client.query<StatementRow>(
+          `SELECT queryid::text, calls::text, query FROM pg_stat_statements
+            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        );
+        return rows;
+      } catch (error) {
+        throw new EffectError(
+          `pg_stat_statements cannot be read (${(error as Error).message}): ZeroOps needs it to know who still uses ${target.column ?? target.table}`,
+          false,
+        );
+      }
+    };
+    const before = new Map((await read()).map((r) => [r.queryid, Number(r.calls)]));
+    await sleep(windowSeconds * 1000, signal);
+    const readers = (await read())
+      .filter((r) => !r.query.includes('zeroops') && namesColumn(r.query, target))
+      .map((r) => ({
+        statement: maskedStatement(r.query, 120),
+        callsTotal: Number(r.calls),
+        callsInWindow: Number(r.calls) - (before.get(r.queryid) ?? 0),
+      }))
+      .filter((r) => r.callsInWindow > 0)
+      .sort((a, b) => b.callsInWindow - a.callsInWindow);
+    return { windowSeconds, readers };
+  });
+}
+
+type Node = Record<string, unknown>;
+
+/** True when the statement names the table (qualified or not) and, if one is given, the column. */
+export function namesColumn(sql: string, target: { table: string; column?: string }): boolean {
+  let tree: unknown;
+  try {
+    tree = parseSync(sql);
+  } catch {
+    return new RegExp(`\\b${target.column ?? target.table.split('.').at(-1)}\\b`).test(sql); // unparsable: err on the side of "still read"
+  }
+  const relation = target.table.split('.').at(-1)!;
+  let column = target.column === undefined; // a table's readers: any statement naming it
+  let table = false;
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const n = node as Node;
+    if (n.ColumnRef) {
+      const fields = ((n.ColumnRef as Node).fields as Node[] | undefined) ?? [];
+      const last = fields.at(-1)?.String as { sval?: string } | undefined;
+      if (last?.sval === target.column) column = true;
+    }
+    if (n.ResTarget && (n.ResTarget as Node).name === target.column) column = true; // UPDATE ... SET column = / INSERT (column)
+    if (n.RangeVar && (n.RangeVar as Node).relname === relation) table = true;
+    Object.values(n).forEach(walk);
+  };
+  walk(tree);
+  return column && table;
+}
+
+export const describeReaders = (found: ColumnReaders): string =>
+  found.readers.length === 0
+    ? `no statement used it in ${found.windowSeconds}s`
+    : `${found.readers.length} statement(s) used it in ${found.windowSeconds}s: ${found.readers
+        .slice(0, 3)
+        .map((r) => `${r.statement} (${r.callsInWindow}×)`)
+        .join('; ')}`;

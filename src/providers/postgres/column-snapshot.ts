@@ -1,0 +1,101 @@
+/**
+ * The copy kept before a column is dropped: (key, column) in ZeroOps' schema with a checksum, so the
+ * drop can be undone, and the restore proves it put back exactly what was there.
+ */
+import type pg from 'pg';
+import { EffectError } from '../../engine/ports.js';
+import { helperName, qualifiedHelper, quoteIdent, quoteTable } from './identifiers.js';
+import { runDdl } from './lock-retry.js';
+import { withClient } from './sessions.js';
+import { columnType, ensureHelperSchema, integerKey, tableExists } from './table-facts.js';
+
+export interface Snapshot {
+  snapshot: string;
+  rows: number;
+  checksum: string;
+  tookMs: number;
+}
+
+export const snapshotName = (table: string, column: string) => helperName('snapshot', table, column);
+
+const checksumOf = (client: pg.ClientBase, source: string, key: string, column: string) =>
+  client
+    .query<{ rows: string; checksum: string | null }>(
+      `/* zeroops snapshot */ SELECT count(*) AS rows,
+              md5(string_agg(${quoteIdent(key)}::text || ':' || coalesce(${quoteIdent(column)}::text, '\\N'), ',' ORDER BY ${quoteIdent(key)})) AS checksum
+         FROM ${source}`,
+    )
+    .then(({ rows }) => ({ rows: Number(rows[0]!.rows), checksum: rows[0]!.checksum ?? 'empty' }));
+
+export async function snapshotColumn(url: string, table: string, column: string): Promise<Snapshot> {
+  return withClient(url, async (client) => {
+    const started = Date.now();
+    await ensureHelperSchema(client);
+    const key = await integerKey(client, table);
+    const name = qualifiedHelper(snapshotName(table, column));
+    // Copy and compare in one snapshot of the database: the proof holds while rows come and go.
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    let copy: { rows: number; checksum: string };
+    try {
+      if (!(await tableExists(client, `zeroops.${snapshotName(table, column)}`)))
+        await client.query(
+          `/* zeroops snapshot */ CREATE TABLE ${name} AS SELECT ${quoteIdent(key)}, ${quoteIdent(column)} FROM ${quoteTable(table)}`,
+        );
+      copy = await checksumOf(client, name, key, column);
+      const live = await checksumOf(client, quoteTable(table), key, column);
+      await client.query('COMMIT');
+      if (copy.checksum !== live.checksum)
+        throw new EffectError(
+          `the snapshot of ${table}.${column} differs from the table (${copy.rows} vs ${live.rows} rows): it was taken by an earlier attempt, and the column changed since`,
+          false,
+        );
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    return { snapshot: `zeroops.${snapshotName(table, column)}`, ...copy, tookMs: Date.now() - started };
+  });
+}
+
+/** Put a dropped column back from its snapshot, and prove it with the checksum. */
+export async function restoreColumn(
+  url: string,
+  table: string,
+  column: string,
+  lockTimeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Snapshot> {
+  const started = Date.now();
+  const setup = await withClient(url, async (client) => {
+    const source = `zeroops.${snapshotName(table, column)}`;
+    if (!(await tableExists(client, source)))
+      throw new EffectError(`no snapshot ${source} to restore ${table}.${column} from`, false);
+    const key = await integerKey(client, table);
+    const type = await columnType(client, source, column);
+    return { key, type: type!, present: (await columnType(client, table, column)) !== undefined };
+  });
+  if (!setup.present)
+    await runDdl(url, [`ALTER TABLE ${quoteTable(table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(column)} ${setup.type}`], {
+      lockTimeoutMs,
+      signal,
+    });
+  return withClient(url, async (client) => {
+    const name = qualifiedHelper(snapshotName(table, column));
+    const k = quoteIdent(setup.key);
+    await client.query(
+      `/* zeroops restore */ UPDATE ${quoteTable(table)} AS t SET ${quoteIdent(column)} = s.${quoteIdent(column)}
+         FROM ${name} AS s WHERE t.${k} = s.${k} AND t.${quoteIdent(column)} IS DISTINCT FROM s.${quoteIdent(column)}`,
+    );
+    const kept = `(SELECT s.* FROM ${name} s JOIN ${quoteTable(table)} t USING (${k})) AS kept`;
+    const copy = await checksumOf(client, kept, setup.key, column);
+    const restored = await checksumOf(
+      client,
+      `(SELECT t.* FROM ${quoteTable(table)} t JOIN ${name} s USING (${k})) AS restored`,
+      setup.key,
+      column,
+    );
+    if (copy.checksum !== restored.checksum)
+      throw new EffectError(`restored ${table}.${column} does not match its snapshot's checksum`, false);
+    return { snapshot: `zeroops.${snapshotName(table, column)}`, ...copy, tookMs: Date.now() - started };
+  });
+}

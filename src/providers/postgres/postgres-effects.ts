@@ -1,0 +1,190 @@
+/**
+ * The `postgres` provider: every SchemaChange stage as an idempotent operation on the database the
+ * run's config names. DDL goes through the lock-timeout ladder; long work reports its progress; each
+ * result carries a one-line `summary` for the check run and the details as evidence.
+ */
+import { EffectError, type EffectContext, type EffectResult } from '../../engine/ports.js';
+import { backfill, type BackfillProgress } from './backfill.js';
+import { columnReaders, describeReaders } from './column-readers.js';
+import { restoreColumn, snapshotColumn } from './column-snapshot.js';
+import { dropSyncTrigger, syncTrigger, transformFunction, type ColumnSync, type InvalidPolicy } from './column-sync.js';
+import { databaseUrl } from './database-url.js';
+import { quoteIdent, quoteTable } from './identifiers.js';
+import { describeWait, runDdl, type DdlOutcome } from './lock-retry.js';
+import { withClient } from './sessions.js';
+import { verifyColumn } from './verify-column.js';
+import { columnType, ensureHelperSchema } from './table-facts.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Params = Record<string, any>;
+type Handler = (params: Params, context: EffectContext, url: string) => Promise<EffectResult>;
+
+const ms = (params: Params) => Math.round((params.lockTimeoutSeconds ?? 0.2) * 1000);
+
+/** The operations, by name: what the plan's `postgres` actions call. */
+export const postgresOperations: Record<string, Handler> = {
+  'add-column': async (p, { signal }, url) => {
+    const type = p.type ?? (await withClient(url, (c) => columnType(c, p.table, p.copyTypeOf)));
+    if (!type) throw new EffectError(`${p.table}.${p.copyTypeOf} does not exist: nothing to copy the type of`, false);
+    const columns = [p.column, ...(p.alsoText ? [p.alsoText] : [])];
+    const ddl = await runDdl(
+      url,
+      columns.map(
+        (c, i) =>
+          `ALTER TABLE ${quoteTable(p.table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(c)} ${i === 0 ? type : 'text'}`,
+      ),
+      { lockTimeoutMs: ms(p), signal },
+    );
+    return ddlResult(`added ${columns.join(', ')} to ${p.table}`, ddl);
+  },
+  'drop-column': async (p, { signal }, url) => {
+    const columns = [p.column, ...(p.alsoText ? [p.alsoText] : [])];
+    const ddl = await runDdl(
+      url,
+      columns.map((c) => `ALTER TABLE ${quoteTable(p.table)} DROP COLUMN IF EXISTS ${quoteIdent(c)}`),
+      { lockTimeoutMs: ms(p), signal },
+    );
+    return ddlResult(`dropped ${columns.join(', ')} from ${p.table}`, ddl);
+  },
+  'create-sync-trigger': async (p, { signal }, url) => {
+    const sync = await syncOf(p, url);
+    const oldType = await withClient(url, async (c) => {
+      await ensureHelperSchema(c);
+      return columnType(c, sync.table, sync.from);
+    });
+    if (!oldType) throw new EffectError(`${sync.table}.${sync.from} does not exist`, false);
+    const ddl = await runDdl(url, [transformFunction(sync, oldType), ...syncTrigger(sync)], {
+      lockTimeoutMs: ms(p),
+      signal,
+    });
+    return ddlResult(`every write of ${sync.from} now sets ${sync.to}`, ddl);
+  },
+  'drop-sync-trigger': async (p, { signal }, url) => {
+    const sync = await syncOf(p, url);
+    const ddl = await runDdl(url, dropSyncTrigger(sync), { lockTimeoutMs: ms(p), signal });
+    return ddlResult(`the trigger keeping ${sync.to} in step is gone`, ddl);
+  },
+  backfill: async (p, context, url) => {
+    const sync = await syncOf(p, url);
+    const done = await backfill(url, sync, {
+      progressKey: `${context.run.id}/${context.step}`,
+      batchSize: p.batchSize,
+      lockTimeoutMs: ms(p),
+      signal: context.signal,
+      onProgress: (progress) => context.progress?.(describeBackfill(progress, false)),
+    });
+    return { output: { summary: describeBackfill(done, true), ...done } };
+  },
+  'verify-column': async (p, { signal }, url) => {
+    const sync = await syncOf(p, url);
+    const found = await verifyColumn(url, sync, signal);
+    if (found.mismatches > 0) {
+      const first = found.mismatchedRanges[0]!;
+      throw new EffectError(
+        `${found.mismatches} of ${found.rows} rows differ between ${sync.to} and ${sync.using}, e.g. keys ${first.keys.join(', ')}`,
+        false,
+      );
+    }
+    const summary = `${found.rows.toLocaleString('en-US')} rows in ${found.ranges} key ranges match, checked in ${(found.tookMs / 1000).toFixed(1)}s`;
+    return { output: { summary, ...found } };
+  },
+  'column-readers': async (p, { signal }, url) => {
+    const found = await columnReaders(url, { table: p.table, column: p.column }, p.windowSeconds ?? 30, signal);
+    return { output: { summary: `${p.table}.${p.column}: ${describeReaders(found)}`, ...found } };
+  },
+  'rename-column': async (p, { signal }, url) => {
+    if (p.unlessUsedWithinSeconds !== undefined) {
+      const found = await columnReaders(url, { table: p.table, column: p.column }, p.unlessUsedWithinSeconds, signal);
+      if (found.readers.length > 0)
+        throw new EffectError(`held: ${p.table}.${p.column} is still in use, ${describeReaders(found)}`, true);
+    }
+    const already = await withClient(url, (c) => columnType(c, p.table, p.newName));
+    if (already) return { output: { summary: `${p.table}.${p.newName} already exists: renamed before` } };
+    const sync = p.dropSync ? await syncOf(p.dropSync, url) : undefined;
+    const ddl = await runDdl(
+      url,
+      [
+        ...(sync ? dropSyncTrigger(sync) : []),
+        `ALTER TABLE ${quoteTable(p.table)} RENAME COLUMN ${quoteIdent(p.column)} TO ${quoteIdent(p.newName)}`,
+      ],
+      { lockTimeoutMs: ms(p), signal },
+    );
+    return ddlResult(`renamed ${p.table}.${p.column} to ${p.newName}`, ddl);
+  },
+  'assert-column-unused': async (p, { signal }, url) => {
+    const found = await columnReaders(url, { table: p.table, column: p.column }, p.windowSeconds ?? 30, signal);
+    if (found.readers.length > 0)
+      throw new EffectError(`${p.table}.${p.column} is still in use: ${describeReaders(found)}`, false);
+    return { output: { summary: `${p.table}.${p.column}: ${describeReaders(found)}`, ...found } };
+  },
+  'snapshot-column': async (p, _context, url) => {
+    const snapshot = await snapshotColumn(url, p.table, p.column);
+    const summary = `${snapshot.rows.toLocaleString('en-US')} rows of (key, ${p.column}) kept in ${snapshot.snapshot}, md5 ${snapshot.checksum.slice(0, 12)}`;
+    return { output: { summary, ...snapshot } };
+  },
+  'restore-column-snapshot': async (p, { signal }, url) => {
+    const restored = await restoreColumn(url, p.table, p.column, ms(p), signal);
+    return { output: { summary: `${p.table}.${p.column} restored from ${restored.snapshot}, checksum equal`, ...restored } };
+  },
+  'rename-table': async (p, { signal }, url) => {
+    const ddl = await runDdl(url, [`ALTER TABLE IF EXISTS ${quoteTable(p.table)} RENAME TO ${quoteIdent(p.newName)}`], {
+      lockTimeoutMs: ms(p),
+      signal,
+    });
+    return ddlResult(`renamed ${p.table} to ${p.newName}`, ddl);
+  },
+  'assert-table-unused': async (p, { signal }, url) => {
+    const found = await columnReaders(url, { table: p.table }, p.windowSeconds ?? 30, signal);
+    if (found.readers.length > 0) throw new EffectError(`${p.table} is still in use: ${describeReaders(found)}`, false);
+    return { output: { summary: `${p.table}: ${describeReaders(found)}`, ...found } };
+  },
+  'drop-table': async (p, { signal }, url) => {
+    const ddl = await runDdl(url, [`DROP TABLE IF EXISTS ${quoteTable(p.table)}`], { lockTimeoutMs: ms(p), signal });
+    return ddlResult(`dropped ${p.table}`, ddl);
+  },
+  execute: async (p, { signal }, url) => {
+    const ddl = await runDdl(url, [p.sql], { lockTimeoutMs: ms(p), signal });
+    return ddlResult('applied', ddl);
+  },
+};
+
+export async function applyPostgres(operation: string, params: Params, context: EffectContext): Promise<EffectResult> {
+  const handler = postgresOperations[operation];
+  if (!handler) throw new EffectError(`postgres ${operation} is not an operation of this version`, false);
+  return handler(params, context, databaseUrl(context.run.providers, params.database));
+}
+
+async function syncOf(p: Params, url: string): Promise<ColumnSync> {
+  const type = p.type ?? (await withClient(url, (c) => columnType(c, p.table, p.from)));
+  return {
+    table: p.table,
+    from: p.from,
+    to: p.to,
+    type,
+    using: p.using ?? p.from,
+    onInvalid: (p.onInvalid as InvalidPolicy | undefined) ?? { mode: 'fail' },
+  };
+}
+
+function ddlResult(what: string, ddl: DdlOutcome): EffectResult {
+  const waited = ddl.waits.length
+    ? `; waited for locks ${ddl.waits.length}× and retried (${describeWait(ddl.waits.at(-1)!)})`
+    : '';
+  return { output: { summary: `${what} in ${ddl.tookMs}ms${waited}`, attempts: ddl.attempts, lockWaits: ddl.waits } };
+}
+
+function describeBackfill(p: BackfillProgress, finished: boolean): string {
+  const share = p.totalKeys > 0 ? Math.min(100, Math.round((100 * p.doneKeys) / p.totalKeys)) : 100;
+  const remainingSeconds =
+    p.rowsPerSecond > 0 ? Math.round(((p.totalKeys - p.doneKeys) * (p.rows / Math.max(1, p.doneKeys))) / p.rowsPerSecond) : 0;
+  return [
+    finished
+      ? `${p.rows.toLocaleString('en-US')} rows in ${(p.elapsedMs / 1000).toFixed(1)}s`
+      : `${share}% of the key range, ${p.rows.toLocaleString('en-US')} rows${remainingSeconds ? `, about ${remainingSeconds}s to go` : ''}`,
+    `${p.rowsPerSecond.toLocaleString('en-US')} rows/s`,
+    `batch ${p.batchSize}, pause ${p.pauseMs}ms`,
+    ...(p.lockWaits ? [`${p.lockWaits} lock wait(s) retried`] : []),
+    ...(p.pressure.length ? [`slowed for: ${p.pressure.join(', ')}`] : []),
+    ...(p.resumedAfterRows ? [`resumed after ${p.resumedAfterRows.toLocaleString('en-US')} rows done before`] : []),
+  ].join(' · ');
+}

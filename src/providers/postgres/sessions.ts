@@ -1,0 +1,37 @@
+/** Connections to a changed database: named `zeroops` in pg_stat_activity, closed whatever happens. */
+import pg from 'pg';
+
+export const applicationName = 'zeroops';
+
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, application_name: applicationName, connectionTimeoutMillis: 5000 });
+  client.on('error', () => undefined); // a dropped connection fails the query in flight; the step decides
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** SQLSTATE 55P03: lock_timeout fired (a DDL or a row lock waited too long). */
+export const isLockTimeout = (error: unknown): boolean => (error as { code?: string }).code === '55P03';
+
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/** A statement as evidence: literals masked (they may hold personal data or secrets), one line, short. */
+export function maskedStatement(sql: string, max = 90): string {
+  const masked = sql
+    .replace(/'(?:[^']|'')*'/g, "'…'")
+    .replace(/\b\d+(?:\.\d+)?\b/g, 'N')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return masked.length > max ? `${masked.slice(0, max - 1)}…` : masked;
+}
