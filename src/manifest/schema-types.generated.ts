@@ -459,7 +459,7 @@ export interface SchemaChange {
      */
     replaceColumn?: {
       /**
-       * The table.
+       * The table, schema-qualified if it is not in the search path.
        */
       table: string;
       /**
@@ -478,6 +478,10 @@ export interface SchemaChange {
        * SQL expression computing the new value from the old column. Default: the old column as it is.
        */
       using?: string;
+      /**
+       * What a value `using` cannot convert becomes: fail (the change stops before writing), null, or keep-text-in <column> (NULL, and the text kept there). The plan counts such rows first.
+       */
+      onInvalid?: string;
     };
     /**
      * Rows per batch of the backfill.
@@ -491,6 +495,10 @@ export interface SchemaChange {
      * PostgreSQL's lock_timeout for each statement: one that waits longer for a lock fails and is retried.
      */
     lockTimeout?: string;
+    /**
+     * How long pg_stat_statements is watched to tell whether a column is still used (before the rename, and before the drop).
+     */
+    readersWindow?: string;
     /**
      * An SOP template pinned by version: name@version. Its defaults fill what this task leaves out.
      */

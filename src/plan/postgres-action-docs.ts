@@ -11,7 +11,11 @@ const param = (name: string, type: string, meaning: string, required = true): Ac
   meaning,
 });
 
-const database = param('database', 'text', "The database, as the config's `spec.providers.postgres.databases` names it.");
+const database = param(
+  'database',
+  'text',
+  "The database, as the config's `spec.providers.postgres.databases` names it.",
+);
 const table = param('table', 'SQL name', 'The table, schema-qualified when it is not in the search path.');
 const column = param('column', 'SQL name', 'The column.');
 const lockTimeout = param(
@@ -25,7 +29,7 @@ const sync = [
   table,
   param('from', 'SQL name', 'The old column.'),
   param('to', 'SQL name', 'The new column.'),
-  param('type', 'SQL type', 'Type of the new column (default: the old column\'s).', false),
+  param('type', 'SQL type', "Type of the new column (default: the old column's).", false),
   param('using', 'SQL expression', 'The new value, computed from the old column (default: the old column).', false),
   param('onInvalid', 'mapping', 'What a value the transform cannot convert becomes: fail, null or keep-text.', false),
 ];

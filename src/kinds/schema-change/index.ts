@@ -10,14 +10,30 @@ import type { KindPlan, PlanStep, RiskFactor } from '../../plan/types.js';
 import { action, inSequence, step, type KindModule } from '../kind.js';
 import { schemaChangeRules } from './rules.js';
 import { analyzeSql, type SqlStatement } from './sql.js';
-import { dropColumnStages, dropTableStages, replaceColumnStages, type StageOptions } from './stages.js';
+import { parseInvalidPolicy } from '../../providers/postgres/column-sync.js';
+import {
+  dropColumnStages,
+  dropTableStages,
+  replaceColumnStages,
+  setNotNullStages,
+  type StageOptions,
+} from './stages.js';
 
-type SchemaSpec = SchemaChange['spec'] & { batchSize: number; observeFor: string; lockTimeout: string };
+type SchemaSpec = SchemaChange['spec'] & {
+  batchSize: number;
+  observeFor: string;
+  lockTimeout: string;
+  readersWindow: string;
+};
 
 export const schemaChange: KindModule = {
   kind: 'SchemaChange',
-  executes: false,
-  defaults: { spec: { batchSize: 1000, observeFor: '24h', lockTimeout: '200ms' }, perDatacenter: false },
+  executes: (task) => engineOf(task) === 'postgres',
+  executesWhen: 'when the database is PostgreSQL (`engine: postgres` in the service)',
+  defaults: {
+    spec: { batchSize: 1000, observeFor: '24h', lockTimeout: '200ms', readersWindow: '30s' },
+    perDatacenter: false,
+  },
   requiredAfterCompletion: [],
   rules: schemaChangeRules,
   compile,
@@ -30,13 +46,17 @@ function compile(task: CompletedTask): KindPlan {
     batchSize: spec.batchSize,
     observeSeconds: parseDuration(spec.observeFor)!,
     lockTimeoutSeconds: parseDuration(spec.lockTimeout)!,
+    readersWindowSeconds: parseDuration(spec.readersWindow)!,
     gates: gatesFrom(spec.analysis as AnalysisRule[] | undefined, task.service),
   };
   const statements = spec.sql ? (analyzeSql(spec.sql) as { statements: SqlStatement[] }).statements : [];
   const groups = spec.replaceColumn
     ? [
         {
-          stages: replaceColumnStages(spec.replaceColumn, options),
+          stages: replaceColumnStages(
+            { ...spec.replaceColumn, onInvalid: parseInvalidPolicy(spec.replaceColumn.onInvalid) },
+            options,
+          ),
           tables: [spec.replaceColumn.table],
           destructive: true,
         },
@@ -94,7 +114,15 @@ function stagesFor(statement: SqlStatement, options: StageOptions, prefix: strin
         destructive: true,
       };
     case 'drop-table':
-      return { stages: prefixed(dropTableStages(c.table, options)), tables: [c.table], destructive: true };
+      return {
+        stages: c.tables.flatMap((table, i) =>
+          prefixed(dropTableStages(table, options, c.tables.length > 1 ? `t${i + 1}-` : '')),
+        ),
+        tables: c.tables,
+        destructive: true,
+      };
+    case 'set-not-null':
+      return { stages: prefixed(setNotNullStages(c, options)), tables: [c.table], destructive: false };
     default: {
       const table = c.type === 'additive' ? c.table : undefined;
       const undo =
@@ -114,8 +142,7 @@ function stagesFor(statement: SqlStatement, options: StageOptions, prefix: strin
             inverse: undo,
             action: action('postgres', 'execute', {
               database: options.database,
-              sql: statement.text,
-              concurrently: true,
+              sql: c.type === 'additive' && c.runAs ? c.runAs : statement.text,
               lockTimeoutSeconds: options.lockTimeoutSeconds,
             }),
           }),
@@ -126,6 +153,9 @@ function stagesFor(statement: SqlStatement, options: StageOptions, prefix: strin
     }
   }
 }
+
+const engineOf = (task: CompletedTask) =>
+  task.service.spec.databases?.find((db) => db.name === (task.spec as SchemaSpec).database)?.engine;
 
 const oneLine = (sql: string) =>
   sql.length > 80 ? `${sql.slice(0, 77).replace(/\s+/g, ' ')}...` : sql.replace(/\s+/g, ' ');

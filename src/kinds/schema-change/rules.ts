@@ -2,6 +2,7 @@
 import type { SchemaChange, TaskManifest } from '../../manifest/model.js';
 import type { Report, Rule } from '../../manifest/rules/rule.js';
 import { didYouMean } from '../../manifest/suggest.js';
+import { parseInvalidPolicy } from '../../providers/postgres/column-sync.js';
 import { analyzeSql, isIdentifier, isSingleExpression, isTypeName } from './sql.js';
 
 const only =
@@ -62,7 +63,12 @@ const safeReplacement: Rule<TaskManifest> = {
       const change = spec.replaceColumn;
       if (!change) return;
       const path = ['spec', 'replaceColumn'];
-      for (const field of ['table', 'from', 'to'] as const) {
+      if (!change.table.split('.').every(isIdentifier) || change.table.split('.').length > 2)
+        report(
+          [...path, 'table'],
+          `'${change.table}' is not a table name: table or schema.table, in lower-case letters, digits and _`,
+        );
+      for (const field of ['from', 'to'] as const) {
         if (!isIdentifier(change[field]))
           report(
             [...path, field],
@@ -71,6 +77,9 @@ const safeReplacement: Rule<TaskManifest> = {
       }
       if (change.from === change.to) report([...path, 'to'], 'the new column needs a name different from the old one');
       if (!isTypeName(change.type)) report([...path, 'type'], `'${change.type}' is not a PostgreSQL type`);
+      const keep = parseInvalidPolicy(change.onInvalid);
+      if (keep?.mode === 'keep-text' && [change.from, change.to].includes(keep.column))
+        report([...path, 'onInvalid'], `keep the unconvertible text in a column of its own, not in ${keep.column}`);
       if (change.using !== undefined && !isSingleExpression(change.using, change.from)) {
         report([...path, 'using'], 'using must be one SQL expression over the old column, e.g. column_1::jsonb');
       }

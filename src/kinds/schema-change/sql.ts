@@ -9,8 +9,9 @@ export type StatementClass =
   | { type: 'drop-column'; table: string; column: string }
   | { type: 'alter-column-type'; table: string; column: string; newType: string; using?: string }
   | { type: 'rename-column'; table: string; column: string; newName: string }
-  | { type: 'drop-table'; table: string }
-  | { type: 'additive'; table?: string; undo?: string; note?: string }
+  | { type: 'drop-table'; tables: string[] }
+  | { type: 'set-not-null'; table: string; column: string }
+  | { type: 'additive'; table?: string; undo?: string; note?: string; runAs?: string }
   | { type: 'refused'; reason: string }
   | { type: 'other' };
 
@@ -40,22 +41,41 @@ export function analyzeSql(sql: string): SqlAnalysis {
     const raw = sql.slice(stmt_location, stmt_len ? stmt_location + stmt_len : undefined);
     const leading = raw.length - raw.trimStart().length;
     const end = stmt_len ? stmt_location + stmt_len : sql.length;
-    return { text: raw.trim(), offset: stmt_location + leading, class: classify(stmt, sql.slice(0, end)) };
+    return {
+      text: raw.trim(),
+      offset: stmt_location + leading,
+      class: plainNames(classify(stmt, sql.slice(0, end), stmt_location + leading)),
+    };
   });
   return { statements };
 }
 
 type Node = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function classify(stmt: Node, sql: string): StatementClass {
+/** Staged SQL is generated from the names: a quoted name with spaces or quotes in it is refused, not spliced. */
+function plainNames(c: StatementClass): StatementClass {
+  const names = [
+    ...('table' in c && c.table ? c.table.split('.') : []),
+    ...('tables' in c ? c.tables.flatMap((t) => t.split('.')) : []),
+    ...('column' in c ? [c.column] : []),
+    ...('newName' in c ? [c.newName] : []),
+  ];
+  const odd = names.find((n) => !isIdentifier(n));
+  return odd === undefined
+    ? c
+    : {
+        type: 'refused',
+        reason: `'${odd}' is not a plain identifier (lower-case letters, digits, _): ZeroOps stages only those`,
+      };
+}
+
+function classify(stmt: Node, sql: string, location = 0): StatementClass {
   const [kind, body] = Object.entries(stmt)[0] as [string, Node];
   switch (kind) {
     case 'AlterTableStmt':
       return alterTable(body, sql);
     case 'RenameStmt':
-      return body.renameType === 'OBJECT_COLUMN'
-        ? { type: 'rename-column', table: body.relation.relname, column: body.subname, newName: body.newname }
-        : { type: 'other' };
+      return rename(body);
     case 'DropStmt':
       return dropStatement(body);
     case 'TruncateStmt':
@@ -72,16 +92,39 @@ function classify(stmt: Node, sql: string): StatementClass {
             reason: 'UPDATE without WHERE rewrites every row: use a SchemaChange replaceColumn with a batched backfill',
           };
     case 'CreateStmt':
-      return { type: 'additive', table: body.relation.relname, undo: `DROP TABLE ${body.relation.relname}` };
+      return {
+        type: 'additive',
+        table: relationName(body.relation),
+        undo: `DROP TABLE ${relationName(body.relation)}`,
+      };
     case 'IndexStmt':
-      return createIndex(body);
+      return createIndex(body, sql.slice(location));
+    default:
+      return { type: 'other' };
+  }
+}
+
+/** A table as the statement names it: `audit.user_profile` keeps its schema. */
+const relationName = (relation: Node): string =>
+  relation.schemaname ? `${relation.schemaname}.${relation.relname}` : (relation.relname as string);
+
+function rename(body: Node): StatementClass {
+  switch (body.renameType) {
+    case 'OBJECT_COLUMN':
+      return { type: 'rename-column', table: relationName(body.relation), column: body.subname, newName: body.newname };
+    case 'OBJECT_TABLE':
+    case 'OBJECT_VIEW':
+      return {
+        type: 'refused',
+        reason: `renaming ${relationName(body.relation)} breaks every statement that names it at once: add the new table and move readers over with a SchemaChange per column, or keep a view under the old name`,
+      };
     default:
       return { type: 'other' };
   }
 }
 
 function alterTable(body: Node, sql: string): StatementClass {
-  const table: string = body.relation.relname;
+  const table = relationName(body.relation);
   const cmds = (body.cmds as Node[]).map((c) => c.AlterTableCmd as Node);
   if (cmds.length !== 1)
     return {
@@ -105,16 +148,61 @@ function alterTable(body: Node, sql: string): StatementClass {
     case 'AT_AddColumn':
       return addColumn(table, cmd.def.ColumnDef as Node);
     case 'AT_AddConstraint':
-      return cmd.def?.Constraint?.skip_validation
-        ? { type: 'additive', table, undo: `ALTER TABLE ${table} DROP CONSTRAINT ${cmd.def.Constraint.conname}` }
-        : { type: 'other' };
+      return addConstraint(table, cmd.def.Constraint as Node);
+    case 'AT_SetNotNull':
+      return { type: 'set-not-null', table, column: cmd.name };
+    case 'AT_ValidateConstraint':
+      return { type: 'additive', table };
     default:
       return { type: 'other' };
   }
 }
 
+/** CHECK and FOREIGN KEY scan the table under a lock unless NOT VALID; UNIQUE and PRIMARY KEY build an index under one. */
+function addConstraint(table: string, constraint: Node): StatementClass {
+  const name = constraint.conname as string | undefined;
+  const undo = name ? `ALTER TABLE ${table} DROP CONSTRAINT ${name}` : undefined;
+  switch (constraint.contype) {
+    case 'CONSTR_CHECK':
+    case 'CONSTR_FOREIGN':
+      return constraint.skip_validation
+        ? { type: 'additive', table, undo }
+        : {
+            type: 'refused',
+            reason: `adding a ${constraint.contype === 'CONSTR_CHECK' ? 'CHECK' : 'FOREIGN KEY'} constraint checks every row while it holds a lock: add it NOT VALID, then VALIDATE CONSTRAINT in a statement of its own (which lets reads and writes go on)`,
+          };
+    case 'CONSTR_UNIQUE':
+    case 'CONSTR_PRIMARY':
+      return constraint.indexname
+        ? { type: 'additive', table, undo }
+        : {
+            type: 'refused',
+            reason:
+              'adding UNIQUE or PRIMARY KEY builds an index under an ACCESS EXCLUSIVE lock: CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... USING INDEX',
+          };
+    default:
+      return { type: 'additive', table, undo };
+  }
+}
+
+/** Defaults that make PostgreSQL rewrite the whole table while it holds an ACCESS EXCLUSIVE lock. */
+const rewritingDefaults =
+  /^(random|gen_random_uuid|uuid_generate_v\d|clock_timestamp|timeofday|nextval|txid_current)$/i;
+
 function addColumn(table: string, def: Node): StatementClass {
   const constraints = ((def.constraints as Node[] | undefined) ?? []).map((c) => c.Constraint?.contype);
+  const typeName = ((def.typeName?.names as Node[] | undefined) ?? []).map((n) => n.String?.sval).at(-1) as string;
+  const volatile = functionNames(def.constraints).find((f) => rewritingDefaults.test(f));
+  if (
+    volatile ||
+    /^(small|big)?serial\d?$/.test(typeName) ||
+    constraints.includes('CONSTR_IDENTITY') ||
+    constraints.includes('CONSTR_GENERATED')
+  )
+    return {
+      type: 'refused',
+      reason: `adding ${def.colname} ${volatile ? `with the volatile default ${volatile}()` : 'as a serial, identity or generated column'} rewrites the whole table under an ACCESS EXCLUSIVE lock: add it nullable, then fill it with a SchemaChange backfill`,
+    };
   if (constraints.includes('CONSTR_NOTNULL') && !constraints.includes('CONSTR_DEFAULT')) {
     return {
       type: 'refused',
@@ -124,24 +212,49 @@ function addColumn(table: string, def: Node): StatementClass {
   return { type: 'additive', table, undo: `ALTER TABLE ${table} DROP COLUMN ${def.colname}` };
 }
 
-function createIndex(body: Node): StatementClass {
-  const table = body.relation.relname as string;
+/** The names of the functions an expression calls. */
+function functionNames(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(functionNames);
+  if (typeof node !== 'object' || node === null) return [];
+  const n = node as Node;
+  const own = n.FuncCall ? [((n.FuncCall.funcname as Node[]).at(-1)?.String?.sval as string) ?? ''] : [];
+  return [...own, ...Object.values(n).flatMap(functionNames)];
+}
+
+function createIndex(body: Node, text: string): StatementClass {
+  const concurrentIndex = text.replace(/^(\s*create\s+(?:unique\s+)?index)\s+/i, '$1 CONCURRENTLY ');
+  const table = relationName(body.relation);
   const undo = body.idxname ? `DROP INDEX CONCURRENTLY ${body.idxname}` : undefined;
-  return body.concurrent
-    ? { type: 'additive', table, undo }
-    : {
-        type: 'additive',
-        table,
-        undo,
-        note: 'CREATE INDEX without CONCURRENTLY blocks writes to the table while it builds: ZeroOps builds it CONCURRENTLY',
-      };
+  if (body.concurrent) return { type: 'additive', table, undo };
+  if (!body.idxname)
+    return { type: 'refused', reason: 'name the index: ZeroOps builds it CONCURRENTLY, and retries need its name' };
+  return {
+    type: 'additive',
+    table,
+    undo,
+    note: 'CREATE INDEX without CONCURRENTLY blocks writes to the table while it builds: ZeroOps builds it CONCURRENTLY',
+    runAs: concurrentIndex,
+  };
 }
 
 function dropStatement(body: Node): StatementClass {
   if (body.removeType === 'OBJECT_TABLE') {
-    const names = (body.objects as Node[])[0]!.List.items as Node[];
-    return { type: 'drop-table', table: names[names.length - 1]!.String.sval };
+    // Every table it names, each with its schema: DROP TABLE a, audit.b stages both.
+    const tables = (body.objects as Node[]).map((o) =>
+      ((o.List.items as Node[]).map((n) => n.String.sval) as string[]).join('.'),
+    );
+    if (body.behavior === 'DROP_CASCADE')
+      return {
+        type: 'refused',
+        reason: `DROP TABLE ... CASCADE also drops what depends on ${tables.join(', ')}: drop those first, by name`,
+      };
+    return { type: 'drop-table', tables };
   }
+  if (body.removeType === 'OBJECT_INDEX' && !body.concurrent)
+    return {
+      type: 'refused',
+      reason: 'DROP INDEX locks its table against reads and writes: write DROP INDEX CONCURRENTLY',
+    };
   if (body.removeType === 'OBJECT_SCHEMA' || body.removeType === 'OBJECT_DATABASE') {
     return { type: 'refused', reason: 'dropping a whole schema or database is not an operation ZeroOps automates' };
   }

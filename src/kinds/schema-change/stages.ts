@@ -2,16 +2,23 @@
  * The staged expand/contract flows a destructive change becomes. Each stage is a step with its own
  * inverse; the irreversible drop waits for a person and keeps a snapshot to restore from.
  */
+import { formatDuration } from '../../manifest/units.js';
 import type { Gate, PlanStep } from '../../plan/types.js';
 import { action, step } from '../kind.js';
+import type { InvalidPolicy } from '../../providers/postgres/column-sync.js';
 
 export interface StageOptions {
   database: string;
   batchSize: number;
   observeSeconds: number;
   lockTimeoutSeconds: number;
+  /** How long pg_stat_statements is watched to say whether a column is still used. */
+  readersWindowSeconds: number;
   gates: Gate[];
 }
+
+/** A rename held while the old column is still used is looked at again this many times (about a minute apart). */
+const heldRetries = 24 * 60;
 
 export interface ColumnReplacement {
   table: string;
@@ -21,6 +28,8 @@ export interface ColumnReplacement {
   type?: string;
   /** Expression computing the new value from the old column; defaults to the old column itself. */
   using?: string;
+  /** What a value the transform cannot convert becomes (default: the change fails). */
+  onInvalid?: InvalidPolicy;
 }
 
 const pg = (operation: string, params: Record<string, unknown>) => action('postgres', operation, params);
@@ -30,52 +39,54 @@ export function replaceColumnStages(change: ColumnReplacement, o: StageOptions):
   const db = { database: o.database, table, lockTimeoutSeconds: o.lockTimeoutSeconds };
   const type = change.type ?? `(type of ${from})`;
   const using = change.using ?? from;
+  const onInvalid = change.onInvalid ?? { mode: 'fail' };
+  const keepText = onInvalid.mode === 'keep-text' ? onInvalid.column : undefined;
+  const sync = { ...db, from, to, type: change.type ?? null, using, onInvalid };
   return [
     step({
       id: 'expand-add-column',
-      title: `Expand: add column ${to} ${type} to ${table}`,
+      title: `Expand: add column ${to} ${type}${keepText ? ` (and ${keepText} text)` : ''} to ${table}`,
       action: pg('add-column', {
         ...db,
         column: to,
         type: change.type ?? null,
         copyTypeOf: change.type ? null : from,
+        ...(keepText ? { alsoText: keepText } : {}),
         sql: `ALTER TABLE ${table} ADD COLUMN ${to} ${type}`,
       }),
-      inverse: pg('drop-column', { ...db, column: to, sql: `ALTER TABLE ${table} DROP COLUMN ${to}` }),
+      inverse: pg('drop-column', {
+        ...db,
+        column: to,
+        ...(keepText ? { alsoText: keepText } : {}),
+        sql: `ALTER TABLE ${table} DROP COLUMN ${to}`,
+      }),
     }),
     step({
       id: 'expand-dual-write',
       title: `Expand: keep ${to} = ${using} on every write (trigger)`,
-      action: pg('create-sync-trigger', { ...db, from, to, using }),
-      inverse: pg('drop-sync-trigger', { ...db, from, to }),
+      action: pg('create-sync-trigger', sync),
+      inverse: pg('drop-sync-trigger', sync),
     }),
     step({
       id: 'backfill',
-      title: `Backfill ${to} from ${from} in batches of ${o.batchSize}`,
-      action: pg('backfill', {
-        ...db,
-        from,
-        to,
-        using,
-        batchSize: o.batchSize,
-        sql: `UPDATE ${table} SET ${to} = ${using} WHERE <key range>`,
-      }),
+      title: `Backfill ${to} from ${from} in key ranges, from batches of ${o.batchSize}, paced by the application's latency`,
+      action: pg('backfill', { ...sync, batchSize: o.batchSize }),
       inverse: 'none-needed',
       timeoutSeconds: 6 * 3600,
       gates: o.gates,
     }),
     step({
       id: 'verify',
-      title: `Verify: no row where ${to} differs from ${using}`,
-      action: pg('verify-column', {
-        ...db,
-        from,
-        to,
-        using,
-        sql: `SELECT count(*) FROM ${table} WHERE ${to} IS DISTINCT FROM (${using})`,
-      }),
+      title: `Verify: ${to} equals ${using} in every key range`,
+      action: pg('verify-column', sync),
       inverse: 'none-needed',
       retries: 0,
+    }),
+    step({
+      id: 'readers',
+      title: `Readers: which statements still use ${from} (pg_stat_statements)`,
+      action: pg('column-readers', { ...db, column: from, windowSeconds: o.readersWindowSeconds }),
+      inverse: 'none-needed',
     }),
     step({
       id: 'switch-readers',
@@ -86,7 +97,7 @@ export function replaceColumnStages(change: ColumnReplacement, o: StageOptions):
       approval: `Confirm the application now reads ${table}.${to}: /zeroops approve-step switch-readers`,
       inverse: 'none-needed',
     }),
-    ...deprecateAndDrop({ table, column: from }, o, 'contract-'),
+    ...deprecateAndDrop({ table, column: from, dropSync: sync }, o, 'contract-'),
   ];
 }
 
@@ -95,7 +106,7 @@ export function dropColumnStages(target: { table: string; column: string }, o: S
 }
 
 function deprecateAndDrop(
-  { table, column }: { table: string; column: string },
+  { table, column, dropSync }: { table: string; column: string; dropSync?: Record<string, unknown> },
   o: StageOptions,
   prefix: string,
 ): PlanStep[] {
@@ -109,9 +120,11 @@ function deprecateAndDrop(
         ...db,
         column,
         newName: deprecated,
-        dropSyncTriggerFrom: column,
+        unlessUsedWithinSeconds: o.readersWindowSeconds,
+        ...(dropSync ? { dropSync } : {}),
         sql: `ALTER TABLE ${table} RENAME COLUMN ${column} TO ${deprecated}`,
       }),
+      retries: heldRetries,
       inverse: pg('rename-column', {
         ...db,
         column: deprecated,
@@ -122,11 +135,17 @@ function deprecateAndDrop(
     }),
     step({
       id: `${prefix}observe`,
-      title: `Observe: no query uses ${deprecated} (pg_stat_statements) and the gates hold`,
-      action: pg('assert-column-unused', { ...db, column: deprecated }),
+      title: `Observe ${formatDuration(o.observeSeconds)}: the gates hold while ${deprecated} waits`,
+      action: pg('column-readers', { ...db, column: deprecated, windowSeconds: o.readersWindowSeconds }),
       inverse: 'none-needed',
       gates: o.gates,
       waitSeconds: o.observeSeconds,
+    }),
+    step({
+      id: `${prefix}confirm-unused`,
+      title: `Confirm no statement used ${deprecated} (pg_stat_statements)`,
+      action: pg('assert-column-unused', { ...db, column: deprecated, windowSeconds: o.readersWindowSeconds }),
+      inverse: 'none-needed',
     }),
     step({
       id: `${prefix}snapshot`,
@@ -145,19 +164,21 @@ function deprecateAndDrop(
   ];
 }
 
-export function dropTableStages(table: string, o: StageOptions): PlanStep[] {
+export function dropTableStages(table: string, o: StageOptions, prefix = ''): PlanStep[] {
   const deprecated = `${table}_deprecated`;
   const db = { database: o.database, lockTimeoutSeconds: o.lockTimeoutSeconds };
   return [
     step({
-      id: 'rename-table',
+      id: `${prefix}rename-table`,
       title: `Rename table ${table} to ${deprecated}`,
       action: pg('rename-table', {
         ...db,
         table,
         newName: deprecated,
+        unlessUsedWithinSeconds: o.readersWindowSeconds,
         sql: `ALTER TABLE ${table} RENAME TO ${deprecated}`,
       }),
+      retries: heldRetries,
       inverse: pg('rename-table', {
         ...db,
         table: deprecated,
@@ -167,19 +188,64 @@ export function dropTableStages(table: string, o: StageOptions): PlanStep[] {
       gates: o.gates,
     }),
     step({
-      id: 'observe',
-      title: `Observe: no query uses ${deprecated}`,
-      action: pg('assert-table-unused', { ...db, table: deprecated }),
+      id: `${prefix}observe`,
+      title: `Observe ${formatDuration(o.observeSeconds)}: the gates hold while ${deprecated} waits`,
+      action: pg('assert-table-unused', { ...db, table: deprecated, windowSeconds: o.readersWindowSeconds }),
       inverse: 'none-needed',
       gates: o.gates,
       waitSeconds: o.observeSeconds,
     }),
     step({
-      id: 'drop-table',
+      id: `${prefix}confirm-unused`,
+      title: `Confirm no statement used ${deprecated} (pg_stat_statements)`,
+      action: pg('assert-table-unused', { ...db, table: deprecated, windowSeconds: o.readersWindowSeconds }),
+      inverse: 'none-needed',
+    }),
+    step({
+      id: `${prefix}drop-table`,
       title: `Drop table ${deprecated}`,
       action: pg('drop-table', { ...db, table: deprecated, sql: `DROP TABLE ${deprecated}` }),
-      approval: 'Dropping a table cannot be undone: /zeroops approve-step drop-table',
+      approval: `Dropping a table cannot be undone: /zeroops approve-step ${prefix}drop-table`,
       retries: 0,
+    }),
+  ];
+}
+
+/**
+ * SET NOT NULL without the long lock: a NOT VALID check first (brief lock), validated while reads
+ * and writes go on, after which SET NOT NULL needs no scan (PostgreSQL 12+), and the check goes.
+ */
+export function setNotNullStages(target: { table: string; column: string }, o: StageOptions): PlanStep[] {
+  const { table, column } = target;
+  const check = `${column}_not_null`.slice(0, 63);
+  const run = (sql: string, extra: Record<string, unknown> = {}) =>
+    pg('execute', { database: o.database, table, lockTimeoutSeconds: o.lockTimeoutSeconds, sql, ...extra });
+  return [
+    step({
+      id: 'add-not-null-check',
+      title: `Add CHECK (${column} IS NOT NULL) NOT VALID to ${table} (brief lock, no scan)`,
+      action: run(`ALTER TABLE ${table} ADD CONSTRAINT ${check} CHECK (${column} IS NOT NULL) NOT VALID`),
+      inverse: run(`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${check}`),
+    }),
+    step({
+      id: 'validate-not-null',
+      title: `Validate it: every row is scanned while reads and writes go on`,
+      action: run(`ALTER TABLE ${table} VALIDATE CONSTRAINT ${check}`, { statementTimeoutSeconds: 6 * 3600 }),
+      inverse: 'none-needed',
+      timeoutSeconds: 6 * 3600,
+      gates: o.gates,
+    }),
+    step({
+      id: 'set-not-null',
+      title: `SET NOT NULL on ${table}.${column} (the valid check spares the scan)`,
+      action: run(`ALTER TABLE ${table} ALTER COLUMN ${column} SET NOT NULL`),
+      inverse: run(`ALTER TABLE ${table} ALTER COLUMN ${column} DROP NOT NULL`),
+    }),
+    step({
+      id: 'drop-not-null-check',
+      title: `Drop the check, now redundant`,
+      action: run(`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${check}`),
+      inverse: 'none-needed',
     }),
   ];
 }

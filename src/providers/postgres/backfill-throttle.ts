@@ -68,6 +68,8 @@ function pressureOf(s: ThrottleSignals, limits: ThrottleLimits): string[] {
   if (s.batchMs > limits.maxBatchMs) reasons.push(`batch took ${Math.round(s.batchMs)}ms > ${limits.maxBatchMs}ms`);
   const probeLimit = Math.max(s.baselineProbeMs * 3, s.baselineProbeMs + 10);
   if (s.probeMs > probeLimit)
-    reasons.push(`a read like the application's took ${s.probeMs.toFixed(1)}ms (before: ${s.baselineProbeMs.toFixed(1)}ms)`);
+    reasons.push(
+      `a read like the application's took ${s.probeMs.toFixed(1)}ms (before: ${s.baselineProbeMs.toFixed(1)}ms)`,
+    );
   return reasons;
 }

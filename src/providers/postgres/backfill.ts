@@ -57,7 +57,13 @@ export async function backfill(url: string, sync: ColumnSync, options: BackfillO
     const key = await integerKey(client, sync.table);
     const start = await startingPoint(client, sync, key, options.progressKey);
     const backfillPid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    const probe = await startProbe(url, { table: sync.table, key, lower: start.lower, upper: start.upper, backfillPid });
+    const probe = await startProbe(url, {
+      table: sync.table,
+      key,
+      lower: start.lower,
+      upper: start.upper,
+      backfillPid,
+    });
     const began = Date.now();
     const limits = defaultThrottleLimits(options.batchSize);
     let throttle: ThrottleState = { batchSize: options.batchSize, pauseRatio: limits.minPauseRatio };
@@ -79,7 +85,8 @@ export async function backfill(url: string, sync: ColumnSync, options: BackfillO
       await client.query(`SET lock_timeout = '${options.lockTimeoutMs}ms'`);
       let next = start.next;
       while (next <= start.upper) {
-        if (options.signal?.aborted) throw new EffectError(`stopped at key ${next}; the next attempt resumes there`, true);
+        if (options.signal?.aborted)
+          throw new EffectError(`stopped at key ${next}; the next attempt resumes there`, true);
         const until = Math.min(start.upper + 1, next + throttle.batchSize);
         probe.beginBatch();
         const batchStarted = Date.now();

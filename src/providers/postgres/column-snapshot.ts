@@ -75,10 +75,14 @@ export async function restoreColumn(
     return { key, type: type!, present: (await columnType(client, table, column)) !== undefined };
   });
   if (!setup.present)
-    await runDdl(url, [`ALTER TABLE ${quoteTable(table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(column)} ${setup.type}`], {
-      lockTimeoutMs,
-      signal,
-    });
+    await runDdl(
+      url,
+      [`ALTER TABLE ${quoteTable(table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(column)} ${setup.type}`],
+      {
+        lockTimeoutMs,
+        signal,
+      },
+    );
   return withClient(url, async (client) => {
     const name = qualifiedHelper(snapshotName(table, column));
     const k = quoteIdent(setup.key);

@@ -17,6 +17,7 @@ export function databaseUrl(providers: unknown, database: string, env = process.
       false,
     );
   const url = env[variable];
-  if (!url) throw new EffectError(`${variable} is not set on this worker: database '${database}' is unreachable`, false);
+  if (!url)
+    throw new EffectError(`${variable} is not set on this worker: database '${database}' is unreachable`, false);
   return url;
 }

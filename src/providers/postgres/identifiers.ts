@@ -15,7 +15,10 @@ export const helperSchema = 'zeroops';
 /** A helper object's name: readable prefix, then a hash of what it is for. */
 export function helperName(purpose: string, ...parts: string[]): string {
   const hash = createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 10);
-  const readable = parts.join('_').replace(/[^a-z0-9_]/gi, '_').toLowerCase();
+  const readable = parts
+    .join('_')
+    .replace(/[^a-z0-9_]/gi, '_')
+    .toLowerCase();
   return `${purpose}_${readable}`.slice(0, 50) + `_${hash}`;
 }
 

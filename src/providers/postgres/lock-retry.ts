@@ -30,6 +30,10 @@ export interface DdlOutcome {
 
 export interface DdlOptions {
   lockTimeoutMs: number;
+  /** Per statement (default 60 s); a validation that scans a big table needs more. */
+  statementTimeoutMs?: number;
+  /** CREATE/DROP INDEX CONCURRENTLY cannot run in a transaction block: one statement, on its own. */
+  outsideTransaction?: boolean;
   maxAttempts?: number;
   signal?: AbortSignal;
 }
@@ -49,7 +53,7 @@ export async function runDdl(url: string, statements: string[], options: DdlOpti
         const started = Date.now();
         const look = blockersLater(watcher, pid, options.lockTimeoutMs * 0.6);
         try {
-          await inTransaction(client, statements, options.lockTimeoutMs);
+          await (options.outsideTransaction ? onItsOwn : inTransaction)(client, statements, options);
           look.cancel();
           return { attempts: attempt, waits, tookMs: Date.now() - started };
         } catch (error) {
@@ -73,11 +77,20 @@ export const isPassing = (error: unknown): boolean => {
   return code === undefined || code.startsWith('08') || code.startsWith('57P');
 };
 
-async function inTransaction(client: pg.Client, statements: string[], lockTimeoutMs: number): Promise<void> {
+const timeouts = (options: DdlOptions, scope: 'LOCAL' | 'SESSION') => [
+  `SET ${scope} lock_timeout = '${Math.max(1, Math.round(options.lockTimeoutMs))}ms'`,
+  `SET ${scope} statement_timeout = '${Math.round(options.statementTimeoutMs ?? 60_000)}ms'`,
+];
+
+async function onItsOwn(client: pg.Client, statements: string[], options: DdlOptions): Promise<void> {
+  for (const setting of timeouts(options, 'SESSION')) await client.query(setting);
+  for (const statement of statements) await client.query(statement);
+}
+
+async function inTransaction(client: pg.Client, statements: string[], options: DdlOptions): Promise<void> {
   await client.query('BEGIN');
   try {
-    await client.query(`SET LOCAL lock_timeout = '${Math.max(1, Math.round(lockTimeoutMs))}ms'`);
-    await client.query(`SET LOCAL statement_timeout = '60s'`);
+    for (const setting of timeouts(options, 'LOCAL')) await client.query(setting);
     for (const statement of statements) await client.query(statement);
     await client.query('COMMIT');
   } catch (error) {
@@ -124,7 +137,8 @@ export async function blockersOf(client: pg.Client, pid: number): Promise<Blocke
 }
 
 export function describeWait(wait: LockWait): string {
-  if (wait.blockers.length === 0) return `attempt ${wait.attempt} timed out waiting for a lock (the holder had gone when looked up)`;
+  if (wait.blockers.length === 0)
+    return `attempt ${wait.attempt} timed out waiting for a lock (the holder had gone when looked up)`;
   return `attempt ${wait.attempt} waited for ${wait.blockers.map(describeBlocker).join('; ')}`;
 }
 

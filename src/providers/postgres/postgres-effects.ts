@@ -124,10 +124,19 @@ export const postgresOperations: Record<string, Handler> = {
   },
   'restore-column-snapshot': async (p, { signal }, url) => {
     const restored = await restoreColumn(url, p.table, p.column, ms(p), signal);
-    return { output: { summary: `${p.table}.${p.column} restored from ${restored.snapshot}, checksum equal`, ...restored } };
+    return {
+      output: { summary: `${p.table}.${p.column} restored from ${restored.snapshot}, checksum equal`, ...restored },
+    };
   },
   'rename-table': async (p, { signal }, url) => {
-    const ddl = await runDdl(url, [`ALTER TABLE IF EXISTS ${quoteTable(p.table)} RENAME TO ${quoteIdent(p.newName)}`], {
+    if (p.unlessUsedWithinSeconds !== undefined) {
+      const found = await columnReaders(url, { table: p.table }, p.unlessUsedWithinSeconds, signal);
+      if (found.readers.length > 0)
+        throw new EffectError(`held: ${p.table} is still in use, ${describeReaders(found)}`, true);
+    }
+    // A table keeps its schema when renamed: the new name is the bare one.
+    const bare = String(p.newName).split('.').at(-1)!;
+    const ddl = await runDdl(url, [`ALTER TABLE IF EXISTS ${quoteTable(p.table)} RENAME TO ${quoteIdent(bare)}`], {
       lockTimeoutMs: ms(p),
       signal,
     });
@@ -143,7 +152,15 @@ export const postgresOperations: Record<string, Handler> = {
     return ddlResult(`dropped ${p.table}`, ddl);
   },
   execute: async (p, { signal }, url) => {
-    const ddl = await runDdl(url, [p.sql], { lockTimeoutMs: ms(p), signal });
+    const concurrently = /\bconcurrently\b/i.test(p.sql);
+    if (concurrently && (await validIndexExists(url, p.sql, p.table)))
+      return { output: { summary: 'the index exists and is valid: built before' } };
+    const ddl = await runDdl(url, [p.sql], {
+      lockTimeoutMs: ms(p),
+      statementTimeoutMs: (p.statementTimeoutSeconds ?? 60) * 1000,
+      outsideTransaction: concurrently,
+      signal,
+    });
     return ddlResult('applied', ddl);
   },
 };
@@ -166,6 +183,25 @@ async function syncOf(p: Params, url: string): Promise<ColumnSync> {
   };
 }
 
+/**
+ * A CREATE INDEX CONCURRENTLY that failed leaves an INVALID index behind: it is dropped before the
+ * next attempt. A valid one means an earlier attempt finished.
+ */
+async function validIndexExists(url: string, sql: string, table: string | undefined): Promise<boolean> {
+  const name = /\bindex\s+concurrently\s+(?:if\s+not\s+exists\s+)?([a-z_][a-z0-9_]*)/i.exec(sql)?.[1];
+  if (!name || !/^\s*create/i.test(sql)) return false;
+  const schema = table?.includes('.') ? `${quoteIdent(table.split('.')[0]!)}.` : '';
+  return withClient(url, async (client) => {
+    const { rows } = await client.query<{ valid: boolean }>(
+      'SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass($1)',
+      [`${schema}${quoteIdent(name)}`],
+    );
+    if (rows[0]?.valid) return true;
+    if (rows[0]) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${schema}${quoteIdent(name)}`);
+    return false;
+  });
+}
+
 function ddlResult(what: string, ddl: DdlOutcome): EffectResult {
   const waited = ddl.waits.length
     ? `; waited for locks ${ddl.waits.length}× and retried (${describeWait(ddl.waits.at(-1)!)})`
@@ -176,7 +212,9 @@ function ddlResult(what: string, ddl: DdlOutcome): EffectResult {
 function describeBackfill(p: BackfillProgress, finished: boolean): string {
   const share = p.totalKeys > 0 ? Math.min(100, Math.round((100 * p.doneKeys) / p.totalKeys)) : 100;
   const remainingSeconds =
-    p.rowsPerSecond > 0 ? Math.round(((p.totalKeys - p.doneKeys) * (p.rows / Math.max(1, p.doneKeys))) / p.rowsPerSecond) : 0;
+    p.rowsPerSecond > 0
+      ? Math.round(((p.totalKeys - p.doneKeys) * (p.rows / Math.max(1, p.doneKeys))) / p.rowsPerSecond)
+      : 0;
   return [
     finished
       ? `${p.rows.toLocaleString('en-US')} rows in ${(p.elapsedMs / 1000).toFixed(1)}s`

@@ -4,7 +4,11 @@ import pg from 'pg';
 export const applicationName = 'zeroops';
 
 export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, application_name: applicationName, connectionTimeoutMillis: 5000 });
+  const client = new pg.Client({
+    connectionString: url,
+    application_name: applicationName,
+    connectionTimeoutMillis: 5000,
+  });
   client.on('error', () => undefined); // a dropped connection fails the query in flight; the step decides
   await client.connect();
   try {

@@ -28,9 +28,43 @@ describe('SchemaChange SQL analysis', () => {
       },
       { type: 'rename-column', table: 't', column: 'a', newName: 'b' },
       expect.objectContaining({ type: 'additive', table: 't', note: expect.stringContaining('CONCURRENTLY') }),
-      { type: 'drop-table', table: 'old_orders' },
+      { type: 'drop-table', tables: ['old_orders'] },
       expect.objectContaining({ type: 'refused' }),
     ]);
+  });
+
+  it('keeps the schema of a qualified name and every table a statement names', () => {
+    const result = analyzeSql('ALTER TABLE audit.user_profile DROP COLUMN name; DROP TABLE audit.a, b;');
+    if (!('statements' in result)) throw new Error(result.error);
+    expect(result.statements.map((s) => s.class)).toEqual([
+      { type: 'drop-column', table: 'audit.user_profile', column: 'name' },
+      { type: 'drop-table', tables: ['audit.a', 'b'] },
+    ]);
+  });
+
+  it.each([
+    ['ALTER TABLE t ADD COLUMN id2 bigserial', 'rewrites the whole table'],
+    ['ALTER TABLE t ADD COLUMN token uuid DEFAULT gen_random_uuid()', 'volatile default gen_random_uuid()'],
+    ['ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0)', 'NOT VALID'],
+    ['ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES u (id)', 'NOT VALID'],
+    ['ALTER TABLE t ADD CONSTRAINT u UNIQUE (a)', 'CONCURRENTLY'],
+    ['ALTER TABLE t RENAME TO t2', 'breaks every statement'],
+    ['DROP TABLE t CASCADE', 'CASCADE'],
+    ['DROP INDEX i', 'DROP INDEX CONCURRENTLY'],
+    ['CREATE INDEX ON t (a)', 'name the index'],
+    ['ALTER TABLE "t; drop table x" DROP COLUMN a', 'not a plain identifier'],
+  ])('refuses %s, saying why', (sql, why) => {
+    const result = analyzeSql(sql);
+    if (!('statements' in result)) throw new Error(result.error);
+    expect(result.statements[0]!.class).toEqual({ type: 'refused', reason: expect.stringContaining(why) });
+  });
+
+  it('lets through what is brief: NOT VALID constraints, their validation, a stable default', () => {
+    const result = analyzeSql(
+      'ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT c; ALTER TABLE t ADD COLUMN at timestamptz DEFAULT now();',
+    );
+    if (!('statements' in result)) throw new Error(result.error);
+    expect(result.statements.map((s) => s.class.type)).toEqual(['additive', 'additive', 'additive']);
   });
 
   it('gives the offset of a syntax error', () => {
@@ -46,14 +80,15 @@ describe('SchemaChange plans', () => {
     const plan = await planTask(
       task('SchemaChange', 'database: shop\nsql: ALTER TABLE t_user DROP COLUMN name\nobserveFor: 3d'),
     );
-    expect(plan.steps.map((s) => s.id)).toEqual(['rename-old', 'observe', 'snapshot', 'drop-old']);
+    expect(plan.steps.map((s) => s.id)).toEqual(['rename-old', 'observe', 'confirm-unused', 'snapshot', 'drop-old']);
+    expect(plan.steps[0]!.action.params).toMatchObject({ unlessUsedWithinSeconds: 30 });
     expect(plan.steps[0]!.inverse).toMatchObject({
       operation: 'rename-column',
       params: { column: 'name_deprecated', newName: 'name' },
     });
     expect(plan.steps[1]!.waitSeconds).toBe(3 * 86400);
-    expect(plan.steps[3]!.approval).toContain('approve-step drop-old');
-    expect(plan.steps[3]!.inverse).toMatchObject({ operation: 'restore-column-snapshot' });
+    expect(plan.steps[4]!.approval).toContain('approve-step drop-old');
+    expect(plan.steps[4]!.inverse).toMatchObject({ operation: 'restore-column-snapshot' });
     expect(plan.locks).toEqual([{ key: 'table:shop/t_user', reason: expect.any(String) }]);
   });
 
@@ -69,9 +104,11 @@ describe('SchemaChange plans', () => {
       'expand-dual-write',
       'backfill',
       'verify',
+      'readers',
       'switch-readers',
       'contract-rename-old',
       'contract-observe',
+      'contract-confirm-unused',
       'contract-snapshot',
       'contract-drop-old',
     ]);
@@ -86,6 +123,33 @@ describe('SchemaChange plans', () => {
       level: 'critical',
       reasons: expect.arrayContaining([expect.stringContaining('no metric gate')]),
     });
+  });
+
+  it('stages SET NOT NULL as a NOT VALID check, its validation, then the cheap SET NOT NULL', async () => {
+    const plan = await planTask(
+      task('SchemaChange', 'database: shop\nsql: ALTER TABLE audit.t ALTER COLUMN a SET NOT NULL'),
+    );
+    expect(plan.steps.map((s) => s.action.params.sql)).toEqual([
+      'ALTER TABLE audit.t ADD CONSTRAINT a_not_null CHECK (a IS NOT NULL) NOT VALID',
+      'ALTER TABLE audit.t VALIDATE CONSTRAINT a_not_null',
+      'ALTER TABLE audit.t ALTER COLUMN a SET NOT NULL',
+      'ALTER TABLE audit.t DROP CONSTRAINT IF EXISTS a_not_null',
+    ]);
+    expect(plan.locks).toEqual([{ key: 'table:shop/audit.t', reason: expect.any(String) }]);
+  });
+
+  it('stages every table of a DROP TABLE naming several, each dropped only after its own approval', async () => {
+    const plan = await planTask(task('SchemaChange', 'database: shop\nsql: DROP TABLE audit.a, b'));
+    expect(plan.steps.filter((s) => s.approval).map((s) => s.id)).toEqual(['t1-drop-table', 't2-drop-table']);
+    expect(plan.steps[0]!.action.params).toMatchObject({ table: 'audit.a', newName: 'audit.a_deprecated' });
+    expect(plan.locks.map((l) => l.key)).toEqual(['table:shop/audit.a', 'table:shop/b']);
+  });
+
+  it('builds a plain CREATE INDEX concurrently', async () => {
+    const plan = await planTask(
+      task('SchemaChange', 'database: shop\nsql: CREATE UNIQUE INDEX up_email ON user_profile (email)'),
+    );
+    expect(plan.steps[0]!.action.params.sql).toBe('CREATE UNIQUE INDEX CONCURRENTLY up_email ON user_profile (email)');
   });
 
   it('runs additive statements as they are, each with its undo', async () => {
