@@ -11,6 +11,7 @@ import { startHAProxy, type HAProxyComponent } from './components/haproxy.js';
 import { startFleetService, type FleetService } from './components/fleet-service.js';
 import { startLoad, type LoadGenerator } from './components/load-generator.js';
 import { startPostgres, type PostgresComponent } from './components/postgres.js';
+import { startDbLoad, type DbLoad, type DbLoadOptions } from './components/db-load.js';
 import { startPrometheus, type PrometheusComponent } from './components/prometheus.js';
 import { startRedis, type RedisComponent } from './components/redis.js';
 import {
@@ -21,7 +22,7 @@ import {
 } from './components/sample-service.js';
 import { GitHubDouble } from './github-double/index.js';
 import type { FileChanges } from './github-double/git-repo.js';
-import { ProcessGroup } from './processes.js';
+import { LabError, ProcessGroup } from './processes.js';
 import { defaultLabService, type LabService } from './service-shape.js';
 
 export type ComponentName = 'redis' | 'postgres' | 'fleet' | 'haproxy' | 'prometheus' | 'load' | 'github';
@@ -55,6 +56,8 @@ export interface Lab {
   prometheus?: PrometheusComponent;
   load?: LoadGenerator;
   github?: GitHubDouble;
+  /** Starts the application's database load (pgbench) on the lab's PostgreSQL; stopped with the lab. */
+  startDbLoad(options?: DbLoadOptions): Promise<DbLoad>;
   /** Every process the lab started. */
   pids(): number[];
   stop(): Promise<void>;
@@ -75,6 +78,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     service: options.service ?? defaultLabService(),
     instances: [],
     pids: () => group.pids(),
+    async startDbLoad(loadOptions) {
+      if (!lab.postgres) throw new LabError('pgbench', 'the lab has no postgres: start it with the postgres component');
+      return startDbLoad(group, dir, lab.postgres, loadOptions);
+    },
     async stop() {
       await lab.load?.stop();
       await lab.github?.stop();

@@ -51,7 +51,8 @@ export function syncTrigger(s: ColumnSync): string[] {
   return [
     `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $zeroops$
 BEGIN
-  IF TG_OP = 'INSERT' OR ${from} IS DISTINCT FROM OLD.${quoteIdent(s.from)} THEN
+  -- Only writes of the old column: code that already writes the new one alone is left as it is.
+  IF (TG_OP = 'INSERT' AND ${from} IS NOT NULL) OR (TG_OP = 'UPDATE' AND ${from} IS DISTINCT FROM OLD.${quoteIdent(s.from)}) THEN
     NEW.${quoteIdent(s.to)} := ${transformCall(s, from)};${keep}
   END IF;
   RETURN NEW;

@@ -1,0 +1,208 @@
+/**
+ * The postgres provider against the lab's real PostgreSQL, under the application's pgbench load:
+ * DDL that waits for a lock without stalling clients, the dual-write trigger, a backfill that
+ * resumes, verification, readers, snapshots and the inverses.
+ */
+import { jest } from '@jest/globals';
+import pg from 'pg';
+import { startLab, type Lab } from '../../lab/lab.js';
+import { worstLatencyDuring, type DbLoad } from '../../lab/components/db-load.js';
+import type { EffectContext, EffectResult } from '../../src/engine/ports.js';
+import type { Run } from '../../src/engine/run.js';
+import { applyPostgres } from '../../src/providers/postgres/postgres-effects.js';
+
+jest.setTimeout(120_000);
+
+let lab: Lab;
+let db: pg.Client;
+const rows = 40_000;
+const table = 'user_profile';
+const sync = {
+  database: 'shop',
+  table,
+  from: 'column_1',
+  to: 'column_2',
+  type: 'jsonb',
+  using: 'column_1::jsonb',
+  lockTimeoutSeconds: 0.2,
+};
+
+beforeAll(async () => {
+  lab = await startLab({ components: ['postgres'], seedRows: rows });
+  process.env.LAB_SHOP_URL = lab.postgres!.url;
+  db = new pg.Client({ connectionString: lab.postgres!.url });
+  await db.connect();
+});
+afterAll(async () => {
+  await db?.end();
+  await lab?.stop();
+});
+
+const run = { id: 'run-pg', providers: { postgres: { databases: { shop: { url: { env: 'LAB_SHOP_URL' } } } } } };
+const context = (step: string, extra: Partial<EffectContext> = {}): EffectContext => ({
+  run: run as unknown as Run,
+  step,
+  attempt: 1,
+  checkpointKey: `run-pg/${step}/1`,
+  ...extra,
+});
+const apply = (operation: string, params: Record<string, unknown>, extra: Partial<EffectContext> = {}) =>
+  applyPostgres(operation, params, context(operation, extra)) as Promise<
+    EffectResult & { output: Record<string, any> }
+  >; // eslint-disable-line @typescript-eslint/no-explicit-any
+const columns = async () =>
+  (
+    await db.query(
+      `SELECT attname FROM pg_attribute WHERE attrelid = 'user_profile'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+    )
+  ).rows.map((r) => r.attname);
+const checksum = async (column: string) =>
+  (
+    await db.query(
+      `SELECT md5(string_agg(id || ':' || coalesce(${column}::text, '-'), ',' ORDER BY id)) AS sum FROM user_profile WHERE id <= $1`,
+      [rows],
+    )
+  ).rows[0].sum;
+
+describe('postgres provider on the lab, under load', () => {
+  let load: DbLoad;
+  beforeAll(async () => {
+    load = await lab.startDbLoad({ clients: 8, rate: 400 });
+  });
+
+  it('waits for a long transaction with a short lock_timeout and retries, naming it, without stalling clients', async () => {
+    const holder = new pg.Client({ connectionString: lab.postgres!.url, application_name: 'nightly-report' });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT count(*) FROM user_profile WHERE id < 10');
+    const release = setTimeout(() => void holder.query('COMMIT'), 1500);
+    const started = Date.now();
+    const added = await apply('add-column', { ...sync, column: 'column_2' });
+    const ended = Date.now();
+    clearTimeout(release);
+    await holder.end();
+    expect(added.output.lockWaits.length).toBeGreaterThan(0);
+    expect(added.output.summary).toMatch(
+      /waited for locks \d+× and retried \(attempt \d+ waited for pid \d+ \(nightly-report, idle in transaction/,
+    );
+    expect(await columns()).toContain('column_2');
+    const report = await load.stop();
+    expect(report.failures).toEqual([]);
+    const worst = worstLatencyDuring(report.transactions, started, ended);
+    expect(worst).toBeGreaterThan(0);
+    expect(worst).toBeLessThanOrEqual(200 + 50);
+    load = await lab.startDbLoad({ clients: 8, rate: 400, name: 'pgbench-2' });
+  });
+
+  it('keeps the new column in step on writes, backfills resumably, and verifies every range', async () => {
+    const before = await checksum('column_1');
+    await apply('create-sync-trigger', sync);
+    const controller = new AbortController();
+    const progress: string[] = [];
+    const stopSoon = setTimeout(() => controller.abort(), 700);
+    const first = await apply(
+      'backfill',
+      { ...sync, batchSize: 500 },
+      {
+        signal: controller.signal,
+        progress: async (line) => void progress.push(line),
+      },
+    ).catch((error: Error) => error);
+    clearTimeout(stopSoon);
+    expect(first).toBeInstanceOf(Error);
+    const { rows: done } = await db.query(`SELECT rows, next_key, upper_key FROM zeroops.backfills`);
+    expect(Number(done[0].rows)).toBeGreaterThan(0);
+    const resumed = await apply('backfill', { ...sync, batchSize: 500 });
+    expect(resumed.output.resumedAfterRows).toBe(Number(done[0].rows));
+    // Each key range once: what the first attempt did plus what the second did is the frozen range.
+    expect(resumed.output.resumedAfterRows + resumed.output.rows).toBe(Number(done[0].upper_key));
+    expect(resumed.output.summary).toMatch(/rows in [\d.]+s · [\d,]+ rows\/s/);
+    const verified = await apply('verify-column', sync);
+    expect(verified.output.mismatches).toBe(0);
+    expect(verified.output.rows).toBeGreaterThanOrEqual(rows);
+
+    // A change made behind the trigger's back is found, with its key.
+    await db.query(`ALTER TABLE user_profile DISABLE TRIGGER USER`);
+    await db.query(`UPDATE user_profile SET column_1 = '{"tier": "moved"}' WHERE id = 7`);
+    await db.query(`ALTER TABLE user_profile ENABLE TRIGGER USER`);
+    await expect(apply('verify-column', sync)).rejects.toThrow(/1 of \d+ rows differ .* keys 7/);
+    await db.query(`UPDATE user_profile SET column_1 = column_1 || ' ' WHERE id = 7`);
+
+    // The inverses leave the old column as it was and nothing of ZeroOps' behind.
+    const report = await load.stop();
+    expect(report.failures).toEqual([]);
+    const beforeUndo = await checksum('column_1');
+    await apply('drop-sync-trigger', sync);
+    await apply('drop-column', { ...sync, column: 'column_2' });
+    expect(await columns()).toEqual(['id', 'name', 'email', 'column_1']);
+    expect(await checksum('column_1')).toBe(beforeUndo);
+    expect(before).not.toBe(beforeUndo); // the load did write column_1 meanwhile
+    const triggers = await db.query(
+      `SELECT tgname FROM pg_trigger WHERE tgrelid = 'user_profile'::regclass AND NOT tgisinternal`,
+    );
+    expect(triggers.rows).toEqual([]);
+  });
+});
+
+describe('lossy transforms', () => {
+  beforeAll(async () => {
+    await db.query(`UPDATE user_profile SET column_1 = 'not json ' || id WHERE id IN (3, 5)`);
+  });
+  afterAll(async () => {
+    await apply('drop-sync-trigger', sync);
+    await apply('drop-column', { ...sync, column: 'column_2', alsoText: 'column_1_invalid' });
+  });
+
+  it('fail: the backfill stops at an invalid value, and the trigger rejects an invalid write', async () => {
+    await apply('add-column', { ...sync, column: 'column_2' });
+    await apply('create-sync-trigger', sync);
+    await expect(apply('backfill', { ...sync, batchSize: 1000 }, { step: 'backfill-fail' } as never)).rejects.toThrow(
+      /invalid input syntax for type json/,
+    );
+    await expect(db.query(`UPDATE user_profile SET column_1 = 'oops' WHERE id = 9`)).rejects.toThrow(/json/);
+  });
+
+  it('keep-text-in: the value becomes NULL and its text is kept in a column of its own', async () => {
+    const keep = { ...sync, onInvalid: { mode: 'keep-text', column: 'column_1_invalid' } };
+    await apply('add-column', { ...keep, column: 'column_2', alsoText: 'column_1_invalid' });
+    await apply('create-sync-trigger', keep);
+    await applyPostgres('backfill', { ...keep, batchSize: 5000 }, context('backfill-keep'));
+    const { rows: kept } = await db.query(
+      `SELECT id, column_2, column_1_invalid FROM user_profile WHERE column_1_invalid IS NOT NULL ORDER BY id`,
+    );
+    expect(kept).toEqual([
+      { id: '3', column_2: null, column_1_invalid: 'not json 3' },
+      { id: '5', column_2: null, column_1_invalid: 'not json 5' },
+    ]);
+    await db.query(`UPDATE user_profile SET column_1 = 'still not json' WHERE id = 11`);
+    const { rows: written } = await db.query(`SELECT column_2, column_1_invalid FROM user_profile WHERE id = 11`);
+    expect(written).toEqual([{ column_2: null, column_1_invalid: 'still not json' }]);
+    expect((await apply('verify-column', keep)).output.mismatches).toBe(0);
+  });
+});
+
+describe('readers, rename, snapshot and restore', () => {
+  it('holds a rename while statements use the column, and snapshots and restores it exactly', async () => {
+    const load = await lab.startDbLoad({ clients: 2, rate: 100, name: 'pgbench-readers' });
+    const target = { database: 'shop', table, column: 'column_1', lockTimeoutSeconds: 0.2 };
+    const readers = await apply('column-readers', { ...target, windowSeconds: 1.5 });
+    expect(readers.output.readers.map((r: { statement: string }) => r.statement)).toEqual(
+      expect.arrayContaining([expect.stringContaining('SELECT name, column_1 FROM user_profile WHERE id = $N')]),
+    );
+    await expect(
+      apply('rename-column', { ...target, newName: 'column_1_deprecated', unlessUsedWithinSeconds: 1.5 }),
+    ).rejects.toThrow(/held: user_profile.column_1 is still in use, \d+ statement\(s\) used it in 1.5s/);
+    const report = await load.stop();
+    expect(report.failures).toEqual([]);
+    await apply('rename-column', { ...target, newName: 'column_1_deprecated', unlessUsedWithinSeconds: 1 });
+    const deprecated = { ...target, column: 'column_1_deprecated' };
+    const before = await checksum('column_1_deprecated');
+    const snapshot = await apply('snapshot-column', deprecated);
+    expect(snapshot.output.rows).toBeGreaterThanOrEqual(rows);
+    await apply('drop-column', deprecated);
+    expect(await columns()).not.toContain('column_1_deprecated');
+    const restored = await apply('restore-column-snapshot', deprecated);
+    expect(restored.output.summary).toContain('checksum equal');
+    expect(await checksum('column_1_deprecated')).toBe(before);
+  });
+});
