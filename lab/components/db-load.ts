@@ -85,7 +85,8 @@ export async function startDbLoad(
   return {
     pid: started.pid,
     startedAt: Date.now(),
-    useNewCode: () => withClient(postgres.url, async (c) => void (await c.query('UPDATE app_release SET new_code = true'))),
+    useNewCode: () =>
+      withClient(postgres.url, async (c) => void (await c.query('UPDATE app_release SET new_code = true'))),
     async stop() {
       await group.stop(started.pid, 2000);
       return report(dir, name, started.logFile);
@@ -126,7 +127,8 @@ function report(dir: string, name: string, logFile: string): DbLoadReport {
 /** The worst latency of the transactions that were running at any time between `from` and `to`. */
 export function worstLatencyDuring(transactions: Transaction[], from: number, to: number): number {
   let worst = 0;
-  for (const t of transactions) if (t.endMs >= from && t.endMs - t.latencyMs <= to) worst = Math.max(worst, t.latencyMs);
+  for (const t of transactions)
+    if (t.endMs >= from && t.endMs - t.latencyMs <= to) worst = Math.max(worst, t.latencyMs);
   return worst;
 }
 

@@ -1,5 +1,5 @@
 // "Runbook actions": every operation this version executes, from src/plan/action-docs.ts.
-import type { ActionDoc } from '../../src/plan/action-docs.js';
+import type { ActionDoc } from '../../src/plan/action-doc.js';
 import { table, yamlBlock } from './markdown.js';
 
 export interface RunbookFacts {

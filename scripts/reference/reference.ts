@@ -1,5 +1,5 @@
 // The reference, docs/reference.md: pure, from the schemas, the executable actions and the command provider's facts.
-import type { ActionDoc } from '../../src/plan/action-docs.js';
+import type { ActionDoc } from '../../src/plan/action-doc.js';
 import { actionsSection, type RunbookFacts } from './actions-section.js';
 import { documentSection, type DocumentKind } from './document-section.js';
 import type { JsonSchema } from './json-schema.js';

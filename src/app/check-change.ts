@@ -14,6 +14,9 @@ import { governanceItems, type GovernanceItem, type GovernedFileChange } from '.
 import type { Store } from '../engine/store.js';
 import { policyBasis, type PolicyBasis } from './policy-basis.js';
 import { laneStatuses } from './lane-history.js';
+import type { SchemaPreflight } from './ports.js';
+import { preflightSchemaChanges } from './schema-preflight.js';
+import { sortDiagnostics } from '../manifest/diagnostic.js';
 
 export interface ChangeCheck {
   basis: PolicyBasis;
@@ -24,12 +27,16 @@ export interface ChangeCheck {
   diagnostics: Diagnostic[];
   /** The canary lanes live once the change is merged, of the services whose Rollouts it changes. */
   lanes: Lane[];
+  /** What the preflight of its schema changes found, as sections of the plan. */
+  preflight?: string[];
 }
 
 export interface CheckChangeDeps {
   forge: Forge;
   store?: Store;
   clock?: () => Date;
+  /** Looks at the tables a schema change touches, read-only, through the approved config's connections. */
+  preflight?: SchemaPreflight;
 }
 
 export const isOpsManifest = (path: string) =>
@@ -81,13 +88,20 @@ export async function checkChange(
     proposedServices: [...result.repo.services.values()].map((s) => s.manifest),
     proposedTasks: result.tasks.map((t) => t.manifest),
   });
+  const preflight = await preflightSchemaChanges(
+    deps.preflight,
+    result.plans,
+    result.tasks.filter((t) => reported.has(t.doc.file)),
+    basis.policy?.spec.providers,
+  );
   return {
     basis,
     changed,
     plans: result.plans,
     governance: governance.map((item) => carried(item, files, pr.baseRef)),
-    diagnostics: result.diagnostics,
+    diagnostics: sortDiagnostics([...result.diagnostics, ...preflight.diagnostics]),
     lanes: result.lanes,
+    preflight: preflight.sections,
   };
 }
 

@@ -11,7 +11,7 @@ import { publishApprovalStatus } from './approval-status.js';
 import { pullRecordId } from './record-keys.js';
 import { checkChange } from './check-change.js';
 import { planRecordOf } from './plan-record.js';
-import type { Log } from './ports.js';
+import type { Log, SchemaPreflight } from './ports.js';
 import { renderLaneMap } from '../lanes/lane-map.js';
 
 export const planCheckName = 'ZeroOps plan';
@@ -23,6 +23,7 @@ export interface PlanChangeDeps {
   /** With a store, plans are remembered per commit and approvals are tracked. */
   store?: Store;
   clock?: () => Date;
+  preflight?: SchemaPreflight;
 }
 
 export interface PlanTrigger {
@@ -80,14 +81,16 @@ export async function planChange(
     conclusion: failed ? 'failure' : 'success',
     title,
     summary,
-    text: check.lanes.length ? `${report.text}\n\n${renderLaneMap(check.lanes)}` : report.text,
+    text: [report.text, ...(check.preflight ?? []), renderLaneMap(check.lanes)].filter(Boolean).join('\n\n'),
     annotations: diagnostics.map(toAnnotation),
   });
   const laneMap = renderLaneMap(check.lanes);
   await forge.upsertComment(
     pr,
     planCommentTopic,
-    `## ZeroOps plan for ${pr.headSha.slice(0, 7)}\n\n${summary}\n\n${report.text}${laneMap ? `\n\n${laneMap}` : ''}`,
+    [`## ZeroOps plan for ${pr.headSha.slice(0, 7)}`, summary, report.text, ...(check.preflight ?? []), laneMap]
+      .filter(Boolean)
+      .join('\n\n'),
   );
   if (store) await publishApprovalStatus({ forge, store, clock: deps.clock }, pr);
   log.info(

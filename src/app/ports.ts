@@ -38,3 +38,37 @@ export interface PatrolHooks {
   incidentClosed(repo: RepoRef, issueNumber: number, by: string): Promise<void>;
   remediate(issue: { repo: RepoRef; number: number }, option: string, by: string): Promise<string>;
 }
+
+/** What a table and a column transform look like in the live database, read-only, before approval. */
+export interface SchemaPreflight {
+  inspect(target: PreflightTarget, providers: unknown): Promise<PreflightFacts>;
+}
+
+export interface PreflightTarget {
+  database: string;
+  table: string;
+  /** A replacement's old column, the expression that converts it and the new type. */
+  transform?: { from: string; using: string; type: string };
+}
+
+export interface PreflightFacts {
+  rows: number;
+  bytes: number;
+  /** The integer key the backfill walks, or why there is none. */
+  key: { column: string } | { problem: string };
+  indexes: string[];
+  triggers: string[];
+  foreignKeys: string[];
+  replicas: { name: string; lagSeconds: number }[];
+  statementsTracked: boolean;
+  transform?: TransformFacts;
+}
+
+export interface TransformFacts {
+  checked: number;
+  /** The scan stopped at a row limit: counts are of the rows checked. */
+  partial: boolean;
+  failing: { count: number; examples: { key: string; value: string; error: string }[] };
+  /** Non-NULL values the transform turns into NULL. */
+  nulled: { count: number; examples: { key: string; value: string }[] };
+}

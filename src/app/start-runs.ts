@@ -20,7 +20,7 @@ import { approvalItems } from './plan-record.js';
 import { governedWroteKey } from './record-keys.js';
 import { checkChange, type ChangeCheck } from './check-change.js';
 import { approvedStateId } from './policy-basis.js';
-import type { Log } from './ports.js';
+import type { Log, SchemaPreflight } from './ports.js';
 
 export interface StartRunsDeps {
   forge: Forge;
@@ -30,6 +30,7 @@ export interface StartRunsDeps {
   clock: () => Date;
   /** Told about runs scheduled for later, so their check run shows the wait at once. */
   reporter?: RunReporter;
+  preflight?: SchemaPreflight;
 }
 
 export interface MergedPull {

@@ -2,6 +2,7 @@
  * Wiring of a running ZeroOps: store, queues, workers, providers and the webhook server, built from
  * settings. `zeroops start` runs the server and the workers; `zeroops worker` only the workers.
  */
+import { postgresPreflight } from '../providers/postgres/preflight.js';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
@@ -112,7 +113,18 @@ export async function startRuntime(
         {
           advance: (runId) => advanceRun(runner, runId),
           merged: async (merged: MergedPull) => {
-            await startRuns({ forge: await forgeFor(merged.repo), store, scheduler, log, clock, reporter }, merged);
+            await startRuns(
+              {
+                forge: await forgeFor(merged.repo),
+                store,
+                scheduler,
+                log,
+                clock,
+                reporter,
+                preflight: postgresPreflight,
+              },
+              merged,
+            );
           },
         },
         settings.concurrency,

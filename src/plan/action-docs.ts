@@ -3,24 +3,8 @@
  * undone, and a Runbook step that uses it. docs/reference.md is generated from this table, and a test
  * keeps its keys equal to the executable set. Pure data.
  */
-import type { Runbook } from '../manifest/model.js';
+import type { ActionDoc, ActionParam } from './action-doc.js';
 import { postgresActionDocs } from './postgres-action-docs.js';
-
-export interface ActionParam {
-  name: string;
-  /** In plain words, e.g. "list of text". */
-  type: string;
-  required: boolean;
-  meaning: string;
-}
-
-export interface ActionDoc {
-  does: string;
-  params: ActionParam[];
-  undo: string;
-  /** A Runbook step using the action; absent when a Runbook cannot name its provider. */
-  example?: Runbook['spec']['steps'][number];
-}
 
 const pool: ActionParam = {
   name: 'pool',

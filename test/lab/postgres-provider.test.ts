@@ -10,6 +10,7 @@ import { worstLatencyDuring, type DbLoad } from '../../lab/components/db-load.js
 import type { EffectContext, EffectResult } from '../../src/engine/ports.js';
 import type { Run } from '../../src/engine/run.js';
 import { applyPostgres } from '../../src/providers/postgres/postgres-effects.js';
+import { preflight } from '../../src/providers/postgres/preflight.js';
 
 jest.setTimeout(120_000);
 
@@ -46,10 +47,10 @@ const context = (step: string, extra: Partial<EffectContext> = {}): EffectContex
   checkpointKey: `run-pg/${step}/1`,
   ...extra,
 });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Output = EffectResult & { output: Record<string, any> };
 const apply = (operation: string, params: Record<string, unknown>, extra: Partial<EffectContext> = {}) =>
-  applyPostgres(operation, params, context(operation, extra)) as Promise<
-    EffectResult & { output: Record<string, any> }
-  >; // eslint-disable-line @typescript-eslint/no-explicit-any
+  applyPostgres(operation, params, context(operation, extra)) as Promise<Output>;
 const columns = async () =>
   (
     await db.query(
@@ -152,6 +153,21 @@ describe('lossy transforms', () => {
   afterAll(async () => {
     await apply('drop-sync-trigger', sync);
     await apply('drop-column', { ...sync, column: 'column_2', alsoText: 'column_1_invalid' });
+  });
+
+  it('are seen before approval: the read-only preflight counts the rows the transform fails on', async () => {
+    const found = await preflight(lab.postgres!.url, {
+      database: 'shop',
+      table,
+      transform: { from: 'column_1', using: 'column_1::jsonb', type: 'jsonb' },
+    });
+    expect(found.transform!.failing.count).toBe(2);
+    expect(found.transform!.failing.examples).toEqual([
+      { key: '3', value: 'not json 3', error: 'invalid input syntax for type json' },
+      { key: '5', value: 'not json 5', error: 'invalid input syntax for type json' },
+    ]);
+    expect(found).toMatchObject({ key: { column: 'id' }, statementsTracked: true, replicas: [] });
+    expect(found.rows).toBeGreaterThanOrEqual(rows);
   });
 
   it('fail: the backfill stops at an invalid value, and the trigger rejects an invalid write', async () => {

@@ -2,6 +2,7 @@
  * The Probot app: turns GitHub's webhook events into ZeroOps use cases. It only translates and
  * deduplicates; the use cases decide. Slow work (merges, runs) goes to the queue.
  */
+import { postgresPreflight } from '../../providers/postgres/preflight.js';
 import type { Context, Probot } from 'probot';
 import { publishApprovalStatus } from '../../app/approval-status.js';
 import { handleCommand } from '../../app/handle-command.js';
@@ -195,7 +196,11 @@ async function planSafely(
 ): Promise<void> {
   const log = context.log.child({ delivery: context.id, pr: pr.number }) as unknown as Log;
   try {
-    await planChange({ forge, log, store: execution?.store, clock: execution?.clock }, pr, trigger);
+    await planChange(
+      { forge, log, store: execution?.store, clock: execution?.clock, preflight: postgresPreflight },
+      pr,
+      trigger,
+    );
   } catch (error) {
     log.error({ err: error }, 'planning failed');
     await forge

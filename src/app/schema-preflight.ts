@@ -1,0 +1,145 @@
+/**
+ * Before anyone approves a schema change, its tables are looked at in the live database (read-only,
+ * through the approved config's connection): size, key, indexes, triggers, foreign keys, replicas,
+ * and every row through the transform. A transform that would fail on rows, or turn them into NULL,
+ * is an error until the manifest decides what they become (`onInvalid`): never a silent NULL.
+ */
+import type { Diagnostic } from '../manifest/diagnostic.js';
+import type { LoadedTask } from '../manifest/model.js';
+import { reporter } from '../manifest/rules/rule.js';
+import type { Plan } from '../plan/types.js';
+import { invalidWriteBehaviour, type InvalidPolicy } from '../providers/postgres/column-sync.js';
+import type { PreflightFacts, PreflightTarget, SchemaPreflight, TransformFacts } from './ports.js';
+
+/** What the plan says a throttled backfill does per second (the lab's bench measures the real figure). */
+export const expectedBackfillRowsPerSecond = 20_000;
+
+export interface PreflightOutcome {
+  diagnostics: Diagnostic[];
+  /** Markdown, one section per table looked at. */
+  sections: string[];
+}
+
+export async function preflightSchemaChanges(
+  preflight: SchemaPreflight | undefined,
+  plans: readonly Plan[],
+  tasks: readonly LoadedTask[],
+  providers: unknown,
+): Promise<PreflightOutcome> {
+  const outcome: PreflightOutcome = { diagnostics: [], sections: [] };
+  if (!preflight) return outcome;
+  for (const plan of plans.filter((p) => p.task.kind === 'SchemaChange' && p.executes)) {
+    const task = tasks.find((t) => t.manifest.metadata.name === plan.task.name && t.doc.file === plan.task.file);
+    if (!task || task.manifest.kind !== 'SchemaChange') continue;
+    const report = reporter(task.doc, 'schema-preflight', outcome.diagnostics);
+    for (const target of targetsOf(plan)) {
+      let facts: PreflightFacts;
+      try {
+        facts = await preflight.inspect(target, providers);
+      } catch (error) {
+        report(['spec', 'database'], `the preflight of ${target.table} could not run: ${(error as Error).message}`, {
+          severity: 'warning',
+        });
+        continue;
+      }
+      const backfill = plan.steps.find((s) => s.action.operation === 'backfill');
+      const policy = backfill?.action.params.onInvalid as InvalidPolicy | undefined;
+      const explicit = task.manifest.spec.replaceColumn?.onInvalid !== undefined;
+      const where = task.manifest.spec.replaceColumn
+        ? ['spec', 'replaceColumn', explicit ? 'onInvalid' : 'using']
+        : ['spec', 'sql'];
+      if ('problem' in facts.key && backfill) report(['spec'], facts.key.problem);
+      const lossy = facts.transform && lossiness(facts.transform, target);
+      if (lossy && (!explicit || policy?.mode === 'fail'))
+        report(
+          where,
+          explicit
+            ? `${lossy}; with onInvalid: fail the backfill would stop there: fix those rows first, or choose onInvalid: null or keep-text-in <column>`
+            : task.manifest.spec.replaceColumn
+              ? `${lossy}: decide what they become in spec.replaceColumn.onInvalid (fail, null or keep-text-in <column>); ZeroOps never turns data into NULL silently`
+              : `${lossy}: write the change as spec.replaceColumn and decide what they become in its onInvalid (fail, null or keep-text-in <column>)`,
+        );
+      if (!facts.statementsTracked)
+        report(
+          ['spec', 'database'],
+          'pg_stat_statements is not installed in this database: ZeroOps cannot tell who still uses a column, so the rename would wait; add it to shared_preload_libraries and CREATE EXTENSION pg_stat_statements',
+          { severity: 'warning' },
+        );
+      outcome.sections.push(renderFacts(target, facts, plan, policy));
+    }
+  }
+  return outcome;
+}
+
+/** The tables a plan changes (its locks), with the transform of its backfill, if any. */
+function targetsOf(plan: Plan): PreflightTarget[] {
+  const backfill = plan.steps.find((s) => s.action.operation === 'backfill')?.action.params;
+  return plan.locks
+    .filter((l) => l.key.startsWith('table:'))
+    .map((l) => {
+      const [database, table] = l.key.slice('table:'.length).split('/') as [string, string];
+      const replaced = backfill && backfill.table === table && typeof backfill.type === 'string';
+      return {
+        database,
+        table,
+        ...(replaced
+          ? {
+              transform: {
+                from: backfill.from as string,
+                using: backfill.using as string,
+                type: backfill.type as string,
+              },
+            }
+          : {}),
+      };
+    });
+}
+
+function lossiness(t: TransformFacts, target: PreflightTarget): string | undefined {
+  const parts = [
+    t.failing.count > 0 &&
+      `${t.failing.count.toLocaleString('en-US')} row(s) fail (e.g. ${t.failing.examples
+        .slice(0, 2)
+        .map((e) => `key ${e.key}, '${e.value}': ${e.error}`)
+        .join('; ')})`,
+    t.nulled.count > 0 &&
+      `${t.nulled.count.toLocaleString('en-US')} row(s) become NULL (e.g. key ${t.nulled.examples[0]?.key}, '${t.nulled.examples[0]?.value}')`,
+  ].filter(Boolean);
+  if (parts.length === 0) return undefined;
+  return `${target.transform!.using} over ${target.table}: ${parts.join(', and ')} of ${t.checked.toLocaleString('en-US')} checked${t.partial ? ' (the first rows only)' : ''}`;
+}
+
+function renderFacts(target: PreflightTarget, facts: PreflightFacts, plan: Plan, policy?: InvalidPolicy): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const key = 'column' in facts.key ? `\`${facts.key.column}\`` : `none usable: ${facts.key.problem}`;
+  const lines = [
+    `### Preflight of \`${target.table}\` in ${target.database} (read-only)`,
+    '',
+    '| Rows | Size | Key | Indexes | Triggers | Foreign keys | Replicas |',
+    '|---|---|---|---|---|---|---|',
+    `| ${n(facts.rows)} | ${(facts.bytes / 1048576).toFixed(1)} MiB | ${key} | ${facts.indexes.length} | ${facts.triggers.join(', ') || 'none'} | ${facts.foreignKeys.length} | ${facts.replicas.map((r) => `${r.name} (lag ${r.lagSeconds.toFixed(1)}s)`).join(', ') || 'none'} |`,
+  ];
+  const backfill = plan.steps.find((s) => s.action.operation === 'backfill');
+  if (facts.transform) {
+    const t = facts.transform;
+    lines.push(
+      '',
+      `**Transform** \`${target.transform!.using}\` tried on ${n(t.checked)} row(s)${t.partial ? ' (the first rows only)' : ''}: ` +
+        `${n(t.failing.count)} fail, ${n(t.nulled.count)} become NULL.`,
+      ...t.failing.examples.map((e) => `- key ${e.key}: \`${e.value.replace(/`/g, "'")}\` — ${e.error}`),
+      ...t.nulled.examples.map((e) => `- key ${e.key}: \`${e.value.replace(/`/g, "'")}\` — becomes NULL`),
+    );
+  }
+  if (backfill && policy) {
+    const params = backfill.action.params as { from: string; to: string; batchSize: number };
+    const seconds = Math.max(1, Math.round(facts.rows / expectedBackfillRowsPerSecond));
+    lines.push(
+      '',
+      `**Writes during the change:** ${invalidWriteBehaviour({ from: params.from, to: params.to, onInvalid: policy })}.`,
+      '',
+      `**Backfill estimate:** ${n(facts.rows)} rows at about ${n(expectedBackfillRowsPerSecond)} rows/s ≈ ${seconds}s, ` +
+        `from batches of ${n(params.batchSize)}, slowed whenever the application feels it (the run reports the real rate).`,
+    );
+  }
+  return lines.join('\n');
+}

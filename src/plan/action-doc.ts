@@ -1,0 +1,18 @@
+/** The shape of an action's documentation (see action-docs.ts). */
+import type { Runbook } from '../manifest/model.js';
+
+export interface ActionParam {
+  name: string;
+  /** In plain words, e.g. "list of text". */
+  type: string;
+  required: boolean;
+  meaning: string;
+}
+
+export interface ActionDoc {
+  does: string;
+  params: ActionParam[];
+  undo: string;
+  /** A Runbook step using the action; absent when a Runbook cannot name its provider. */
+  example?: Runbook['spec']['steps'][number];
+}

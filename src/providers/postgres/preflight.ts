@@ -1,0 +1,138 @@
+/**
+ * The preflight of a schema change, read-only and bounded (a READ ONLY transaction with a statement
+ * timeout): the table's size, key, indexes, triggers, foreign keys and replicas, and for a
+ * transform, the rows it would fail on or turn into NULL, with examples, before anyone approves.
+ */
+import type pg from 'pg';
+import type { PreflightFacts, PreflightTarget, SchemaPreflight, TransformFacts } from '../../app/ports.js';
+import { databaseUrl } from './database-url.js';
+import { quoteIdent, quoteTable } from './identifiers.js';
+import { withClient } from './sessions.js';
+import { integerKey } from './table-facts.js';
+
+/** Rows whose transform is tried; past this, counts are of these rows (and the report says so). */
+const transformRowLimit = 1_000_000;
+const examplesKept = 5;
+
+export const postgresPreflight: SchemaPreflight = {
+  inspect: (target, providers) => preflight(databaseUrl(providers, target.database), target),
+};
+
+export async function preflight(url: string, target: PreflightTarget): Promise<PreflightFacts> {
+  return withClient(url, async (client) => {
+    await client.query('BEGIN READ ONLY');
+    try {
+      await client.query(`SET LOCAL statement_timeout = '30s'`);
+      await client.query(`SET LOCAL lock_timeout = '1s'`);
+      const facts = await tableFacts(client, target.table);
+      if (target.transform && 'column' in facts.key)
+        facts.transform = await transformFacts(client, target.table, facts.key.column, target.transform);
+      return facts;
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+    }
+  });
+}
+
+async function tableFacts(client: pg.ClientBase, table: string): Promise<PreflightFacts> {
+  const name = quoteTable(table);
+  const size = await client.query<{ rows: string; bytes: string }>(
+    `SELECT (SELECT count(*) FROM ${name}) AS rows, pg_total_relation_size(to_regclass($1)) AS bytes`,
+    [name],
+  );
+  const key = await client.query('SAVEPOINT key_check').then(async () => {
+    try {
+      return { column: await integerKey(client, table) };
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT key_check');
+      return { problem: (error as Error).message };
+    }
+  });
+  const list = async (sql: string) => (await client.query<{ d: string }>(sql, [name])).rows.map((r) => r.d);
+  const indexes = await list(`SELECT pg_get_indexdef(indexrelid) AS d FROM pg_index WHERE indrelid = to_regclass($1)`);
+  const triggers = await list(
+    `SELECT tgname AS d FROM pg_trigger WHERE tgrelid = to_regclass($1) AND NOT tgisinternal ORDER BY tgname`,
+  );
+  const foreignKeys = await list(
+    `SELECT conrelid::regclass || ': ' || pg_get_constraintdef(oid) AS d FROM pg_constraint
+      WHERE contype = 'f' AND (conrelid = to_regclass($1) OR confrelid = to_regclass($1))`,
+  );
+  const replicas = await client.query<{ name: string; lag: number | null }>(
+    `SELECT coalesce(application_name, client_addr::text, 'replica') AS name,
+            extract(epoch FROM replay_lag)::float8 AS lag FROM pg_stat_replication`,
+  );
+  const tracked = await client.query(`SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'`);
+  return {
+    rows: Number(size.rows[0]!.rows),
+    bytes: Number(size.rows[0]!.bytes),
+    key,
+    indexes,
+    triggers,
+    foreignKeys,
+    replicas: replicas.rows.map((r) => ({ name: r.name, lagSeconds: r.lag ?? 0 })),
+    statementsTracked: tracked.rows.length > 0,
+  };
+}
+
+/**
+ * Every row (up to the limit) through the transform, each in a block of its own so one failure is
+ * counted, not fatal; a DO block reads only, and reports through a notice.
+ */
+async function transformFacts(
+  client: pg.ClientBase,
+  table: string,
+  key: string,
+  transform: { from: string; using: string; type: string },
+): Promise<TransformFacts> {
+  const from = quoteIdent(transform.from);
+  const body = `DO $zeroops$
+DECLARE
+  r record; checked bigint := 0; failing bigint := 0; nulled bigint := 0;
+  failures jsonb := '[]'; nulls jsonb := '[]'; converted ${transform.type};
+BEGIN
+  FOR r IN SELECT ${quoteIdent(key)}::text AS k, ${from} AS v FROM ${quoteTable(table)} ORDER BY ${quoteIdent(key)} LIMIT ${transformRowLimit} LOOP
+    checked := checked + 1;
+    CONTINUE WHEN r.v IS NULL;
+    BEGIN
+      SELECT (${transform.using})::${transform.type} INTO converted FROM (SELECT r.v AS ${from}) AS old_row;
+      IF converted IS NULL THEN
+        nulled := nulled + 1;
+        IF nulled <= ${examplesKept} THEN nulls := nulls || jsonb_build_object('key', r.k, 'value', left(r.v::text, 60)); END IF;
+      END IF;
+    EXCEPTION WHEN others THEN
+      failing := failing + 1;
+      IF failing <= ${examplesKept} THEN
+        failures := failures || jsonb_build_object('key', r.k, 'value', left(r.v::text, 60), 'error', SQLERRM);
+      END IF;
+    END;
+  END LOOP;
+  RAISE NOTICE 'zeroops-preflight %', jsonb_build_object('checked', checked, 'failing', failing, 'nulled', nulled, 'failures', failures, 'nulls', nulls);
+END $zeroops$`;
+  let notice: string | undefined;
+  const listen = (n: { message?: string }) => {
+    if (n.message?.startsWith('zeroops-preflight ')) notice = n.message.slice('zeroops-preflight '.length);
+  };
+  client.on('notice', listen);
+  try {
+    await client.query(body);
+  } finally {
+    client.off('notice', listen);
+  }
+  const found = JSON.parse(notice ?? '{}') as {
+    checked: number;
+    failing: number;
+    nulled: number;
+    failures: { key: string; value: string; error: string }[];
+    nulls: { key: string; value: string }[];
+  };
+  const shown = (value: string) => (value.length > 40 ? `${value.slice(0, 39)}…` : value);
+  return {
+    checked: found.checked,
+    partial: found.checked >= transformRowLimit,
+    failing: {
+      count: found.failing,
+      examples: found.failures.map((f) => ({ key: f.key, value: shown(f.value), error: f.error })),
+    },
+    nulled: { count: found.nulled, examples: found.nulls.map((n) => ({ key: n.key, value: shown(n.value) })) },
+  };
+}

@@ -1,0 +1,113 @@
+import { checkAndPlan } from '../../../src/app/check-and-plan.js';
+import type { PreflightFacts, PreflightTarget, SchemaPreflight } from '../../../src/app/ports.js';
+import { preflightSchemaChanges } from '../../../src/app/schema-preflight.js';
+import { formatDiagnostic } from '../../../src/manifest/diagnostic.js';
+import { templateRepoFiles } from '../../support/ops-repo.js';
+import { task } from '../../support/plan-task.js';
+
+const replacement = (extra = '') =>
+  task(
+    'SchemaChange',
+    `database: shop\nreplaceColumn:\n  table: user_profile\n  from: column_1\n  to: column_2\n  type: jsonb\n  using: column_1::jsonb${extra}`,
+  );
+
+const facts = (overrides: Partial<PreflightFacts> = {}): PreflightFacts => ({
+  rows: 40_000,
+  bytes: 8 * 1048576,
+  key: { column: 'id' },
+  indexes: ['CREATE UNIQUE INDEX user_profile_pkey ON public.user_profile USING btree (id)'],
+  triggers: [],
+  foreignKeys: [],
+  replicas: [],
+  statementsTracked: true,
+  transform: {
+    checked: 40_000,
+    partial: false,
+    failing: { count: 0, examples: [] },
+    nulled: { count: 0, examples: [] },
+  },
+  ...overrides,
+});
+
+const lossy = facts({
+  transform: {
+    checked: 40_000,
+    partial: false,
+    failing: { count: 2, examples: [{ key: '3', value: 'not json 3', error: 'invalid input syntax for type json' }] },
+    nulled: { count: 0, examples: [] },
+  },
+});
+
+async function preflightOf(yaml: string, found: PreflightFacts) {
+  const { plans, tasks } = await checkAndPlan({
+    files: [{ path: 'tasks/t.yaml', text: yaml }],
+    context: await templateRepoFiles(),
+  });
+  const seen: PreflightTarget[] = [];
+  const preflight: SchemaPreflight = {
+    inspect: async (target) => {
+      seen.push(target);
+      return found;
+    },
+  };
+  const outcome = await preflightSchemaChanges(preflight, plans, tasks, {});
+  return { ...outcome, seen, findings: outcome.diagnostics.map(formatDiagnostic) };
+}
+
+describe('schema change preflight', () => {
+  it('asks the database about the table and the transform, and shows it on the plan', async () => {
+    const { seen, sections, findings } = await preflightOf(replacement(), facts());
+    expect(seen).toEqual([
+      {
+        database: 'shop',
+        table: 'user_profile',
+        transform: { from: 'column_1', using: 'column_1::jsonb', type: 'jsonb' },
+      },
+    ]);
+    expect(findings).toEqual([]);
+    expect(sections[0]).toContain('| 40,000 | 8.0 MiB | `id` | 1 | none | 0 | none |');
+    expect(sections[0]).toContain('0 fail, 0 become NULL');
+    expect(sections[0]).toContain('is rejected with the conversion');
+    expect(sections[0]).toMatch(/40,000 rows at about [\d,]+ rows\/s ≈ \d+s/);
+  });
+
+  it('refuses a lossy transform until the manifest decides what the rows become', async () => {
+    const { findings, sections } = await preflightOf(replacement(), lossy);
+    expect(findings).toEqual([
+      expect.stringMatching(
+        /^tasks\/t.yaml:13:12 error spec.replaceColumn.using: column_1::jsonb over user_profile: 2 row\(s\) fail \(e.g. key 3, 'not json 3': invalid input syntax for type json\) of 40,000 checked: decide what they become in spec.replaceColumn.onInvalid/,
+      ),
+    ]);
+    expect(sections[0]).toContain('- key 3: `not json 3` — invalid input syntax for type json');
+  });
+
+  it('takes an explicit decision, and says what the trigger does with an invalid write', async () => {
+    const kept = await preflightOf(replacement('\n  onInvalid: keep-text-in column_1_invalid'), lossy);
+    expect(kept.findings).toEqual([]);
+    expect(kept.sections[0]).toContain('copies the text into column_1_invalid');
+    const failing = await preflightOf(replacement('\n  onInvalid: fail'), lossy);
+    expect(failing.findings).toEqual([
+      expect.stringContaining('error spec.replaceColumn.onInvalid: column_1::jsonb over user_profile: 2 row(s) fail'),
+    ]);
+  });
+
+  it('warns, without blocking, when the database cannot be reached or does not track statements', async () => {
+    const { plans, tasks } = await checkAndPlan({
+      files: [{ path: 'tasks/t.yaml', text: replacement() }],
+      context: await templateRepoFiles(),
+    });
+    const down: SchemaPreflight = {
+      inspect: () => Promise.reject(new Error('SHOP_DATABASE_URL is not set on this worker')),
+    };
+    const outcome = await preflightSchemaChanges(down, plans, tasks, {});
+    expect(outcome.diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringContaining(
+        'warning spec.database: the preflight of user_profile could not run: SHOP_DATABASE_URL is not set',
+      ),
+    ]);
+    const untracked = await preflightOf(replacement(), facts({ statementsTracked: false }));
+    expect(untracked.findings).toEqual([
+      expect.stringContaining('warning spec.database: pg_stat_statements is not installed'),
+    ]);
+  });
+});
