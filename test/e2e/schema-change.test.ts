@@ -139,7 +139,7 @@ describe('SchemaChange on PostgreSQL, end to end', () => {
     await load.useNewCode(); // the application now reads and writes column_2
     await github().comment(number, 'alice', '/zeroops approve-step switch-readers');
     expect(await waitingFor('column-2', 'contract-drop-old')).toBe(true);
-    expect(await columns()).toEqual(['id', 'name', 'email', 'column_2', 'column_1_deprecated']);
+    expect(await columns()).toEqual(['id', 'name', 'email', 'column_1_deprecated', 'column_2']);
     await github().comment(number, 'alice', '/zeroops approve-step contract-drop-old');
     expect(await eventually(() => runCheck('column-2')?.conclusion === 'success', 60_000)).toBe(true);
     expect(await columns()).toEqual(['id', 'name', 'email', 'column_2']);
