@@ -28,6 +28,8 @@ export const startChapter: Chapter = {
       lab.prometheus!.url,
     ).replace('/run/haproxy/admin.sock', lab.haproxy!.socketPath);
     await github.state.git.commit('main', context.files, 'The ops repo');
+    // The config names the shop database's URL by variable: this process is where ZeroOps reads it.
+    process.env.SHOP_DATABASE_URL = lab.postgres!.url;
     for (const [user, permission] of [
       ['alice', 'write'],
       ['bob', 'admin'],
@@ -37,6 +39,7 @@ export const startChapter: Chapter = {
     const zeroops = await startZeroOpsOnLab(lab);
     const runtime = zeroops.runtime;
     context.app = { port: runtime.port!, stop: zeroops.stop };
+    context.store = runtime.store;
     console.log(
       `\nZeroOps (webhook server and workers) is running at http://127.0.0.1:${runtime.port} as GitHub App ${github.appId}, installed on ${github.state.owner}/${github.state.repoName}.`,
     );

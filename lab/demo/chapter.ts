@@ -1,6 +1,7 @@
 /** What a demo chapter is, and what the chapters share as the story goes on. */
 import type { RunningServer } from '../../src/main/server.js';
 import type { Lab } from '../lab.js';
+import type { Store } from '../../src/engine/store.js';
 
 export interface DemoContext {
   lab?: Lab;
@@ -9,6 +10,8 @@ export interface DemoContext {
   files: Record<string, string>;
   tasks: Record<string, string>;
   pullNumber?: number;
+  /** ZeroOps' store: where a chapter reads a run's exact step times. */
+  store?: Store;
 }
 
 export interface Chapter {

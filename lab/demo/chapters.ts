@@ -8,6 +8,7 @@ import { pullRequestChapter } from './chapter-pull-request.js';
 import { startChapter } from './chapter-start.js';
 import { breachChapter, drainChapter } from './chapter-execute.js';
 import { trafficChapter } from './chapter-traffic.js';
+import { schemaChapter } from './chapter-schema.js';
 
 export const chapters: Chapter[] = [
   startChapter,
@@ -18,6 +19,7 @@ export const chapters: Chapter[] = [
   breachChapter,
   approvalsChapter,
   patrolChapter,
+  schemaChapter,
   // Last: its lanes keep serving their users afterwards, which would blur the datacenter splits before.
   lanesChapter,
 ];

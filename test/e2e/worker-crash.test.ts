@@ -4,6 +4,7 @@
  */
 import { jest } from '@jest/globals';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,13 +24,20 @@ let lab: Lab;
 let dataDir: string;
 let port: number;
 let env: NodeJS.ProcessEnv;
+const seedRows = 300_000;
 
 beforeAll(async () => {
-  lab = await startLab({ components: ['redis', 'prometheus', 'load', 'github'], loadRate: 60 });
+  lab = await startLab({ components: ['redis', 'prometheus', 'load', 'github', 'postgres'], loadRate: 60, seedRows });
   const github = lab.github!;
   await github.state.git.commit(
     'main',
-    { 'services/checkout.yaml': labService(), '.zeroops/config.yaml': labConfig(lab) },
+    {
+      'services/checkout.yaml': `${labService()}  databases: [{ name: shop, engine: postgres }]\n`,
+      '.zeroops/config.yaml': labConfig(lab).replace(
+        '    webhook:',
+        '    postgres: { databases: { shop: { url: { env: CRASH_SHOP_URL } } } }\n    webhook:',
+      ),
+    },
     'lab',
   );
   github.setPermission('alice', 'write');
@@ -49,6 +57,7 @@ beforeAll(async () => {
     ZEROOPS_DATA_DIR: dataDir,
     ZEROOPS_GATE_CHECK_SECONDS: '1',
     LOG_LEVEL: 'warn',
+    CRASH_SHOP_URL: lab.postgres!.url,
   };
   github.connectApp({ url: `http://127.0.0.1:${port}/api/github/webhooks`, secret: 'crash-secret' });
 });
@@ -130,5 +139,63 @@ describe('a worker killed mid-step', () => {
     expect(altered.stdout).toMatch(
       /the event chain does NOT verify:\n {2}- event 3 \(\S+\) was altered after it was recorded/,
     );
+  });
+});
+
+describe('a worker killed mid-backfill', () => {
+  it('is replaced, and the backfill resumes at its checkpoint without redoing a finished range', async () => {
+    let zeroops = await startZeroOps();
+    const github = lab.github!;
+    const task = `apiVersion: zeroops.dev/v1
+kind: SchemaChange
+metadata: { name: backfill-crash, service: checkout }
+spec:
+  database: shop
+  replaceColumn: { table: user_profile, from: column_1, to: column_2, type: jsonb, using: column_1::jsonb }
+  batchSize: 500
+  readersWindow: 1s
+`;
+    const { number } = await github.openPullRequest({
+      title: 'backfill',
+      branch: 'backfill-crash',
+      files: { 'tasks/backfill-crash.yaml': task },
+      author: 'carol',
+    });
+    await github.review(number, 'alice', 'APPROVED');
+    await github.merge(number, 'carol');
+    const check = () => github.checkRuns().find((c) => c.name === 'ZeroOps run: backfill-crash');
+    const db = new pg.Client({ connectionString: lab.postgres!.url });
+    await db.connect();
+    try {
+      const progress = async () =>
+        Number((await db.query('SELECT rows FROM zeroops.backfills').catch(() => ({ rows: [] }))).rows[0]?.rows ?? 0);
+      expect(await eventually(async () => (await progress()) >= 20_000, 60_000, 100)).toBe(true);
+      const killed = stopped(zeroops);
+      zeroops.kill('SIGKILL');
+      await killed;
+      const doneBeforeCrash = await progress();
+      expect(doneBeforeCrash).toBeLessThan(seedRows);
+      zeroops = await startZeroOps();
+      expect(
+        await eventually(
+          () => check()?.title?.includes('waiting for approval of step switch-readers') ?? false,
+          120_000,
+        ),
+      ).toBe(true);
+      const { rows } = await db.query(
+        `SELECT b.rows, (SELECT count(*) FROM user_profile WHERE id BETWEEN b.lower_key AND b.upper_key) AS in_range
+           FROM zeroops.backfills b`,
+      );
+      // Every row of the frozen key range was counted exactly once across both workers.
+      expect(Number(rows[0].rows)).toBe(Number(rows[0].in_range));
+      expect(check()!.text).toMatch(/resumed after ([\d,]+) rows done before/);
+      const resumedAfter = Number(/resumed after ([\d,]+) rows/.exec(check()!.text!)![1]!.replace(/,/g, ''));
+      expect(resumedAfter).toBeGreaterThanOrEqual(doneBeforeCrash);
+    } finally {
+      await db.end();
+      const graceful = stopped(zeroops);
+      zeroops.kill('SIGTERM');
+      await graceful;
+    }
   });
 });
