@@ -2,6 +2,7 @@
 import { closedLoop } from './closed-loop.js';
 import { labStart } from './lab-start.js';
 import { lanesBench } from './lanes.js';
+import { schemaChangeBench } from './schema-change.js';
 import { patrolBench } from './patrol.js';
 import { planThroughput } from './plan-throughput.js';
 import { webhookLatency } from './webhook-latency.js';
@@ -13,6 +14,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   loop: closedLoop,
   patrol: patrolBench,
   lanes: lanesBench,
+  schema: schemaChangeBench,
 };
 
 // Benchmark names; a flag's value (`--runs 3`) is not one.

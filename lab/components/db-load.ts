@@ -88,6 +88,8 @@ export async function startDbLoad(
     useNewCode: () =>
       withClient(postgres.url, async (c) => void (await c.query('UPDATE app_release SET new_code = true'))),
     async stop() {
+      // pgbench buffers its transaction log: a little more load flushes what the caller measured.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
       await group.stop(started.pid, 2000);
       return report(dir, name, started.logFile);
     },

@@ -46,16 +46,17 @@ export const schemaChapter: Chapter = {
     console.log(indent(plan.slice(plan.indexOf('### Preflight')).trim()));
     console.log('');
     const report = await holdLockDuringExpand(lab.postgres!.url);
-    await followSteps(github, 'switch-readers');
+    const seen = new Map<string, string>();
+    await followSteps(github, 'switch-readers', seen);
     console.log(
       '\n  ▶ The team deploys the code that reads column_2; alice confirms: /zeroops approve-step switch-readers',
     );
     await load.useNewCode();
     await github.comment(number, 'alice', '/zeroops approve-step switch-readers');
-    await followSteps(github, 'contract-drop-old');
+    await followSteps(github, 'contract-drop-old', seen);
     console.log('\n  ▶ Nothing used column_1_deprecated while it was observed; bob approves the drop.');
     await github.comment(number, 'bob', '/zeroops approve-step contract-drop-old');
-    await followSteps(github, undefined);
+    await followSteps(github, undefined, seen);
     await report;
     const loadReport = await load.stop();
     await printLoad(context, loadReport);
@@ -74,8 +75,7 @@ async function holdLockDuringExpand(url: string): Promise<void> {
 }
 
 /** Print each step as it moves, with what the provider said, until `until` waits for approval (or the run ends). */
-async function followSteps(github: GitHubDouble, until: string | undefined): Promise<void> {
-  const seen = new Map<string, string>();
+async function followSteps(github: GitHubDouble, until: string | undefined, seen: Map<string, string>): Promise<void> {
   for (let i = 0; i < 2400; i++) {
     const check = github
       .checkRuns()

@@ -151,7 +151,7 @@ describe('SchemaChange on PostgreSQL, end to end', () => {
     for (const id of ['expand-add-column', 'expand-dual-write', 'contract-rename-old', 'contract-drop-old']) {
       const step = run.steps.find((s) => s.id === id)!;
       const worst = worstLatencyDuring(report.transactions, Date.parse(step.startedAt!), Date.parse(step.finishedAt!));
-      expect([id, worst <= 250]).toEqual([id, true]);
+      expect([id, worst > 0 && worst <= 250]).toEqual([id, true]); // clients ran through it, none stalled
     }
     expect(github().violations).toEqual([]);
   });

@@ -22,6 +22,8 @@ export interface BackfillOptions {
   lockTimeoutMs: number;
   signal?: AbortSignal;
   onProgress?: (progress: BackfillProgress) => Promise<void> | void;
+  /** A fixed batch and sleep instead of the throttle: the bench's comparison with the usual practice. */
+  fixedPace?: { pauseMs: number };
 }
 
 export interface BackfillProgress {
@@ -91,7 +93,10 @@ export async function backfill(url: string, sync: ColumnSync, options: BackfillO
         probe.beginBatch();
         const batchStarted = Date.now();
         const rows = await batchWithRetries(client, sync, key, options, { from: next, until }, progress);
-        const decision = nextThrottle(throttle, probe.endBatch(Date.now() - batchStarted), limits);
+        const signals = probe.endBatch(Date.now() - batchStarted);
+        const decision = options.fixedPace
+          ? { ...throttle, pauseMs: options.fixedPace.pauseMs, pressure: [] }
+          : nextThrottle(throttle, signals, limits);
         throttle = decision;
         next = until;
         Object.assign(progress, {

@@ -20,7 +20,7 @@ export const postgresPreflight: SchemaPreflight = {
 
 export async function preflight(url: string, target: PreflightTarget): Promise<PreflightFacts> {
   return withClient(url, async (client) => {
-    await client.query('BEGIN READ ONLY');
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'); // one snapshot for every figure
     try {
       await client.query(`SET LOCAL statement_timeout = '30s'`);
       await client.query(`SET LOCAL lock_timeout = '1s'`);
