@@ -1,7 +1,9 @@
 /**
  * What the application feels while the backfill runs, sampled from a connection of its own every
- * 100 ms: the latency of a point read like the application's, the sessions waiting on the
- * backfill's locks, and the replicas' lag. The throttle reads the worst of each per batch.
+ * 100 ms: the latency of a point read like the application's, the sessions waiting on a lock and
+ * the replicas' lag. The throttle reads the worst of each per batch.
+ * Lock waits come from pg_stat_activity, not pg_blocking_pids or pg_locks: those take every lock
+ * manager partition, and polling them cost the application a quarter of its throughput here.
  */
 import pg from 'pg';
 import { quoteIdent, quoteTable } from './identifiers.js';
@@ -25,7 +27,8 @@ export async function startProbe(url: string, target: ProbeTarget) {
   await client.connect();
   const read = `/* zeroops probe */ SELECT * FROM ${quoteTable(target.table)} WHERE ${quoteIdent(target.key)} = $1`;
   const pressure = `/* zeroops probe */ SELECT
-      (SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)))::int AS blocked,
+      (SELECT count(*) FROM pg_stat_activity
+        WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> $1)::int AS blocked,
       (SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication)::float8 AS lag`;
   const randomKey = () => target.lower + Math.floor(Math.random() * Math.max(1, target.upper - target.lower + 1));
   const timedRead = async () => {
@@ -34,6 +37,8 @@ export async function startProbe(url: string, target: ProbeTarget) {
     return performance.now() - started;
   };
 
+  const readPressure = async () =>
+    (await client.query<{ blocked: number; lag: number }>(pressure, [target.backfillPid])).rows[0]!;
   const baseline: number[] = [];
   for (let i = 0; i < baselineSamples; i++) {
     baseline.push(await timedRead().catch(() => 0));
@@ -47,11 +52,11 @@ export async function startProbe(url: string, target: ProbeTarget) {
     while (running) {
       try {
         const probeMs = await timedRead();
-        const { rows } = await client.query<{ blocked: number; lag: number }>(pressure, [target.backfillPid]);
+        const found = await readPressure();
         worst = {
           probeMs: Math.max(worst.probeMs, probeMs),
-          blockedSessions: Math.max(worst.blockedSessions, rows[0]!.blocked),
-          replicaLagSeconds: Math.max(worst.replicaLagSeconds, rows[0]!.lag),
+          blockedSessions: Math.max(worst.blockedSessions, found.blocked),
+          replicaLagSeconds: Math.max(worst.replicaLagSeconds, found.lag),
         };
       } catch {
         // A probe that fails says nothing about the application; the batch's own duration still counts.

@@ -1,7 +1,9 @@
 /**
  * How fast the backfill may go, decided from what the application feels rather than a fixed sleep:
- * sessions blocked by the backfill's row locks, replica lag, the latency of a probe read like the
- * application's, and the batch's own duration. Pressure halves the batch and doubles the pause;
+ * sessions waiting on locks, replica lag, the latency of a probe read like the application's, and
+ * the batch's own duration. (The database's commit rate was tried as a signal too: under a load that
+ * saturates the CPU it fell as much with the backfill slowed to a crawl as at full speed, so it
+ * only slowed the backfill; see README, Schema changes.) Pressure halves the batch and doubles the pause;
  * calm grows the batch a little and shortens the pause (AIMD, as TCP does). Pure.
  */
 export interface ThrottleState {
@@ -12,7 +14,7 @@ export interface ThrottleState {
 
 export interface ThrottleSignals {
   batchMs: number;
-  /** Application sessions seen waiting on the backfill's locks during the batch. */
+  /** Other sessions seen waiting on a lock during the batch (mostly the backfill's row locks). */
   blockedSessions: number;
   replicaLagSeconds: number;
   /** Worst latency of the probe reads during the batch, and before the backfill began. */
@@ -55,14 +57,14 @@ export function nextThrottle(state: ThrottleState, signals: ThrottleSignals, lim
         }
       : {
           batchSize: Math.min(limits.maxBatch, state.batchSize + Math.max(1, Math.floor(limits.minBatch / 2))),
-          pauseRatio: Math.max(limits.minPauseRatio, state.pauseRatio * 0.9),
+          pauseRatio: Math.max(limits.minPauseRatio, state.pauseRatio * 0.8),
         };
   return { ...next, pauseMs: Math.round(signals.batchMs * next.pauseRatio), pressure };
 }
 
 function pressureOf(s: ThrottleSignals, limits: ThrottleLimits): string[] {
   const reasons: string[] = [];
-  if (s.blockedSessions > 0) reasons.push(`${s.blockedSessions} session(s) waited on its row locks`);
+  if (s.blockedSessions > 0) reasons.push(`${s.blockedSessions} session(s) waited on a lock`);
   if (s.replicaLagSeconds > limits.maxReplicaLagSeconds)
     reasons.push(`replica lag ${s.replicaLagSeconds.toFixed(1)}s > ${limits.maxReplicaLagSeconds}s`);
   if (s.batchMs > limits.maxBatchMs) reasons.push(`batch took ${Math.round(s.batchMs)}ms > ${limits.maxBatchMs}ms`);

@@ -40,7 +40,10 @@ EXCEPTION WHEN data_exception OR invalid_text_representation THEN
 END $zeroops$`;
 }
 
-/** The dual-write trigger: a write that sets the old column sets the new one (and the kept text). */
+/**
+ * The dual-write trigger: a write that sets the old column sets the new one (and the kept text).
+ * `UPDATE OF` the old column only: the backfill's own updates (of the new column) do not fire it.
+ */
 export function syncTrigger(s: ColumnSync): string[] {
   const fn = qualifiedHelper(triggerFunctionName(s));
   const from = `NEW.${quoteIdent(s.from)}`;
@@ -58,7 +61,7 @@ BEGIN
   RETURN NEW;
 END $zeroops$`,
     `DROP TRIGGER IF EXISTS ${quoteIdent(triggerName(s))} ON ${quoteTable(s.table)}`,
-    `CREATE TRIGGER ${quoteIdent(triggerName(s))} BEFORE INSERT OR UPDATE ON ${quoteTable(s.table)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+    `CREATE TRIGGER ${quoteIdent(triggerName(s))} BEFORE INSERT OR UPDATE OF ${quoteIdent(s.from)} ON ${quoteTable(s.table)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
   ];
 }
 
