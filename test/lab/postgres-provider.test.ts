@@ -198,6 +198,29 @@ describe('lossy transforms', () => {
   });
 });
 
+describe('additive statements', () => {
+  it('builds an index concurrently once, runs one statement per query, and stages SET NOT NULL', async () => {
+    const index = { database: 'shop', table, lockTimeoutSeconds: 0.2 };
+    const sql = 'CREATE INDEX CONCURRENTLY up_name ON user_profile (name)';
+    expect((await apply('execute', { ...index, sql })).output.summary).toMatch(/^applied in \d+ms$/);
+    expect((await apply('execute', { ...index, sql })).output.summary).toBe(
+      'the index exists and is valid: built before',
+    );
+    // A value that smuggles a second statement is refused by the protocol, not run.
+    await expect(
+      apply('execute', { ...index, sql: 'ALTER TABLE user_profile ADD COLUMN x text; DROP TABLE user_profile' }),
+    ).rejects.toThrow(/cannot insert multiple commands into a prepared statement/);
+    for (const step of [
+      'ALTER TABLE user_profile ADD CONSTRAINT email_not_null CHECK (email IS NOT NULL) NOT VALID',
+      'ALTER TABLE user_profile VALIDATE CONSTRAINT email_not_null',
+      'ALTER TABLE user_profile ALTER COLUMN email SET NOT NULL',
+      'ALTER TABLE user_profile DROP CONSTRAINT IF EXISTS email_not_null',
+    ])
+      await apply('execute', { ...index, sql: step });
+    expect(await columns()).toEqual(['id', 'name', 'email', 'column_1']);
+  });
+});
+
 describe('readers, rename, snapshot and restore', () => {
   it('holds a rename while statements use the column, and snapshots and restores it exactly', async () => {
     const load = await lab.startDbLoad({ clients: 2, rate: 100, name: 'pgbench-readers' });

@@ -82,16 +82,23 @@ const timeouts = (options: DdlOptions, scope: 'LOCAL' | 'SESSION') => [
   `SET ${scope} statement_timeout = '${Math.round(options.statementTimeoutMs ?? 60_000)}ms'`,
 ];
 
+/**
+ * One statement per query, always: the extended protocol refuses a string that holds two, so a
+ * value spliced into generated SQL can never smuggle a statement of its own.
+ */
+const oneStatement = (client: pg.Client, text: string) =>
+  client.query({ text, queryMode: 'extended' } as pg.QueryConfig); // queryMode: in pg 8.11+, not in its types yet
+
 async function onItsOwn(client: pg.Client, statements: string[], options: DdlOptions): Promise<void> {
   for (const setting of timeouts(options, 'SESSION')) await client.query(setting);
-  for (const statement of statements) await client.query(statement);
+  for (const statement of statements) await oneStatement(client, statement);
 }
 
 async function inTransaction(client: pg.Client, statements: string[], options: DdlOptions): Promise<void> {
   await client.query('BEGIN');
   try {
     for (const setting of timeouts(options, 'LOCAL')) await client.query(setting);
-    for (const statement of statements) await client.query(statement);
+    for (const statement of statements) await oneStatement(client, statement);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
