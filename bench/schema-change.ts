@@ -10,6 +10,7 @@
  */
 import pg from 'pg';
 import { startLab } from '../lab/lab.js';
+import { withClient } from '../lab/components/postgres.js';
 import { throughput, worstLatencyDuring, type Transaction } from '../lab/components/db-load.js';
 import { sleep } from '../lab/wait.js';
 import type { EffectContext } from '../src/engine/ports.js';
@@ -55,7 +56,7 @@ export async function schemaChangeBench(): Promise<void> {
     const url = lab.postgres!.url;
     process.env.BENCH_SHOP_URL = url;
     // The fixed-pace backfills fill columns of their own, through the same transform (no trigger of theirs).
-    await withDb(url, async (db) => {
+    await withClient(url, async (db) => {
       await db.query('CREATE SCHEMA zeroops');
       for (const column of ['column_b', 'column_c']) {
         await db.query(`ALTER TABLE user_profile ADD COLUMN ${column} jsonb`);
@@ -83,7 +84,7 @@ export async function schemaChangeBench(): Promise<void> {
     ] as const) {
       // Each backfill is judged against the load just before it, on a vacuumed table: the table
       // grows and bloats from one to the next, and that is not the next one's doing.
-      await withDb(url, (db) => db.query('VACUUM user_profile'));
+      await withClient(url, (db) => db.query('VACUUM user_profile'));
       await measure(`  load just before`, 8);
       const from = Date.now();
       const done = await backfill(url, sync(to), {
@@ -163,14 +164,4 @@ function print(
     `Verification of ${n(rows)} rows: ${(verified.tookMs / 1000).toFixed(1)} s. Failed client transactions: ${failures.length}.`,
   );
   console.log('Goal: ≥ 40,000 rows/s at ≤ 5 % TPS drop; 0 failed transactions; DDL stall ≤ lock_timeout + 50 ms.');
-}
-
-async function withDb<T>(url: string, work: (db: pg.Client) => Promise<T>): Promise<T> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    return await work(db);
-  } finally {
-    await db.end();
-  }
 }

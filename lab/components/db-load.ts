@@ -7,10 +7,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import type { PostgresComponent } from './postgres.js';
+import { postgresBin, withClient, type PostgresComponent } from './postgres.js';
 import type { ProcessGroup, Started } from '../processes.js';
-import { LabError } from '../processes.js';
 
 export interface DbLoadOptions {
   clients?: number;
@@ -53,7 +51,7 @@ export async function startDbLoad(
   const maxId = await prepare(postgres.url);
   const name = options.name ?? 'pgbench';
   const prefix = join(dir, name);
-  const started: Started = group.spawn(name, pgbenchBinary(), {
+  const started: Started = group.spawn(name, join(postgresBin(), 'pgbench'), {
     args: [
       '-n',
       '-h',
@@ -138,22 +136,4 @@ export function worstLatencyDuring(transactions: Transaction[], from: number, to
 export function throughput(transactions: Transaction[], from: number, to: number): number {
   const done = transactions.filter((t) => t.endMs >= from && t.endMs < to).length;
   return done / Math.max(0.001, (to - from) / 1000);
-}
-
-function pgbenchBinary(): string {
-  const versions = readdirSync('/usr/lib/postgresql')
-    .filter((v) => /^\d+$/.test(v))
-    .sort((a, b) => Number(b) - Number(a));
-  if (versions.length === 0) throw new LabError('pgbench', 'no PostgreSQL in /usr/lib/postgresql: run lab/bootstrap');
-  return join('/usr/lib/postgresql', versions[0]!, 'bin', 'pgbench');
-}
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }

@@ -87,7 +87,7 @@ async function seed(adminUrl: string, shopUrl: string, rows: number): Promise<vo
   });
 }
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -98,7 +98,7 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
 }
 
 /** The newest PostgreSQL server binaries Debian installed. */
-function postgresBin(): string {
+export function postgresBin(): string {
   const versions = readdirSync('/usr/lib/postgresql')
     .filter((v) => /^\d+$/.test(v))
     .sort((a, b) => Number(b) - Number(a));
