@@ -34,7 +34,8 @@ export class ForgeRunReporter implements RunReporter {
   }
 
   async changed(run: Run, events: NewEvent[]): Promise<void> {
-    if (events.length === 0) return;
+    // A long step's progress is a change without an event: it updates the check run too (paced).
+    if (events.length === 0 && !run.steps.some((s) => s.status === 'running' && s.progress)) return;
     await this.checks.update(run);
     if (isTerminal(run.status)) await this.settle(run);
   }

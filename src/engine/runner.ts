@@ -122,11 +122,24 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
       const started = await commit(deps, run, stepStarted(run, move.step, now));
       if (!started) return 'continue';
       const attempt = started.steps.find((s) => s.id === move.step.id)!.attempts;
-      // Progress saves bump the run's version: the outcome is committed over the latest one.
+      // Progress saves bump the run's version: the outcome is committed over the latest one. A
+      // command that changed the run meanwhile (a pause, an approval) is read back, not fought.
       let latest = started;
+      let reporting = true;
       const progress = async (summary: string) => {
-        const saved = await commit(deps, latest, stepProgressed(latest, move.step, summary, deps.clock()));
-        if (saved) latest = saved;
+        if (!reporting) return;
+        try {
+          const saved = await commitQuietly(deps, latest, stepProgressed(latest, move.step, summary, deps.clock()));
+          if (saved) latest = saved;
+          else {
+            const fresh = await deps.store.run(run.id);
+            const state = fresh?.steps.find((s) => s.id === move.step.id);
+            if (fresh && state?.status === 'running' && state.attempts === attempt) latest = fresh;
+            else reporting = false;
+          }
+        } catch (error) {
+          deps.log.warn({ run: run.id, err: (error as Error).message }, 'progress not saved');
+        }
       };
       const outcome = await perform(
         deps,
@@ -135,6 +148,7 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
         { step: move.step.id, attempt, checkpointKey: `${run.id}/${move.step.id}/${attempt}`, progress },
         move.step.timeoutSeconds,
       );
+      reporting = false;
       const after = deps.clock();
       await commit(
         deps,
@@ -230,6 +244,25 @@ export async function commit(
   await deps.reporter
     .changed(run, transition.events)
     .catch((error: Error) => deps.log.error({ run: run.id, err: error.message }, 'reporting failed'));
+  return run;
+}
+
+/** A save that may lose to another writer without a trace: progress notes, which the next one replaces. */
+async function commitQuietly(
+  deps: Pick<RunnerDeps, 'store' | 'clock' | 'reporter' | 'log'>,
+  before: Run,
+  transition: Transition,
+): Promise<Run | undefined> {
+  const run: Run = { ...transition.run, version: before.version + 1 };
+  try {
+    await deps.store.saveRun(run);
+  } catch (error) {
+    if (error instanceof ConflictError) return undefined;
+    throw error;
+  }
+  await deps.reporter
+    .changed(run, [])
+    .catch((e: Error) => deps.log.error({ run: run.id, err: e.message }, 'reporting failed'));
   return run;
 }
 

@@ -125,6 +125,9 @@ function stagesFor(statement: SqlStatement, options: StageOptions, prefix: strin
       return { stages: prefixed(setNotNullStages(c, options)), tables: [c.table], destructive: false };
     default: {
       const table = c.type === 'additive' ? c.table : undefined;
+      const sql = c.type === 'additive' && c.runAs ? c.runAs : statement.text;
+      // A validation or a concurrent index build scans the table without blocking it: hours, not a minute.
+      const long = c.type === 'additive' && (c.longRunning === true || /\bconcurrently\b/i.test(sql));
       const undo =
         c.type === 'additive' && c.undo
           ? action('postgres', 'execute', {
@@ -142,9 +145,12 @@ function stagesFor(statement: SqlStatement, options: StageOptions, prefix: strin
             inverse: undo,
             action: action('postgres', 'execute', {
               database: options.database,
-              sql: c.type === 'additive' && c.runAs ? c.runAs : statement.text,
+              ...(table ? { table } : {}),
+              sql,
               lockTimeoutSeconds: options.lockTimeoutSeconds,
+              ...(long ? { statementTimeoutSeconds: longSeconds } : {}),
             }),
+            ...(long ? { timeoutSeconds: longSeconds } : {}),
           }),
         ],
         tables: table ? [table] : [],
@@ -153,6 +159,8 @@ function stagesFor(statement: SqlStatement, options: StageOptions, prefix: strin
     }
   }
 }
+
+const longSeconds = 6 * 3600;
 
 const engineOf = (task: CompletedTask) =>
   task.service.spec.databases?.find((db) => db.name === (task.spec as SchemaSpec).database)?.engine;

@@ -4,6 +4,7 @@
  * or refused.
  */
 import { loadModule, parseSync } from 'libpg-query';
+import { quoteIdent, quoteTable } from '../../providers/postgres/identifiers.js';
 
 export type StatementClass =
   | { type: 'drop-column'; table: string; column: string }
@@ -11,7 +12,7 @@ export type StatementClass =
   | { type: 'rename-column'; table: string; column: string; newName: string }
   | { type: 'drop-table'; tables: string[] }
   | { type: 'set-not-null'; table: string; column: string }
-  | { type: 'additive'; table?: string; undo?: string; note?: string; runAs?: string }
+  | { type: 'additive'; table?: string; undo?: string; note?: string; runAs?: string; longRunning?: boolean }
   | { type: 'refused'; reason: string }
   | { type: 'other' };
 
@@ -92,10 +93,11 @@ function classify(stmt: Node, sql: string, location = 0): StatementClass {
             reason: 'UPDATE without WHERE rewrites every row: use a SchemaChange replaceColumn with a batched backfill',
           };
     case 'CreateStmt':
+      // IF NOT EXISTS: the table may have been there with its data, so the rollback leaves it.
       return {
         type: 'additive',
         table: relationName(body.relation),
-        undo: `DROP TABLE ${relationName(body.relation)}`,
+        undo: body.if_not_exists ? undefined : `DROP TABLE ${quoteTable(relationName(body.relation))}`,
       };
     case 'IndexStmt':
       return createIndex(body, sql.slice(location));
@@ -137,22 +139,28 @@ function alterTable(body: Node, sql: string): StatementClass {
       return { type: 'drop-column', table, column: cmd.name };
     case 'AT_AlterColumnType': {
       const def = cmd.def.ColumnDef as Node;
-      const usingStart = def.raw_default ? minLocation(def.raw_default) : undefined;
-      const typeText = sql
-        .slice(def.typeName.location, usingStart)
-        .replace(/\s+using\s*$/i, '')
-        .trim();
-      const using = usingStart === undefined ? undefined : sql.slice(usingStart).trim();
+      // The type runs up to USING (a type name never contains the word), the expression after it.
+      const rest = sql.slice(def.typeName.location);
+      const keyword = def.raw_default ? /\busing\b/i.exec(rest) : null;
+      const typeText = (keyword ? rest.slice(0, keyword.index) : rest).trim();
+      const using = keyword ? rest.slice(keyword.index + keyword[0].length).trim() : undefined;
+      if (!isTypeName(typeText)) return { type: 'refused', reason: `'${typeText}' is not one type name` };
+      if (using !== undefined && !isSingleExpression(using, cmd.name))
+        return {
+          type: 'refused',
+          reason: `USING must be an expression over ${cmd.name} alone (no subquery, no other column): it runs on the pull request's preflight and in ZeroOps' functions`,
+        };
       return { type: 'alter-column-type', table, column: cmd.name, newType: typeText, using };
     }
     case 'AT_AddColumn':
-      return addColumn(table, cmd.def.ColumnDef as Node);
+      return addColumn(table, cmd.def.ColumnDef as Node, cmd.missing_ok === true);
     case 'AT_AddConstraint':
       return addConstraint(table, cmd.def.Constraint as Node);
     case 'AT_SetNotNull':
       return { type: 'set-not-null', table, column: cmd.name };
     case 'AT_ValidateConstraint':
-      return { type: 'additive', table };
+      // Scans the table while reads and writes go on: it may take as long as the table is big.
+      return { type: 'additive', table, longRunning: true };
     default:
       return { type: 'other' };
   }
@@ -161,7 +169,8 @@ function alterTable(body: Node, sql: string): StatementClass {
 /** CHECK and FOREIGN KEY scan the table under a lock unless NOT VALID; UNIQUE and PRIMARY KEY build an index under one. */
 function addConstraint(table: string, constraint: Node): StatementClass {
   const name = constraint.conname as string | undefined;
-  const undo = name ? `ALTER TABLE ${table} DROP CONSTRAINT ${name}` : undefined;
+  if (name !== undefined && !isIdentifier(name)) return oddName(name);
+  const undo = name ? `ALTER TABLE ${quoteTable(table)} DROP CONSTRAINT ${quoteIdent(name)}` : undefined;
   switch (constraint.contype) {
     case 'CONSTR_CHECK':
     case 'CONSTR_FOREIGN':
@@ -189,7 +198,7 @@ function addConstraint(table: string, constraint: Node): StatementClass {
 const rewritingDefaults =
   /^(random|gen_random_uuid|uuid_generate_v\d|clock_timestamp|timeofday|nextval|txid_current)$/i;
 
-function addColumn(table: string, def: Node): StatementClass {
+function addColumn(table: string, def: Node, missingOk: boolean): StatementClass {
   const constraints = ((def.constraints as Node[] | undefined) ?? []).map((c) => c.Constraint?.contype);
   const typeName = ((def.typeName?.names as Node[] | undefined) ?? []).map((n) => n.String?.sval).at(-1) as string;
   const volatile = functionNames(def.constraints).find((f) => rewritingDefaults.test(f));
@@ -209,8 +218,16 @@ function addColumn(table: string, def: Node): StatementClass {
       reason: `adding NOT NULL column ${def.colname} without a DEFAULT fails on a table that has rows: add a DEFAULT, or add it nullable and backfill`,
     };
   }
-  return { type: 'additive', table, undo: `ALTER TABLE ${table} DROP COLUMN ${def.colname}` };
+  if (!isIdentifier(def.colname)) return oddName(def.colname);
+  // ADD COLUMN IF NOT EXISTS may find the column there: the rollback leaves it.
+  const undo = missingOk ? undefined : `ALTER TABLE ${quoteTable(table)} DROP COLUMN ${quoteIdent(def.colname)}`;
+  return { type: 'additive', table, undo };
 }
+
+const oddName = (name: string): StatementClass => ({
+  type: 'refused',
+  reason: `'${name}' is not a plain identifier (lower-case letters, digits, _): ZeroOps stages only those`,
+});
 
 /** The names of the functions an expression calls. */
 function functionNames(node: unknown): string[] {
@@ -221,13 +238,25 @@ function functionNames(node: unknown): string[] {
   return [...own, ...Object.values(n).flatMap(functionNames)];
 }
 
+/** Leading comments and blanks, then CREATE [UNIQUE] INDEX: where CONCURRENTLY goes. */
+const indexHead = /^((?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*create\s+(?:unique\s+)?index)\s+/i;
+
 function createIndex(body: Node, text: string): StatementClass {
-  const concurrentIndex = text.replace(/^(\s*create\s+(?:unique\s+)?index)\s+/i, '$1 CONCURRENTLY ');
   const table = relationName(body.relation);
-  const undo = body.idxname ? `DROP INDEX CONCURRENTLY ${body.idxname}` : undefined;
+  if (body.idxname && !isIdentifier(body.idxname)) return oddName(body.idxname);
+  // The index lives in its table's schema; IF NOT EXISTS may find one there already: then no undo.
+  const schema = table.includes('.') ? `${quoteIdent(table.split('.')[0]!)}.` : '';
+  const undo =
+    body.idxname && !body.if_not_exists ? `DROP INDEX CONCURRENTLY ${schema}${quoteIdent(body.idxname)}` : undefined;
   if (body.concurrent) return { type: 'additive', table, undo };
   if (!body.idxname)
     return { type: 'refused', reason: 'name the index: ZeroOps builds it CONCURRENTLY, and retries need its name' };
+  const concurrentIndex = text.replace(indexHead, '$1 CONCURRENTLY ');
+  if (concurrentIndex === text)
+    return {
+      type: 'refused',
+      reason: 'write it CREATE INDEX CONCURRENTLY: ZeroOps could not place the keyword itself',
+    };
   return {
     type: 'additive',
     table,
@@ -261,26 +290,44 @@ function dropStatement(body: Node): StatementClass {
   return { type: 'other' };
 }
 
-/** Where an expression starts in the SQL: the smallest location in its subtree. */
-function minLocation(node: unknown): number | undefined {
-  if (typeof node !== 'object' || node === null) return undefined;
-  let min: number | undefined;
-  for (const [key, value] of Object.entries(node)) {
-    const found = key === 'location' && typeof value === 'number' ? value : minLocation(value);
-    if (found !== undefined && found >= 0 && (min === undefined || found < min)) min = found;
-  }
-  return min;
-}
-
 export const isIdentifier = (text: string): boolean => /^[a-z_][a-z0-9_]{0,62}$/.test(text);
 
-/** True when `expression` is one SQL expression (not a smuggled statement). */
+/**
+ * True when `expression` is one SQL expression over `column` alone: no subquery, no other column,
+ * no dollar quote (it is placed in function bodies, and the preflight runs it before approval).
+ */
 export function isSingleExpression(expression: string, column: string): boolean {
-  const result = analyzeSql(`SELECT (${expression}) FROM t WHERE ${column} IS NOT NULL`);
-  return 'statements' in result && result.statements.length === 1;
+  if (expression.includes('$')) return false;
+  let tree: { stmts?: { stmt: Node }[] };
+  try {
+    tree = parseSync(`SELECT (${expression}) FROM t WHERE ${column} IS NOT NULL`) as typeof tree;
+  } catch {
+    return false;
+  }
+  if (tree.stmts?.length !== 1) return false;
+  const target = (tree.stmts[0]!.stmt.SelectStmt as Node).targetList;
+  let alone = true;
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const n = node as Node;
+    if (n.SubLink || n.RangeVar || n.ColumnRef?.fields?.some((f: Node) => f.A_Star)) alone = false;
+    if (n.ColumnRef && n.ColumnRef.fields.at(-1)?.String?.sval !== column) alone = false;
+    Object.values(n).forEach(walk);
+  };
+  walk(target);
+  return alone;
 }
 
+/** One type name, as a column of a table would have it (not a type followed by more SQL). */
 export function isTypeName(type: string): boolean {
-  const result = analyzeSql(`SELECT NULL::${type}`);
-  return 'statements' in result && result.statements.length === 1 && !/[;]/.test(type);
+  if (/[;$]/.test(type)) return false;
+  try {
+    const tree = parseSync(`CREATE TABLE t (c ${type})`) as { stmts?: { stmt: Node }[] };
+    const create = tree.stmts?.length === 1 ? (tree.stmts[0]!.stmt.CreateStmt as Node | undefined) : undefined;
+    const columns = (create?.tableElts as Node[] | undefined) ?? [];
+    return columns.length === 1 && !!columns[0]!.ColumnDef && !(columns[0]!.ColumnDef as Node).constraints;
+  } catch {
+    return false;
+  }
 }

@@ -5,6 +5,7 @@
 import { formatDuration } from '../../manifest/units.js';
 import type { Gate, PlanStep } from '../../plan/types.js';
 import { action, step } from '../kind.js';
+import { quoteIdent, quoteTable } from '../../providers/postgres/identifiers.js';
 import type { InvalidPolicy } from '../../providers/postgres/column-sync.js';
 
 export interface StageOptions {
@@ -81,6 +82,7 @@ export function replaceColumnStages(change: ColumnReplacement, o: StageOptions):
       action: pg('verify-column', sync),
       inverse: 'none-needed',
       retries: 0,
+      timeoutSeconds: 6 * 3600,
     }),
     step({
       id: 'readers',
@@ -152,6 +154,7 @@ function deprecateAndDrop(
       title: `Snapshot (primary key, ${deprecated}) so the drop can be undone`,
       action: pg('snapshot-column', { ...db, column: deprecated }),
       inverse: 'none-needed',
+      timeoutSeconds: 6 * 3600,
     }),
     step({
       id: `${prefix}drop-old`,
@@ -216,10 +219,17 @@ export function dropTableStages(table: string, o: StageOptions, prefix = ''): Pl
  * and writes go on, after which SET NOT NULL needs no scan (PostgreSQL 12+), and the check goes.
  */
 export function setNotNullStages(target: { table: string; column: string }, o: StageOptions): PlanStep[] {
-  const { table, column } = target;
-  const check = `${column}_not_null`.slice(0, 63);
+  const check = quoteIdent(`${target.column}_not_null`.slice(0, 63));
+  const table = quoteTable(target.table);
+  const column = quoteIdent(target.column);
   const run = (sql: string, extra: Record<string, unknown> = {}) =>
-    pg('execute', { database: o.database, table, lockTimeoutSeconds: o.lockTimeoutSeconds, sql, ...extra });
+    pg('execute', {
+      database: o.database,
+      table: target.table,
+      lockTimeoutSeconds: o.lockTimeoutSeconds,
+      sql,
+      ...extra,
+    });
   return [
     step({
       id: 'add-not-null-check',

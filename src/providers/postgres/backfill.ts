@@ -169,6 +169,12 @@ async function batchWithRetries(
     try {
       return await batch(client, sync, key, options.progressKey, range);
     } catch (error) {
+      // A value the transform cannot convert (class 22) will not convert on a retry either.
+      if ((error as { code?: string }).code?.startsWith('22'))
+        throw new EffectError(
+          `${sync.using} fails for a row with ${key} in [${range.from}, ${range.until}): ${(error as Error).message} (onInvalid: ${sync.onInvalid.mode}; null or keep-text-in <column> would let it through)`,
+          false,
+        );
       if (!isLockTimeout(error) || attempt >= 20 || options.signal?.aborted) throw error;
       progress.lockWaits++;
       await sleep(pauseBefore(attempt), options.signal);

@@ -16,44 +16,48 @@ export interface Snapshot {
   tookMs: number;
 }
 
-export const snapshotName = (table: string, column: string) => helperName('snapshot', table, column);
+/** One per run: a snapshot an earlier run left is never mistaken for this one's. */
+export const snapshotName = (table: string, column: string, runId: string) =>
+  helperName('snapshot', table, column, runId);
 
+/** Row count and a sum of per-row hashes: order-free, and no single string of the whole table. */
 const checksumOf = (client: pg.ClientBase, source: string, key: string, column: string) =>
   client
     .query<{ rows: string; checksum: string | null }>(
       `/* zeroops snapshot */ SELECT count(*) AS rows,
-              md5(string_agg(${quoteIdent(key)}::text || ':' || coalesce(${quoteIdent(column)}::text, '\\N'), ',' ORDER BY ${quoteIdent(key)})) AS checksum
+              sum(hashtextextended(${quoteIdent(key)}::text || ':' || coalesce(${quoteIdent(column)}::text, '\\N'), 0))::text AS checksum
          FROM ${source}`,
     )
     .then(({ rows }) => ({ rows: Number(rows[0]!.rows), checksum: rows[0]!.checksum ?? 'empty' }));
 
-export async function snapshotColumn(url: string, table: string, column: string): Promise<Snapshot> {
+export async function snapshotColumn(url: string, table: string, column: string, runId: string): Promise<Snapshot> {
   return withClient(url, async (client) => {
     const started = Date.now();
     await ensureHelperSchema(client);
     const key = await integerKey(client, table);
-    const name = qualifiedHelper(snapshotName(table, column));
+    const name = qualifiedHelper(snapshotName(table, column, runId));
     // Copy and compare in one snapshot of the database: the proof holds while rows come and go.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
     let copy: { rows: number; checksum: string };
     try {
-      if (!(await tableExists(client, `zeroops.${snapshotName(table, column)}`)))
-        await client.query(
-          `/* zeroops snapshot */ CREATE TABLE ${name} AS SELECT ${quoteIdent(key)}, ${quoteIdent(column)} FROM ${quoteTable(table)}`,
-        );
+      // An earlier attempt's copy is taken again: rows may have come and gone since.
+      await client.query(`DROP TABLE IF EXISTS ${name}`);
+      await client.query(
+        `/* zeroops snapshot */ CREATE TABLE ${name} AS SELECT ${quoteIdent(key)}, ${quoteIdent(column)} FROM ${quoteTable(table)}`,
+      );
       copy = await checksumOf(client, name, key, column);
       const live = await checksumOf(client, quoteTable(table), key, column);
       await client.query('COMMIT');
       if (copy.checksum !== live.checksum)
         throw new EffectError(
-          `the snapshot of ${table}.${column} differs from the table (${copy.rows} vs ${live.rows} rows): it was taken by an earlier attempt, and the column changed since`,
+          `the snapshot of ${table}.${column} differs from the table (${copy.rows} vs ${live.rows} rows): something wrote the column while it was copied`,
           false,
         );
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
-    return { snapshot: `zeroops.${snapshotName(table, column)}`, ...copy, tookMs: Date.now() - started };
+    return { snapshot: `zeroops.${snapshotName(table, column, runId)}`, ...copy, tookMs: Date.now() - started };
   });
 }
 
@@ -62,12 +66,13 @@ export async function restoreColumn(
   url: string,
   table: string,
   column: string,
+  runId: string,
   lockTimeoutMs: number,
   signal?: AbortSignal,
 ): Promise<Snapshot> {
   const started = Date.now();
   const setup = await withClient(url, async (client) => {
-    const source = `zeroops.${snapshotName(table, column)}`;
+    const source = `zeroops.${snapshotName(table, column, runId)}`;
     if (!(await tableExists(client, source)))
       throw new EffectError(`no snapshot ${source} to restore ${table}.${column} from`, false);
     const key = await integerKey(client, table);
@@ -84,7 +89,7 @@ export async function restoreColumn(
       },
     );
   return withClient(url, async (client) => {
-    const name = qualifiedHelper(snapshotName(table, column));
+    const name = qualifiedHelper(snapshotName(table, column, runId));
     const k = quoteIdent(setup.key);
     await client.query(
       `/* zeroops restore */ UPDATE ${quoteTable(table)} AS t SET ${quoteIdent(column)} = s.${quoteIdent(column)}
@@ -100,6 +105,6 @@ export async function restoreColumn(
     );
     if (copy.checksum !== restored.checksum)
       throw new EffectError(`restored ${table}.${column} does not match its snapshot's checksum`, false);
-    return { snapshot: `zeroops.${snapshotName(table, column)}`, ...copy, tookMs: Date.now() - started };
+    return { snapshot: `zeroops.${snapshotName(table, column, runId)}`, ...copy, tookMs: Date.now() - started };
   });
 }

@@ -51,7 +51,7 @@ export async function runDdl(url: string, statements: string[], options: DdlOpti
       const waits: LockWait[] = [];
       for (let attempt = 1; ; attempt++) {
         const started = Date.now();
-        const look = blockersLater(watcher, pid, options.lockTimeoutMs * 0.6);
+        const look = blockersLater(watcher, pid, Math.max(50, options.lockTimeoutMs * 0.6));
         try {
           await (options.outsideTransaction ? onItsOwn : inTransaction)(client, statements, options);
           look.cancel();
@@ -78,7 +78,8 @@ export const isPassing = (error: unknown): boolean => {
 };
 
 const timeouts = (options: DdlOptions, scope: 'LOCAL' | 'SESSION') => [
-  `SET ${scope} lock_timeout = '${Math.max(1, Math.round(options.lockTimeoutMs))}ms'`,
+  // 0: no limit (a concurrent index build, whose lock blocks no one).
+  `SET ${scope} lock_timeout = '${Math.max(0, Math.round(options.lockTimeoutMs))}ms'`,
   `SET ${scope} statement_timeout = '${Math.round(options.statementTimeoutMs ?? 60_000)}ms'`,
 ];
 

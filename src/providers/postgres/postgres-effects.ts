@@ -23,16 +23,34 @@ const ms = (params: Params) => Math.round((params.lockTimeoutSeconds ?? 0.2) * 1
 
 /** The operations, by name: what the plan's `postgres` actions call. */
 export const postgresOperations: Record<string, Handler> = {
-  'add-column': async (p, { signal }, url) => {
+  'add-column': async (p, { signal, run }, url) => {
     const type = p.type ?? (await withClient(url, (c) => columnType(c, p.table, p.copyTypeOf)));
     if (!type) throw new EffectError(`${p.table}.${p.copyTypeOf} does not exist: nothing to copy the type of`, false);
-    const columns = [p.column, ...(p.alsoText ? [p.alsoText] : [])];
+    const columns: string[] = [p.column, ...(p.alsoText ? [p.alsoText] : [])];
+    // A column that is already there and not this run's is somebody's data: never taken over (nor dropped on rollback).
+    const mark = `zeroops run ${run.id}`;
+    const taken = await withClient(url, async (c) => {
+      for (const column of columns) {
+        if ((await columnType(c, p.table, column)) === undefined) continue;
+        const { rows } = await c.query<{ note: string | null }>(
+          `SELECT col_description(to_regclass($1), attnum) AS note FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2`,
+          [quoteTable(p.table), column],
+        );
+        if (rows[0]?.note !== mark) return column;
+      }
+      return undefined;
+    });
+    if (taken)
+      throw new EffectError(
+        `${p.table}.${taken} already exists and ZeroOps did not add it: choose another name`,
+        false,
+      );
     const ddl = await runDdl(
       url,
-      columns.map(
-        (c, i) =>
-          `ALTER TABLE ${quoteTable(p.table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(c)} ${i === 0 ? type : 'text'}`,
-      ),
+      columns.flatMap((c, i) => [
+        `ALTER TABLE ${quoteTable(p.table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(c)} ${i === 0 ? type : 'text'}`,
+        `COMMENT ON COLUMN ${quoteTable(p.table)}.${quoteIdent(c)} IS ${literal(mark)}`,
+      ]),
       { lockTimeoutMs: ms(p), signal },
     );
     return ddlResult(`added ${columns.join(', ')} to ${p.table}`, ddl);
@@ -98,8 +116,15 @@ export const postgresOperations: Record<string, Handler> = {
       if (found.readers.length > 0)
         throw new EffectError(`held: ${p.table}.${p.column} is still in use, ${describeReaders(found)}`, true);
     }
-    const already = await withClient(url, (c) => columnType(c, p.table, p.newName));
-    if (already) return { output: { summary: `${p.table}.${p.newName} already exists: renamed before` } };
+    const [old, renamed] = await withClient(url, (c) =>
+      Promise.all([columnType(c, p.table, p.column), columnType(c, p.table, p.newName)]),
+    );
+    if (renamed && !old) return { output: { summary: `${p.table}.${p.newName} already exists: renamed before` } };
+    if (renamed && old)
+      throw new EffectError(
+        `${p.table} has both ${p.column} and ${p.newName}: ZeroOps will not rename over a column`,
+        false,
+      );
     const sync = p.dropSync ? await syncOf(p.dropSync, url) : undefined;
     const ddl = await runDdl(
       url,
@@ -117,13 +142,13 @@ export const postgresOperations: Record<string, Handler> = {
       throw new EffectError(`${p.table}.${p.column} is still in use: ${describeReaders(found)}`, false);
     return { output: { summary: `${p.table}.${p.column}: ${describeReaders(found)}`, ...found } };
   },
-  'snapshot-column': async (p, _context, url) => {
-    const snapshot = await snapshotColumn(url, p.table, p.column);
-    const summary = `${snapshot.rows.toLocaleString('en-US')} rows of (key, ${p.column}) kept in ${snapshot.snapshot}, md5 ${snapshot.checksum.slice(0, 12)}`;
+  'snapshot-column': async (p, { run }, url) => {
+    const snapshot = await snapshotColumn(url, p.table, p.column, run.id);
+    const summary = `${snapshot.rows.toLocaleString('en-US')} rows of (key, ${p.column}) kept in ${snapshot.snapshot}, checksum equal to the table's`;
     return { output: { summary, ...snapshot } };
   },
-  'restore-column-snapshot': async (p, { signal }, url) => {
-    const restored = await restoreColumn(url, p.table, p.column, ms(p), signal);
+  'restore-column-snapshot': async (p, { signal, run }, url) => {
+    const restored = await restoreColumn(url, p.table, p.column, run.id, ms(p), signal);
     return {
       output: { summary: `${p.table}.${p.column} restored from ${restored.snapshot}, checksum equal`, ...restored },
     };
@@ -155,13 +180,22 @@ export const postgresOperations: Record<string, Handler> = {
     const concurrently = /\bconcurrently\b/i.test(p.sql);
     if (concurrently && (await validIndexExists(url, p.sql, p.table)))
       return { output: { summary: 'the index exists and is valid: built before' } };
-    const ddl = await runDdl(url, [p.sql], {
-      lockTimeoutMs: ms(p),
-      statementTimeoutMs: (p.statementTimeoutSeconds ?? 60) * 1000,
-      outsideTransaction: concurrently,
-      signal,
-    });
-    return ddlResult('applied', ddl);
+    try {
+      // A concurrent build's lock blocks no read or write, and it waits for older transactions:
+      // no lock_timeout for it, and hours to finish.
+      const ddl = await runDdl(url, [p.sql], {
+        lockTimeoutMs: concurrently ? 0 : ms(p),
+        statementTimeoutMs: (concurrently ? 6 * 3600 : (p.statementTimeoutSeconds ?? 60)) * 1000,
+        outsideTransaction: concurrently,
+        signal,
+      });
+      return ddlResult('applied', ddl);
+    } catch (error) {
+      // A constraint an earlier attempt added (it committed, then the worker died) is done, not an error.
+      if (/already exists/.test((error as Error).message) && /\badd\s+constraint\b/i.test(p.sql))
+        return { output: { summary: 'the constraint exists: added before' } };
+      throw error;
+    }
   },
 };
 
@@ -170,6 +204,8 @@ export async function applyPostgres(operation: string, params: Params, context: 
   if (!handler) throw new EffectError(`postgres ${operation} is not an operation of this version`, false);
   return handler(params, context, databaseUrl(context.run.providers, params.database));
 }
+
+const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 async function syncOf(p: Params, url: string): Promise<ColumnSync> {
   const type = p.type ?? (await withClient(url, (c) => columnType(c, p.table, p.from)));

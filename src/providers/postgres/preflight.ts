@@ -36,6 +36,8 @@ export async function preflight(url: string, target: PreflightTarget): Promise<P
 
 async function tableFacts(client: pg.ClientBase, table: string): Promise<PreflightFacts> {
   const name = quoteTable(table);
+  const exists = await client.query('SELECT to_regclass($1) IS NOT NULL AS exists', [name]);
+  if (!exists.rows[0]?.exists) throw new TableMissing(table);
   const size = await client.query<{ rows: string; bytes: string }>(
     `SELECT (SELECT count(*) FROM ${name}) AS rows, pg_total_relation_size(to_regclass($1)) AS bytes`,
     [name],
@@ -86,6 +88,7 @@ async function transformFacts(
 ): Promise<TransformFacts> {
   const from = quoteIdent(transform.from);
   const body = `DO $zeroops$
+#variable_conflict use_column
 DECLARE
   r record; checked bigint := 0; failing bigint := 0; nulled bigint := 0;
   failures jsonb := '[]'; nulls jsonb := '[]'; converted ${transform.type};
@@ -99,7 +102,7 @@ BEGIN
         nulled := nulled + 1;
         IF nulled <= ${examplesKept} THEN nulls := nulls || jsonb_build_object('key', r.k, 'value', left(r.v::text, 60)); END IF;
       END IF;
-    EXCEPTION WHEN others THEN
+    EXCEPTION WHEN data_exception THEN
       failing := failing + 1;
       IF failing <= ${examplesKept} THEN
         failures := failures || jsonb_build_object('key', r.k, 'value', left(r.v::text, 60), 'error', SQLERRM);
@@ -135,4 +138,11 @@ END $zeroops$`;
     },
     nulled: { count: found.nulled, examples: found.nulls.map((n) => ({ key: n.key, value: shown(n.value) })) },
   };
+}
+
+/** A table the change creates: nothing to look at yet. */
+export class TableMissing extends Error {
+  constructor(readonly table: string) {
+    super(`${table} does not exist yet`);
+  }
 }

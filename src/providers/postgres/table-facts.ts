@@ -38,6 +38,8 @@ export async function tableExists(client: pg.ClientBase, table: string): Promise
 /** ZeroOps' schema in the changed database: helper functions, backfill progress, snapshots. */
 export async function ensureHelperSchema(client: pg.ClientBase): Promise<void> {
   await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(helperSchema)}`);
+  // The trigger runs as the application's role and calls the transform here: it must see the schema.
+  await client.query(`GRANT USAGE ON SCHEMA ${quoteIdent(helperSchema)} TO PUBLIC`);
   await client.query(
     `CREATE TABLE IF NOT EXISTS ${quoteIdent(helperSchema)}.backfills (
        key text PRIMARY KEY, table_name text NOT NULL, lower_key bigint, upper_key bigint,

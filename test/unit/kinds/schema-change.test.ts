@@ -1,4 +1,4 @@
-import { analyzeSql, loadSqlParser } from '../../../src/kinds/schema-change/sql.js';
+import { analyzeSql, isSingleExpression, isTypeName, loadSqlParser } from '../../../src/kinds/schema-change/sql.js';
 import type { Action } from '../../../src/plan/types.js';
 import { planTask, task } from '../../support/plan-task.js';
 
@@ -130,10 +130,10 @@ describe('SchemaChange plans', () => {
       task('SchemaChange', 'database: shop\nsql: ALTER TABLE audit.t ALTER COLUMN a SET NOT NULL'),
     );
     expect(plan.steps.map((s) => s.action.params.sql)).toEqual([
-      'ALTER TABLE audit.t ADD CONSTRAINT a_not_null CHECK (a IS NOT NULL) NOT VALID',
-      'ALTER TABLE audit.t VALIDATE CONSTRAINT a_not_null',
-      'ALTER TABLE audit.t ALTER COLUMN a SET NOT NULL',
-      'ALTER TABLE audit.t DROP CONSTRAINT IF EXISTS a_not_null',
+      'ALTER TABLE "audit"."t" ADD CONSTRAINT "a_not_null" CHECK ("a" IS NOT NULL) NOT VALID',
+      'ALTER TABLE "audit"."t" VALIDATE CONSTRAINT "a_not_null"',
+      'ALTER TABLE "audit"."t" ALTER COLUMN "a" SET NOT NULL',
+      'ALTER TABLE "audit"."t" DROP CONSTRAINT IF EXISTS "a_not_null"',
     ]);
     expect(plan.locks).toEqual([{ key: 'table:shop/audit.t', reason: expect.any(String) }]);
   });
@@ -143,6 +143,40 @@ describe('SchemaChange plans', () => {
     expect(plan.steps.filter((s) => s.approval).map((s) => s.id)).toEqual(['t1-drop-table', 't2-drop-table']);
     expect(plan.steps[0]!.action.params).toMatchObject({ table: 'audit.a', newName: 'audit.a_deprecated' });
     expect(plan.locks.map((l) => l.key)).toEqual(['table:shop/audit.a', 'table:shop/b']);
+  });
+
+  it('leaves what IF NOT EXISTS may have found, quotes the undo, and places CONCURRENTLY after a comment', () => {
+    const result = analyzeSql(
+      'CREATE TABLE IF NOT EXISTS t (a int); ALTER TABLE t ADD COLUMN IF NOT EXISTS b int;\n-- fast lookups\nCREATE INDEX order_i ON audit.t (a);',
+    );
+    if (!('statements' in result)) throw new Error(result.error);
+    expect(result.statements.map((s) => s.class)).toEqual([
+      { type: 'additive', table: 't', undo: undefined },
+      { type: 'additive', table: 't', undo: undefined },
+      expect.objectContaining({
+        undo: 'DROP INDEX CONCURRENTLY "audit"."order_i"',
+        runAs: expect.stringMatching(/CREATE INDEX CONCURRENTLY order_i ON audit.t \(a\)$/),
+      }),
+    ]);
+  });
+
+  it.each([
+    ['column_1::jsonb', true],
+    ['lower(column_1)', true],
+    ["(SELECT string_agg(password, ',') FROM users)::int", false],
+    ['column_1 || other_column', false],
+    ['column_1 || $q$x$q$', false],
+  ])('takes %s as a transform of column_1 alone: %s', (using, ok) => {
+    expect(isSingleExpression(using, 'column_1')).toBe(ok);
+  });
+
+  it.each([
+    ['jsonb', true],
+    ['varchar(20)', true],
+    ['int, x int', false],
+    ['int NOT NULL', false],
+  ])('takes %s as a type name: %s', (type, ok) => {
+    expect(isTypeName(type)).toBe(ok);
   });
 
   it('builds a plain CREATE INDEX concurrently', async () => {
@@ -160,8 +194,8 @@ describe('SchemaChange plans', () => {
       ),
     );
     expect(plan.steps.map((s) => [s.id, (s.inverse as Action).params.sql])).toEqual([
-      ['s1-apply', 'ALTER TABLE user_profile DROP COLUMN tier'],
-      ['s2-apply', 'DROP INDEX CONCURRENTLY up_tier'],
+      ['s1-apply', 'ALTER TABLE "user_profile" DROP COLUMN "tier"'],
+      ['s2-apply', 'DROP INDEX CONCURRENTLY "up_tier"'],
     ]);
   });
 });
