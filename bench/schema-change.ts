@@ -161,7 +161,8 @@ function print(
       `without one, clients wait for the whole 2 s).`,
   );
   console.log(
-    `Verification of ${n(rows)} rows: ${(verified.tookMs / 1000).toFixed(1)} s. Failed client transactions: ${failures.length}.`,
+    `Verification of ${n(rows)} rows: ${(verified.tookMs / 1000).toFixed(1)} s. Failed client transactions: ` +
+      `${failures.length}.`,
   );
   console.log('Goal: ≥ 40,000 rows/s at ≤ 5 % TPS drop; 0 failed transactions; DDL stall ≤ lock_timeout + 50 ms.');
 }

@@ -104,7 +104,10 @@ async function followSteps(github: GitHubDouble, until: string | undefined, seen
   throw new Error(`the run of ${name} did not get there in time`);
 }
 
-/** The load's side of the story: transactions per second and the slowest one, second by second, with the DDL steps marked. */
+/**
+ * The load's side of the story: transactions per second and the slowest one, second by second,
+ * with the DDL steps marked.
+ */
 async function printLoad(context: DemoContext, report: DbLoadReport): Promise<void> {
   const run = (await context.store!.runs({})).find((r) => r.plan.task.name === name)!;
   const ddl = run.steps
@@ -115,7 +118,8 @@ async function printLoad(context: DemoContext, report: DbLoadReport): Promise<vo
   const first = Date.parse(run.steps[0]!.startedAt!) - 2000;
   const last = Date.parse(run.finishedAt!) + 1000;
   console.log(
-    `\n  The application’s side (pgbench, 8 clients): ${report.transactions.length.toLocaleString('en-US')} transactions, ${report.failures.length} failed.\n`,
+    `\n  The application’s side (pgbench, 8 clients): ${report.transactions.length.toLocaleString('en-US')} ` +
+      `transactions, ${report.failures.length} failed.\n`,
   );
   console.log('  second   tps  slowest  ');
   for (let t = first; t < last; t += 1000) {
@@ -125,7 +129,8 @@ async function printLoad(context: DemoContext, report: DbLoadReport): Promise<vo
     const marks = ddl.filter((d) => d.from < t + 1000 && d.to >= t).map((d) => d.id);
     const bar = '█'.repeat(Math.min(40, Math.ceil(slowest / 10)));
     console.log(
-      `  ${new Date(t).toISOString().slice(14, 19)}  ${String(inSecond.length).padStart(4)}  ${slowest.toFixed(0).padStart(5)} ms ${bar}${marks.length ? `  ← ${marks.join(', ')}` : ''}`,
+      `  ${new Date(t).toISOString().slice(14, 19)}  ${String(inSecond.length).padStart(4)}  ` +
+        `${slowest.toFixed(0).padStart(5)} ms ${bar}${marks.length ? `  ← ${marks.join(', ')}` : ''}`,
     );
   }
   console.log('\n  The slowest client transaction during each DDL step (lock_timeout 200 ms; target ≤ 250 ms):');

@@ -42,7 +42,11 @@ export function timeline(run: Run): string {
       state.startedAt && state.finishedAt
         ? `${((Date.parse(state.finishedAt) - Date.parse(state.startedAt)) / 1000).toFixed(1)}s`
         : '—';
-    return `| ${icons[state.status] ?? ''} \`${state.id}\` ${step.title}${noteOf(state)} | ${state.status}${state.attempts > 1 ? ` (attempt ${state.attempts})` : ''} | ${state.startedAt?.slice(11, 19) ?? '—'} | ${duration} | ${evidenceCell(state.evidence)} |`;
+    return (
+      `| ${icons[state.status] ?? ''} \`${state.id}\` ${step.title}${noteOf(state)} | ` +
+      `${state.status}${state.attempts > 1 ? ` (attempt ${state.attempts})` : ''} | ` +
+      `${state.startedAt?.slice(11, 19) ?? '—'} | ${duration} | ${evidenceCell(state.evidence)} |`
+    );
   });
   const undo = run.undo.length
     ? [

@@ -55,15 +55,19 @@ export async function preflightSchemaChanges(
         report(
           where,
           explicit
-            ? `${lossy}; with onInvalid: fail the backfill would stop there: fix those rows first, or choose onInvalid: null or keep-text-in <column>`
+            ? `${lossy}; with onInvalid: fail the backfill would stop there: fix those rows first, or choose ` +
+                `onInvalid: null or keep-text-in <column>`
             : task.manifest.spec.replaceColumn
-              ? `${lossy}: decide what they become in spec.replaceColumn.onInvalid (fail, null or keep-text-in <column>); ZeroOps never turns data into NULL silently`
-              : `${lossy}: write the change as spec.replaceColumn and decide what they become in its onInvalid (fail, null or keep-text-in <column>)`,
+              ? `${lossy}: decide what they become in spec.replaceColumn.onInvalid (fail, null or keep-text-in ` +
+                `<column>); ZeroOps never turns data into NULL silently`
+              : `${lossy}: write the change as spec.replaceColumn and decide what they become in its onInvalid ` +
+                `(fail, null or keep-text-in <column>)`,
         );
       if (!facts.statementsTracked)
         report(
           ['spec', 'database'],
-          'pg_stat_statements is not installed in this database: ZeroOps cannot tell who still uses a column, so the rename would wait; add it to shared_preload_libraries and CREATE EXTENSION pg_stat_statements',
+          'pg_stat_statements is not installed in this database: ZeroOps cannot tell who still uses a column, so ' +
+            'the rename would wait; add it to shared_preload_libraries and CREATE EXTENSION pg_stat_statements',
           { severity: 'warning' },
         );
       outcome.sections.push(renderFacts(target, facts, plan, policy));
@@ -104,10 +108,14 @@ function lossiness(t: TransformFacts, target: PreflightTarget): string | undefin
         .map((e) => `key ${e.key}, '${e.value}': ${e.error}`)
         .join('; ')})`,
     t.nulled.count > 0 &&
-      `${t.nulled.count.toLocaleString('en-US')} row(s) become NULL (e.g. key ${t.nulled.examples[0]?.key}, '${t.nulled.examples[0]?.value}')`,
+      `${t.nulled.count.toLocaleString('en-US')} row(s) become NULL (e.g. key ${t.nulled.examples[0]?.key}, ` +
+        `'${t.nulled.examples[0]?.value}')`,
   ].filter(Boolean);
   if (parts.length === 0) return undefined;
-  return `${target.transform!.using} over ${target.table}: ${parts.join(', and ')} of ${t.checked.toLocaleString('en-US')} checked${t.partial ? ' (the first rows only)' : ''}`;
+  return (
+    `${target.transform!.using} over ${target.table}: ${parts.join(', and ')} of ` +
+    `${t.checked.toLocaleString('en-US')} checked${t.partial ? ' (the first rows only)' : ''}`
+  );
 }
 
 function renderFacts(target: PreflightTarget, facts: PreflightFacts, plan: Plan, policy?: InvalidPolicy): string {
@@ -118,14 +126,17 @@ function renderFacts(target: PreflightTarget, facts: PreflightFacts, plan: Plan,
     '',
     '| Rows | Size | Key | Indexes | Triggers | Foreign keys | Replicas |',
     '|---|---|---|---|---|---|---|',
-    `| ${n(facts.rows)} | ${(facts.bytes / 1048576).toFixed(1)} MiB | ${key} | ${facts.indexes.length} | ${facts.triggers.join(', ') || 'none'} | ${facts.foreignKeys.length} | ${facts.replicas.map((r) => `${r.name} (lag ${r.lagSeconds.toFixed(1)}s)`).join(', ') || 'none'} |`,
+    `| ${n(facts.rows)} | ${(facts.bytes / 1048576).toFixed(1)} MiB | ${key} | ${facts.indexes.length} | ` +
+      `${facts.triggers.join(', ') || 'none'} | ${facts.foreignKeys.length} | ` +
+      `${facts.replicas.map((r) => `${r.name} (lag ${r.lagSeconds.toFixed(1)}s)`).join(', ') || 'none'} |`,
   ];
   const backfill = plan.steps.find((s) => s.action.operation === 'backfill');
   if (facts.transform) {
     const t = facts.transform;
     lines.push(
       '',
-      `**Transform** \`${target.transform!.using}\` tried on ${n(t.checked)} row(s)${t.partial ? ' (the first rows only)' : ''}: ` +
+      `**Transform** \`${target.transform!.using}\` tried on ${n(t.checked)} ` +
+        `row(s)${t.partial ? ' (the first rows only)' : ''}: ` +
         `${n(t.failing.count)} fail, ${n(t.nulled.count)} become NULL.`,
       ...t.failing.examples.map((e) => `- key ${e.key}: \`${e.value.replace(/`/g, "'")}\` — ${e.error}`),
       ...t.nulled.examples.map((e) => `- key ${e.key}: \`${e.value.replace(/`/g, "'")}\` — becomes NULL`),
@@ -136,10 +147,13 @@ function renderFacts(target: PreflightTarget, facts: PreflightFacts, plan: Plan,
     const seconds = Math.max(1, Math.round(facts.rows / expectedBackfillRowsPerSecond));
     lines.push(
       '',
-      `**Writes during the change:** ${invalidWriteBehaviour({ from: params.from, to: params.to, onInvalid: policy })}.`,
+      `**Writes during the change:** ` +
+        `${invalidWriteBehaviour({ from: params.from, to: params.to, onInvalid: policy })}.`,
       '',
-      `**Backfill estimate:** ${n(facts.rows)} rows at about ${n(expectedBackfillRowsPerSecond)} rows/s ≈ ${seconds}s, ` +
-        `from batches of ${n(params.batchSize)}, slowed whenever the application feels it (the run reports the real rate).`,
+      `**Backfill estimate:** ${n(facts.rows)} rows at about ${n(expectedBackfillRowsPerSecond)} rows/s ≈ ` +
+        `${seconds}s, ` +
+        `from batches of ${n(params.batchSize)}, slowed whenever the application feels it (the run reports the ` +
+        `real rate).`,
     );
   }
   return lines.join('\n');

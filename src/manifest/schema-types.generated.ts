@@ -479,7 +479,7 @@ export interface SchemaChange {
        */
       using?: string;
       /**
-       * What a value `using` cannot convert becomes: fail (the change stops before writing), null, or keep-text-in <column> (NULL, and the text kept there). The plan counts such rows first.
+       * What a value `using` cannot convert becomes: fail, null, or keep-text-in <column>.
        */
       onInvalid?: string;
     };
@@ -496,7 +496,7 @@ export interface SchemaChange {
      */
     lockTimeout?: string;
     /**
-     * How long pg_stat_statements is watched to tell whether a column is still used (before the rename, and before the drop).
+     * How long pg_stat_statements is watched to tell whether a column is still used.
      */
     readersWindow?: string;
     /**

@@ -75,7 +75,9 @@ export const postgresActionDocs: Record<string, ActionDoc> = {
     undo: 'None needed: it reads only.',
   },
   'postgres rename-column': {
-    does: `Renames a column; with \`unlessUsedWithinSeconds\`, it is held (retried later) while statements still use it. ${ddl}`,
+    does:
+      `Renames a column; with \`unlessUsedWithinSeconds\`, it is held (retried later) while statements still ` +
+      `use it. ${ddl}`,
     params: [database, table, column, param('newName', 'SQL name', 'The new name.'), lockTimeout],
     undo: '`postgres rename-column` back.',
   },
@@ -85,7 +87,9 @@ export const postgresActionDocs: Record<string, ActionDoc> = {
     undo: 'None needed: it reads only.',
   },
   'postgres snapshot-column': {
-    does: 'Copies (key, column) into the `zeroops` schema and proves the copy with a checksum taken in the same snapshot.',
+    does:
+      'Copies (key, column) into the `zeroops` schema and proves the copy with a checksum taken in the same ' +
+      'snapshot.',
     params: [database, table, column],
     undo: 'None needed: the copy is what the drop is undone from.',
   },

@@ -76,7 +76,8 @@ const waitingFor = (task: string, step: string) =>
 const columns = async () =>
   (
     await db.query(
-      `SELECT attname FROM pg_attribute WHERE attrelid = 'user_profile'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+      `SELECT attname FROM pg_attribute WHERE attrelid = 'user_profile'::regclass AND attnum > 0 AND NOT ` +
+        `attisdropped ORDER BY attnum`,
     )
   ).rows.map((r) => r.attname as string);
 
@@ -113,48 +114,59 @@ describe('SchemaChange on PostgreSQL, end to end', () => {
     expect(github().violations).toEqual([]);
   });
 
-  it('replaces column_1 by column_2 under load: waits out a long transaction, never fails a client, verifies, switches, drops', async () => {
-    const load: DbLoad = await lab.startDbLoad({ clients: 8, rate: 400 });
-    const number = await openPull(
-      'column-2',
-      replacement('column-2', 'from: column_1, to: column_2, type: jsonb, using: column_1::jsonb'),
-    );
-    await github().review(number, 'alice', 'APPROVED');
-    const holder = new pg.Client({ connectionString: lab.postgres!.url, application_name: 'nightly-report' });
-    await holder.connect();
-    await holder.query('BEGIN');
-    await holder.query('SELECT count(*) FROM user_profile WHERE id < 100');
-    setTimeout(() => void holder.query('COMMIT').then(() => holder.end()), 2500);
-    await github().merge(number, 'carol');
+  it(
+    'replaces column_1 by column_2 under load: waits out a long transaction, never fails a client, verifies, ' +
+      'switches, drops',
+    async () => {
+      const load: DbLoad = await lab.startDbLoad({ clients: 8, rate: 400 });
+      const number = await openPull(
+        'column-2',
+        replacement('column-2', 'from: column_1, to: column_2, type: jsonb, using: column_1::jsonb'),
+      );
+      await github().review(number, 'alice', 'APPROVED');
+      const holder = new pg.Client({ connectionString: lab.postgres!.url, application_name: 'nightly-report' });
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query('SELECT count(*) FROM user_profile WHERE id < 100');
+      setTimeout(() => void holder.query('COMMIT').then(() => holder.end()), 2500);
+      await github().merge(number, 'carol');
 
-    expect(await waitingFor('column-2', 'switch-readers')).toBe(true);
-    const waiting = runCheck('column-2')!.text!;
-    expect(waiting).toMatch(
-      /`expand-add-column`.*waited for locks \d+× and retried \(attempt \d+ waited for pid \d+ \(nightly-report, idle in transaction/,
-    );
-    expect(waiting).toMatch(/`backfill`.*<sub>[\d,]+ rows in [\d.]+s · [\d,]+ rows\/s/);
-    expect(waiting).toMatch(/`verify`.*<sub>[\d,]+ rows in \d+ key ranges match/);
-    expect(waiting).toMatch(/`readers`.*SELECT name, column_1 FROM user_profile WHERE id = \$N/);
+      expect(await waitingFor('column-2', 'switch-readers')).toBe(true);
+      const waiting = runCheck('column-2')!.text!;
+      expect(waiting).toMatch(
+        new RegExp(
+          '`expand-add-column`.*waited for locks \\d+× and retried ' +
+            '\\(attempt \\d+ waited for pid \\d+ \\(nightly-report, idle in transaction',
+        ),
+      );
+      expect(waiting).toMatch(/`backfill`.*<sub>[\d,]+ rows in [\d.]+s · [\d,]+ rows\/s/);
+      expect(waiting).toMatch(/`verify`.*<sub>[\d,]+ rows in \d+ key ranges match/);
+      expect(waiting).toMatch(/`readers`.*SELECT name, column_1 FROM user_profile WHERE id = \$N/);
 
-    await load.useNewCode(); // the application now reads and writes column_2
-    await github().comment(number, 'alice', '/zeroops approve-step switch-readers');
-    expect(await waitingFor('column-2', 'contract-drop-old')).toBe(true);
-    expect(await columns()).toEqual(['id', 'name', 'email', 'column_1_deprecated', 'column_2']);
-    await github().comment(number, 'alice', '/zeroops approve-step contract-drop-old');
-    expect(await eventually(() => runCheck('column-2')?.conclusion === 'success', 60_000)).toBe(true);
-    expect(await columns()).toEqual(['id', 'name', 'email', 'column_2']);
+      await load.useNewCode(); // the application now reads and writes column_2
+      await github().comment(number, 'alice', '/zeroops approve-step switch-readers');
+      expect(await waitingFor('column-2', 'contract-drop-old')).toBe(true);
+      expect(await columns()).toEqual(['id', 'name', 'email', 'column_1_deprecated', 'column_2']);
+      await github().comment(number, 'alice', '/zeroops approve-step contract-drop-old');
+      expect(await eventually(() => runCheck('column-2')?.conclusion === 'success', 60_000)).toBe(true);
+      expect(await columns()).toEqual(['id', 'name', 'email', 'column_2']);
 
-    const report = await load.stop();
-    expect(report.failures).toEqual([]);
-    expect(report.transactions.length).toBeGreaterThan(1000);
-    const run = await runOf(number);
-    for (const id of ['expand-add-column', 'expand-dual-write', 'contract-rename-old', 'contract-drop-old']) {
-      const step = run.steps.find((s) => s.id === id)!;
-      const worst = worstLatencyDuring(report.transactions, Date.parse(step.startedAt!), Date.parse(step.finishedAt!));
-      expect([id, worst > 0 && worst <= 250]).toEqual([id, true]); // clients ran through it, none stalled
-    }
-    expect(github().violations).toEqual([]);
-  });
+      const report = await load.stop();
+      expect(report.failures).toEqual([]);
+      expect(report.transactions.length).toBeGreaterThan(1000);
+      const run = await runOf(number);
+      for (const id of ['expand-add-column', 'expand-dual-write', 'contract-rename-old', 'contract-drop-old']) {
+        const step = run.steps.find((s) => s.id === id)!;
+        const worst = worstLatencyDuring(
+          report.transactions,
+          Date.parse(step.startedAt!),
+          Date.parse(step.finishedAt!),
+        );
+        expect([id, worst > 0 && worst <= 250]).toEqual([id, true]); // clients ran through it, none stalled
+      }
+      expect(github().violations).toEqual([]);
+    },
+  );
 
   it('rolls back after the backfill and leaves the table exactly as it was', async () => {
     const sum = async () =>

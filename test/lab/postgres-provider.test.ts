@@ -54,13 +54,15 @@ const apply = (operation: string, params: Record<string, unknown>, extra: Partia
 const columns = async () =>
   (
     await db.query(
-      `SELECT attname FROM pg_attribute WHERE attrelid = 'user_profile'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+      `SELECT attname FROM pg_attribute WHERE attrelid = 'user_profile'::regclass AND attnum > 0 AND NOT ` +
+        `attisdropped ORDER BY attnum`,
     )
   ).rows.map((r) => r.attname);
 const checksum = async (column: string) =>
   (
     await db.query(
-      `SELECT md5(string_agg(id || ':' || coalesce(${column}::text, '-'), ',' ORDER BY id)) AS sum FROM user_profile WHERE id <= $1`,
+      `SELECT md5(string_agg(id || ':' || coalesce(${column}::text, '-'), ',' ORDER BY id)) AS sum FROM ` +
+        `user_profile WHERE id <= $1`,
       [rows],
     )
   ).rows[0].sum;
@@ -71,29 +73,32 @@ describe('postgres provider on the lab, under load', () => {
     load = await lab.startDbLoad({ clients: 8, rate: 400 });
   });
 
-  it('waits for a long transaction with a short lock_timeout and retries, naming it, without stalling clients', async () => {
-    const holder = new pg.Client({ connectionString: lab.postgres!.url, application_name: 'nightly-report' });
-    await holder.connect();
-    await holder.query('BEGIN');
-    await holder.query('SELECT count(*) FROM user_profile WHERE id < 10');
-    const release = setTimeout(() => void holder.query('COMMIT'), 1500);
-    const started = Date.now();
-    const added = await apply('add-column', { ...sync, column: 'column_2' });
-    const ended = Date.now();
-    clearTimeout(release);
-    await holder.end();
-    expect(added.output.lockWaits.length).toBeGreaterThan(0);
-    expect(added.output.summary).toMatch(
-      /waited for locks \d+× and retried \(attempt \d+ waited for pid \d+ \(nightly-report, idle in transaction/,
-    );
-    expect(await columns()).toContain('column_2');
-    const report = await load.stop();
-    expect(report.failures).toEqual([]);
-    const worst = worstLatencyDuring(report.transactions, started, ended);
-    expect(worst).toBeGreaterThan(0);
-    expect(worst).toBeLessThanOrEqual(200 + 50);
-    load = await lab.startDbLoad({ clients: 8, rate: 400, name: 'pgbench-2' });
-  });
+  it(
+    'waits for a long transaction with a short lock_timeout and retries, naming it, without stalling ' + 'clients',
+    async () => {
+      const holder = new pg.Client({ connectionString: lab.postgres!.url, application_name: 'nightly-report' });
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query('SELECT count(*) FROM user_profile WHERE id < 10');
+      const release = setTimeout(() => void holder.query('COMMIT'), 1500);
+      const started = Date.now();
+      const added = await apply('add-column', { ...sync, column: 'column_2' });
+      const ended = Date.now();
+      clearTimeout(release);
+      await holder.end();
+      expect(added.output.lockWaits.length).toBeGreaterThan(0);
+      expect(added.output.summary).toMatch(
+        /waited for locks \d+× and retried \(attempt \d+ waited for pid \d+ \(nightly-report, idle in transaction/,
+      );
+      expect(await columns()).toContain('column_2');
+      const report = await load.stop();
+      expect(report.failures).toEqual([]);
+      const worst = worstLatencyDuring(report.transactions, started, ended);
+      expect(worst).toBeGreaterThan(0);
+      expect(worst).toBeLessThanOrEqual(200 + 50);
+      load = await lab.startDbLoad({ clients: 8, rate: 400, name: 'pgbench-2' });
+    },
+  );
 
   it('keeps the new column in step on writes, backfills resumably, and verifies every range', async () => {
     const before = await checksum('column_1');

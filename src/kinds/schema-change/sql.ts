@@ -118,7 +118,9 @@ function rename(body: Node): StatementClass {
     case 'OBJECT_VIEW':
       return {
         type: 'refused',
-        reason: `renaming ${relationName(body.relation)} breaks every statement that names it at once: add the new table and move readers over with a SchemaChange per column, or keep a view under the old name`,
+        reason:
+          `renaming ${relationName(body.relation)} breaks every statement that names it at once: add the new ` +
+          `table and move readers over with a SchemaChange per column, or keep a view under the old name`,
       };
     default:
       return { type: 'other' };
@@ -148,7 +150,9 @@ function alterTable(body: Node, sql: string): StatementClass {
       if (using !== undefined && !isSingleExpression(using, cmd.name))
         return {
           type: 'refused',
-          reason: `USING must be an expression over ${cmd.name} alone (no subquery, no other column): it runs on the pull request's preflight and in ZeroOps' functions`,
+          reason:
+            `USING must be an expression over ${cmd.name} alone (no subquery, no other column): it runs on ` +
+            `the pull request's preflight and in ZeroOps' functions`,
         };
       return { type: 'alter-column-type', table, column: cmd.name, newType: typeText, using };
     }
@@ -166,7 +170,10 @@ function alterTable(body: Node, sql: string): StatementClass {
   }
 }
 
-/** CHECK and FOREIGN KEY scan the table under a lock unless NOT VALID; UNIQUE and PRIMARY KEY build an index under one. */
+/**
+ * CHECK and FOREIGN KEY scan the table under a lock unless NOT VALID; UNIQUE and PRIMARY KEY build
+ * an index under one.
+ */
 function addConstraint(table: string, constraint: Node): StatementClass {
   const name = constraint.conname as string | undefined;
   if (name !== undefined && !isIdentifier(name)) return oddName(name);
@@ -178,7 +185,10 @@ function addConstraint(table: string, constraint: Node): StatementClass {
         ? { type: 'additive', table, undo }
         : {
             type: 'refused',
-            reason: `adding a ${constraint.contype === 'CONSTR_CHECK' ? 'CHECK' : 'FOREIGN KEY'} constraint checks every row while it holds a lock: add it NOT VALID, then VALIDATE CONSTRAINT in a statement of its own (which lets reads and writes go on)`,
+            reason:
+              `adding a ${constraint.contype === 'CONSTR_CHECK' ? 'CHECK' : 'FOREIGN KEY'} constraint checks ` +
+              `every row while it holds a lock: add it NOT VALID, then VALIDATE CONSTRAINT in a statement of its ` +
+              `own (which lets reads and writes go on)`,
           };
     case 'CONSTR_UNIQUE':
     case 'CONSTR_PRIMARY':
@@ -187,7 +197,8 @@ function addConstraint(table: string, constraint: Node): StatementClass {
         : {
             type: 'refused',
             reason:
-              'adding UNIQUE or PRIMARY KEY builds an index under an ACCESS EXCLUSIVE lock: CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... USING INDEX',
+              'adding UNIQUE or PRIMARY KEY builds an index under an ACCESS EXCLUSIVE lock: CREATE UNIQUE INDEX ' +
+              'CONCURRENTLY first, then ADD CONSTRAINT ... USING INDEX',
           };
     default:
       return { type: 'additive', table, undo };
@@ -210,7 +221,11 @@ function addColumn(table: string, def: Node, missingOk: boolean): StatementClass
   )
     return {
       type: 'refused',
-      reason: `adding ${def.colname} ${volatile ? `with the volatile default ${volatile}()` : 'as a serial, identity or generated column'} rewrites the whole table under an ACCESS EXCLUSIVE lock: add it nullable, then fill it with a SchemaChange backfill`,
+      reason:
+        `adding ${def.colname} ` +
+        `${volatile ? `with the volatile default ${volatile}()` : 'as a serial, identity or generated column'} ` +
+        `rewrites the whole table under an ACCESS EXCLUSIVE lock: add it nullable, then fill it with a ` +
+        `SchemaChange backfill`,
     };
   if (constraints.includes('CONSTR_NOTNULL') && !constraints.includes('CONSTR_DEFAULT')) {
     return {
@@ -261,7 +276,9 @@ function createIndex(body: Node, text: string): StatementClass {
     type: 'additive',
     table,
     undo,
-    note: 'CREATE INDEX without CONCURRENTLY blocks writes to the table while it builds: ZeroOps builds it CONCURRENTLY',
+    note:
+      'CREATE INDEX without CONCURRENTLY blocks writes to the table while it builds: ZeroOps builds it ' +
+      'CONCURRENTLY',
     runAs: concurrentIndex,
   };
 }

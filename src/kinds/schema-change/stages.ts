@@ -70,7 +70,9 @@ export function replaceColumnStages(change: ColumnReplacement, o: StageOptions):
     }),
     step({
       id: 'backfill',
-      title: `Backfill ${to} from ${from} in key ranges, from batches of ${o.batchSize}, paced by the application's latency`,
+      title:
+        `Backfill ${to} from ${from} in key ranges, from batches of ${o.batchSize}, paced by the ` +
+        `application's latency`,
       action: pg('backfill', { ...sync, batchSize: o.batchSize }),
       inverse: 'none-needed',
       timeoutSeconds: 6 * 3600,

@@ -137,7 +137,8 @@ interface StartingPoint {
 async function startingPoint(client: pg.ClientBase, sync: ColumnSync, key: string, progressKey: string) {
   await client.query(
     `INSERT INTO ${progressTable} (key, table_name, lower_key, upper_key, next_key)
-     SELECT $1, $2, min(${quoteIdent(key)}), max(${quoteIdent(key)}), min(${quoteIdent(key)}) FROM ${quoteTable(sync.table)}
+     SELECT $1, $2, min(${quoteIdent(key)}), max(${quoteIdent(key)}), min(${quoteIdent(key)}) FROM
+       ${quoteTable(sync.table)}
      ON CONFLICT (key) DO NOTHING`,
     [progressKey, sync.table],
   );
@@ -172,7 +173,9 @@ async function batchWithRetries(
       // A value the transform cannot convert (class 22) will not convert on a retry either.
       if ((error as { code?: string }).code?.startsWith('22'))
         throw new EffectError(
-          `${sync.using} fails for a row with ${key} in [${range.from}, ${range.until}): ${(error as Error).message} (onInvalid: ${sync.onInvalid.mode}; null or keep-text-in <column> would let it through)`,
+          `${sync.using} fails for a row with ${key} in [${range.from}, ${range.until}): ` +
+            `${(error as Error).message} (onInvalid: ${sync.onInvalid.mode}; null or keep-text-in <column> would ` +
+            `let it through)`,
           false,
         );
       if (!isLockTimeout(error) || attempt >= 20 || options.signal?.aborted) throw error;
@@ -193,11 +196,13 @@ async function batch(
   const k = quoteIdent(key);
   const keep =
     sync.onInvalid.mode === 'keep-text'
-      ? `, ${quoteIdent(sync.onInvalid.column)} = CASE WHEN ${quoteIdent(sync.from)} IS NOT NULL AND ${transformCall(sync, quoteIdent(sync.from))} IS NULL THEN ${quoteIdent(sync.from)} END`
+      ? `, ${quoteIdent(sync.onInvalid.column)} = CASE WHEN ${quoteIdent(sync.from)} IS NOT NULL AND ` +
+        `${transformCall(sync, quoteIdent(sync.from))} IS NULL THEN ${quoteIdent(sync.from)} END`
       : '';
   const { rows } = await client.query<{ rows: string }>(
     `/* zeroops backfill */ WITH moved AS (
-       UPDATE ${quoteTable(sync.table)} SET ${quoteIdent(sync.to)} = ${transformCall(sync, quoteIdent(sync.from))}${keep}
+       UPDATE ${quoteTable(sync.table)} SET ${quoteIdent(sync.to)} =
+         ${transformCall(sync, quoteIdent(sync.from))}${keep}
         WHERE ${k} >= $1 AND ${k} < $2 RETURNING 1)
      UPDATE ${progressTable} SET next_key = $2, rows = rows + (SELECT count(*) FROM moved), batches = batches + 1
       WHERE key = $3 AND next_key = $1

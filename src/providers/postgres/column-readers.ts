@@ -40,7 +40,8 @@ export async function columnReaders(
         return rows;
       } catch (error) {
         throw new EffectError(
-          `pg_stat_statements cannot be read (${(error as Error).message}): ZeroOps needs it to know who still uses ${target.column ?? target.table}`,
+          `pg_stat_statements cannot be read (${(error as Error).message}): ZeroOps needs it to know who still ` +
+            `uses ${target.column ?? target.table}`,
           false,
         );
       }
@@ -68,7 +69,8 @@ export function namesColumn(sql: string, target: { table: string; column?: strin
   try {
     tree = parseSync(sql);
   } catch {
-    return new RegExp(`\\b${target.column ?? target.table.split('.').at(-1)}\\b`).test(sql); // unparsable: err on the side of "still read"
+    // Unparsable: err on the side of "still read".
+    return new RegExp(`\\b${target.column ?? target.table.split('.').at(-1)}\\b`).test(sql);
   }
   const relation = target.table.split('.').at(-1)!;
   let column = target.column === undefined; // a table's readers: any statement naming it
@@ -82,7 +84,8 @@ export function namesColumn(sql: string, target: { table: string; column?: strin
       const last = fields.at(-1)?.String as { sval?: string } | undefined;
       if (last?.sval === target.column) column = true;
     }
-    if (n.ResTarget && (n.ResTarget as Node).name === target.column) column = true; // UPDATE ... SET column = / INSERT (column)
+    // UPDATE ... SET column = …, INSERT … (column)
+    if (n.ResTarget && (n.ResTarget as Node).name === target.column) column = true;
     if (n.RangeVar && (n.RangeVar as Node).relname === relation) table = true;
     Object.values(n).forEach(walk);
   };

@@ -25,7 +25,8 @@ const checksumOf = (client: pg.ClientBase, source: string, key: string, column: 
   client
     .query<{ rows: string; checksum: string | null }>(
       `/* zeroops snapshot */ SELECT count(*) AS rows,
-              sum(hashtextextended(${quoteIdent(key)}::text || ':' || coalesce(${quoteIdent(column)}::text, '\\N'), 0))::text AS checksum
+              sum(hashtextextended(${quoteIdent(key)}::text || ':' || coalesce(${quoteIdent(column)}::text, '\\N'),
+                0))::text AS checksum
          FROM ${source}`,
     )
     .then(({ rows }) => ({ rows: Number(rows[0]!.rows), checksum: rows[0]!.checksum ?? 'empty' }));
@@ -43,14 +44,16 @@ export async function snapshotColumn(url: string, table: string, column: string,
       // An earlier attempt's copy is taken again: rows may have come and gone since.
       await client.query(`DROP TABLE IF EXISTS ${name}`);
       await client.query(
-        `/* zeroops snapshot */ CREATE TABLE ${name} AS SELECT ${quoteIdent(key)}, ${quoteIdent(column)} FROM ${quoteTable(table)}`,
+        `/* zeroops snapshot */ CREATE TABLE ${name} AS SELECT ${quoteIdent(key)}, ${quoteIdent(column)} FROM ` +
+          `${quoteTable(table)}`,
       );
       copy = await checksumOf(client, name, key, column);
       const live = await checksumOf(client, quoteTable(table), key, column);
       await client.query('COMMIT');
       if (copy.checksum !== live.checksum)
         throw new EffectError(
-          `the snapshot of ${table}.${column} differs from the table (${copy.rows} vs ${live.rows} rows): something wrote the column while it was copied`,
+          `the snapshot of ${table}.${column} differs from the table (${copy.rows} vs ${live.rows} rows): ` +
+            `something wrote the column while it was copied`,
           false,
         );
     } catch (error) {

@@ -31,7 +31,10 @@ export function transformFunction(s: ColumnSync, oldType: string): string {
   const name = qualifiedHelper(transformName(s));
   const argument = `${quoteIdent(s.from)} ${oldType}`;
   if (s.onInvalid.mode === 'fail')
-    return `CREATE OR REPLACE FUNCTION ${name}(${argument}) RETURNS ${s.type} LANGUAGE sql AS $zeroops$ SELECT (${s.using})::${s.type} $zeroops$`;
+    return (
+      `CREATE OR REPLACE FUNCTION ${name}(${argument}) RETURNS ${s.type} LANGUAGE sql AS $zeroops$ SELECT ` +
+      `(${s.using})::${s.type} $zeroops$`
+    );
   return `CREATE OR REPLACE FUNCTION ${name}(${argument}) RETURNS ${s.type} LANGUAGE plpgsql AS $zeroops$
 BEGIN
   RETURN (${s.using})::${s.type};
@@ -49,19 +52,22 @@ export function syncTrigger(s: ColumnSync): string[] {
   const from = `NEW.${quoteIdent(s.from)}`;
   const keep =
     s.onInvalid.mode === 'keep-text'
-      ? `\n    NEW.${quoteIdent(s.onInvalid.column)} := CASE WHEN ${from} IS NOT NULL AND NEW.${quoteIdent(s.to)} IS NULL THEN ${from} END;`
+      ? `\n    NEW.${quoteIdent(s.onInvalid.column)} := CASE WHEN ${from} IS NOT NULL AND NEW.${quoteIdent(s.to)} ` +
+        `IS NULL THEN ${from} END;`
       : '';
   return [
     `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $zeroops$
 BEGIN
   -- Only writes of the old column: code that already writes the new one alone is left as it is.
-  IF (TG_OP = 'INSERT' AND ${from} IS NOT NULL) OR (TG_OP = 'UPDATE' AND ${from} IS DISTINCT FROM OLD.${quoteIdent(s.from)}) THEN
+  IF (TG_OP = 'INSERT' AND ${from} IS NOT NULL) OR (TG_OP = 'UPDATE' AND ${from} IS DISTINCT FROM
+    OLD.${quoteIdent(s.from)}) THEN
     NEW.${quoteIdent(s.to)} := ${transformCall(s, from)};${keep}
   END IF;
   RETURN NEW;
 END $zeroops$`,
     `DROP TRIGGER IF EXISTS ${quoteIdent(triggerName(s))} ON ${quoteTable(s.table)}`,
-    `CREATE TRIGGER ${quoteIdent(triggerName(s))} BEFORE INSERT OR UPDATE OF ${quoteIdent(s.from)} ON ${quoteTable(s.table)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+    `CREATE TRIGGER ${quoteIdent(triggerName(s))} BEFORE INSERT OR UPDATE OF ${quoteIdent(s.from)} ON ` +
+      `${quoteTable(s.table)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
   ];
 }
 
@@ -76,11 +82,20 @@ export function dropSyncTrigger(s: ColumnSync): string[] {
 export function invalidWriteBehaviour(s: Pick<ColumnSync, 'from' | 'to' | 'onInvalid'>): string {
   switch (s.onInvalid.mode) {
     case 'fail':
-      return `a write whose ${s.from} cannot be converted is rejected with the conversion's error, as the new column will reject it once the application writes ${s.to}`;
+      return (
+        `a write whose ${s.from} cannot be converted is rejected with the conversion's error, as the new ` +
+        `column will reject it once the application writes ${s.to}`
+      );
     case 'null':
-      return `a write whose ${s.from} cannot be converted sets ${s.to} to NULL (onInvalid: null) and keeps ${s.from} as written`;
+      return (
+        `a write whose ${s.from} cannot be converted sets ${s.to} to NULL (onInvalid: null) and keeps ` +
+        `${s.from} as written`
+      );
     case 'keep-text':
-      return `a write whose ${s.from} cannot be converted sets ${s.to} to NULL and copies the text into ${s.onInvalid.column}`;
+      return (
+        `a write whose ${s.from} cannot be converted sets ${s.to} to NULL and copies the text into ` +
+        `${s.onInvalid.column}`
+      );
   }
 }
 

@@ -13,7 +13,8 @@ export function databaseUrl(providers: unknown, database: string, env = process.
   const variable = configured?.url?.env;
   if (!variable)
     throw new EffectError(
-      `no connection for database '${database}': add spec.providers.postgres.databases.${database}.url.env to .zeroops/config.yaml`,
+      `no connection for database '${database}': add spec.providers.postgres.databases.${database}.url.env to ` +
+        `.zeroops/config.yaml`,
       false,
     );
   const url = env[variable];

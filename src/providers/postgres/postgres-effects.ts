@@ -33,7 +33,8 @@ export const postgresOperations: Record<string, Handler> = {
       for (const column of columns) {
         if ((await columnType(c, p.table, column)) === undefined) continue;
         const { rows } = await c.query<{ note: string | null }>(
-          `SELECT col_description(to_regclass($1), attnum) AS note FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2`,
+          `SELECT col_description(to_regclass($1), attnum) AS note FROM pg_attribute WHERE attrelid = ` +
+            `to_regclass($1) AND attname = $2`,
           [quoteTable(p.table), column],
         );
         if (rows[0]?.note !== mark) return column;
@@ -99,11 +100,14 @@ export const postgresOperations: Record<string, Handler> = {
     if (found.mismatches > 0) {
       const first = found.mismatchedRanges[0]!;
       throw new EffectError(
-        `${found.mismatches} of ${found.rows} rows differ between ${sync.to} and ${sync.using}, e.g. keys ${first.keys.join(', ')}`,
+        `${found.mismatches} of ${found.rows} rows differ between ${sync.to} and ${sync.using}, e.g. keys ` +
+          `${first.keys.join(', ')}`,
         false,
       );
     }
-    const summary = `${found.rows.toLocaleString('en-US')} rows in ${found.ranges} key ranges match, checked in ${(found.tookMs / 1000).toFixed(1)}s`;
+    const summary =
+      `${found.rows.toLocaleString('en-US')} rows in ${found.ranges} key ranges match, checked in ` +
+      `${(found.tookMs / 1000).toFixed(1)}s`;
     return { output: { summary, ...found } };
   },
   'column-readers': async (p, { signal }, url) => {
@@ -144,7 +148,9 @@ export const postgresOperations: Record<string, Handler> = {
   },
   'snapshot-column': async (p, { run }, url) => {
     const snapshot = await snapshotColumn(url, p.table, p.column, run.id);
-    const summary = `${snapshot.rows.toLocaleString('en-US')} rows of (key, ${p.column}) kept in ${snapshot.snapshot}, checksum equal to the table's`;
+    const summary =
+      `${snapshot.rows.toLocaleString('en-US')} rows of (key, ${p.column}) kept in ` +
+      `${snapshot.snapshot}, checksum equal to the table's`;
     return { output: { summary, ...snapshot } };
   },
   'restore-column-snapshot': async (p, { signal, run }, url) => {
@@ -254,7 +260,8 @@ function describeBackfill(p: BackfillProgress, finished: boolean): string {
   return [
     finished
       ? `${p.rows.toLocaleString('en-US')} rows in ${(p.elapsedMs / 1000).toFixed(1)}s`
-      : `${share}% of the key range, ${p.rows.toLocaleString('en-US')} rows${remainingSeconds ? `, about ${remainingSeconds}s to go` : ''}`,
+      : `${share}% of the key range, ${p.rows.toLocaleString('en-US')} ` +
+        `rows${remainingSeconds ? `, about ${remainingSeconds}s to go` : ''}`,
     `${p.rowsPerSecond.toLocaleString('en-US')} rows/s`,
     `batch ${p.batchSize}, pause ${p.pauseMs}ms`,
     ...(p.lockWaits ? [`${p.lockWaits} lock wait(s) retried`] : []),

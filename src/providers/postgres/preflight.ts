@@ -93,14 +93,16 @@ DECLARE
   r record; checked bigint := 0; failing bigint := 0; nulled bigint := 0;
   failures jsonb := '[]'; nulls jsonb := '[]'; converted ${transform.type};
 BEGIN
-  FOR r IN SELECT ${quoteIdent(key)}::text AS k, ${from} AS v FROM ${quoteTable(table)} ORDER BY ${quoteIdent(key)} LIMIT ${transformRowLimit} LOOP
+  FOR r IN SELECT ${quoteIdent(key)}::text AS k, ${from} AS v FROM ${quoteTable(table)} ORDER BY ${quoteIdent(key)}
+    LIMIT ${transformRowLimit} LOOP
     checked := checked + 1;
     CONTINUE WHEN r.v IS NULL;
     BEGIN
       SELECT (${transform.using})::${transform.type} INTO converted FROM (SELECT r.v AS ${from}) AS old_row;
       IF converted IS NULL THEN
         nulled := nulled + 1;
-        IF nulled <= ${examplesKept} THEN nulls := nulls || jsonb_build_object('key', r.k, 'value', left(r.v::text, 60)); END IF;
+        IF nulled <= ${examplesKept} THEN nulls := nulls || jsonb_build_object('key', r.k, 'value', left(r.v::text,
+          60)); END IF;
       END IF;
     EXCEPTION WHEN data_exception THEN
       failing := failing + 1;
@@ -109,7 +111,8 @@ BEGIN
       END IF;
     END;
   END LOOP;
-  RAISE NOTICE 'zeroops-preflight %', jsonb_build_object('checked', checked, 'failing', failing, 'nulled', nulled, 'failures', failures, 'nulls', nulls);
+  RAISE NOTICE 'zeroops-preflight %', jsonb_build_object('checked', checked, 'failing', failing, 'nulled', nulled,
+    'failures', failures, 'nulls', nulls);
 END $zeroops$`;
   let notice: string | undefined;
   const listen = (n: { message?: string }) => {

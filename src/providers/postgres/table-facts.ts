@@ -15,7 +15,8 @@ export async function integerKey(client: pg.ClientBase, table: string): Promise<
   );
   if (rows.length !== 1 || !integerTypes.has(rows[0]!.type))
     throw new EffectError(
-      `${table} needs a primary key of one integer column for key-range batches (it has ${rows.map((r) => `${r.name} ${r.type}`).join(', ') || 'none'})`,
+      `${table} needs a primary key of one integer column for key-range batches (it has ` +
+        `${rows.map((r) => `${r.name} ${r.type}`).join(', ') || 'none'})`,
       false,
     );
   return rows[0]!.name;

@@ -8,7 +8,8 @@ import { task } from '../../support/plan-task.js';
 const replacement = (extra = '') =>
   task(
     'SchemaChange',
-    `database: shop\nreplaceColumn:\n  table: user_profile\n  from: column_1\n  to: column_2\n  type: jsonb\n  using: column_1::jsonb${extra}`,
+    `database: shop\nreplaceColumn:\n  table: user_profile\n  from: column_1\n  to: column_2\n  type: jsonb\n  ` +
+      `using: column_1::jsonb${extra}`,
   );
 
 const facts = (overrides: Partial<PreflightFacts> = {}): PreflightFacts => ({
@@ -73,11 +74,12 @@ describe('schema change preflight', () => {
 
   it('refuses a lossy transform until the manifest decides what the rows become', async () => {
     const { findings, sections } = await preflightOf(replacement(), lossy);
-    expect(findings).toEqual([
-      expect.stringMatching(
-        /^tasks\/t.yaml:13:12 error spec.replaceColumn.using: column_1::jsonb over user_profile: 2 row\(s\) fail \(e.g. key 3, 'not json 3': invalid input syntax for type json\) of 40,000 checked: decide what they become in spec.replaceColumn.onInvalid/,
-      ),
-    ]);
+    const expected =
+      'tasks/t.yaml:13:12 error spec.replaceColumn.using: column_1::jsonb over user_profile: 2 row(s) fail ' +
+      "(e.g. key 3, 'not json 3': invalid input syntax for type json) of 40,000 checked: " +
+      'decide what they become in spec.replaceColumn.onInvalid';
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.startsWith(expected)).toBe(true);
     expect(sections[0]).toContain('- key 3: `not json 3` — invalid input syntax for type json');
   });
 

@@ -61,7 +61,8 @@ describe('SchemaChange SQL analysis', () => {
 
   it('lets through what is brief: NOT VALID constraints, their validation, a stable default', () => {
     const result = analyzeSql(
-      'ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT c; ALTER TABLE t ADD COLUMN at timestamptz DEFAULT now();',
+      'ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT c; ALTER TABLE t ' +
+        'ADD COLUMN at timestamptz DEFAULT now();',
     );
     if (!('statements' in result)) throw new Error(result.error);
     expect(result.statements.map((s) => s.class.type)).toEqual(['additive', 'additive', 'additive']);
@@ -147,7 +148,8 @@ describe('SchemaChange plans', () => {
 
   it('leaves what IF NOT EXISTS may have found, quotes the undo, and places CONCURRENTLY after a comment', () => {
     const result = analyzeSql(
-      'CREATE TABLE IF NOT EXISTS t (a int); ALTER TABLE t ADD COLUMN IF NOT EXISTS b int;\n-- fast lookups\nCREATE INDEX order_i ON audit.t (a);',
+      'CREATE TABLE IF NOT EXISTS t (a int); ALTER TABLE t ADD COLUMN IF NOT EXISTS b int;\n-- fast ' +
+        'lookups\nCREATE INDEX order_i ON audit.t (a);',
     );
     if (!('statements' in result)) throw new Error(result.error);
     expect(result.statements.map((s) => s.class)).toEqual([

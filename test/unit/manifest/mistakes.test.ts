@@ -18,7 +18,8 @@ const expected: [string, string][] = [
   ],
   [
     'bad-identifier.yaml',
-    "bad-identifier.yaml:9:12 error spec.replaceColumn.table: 'user_profile; --' is not a table name: table or schema.table, in lower-case letters, digits and _",
+    "bad-identifier.yaml:9:12 error spec.replaceColumn.table: 'user_profile; --' is not a table name: table or " +
+      'schema.table, in lower-case letters, digits and _',
   ],
   [
     'bad-name.yaml',
@@ -117,7 +118,8 @@ const expected: [string, string][] = [
   ],
   [
     'runbook-unknown-provider.yaml',
-    "runbook-unknown-provider.yaml:9:27 error spec.steps[0].action.provider: 'ansible' is not one of haproxy, kubernetes, command, webhook, prometheus, notify",
+    "runbook-unknown-provider.yaml:9:27 error spec.steps[0].action.provider: 'ansible' is not one of haproxy, " +
+      'kubernetes, command, webhook, prometheus, notify',
   ],
   [
     'scale-without-kubernetes.yaml',
