@@ -129,7 +129,7 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
       const progress = async (summary: string) => {
         if (!reporting) return;
         try {
-          const saved = await commitQuietly(deps, latest, stepProgressed(latest, move.step, summary, deps.clock()));
+          const saved = await commit(deps, latest, stepProgressed(latest, move.step, summary, deps.clock()));
           if (saved) latest = saved;
           else {
             const fresh = await deps.store.run(run.id);
@@ -233,36 +233,19 @@ export async function commit(
     await deps.store.saveRun(run);
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
-    // Someone else (a command, another worker) changed the run first: say so in the chain and look again.
-    await deps.store.appendEvents(
-      before.id,
-      [{ type: 'transition-discarded', actor: 'zeroops', data: { discarded: transition.events.map((e) => e.type) } }],
-      now,
-    );
+    // Someone else (a command, another worker) changed the run first: say so in the chain and look
+    // again. A change without events (a progress note) is simply replaced by the next one.
+    if (transition.events.length > 0)
+      await deps.store.appendEvents(
+        before.id,
+        [{ type: 'transition-discarded', actor: 'zeroops', data: { discarded: transition.events.map((e) => e.type) } }],
+        now,
+      );
     return undefined;
   }
   await deps.reporter
     .changed(run, transition.events)
     .catch((error: Error) => deps.log.error({ run: run.id, err: error.message }, 'reporting failed'));
-  return run;
-}
-
-/** A save that may lose to another writer without a trace: progress notes, which the next one replaces. */
-async function commitQuietly(
-  deps: Pick<RunnerDeps, 'store' | 'clock' | 'reporter' | 'log'>,
-  before: Run,
-  transition: Transition,
-): Promise<Run | undefined> {
-  const run: Run = { ...transition.run, version: before.version + 1 };
-  try {
-    await deps.store.saveRun(run);
-  } catch (error) {
-    if (error instanceof ConflictError) return undefined;
-    throw error;
-  }
-  await deps.reporter
-    .changed(run, [])
-    .catch((e: Error) => deps.log.error({ run: run.id, err: e.message }, 'reporting failed'));
   return run;
 }
 

@@ -44,7 +44,6 @@ export class ProviderEffects implements Effects {
   constructor(private readonly settings: ProviderSettings) {}
 
   async apply(action: Action, context: EffectContext): Promise<EffectResult> {
-    if (action.provider === 'postgres') return applyPostgres(action.operation, action.params, context);
     const handler = this.handlers[`${action.provider} ${action.operation}`];
     if (!handler)
       throw new EffectError(
@@ -66,7 +65,7 @@ export class ProviderEffects implements Effects {
 
   /** The actions this adapter carries out (the plan refuses any other before it runs). */
   implemented(): string[] {
-    return [...Object.keys(this.handlers), ...Object.keys(postgresOperations).map((o) => `postgres ${o}`)].sort();
+    return Object.keys(this.handlers).sort();
   }
 
   private get haproxy(): HAProxyTraffic {
@@ -141,6 +140,13 @@ export class ProviderEffects implements Effects {
     'lanes take-over': (params, context) => this.lanes(context).takeOver(params as never),
     'lanes hand-back': (params, context) => this.lanes(context).handBack(params as never),
     'lanes retire': (params, context) => this.lanes(context).retire(params as never, context),
+    // SchemaChange stages, on the database the run's config names.
+    ...Object.fromEntries(
+      Object.keys(postgresOperations).map((operation) => [
+        `postgres ${operation}`,
+        (params: Record<string, unknown>, context: EffectContext) => applyPostgres(operation, params, context),
+      ]),
+    ),
   };
 
   /** Lanes act on the fleet and HAProxy of the config the run was approved under. */

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { quoteIdent, quoteTable } from './identifiers.js';
 import { applicationName } from './sessions.js';
 import type { ThrottleSignals } from './backfill-throttle.js';
+import { median } from '../../diagnose/stats.js';
 
 export interface ProbeTarget {
   table: string;
@@ -79,9 +80,4 @@ export async function startProbe(url: string, target: ProbeTarget) {
       await client.end().catch(() => undefined);
     },
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
