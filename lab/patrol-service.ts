@@ -67,6 +67,7 @@ export function patrolService(options: { every?: string; window?: string; everyt
       role: started
       query: max(process_start_time_seconds{job="checkout"})
       series: process_start_time_seconds{job="checkout"}
+  databases: [{ name: shop, engine: postgres }]
   inspections:
     - { name: goroutine-leak, metric: goroutines, detect: leak, every: ${every}, window: ${window}, remediate: rolling-restart@1 }
     - { name: errors, metric: error_rate, detect: anomaly, every: ${every}, window: ${window} }${more}
@@ -89,6 +90,9 @@ spec:
 `;
 
 /** The config for the patrol on the lab: its Prometheus and HAProxy, a scrape every second, and the autonomy given. */
+/** The config the patrol puts in place keeps the shop database, by the variable the example config names. */
+const shopDatabase = '\n    postgres: { databases: { shop: { url: { env: SHOP_DATABASE_URL } } } }';
+
 export function patrolConfig(lab: Lab, autonomy: Autonomy = 'confirm'): string {
   return `apiVersion: zeroops.dev/v1
 kind: Config
@@ -96,7 +100,7 @@ spec:
   defaultEnv: production
   providers:
     prometheus: { url: "${lab.prometheus!.url}", scrapeInterval: 1s }
-    haproxy: { socket: "${lab.haproxy!.socketPath}" }
+    haproxy: { socket: "${lab.haproxy!.socketPath}" }${lab.postgres ? shopDatabase : ''}
   policy: { defaultApprovals: 1, requireOwner: true }
   autonomy: { default: ${autonomy} }
   incidents: { resolvedAfter: 20s }

@@ -42,6 +42,10 @@ export const schemaChapter: Chapter = {
       'bob',
     ]);
     const plan = github.comments(number)[0]?.body ?? '';
+    if (!plan.includes('### Preflight'))
+      throw new Error(
+        `#${number} was not planned with its preflight: ${github.checkRuns(github.pull(number).head.sha)[0]?.title}`,
+      );
     console.log('  The plan comment’s preflight, read-only, before anyone approved:\n');
     console.log(indent(plan.slice(plan.indexOf('### Preflight')).trim()));
     console.log('');
@@ -76,7 +80,7 @@ async function holdLockDuringExpand(url: string): Promise<void> {
 
 /** Print each step as it moves, with what the provider said, until `until` waits for approval (or the run ends). */
 async function followSteps(github: GitHubDouble, until: string | undefined, seen: Map<string, string>): Promise<void> {
-  for (let i = 0; i < 2400; i++) {
+  for (let i = 0; i < 720; i++) {
     const check = github
       .checkRuns()
       .filter((c) => c.name === `ZeroOps run: ${name}`)
