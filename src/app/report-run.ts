@@ -3,7 +3,7 @@
  * see PacedUpdates); a final comment on the pull request; and, when a run fails or rolls back, an
  * incident issue — or a comment on the open one with the same fingerprint.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { RunReporter } from '../engine/ports.js';
 import { isTerminal, type Run } from '../engine/run.js';
 import type { Forge } from '../forge/forge.js';
@@ -17,8 +17,12 @@ import { exposureLedger, foldLanes, laneChain, type LaneEvent } from '../lanes/l
 import { renderLiveLanes } from '../lanes/live-lane-map.js';
 import { laneGateMetric } from '../kinds/rollout/lane-plan.js';
 
+/** How long one reporter may take to open a check run before another may try. */
+const openLeaseMs = 30_000;
+
 export class ForgeRunReporter implements RunReporter {
   private readonly checks: PacedUpdates;
+  private readonly holder = randomUUID();
 
   constructor(
     private readonly forgeFor: (run: Run) => Promise<Forge>,
@@ -78,14 +82,39 @@ export class ForgeRunReporter implements RunReporter {
 
   private async updateCheck(forge: Forge, run: Run): Promise<void> {
     const key = `check/${run.id}`;
-    let id = await this.store.checkpoint<number>(key);
-    if (id === undefined) {
-      const check = runCheck(run, await this.lanesOf(run));
-      id = await forge.startCheck(run.repo, `ZeroOps run: ${run.plan.task.name}`, run.mergeSha, check);
-      if (!(await this.store.saveCheckpoint(key, id))) id = (await this.store.checkpoint<number>(key))!;
-      else return;
+    const id = (await this.store.checkpoint<number>(key)) ?? (await this.openCheck(forge, run, key));
+    if (id !== 'opened') await forge.updateCheck(run.repo, id, runCheck(run, await this.lanesOf(run)));
+  }
+
+  /**
+   * Opens the run's check run once across every process that reports on it (the server that
+   * started the run, the workers that execute it): a lease picks the one that creates it, and the
+   * others wait for its id. Two creators would leave a second check run stuck "in progress".
+   */
+  private async openCheck(forge: Forge, run: Run, key: string): Promise<number | 'opened'> {
+    const lease = `opening-${key}`;
+    const now = Date.now();
+    if (
+      await this.store.lease(lease, this.holder, new Date(now + openLeaseMs).toISOString(), new Date(now).toISOString())
+    )
+      try {
+        const openedMeanwhile = await this.store.checkpoint<number>(key);
+        if (openedMeanwhile !== undefined) return openedMeanwhile;
+        const check = runCheck(run, await this.lanesOf(run));
+        const id = await forge.startCheck(run.repo, `ZeroOps run: ${run.plan.task.name}`, run.mergeSha, check);
+        await this.store.saveCheckpoint(key, id);
+        return 'opened';
+      } finally {
+        await this.store.releaseLease(lease, this.holder);
+      }
+    for (const deadline = now + openLeaseMs; Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const id = await this.store.checkpoint<number>(key);
+      if (id !== undefined) return id;
     }
-    await forge.updateCheck(run.repo, id, runCheck(run, await this.lanesOf(run)));
+    throw new Error(
+      `the check run of ${run.id} is being opened elsewhere and has no id yet; the next update tries again`,
+    );
   }
 
   /** A canary lane's run shows the service's lanes as they stand (from the store's lane chain). */
