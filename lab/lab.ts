@@ -11,6 +11,7 @@ import { startHAProxy, type HAProxyComponent } from './components/haproxy.js';
 import { startFleetService, type FleetService } from './components/fleet-service.js';
 import { startLoad, type LoadGenerator } from './components/load-generator.js';
 import { startPostgres, type PostgresComponent } from './components/postgres.js';
+import { startMariadb, type MariadbComponent } from './components/mariadb.js';
 import { startDbLoad, type DbLoad, type DbLoadOptions } from './components/db-load.js';
 import { startPrometheus, type PrometheusComponent } from './components/prometheus.js';
 import { startRedis, type RedisComponent } from './components/redis.js';
@@ -25,7 +26,7 @@ import type { FileChanges } from './github-double/git-repo.js';
 import { LabError, ProcessGroup } from './processes.js';
 import { defaultLabService, type LabService } from './service-shape.js';
 
-export type ComponentName = 'redis' | 'postgres' | 'fleet' | 'haproxy' | 'prometheus' | 'load' | 'github';
+export type ComponentName = 'redis' | 'postgres' | 'mariadb' | 'fleet' | 'haproxy' | 'prometheus' | 'load' | 'github';
 
 export interface LabOptions {
   /** Which components to start; the fleet comes with haproxy, prometheus and load. Default: all. */
@@ -49,6 +50,8 @@ export interface Lab {
   service: LabService;
   redis?: RedisComponent;
   postgres?: PostgresComponent;
+  /** Started only when asked for (the MySQL schema-change path). */
+  mariadb?: MariadbComponent;
   instances: ServiceInstance[];
   haproxy?: HAProxyComponent;
   /** Starts lane instances at run time (with haproxy): the deploy provider's orchestrator. */
@@ -103,6 +106,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         startPostgres(group, dir, options.seedRows ?? 100_000).then((pg) => {
           lab.postgres = pg;
           progress('postgres ready');
+        }),
+      wanted.has('mariadb') &&
+        startMariadb(group, dir, options.seedRows ?? 100_000).then((mariadb) => {
+          lab.mariadb = mariadb;
+          progress('mariadb ready');
         }),
       wanted.has('fleet') && startTraffic(lab, group, dir, options, wanted, progress),
       wanted.has('github') &&

@@ -30,6 +30,8 @@ export interface DbLoadReport {
   failures: string[];
   /** pgbench's own per-second progress lines. */
   progress: string[];
+  /** Transactions the database chose as a deadlock's victim and the client ran again (MySQL). */
+  deadlocksRetried?: number;
 }
 
 export interface DbLoad {

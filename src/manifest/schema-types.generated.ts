@@ -765,7 +765,7 @@ export interface Service {
        */
       name: string;
       /**
-       * The database engine (SchemaChange reads its SQL as PostgreSQL).
+       * The database engine: SchemaChange reads its SQL in this dialect; mysql covers MySQL 8 and MariaDB 10.5+.
        */
       engine: 'postgres' | 'mysql';
     }[];
@@ -962,7 +962,7 @@ export interface Config {
         url: string;
       };
       /**
-       * The databases SchemaChange tasks change (planned, not executed, in this version).
+       * The PostgreSQL databases SchemaChange tasks change (engine: postgres).
        */
       postgres?: {
         /**
@@ -975,10 +975,23 @@ export interface Config {
         };
       };
       /**
+       * The MySQL or MariaDB databases SchemaChange tasks change (engine: mysql).
+       */
+      mysql?: {
+        /**
+         * Connections, by database name.
+         */
+        databases: {
+          [k: string]: {
+            url: SecretRef2;
+          };
+        };
+      };
+      /**
        * Kubernetes access (no Kubernetes operation executes in this version).
        */
       kubernetes?: {
-        kubeconfig?: SecretRef2;
+        kubeconfig?: SecretRef3;
         /**
          * The kubeconfig context.
          */
@@ -988,7 +1001,7 @@ export interface Config {
        * How webhook steps sign what they send.
        */
       webhook?: {
-        secret?: SecretRef3;
+        secret?: SecretRef4;
         /**
          * Environment variables a webhook step may sign with (its params.secretEnv). ZeroOps' own credentials are never allowed.
          *
@@ -1174,7 +1187,7 @@ export interface SecretRef1 {
   env: string;
 }
 /**
- * The variable holding the kubeconfig.
+ * The variable holding the database's connection URL.
  */
 export interface SecretRef2 {
   /**
@@ -1183,9 +1196,18 @@ export interface SecretRef2 {
   env: string;
 }
 /**
- * The signing secret of webhook steps that name none.
+ * The variable holding the kubeconfig.
  */
 export interface SecretRef3 {
+  /**
+   * The name of an environment variable of ZeroOps: upper-case letters, digits and _.
+   */
+  env: string;
+}
+/**
+ * The signing secret of webhook steps that name none.
+ */
+export interface SecretRef4 {
   /**
    * The name of an environment variable of ZeroOps: upper-case letters, digits and _.
    */

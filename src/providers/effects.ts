@@ -16,6 +16,7 @@ import type { HAProxyTraffic, ServerState } from './haproxy/traffic.js';
 import { callWebhook, type WebhookError } from './webhook/call-webhook.js';
 import { LaneEffects, type LaneProviders } from './lanes/lane-effects.js';
 import { applyPostgres, postgresOperations } from './postgres/postgres-effects.js';
+import { applyMysql, mysqlOperations } from './mysql/mysql-effects.js';
 import { isReservedEnv, signingVariables } from '../manifest/rules/webhook-secrets.js';
 import type { Config } from '../manifest/model.js';
 import { scriptPath } from '../policy/governed-files.js';
@@ -145,6 +146,12 @@ export class ProviderEffects implements Effects {
       Object.keys(postgresOperations).map((operation) => [
         `postgres ${operation}`,
         (params: Record<string, unknown>, context: EffectContext) => applyPostgres(operation, params, context),
+      ]),
+    ),
+    ...Object.fromEntries(
+      Object.keys(mysqlOperations).map((operation) => [
+        `mysql ${operation}`,
+        (params: Record<string, unknown>, context: EffectContext) => applyMysql(operation, params, context),
       ]),
     ),
   };

@@ -4,16 +4,21 @@
  */
 import { EffectError } from '../../engine/ports.js';
 
-interface PostgresProviders {
-  postgres?: { databases?: Record<string, { url?: { env?: string } }> };
-}
+type DatabaseProviders = Partial<
+  Record<'postgres' | 'mysql', { databases?: Record<string, { url?: { env?: string } }> }>
+>;
 
-export function databaseUrl(providers: unknown, database: string, env = process.env): string {
-  const configured = (providers as PostgresProviders | undefined)?.postgres?.databases?.[database];
+export function databaseUrl(
+  providers: unknown,
+  database: string,
+  env = process.env,
+  provider: 'postgres' | 'mysql' = 'postgres',
+): string {
+  const configured = (providers as DatabaseProviders | undefined)?.[provider]?.databases?.[database];
   const variable = configured?.url?.env;
   if (!variable)
     throw new EffectError(
-      `no connection for database '${database}': add spec.providers.postgres.databases.${database}.url.env to ` +
+      `no connection for database '${database}': add spec.providers.${provider}.databases.${database}.url.env to ` +
         `.zeroops/config.yaml`,
       false,
     );

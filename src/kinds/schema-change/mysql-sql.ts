@@ -1,0 +1,201 @@
+/**
+ * What a SchemaChange's SQL does on MySQL or MariaDB, read with node-sql-parser (MariaDB dialect):
+ * each statement is sorted into an online ALTER (copy and swap by pt-online-schema-change), a
+ * staged drop, a plain additive statement, or refused with the reason and what to do instead.
+ */
+import sqlParser from 'node-sql-parser';
+import { isIdentifier } from './sql.js';
+
+export type MysqlStatementClass =
+  | { type: 'drop-column'; table: string; column: string }
+  | { type: 'drop-table'; tables: string[] }
+  | {
+      type: 'online-alter';
+      table: string;
+      alter: string;
+      /** What the change leaves behind (a retried step sees it happened), and how to take it back. */
+      expect: { column?: string; index?: string; present: true };
+      undoAlter: string;
+    }
+  | { type: 'additive'; table: string; sql: string; undo: string; note?: string }
+  | { type: 'refused'; reason: string };
+
+export interface MysqlStatement {
+  text: string;
+  offset: number;
+  class: MysqlStatementClass;
+}
+
+export type MysqlAnalysis = { statements: MysqlStatement[] } | { error: string; offset: number };
+
+const parser = new sqlParser.Parser();
+const dialect = { database: 'MariaDB' };
+
+type Node = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function analyzeMysql(sql: string): MysqlAnalysis {
+  const statements: MysqlStatement[] = [];
+  for (const { text, offset } of splitStatements(sql)) {
+    let ast: Node | Node[];
+    try {
+      ast = parser.astify(text, dialect) as Node | Node[];
+    } catch (error) {
+      const at = (error as { location?: { start?: { offset?: number } } }).location?.start?.offset ?? 0;
+      return { error: (error as Error).message.split('\n')[0]!, offset: offset + at };
+    }
+    const [node] = Array.isArray(ast) ? ast : [ast];
+    if (node) statements.push({ text, offset, class: namesChecked(classify(node, text)) });
+  }
+  return { statements };
+}
+
+function classify(node: Node, text: string): MysqlStatementClass {
+  switch (node.type) {
+    case 'alter':
+      return alterTable(node, text);
+    case 'drop':
+      if (node.keyword === 'table') return { type: 'drop-table', tables: (node.name as Node[]).map(tableName) };
+      return refused(`DROP ${String(node.keyword).toUpperCase()} is not a change ZeroOps automates on MySQL`);
+    case 'create':
+      if (node.keyword === 'table') {
+        const table = tableName((node.table as Node[])[0]!);
+        return { type: 'additive', table, sql: text, undo: `DROP TABLE IF EXISTS ${table}` };
+      }
+      if (node.keyword === 'index') return createIndex(node, text);
+      return refused(`CREATE ${String(node.keyword).toUpperCase()} is not a change ZeroOps automates on MySQL`);
+    case 'rename':
+      return refused(
+        'renaming a table breaks every reader at once: create the new table, write to both, switch readers, then ' +
+          'drop the old one as its own change',
+      );
+    default:
+      return refused(
+        `${String(node.type).toUpperCase()} changes data, not the schema: ZeroOps runs it only as a script of a Runbook`,
+      );
+  }
+}
+
+function alterTable(node: Node, text: string): MysqlStatementClass {
+  const table = tableName((node.table as Node[])[0]!);
+  const specs = node.expr as Node[];
+  const clauses = alterClauses(text);
+  if (clauses === undefined) return refused('write the statement as ALTER TABLE <table> <changes>');
+  const drops = specs.filter((s) => s.action === 'drop' && s.resource === 'column');
+  if (drops.length > 0)
+    return drops.length === 1 && specs.length === 1
+      ? { type: 'drop-column', table, column: columnName(drops[0]!.column) }
+      : refused('drop one column per statement, with nothing else in it: each drop is staged on its own');
+  const kept: string[] = [];
+  const undo: string[] = [];
+  for (const spec of specs) {
+    if (spec.action === 'add' && spec.resource === 'column') {
+      const column = columnName(spec.column);
+      kept.push(column);
+      undo.unshift(`DROP COLUMN \`${column}\``);
+    } else if (spec.action === 'add' && spec.resource === 'index' && /^(index|key)$/i.test(String(spec.keyword))) {
+      if (!spec.index) return refused('name the index: its rollback and a retried step need the name');
+      undo.unshift(`DROP INDEX \`${spec.index}\``);
+    } else return refusedAlter(spec);
+  }
+  const first = kept[0];
+  const index = /\bINDEX\s+`?(\w+)`?/i.exec(clauses)?.[1];
+  return {
+    type: 'online-alter',
+    table,
+    alter: clauses,
+    expect: first !== undefined ? { column: first, present: true } : { index: index!, present: true },
+    undoAlter: undo.join(', '),
+  };
+}
+
+function refusedAlter(spec: Node): MysqlStatementClass {
+  const what =
+    `${String(spec.action).toUpperCase()} ${String(spec.resource ?? spec.keyword ?? '').toUpperCase()}`.trim();
+  if (spec.resource === 'index' || /unique|primary/i.test(String(spec.keyword ?? spec.resource)))
+    return refused(
+      `${what}: pt-online-schema-change copies rows with INSERT IGNORE, so a UNIQUE or PRIMARY key would silently ` +
+        'drop duplicates; add a plain index, check for duplicates, and make it unique by hand',
+    );
+  if (['modify', 'change', 'rename'].includes(String(spec.action)))
+    return refused(
+      `${what} rewrites or renames a column that readers use: add the new column, fill it, switch the readers, then ` +
+        'drop the old one (each its own SchemaChange)',
+    );
+  return refused(`${what} is not staged on MySQL: ZeroOps runs ADD COLUMN, ADD INDEX, DROP COLUMN and DROP TABLE`);
+}
+
+function createIndex(node: Node, text: string): MysqlStatementClass {
+  if (node.index_type && /unique|fulltext|spatial/i.test(String(node.index_type)))
+    return refused(
+      `CREATE ${String(node.index_type).toUpperCase()} INDEX: pt-online-schema-change copies rows with INSERT ` +
+        'IGNORE, so a unique index would silently drop duplicates; create a plain index',
+    );
+  const match = /^create\s+index\s+`?(\w+)`?\s+on\s+(\S+?)\s*(\(.*\))\s*$/is.exec(text);
+  if (!match) return refused('write it as CREATE INDEX <name> ON <table> (<columns>)');
+  const [, name, , columns] = match as unknown as [string, string, string, string];
+  return {
+    type: 'online-alter',
+    table: tableName(node.table as Node),
+    alter: `ADD INDEX \`${name}\` ${columns}`,
+    expect: { index: name, present: true },
+    undoAlter: `DROP INDEX \`${name}\``,
+  };
+}
+
+/** The clauses after `ALTER TABLE <name>`: what pt-online-schema-change's --alter takes. */
+function alterClauses(text: string): string | undefined {
+  const match = /^\s*alter\s+(?:online\s+|ignore\s+)?table\s+(?:`[^`]+`|\w+)(?:\.(?:`[^`]+`|\w+))?\s+([\s\S]+)$/i.exec(
+    text,
+  );
+  return match?.[1]?.trim();
+}
+
+const refused = (reason: string): MysqlStatementClass => ({ type: 'refused', reason });
+
+const tableName = (t: Node) => (t.db ? `${t.db}.${t.table}` : String(t.table));
+
+const columnName = (c: Node): string => {
+  const column = c?.column;
+  return typeof column === 'string' ? column : String(column?.expr?.value ?? column);
+};
+
+/** Generated SQL quotes names; names it cannot quote safely are refused, never spliced. */
+function namesChecked(c: MysqlStatementClass): MysqlStatementClass {
+  const names = [
+    ...('table' in c ? c.table.split('.') : []),
+    ...('tables' in c ? c.tables.flatMap((t) => t.split('.')) : []),
+    ...('column' in c ? [c.column] : []),
+    ...(c.type === 'online-alter' ? [c.expect.column ?? c.expect.index ?? ''] : []),
+  ];
+  const odd = names.find((n) => !isIdentifier(n));
+  return odd === undefined
+    ? c
+    : refused(`'${odd}' is not a plain identifier (lower-case letters, digits, _): ZeroOps stages only those`);
+}
+
+const leadingComments = /^(?:\s+|--[^\n]*\n?|#[^\n]*\n?|\/\*[\s\S]*?\*\/)+/;
+
+/** Statements split at semicolons outside quotes and comments, each with its offset in the text. */
+export function splitStatements(sql: string): { text: string; offset: number }[] {
+  const out: { text: string; offset: number }[] = [];
+  let start = 0;
+  const push = (end: number) => {
+    const raw = sql.slice(start, end);
+    const text = raw.replace(leadingComments, '').trim();
+    if (text) out.push({ text, offset: start + raw.indexOf(text) });
+  };
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i]!;
+    if (ch === "'" || ch === '"' || ch === '`') {
+      for (i++; i < sql.length && sql[i] !== ch; i++) if (sql[i] === '\\') i++;
+    } else if (ch === '-' && sql[i + 1] === '-') i = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i);
+    else if (ch === '#') i = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i);
+    else if (ch === '/' && sql[i + 1] === '*') i = sql.indexOf('*/', i) < 0 ? sql.length : sql.indexOf('*/', i) + 1;
+    else if (ch === ';') {
+      push(i);
+      start = i + 1;
+    }
+  }
+  push(sql.length);
+  return out;
+}

@@ -1,0 +1,211 @@
+/**
+ * The snapshot that makes dropping a MySQL column reversible: (primary key, value) copied in key
+ * ranges into a helper table whose comment keeps the column's exact definition and position. A
+ * restore adds the column back where it was (online) and writes every value back; both end with
+ * an order-free checksum of the table against the snapshot.
+ */
+import { EffectError } from '../../engine/ports.js';
+import { helperName } from '../postgres/identifiers.js';
+import { onlineAlter } from './online-alter.js';
+import { firstRow, quoteName, quoteTable, rowsOf, splitTable, withConnection, type Connection } from './sessions.js';
+
+interface SnapshotNote {
+  table: string;
+  column: string;
+  /** The column's line of SHOW CREATE TABLE, e.g. `` `name` varchar(64) DEFAULT NULL ``. */
+  definition: string;
+  /** The column before it (undefined: it was the first). */
+  after?: string;
+  rows?: number;
+  checksum?: string;
+}
+
+export const snapshotTableOf = (table: string, column: string) => helperName('zeroops_snap', table, column);
+
+export interface SnapshotOutcome {
+  rows: number;
+  checksum: string;
+}
+
+export async function snapshotColumn(
+  url: string,
+  table: string,
+  column: string,
+  batchSize: number,
+  progress?: (line: string) => Promise<void>,
+): Promise<SnapshotOutcome & { reused: boolean }> {
+  return withConnection(url, async (c) => {
+    const key = await integerKey(c, table);
+    const snapshot = quoteName(snapshotTableOf(table, column));
+    const earlier = await noteOf(c, table, column);
+    if (earlier?.checksum !== undefined) return { rows: earlier.rows!, checksum: earlier.checksum, reused: true };
+    const definition = await columnDefinition(c, table, column);
+    await c.query(`DROP TABLE IF EXISTS ${snapshot}`); // an unfinished copy from a failed attempt
+    const note: SnapshotNote = { table, column, ...definition };
+    await c.query(
+      `CREATE TABLE ${snapshot} (k ${key.type} NOT NULL PRIMARY KEY, v ${definition.type}) ENGINE=InnoDB ` +
+        `COMMENT = ${c.escape(JSON.stringify(note))}`,
+    );
+    // A consistent read of each range: no shared locks on the rows the application is writing.
+    await c.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    const source = quoteTable(table);
+    let copied = 0;
+    for (let after: unknown = null; ;) {
+      const [result] = await c.query(
+        `INSERT INTO ${snapshot} (k, v) SELECT ${quoteName(key.name)}, ${quoteName(column)} FROM ${source} ` +
+          `WHERE ${after === null ? 'TRUE' : `${quoteName(key.name)} > ?`} ORDER BY ${quoteName(key.name)} LIMIT ${batchSize}`,
+        after === null ? [] : [after],
+      );
+      const added = (result as { affectedRows: number }).affectedRows;
+      if (added === 0) break;
+      copied += added;
+      ({ after } = await firstRow<{ after: unknown }>(c, `SELECT MAX(k) AS after FROM ${snapshot}`));
+      await progress?.(`snapshot of ${table}.${column}: ${copied.toLocaleString('en-US')} rows`);
+    }
+    const checksum = await checksumOf(c, source, quoteName(key.name), quoteName(column));
+    const copy = await checksumOf(c, snapshot, 'k', 'v');
+    if (checksum.checksum !== copy.checksum || checksum.rows !== copy.rows)
+      throw new EffectError(
+        `the snapshot of ${table}.${column} differs from the table (${copy.rows} vs ${checksum.rows} rows): ` +
+          'something still writes the column',
+        true,
+      );
+    await c.query(`ALTER TABLE ${snapshot} COMMENT = ${c.escape(JSON.stringify({ ...note, ...checksum }))}`);
+    return { ...checksum, reused: false };
+  });
+}
+
+/** Puts the column back where it was, with every value of the snapshot; the checksums must agree. */
+export async function restoreColumn(
+  url: string,
+  table: string,
+  column: string,
+  options: {
+    batchSize: number;
+    lockWaitSeconds: number;
+    signal?: AbortSignal;
+    progress?: (l: string) => Promise<void>;
+  },
+): Promise<SnapshotOutcome & { readded: boolean }> {
+  const note = await withConnection(url, (c) => noteOf(c, table, column));
+  if (note?.checksum === undefined)
+    throw new EffectError(`no finished snapshot of ${table}.${column}: nothing to restore from`, false);
+  const present = await withConnection(url, async (c) => (await columnNames(c, table)).includes(column));
+  if (!present)
+    await onlineAlter(
+      url,
+      {
+        table,
+        alter: `ADD COLUMN ${note.definition} ${note.after ? `AFTER ${quoteName(note.after)}` : 'FIRST'}`,
+        lockWaitSeconds: options.lockWaitSeconds,
+      },
+      options,
+    );
+  return withConnection(url, async (c) => {
+    const key = await integerKey(c, table);
+    const snapshot = quoteName(snapshotTableOf(table, column));
+    const { low, high } = await firstRow<{ low: string | null; high: string | null }>(
+      c,
+      `SELECT MIN(k) AS low, MAX(k) AS high FROM ${snapshot}`,
+    );
+    const source = quoteTable(table);
+    for (let from = BigInt(low ?? 0); low !== null && from <= BigInt(high!); from += BigInt(options.batchSize)) {
+      await c.query(
+        `UPDATE ${source} t JOIN ${snapshot} s ON t.${quoteName(key.name)} = s.k SET t.${quoteName(column)} = s.v ` +
+          'WHERE s.k >= ? AND s.k < ?',
+        [String(from), String(from + BigInt(options.batchSize))],
+      );
+    }
+    const restored = await checksumOf(c, source, quoteName(key.name), quoteName(column), snapshot);
+    if (restored.checksum !== note.checksum || restored.rows !== note.rows)
+      throw new EffectError(
+        `${table}.${column} after the restore does not match its snapshot (${restored.rows} of ${note.rows} rows)`,
+        false,
+      );
+    return { ...restored, readded: !present };
+  });
+}
+
+export async function dropSnapshot(url: string, table: string, column: string): Promise<void> {
+  await withConnection(url, (c) => c.query(`DROP TABLE IF EXISTS ${quoteName(snapshotTableOf(table, column))}`));
+}
+
+/**
+ * Count and order-free checksum of (key, value) pairs; with `onlyKeysOf`, over the keys the
+ * snapshot holds (rows inserted after it have no value to compare).
+ */
+async function checksumOf(
+  c: Connection,
+  table: string,
+  key: string,
+  value: string,
+  onlyKeysOf?: string,
+): Promise<SnapshotOutcome> {
+  const where = onlyKeysOf ? ` WHERE ${key} IN (SELECT k FROM ${onlyKeysOf})` : '';
+  const [row] = await rowsOf<{ rows: number; checksum: string | null }>(
+    c,
+    `SELECT COUNT(*) AS \`rows\`, CAST(BIT_XOR(CRC32(CONCAT(${key}, '|', IFNULL(HEX(${value}), 'NULL')))) AS CHAR) ` +
+      `AS checksum FROM ${table}${where}`,
+  );
+  return { rows: Number(row!.rows), checksum: row!.checksum ?? '0' };
+}
+
+async function integerKey(c: Connection, table: string): Promise<{ name: string; type: string }> {
+  const { schema, name } = splitTable(table, await databaseOf(c));
+  const keys = await rowsOf<{ name: string; type: string; dataType: string }>(
+    c,
+    `SELECT k.COLUMN_NAME AS name, col.COLUMN_TYPE AS type, col.DATA_TYPE AS dataType
+       FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.COLUMNS col
+         ON col.TABLE_SCHEMA = k.TABLE_SCHEMA AND col.TABLE_NAME = k.TABLE_NAME AND col.COLUMN_NAME = k.COLUMN_NAME
+      WHERE k.TABLE_SCHEMA = ? AND k.TABLE_NAME = ? AND k.CONSTRAINT_NAME = 'PRIMARY'`,
+    [schema, name],
+  );
+  if (keys.length !== 1 || !/int$/.test(keys[0]!.dataType))
+    throw new EffectError(
+      `${table} needs a one-column integer primary key for its snapshot (it has ${keys.map((k) => k.name).join(', ') || 'none'})`,
+      false,
+    );
+  return { name: keys[0]!.name, type: keys[0]!.type };
+}
+
+async function columnDefinition(
+  c: Connection,
+  table: string,
+  column: string,
+): Promise<{ definition: string; type: string; after?: string }> {
+  const [row] = await rowsOf<Record<string, string>>(c, `SHOW CREATE TABLE ${quoteTable(table)}`);
+  const lines = Object.values(row!)[1]!
+    .split('\n')
+    .map((l) => l.trim().replace(/,$/, ''));
+  const columns = lines.filter((l) => l.startsWith('`'));
+  const index = columns.findIndex((l) => l.startsWith(`${quoteName(column)} `));
+  if (index < 0) throw new EffectError(`${table}.${column} does not exist`, false);
+  const [info] = await rowsOf<{ type: string }>(
+    c,
+    `SELECT COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?`,
+    [splitTable(table, await databaseOf(c)).schema, splitTable(table, '').name, column],
+  );
+  const after = index > 0 ? /^`((?:[^`]|``)+)`/.exec(columns[index - 1]!)![1]!.replace(/``/g, '`') : undefined;
+  return { definition: columns[index]!, type: info!.type, ...(after ? { after } : {}) };
+}
+
+async function noteOf(c: Connection, table: string, column: string): Promise<SnapshotNote | undefined> {
+  const [row] = await rowsOf<{ note: string }>(
+    c,
+    `SELECT TABLE_COMMENT AS note FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`,
+    [await databaseOf(c), snapshotTableOf(table, column)],
+  );
+  return row ? (JSON.parse(row.note) as SnapshotNote) : undefined;
+}
+
+export async function columnNames(c: Connection, table: string): Promise<string[]> {
+  const { schema, name } = splitTable(table, await databaseOf(c));
+  const rows = await rowsOf<{ name: string }>(
+    c,
+    'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+    [schema, name],
+  );
+  return rows.map((r) => r.name);
+}
+
+const databaseOf = async (c: Connection) => (await rowsOf<{ name: string }>(c, 'SELECT DATABASE() AS name'))[0]!.name;

@@ -1,0 +1,128 @@
+/**
+ * The mysql provider against the lab's real MariaDB and pt-online-schema-change, under the
+ * application's load: a column dropped by copy and swap with no failed transaction, a rename that
+ * waits for a long transaction and says whom it waited for, and a snapshot that puts a dropped
+ * column back exactly.
+ */
+import { jest } from '@jest/globals';
+import mysql from 'mysql2/promise';
+import { startLab, type Lab } from '../../lab/lab.js';
+import { startMysqlLoad } from '../../lab/components/mysql-load.js';
+import type { EffectContext, EffectResult } from '../../src/engine/ports.js';
+import type { Run } from '../../src/engine/run.js';
+import { applyMysql } from '../../src/providers/mysql/mysql-effects.js';
+
+jest.setTimeout(180_000);
+
+let lab: Lab;
+let db: mysql.Connection;
+
+beforeAll(async () => {
+  lab = await startLab({ components: ['mariadb'], seedRows: 60_000 });
+  process.env.LAB_SHOP_MYSQL_URL = lab.mariadb!.url;
+  db = await mysql.createConnection({ uri: lab.mariadb!.url });
+});
+afterAll(async () => {
+  await db?.end();
+  await lab?.stop();
+});
+
+const run = { id: 'run-my', providers: { mysql: { databases: { shop: { url: { env: 'LAB_SHOP_MYSQL_URL' } } } } } };
+const progress: string[] = [];
+const context = (step: string): EffectContext => ({
+  run: run as unknown as Run,
+  step,
+  attempt: 1,
+  checkpointKey: `run-my/${step}/1`,
+  progress: async (line) => {
+    progress.push(line);
+  },
+});
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Output = EffectResult & { output: Record<string, any> };
+const apply = (operation: string, params: Record<string, unknown>) =>
+  applyMysql(operation, { database: 'shop', lockTimeoutSeconds: 1, ...params }, context(operation)) as Promise<Output>;
+const query = async <T>(sql: string) => (await db.query(sql))[0] as T;
+const columns = async () => (await query<{ Field: string }[]>('SHOW COLUMNS FROM t_user')).map((c) => c.Field);
+const tableChecksum = async () => (await query<{ Checksum: number }[]>('CHECKSUM TABLE t_user'))[0]!.Checksum;
+
+let report: Awaited<ReturnType<Awaited<ReturnType<typeof startMysqlLoad>>['stop']>>;
+
+it('drops a column by copy and swap while 8 clients read and write the table, none failing', async () => {
+  await db.query('ALTER TABLE t_user ADD COLUMN nickname varchar(32) NULL AFTER name');
+  const load = await startMysqlLoad(lab.mariadb!.url);
+  const outcome = await (async () => {
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      return await apply('online-alter', {
+        table: 't_user',
+        alter: 'DROP COLUMN nickname',
+        expect: { column: 'nickname', present: false },
+      });
+    } finally {
+      report = await load.stop();
+    }
+  })();
+  expect(report.failures).toEqual([]);
+  process.stdout.write(
+    `mysql load during the copy: ${report.transactions.length} transactions, ${report.deadlocksRetried} deadlock(s) retried\n`,
+  );
+  expect(report.transactions.length).toBeGreaterThan(100);
+  expect(outcome.output.summary).toMatch(/DROP COLUMN nickname by copy and swap \(pt-online-schema-change\)/);
+  expect(await columns()).toEqual(['id', 'name', 'email', 'visits']);
+  expect(progress.some((p) => /^copying `shop`.`t_user`: \d+%/.test(p))).toBe(true);
+  // Run again (a retried job): it sees the change is there and does nothing.
+  expect(
+    (
+      await apply('online-alter', {
+        table: 't_user',
+        alter: 'DROP COLUMN nickname',
+        expect: { column: 'nickname', present: false },
+      })
+    ).output.summary,
+  ).toMatch(/already has no column nickname/);
+});
+
+it('renames a column after a long transaction lets go of the table, and names the session it waited for', async () => {
+  const holder = await mysql.createConnection({ uri: lab.mariadb!.url });
+  await holder.query('BEGIN');
+  await holder.query('SELECT COUNT(*) FROM t_user WHERE id < 10');
+  const released = new Promise((resolve) => setTimeout(resolve, 2500)).then(() => holder.query('COMMIT'));
+  const renamed = await apply('rename-column', { table: 't_user', column: 'name', newName: 'name_deprecated' });
+  await released;
+  await holder.end();
+  expect(renamed.output.summary).toMatch(
+    /^renamed t_user.name to name_deprecated in \d+ms; waited for locks \d+× and retried \(attempt \d+ waited behind session \d+/,
+  );
+  expect(await columns()).toEqual(['id', 'name_deprecated', 'email', 'visits']);
+  await apply('rename-column', { table: 't_user', column: 'name_deprecated', newName: 'name' });
+});
+
+it('says what the tool said when it cannot make the change', async () => {
+  await expect(apply('online-alter', { table: 't_user', alter: 'DROP COLUMN no_such_column' })).rejects.toThrow(
+    /pt-online-schema-change stopped \(exit \d+\): .*no_such_column/,
+  );
+});
+
+it('snapshots a column, drops it, and puts it back where it was with every value: the table is as before', async () => {
+  await db.query('UPDATE t_user SET name = NULL WHERE id % 7 = 0');
+  const before = await tableChecksum();
+  const snapshot = await apply('snapshot-column', { table: 't_user', column: 'name', batchSize: 5000 });
+  const [{ rows }] = await query<[{ rows: number }]>('SELECT COUNT(*) AS `rows` FROM t_user');
+  expect(snapshot.output).toMatchObject({ rows, reused: false });
+  await apply('online-alter', {
+    table: 't_user',
+    alter: 'DROP COLUMN name',
+    expect: { column: 'name', present: false },
+  });
+  expect(await columns()).toEqual(['id', 'email', 'visits']);
+
+  const restored = await apply('restore-column-snapshot', { table: 't_user', column: 'name', batchSize: 5000 });
+  expect(restored.output).toMatchObject({ rows, readded: true, checksum: snapshot.output.checksum });
+  expect(await columns()).toEqual(['id', 'name', 'email', 'visits']);
+  expect(await tableChecksum()).toBe(before);
+  // A second snapshot of the same column is the one already taken.
+  expect((await apply('snapshot-column', { table: 't_user', column: 'name' })).output.reused).toBe(true);
+  await apply('drop-snapshot', { table: 't_user', column: 'name' });
+  expect(await query<unknown[]>("SHOW TABLES LIKE 'zeroops_snap%'")).toEqual([]);
+});
