@@ -45,6 +45,8 @@ export interface SchemaPreflight {
 }
 
 export interface PreflightTarget {
+  /** The engine the plan acts on (default postgres). */
+  engine?: 'postgres' | 'mysql';
   database: string;
   table: string;
   /** A replacement's old column, the expression that converts it and the new type. */
@@ -60,7 +62,10 @@ export interface PreflightFacts {
   triggers: string[];
   foreignKeys: string[];
   replicas: { name: string; lagSeconds: number }[];
-  statementsTracked: boolean;
+  /** PostgreSQL: whether pg_stat_statements can say who still uses a column. */
+  statementsTracked?: boolean;
+  /** Set on MySQL/MariaDB, whose copy is pt-online-schema-change's. */
+  engine?: 'mysql';
   transform?: TransformFacts;
 }
 

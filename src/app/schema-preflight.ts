@@ -49,7 +49,12 @@ export async function preflightSchemaChanges(
       const where = task.manifest.spec.replaceColumn
         ? ['spec', 'replaceColumn', explicit ? 'onInvalid' : 'using']
         : ['spec', 'sql'];
-      if ('problem' in facts.key && backfill) report(['spec'], facts.key.problem);
+      const snapshots = plan.steps.some(
+        (s) => s.action.provider === 'mysql' && s.action.operation === 'snapshot-column',
+      );
+      if ('problem' in facts.key && (backfill || snapshots)) report(['spec'], facts.key.problem);
+      if (facts.engine === 'mysql')
+        for (const problem of copyProblems(facts, plan, target)) report(['spec', 'sql'], problem);
       const lossy = facts.transform && lossiness(facts.transform, target);
       if (lossy && (!explicit || policy?.mode === 'fail'))
         report(
@@ -63,7 +68,7 @@ export async function preflightSchemaChanges(
               : `${lossy}: write the change as spec.replaceColumn and decide what they become in its onInvalid ` +
                 `(fail, null or keep-text-in <column>)`,
         );
-      if (!facts.statementsTracked)
+      if (facts.statementsTracked === false)
         report(
           ['spec', 'database'],
           'pg_stat_statements is not installed in this database: ZeroOps cannot tell who still uses a column, so ' +
@@ -76,8 +81,23 @@ export async function preflightSchemaChanges(
   return outcome;
 }
 
+/** What pt-online-schema-change (3.2) cannot copy: a table with triggers, or one other tables reference. */
+function copyProblems(facts: PreflightFacts, plan: Plan, target: PreflightTarget): string[] {
+  const referencing = facts.foreignKeys.filter((fk) => fk.includes(` -> ${target.table.split('.').at(-1)}.`));
+  if (!plan.steps.some((s) => s.action.provider === 'mysql' && s.action.operation === 'online-alter')) return [];
+  return [
+    facts.triggers.length > 0 &&
+      `the table has triggers (${facts.triggers.join(', ')}): pt-online-schema-change adds its own and cannot ` +
+        'copy a table that has some; drop them for the change or make it by hand',
+    referencing.length > 0 &&
+      `other tables reference this one (${referencing.join(', ')}): its swap would have to rebuild their ` +
+        'foreign keys, which ZeroOps does not automate',
+  ].filter((p): p is string => typeof p === 'string');
+}
+
 /** The tables a plan changes (its locks), with the transform of its backfill, if any. */
 function targetsOf(plan: Plan): PreflightTarget[] {
+  const engine = plan.steps.some((s) => s.action.provider === 'mysql') ? ('mysql' as const) : ('postgres' as const);
   const backfill = plan.steps.find((s) => s.action.operation === 'backfill')?.action.params;
   return plan.locks
     .filter((l) => l.key.startsWith('table:'))
@@ -85,6 +105,7 @@ function targetsOf(plan: Plan): PreflightTarget[] {
       const [database, table] = l.key.slice('table:'.length).split('/') as [string, string];
       const replaced = backfill && backfill.table === table && typeof backfill.type === 'string';
       return {
+        engine,
         database,
         table,
         ...(replaced
@@ -121,15 +142,24 @@ function lossiness(t: TransformFacts, target: PreflightTarget): string | undefin
 function renderFacts(target: PreflightTarget, facts: PreflightFacts, plan: Plan, policy?: InvalidPolicy): string {
   const n = (v: number) => v.toLocaleString('en-US');
   const key = 'column' in facts.key ? `\`${facts.key.column}\`` : `none usable: ${facts.key.problem}`;
+  const mysql = facts.engine === 'mysql';
+  const replicas = facts.replicas.map((r) => `${r.name} (lag ${r.lagSeconds.toFixed(1)}s)`).join(', ') || 'none';
   const lines = [
     `### Preflight of \`${target.table}\` in ${target.database} (read-only)`,
     '',
     '| Rows | Size | Key | Indexes | Triggers | Foreign keys | Replicas |',
     '|---|---|---|---|---|---|---|',
-    `| ${n(facts.rows)} | ${(facts.bytes / 1048576).toFixed(1)} MiB | ${key} | ${facts.indexes.length} | ` +
-      `${facts.triggers.join(', ') || 'none'} | ${facts.foreignKeys.length} | ` +
-      `${facts.replicas.map((r) => `${r.name} (lag ${r.lagSeconds.toFixed(1)}s)`).join(', ') || 'none'} |`,
+    `| ${mysql ? '~' : ''}${n(facts.rows)} | ${(facts.bytes / 1048576).toFixed(1)} MiB | ${key} | ` +
+      `${facts.indexes.length} | ${facts.triggers.join(', ') || 'none'} | ${facts.foreignKeys.length} | ` +
+      `${mysql ? 'found by pt-online-schema-change, which waits for their lag' : replicas} |`,
   ];
+  if (mysql && plan.steps.some((s) => s.action.operation === 'online-alter'))
+    lines.push(
+      '',
+      `**Copy:** pt-online-schema-change copies about ${n(facts.rows)} rows into a shadow table in chunks of ` +
+        'about 0.1 s, kept in step by triggers, pausing while more than 25 threads run, then swaps the two ' +
+        'with one atomic RENAME; progress shows in the run.',
+    );
   const backfill = plan.steps.find((s) => s.action.operation === 'backfill');
   if (facts.transform) {
     const t = facts.transform;

@@ -2,7 +2,7 @@
  * Wiring of a running ZeroOps: store, queues, workers, providers and the webhook server, built from
  * settings. `zeroops start` runs the server and the workers; `zeroops worker` only the workers.
  */
-import { postgresPreflight } from '../providers/postgres/preflight.js';
+import { databasePreflight } from '../providers/database-preflight.js';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
@@ -121,7 +121,7 @@ export async function startRuntime(
                 log,
                 clock,
                 reporter,
-                preflight: postgresPreflight,
+                preflight: databasePreflight,
               },
               merged,
             );

@@ -5,6 +5,7 @@
  */
 import type { ActionDoc, ActionParam } from './action-doc.js';
 import { postgresActionDocs } from './postgres-action-docs.js';
+import { mysqlActionDocs } from './mysql-action-docs.js';
 
 const pool: ActionParam = {
   name: 'pool',
@@ -219,4 +220,5 @@ export const actionDocs: Record<string, ActionDoc> = {
     undo: 'None needed: it changes nothing.',
   },
   ...postgresActionDocs,
+  ...mysqlActionDocs,
 };

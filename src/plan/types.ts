@@ -3,7 +3,16 @@ import type { Filled } from '../manifest/complete.js';
 import type { MetricUnit } from '../manifest/units.js';
 
 export type Provider =
-  'haproxy' | 'kubernetes' | 'postgres' | 'command' | 'webhook' | 'prometheus' | 'notify' | 'zeroops' | 'lanes';
+  | 'haproxy'
+  | 'kubernetes'
+  | 'postgres'
+  | 'mysql'
+  | 'command'
+  | 'webhook'
+  | 'prometheus'
+  | 'notify'
+  | 'zeroops'
+  | 'lanes';
 
 export interface Action {
   provider: Provider;

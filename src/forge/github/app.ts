@@ -2,7 +2,7 @@
  * The Probot app: turns GitHub's webhook events into ZeroOps use cases. It only translates and
  * deduplicates; the use cases decide. Slow work (merges, runs) goes to the queue.
  */
-import { postgresPreflight } from '../../providers/postgres/preflight.js';
+import { databasePreflight } from '../../providers/database-preflight.js';
 import type { Context, Probot } from 'probot';
 import { publishApprovalStatus } from '../../app/approval-status.js';
 import { handleCommand } from '../../app/handle-command.js';
@@ -197,7 +197,7 @@ async function planSafely(
   const log = context.log.child({ delivery: context.id, pr: pr.number }) as unknown as Log;
   try {
     await planChange(
-      { forge, log, store: execution?.store, clock: execution?.clock, preflight: postgresPreflight },
+      { forge, log, store: execution?.store, clock: execution?.clock, preflight: databasePreflight },
       pr,
       trigger,
     );

@@ -10,12 +10,15 @@ import type { KindPlan, PlanStep, RiskFactor } from '../../plan/types.js';
 import { action, inSequence, step, type KindModule } from '../kind.js';
 import { schemaChangeRules } from './rules.js';
 import { analyzeSql, type SqlStatement } from './sql.js';
+import { analyzeMysql } from './mysql-sql.js';
+import { mysqlStages } from './mysql-stages.js';
 import { parseInvalidPolicy } from '../../providers/postgres/column-sync.js';
 import {
   dropColumnStages,
   dropTableStages,
   replaceColumnStages,
   setNotNullStages,
+  withPrefix,
   type StageOptions,
 } from './stages.js';
 
@@ -28,8 +31,9 @@ type SchemaSpec = SchemaChange['spec'] & {
 
 export const schemaChange: KindModule = {
   kind: 'SchemaChange',
-  executes: (task) => engineOf(task) === 'postgres',
-  executesWhen: 'when the database is PostgreSQL (`engine: postgres` in the service)',
+  executes: (task) => engineOf(task) === 'postgres' || engineOf(task) === 'mysql',
+  executesWhen:
+    'when the database is PostgreSQL or MySQL/MariaDB (`engine: postgres` or `engine: mysql` in the service)',
   defaults: {
     spec: { batchSize: 1000, observeFor: '24h', lockTimeout: '200ms', readersWindow: '30s' },
     perDatacenter: false,
@@ -49,6 +53,7 @@ function compile(task: CompletedTask): KindPlan {
     readersWindowSeconds: parseDuration(spec.readersWindow)!,
     gates: gatesFrom(spec.analysis as AnalysisRule[] | undefined, task.service),
   };
+  if (engineOf(task) === 'mysql') return summarized(mysqlGroups(spec.sql, options), spec, options, 'mysql');
   const statements = spec.sql ? (analyzeSql(spec.sql) as { statements: SqlStatement[] }).statements : [];
   const groups = spec.replaceColumn
     ? [
@@ -62,13 +67,26 @@ function compile(task: CompletedTask): KindPlan {
         },
       ]
     : statements.map((statement, i) => stagesFor(statement, options, statements.length > 1 ? `s${i + 1}-` : ''));
+  return summarized(groups, spec, options, 'postgres');
+}
+
+function summarized(
+  groups: StageGroup[],
+  spec: SchemaSpec,
+  options: StageOptions,
+  engine: 'postgres' | 'mysql',
+): KindPlan {
   const steps = groups.flatMap((g) => g.stages);
   const tables = [...new Set(groups.flatMap((g) => g.tables))];
   const destructive = groups.some((g) => g.destructive);
   return {
     summary:
       `${destructive ? 'Staged expand/contract change' : 'Online schema change'} of ${tables.join(', ') || spec.database} in ${spec.database}` +
-      `${destructive ? `, observing ${formatDuration(options.observeSeconds)} before anything is dropped` : ''}; lock_timeout ${formatDuration(options.lockTimeoutSeconds)} with retries`,
+      `${destructive ? `, observing ${formatDuration(options.observeSeconds)} before anything is dropped` : ''}; ` +
+      (engine === 'mysql'
+        ? `lock_wait_timeout ${Math.max(1, Math.ceil(options.lockTimeoutSeconds))}s with retries; ` +
+          'tables copied online by pt-online-schema-change'
+        : `lock_timeout ${formatDuration(options.lockTimeoutSeconds)} with retries`),
     steps: inSequence(steps),
     locks: tables.map((table) => ({
       key: `table:${spec.database}/${table}`,
@@ -76,6 +94,18 @@ function compile(task: CompletedTask): KindPlan {
     })),
     riskFactors: riskOf(steps, destructive),
   };
+}
+
+/** On MySQL/MariaDB: the statements as node-sql-parser reads them (a refused one has no stages). */
+function mysqlGroups(sql: string | undefined, options: StageOptions): StageGroup[] {
+  const analysis = sql === undefined ? { statements: [] } : analyzeMysql(sql);
+  if ('error' in analysis) return [];
+  const many = analysis.statements.length > 1;
+  return analysis.statements.map(({ class: c }, i) => ({
+    stages: mysqlStages(c, options, many ? `s${i + 1}-` : ''),
+    tables: 'tables' in c ? c.tables : 'table' in c ? [c.table] : [],
+    destructive: c.type === 'drop-column' || c.type === 'drop-table',
+  }));
 }
 
 interface StageGroup {
@@ -86,7 +116,7 @@ interface StageGroup {
 
 function stagesFor(statement: SqlStatement, options: StageOptions, prefix: string): StageGroup {
   const c = statement.class;
-  const prefixed = (stages: PlanStep[]) => stages.map((s) => ({ ...s, id: `${prefix}${s.id}` }));
+  const prefixed = (stages: PlanStep[]) => withPrefix(stages, prefix);
   switch (c.type) {
     case 'drop-column':
       return { stages: prefixed(dropColumnStages(c, options)), tables: [c.table], destructive: true };

@@ -29,7 +29,19 @@ export interface MysqlStatement {
 export type MysqlAnalysis = { statements: MysqlStatement[] } | { error: string; offset: number };
 
 const parser = new sqlParser.Parser();
-const dialect = { database: 'MariaDB' };
+
+/** node-sql-parser's MySQL grammar reads more ALTER forms; MariaDB's own syntax is the fallback. */
+function parse(text: string): Node | Node[] {
+  try {
+    return parser.astify(text, { database: 'MySQL' }) as Node | Node[];
+  } catch (mysqlError) {
+    try {
+      return parser.astify(text, { database: 'MariaDB' }) as Node | Node[];
+    } catch {
+      throw mysqlError;
+    }
+  }
+}
 
 type Node = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -38,7 +50,7 @@ export function analyzeMysql(sql: string): MysqlAnalysis {
   for (const { text, offset } of splitStatements(sql)) {
     let ast: Node | Node[];
     try {
-      ast = parser.astify(text, dialect) as Node | Node[];
+      ast = parse(text);
     } catch (error) {
       const at = (error as { location?: { start?: { offset?: number } } }).location?.start?.offset ?? 0;
       return { error: (error as Error).message.split('\n')[0]!, offset: offset + at };
@@ -109,9 +121,9 @@ function alterTable(node: Node, text: string): MysqlStatementClass {
 }
 
 function refusedAlter(spec: Node): MysqlStatementClass {
-  const what =
-    `${String(spec.action).toUpperCase()} ${String(spec.resource ?? spec.keyword ?? '').toUpperCase()}`.trim();
-  if (spec.resource === 'index' || /unique|primary/i.test(String(spec.keyword ?? spec.resource)))
+  const kind = String(spec.create_definitions?.constraint_type ?? spec.keyword ?? spec.resource ?? '');
+  const what = `${String(spec.action).toUpperCase()} ${kind.toUpperCase()}`.trim();
+  if (/unique|primary/i.test(kind))
     return refused(
       `${what}: pt-online-schema-change copies rows with INSERT IGNORE, so a UNIQUE or PRIMARY key would silently ` +
         'drop duplicates; add a plain index, check for duplicates, and make it unique by hand',

@@ -4,6 +4,7 @@ import type { Report, Rule } from '../../manifest/rules/rule.js';
 import { didYouMean } from '../../manifest/suggest.js';
 import { parseInvalidPolicy } from '../../providers/postgres/column-sync.js';
 import { analyzeSql, isIdentifier, isSingleExpression, isTypeName } from './sql.js';
+import { analyzeMysql } from './mysql-sql.js';
 
 const only =
   (check: (spec: SchemaChange['spec'], report: Report, manifest: SchemaChange) => void) =>
@@ -37,14 +38,24 @@ const oneSource: Rule<TaskManifest> = {
     })(manifest, report),
 };
 
+/** The engine of the task's database, as its service declares it. */
+const engineOf = (manifest: SchemaChange, repo: Parameters<Rule<TaskManifest>['check']>[1]) =>
+  repo.services.get(manifest.metadata.service)?.manifest.spec.databases?.find((d) => d.name === manifest.spec.database)
+    ?.engine;
+
 const sqlParses: Rule<TaskManifest> = {
   name: 'sql-parses',
-  check: ({ manifest }, _repo, report) =>
-    only((spec) => {
+  check: ({ manifest }, repo, report) =>
+    only((spec, _report, task) => {
       if (spec.sql === undefined) return;
-      const analysis = analyzeSql(spec.sql);
+      const mysql = engineOf(task, repo) === 'mysql';
+      const analysis = mysql ? analyzeMysql(spec.sql) : analyzeSql(spec.sql);
       if ('error' in analysis) {
-        report.inScalar(['spec', 'sql'], analysis.offset, `SQL does not parse: ${analysis.error}`);
+        report.inScalar(
+          ['spec', 'sql'],
+          analysis.offset,
+          `SQL does not parse as ${mysql ? 'MySQL/MariaDB' : 'PostgreSQL'}: ${analysis.error}`,
+        );
         return;
       }
       if (analysis.statements.length === 0) report(['spec', 'sql'], 'the SQL has no statement');
@@ -58,11 +69,20 @@ const sqlParses: Rule<TaskManifest> = {
 
 const safeReplacement: Rule<TaskManifest> = {
   name: 'replace-column-safe',
-  check: ({ manifest }, _repo, report) =>
-    only((spec) => {
+  check: ({ manifest }, repo, report) =>
+    only((spec, _report, task) => {
       const change = spec.replaceColumn;
       if (!change) return;
       const path = ['spec', 'replaceColumn'];
+      if (engineOf(task, repo) === 'mysql') {
+        report(
+          path,
+          'replaceColumn is staged on PostgreSQL only; on MySQL/MariaDB write spec.sql: ALTER TABLE … ADD COLUMN, ' +
+            'then DROP COLUMN as its own change once the application uses the new column',
+          { target: 'key' },
+        );
+        return;
+      }
       if (!change.table.split('.').every(isIdentifier) || change.table.split('.').length > 2)
         report(
           [...path, 'table'],

@@ -33,6 +33,14 @@ export interface ColumnReplacement {
   onInvalid?: InvalidPolicy;
 }
 
+/** Stages of one statement among several: ids prefixed, and the approval commands that name them too. */
+export const withPrefix = (stages: PlanStep[], prefix: string): PlanStep[] =>
+  stages.map((s) => ({
+    ...s,
+    id: `${prefix}${s.id}`,
+    ...(s.approval ? { approval: s.approval.replace(`approve-step ${s.id}`, `approve-step ${prefix}${s.id}`) } : {}),
+  }));
+
 const pg = (operation: string, params: Record<string, unknown>) => action('postgres', operation, params);
 
 export function replaceColumnStages(change: ColumnReplacement, o: StageOptions): PlanStep[] {

@@ -39,11 +39,13 @@ const lossy = facts({
   },
 });
 
-async function preflightOf(yaml: string, found: PreflightFacts) {
-  const { plans, tasks } = await checkAndPlan({
-    files: [{ path: 'tasks/t.yaml', text: yaml }],
-    context: await templateRepoFiles(),
-  });
+async function preflightOf(yaml: string, found: PreflightFacts, mysql = false) {
+  const context = (await templateRepoFiles()).map((f) =>
+    mysql && f.path === 'services/checkout.yaml'
+      ? { ...f, text: f.text.replace('engine: postgres', 'engine: mysql') }
+      : f,
+  );
+  const { plans, tasks } = await checkAndPlan({ files: [{ path: 'tasks/t.yaml', text: yaml }], context });
   const seen: PreflightTarget[] = [];
   const preflight: SchemaPreflight = {
     inspect: async (target) => {
@@ -60,6 +62,7 @@ describe('schema change preflight', () => {
     const { seen, sections, findings } = await preflightOf(replacement(), facts());
     expect(seen).toEqual([
       {
+        engine: 'postgres',
         database: 'shop',
         table: 'user_profile',
         transform: { from: 'column_1', using: 'column_1::jsonb', type: 'jsonb' },
@@ -110,6 +113,30 @@ describe('schema change preflight', () => {
     const untracked = await preflightOf(replacement(), facts({ statementsTracked: false }));
     expect(untracked.findings).toEqual([
       expect.stringContaining('warning spec.database: pg_stat_statements is not installed'),
+    ]);
+  });
+
+  it('on MySQL, says before approval what pt-online-schema-change cannot copy, and what the copy will do', async () => {
+    const drop = task('SchemaChange', 'database: shop\nsql: ALTER TABLE t_user DROP COLUMN name');
+    const mysqlFacts = (overrides: Partial<PreflightFacts>) =>
+      facts({ engine: 'mysql', transform: undefined, statementsTracked: undefined, ...overrides });
+    const clean = await preflightOf(drop, mysqlFacts({}), true);
+    expect(clean.seen).toEqual([{ engine: 'mysql', database: 'shop', table: 't_user' }]);
+    expect(clean.findings).toEqual([]);
+    expect(clean.sections[0]).toContain('**Copy:** pt-online-schema-change copies about 40,000 rows');
+    const busy = await preflightOf(
+      drop,
+      mysqlFacts({
+        triggers: ['t_user_audit'],
+        foreignKeys: ['orders.user_id -> t_user.id'],
+        key: { problem: 't_user has no one-column integer primary key (none)' },
+      }),
+      true,
+    );
+    expect(busy.findings).toEqual([
+      expect.stringMatching(/error spec: t_user has no one-column integer primary key/),
+      expect.stringMatching(/error spec.sql: the table has triggers \(t_user_audit\)/),
+      expect.stringMatching(/error spec.sql: other tables reference this one \(orders.user_id -> t_user.id\)/),
     ]);
   });
 });

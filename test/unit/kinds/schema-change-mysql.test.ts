@@ -1,0 +1,173 @@
+/** SchemaChange on MySQL/MariaDB: the SQL read as MariaDB's, staged around pt-online-schema-change, or refused. */
+import { analyzeMysql, splitStatements } from '../../../src/kinds/schema-change/mysql-sql.js';
+import { checkAndPlan } from '../../../src/app/check-and-plan.js';
+import { formatDiagnostic } from '../../../src/manifest/diagnostic.js';
+import type { Plan } from '../../../src/plan/types.js';
+import { templateRepoFiles } from '../../support/ops-repo.js';
+import { task } from '../../support/plan-task.js';
+
+/** The example ops repo, with a MySQL database beside the PostgreSQL one. */
+async function withMysql() {
+  return (await templateRepoFiles()).map((f) =>
+    f.path === 'services/checkout.yaml'
+      ? {
+          ...f,
+          text: f.text.replace(
+            '- { name: shop, engine: postgres }',
+            '- { name: shop, engine: postgres }\n    - { name: accounts, engine: mysql }',
+          ),
+        }
+      : f,
+  );
+}
+
+async function check(spec: string) {
+  const yaml = task('SchemaChange', `database: accounts\n${spec}`);
+  return checkAndPlan({ files: [{ path: 'tasks/t.yaml', text: yaml }], context: await withMysql() });
+}
+
+async function plan(spec: string): Promise<Plan> {
+  const { plans, diagnostics } = await check(spec);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(errors.map(formatDiagnostic).join('\n'));
+  return plans[0]!;
+}
+
+describe('MySQL SQL analysis', () => {
+  it('sorts statements into online ALTERs, staged drops, additive statements and refusals', () => {
+    const result = analyzeMysql(
+      [
+        'ALTER TABLE t_user DROP COLUMN name;',
+        'ALTER TABLE shop.t_user ADD COLUMN age INT NULL DEFAULT 3, ADD INDEX idx_age (age);',
+        'CREATE INDEX idx_email ON t_user (email);',
+        'CREATE TABLE audit (id int primary key);',
+        'DROP TABLE old_orders, archive.old_items;',
+        'ALTER TABLE t_user MODIFY COLUMN email varchar(255);',
+        'RENAME TABLE a TO b;',
+        'DELETE FROM t_user',
+      ].join('\n'),
+    );
+    if (!('statements' in result)) throw new Error(result.error);
+    expect(result.statements.map((s) => s.class)).toEqual([
+      { type: 'drop-column', table: 't_user', column: 'name' },
+      {
+        type: 'online-alter',
+        table: 'shop.t_user',
+        alter: 'ADD COLUMN age INT NULL DEFAULT 3, ADD INDEX idx_age (age)',
+        expect: { column: 'age', present: true },
+        undoAlter: 'DROP INDEX `idx_age`, DROP COLUMN `age`',
+      },
+      {
+        type: 'online-alter',
+        table: 't_user',
+        alter: 'ADD INDEX `idx_email` (email)',
+        expect: { index: 'idx_email', present: true },
+        undoAlter: 'DROP INDEX `idx_email`',
+      },
+      {
+        type: 'additive',
+        table: 'audit',
+        sql: 'CREATE TABLE audit (id int primary key)',
+        undo: 'DROP TABLE IF EXISTS audit',
+      },
+      { type: 'drop-table', tables: ['old_orders', 'archive.old_items'] },
+      { type: 'refused', reason: expect.stringContaining('add the new column, fill it, switch the readers') },
+      { type: 'refused', reason: expect.stringContaining('renaming a table breaks every reader') },
+      { type: 'refused', reason: expect.stringContaining('changes data, not the schema') },
+    ]);
+  });
+
+  it.each([
+    ['ALTER TABLE t ADD UNIQUE INDEX u (a)', 'INSERT IGNORE'],
+    ['CREATE UNIQUE INDEX u ON t (a)', 'INSERT IGNORE'],
+    ['ALTER TABLE t DROP COLUMN a, DROP COLUMN b', 'one column per statement'],
+    ['ALTER TABLE t DROP COLUMN a, ADD COLUMN c int', 'one column per statement'],
+    ['ALTER TABLE t ADD INDEX (a)', 'name the index'],
+    ['ALTER TABLE `my table` DROP COLUMN a', 'not a plain identifier'],
+  ])('refuses %s', (sql, reason) => {
+    const result = analyzeMysql(sql);
+    if (!('statements' in result)) throw new Error(result.error);
+    expect(result.statements[0]!.class).toEqual({ type: 'refused', reason: expect.stringContaining(reason) });
+  });
+
+  it('splits at semicolons outside quotes and comments, with each statement where it starts', () => {
+    const sql = "-- why\nALTER TABLE t ADD COLUMN a varchar(8) DEFAULT ';';\n/* x; */ CREATE INDEX i ON t (a)";
+    expect(splitStatements(sql)).toEqual([
+      { text: "ALTER TABLE t ADD COLUMN a varchar(8) DEFAULT ';'", offset: 7 },
+      { text: 'CREATE INDEX i ON t (a)', offset: sql.indexOf('CREATE') },
+    ]);
+  });
+
+  it('gives where a syntax error is', () => {
+    const result = analyzeMysql('ALTER TABLE t ADD COLUMN a int;\nALTER TABLE t DROP (');
+    expect(result).toEqual({ error: expect.any(String), offset: expect.any(Number) });
+    expect((result as { offset: number }).offset).toBeGreaterThan(31);
+  });
+});
+
+describe('MySQL SchemaChange plans', () => {
+  it('stages the seed example DROP COLUMN: rename, observe, snapshot, then the copy-and-swap drop after approval', async () => {
+    const p = await plan('sql: ALTER TABLE t_user DROP COLUMN name\nobserveFor: 2d');
+    expect(p.executes).toBe(true);
+    expect(p.steps.map((s) => [s.id, s.action.provider, s.action.operation])).toEqual([
+      ['rename-old', 'mysql', 'rename-column'],
+      ['observe', 'mysql', 'describe-table'],
+      ['snapshot', 'mysql', 'snapshot-column'],
+      ['drop-old', 'mysql', 'online-alter'],
+    ]);
+    expect(p.steps[0]!.inverse).toMatchObject({ params: { column: 'name_deprecated', newName: 'name' } });
+    expect(p.steps[1]!.waitSeconds).toBe(2 * 86400);
+    expect(p.steps[3]!.action.params).toMatchObject({ alter: 'DROP COLUMN `name_deprecated`' });
+    expect(p.steps[3]!.approval).toContain('approve-step drop-old');
+    expect(p.steps[3]!.inverse).toMatchObject({
+      operation: 'restore-column-snapshot',
+      params: { column: 'name_deprecated' },
+    });
+    expect(p.locks).toEqual([{ key: 'table:accounts/t_user', reason: expect.any(String) }]);
+    expect(p.summary).toMatch(/lock_wait_timeout 1s with retries; tables copied online by pt-online-schema-change/);
+  });
+
+  it('names each statement of several in its step ids and in its approval command', async () => {
+    const p = await plan('sql: |\n  ALTER TABLE t_user ADD COLUMN age int;\n  DROP TABLE a, b;');
+    expect(p.steps.map((s) => s.id)).toEqual([
+      's1-online-alter',
+      's2-t1-rename-table',
+      's2-t1-observe',
+      's2-t1-drop-table',
+      's2-t2-rename-table',
+      's2-t2-observe',
+      's2-t2-drop-table',
+    ]);
+    expect(p.steps[3]!.approval).toContain('/zeroops approve-step s2-t1-drop-table');
+    expect(p.steps[0]!.inverse).toMatchObject({
+      params: { alter: 'DROP COLUMN `age`', expect: { column: 'age', present: false } },
+    });
+  });
+
+  it('refuses at the statement’s line, and refuses replaceColumn, saying what to write instead', async () => {
+    const refused = await check(
+      'sql: |\n  ALTER TABLE t_user ADD COLUMN a int;\n  ALTER TABLE t_user CHANGE name full_name varchar(64);',
+    );
+    expect(refused.diagnostics).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        line: 10,
+        message: expect.stringContaining('refused: CHANGE COLUMN'),
+      }),
+    );
+    const replace = await check('replaceColumn: { table: t_user, from: a, to: b, type: int }');
+    expect(replace.diagnostics).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        message: expect.stringContaining('replaceColumn is staged on PostgreSQL only'),
+      }),
+    );
+    const unparsable = await check('sql: ALTER TABLE t_user DROP');
+    expect(unparsable.diagnostics).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        message: expect.stringContaining('does not parse as MySQL/MariaDB'),
+      }),
+    );
+  });
+});
