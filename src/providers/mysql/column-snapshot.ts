@@ -62,7 +62,8 @@ export async function snapshotColumn(
       ({ after } = await firstRow<{ after: unknown }>(c, `SELECT MAX(k) AS after FROM ${snapshot}`));
       await progress?.(`snapshot of ${table}.${column}: ${copied.toLocaleString('en-US')} rows`);
     }
-    const checksum = await checksumOf(c, source, quoteName(key.name), quoteName(column));
+    // Rows inserted after the copy are not in it (their value of the deprecated column is its default).
+    const checksum = await checksumOf(c, source, quoteName(key.name), quoteName(column), snapshot);
     const copy = await checksumOf(c, snapshot, 'k', 'v');
     if (checksum.checksum !== copy.checksum || checksum.rows !== copy.rows)
       throw new EffectError(
