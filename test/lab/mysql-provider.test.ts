@@ -126,3 +126,24 @@ it('snapshots a column, drops it, and puts it back where it was with every value
   await apply('drop-snapshot', { table: 't_user', column: 'name' });
   expect(await query<unknown[]>("SHOW TABLES LIKE 'zeroops_snap%'")).toEqual([]);
 });
+
+it('waits for a copy an earlier attempt left running (its triggers on the table) before it starts its own', async () => {
+  // What a worker that died mid-copy leaves: pt-online-schema-change's triggers, still at work.
+  await db.query(
+    'CREATE TRIGGER pt_osc_shop_t_user_ins AFTER INSERT ON t_user FOR EACH ROW SET @zeroops_test = NEW.id',
+  );
+  const finished = new Promise((resolve) => setTimeout(resolve, 2000)).then(() =>
+    db.query('DROP TRIGGER pt_osc_shop_t_user_ins'),
+  );
+  const started = Date.now();
+  progress.length = 0;
+  await apply('online-alter', {
+    table: 't_user',
+    alter: 'ADD COLUMN waited_for int NULL',
+    expect: { column: 'waited_for', present: true },
+  });
+  await finished;
+  expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+  expect(progress[0]).toBe('an earlier copy of t_user is still running: waiting for it');
+  expect(await columns()).toContain('waited_for');
+});
