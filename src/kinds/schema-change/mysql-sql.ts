@@ -98,6 +98,7 @@ function alterTable(node: Node, text: string): MysqlStatementClass {
       ? { type: 'drop-column', table, column: columnName(drops[0]!.column) }
       : refused('drop one column per statement, with nothing else in it: each drop is staged on its own');
   const kept: string[] = [];
+  const indexes: string[] = [];
   const undo: string[] = [];
   for (const spec of specs) {
     if (spec.action === 'add' && spec.resource === 'column') {
@@ -106,11 +107,12 @@ function alterTable(node: Node, text: string): MysqlStatementClass {
       undo.unshift(`DROP COLUMN \`${column}\``);
     } else if (spec.action === 'add' && spec.resource === 'index' && /^(index|key)$/i.test(String(spec.keyword))) {
       if (!spec.index) return refused('name the index: its rollback and a retried step need the name');
+      indexes.push(String(spec.index));
       undo.unshift(`DROP INDEX \`${spec.index}\``);
     } else return refusedAlter(spec);
   }
   const first = kept[0];
-  const index = /\bINDEX\s+`?(\w+)`?/i.exec(clauses)?.[1];
+  const index = indexes[0];
   return {
     type: 'online-alter',
     table,

@@ -90,6 +90,16 @@ describe('MySQL SQL analysis', () => {
     expect(result.statements[0]!.class).toEqual({ type: 'refused', reason: expect.stringContaining(reason) });
   });
 
+  it('knows an index added as KEY by its name', () => {
+    const result = analyzeMysql('ALTER TABLE t ADD KEY idx_a (a)');
+    if (!('statements' in result)) throw new Error(result.error);
+    expect(result.statements[0]!.class).toMatchObject({
+      type: 'online-alter',
+      expect: { index: 'idx_a', present: true },
+      undoAlter: 'DROP INDEX `idx_a`',
+    });
+  });
+
   it('splits at semicolons outside quotes and comments, with each statement where it starts', () => {
     const sql = "-- why\nALTER TABLE t ADD COLUMN a varchar(8) DEFAULT ';';\n/* x; */ CREATE INDEX i ON t (a)";
     expect(splitStatements(sql)).toEqual([
