@@ -55,8 +55,14 @@ export function analyzeMysql(sql: string): MysqlAnalysis {
       const at = (error as { location?: { start?: { offset?: number } } }).location?.start?.offset ?? 0;
       return { error: (error as Error).message.split('\n')[0]!, offset: offset + at };
     }
-    const [node] = Array.isArray(ast) ? ast : [ast];
-    if (node) statements.push({ text, offset, class: namesChecked(classify(node, text)) });
+    const nodes = Array.isArray(ast) ? ast : [ast];
+    const hidden = hiddenText(text);
+    const c: MysqlStatementClass = hidden
+      ? refused(hidden)
+      : nodes.length !== 1
+        ? refused('one statement at a time: end each with a semicolon')
+        : namesChecked(classify(nodes[0]!, text));
+    statements.push({ text, offset, class: c });
   }
   return { statements };
 }
@@ -70,6 +76,18 @@ function classify(node: Node, text: string): MysqlStatementClass {
       return refused(`DROP ${String(node.keyword).toUpperCase()} is not a change ZeroOps automates on MySQL`);
     case 'create':
       if (node.keyword === 'table') {
+        if (
+          node.temporary ||
+          node.if_not_exists ||
+          node.ignore_replace ||
+          node.query_expr ||
+          node.like ||
+          /\bor\s+replace\b/i.test(text)
+        )
+          return refused(
+            'CREATE TABLE runs only plain: no IF NOT EXISTS or OR REPLACE (its undo would drop a table the run did not ' +
+              'make), no TEMPORARY, no AS SELECT or LIKE (a copy that locks the source rows)',
+          );
         const table = tableName((node.table as Node[])[0]!);
         return { type: 'additive', table, sql: text, undo: `DROP TABLE IF EXISTS ${table}` };
       }
@@ -102,6 +120,11 @@ function alterTable(node: Node, text: string): MysqlStatementClass {
   const undo: string[] = [];
   for (const spec of specs) {
     if (spec.action === 'add' && spec.resource === 'column') {
+      if (spec.unique || spec.primary_key || spec.auto_increment)
+        return refused(
+          'ADD COLUMN … UNIQUE, PRIMARY KEY or AUTO_INCREMENT: pt-online-schema-change copies rows with INSERT IGNORE, ' +
+            'so a unique column would silently drop rows; add a plain column, fill it, then add the key by hand',
+        );
       const column = columnName(spec.column);
       kept.push(column);
       undo.unshift(`DROP COLUMN \`${column}\``);
@@ -124,7 +147,14 @@ function alterTable(node: Node, text: string): MysqlStatementClass {
 
 function refusedAlter(spec: Node): MysqlStatementClass {
   const kind = String(spec.create_definitions?.constraint_type ?? spec.keyword ?? spec.resource ?? '');
-  const what = `${String(spec.action).toUpperCase()} ${kind.toUpperCase()}`.trim();
+  const what = `${String(spec.action ?? '').toUpperCase()} ${kind.toUpperCase()}`.trim();
+  if (spec.action === undefined)
+    return refused(
+      `table option ${kind.toUpperCase()}: ZeroOps chooses how the table is copied (pt-online-schema-change); ` +
+        'leave ENGINE, ALGORITHM and LOCK out',
+    );
+  if (/fulltext|spatial/i.test(kind))
+    return refused(`${what} is not staged on MySQL: build it by hand in a quiet hour`);
   if (/unique|primary/i.test(kind))
     return refused(
       `${what}: pt-online-schema-change copies rows with INSERT IGNORE, so a UNIQUE or PRIMARY key would silently ` +
@@ -166,7 +196,23 @@ function alterClauses(text: string): string | undefined {
 
 const refused = (reason: string): MysqlStatementClass => ({ type: 'refused', reason });
 
+/** A qualified name would reach another database on the same server, outside this task's lock: refused below. */
 const tableName = (t: Node) => (t.db ? `${t.db}.${t.table}` : String(t.table));
+
+/**
+ * Text MySQL would run that the parser read as a comment (`/*! … *\/`, `--x`), so what is staged
+ * differs from what executes: a statement carries no comment inside it.
+ */
+function hiddenText(text: string): string | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === "'" || ch === '"' || ch === '`') {
+      for (i++; i < text.length && text[i] !== ch; i++) if (text[i] === '\\') i++;
+    } else if ((ch === '/' && text[i + 1] === '*') || (ch === '-' && text[i + 1] === '-') || ch === '#')
+      return 'a comment inside a statement: MySQL runs /*! … */ and --x as SQL; put comments before the statement';
+  }
+  return undefined;
+}
 
 const columnName = (c: Node): string => {
   const column = c?.column;
@@ -181,6 +227,13 @@ function namesChecked(c: MysqlStatementClass): MysqlStatementClass {
     ...('column' in c ? [c.column] : []),
     ...(c.type === 'online-alter' ? [c.expect.column ?? c.expect.index ?? ''] : []),
   ];
+  if (
+    names.length > 0 &&
+    ('table' in c ? c.table.includes('.') : 'tables' in c && c.tables.some((t) => t.includes('.')))
+  )
+    return refused(
+      'write the table without a database: the change applies to the database the config connects to, under its lock',
+    );
   const odd = names.find((n) => !isIdentifier(n));
   return odd === undefined
     ? c

@@ -38,10 +38,10 @@ describe('MySQL SQL analysis', () => {
     const result = analyzeMysql(
       [
         'ALTER TABLE t_user DROP COLUMN name;',
-        'ALTER TABLE shop.t_user ADD COLUMN age INT NULL DEFAULT 3, ADD INDEX idx_age (age);',
+        'ALTER TABLE t_user ADD COLUMN age INT NULL DEFAULT 3, ADD INDEX idx_age (age);',
         'CREATE INDEX idx_email ON t_user (email);',
         'CREATE TABLE audit (id int primary key);',
-        'DROP TABLE old_orders, archive.old_items;',
+        'DROP TABLE old_orders, old_items;',
         'ALTER TABLE t_user MODIFY COLUMN email varchar(255);',
         'RENAME TABLE a TO b;',
         'DELETE FROM t_user',
@@ -52,7 +52,7 @@ describe('MySQL SQL analysis', () => {
       { type: 'drop-column', table: 't_user', column: 'name' },
       {
         type: 'online-alter',
-        table: 'shop.t_user',
+        table: 't_user',
         alter: 'ADD COLUMN age INT NULL DEFAULT 3, ADD INDEX idx_age (age)',
         expect: { column: 'age', present: true },
         undoAlter: 'DROP INDEX `idx_age`, DROP COLUMN `age`',
@@ -70,7 +70,7 @@ describe('MySQL SQL analysis', () => {
         sql: 'CREATE TABLE audit (id int primary key)',
         undo: 'DROP TABLE IF EXISTS audit',
       },
-      { type: 'drop-table', tables: ['old_orders', 'archive.old_items'] },
+      { type: 'drop-table', tables: ['old_orders', 'old_items'] },
       { type: 'refused', reason: expect.stringContaining('add the new column, fill it, switch the readers') },
       { type: 'refused', reason: expect.stringContaining('renaming a table breaks every reader') },
       { type: 'refused', reason: expect.stringContaining('changes data, not the schema') },
@@ -84,6 +84,17 @@ describe('MySQL SQL analysis', () => {
     ['ALTER TABLE t DROP COLUMN a, ADD COLUMN c int', 'one column per statement'],
     ['ALTER TABLE t ADD INDEX (a)', 'name the index'],
     ['ALTER TABLE `my table` DROP COLUMN a', 'not a plain identifier'],
+    ['ALTER TABLE t_user ADD COLUMN x INT /*!, DROP COLUMN name */', 'a comment inside a statement'],
+    ['ALTER TABLE t_user ADD COLUMN y INT DEFAULT 1 --x', 'a comment inside a statement'],
+    ['CREATE /*M!OR REPLACE*/ TABLE t_user (id INT)', 'a comment inside a statement'],
+    ['ALTER TABLE t ADD COLUMN x INT NOT NULL DEFAULT 0 UNIQUE', 'INSERT IGNORE'],
+    ['ALTER TABLE t ADD COLUMN x INT AUTO_INCREMENT PRIMARY KEY', 'INSERT IGNORE'],
+    ['CREATE TABLE IF NOT EXISTS a (id int)', 'no IF NOT EXISTS'],
+    ['CREATE TEMPORARY TABLE a (id int)', 'no TEMPORARY'],
+    ['CREATE TABLE a AS SELECT * FROM b', 'AS SELECT'],
+    ['ALTER TABLE billing.t_invoice DROP COLUMN total', 'without a database'],
+    ['DROP TABLE a, billing.b', 'without a database'],
+    ['ALTER TABLE t ENGINE=InnoDB', 'table option ENGINE'],
   ])('refuses %s', (sql, reason) => {
     const result = analyzeMysql(sql);
     if (!('statements' in result)) throw new Error(result.error);
