@@ -66,6 +66,8 @@ export interface PreflightFacts {
   statementsTracked?: boolean;
   /** Set on MySQL/MariaDB, whose copy is pt-online-schema-change's. */
   engine?: 'mysql';
+  /** MySQL: the columns of the table's unique keys (dropping one narrows the key, and the copy drops rows). */
+  uniqueKeyColumns?: string[];
   transform?: TransformFacts;
 }
 

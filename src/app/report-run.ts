@@ -82,38 +82,44 @@ export class ForgeRunReporter implements RunReporter {
 
   private async updateCheck(forge: Forge, run: Run): Promise<void> {
     const key = `check/${run.id}`;
-    const id = (await this.store.checkpoint<number>(key)) ?? (await this.openCheck(forge, run, key));
-    if (id !== 'opened') await forge.updateCheck(run.repo, id, runCheck(run, await this.lanesOf(run)));
+    const known = await this.store.checkpoint<number>(key);
+    const id = known ?? (await this.openCheck(forge, run, key));
+    if (id === 'opened') return;
+    // Opened by another process, perhaps with a newer state than ours: send whichever is newer.
+    const stored = known === undefined ? await this.store.run(run.id) : undefined;
+    const latest = stored && stored.version > run.version ? stored : run;
+    await forge.updateCheck(run.repo, id, runCheck(latest, await this.lanesOf(latest)));
   }
 
   /**
    * Opens the run's check run once across every process that reports on it (the server that
    * started the run, the workers that execute it): a lease picks the one that creates it, and the
-   * others wait for its id. Two creators would leave a second check run stuck "in progress".
+   * others wait for its id, taking the lease over if its holder died. Two creators would leave a
+   * second check run stuck "in progress".
    */
   private async openCheck(forge: Forge, run: Run, key: string): Promise<number | 'opened'> {
     const lease = `opening-${key}`;
-    const now = Date.now();
-    if (
-      await this.store.lease(lease, this.holder, new Date(now + openLeaseMs).toISOString(), new Date(now).toISOString())
-    )
-      try {
-        const openedMeanwhile = await this.store.checkpoint<number>(key);
-        if (openedMeanwhile !== undefined) return openedMeanwhile;
-        const check = runCheck(run, await this.lanesOf(run));
-        const id = await forge.startCheck(run.repo, `ZeroOps run: ${run.plan.task.name}`, run.mergeSha, check);
-        await this.store.saveCheckpoint(key, id);
-        return 'opened';
-      } finally {
-        await this.store.releaseLease(lease, this.holder);
-      }
-    for (const deadline = now + openLeaseMs; Date.now() < deadline;) {
+    const deadline = Date.now() + 2 * openLeaseMs;
+    while (Date.now() < deadline) {
+      const now = Date.now();
+      const until = new Date(now + openLeaseMs).toISOString();
+      if (await this.store.lease(lease, this.holder, until, new Date(now).toISOString()))
+        try {
+          const openedMeanwhile = await this.store.checkpoint<number>(key);
+          if (openedMeanwhile !== undefined) return openedMeanwhile;
+          const check = runCheck(run, await this.lanesOf(run));
+          const id = await forge.startCheck(run.repo, `ZeroOps run: ${run.plan.task.name}`, run.mergeSha, check);
+          if (await this.store.saveCheckpoint(key, id)) return 'opened';
+          return (await this.store.checkpoint<number>(key))!; // the lease ran out while GitHub answered
+        } finally {
+          await this.store.releaseLease(lease, this.holder);
+        }
       await new Promise((resolve) => setTimeout(resolve, 100));
       const id = await this.store.checkpoint<number>(key);
       if (id !== undefined) return id;
     }
     throw new Error(
-      `the check run of ${run.id} is being opened elsewhere and has no id yet; the next update tries again`,
+      `the check run of ${run.id} could not be opened: another process holds it; the next update tries again`,
     );
   }
 

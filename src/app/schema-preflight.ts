@@ -85,7 +85,14 @@ export async function preflightSchemaChanges(
 function copyProblems(facts: PreflightFacts, plan: Plan, target: PreflightTarget): string[] {
   const referencing = facts.foreignKeys.filter((fk) => fk.includes(` -> ${target.table.split('.').at(-1)}.`));
   if (!plan.steps.some((s) => s.action.provider === 'mysql' && s.action.operation === 'online-alter')) return [];
+  const dropped = plan.steps
+    .filter((s) => s.action.provider === 'mysql' && s.action.operation === 'rename-column')
+    .map((s) => s.action.params.column as string)
+    .filter((column) => facts.uniqueKeyColumns?.includes(column));
   return [
+    dropped.length > 0 &&
+      `${dropped.join(', ')} is part of a unique key: dropping it narrows the key, and the copy (INSERT IGNORE) ` +
+        'would silently drop the rows that collide; drop or change the key first, by hand',
     facts.triggers.length > 0 &&
       `the table has triggers (${facts.triggers.join(', ')}): pt-online-schema-change adds its own and cannot ` +
         'copy a table that has some; drop them for the change or make it by hand',

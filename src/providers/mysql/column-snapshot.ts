@@ -16,6 +16,8 @@ interface SnapshotNote {
   definition: string;
   /** The column before it (undefined: it was the first). */
   after?: string;
+  /** The run that took it: a later run never restores from another's snapshot. */
+  run?: string;
   rows?: number;
   checksum?: string;
 }
@@ -32,16 +34,20 @@ export async function snapshotColumn(
   table: string,
   column: string,
   batchSize: number,
+  runId: string,
   progress?: (line: string) => Promise<void>,
 ): Promise<SnapshotOutcome & { reused: boolean }> {
   return withConnection(url, async (c) => {
     const key = await integerKey(c, table);
     const snapshot = quoteName(snapshotTableOf(table, column));
     const earlier = await noteOf(c, table, column);
-    if (earlier?.checksum !== undefined) return { rows: earlier.rows!, checksum: earlier.checksum, reused: true };
+    if (earlier?.checksum !== undefined && earlier.run === runId)
+      return { rows: earlier.rows!, checksum: earlier.checksum, reused: true };
     const definition = await columnDefinition(c, table, column);
-    await c.query(`DROP TABLE IF EXISTS ${snapshot}`); // an unfinished copy from a failed attempt
-    const note: SnapshotNote = { table, column, ...definition };
+    // An unfinished copy from a failed attempt, or an older run's snapshot of a column of the same name.
+    await c.query(`DROP TABLE IF EXISTS ${snapshot}`);
+    const note: SnapshotNote = { table, column, definition: definition.definition, run: runId };
+    if (definition.after) note.after = definition.after;
     await c.query(
       `CREATE TABLE ${snapshot} (k ${key.type} NOT NULL PRIMARY KEY, v ${definition.type}) ENGINE=InnoDB ` +
         `COMMENT = ${c.escape(JSON.stringify(note))}`,
@@ -63,16 +69,16 @@ export async function snapshotColumn(
       await progress?.(`snapshot of ${table}.${column}: ${copied.toLocaleString('en-US')} rows`);
     }
     // Rows inserted after the copy are not in it (their value of the deprecated column is its default).
-    const checksum = await checksumOf(c, source, quoteName(key.name), quoteName(column), snapshot);
-    const copy = await checksumOf(c, snapshot, 'k', 'v');
-    if (checksum.checksum !== copy.checksum || checksum.rows !== copy.rows)
+    const differing = await differences(c, source, key.name, column, snapshot);
+    if (differing > 0)
       throw new EffectError(
-        `the snapshot of ${table}.${column} differs from the table (${copy.rows} vs ${checksum.rows} rows): ` +
-          'something still writes the column',
+        `the snapshot of ${table}.${column} differs from the table in ${differing} row(s): something still writes ` +
+          'the column',
         true,
       );
-    await c.query(`ALTER TABLE ${snapshot} COMMENT = ${c.escape(JSON.stringify({ ...note, ...checksum }))}`);
-    return { ...checksum, reused: false };
+    const copy = await checksumOf(c, snapshot, 'k', 'v');
+    await c.query(`ALTER TABLE ${snapshot} COMMENT = ${c.escape(JSON.stringify({ ...note, ...copy }))}`);
+    return { ...copy, reused: false };
   });
 }
 
@@ -105,30 +111,49 @@ export async function restoreColumn(
   return withConnection(url, async (c) => {
     const key = await integerKey(c, table);
     const snapshot = quoteName(snapshotTableOf(table, column));
-    const { low, high } = await firstRow<{ low: string | null; high: string | null }>(
-      c,
-      `SELECT MIN(k) AS low, MAX(k) AS high FROM ${snapshot}`,
-    );
     const source = quoteTable(table);
-    for (let from = BigInt(low ?? 0); low !== null && from <= BigInt(high!); from += BigInt(options.batchSize)) {
+    // Walk the snapshot's own keys (sparse keys would make a walk of the whole range endless).
+    for (let after: string | null = null; ;) {
+      const bound: { high: string | null } = await firstRow<{ high: string | null }>(
+        c,
+        `SELECT MAX(k) AS high FROM (SELECT k FROM ${snapshot} WHERE ${after === null ? 'TRUE' : 'k > ?'} ` +
+          `ORDER BY k LIMIT ${options.batchSize}) AS batch`,
+        after === null ? [] : [after],
+      );
+      if (bound.high === null) break;
       await c.query(
         `UPDATE ${source} t JOIN ${snapshot} s ON t.${quoteName(key.name)} = s.k SET t.${quoteName(column)} = s.v ` +
-          'WHERE s.k >= ? AND s.k < ?',
-        [String(from), String(from + BigInt(options.batchSize))],
+          `WHERE ${after === null ? 'TRUE' : 's.k > ?'} AND s.k <= ?`,
+        after === null ? [bound.high] : [after, bound.high],
       );
+      after = String(bound.high);
     }
-    const restored = await checksumOf(c, source, quoteName(key.name), quoteName(column), snapshot);
-    if (restored.checksum !== note.checksum || restored.rows !== note.rows)
+    const differing = await differences(c, source, key.name, column, snapshot);
+    if (differing > 0)
       throw new EffectError(
-        `${table}.${column} after the restore does not match its snapshot (${restored.rows} of ${note.rows} rows)`,
+        `${table}.${column} after the restore differs from its snapshot in ${differing} row(s)`,
         false,
       );
+    const restored = await checksumOf(c, snapshot, 'k', 'v');
     return { ...restored, readded: !present };
   });
 }
 
 export async function dropSnapshot(url: string, table: string, column: string): Promise<void> {
   await withConnection(url, (c) => c.query(`DROP TABLE IF EXISTS ${quoteName(snapshotTableOf(table, column))}`));
+}
+
+/**
+ * Rows whose value differs from the snapshot's, compared byte for byte, over the keys both hold (rows
+ * the application deleted or inserted since are not differences).
+ */
+async function differences(c: Connection, table: string, key: string, column: string, snapshot: string) {
+  const { n } = await firstRow<{ n: string }>(
+    c,
+    `SELECT COUNT(*) AS n FROM ${snapshot} s JOIN ${table} t ON t.${quoteName(key)} = s.k ` +
+      `WHERE NOT (BINARY t.${quoteName(column)} <=> BINARY s.v)`,
+  );
+  return Number(n);
 }
 
 /**
@@ -181,13 +206,16 @@ async function columnDefinition(
   const columns = lines.filter((l) => l.startsWith('`'));
   const index = columns.findIndex((l) => l.startsWith(`${quoteName(column)} `));
   if (index < 0) throw new EffectError(`${table}.${column} does not exist`, false);
-  const [info] = await rowsOf<{ type: string }>(
+  const [info] = await rowsOf<{ type: string; charset: string | null; collation: string | null }>(
     c,
-    `SELECT COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?`,
+    `SELECT COLUMN_TYPE AS type, CHARACTER_SET_NAME AS charset, COLLATION_NAME AS collation FROM ` +
+      `information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?`,
     [splitTable(table, await databaseOf(c)).schema, splitTable(table, '').name, column],
   );
   const after = index > 0 ? /^`((?:[^`]|``)+)`/.exec(columns[index - 1]!)![1]!.replace(/``/g, '`') : undefined;
-  return { definition: columns[index]!, type: info!.type, ...(after ? { after } : {}) };
+  // The snapshot keeps the bytes as they are: same character set and collation as the column.
+  const text = info!.charset ? ` CHARACTER SET ${info!.charset} COLLATE ${info!.collation}` : '';
+  return { definition: columns[index]!, type: `${info!.type}${text}`, ...(after ? { after } : {}) };
 }
 
 async function noteOf(c: Connection, table: string, column: string): Promise<SnapshotNote | undefined> {

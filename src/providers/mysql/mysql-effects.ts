@@ -7,7 +7,7 @@ import { EffectError, type EffectContext, type EffectResult } from '../../engine
 import { databaseUrl } from '../postgres/database-url.js';
 import { columnNames, dropSnapshot, restoreColumn, snapshotColumn } from './column-snapshot.js';
 import { describeMysqlWait, lockWaitSeconds, runMysqlDdl, type MysqlDdlOutcome } from './lock-retry.js';
-import { onlineAlter } from './online-alter.js';
+import { onlineAlter, waitForEarlierCopy } from './online-alter.js';
 import { firstRow, quoteName, quoteTable, rowsOf, splitTable, withConnection, type Connection } from './sessions.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -38,6 +38,8 @@ export const mysqlOperations: Record<string, Handler> = {
   },
   'online-alter': async (p, { signal, progress }, url) => {
     const expectation = p.expect as Expectation | undefined;
+    // A copy an earlier attempt left running ends first: then its result is what is looked at.
+    await waitForEarlierCopy(url, p.table, { signal, progress });
     if (expectation && (await holds(url, p.table, expectation)))
       return done(`${p.table} already has ${describe(expectation)}: an earlier attempt finished`);
     const outcome = await onlineAlter(
@@ -54,8 +56,8 @@ export const mysqlOperations: Record<string, Handler> = {
       },
     };
   },
-  'snapshot-column': async (p, { progress }, url) => {
-    const snapshot = await snapshotColumn(url, p.table, p.column, p.batchSize ?? 1000, progress);
+  'snapshot-column': async (p, { progress, run }, url) => {
+    const snapshot = await snapshotColumn(url, p.table, p.column, p.batchSize ?? 1000, run.id, progress);
     return {
       output: {
         summary:

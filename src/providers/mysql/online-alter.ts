@@ -36,12 +36,14 @@ export async function onlineAlter(
 ): Promise<OnlineAlterOutcome> {
   const target = connectionOf(url);
   const { schema, name } = splitTable(change.table, target.database);
-  await waitForEarlierCopy(url, schema, name, options);
+  await waitForEarlierCopy(url, change.table, options);
   if (/[\r\n]/.test(target.password + target.user))
     throw new EffectError('the database URL holds a line break in its user or password: fix the variable', false);
   const dir = await mkdtemp(join(tmpdir(), 'zeroops-ptosc-'));
   const defaults = join(dir, 'client.cnf');
-  await writeFile(defaults, `[client]\nuser=${target.user}\npassword=${target.password}\n`, { mode: 0o600 });
+  await writeFile(defaults, `[client]\nuser=${optionValue(target.user)}\npassword=${optionValue(target.password)}\n`, {
+    mode: 0o600,
+  });
   const wait = change.lockWaitSeconds;
   const tries = ['create_triggers', 'drop_triggers', 'swap_tables', 'update_foreign_keys']
     .map((op) => `${op}:30:0.5`)
@@ -124,12 +126,12 @@ function runTool(
  * The tool's triggers on the table mean a copy is under way: an attempt of this step whose worker
  * died, its tool still running. A second copy would fail on them; this one waits for the first.
  */
-async function waitForEarlierCopy(
+export async function waitForEarlierCopy(
   url: string,
-  schema: string,
-  name: string,
+  table: string,
   options: { signal?: AbortSignal; progress?: (line: string) => Promise<void> },
 ): Promise<void> {
+  const { schema, name } = splitTable(table, connectionOf(url).database);
   const deadline = Date.now() + orphanWaitMs;
   for (let said = false; Date.now() < deadline; said = true) {
     const triggers = await withConnection(url, (c) =>
@@ -146,6 +148,9 @@ async function waitForEarlierCopy(
   }
   throw new EffectError(`an earlier copy of ${schema}.${name} has not finished after hours: look at it`, false);
 }
+
+/** A value in an option file, quoted so `#`, quotes, backslashes and edge spaces survive. */
+const optionValue = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 interface MysqlTarget {
   host: string;

@@ -15,7 +15,8 @@ export const mysqlPreflight: SchemaPreflight = {
 
 export async function mysqlTableFacts(url: string, table: string): Promise<PreflightFacts> {
   return withConnection(url, async (c) => {
-    await c.query('SET SESSION max_statement_time = 30');
+    // MariaDB bounds statements with max_statement_time (s), MySQL with max_execution_time (ms).
+    await c.query('SET SESSION max_statement_time = 30').catch(() => c.query('SET SESSION max_execution_time = 30000'));
     await c.query('START TRANSACTION READ ONLY');
     try {
       const { schema, name } = splitTable(table, (await firstRow<{ d: string }>(c, 'SELECT DATABASE() AS d')).d);
@@ -58,7 +59,12 @@ export async function mysqlTableFacts(url: string, table: string): Promise<Prefl
             AND ((TABLE_SCHEMA = ? AND TABLE_NAME = ?) OR (REFERENCED_TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?))`,
         [...at, ...at],
       );
+      const uniqueKeyColumns = await list(
+        'SELECT DISTINCT COLUMN_NAME AS d FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? ' +
+          'AND TABLE_NAME = ? AND NON_UNIQUE = 0',
+      );
       return {
+        uniqueKeyColumns,
         rows: Number(size[0]!.rows),
         bytes: Number(size[0]!.bytes),
         key,

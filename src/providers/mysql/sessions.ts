@@ -7,7 +7,13 @@ import mysql from 'mysql2/promise';
 export type Connection = mysql.Connection;
 
 export async function withConnection<T>(url: string, work: (connection: Connection) => Promise<T>): Promise<T> {
-  const connection = await mysql.createConnection({ uri: url, multipleStatements: false });
+  const connection = await mysql.createConnection({
+    uri: url,
+    multipleStatements: false,
+    // Keys above 2^53 (snowflake ids) stay exact: big numbers come back as strings.
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
   try {
     return await work(connection);
   } finally {

@@ -130,11 +130,13 @@ describe('schema change preflight', () => {
         triggers: ['t_user_audit'],
         foreignKeys: ['orders.user_id -> t_user.id'],
         key: { problem: 't_user has no one-column integer primary key (none)' },
+        uniqueKeyColumns: ['name', 'email'],
       }),
       true,
     );
     expect(busy.findings).toEqual([
       expect.stringMatching(/error spec: t_user has no one-column integer primary key/),
+      expect.stringMatching(/error spec.sql: name is part of a unique key: dropping it narrows the key/),
       expect.stringMatching(/error spec.sql: the table has triggers \(t_user_audit\)/),
       expect.stringMatching(/error spec.sql: other tables reference this one \(orders.user_id -> t_user.id\)/),
     ]);
