@@ -154,7 +154,10 @@ const expected: [string, string][] = [
     'sql-not-null-column.yaml',
     'sql-not-null-column.yaml:8:8 error spec.sql: refused: adding NOT NULL column tier without a DEFAULT fails on a table that has rows: add a DEFAULT, or add it nullable and backfill',
   ],
-  ['sql-syntax.yaml', 'sql-syntax.yaml:10:7 error spec.sql: SQL does not parse as PostgreSQL: syntax error at or near "DROPP"'],
+  [
+    'sql-syntax.yaml',
+    'sql-syntax.yaml:10:7 error spec.sql: SQL does not parse as PostgreSQL: syntax error at or near "DROPP"',
+  ],
   [
     'sql-truncate.yaml',
     'sql-truncate.yaml:10:5 error spec.sql: refused: TRUNCATE deletes every row and cannot be undone',
