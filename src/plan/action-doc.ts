@@ -9,6 +9,14 @@ export interface ActionParam {
   meaning: string;
 }
 
+/** One documented parameter. */
+export const param = (name: string, type: string, meaning: string, required = true): ActionParam => ({
+  name,
+  type,
+  required,
+  meaning,
+});
+
 export interface ActionDoc {
   does: string;
   params: ActionParam[];

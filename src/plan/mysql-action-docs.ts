@@ -2,14 +2,7 @@
  * What each `mysql` action does, for people (see action-docs.ts). Only SchemaChange plans on a
  * MySQL or MariaDB database use them: a Runbook cannot name the mysql provider. Pure data.
  */
-import type { ActionDoc, ActionParam } from './action-doc.js';
-
-const param = (name: string, type: string, meaning: string, required = true): ActionParam => ({
-  name,
-  type,
-  required,
-  meaning,
-});
+import { param, type ActionDoc } from './action-doc.js';
 
 const database = param('database', 'text', "The database, as the config's `spec.providers.mysql.databases` names it.");
 const table = param('table', 'SQL name', 'The table, `db.table` when it is not in the connection’s database.');
@@ -21,14 +14,16 @@ const lockWait = param(
   false,
 );
 const ladder =
-  'Each attempt waits at most lock_wait_timeout, then retries with backoff; the output names the open transactions it waited behind.';
+  'Each attempt waits at most lock_wait_timeout, then retries with backoff; ' +
+  'the output names the open transactions it waited behind.';
 const batchSize = param('batchSize', 'number', 'Rows per key range (default 1000).', false);
 
 export const mysqlActionDocs: Record<string, ActionDoc> = {
   'mysql online-alter': {
     does:
       'Runs the ALTER TABLE clauses through pt-online-schema-change: a shadow table kept in step by triggers, rows ' +
-      'copied in chunks of about 0.1 s (paused while more than 25 threads run), then one atomic RENAME swaps the two. ' +
+      'copied in chunks of about 0.1 s (paused while more than 25 threads run), ' +
+      'then one atomic RENAME swaps the two. ' +
       'Progress every 5 %. A copy left running by a worker that died is waited for, and a change already in place is ' +
       'not made twice.',
     params: [
@@ -43,7 +38,9 @@ export const mysqlActionDocs: Record<string, ActionDoc> = {
       ),
       lockWait,
     ],
-    undo: 'The inverse clauses through the same tool (ADD COLUMN ↔ DROP COLUMN, ADD INDEX ↔ DROP INDEX); a dropped column from its snapshot.',
+    undo:
+      'The inverse clauses through the same tool (ADD COLUMN ↔ DROP COLUMN, ADD INDEX ↔ DROP INDEX); ' +
+      'a dropped column from its snapshot.',
   },
   'mysql rename-column': {
     does: `RENAME COLUMN in place (metadata only on MariaDB 10.5+ and MySQL 8.0). ${ladder}`,

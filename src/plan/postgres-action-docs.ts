@@ -2,14 +2,7 @@
  * What each `postgres` action does, for people (see action-docs.ts). Only SchemaChange plans use
  * them: a Runbook cannot name the postgres provider, so no raw DDL runs around the staging. Pure data.
  */
-import type { ActionDoc, ActionParam } from './action-doc.js';
-
-const param = (name: string, type: string, meaning: string, required = true): ActionParam => ({
-  name,
-  type,
-  required,
-  meaning,
-});
+import { param, type ActionDoc } from './action-doc.js';
 
 const database = param(
   'database',

@@ -14,6 +14,7 @@ import { worstLatencyDuring } from '../../lab/components/db-load.js';
 import { startMysqlLoad } from '../../lab/components/mysql-load.js';
 import type { Run } from '../../src/engine/run.js';
 import { eventually } from '../support/lab.js';
+import { runCheckOf, waitingForApproval } from '../support/run-checks.js';
 
 jest.setTimeout(240_000);
 
@@ -61,14 +62,9 @@ ${sql.replace(/^/gm, '    ')}
   observeFor: 2s
 `;
 
-const runCheck = (task: string) =>
-  github()
-    .checkRuns()
-    .filter((c) => c.name === `ZeroOps run: ${task}`)
-    .at(-1);
+const runCheck = (task: string) => runCheckOf(github(), task);
 const runOf = async (number: number): Promise<Run> => (await zeroops.runtime.store.runs({ pullNumber: number }))[0]!;
-const waitingFor = (task: string, step: string) =>
-  eventually(() => runCheck(task)?.title?.includes(`waiting for approval of step ${step}`) ?? false, 120_000, 500);
+const waitingFor = (task: string, step: string) => waitingForApproval(github(), task, step);
 const succeeded = (task: string) => eventually(() => runCheck(task)?.conclusion === 'success', 120_000, 500);
 const columns = async () =>
   ((await db.query('SHOW COLUMNS FROM t_user'))[0] as { Field: string }[]).map((c) => c.Field);
@@ -86,7 +82,9 @@ async function merged(name: string, sql: string): Promise<number> {
 }
 
 describe('SchemaChange on MySQL/MariaDB, end to end', () => {
-  it('drops t_user.name under load: renamed, observed, snapshotted, then copied and swapped after approval', async () => {
+  const dropUnderLoad =
+    'drops t_user.name under load: renamed, observed, snapshotted, then copied and swapped after approval';
+  it(dropUnderLoad, async () => {
     const load = await startMysqlLoad(lab.mariadb!.url);
     const holder = await mysql.createConnection({ uri: lab.mariadb!.url });
     try {
@@ -106,7 +104,10 @@ describe('SchemaChange on MySQL/MariaDB, end to end', () => {
       expect(await waitingFor('drop-name', 'drop-old')).toBe(true);
       const waiting = runCheck('drop-name')!.text!;
       expect(waiting).toMatch(
-        /`rename-old`.*renamed t_user.name to name_deprecated in \d+ms; waited for locks \d+× and retried \(attempt \d+ waited behind session \d+/,
+        new RegExp(
+          '`rename-old`.*renamed t_user.name to name_deprecated in \\d+ms; waited for locks \\d+× and retried ' +
+            '\\(attempt \\d+ waited behind session \\d+',
+        ),
       );
       expect(waiting).toMatch(/`snapshot`.*snapshot of t_user.name_deprecated: [\d,]+ rows, checksum \d+ equal/);
       expect(await columns()).toEqual(['id', 'name_deprecated', 'email', 'visits']);
@@ -143,7 +144,9 @@ describe('SchemaChange on MySQL/MariaDB, end to end', () => {
     }
   });
 
-  it('adds columns online, then rolls a two-column drop back after the first drop: the table is as it was', async () => {
+  const addThenRollBack =
+    'adds columns online, then rolls a two-column drop back after the first drop: the table is as it was';
+  it(addThenRollBack, async () => {
     const added = await merged(
       'add-columns',
       'ALTER TABLE t_user ADD COLUMN nickname varchar(32) NULL, ADD COLUMN note varchar(32) NULL AFTER email;',

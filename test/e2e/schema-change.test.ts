@@ -12,6 +12,7 @@ import { startZeroOpsOnLab, type ZeroOpsOnLab } from '../../lab/zeroops-on-lab.j
 import { worstLatencyDuring, type DbLoad } from '../../lab/components/db-load.js';
 import type { Run } from '../../src/engine/run.js';
 import { eventually } from '../support/lab.js';
+import { runCheckOf, waitingForApproval } from '../support/run-checks.js';
 
 jest.setTimeout(240_000);
 
@@ -65,14 +66,9 @@ spec:
   observeFor: 2s
 `;
 
-const runCheck = (task: string) =>
-  github()
-    .checkRuns()
-    .filter((c) => c.name === `ZeroOps run: ${task}`)
-    .at(-1);
+const runCheck = (task: string) => runCheckOf(github(), task);
 const runOf = async (number: number): Promise<Run> => (await zeroops.runtime.store.runs({ pullNumber: number }))[0]!;
-const waitingFor = (task: string, step: string) =>
-  eventually(() => runCheck(task)?.title?.includes(`waiting for approval of step ${step}`) ?? false, 120_000, 500);
+const waitingFor = (task: string, step: string) => waitingForApproval(github(), task, step);
 const columns = async () =>
   (
     await db.query(

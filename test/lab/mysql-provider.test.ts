@@ -65,7 +65,8 @@ it('drops a column by copy and swap while 8 clients read and write the table, no
   })();
   expect(report.failures).toEqual([]);
   process.stdout.write(
-    `mysql load during the copy: ${report.transactions.length} transactions, ${report.deadlocksRetried} deadlock(s) retried\n`,
+    `mysql load during the copy: ${report.transactions.length} transactions, ` +
+      `${report.deadlocksRetried} deadlock(s) retried\n`,
   );
   expect(report.transactions.length).toBeGreaterThan(100);
   expect(outcome.output.summary).toMatch(/DROP COLUMN nickname by copy and swap \(pt-online-schema-change\)/);
@@ -92,7 +93,10 @@ it('renames a column after a long transaction lets go of the table, and names th
   await released;
   await holder.end();
   expect(renamed.output.summary).toMatch(
-    /^renamed t_user.name to name_deprecated in \d+ms; waited for locks \d+× and retried \(attempt \d+ waited behind session \d+/,
+    new RegExp(
+      '^renamed t_user.name to name_deprecated in \\d+ms; waited for locks \\d+× and retried ' +
+        '\\(attempt \\d+ waited behind session \\d+',
+    ),
   );
   expect(await columns()).toEqual(['id', 'name_deprecated', 'email', 'visits']);
   await apply('rename-column', { table: 't_user', column: 'name_deprecated', newName: 'name' });
@@ -127,7 +131,8 @@ it('snapshots a column, drops it, and puts it back where it was with every value
   expect(await query<unknown[]>("SHOW TABLES LIKE 'zeroops_snap%'")).toEqual([]);
 });
 
-it('waits for a copy an earlier attempt left running (its triggers on the table) before it starts its own', async () => {
+const orphanedCopy = 'waits for a copy an earlier attempt left running (its triggers on the table) before its own';
+it(orphanedCopy, async () => {
   // What a worker that died mid-copy leaves: pt-online-schema-change's triggers, still at work.
   await db.query(
     'CREATE TRIGGER pt_osc_shop_t_user_ins AFTER INSERT ON t_user FOR EACH ROW SET @zeroops_test = NEW.id',

@@ -18,6 +18,7 @@ import {
   dropTableStages,
   replaceColumnStages,
   setNotNullStages,
+  oneLine,
   withPrefix,
   type StageOptions,
 } from './stages.js';
@@ -194,9 +195,6 @@ const longSeconds = 6 * 3600;
 
 const engineOf = (task: CompletedTask) =>
   task.service.spec.databases?.find((db) => db.name === (task.spec as SchemaSpec).database)?.engine;
-
-const oneLine = (sql: string) =>
-  sql.length > 80 ? `${sql.slice(0, 77).replace(/\s+/g, ' ')}...` : sql.replace(/\s+/g, ' ');
 
 function riskOf(steps: PlanStep[], destructive: boolean): RiskFactor[] {
   const factors: RiskFactor[] = [];

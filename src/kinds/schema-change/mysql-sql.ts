@@ -85,7 +85,8 @@ function classify(node: Node, text: string): MysqlStatementClass {
           /\bor\s+replace\b/i.test(text)
         )
           return refused(
-            'CREATE TABLE runs only plain: no IF NOT EXISTS or OR REPLACE (its undo would drop a table the run did not ' +
+            'CREATE TABLE runs only plain: no IF NOT EXISTS or OR REPLACE (its undo would drop a table the run ' +
+              'did not ' +
               'make), no TEMPORARY, no AS SELECT or LIKE (a copy that locks the source rows)',
           );
         const table = tableName((node.table as Node[])[0]!);
@@ -100,7 +101,8 @@ function classify(node: Node, text: string): MysqlStatementClass {
       );
     default:
       return refused(
-        `${String(node.type).toUpperCase()} changes data, not the schema: ZeroOps runs it only as a script of a Runbook`,
+        `${String(node.type).toUpperCase()} changes data, not the schema: ` +
+          'ZeroOps runs it only as a script of a Runbook',
       );
   }
 }
@@ -122,7 +124,8 @@ function alterTable(node: Node, text: string): MysqlStatementClass {
     if (spec.action === 'add' && spec.resource === 'column') {
       if (spec.unique || spec.primary_key || spec.auto_increment)
         return refused(
-          'ADD COLUMN … UNIQUE, PRIMARY KEY or AUTO_INCREMENT: pt-online-schema-change copies rows with INSERT IGNORE, ' +
+          'ADD COLUMN … UNIQUE, PRIMARY KEY or AUTO_INCREMENT: pt-online-schema-change copies rows with ' +
+            'INSERT IGNORE, ' +
             'so a unique column would silently drop rows; add a plain column, fill it, then add the key by hand',
         );
       const column = columnName(spec.column);

@@ -8,7 +8,7 @@ import { formatDuration } from '../../manifest/units.js';
 import type { PlanStep } from '../../plan/types.js';
 import { action, step } from '../kind.js';
 import type { MysqlStatementClass } from './mysql-sql.js';
-import { withPrefix, type StageOptions } from './stages.js';
+import { oneLine, withPrefix, type StageOptions } from './stages.js';
 
 const my = (operation: string, params: Record<string, unknown>) => action('mysql', operation, params);
 
@@ -128,5 +128,3 @@ function dropTable(table: string, o: StageOptions, prefix: string): PlanStep[] {
     }),
   ];
 }
-
-const oneLine = (sql: string) => (sql.length > 80 ? `${sql.slice(0, 77)}...` : sql).replace(/\s+/g, ' ');

@@ -33,6 +33,10 @@ export interface ColumnReplacement {
   onInvalid?: InvalidPolicy;
 }
 
+/** A statement in a step's title: one line, at most 80 characters. */
+export const oneLine = (sql: string) =>
+  sql.length > 80 ? `${sql.slice(0, 77).replace(/\s+/g, ' ')}...` : sql.replace(/\s+/g, ' ');
+
 /** Stages of one statement among several: ids prefixed, and the approval commands that name them too. */
 export const withPrefix = (stages: PlanStep[], prefix: string): PlanStep[] =>
   stages.map((s) => ({

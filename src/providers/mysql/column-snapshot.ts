@@ -59,7 +59,8 @@ export async function snapshotColumn(
     for (let after: unknown = null; ;) {
       const [result] = await c.query(
         `INSERT INTO ${snapshot} (k, v) SELECT ${quoteName(key.name)}, ${quoteName(column)} FROM ${source} ` +
-          `WHERE ${after === null ? 'TRUE' : `${quoteName(key.name)} > ?`} ORDER BY ${quoteName(key.name)} LIMIT ${batchSize}`,
+          `WHERE ${after === null ? 'TRUE' : `${quoteName(key.name)} > ?`} ` +
+          `ORDER BY ${quoteName(key.name)} LIMIT ${batchSize}`,
         after === null ? [] : [after],
       );
       const added = (result as { affectedRows: number }).affectedRows;
@@ -188,7 +189,8 @@ async function integerKey(c: Connection, table: string): Promise<{ name: string;
   );
   if (keys.length !== 1 || !/int$/.test(keys[0]!.dataType))
     throw new EffectError(
-      `${table} needs a one-column integer primary key for its snapshot (it has ${keys.map((k) => k.name).join(', ') || 'none'})`,
+      `${table} needs a one-column integer primary key for its snapshot ` +
+        `(it has ${keys.map((k) => k.name).join(', ') || 'none'})`,
       false,
     );
   return { name: keys[0]!.name, type: keys[0]!.type };
@@ -231,7 +233,8 @@ export async function columnNames(c: Connection, table: string): Promise<string[
   const { schema, name } = splitTable(table, await databaseOf(c));
   const rows = await rowsOf<{ name: string }>(
     c,
-    'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+    'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ' +
+      'ORDER BY ORDINAL_POSITION',
     [schema, name],
   );
   return rows.map((r) => r.name);

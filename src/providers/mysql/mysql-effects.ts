@@ -5,6 +5,7 @@
  */
 import { EffectError, type EffectContext, type EffectResult } from '../../engine/ports.js';
 import { databaseUrl } from '../postgres/database-url.js';
+import { maskedStatement } from '../postgres/sessions.js';
 import { columnNames, dropSnapshot, restoreColumn, snapshotColumn } from './column-snapshot.js';
 import { describeMysqlWait, lockWaitSeconds, runMysqlDdl, type MysqlDdlOutcome } from './lock-retry.js';
 import { onlineAlter, waitForEarlierCopy } from './online-alter.js';
@@ -50,7 +51,8 @@ export const mysqlOperations: Record<string, Handler> = {
     return {
       output: {
         summary:
-          `${p.table}: ${p.alter} by copy and swap (pt-online-schema-change) in ${(outcome.tookMs / 1000).toFixed(1)}s` +
+          `${p.table}: ${p.alter} by copy and swap (pt-online-schema-change) ` +
+          `in ${(outcome.tookMs / 1000).toFixed(1)}s` +
           `${outcome.notes.length ? `; ${outcome.notes.at(-1)}` : ''}`,
         notes: outcome.notes,
       },
@@ -108,7 +110,7 @@ export const mysqlOperations: Record<string, Handler> = {
   },
   execute: async (p, { signal }, url) => {
     const ddl = await runMysqlDdl(url, [p.sql], { lockWaitSeconds: waitOf(p), signal });
-    return ddlResult(`ran ${oneLine(p.sql)}`, ddl);
+    return ddlResult(`ran ${maskedStatement(p.sql)}`, ddl);
   },
   'describe-table': async (p, _context, url) => {
     const { columns, rows } = await withConnection(url, async (c) => {
@@ -161,10 +163,9 @@ const describe = (e: Expectation) =>
 async function tableExists(c: Connection, table: string): Promise<boolean> {
   const { count } = await firstRow<{ count: number }>(
     c,
-    'SELECT COUNT(*) AS count FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?',
+    'SELECT COUNT(*) AS count FROM information_schema.TABLES ' +
+      'WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?',
     [table.includes('.') ? table.split('.')[0] : null, table.split('.').at(-1)],
   );
   return Number(count) > 0;
 }
-
-const oneLine = (sql: string) => (sql.length > 80 ? `${sql.slice(0, 77)}...` : sql).replace(/\s+/g, ' ');

@@ -43,7 +43,8 @@ export async function mysqlTableFacts(url: string, table: string): Promise<Prefl
           : {
               problem:
                 `${table} has no one-column integer primary key ` +
-                `(${keyColumns.map((k) => k.name).join(', ') || 'none'}): the snapshot that makes a drop reversible walks it`,
+                `(${keyColumns.map((k) => k.name).join(', ') || 'none'}): ` +
+                'the snapshot that makes a drop reversible walks it',
             };
       const indexes = await list(
         'SELECT DISTINCT INDEX_NAME AS d FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',

@@ -42,6 +42,7 @@ export async function rowsOf<T>(connection: Connection, sql: string, values: unk
 export const isLockWaitTimeout = (error: unknown): boolean =>
   ['ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK'].includes((error as { code?: string }).code ?? '');
 
+/** Unlike postgres' sleep, an abort rejects: the waiting loops here stop with the step. */
 export const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(new Error('stopped: the step timed out'));

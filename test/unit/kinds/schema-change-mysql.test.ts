@@ -127,7 +127,9 @@ describe('MySQL SQL analysis', () => {
 });
 
 describe('MySQL SchemaChange plans', () => {
-  it('stages the seed example DROP COLUMN: rename, observe, snapshot, then the copy-and-swap drop after approval', async () => {
+  const seedExample =
+    'stages the seed example DROP COLUMN: rename, observe, snapshot, then the copy-and-swap drop after approval';
+  it(seedExample, async () => {
     const p = await plan('sql: ALTER TABLE t_user DROP COLUMN name\nobserveFor: 2d');
     expect(p.executes).toBe(true);
     expect(p.steps.map((s) => [s.id, s.action.provider, s.action.operation])).toEqual([
