@@ -765,7 +765,7 @@ export interface Service {
        */
       name: string;
       /**
-       * The database engine: SchemaChange reads its SQL in this dialect; mysql covers MySQL 8 and MariaDB 10.5+.
+       * SchemaChange reads its SQL in this dialect (mysql: MySQL 8, MariaDB 10.5+).
        */
       engine: 'postgres' | 'mysql';
     }[];
