@@ -37,6 +37,8 @@ export interface LabOptions {
   /** A canary instance of this version in the canary pool; none when undefined. */
   canaryVersion?: string;
   seedRows?: number;
+  /** PostgreSQL server settings over the lab's own (e.g. the bench's production-sized shared_buffers). */
+  postgresSettings?: Record<string, string>;
   /** Requests per second of the load generator. */
   loadRate?: number;
   /** Files of the GitHub double's repository (default branch). */
@@ -103,7 +105,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
           progress('redis ready');
         }),
       wanted.has('postgres') &&
-        startPostgres(group, dir, options.seedRows ?? 100_000).then((pg) => {
+        startPostgres(group, dir, options.seedRows ?? 100_000, options.postgresSettings).then((pg) => {
           lab.postgres = pg;
           progress('postgres ready');
         }),

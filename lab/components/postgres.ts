@@ -17,7 +17,12 @@ export interface PostgresComponent {
   database: string;
 }
 
-export async function startPostgres(group: ProcessGroup, dir: string, seedRows: number): Promise<PostgresComponent> {
+export async function startPostgres(
+  group: ProcessGroup,
+  dir: string,
+  seedRows: number,
+  settings: Record<string, string> = {},
+): Promise<PostgresComponent> {
   const bin = postgresBin();
   const data = join(dir, 'pg');
   const owner = unprivilegedOwner();
@@ -49,6 +54,7 @@ export async function startPostgres(group: ProcessGroup, dir: string, seedRows: 
       'fsync=off',
       '-c',
       'shared_preload_libraries=pg_stat_statements',
+      ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     ...asOwner,
   });
