@@ -59,3 +59,10 @@ export const defaultThresholds: Thresholds = {
   recoveryErrorSlack: 0.005,
   instanceFactor: 2,
 };
+
+/** A command sent to the load balancer to give a datacenter its share. */
+export interface WeightChange {
+  dc: string;
+  weight: number;
+  command: string;
+}

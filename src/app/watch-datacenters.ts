@@ -1,0 +1,68 @@
+/**
+ * The datacenter watch of one service, a scrape at a time: read every datacenter, decide (the pure
+ * machine in src/failover), move the weights when a decision says so, keep probing the datacenters
+ * that are out, and record every decision with the queries, values and thresholds behind it.
+ */
+import type { Autonomy } from '../policy/autonomy.js';
+import type { CapacityFacts } from '../failover/capacity.js';
+import type { Thresholds, Tick, WeightChange } from '../failover/signals.js';
+import {
+  initialWatchState,
+  watchStep,
+  type Decision,
+  type Timing,
+  type WatchState,
+  type WatchStep,
+} from '../failover/watch-machine.js';
+
+export interface WatchRecord {
+  at: number;
+  decision: Decision;
+  /** The weight commands it led to, and the queries the tick was read with. */
+  changes: WeightChange[];
+  queries: Record<string, string>;
+}
+
+export interface DatacenterWatchDeps {
+  read(): Promise<Tick>;
+  /** Sets each datacenter's share of its normal traffic; returns the commands it had to send. */
+  apply(keep: Record<string, number>): Promise<WeightChange[]>;
+  /** Synthetic requests to the datacenters that are out, so they go on being measured. */
+  probe(dcs: string[]): Promise<void>;
+  record(entry: WatchRecord): Promise<void> | void;
+  /** Datacenters a person confirmed the failover of. */
+  confirmed(): readonly string[];
+  autonomy: Autonomy;
+  capacity: CapacityFacts;
+  thresholds: Thresholds;
+  timing: Timing;
+}
+
+const moves = new Set<Decision['kind']>(['drain', 'warm', 'relapse', 'restored']);
+
+export class DatacenterWatch {
+  private state: WatchState = initialWatchState();
+
+  constructor(private readonly deps: DatacenterWatchDeps) {}
+
+  async tick(): Promise<WatchStep & { changes: WeightChange[] }> {
+    const tick = await this.deps.read();
+    const step = watchStep(this.state, {
+      tick,
+      autonomy: this.deps.autonomy,
+      confirmed: this.deps.confirmed(),
+      capacity: this.deps.capacity,
+      thresholds: this.deps.thresholds,
+      timing: this.deps.timing,
+    });
+    this.state = step.state;
+    const changes = step.decisions.some((d) => moves.has(d.kind)) ? await this.deps.apply(step.keep) : [];
+    for (const decision of step.decisions)
+      await this.deps.record({ at: tick.at, decision, changes, queries: tick.queries });
+    const out = Object.entries(step.keep)
+      .filter(([, keep]) => keep < 1)
+      .map(([dc]) => dc);
+    if (out.length) await this.deps.probe(out);
+    return { ...step, changes };
+  }
+}
