@@ -92,7 +92,7 @@ function breaches(s: DatacenterSample, ref: Baseline, against: Evidence['against
 }
 
 /**
- * The instances far worse than the rest of their datacenter, when they are a minority and the rest
+ * The instances far worse than the rest of their datacenter, when they are at most half of it and the rest
  * look like the datacenter's normal self; otherwise none (the datacenter as a whole is degraded).
  */
 function oddInstances(s: DatacenterSample, normal: Baseline | undefined, t: Thresholds): Evidence[] {
@@ -108,7 +108,7 @@ function oddInstances(s: DatacenterSample, normal: Baseline | undefined, t: Thre
     else if (i.errorRatio > restErrors + t.errorRise)
       odd.push(instanceEvidence(s.dc, i, 'errors', restErrors, restErrors + t.errorRise));
   }
-  if (odd.length === 0 || odd.length >= all.length / 2) return [];
+  if (odd.length === 0 || odd.length > all.length / 2) return []; // at most half: one of two is odd too
   const fine = all.filter((i) => !odd.some((o) => o.instance === i.name));
   const restFine =
     !normal || median(fine.map((i) => i.p99Ms)) <= Math.max(normal.p99Ms * t.latencyFactor, normal.p99Ms + 5);
