@@ -1,5 +1,6 @@
 // `npm run bench [-- name...]`: prints figures. Benchmarks never pass or fail on time.
 import { closedLoop } from './closed-loop.js';
+import { failoverBench } from './failover.js';
 import { labStart } from './lab-start.js';
 import { lanesBench } from './lanes.js';
 import { schemaChangeBench } from './schema-change.js';
@@ -15,6 +16,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   patrol: patrolBench,
   lanes: lanesBench,
   schema: schemaChangeBench,
+  failover: failoverBench,
 };
 
 // Benchmark names; a flag's value (`--runs 3`) is not one.

@@ -825,6 +825,61 @@ export interface Service {
       remediate?: string;
     }[];
     /**
+     * The datacenter watch: each scrape judges every datacenter against its own baseline and its peers; a slow one is drained (as far as the others can carry it), probed, and warmed back up once healthy. Needs the service's latency metric with a per-instance `series`, and haproxyPool.
+     */
+    failover?: {
+      /**
+       * How often every datacenter is read and judged.
+       */
+      every?: string;
+      /**
+       * The window the metric series are read over ($window in their queries).
+       */
+      window?: string;
+      /**
+       * How long a datacenter stays degraded before it is drained.
+       */
+      enterAfter?: string;
+      /**
+       * How long a drained datacenter must stay healthy before its warm-up; doubled at each relapse.
+       */
+      recoveryDwell?: string;
+      /**
+       * The warm-up's shares of the datacenter's normal traffic, rising, the last 100%.
+       *
+       * @minItems 1
+       *
+       * Items: A percentage: "20%" or 20.
+       */
+      warmUp?: (string | number)[];
+      /**
+       * How long each warm-up step is held healthy before the next.
+       */
+      stepHold?: string;
+      /**
+       * When a weight override lapses unless the watch renews it (shown on the incident).
+       */
+      overrideTtl?: string;
+      /**
+       * Requests per second each datacenter can serve, by datacenter name; where unsaid, its current load plus headroom.
+       */
+      capacity?: {
+        [k: string]: number;
+      };
+      /**
+       * A percentage: "20%" or 20.
+       */
+      headroom?: string | number;
+      /**
+       * A percentage: "20%" or 20.
+       */
+      maxUtilisation?: string | number;
+      /**
+       * The path ZeroOps requests on a drained datacenter's servers to go on measuring it.
+       */
+      probePath?: string;
+    };
+    /**
      * Which labels of the metrics' per-instance series name the datacenter, the version and the instance.
      */
     labels?: {

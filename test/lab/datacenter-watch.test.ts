@@ -4,26 +4,17 @@
  * drains dc-a (traffic there near 0 at the load generator), keeps probing it, and once it is fast
  * again warms it back 5 → 25 → 50 → 100 % to its original weight.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { startLab, type Lab } from '../../lab/lab.js';
 import { setFaults } from '../../lab/components/sample-service.js';
-import { readTick, tickQueries } from '../../src/app/datacenter-tick.js';
-import { DatacenterWatch, type WatchRecord } from '../../src/app/watch-datacenters.js';
-import { defaultThresholds } from '../../src/failover/signals.js';
-import { loadDocuments } from '../../src/manifest/load.js';
-import { PrometheusSource } from '../../src/providers/prometheus/prometheus-source.js';
-import { applyShares } from '../../src/providers/haproxy/datacenter-shares.js';
+import type { DatacenterWatch, WatchRecord } from '../../src/app/watch-datacenters.js';
+import { poolWeights, splitOf, templateService, watchOnLab } from '../../lab/watch-on-lab.js';
 import { probeDatacenter } from '../../src/providers/haproxy/datacenter-probe.js';
-import { HAProxyTraffic } from '../../src/providers/haproxy/traffic.js';
 import { sleep } from '../../lab/wait.js';
 
 jest.setTimeout(240_000);
 
-const service = loadDocuments([
-  { path: 'services/checkout.yaml', text: readFileSync('ops-repo-template/services/checkout.yaml', 'utf8') },
-]).services[0]!.manifest;
+const service = templateService();
 const normal = Object.fromEntries(service.spec.datacenters.map((d) => [d.name, d.weight ?? 100]));
 const timing = {
   enterAfterMs: 3000,
@@ -41,27 +32,6 @@ beforeAll(async () => {
 });
 afterAll(() => lab?.stop());
 
-function watchOnLab(records: WatchRecord[]) {
-  const haproxy = lab.haproxy!;
-  const traffic = new HAProxyTraffic(haproxy.socketPath, join(lab.dir, 'watch-state.json'));
-  const source = new PrometheusSource(lab.prometheus!.url);
-  const queries = tickQueries(service, '5s')!;
-  const backendOf = (dc: string) => service.spec.datacenters.find((d) => d.name === dc)!.haproxy!.backend;
-  return new DatacenterWatch({
-    read: () => readTick(source, service, queries),
-    apply: (keep) => applyShares(traffic, haproxy.stableBackend, normal, keep, 'watch-test'),
-    probe: async (dcs) => {
-      await Promise.all(dcs.map((dc) => probeDatacenter(haproxy.socketPath, backendOf(dc))));
-    },
-    record: (entry) => void records.push(entry),
-    confirmed: () => [],
-    autonomy: 'auto',
-    capacity: { capacityRps: {}, headroom: 1, maxUtilisation: 0.8 },
-    thresholds: defaultThresholds,
-    timing,
-  });
-}
-
 /** Ticks once a second until `done` says so (or the time runs out). */
 async function tickUntil(watch: DatacenterWatch, done: () => boolean, seconds: number, during?: () => Promise<void>) {
   for (let i = 0; i < seconds && !done(); i++) {
@@ -71,20 +41,15 @@ async function tickUntil(watch: DatacenterWatch, done: () => boolean, seconds: n
   }
 }
 
-const weights = async () =>
-  Object.fromEntries(
-    await Promise.all(
-      Object.keys(normal).map(async (dc) => {
-        const answer = await lab.haproxy!.command(`get weight ${lab.haproxy!.stableBackend}/${dc}`);
-        return [dc, Number(answer.split(' ')[0])] as const;
-      }),
-    ),
-  );
+const weights = () => poolWeights(lab, Object.keys(normal));
 
 describe('a datacenter that turns slow, on the lab', () => {
   it('is drained, probed while out, warmed back up and restored to its original weight', async () => {
     const records: WatchRecord[] = [];
-    const watch = watchOnLab(records);
+    const { watch } = watchOnLab(lab, {
+      record: (entry) => void records.push(entry),
+      overrides: { window: '5s', timing },
+    });
     const dcA = lab.instances.filter((i) => i.dc === 'dc-a' && i.pool === 'datacenter');
     const kinds = () => records.map((r) => r.decision.kind);
 
@@ -111,7 +76,7 @@ describe('a datacenter that turns slow, on the lab', () => {
     // The load generator's view: dc-a gets next to nothing, and every request still succeeds.
     await sleep(1000); // requests already in flight to dc-a finish
     const after = await lab.load!.next(200);
-    expect((after.byDc['dc-a'] ?? 0) / after.total).toBeLessThan(0.05);
+    expect(splitOf(after)['dc-a'] ?? 0).toBeLessThan(0.05);
 
     // Probes go on: dc-a's instances keep being measured while it serves no users.
     const probes = await probeDatacenter(lab.haproxy!.socketPath, 'checkout_dc_a', { perServer: 2 });

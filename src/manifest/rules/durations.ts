@@ -2,7 +2,18 @@
 import { parseDuration } from '../units.js';
 import type { Report, Rule } from './rule.js';
 
-const durationKeys = new Set(['interval', 'window', 'observeFor', 'lockTimeout', 'timeout', 'every']);
+const durationKeys = new Set([
+  'interval',
+  'window',
+  'observeFor',
+  'lockTimeout',
+  'timeout',
+  'every',
+  'enterAfter',
+  'recoveryDwell',
+  'stepHold',
+  'overrideTtl',
+]);
 
 export const durationsParse: Rule<unknown> = {
   name: 'duration-parses',

@@ -4,6 +4,7 @@ import { specFieldsOf } from '../schemas.js';
 import { didYouMean } from '../suggest.js';
 import { parseThreshold } from '../units.js';
 import { checkProgram } from './programs.js';
+import { failoverProblems } from '../../failover/watch-settings.js';
 import type { Rule } from './rule.js';
 
 export const serviceRules: Rule<Service>[] = [
@@ -28,6 +29,12 @@ export const serviceRules: Rule<Service>[] = [
             { target: 'key' },
           );
       });
+      for (const problem of failoverProblems(manifest))
+        report(
+          ['spec', 'failover', ...problem.path],
+          problem.message,
+          problem.key || !problem.path.length ? { target: 'key' } : {},
+        );
       inspections.forEach((inspection, i) => {
         const path = ['spec', 'inspections', i];
         const binding = metrics[inspection.metric];

@@ -130,6 +130,14 @@ const expected: [string, string][] = [
     'schema-change-nothing.yaml:6:1 error spec: say what to change: spec.sql or spec.replaceColumn',
   ],
   [
+    'service-failover-capacity.yaml',
+    "service-failover-capacity.yaml:14:28 error spec.failover.capacity.dc-x: 'dc-x' is not a datacenter of the service: write one of dc-a, dc-b",
+  ],
+  [
+    'service-failover-warm-up.yaml',
+    'service-failover-warm-up.yaml:14:19 error spec.failover.warmUp[1]: warm-up steps must rise: each above the one before',
+  ],
+  [
     'service-owner-handle.yaml',
     "service-owner-handle.yaml:6:12 error spec.owners[0]: '@carol' is not valid: write a GitHub login (alice) or a team as org/team-slug (acme/payments), without @",
   ],
