@@ -9,6 +9,7 @@ import { startChapter } from './chapter-start.js';
 import { breachChapter, drainChapter } from './chapter-execute.js';
 import { trafficChapter } from './chapter-traffic.js';
 import { schemaChapter } from './chapter-schema.js';
+import { failoverChapter } from './chapter-failover.js';
 
 export const chapters: Chapter[] = [
   startChapter,
@@ -20,6 +21,7 @@ export const chapters: Chapter[] = [
   approvalsChapter,
   patrolChapter,
   schemaChapter,
+  failoverChapter,
   // Last: its lanes keep serving their users afterwards, which would blur the datacenter splits before.
   lanesChapter,
 ];

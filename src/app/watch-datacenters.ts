@@ -45,7 +45,7 @@ export class DatacenterWatch {
 
   constructor(private readonly deps: DatacenterWatchDeps) {}
 
-  async tick(): Promise<WatchStep & { changes: WeightChange[] }> {
+  async tick(): Promise<WatchStep & { tick: Tick; changes: WeightChange[] }> {
     const tick = await this.deps.read();
     const step = watchStep(this.state, {
       tick,
@@ -63,6 +63,6 @@ export class DatacenterWatch {
       .filter(([, keep]) => keep < 1)
       .map(([dc]) => dc);
     if (out.length) await this.deps.probe(out);
-    return { ...step, changes };
+    return { ...step, tick, changes };
   }
 }
