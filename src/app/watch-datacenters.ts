@@ -27,6 +27,8 @@ export interface DatacenterWatchDeps {
   read(): Promise<Tick>;
   /** Sets each datacenter's share of its normal traffic; returns the commands it had to send. */
   apply(keep: Record<string, number>): Promise<WeightChange[]>;
+  /** Takes one instance out of its datacenter's backend (drain: its connections finish). */
+  eject(dc: string, instance: string): Promise<void>;
   /** Synthetic requests to the datacenters that are out, so they go on being measured. */
   probe(dcs: string[]): Promise<void>;
   record(entry: WatchRecord): Promise<void> | void;
@@ -38,6 +40,13 @@ export interface DatacenterWatchDeps {
   timing: Timing;
 }
 
+/** What one scrape came to: the step, the scrape itself, the commands sent and the records made. */
+export interface WatchTick extends WatchStep {
+  tick: Tick;
+  changes: WeightChange[];
+  records: WatchRecord[];
+}
+
 const moves = new Set<Decision['kind']>(['drain', 'warm', 'relapse', 'restored']);
 
 export class DatacenterWatch {
@@ -45,7 +54,7 @@ export class DatacenterWatch {
 
   constructor(private readonly deps: DatacenterWatchDeps) {}
 
-  async tick(): Promise<WatchStep & { tick: Tick; changes: WeightChange[] }> {
+  async tick(): Promise<WatchTick> {
     const tick = await this.deps.read();
     const step = watchStep(this.state, {
       tick,
@@ -58,11 +67,13 @@ export class DatacenterWatch {
     this.state = step.state;
     const changes = step.decisions.some((d) => moves.has(d.kind)) ? await this.deps.apply(step.keep) : [];
     for (const decision of step.decisions)
-      await this.deps.record({ at: tick.at, decision, changes, queries: tick.queries });
+      if (decision.kind === 'eject') await this.deps.eject(decision.dc, decision.instance);
+    const records = step.decisions.map((decision) => ({ at: tick.at, decision, changes, queries: tick.queries }));
+    for (const record of records) await this.deps.record(record);
     const out = Object.entries(step.keep)
       .filter(([, keep]) => keep < 1)
       .map(([dc]) => dc);
     if (out.length) await this.deps.probe(out);
-    return { ...step, tick, changes };
+    return { ...step, tick, changes, records };
   }
 }

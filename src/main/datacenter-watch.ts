@@ -44,6 +44,11 @@ export function datacenterWatchFor(
   const watch = new DatacenterWatch({
     read: () => readTick(wiring.metrics, service, queries),
     apply: (keep) => applyShares(traffic, pool, normal, keep, `datacenter-watch/${service.metadata.name}`),
+    eject: async (dc, instance) => {
+      const backend = backends[dc];
+      if (backend)
+        await traffic.ensureServerState(backend, instance, 'drain', `datacenter-watch/${service.metadata.name}`);
+    },
     probe: async (dcs) => {
       const out = dcs.map((dc) => backends[dc]).filter((b): b is string => Boolean(b));
       await Promise.all(
