@@ -15,20 +15,30 @@ import {
 import type { Decision } from '../failover/watch-machine.js';
 import type { WatchTick } from './watch-datacenters.js';
 
-type Open = FailoverEpisode & { issue: number };
+export type OpenEpisode = FailoverEpisode & { issue: number };
 
+/** An hour of 5 s scrapes: the chart keeps the latest. */
+const curvePoints = 720;
 const opens = new Set<Decision['kind']>(['drain', 'ask', 'everywhere', 'eject']);
 const ends = new Set<Decision['kind']>(['restored', 'recovered-unattended']);
 
 export class FailoverIncidents {
-  private readonly open = new Map<string, Open>();
+  private readonly open: Map<string, OpenEpisode>;
 
   constructor(
     private readonly forge: Forge,
     private readonly repo: RepoRef,
     private readonly service: string,
     private readonly owners: readonly string[],
-  ) {}
+    saved: Record<string, OpenEpisode> = {},
+  ) {
+    this.open = new Map(Object.entries(saved));
+  }
+
+  /** The open episodes, to save between scrapes run by different jobs. */
+  snapshot(): Record<string, OpenEpisode> {
+    return Object.fromEntries(this.open);
+  }
 
   /** Issue numbers of the episodes still open, by what they are about. */
   openIssues(): Record<string, number> {
@@ -36,7 +46,7 @@ export class FailoverIncidents {
   }
 
   async update(result: WatchTick): Promise<void> {
-    const touched = new Set<Open>();
+    const touched = new Set<OpenEpisode>();
     for (const record of result.records) {
       const key = keyOf(record.decision);
       let episode = this.open.get(key);
@@ -50,7 +60,10 @@ export class FailoverIncidents {
       const sample = episode.dc
         ? result.tick.samples.find((s) => s.dc === episode.dc)
         : result.tick.samples.reduce((a, b) => (b.p99Ms > a.p99Ms ? b : a));
-      if (sample && Number.isFinite(sample.p99Ms)) episode.curve.push([result.tick.at / 1000, sample.p99Ms]);
+      if (sample && Number.isFinite(sample.p99Ms))
+        episode.curve = [...episode.curve, [result.tick.at / 1000, sample.p99Ms] as [number, number]].slice(
+          -curvePoints,
+        );
       if (episode.dc) episode.keep = result.keep[episode.dc] ?? 1;
       if (keyFor(episode) === 'everywhere' && !result.judgement.everywhere) {
         episode.resolvedAt = result.tick.at;
@@ -60,7 +73,11 @@ export class FailoverIncidents {
     for (const episode of touched) await this.publish(episode);
   }
 
-  private async openEpisode(key: string, record: WatchTick['records'][number], result: WatchTick): Promise<Open> {
+  private async openEpisode(
+    key: string,
+    record: WatchTick['records'][number],
+    result: WatchTick,
+  ): Promise<OpenEpisode> {
     const d = record.decision;
     const dc = 'dc' in d && d.kind !== 'eject' ? d.dc : undefined;
     const draft: FailoverEpisode = {
@@ -76,7 +93,7 @@ export class FailoverIncidents {
       body: failoverBody(draft),
       labels: failoverLabels(draft),
     });
-    const episode: Open = { ...draft, issue };
+    const episode: OpenEpisode = { ...draft, issue };
     this.open.set(key, episode);
     if (this.owners.length)
       await this.forge.comment(
@@ -87,7 +104,7 @@ export class FailoverIncidents {
     return episode;
   }
 
-  private async publish(episode: Open): Promise<void> {
+  private async publish(episode: OpenEpisode): Promise<void> {
     await this.forge.updateIssue(this.repo, episode.issue, {
       title: failoverTitle(episode),
       body: failoverBody(episode),

@@ -22,6 +22,8 @@ export interface CommandDeps {
   log: Log;
   /** Runs a remediation of the incident filed as this issue; says what happened, in words. */
   remediate?: (issue: { repo: RepoRef; number: number }, option: string, by: string) => Promise<string>;
+  /** Confirms the drain of a datacenter the watch asked about on this issue; says what happened. */
+  failover?: (issue: { repo: RepoRef; number: number }, dc: string, by: string) => Promise<string>;
 }
 
 export interface CommandComment {
@@ -34,7 +36,7 @@ export interface CommandComment {
 
 const usage =
   'Commands: `/zeroops pause`, `resume`, `abort`, `rollback`, `approve-step <step>`, `status`; ' +
-  'on an incident, `remediate <option>`.';
+  'on an incident, `remediate <option>` or `failover <datacenter>`.';
 
 export function parseCommand(body: string): { verb: string; arg?: string } | undefined {
   const match = /^\/zeroops\s+([a-z-]+)(?:\s+(\S+))?\s*$/m.exec(body.trim());
@@ -56,15 +58,16 @@ export async function handleCommand(deps: CommandDeps, comment: CommandComment):
     await reply(`only people with write access to ${repoKey(comment.repo)} can steer runs; nothing was done.`);
     return;
   }
-  if (parsed.verb === 'remediate') {
+  if (parsed.verb === 'remediate' || parsed.verb === 'failover') {
     // Only a person decides to remediate: never a bot, not even ZeroOps answering itself.
+    const act = parsed.verb === 'remediate' ? deps.remediate : deps.failover;
     const answer = comment.author.endsWith('[bot]')
-      ? 'bots cannot ask for a remediation; nothing was done.'
+      ? `bots cannot ask for a ${parsed.verb}; nothing was done.`
       : !parsed.arg
-        ? `which remediation? ${usage}`
-        : deps.remediate
-          ? await deps.remediate({ repo: comment.repo, number: comment.number }, parsed.arg, comment.author)
-          : 'remediations need ZeroOps workers (REDIS_URL); nothing was done.';
+        ? `which ${parsed.verb === 'remediate' ? 'remediation' : 'datacenter'}? ${usage}`
+        : act
+          ? await act({ repo: comment.repo, number: comment.number }, parsed.arg, comment.author)
+          : `a ${parsed.verb} needs ZeroOps workers (REDIS_URL); nothing was done.`;
     await deps.forge.react(comment.repo, comment.commentId, answer.startsWith('▶') ? 'rocket' : 'confused');
     await reply(answer);
     return;

@@ -37,6 +37,8 @@ export interface PatrolHooks {
   heardFrom(repo: KnownRepo): Promise<void>;
   incidentClosed(repo: RepoRef, issueNumber: number, by: string): Promise<void>;
   remediate(issue: { repo: RepoRef; number: number }, option: string, by: string): Promise<string>;
+  /** `/zeroops failover <dc>` on a datacenter watch incident; the answer in words. */
+  failover(issue: { repo: RepoRef; number: number }, dc: string, by: string): Promise<string>;
 }
 
 /** What a table and a column transform look like in the live database, read-only, before approval. */

@@ -50,9 +50,15 @@ export interface WatchTick extends WatchStep {
 const moves = new Set<Decision['kind']>(['drain', 'warm', 'relapse', 'restored']);
 
 export class DatacenterWatch {
-  private state: WatchState = initialWatchState();
+  constructor(
+    private readonly deps: DatacenterWatchDeps,
+    private state: WatchState = initialWatchState(),
+  ) {}
 
-  constructor(private readonly deps: DatacenterWatchDeps) {}
+  /** The machine's state now, to save between scrapes run by different jobs. */
+  snapshot(): WatchState {
+    return this.state;
+  }
 
   async tick(): Promise<WatchTick> {
     const tick = await this.deps.read();

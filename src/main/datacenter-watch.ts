@@ -7,6 +7,7 @@ import { readTick, tickQueries } from '../app/datacenter-tick.js';
 import { DatacenterWatch, type WatchRecord } from '../app/watch-datacenters.js';
 import { defaultThresholds, type Thresholds } from '../failover/signals.js';
 import { watchSettingsOf, type WatchSettings } from '../failover/watch-settings.js';
+import type { WatchState } from '../failover/watch-machine.js';
 import type { Service } from '../manifest/model.js';
 import type { MetricsSource } from '../observe/metrics-source.js';
 import type { Autonomy } from '../policy/autonomy.js';
@@ -25,6 +26,8 @@ export interface WatchWiring {
   /** Settings over the service's own (the lab's compressed clock). */
   overrides?: Partial<WatchSettings>;
   thresholds?: Thresholds;
+  /** Where the machine was at the last scrape (saved between jobs). */
+  state?: WatchState;
 }
 
 export function datacenterWatchFor(
@@ -41,26 +44,29 @@ export function datacenterWatchFor(
   const normal = Object.fromEntries(service.spec.datacenters.map((d) => [d.name, d.weight ?? 100]));
   const backends = Object.fromEntries(service.spec.datacenters.map((d) => [d.name, d.haproxy?.backend]));
   const traffic = new HAProxyTraffic(wiring.haproxySocket, join(wiring.stateDir, `${pool}-watch.json`));
-  const watch = new DatacenterWatch({
-    read: () => readTick(wiring.metrics, service, queries),
-    apply: (keep) => applyShares(traffic, pool, normal, keep, `datacenter-watch/${service.metadata.name}`),
-    eject: async (dc, instance) => {
-      const backend = backends[dc];
-      if (backend)
-        await traffic.ensureServerState(backend, instance, 'drain', `datacenter-watch/${service.metadata.name}`);
+  const watch = new DatacenterWatch(
+    {
+      read: () => readTick(wiring.metrics, service, queries),
+      apply: (keep) => applyShares(traffic, pool, normal, keep, `datacenter-watch/${service.metadata.name}`),
+      eject: async (dc, instance) => {
+        const backend = backends[dc];
+        if (backend)
+          await traffic.ensureServerState(backend, instance, 'drain', `datacenter-watch/${service.metadata.name}`);
+      },
+      probe: async (dcs) => {
+        const out = dcs.map((dc) => backends[dc]).filter((b): b is string => Boolean(b));
+        await Promise.all(
+          out.map((backend) => probeDatacenter(wiring.haproxySocket, backend, { path: settings.probePath })),
+        );
+      },
+      record: wiring.record,
+      confirmed: wiring.confirmed,
+      autonomy: wiring.autonomy,
+      capacity: settings.capacity,
+      thresholds: wiring.thresholds ?? defaultThresholds,
+      timing: settings.timing,
     },
-    probe: async (dcs) => {
-      const out = dcs.map((dc) => backends[dc]).filter((b): b is string => Boolean(b));
-      await Promise.all(
-        out.map((backend) => probeDatacenter(wiring.haproxySocket, backend, { path: settings.probePath })),
-      );
-    },
-    record: wiring.record,
-    confirmed: wiring.confirmed,
-    autonomy: wiring.autonomy,
-    capacity: settings.capacity,
-    thresholds: wiring.thresholds ?? defaultThresholds,
-    timing: settings.timing,
-  });
+    wiring.state,
+  );
   return { watch, settings };
 }

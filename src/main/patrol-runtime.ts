@@ -1,8 +1,10 @@
 /**
  * Wiring of the patrol: its queue and worker (inspections on their schedules, verifications after
  * remediations, the schedule's sync with the ops repos), and the hooks the rest of ZeroOps calls —
- * a finished remediation run, `/zeroops remediate`, a closed incident, a repository heard from.
+ * a finished remediation run, `/zeroops remediate`, `/zeroops failover`, a closed incident, a
+ * repository heard from. The datacenter watch runs as one of the inspections, a scrape per job.
  */
+import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { incidentClosed } from '../app/incident-closed.js';
 import { proseWriter } from '../app/incident-prose.js';
@@ -10,6 +12,12 @@ import type { Log, PatrolHooks } from '../app/ports.js';
 import { remediateOnRequest } from '../app/remediate.js';
 import { RemediationFollowUp } from '../app/remediation-follow-up.js';
 import { runInspection, type PatrolDeps } from '../app/run-inspection.js';
+import {
+  confirmFailover,
+  runDatacenterWatch,
+  watchInspection,
+  type WatchJobDeps,
+} from '../app/run-datacenter-watch.js';
 import { syncPatrols } from '../app/sync-patrols.js';
 import { verifyRemediation } from '../app/verify-remediation.js';
 import type { RunReporter, Scheduler } from '../engine/ports.js';
@@ -22,6 +30,7 @@ import { PatrolQueue, startPatrolWorker, type PatrolJob } from '../queue/patrol-
 import type { RedisOutage } from '../queue/redis-outage.js';
 import { explainerFromEnv } from './explainer.js';
 import { prometheusFor } from './run-gates.js';
+import { datacenterWatchFor } from './datacenter-watch.js';
 import type { WorkerSettings } from './settings.js';
 
 export interface PatrolWiring extends PatrolHooks {
@@ -64,7 +73,25 @@ export async function startPatrol(settings: WorkerSettings, parts: PatrolParts):
     (await store.repos()).find((r) => r.owner === owner && r.repo === repo);
   const sync = () =>
     syncPatrols({ store, clock, log, forgeFor: parts.forgeFor, schedule: (list) => queue.schedule(list) });
+  const watchDeps = async (repo: { installationId?: number }): Promise<WatchJobDeps> => ({
+    forge: await parts.forgeFor(repo),
+    store,
+    clock,
+    log,
+    watchFor: (service, config, options) =>
+      datacenterWatchFor(service, {
+        metrics: metricsOf(prometheusFor(config?.spec.providers?.prometheus, process.env)),
+        haproxySocket: config?.spec.providers?.haproxy?.socket ?? '',
+        stateDir: join(settings.dataDir, 'haproxy'),
+        autonomy: options.autonomy,
+        confirmed: () => options.confirmed,
+        record: options.record,
+        ...(options.state ? { state: options.state } : {}),
+      }).watch,
+  });
   const handle = async (job: PatrolJob) => {
+    if (job.kind === 'inspect' && job.inspection === watchInspection)
+      return void (await runDatacenterWatch(await watchDeps(job.repo), job));
     if (job.kind === 'inspect') return runInspection(await deps(job.repo), job);
     if (job.kind === 'verify') return verifyRemediation(await deps(job.repo), job.runId, job.repo);
     return sync();
@@ -89,6 +116,12 @@ export async function startPatrol(settings: WorkerSettings, parts: PatrolParts):
       const repo = await known(issue.repo.owner, issue.repo.repo);
       return repo
         ? remediateOnRequest(await deps(repo), issue, option, by)
+        : 'ZeroOps does not know this repository yet; nothing was done.';
+    },
+    failover: async (issue, dc, by) => {
+      const repo = await known(issue.repo.owner, issue.repo.repo);
+      return repo
+        ? confirmFailover(await watchDeps(repo), issue, dc, by)
         : 'ZeroOps does not know this repository yet; nothing was done.';
     },
     incidentClosed: async (repo, issueNumber, by) => {

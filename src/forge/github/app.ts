@@ -145,7 +145,13 @@ export function zeroopsApp(deps: AppDeps) {
         // On pull requests (their runs) and on issues (an incident's remediations); never from a bot.
         if (c.isBot || !c.payload.comment.body.trimStart().startsWith('/zeroops')) return;
         await handleCommand(
-          { ...execution, forge: forgeOf(c), log: c.log as unknown as Log, remediate: execution.patrol?.remediate },
+          {
+            ...execution,
+            forge: forgeOf(c),
+            log: c.log as unknown as Log,
+            remediate: execution.patrol?.remediate,
+            failover: execution.patrol?.failover,
+          },
           {
             repo: c.repo(),
             number: c.payload.issue.number,

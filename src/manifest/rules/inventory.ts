@@ -37,6 +37,11 @@ export const serviceRules: Rule<Service>[] = [
         );
       inspections.forEach((inspection, i) => {
         const path = ['spec', 'inspections', i];
+        if (inspection.name === 'datacenter-watch')
+          report(
+            [...path, 'name'],
+            `'datacenter-watch' is the name of the datacenter watch (spec.failover): choose another`,
+          );
         const binding = metrics[inspection.metric];
         if (!binding)
           report(

@@ -1,0 +1,135 @@
+/**
+ * Use case: one scrape of a service's datacenter watch, as a patrol job. The watch's state and its
+ * open incidents are saved in the store between scrapes (the next job may run on another worker);
+ * a lease makes sure two scrapes of one service never overlap. Every decision goes into the
+ * service's event chain with its evidence and the commands it led to. `/zeroops failover <dc>` on
+ * the incident confirms a drain the autonomy policy left to a person.
+ */
+import type { KnownRepo, Store } from '../engine/store.js';
+import type { Forge, RepoRef } from '../forge/forge.js';
+import type { WatchState } from '../failover/watch-machine.js';
+import type { Config, Service } from '../manifest/model.js';
+import { autonomyFor, type Autonomy } from '../policy/autonomy.js';
+import { FailoverIncidents, type OpenEpisode } from './failover-incidents.js';
+import { patrolBasis } from './patrol-basis.js';
+import type { Log } from './ports.js';
+import { repoKey } from './record-keys.js';
+import type { DatacenterWatch, WatchRecord } from './watch-datacenters.js';
+
+export interface WatchJobDeps {
+  forge: Forge;
+  store: Store;
+  clock: () => Date;
+  log: Log;
+  /** The watch of a service, wired to the config's Prometheus and HAProxy. */
+  watchFor(
+    service: Service,
+    config: Config | undefined,
+    options: {
+      state?: WatchState;
+      autonomy: Autonomy;
+      confirmed: readonly string[];
+      record: (r: WatchRecord) => Promise<void>;
+    },
+  ): DatacenterWatch;
+}
+
+interface Saved {
+  state: WatchState;
+  episodes: Record<string, OpenEpisode>;
+  /** Datacenters a person confirmed the drain of, and who. */
+  confirmed: Record<string, string>;
+}
+
+/** The name the watch goes by among a service's scheduled inspections. */
+export const watchInspection = 'datacenter-watch';
+
+const keyOf = (repo: RepoRef, service: string) => `datacenter-watch/${repoKey(repo)}/${service}`;
+
+export async function runDatacenterWatch(deps: WatchJobDeps, job: { repo: KnownRepo; service: string }) {
+  const basis = await patrolBasis(deps, job.repo);
+  const service = basis.services.find((s) => s.metadata.name === job.service);
+  if (!service?.spec.failover) return undefined;
+  const key = keyOf(job.repo, job.service);
+  const holder = `scrape-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const now = deps.clock();
+  if (!(await deps.store.lease(key, holder, new Date(now.getTime() + 60_000).toISOString(), now.toISOString())))
+    return undefined; // the previous scrape is still running
+  try {
+    const saved = (await deps.store.checkpoint<Saved>(key)) ?? { state: undefined, episodes: {}, confirmed: {} };
+    const autonomy = autonomyFor(basis.config, {
+      kind: 'TrafficShift',
+      service: job.service,
+      class: 'datacenter-degraded',
+      remediation: 'drain-datacenter',
+    });
+    const chain = key;
+    const watch = deps.watchFor(service, basis.config, {
+      ...(saved.state ? { state: saved.state } : {}),
+      autonomy,
+      confirmed: Object.keys(saved.confirmed),
+      record: async (r) => {
+        await deps.store.appendEvents(
+          chain,
+          [
+            {
+              type: `watch-${r.decision.kind}`,
+              actor: 'zeroops',
+              data: { ...r } as unknown as Record<string, unknown>,
+            },
+          ],
+          new Date(r.at).toISOString(),
+        );
+      },
+    });
+    const incidents = new FailoverIncidents(deps.forge, job.repo, job.service, service.spec.owners, saved.episodes);
+    const result = await watch.tick();
+    await incidents.update(result);
+    const state = watch.snapshot();
+    // A confirmation is spent once the datacenter is out (or no longer waiting for one).
+    const confirmed = Object.fromEntries(
+      Object.entries(saved.confirmed).filter(([dc]) => state.phases[dc]?.phase === 'awaiting-confirmation'),
+    );
+    await deps.store.saveCheckpoint(key, { state, episodes: incidents.snapshot(), confirmed } satisfies Saved);
+    return result;
+  } finally {
+    await deps.store.releaseLease(key, holder);
+  }
+}
+
+/**
+ * `/zeroops failover <dc>` on a watch incident: recorded for the next scrape, which drains it.
+ * Returns the answer to post, in words.
+ */
+export async function confirmFailover(
+  deps: Pick<WatchJobDeps, 'forge' | 'store' | 'clock'>,
+  issue: { repo: RepoRef; number: number },
+  dc: string,
+  by: string,
+): Promise<string> {
+  const record = await deps.forge.issue(issue.repo, issue.number);
+  const service = record?.labels.find((l) => l.startsWith('service:'))?.slice('service:'.length);
+  if (!service || !record?.labels.includes('class:datacenter-degraded'))
+    return 'this issue is not a datacenter incident of the watch; nothing was done.';
+  const key = keyOf(issue.repo, service);
+  // Under the scrapes' lease, so a scrape saving its state cannot drop the confirmation.
+  const holder = `confirm-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const lease = () => {
+    const now = deps.clock();
+    return deps.store.lease(key, holder, new Date(now.getTime() + 10_000).toISOString(), now.toISOString());
+  };
+  for (let attempt = 0; !(await lease()); attempt++) {
+    if (attempt >= 20) return 'the watch is busy with a scrape; comment again in a few seconds. Nothing was done.';
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  try {
+    const saved = await deps.store.checkpoint<Saved>(key);
+    const phase = saved?.state.phases[dc]?.phase;
+    if (!saved || phase !== 'awaiting-confirmation')
+      return `${dc} is not waiting for a confirmation (${phase ?? 'not watched'}); nothing was done.`;
+    await deps.store.saveCheckpoint(key, { ...saved, confirmed: { ...saved.confirmed, [dc]: by } });
+    return `▶ ${dc} will be drained at the next scrape, as far as the other datacenters can carry it (confirmed by @${by}).`;
+  } finally {
+    await deps.store.releaseLease(key, holder);
+  }
+}
