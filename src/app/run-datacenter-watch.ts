@@ -56,7 +56,7 @@ export async function runDatacenterWatch(deps: WatchJobDeps, job: { repo: KnownR
   if (!(await deps.store.lease(key, holder, new Date(now.getTime() + 60_000).toISOString(), now.toISOString())))
     return undefined; // the previous scrape is still running
   try {
-    const saved = (await deps.store.checkpoint<Saved>(key)) ?? { state: undefined, episodes: {}, confirmed: {} };
+    const saved = (await deps.store.loopState<Saved>(key)) ?? { state: undefined, episodes: {}, confirmed: {} };
     const autonomy = autonomyFor(basis.config, {
       kind: 'TrafficShift',
       service: job.service,
@@ -90,7 +90,7 @@ export async function runDatacenterWatch(deps: WatchJobDeps, job: { repo: KnownR
     const confirmed = Object.fromEntries(
       Object.entries(saved.confirmed).filter(([dc]) => state.phases[dc]?.phase === 'awaiting-confirmation'),
     );
-    await deps.store.saveCheckpoint(key, { state, episodes: incidents.snapshot(), confirmed } satisfies Saved);
+    await deps.store.saveLoopState(key, { state, episodes: incidents.snapshot(), confirmed } satisfies Saved);
     return result;
   } finally {
     await deps.store.releaseLease(key, holder);
@@ -123,11 +123,11 @@ export async function confirmFailover(
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   try {
-    const saved = await deps.store.checkpoint<Saved>(key);
+    const saved = await deps.store.loopState<Saved>(key);
     const phase = saved?.state.phases[dc]?.phase;
     if (!saved || phase !== 'awaiting-confirmation')
       return `${dc} is not waiting for a confirmation (${phase ?? 'not watched'}); nothing was done.`;
-    await deps.store.saveCheckpoint(key, { ...saved, confirmed: { ...saved.confirmed, [dc]: by } });
+    await deps.store.saveLoopState(key, { ...saved, confirmed: { ...saved.confirmed, [dc]: by } });
     return `▶ ${dc} will be drained at the next scrape, as far as the other datacenters can carry it (confirmed by @${by}).`;
   } finally {
     await deps.store.releaseLease(key, holder);

@@ -106,6 +106,10 @@ export interface Store {
   checkpoint<T>(key: string): Promise<T | undefined>;
   saveCheckpoint(key: string, value: unknown): Promise<boolean>;
 
+  /** The state a loop carries from one job to the next (the datacenter watch), replaced whole. */
+  loopState<T>(key: string): Promise<T | undefined>;
+  saveLoopState(key: string, value: unknown): Promise<void>;
+
   /**
    * A lease that expires: held by `holder` until `until`, taken over by anyone once it has expired.
    * True when `holder` holds it now (newly, or renewed).

@@ -25,6 +25,7 @@ const uniqueIndexes: Record<string, Record<string, 1>[]> = {
   pulls: [{ id: 1 }],
   runs: [{ id: 1 }, { key: 1 }],
   checkpoints: [{ key: 1 }],
+  loopStates: [{ key: 1 }],
   approved: [{ id: 1 }],
   leases: [{ key: 1 }],
   locks: [{ key: 1 }],
@@ -135,6 +136,14 @@ export class MongoStore implements Store {
   async saveRun(run: Run): Promise<void> {
     const result = await this.col('runs').replaceOne({ id: run.id, version: run.version - 1 }, { ...run });
     if (result.matchedCount !== 1) throw new ConflictError(`run ${run.id} changed since version ${run.version - 1}`);
+  }
+
+  async loopState<T>(key: string): Promise<T | undefined> {
+    return (await this.one<{ value: T }>('loopStates', { key }))?.value;
+  }
+
+  async saveLoopState(key: string, value: unknown): Promise<void> {
+    await this.col('loopStates').replaceOne({ key }, { key, value }, { upsert: true });
   }
 
   async checkpoint<T>(key: string): Promise<T | undefined> {

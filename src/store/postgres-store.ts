@@ -143,6 +143,14 @@ export class PostgresStore implements Store {
     ]);
   }
 
+  async loopState<T>(key: string): Promise<T | undefined> {
+    return this.get<T>('loop-state', key);
+  }
+
+  async saveLoopState(key: string, value: unknown): Promise<void> {
+    await this.put('loop-state', key, value);
+  }
+
   async checkpoint<T>(key: string): Promise<T | undefined> {
     const row = (await this.q(`SELECT value FROM ${this.s}.checkpoints WHERE key = $1`, [key])).rows[0];
     return row ? (row.value as T) : undefined;

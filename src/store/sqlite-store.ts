@@ -181,6 +181,14 @@ export class SqliteStore implements Store {
     return row ? (JSON.parse(row.value) as T) : undefined;
   }
 
+  async loopState<T>(key: string): Promise<T | undefined> {
+    return this.get<T>('loop-state', key);
+  }
+
+  async saveLoopState(key: string, value: unknown): Promise<void> {
+    this.put('loop-state', key, value);
+  }
+
   async saveCheckpoint(key: string, value: unknown): Promise<boolean> {
     return (
       this.db

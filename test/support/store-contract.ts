@@ -127,6 +127,15 @@ export function storeContract(
     expect(await store.checkpoint('run-1/step/2')).toBeUndefined();
   });
 
+  it('replaces a loop state whole, key by key', async () => {
+    expect(await store.loopState('watch/checkout')).toBeUndefined();
+    await store.saveLoopState('watch/checkout', { phases: { 'dc-a': 'drained' }, seen: [1, 2] });
+    await store.saveLoopState('watch/checkout', { phases: { 'dc-a': 'warming' } });
+    await store.saveLoopState('watch/payments', { phases: {} });
+    expect(await store.loopState('watch/checkout')).toEqual({ phases: { 'dc-a': 'warming' } });
+    expect(await store.loopState('watch/payments')).toEqual({ phases: {} });
+  });
+
   it('queues lock holders first come, first served', async () => {
     expect(await store.acquireLock('traffic:checkout/production', 'run-a')).toEqual({
       held: true,
