@@ -31,6 +31,8 @@ export class FailoverIncidents {
     private readonly service: string,
     private readonly owners: readonly string[],
     saved: Record<string, OpenEpisode> = {},
+    /** Called once an episode is resolved (the template proposal). */
+    private readonly onResolved: (episode: OpenEpisode) => Promise<void> = async () => undefined,
   ) {
     this.open = new Map(Object.entries(saved));
   }
@@ -113,6 +115,7 @@ export class FailoverIncidents {
     if (episode.resolvedAt !== undefined) {
       await this.forge.comment(this.repo, episode.issue, `Resolved: ${failoverTitle(episode)}.`);
       this.open.delete(keyFor(episode));
+      await this.onResolved(episode);
     }
   }
 }

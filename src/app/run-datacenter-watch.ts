@@ -12,6 +12,9 @@ import type { Config, Service } from '../manifest/model.js';
 import { autonomyFor, type Autonomy } from '../policy/autonomy.js';
 import { FailoverIncidents, type OpenEpisode } from './failover-incidents.js';
 import { patrolBasis } from './patrol-basis.js';
+import { proposeFailoverTemplate } from './propose-failover-template.js';
+import { defaultThresholds } from '../failover/signals.js';
+import { watchSettingsOf } from '../failover/watch-settings.js';
 import type { Log } from './ports.js';
 import { repoKey } from './record-keys.js';
 import type { DatacenterWatch, WatchRecord } from './watch-datacenters.js';
@@ -82,7 +85,20 @@ export async function runDatacenterWatch(deps: WatchJobDeps, job: { repo: KnownR
         );
       },
     });
-    const incidents = new FailoverIncidents(deps.forge, job.repo, job.service, service.spec.owners, saved.episodes);
+    const settings = watchSettingsOf(service);
+    const incidents = new FailoverIncidents(
+      deps.forge,
+      job.repo,
+      job.service,
+      service.spec.owners,
+      saved.episodes,
+      async (episode) => {
+        const hold = { ...defaultThresholds, stepSeconds: settings.timing.warmStepHoldMs / 1000 };
+        await proposeFailoverTemplate(deps.forge, job.repo, service, episode, hold).catch((error: Error) =>
+          deps.log.warn({ err: error.message, issue: episode.issue }, 'the failover template was not proposed'),
+        );
+      },
+    );
     const result = await watch.tick();
     await incidents.update(result);
     const state = watch.snapshot();

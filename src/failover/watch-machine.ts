@@ -13,7 +13,7 @@ import { baselineOf, rememberCalm, type BaselineHistory } from './baseline.js';
 import { planDrain, type CapacityFacts, type DrainPlan } from './capacity.js';
 import { judge, recovered, type Evidence, type Judgement } from './health.js';
 import type { Autonomy } from '../policy/autonomy.js';
-import type { DatacenterSample, Thresholds, Tick } from './signals.js';
+import type { Baseline, DatacenterSample, Thresholds, Tick } from './signals.js';
 
 export interface Timing {
   /** Degraded this long before anything moves. */
@@ -59,7 +59,16 @@ export interface WatchState {
 export const initialWatchState = (): WatchState => ({ phases: {}, history: {}, ejected: [] });
 
 export type Decision =
-  | { kind: 'drain'; dc: string; keep: number; plan: DrainPlan; expiresAt: number; evidence: Evidence[] }
+  | {
+      kind: 'drain';
+      dc: string;
+      keep: number;
+      plan: DrainPlan;
+      expiresAt: number;
+      evidence: Evidence[];
+      /** What the datacenter is normally like (its recovery is judged against it). */
+      baseline?: Baseline;
+    }
   | { kind: 'ask'; dc: string; evidence: Evidence[] }
   | { kind: 'warm'; dc: string; keep: number; step: number; healthyForMs: number }
   | { kind: 'relapse'; dc: string; keep: number; relapses: number; nextDwellMs: number; sample: DatacenterSample }
@@ -104,7 +113,15 @@ export function watchStep(state: WatchState, input: WatchInput): WatchStep {
     const drain = (relapses: number): Phase => {
       const plan = planDrain(sample.dc, tick.samples, input.capacity, alreadyAway);
       const expiresAt = now + timing.overrideTtlMs;
-      decisions.push({ kind: 'drain', dc: sample.dc, keep: plan.keep, plan, expiresAt, evidence });
+      decisions.push({
+        kind: 'drain',
+        dc: sample.dc,
+        keep: plan.keep,
+        plan,
+        expiresAt,
+        evidence,
+        ...(baseline ? { baseline } : {}),
+      });
       alreadyAway.push(sample.dc);
       return { phase: 'drained', since: now, keep: plan.keep, relapses, expiresAt };
     };

@@ -10,6 +10,7 @@ import { DatacenterWatch } from '../../../src/app/watch-datacenters.js';
 import { weightsFor } from '../../../src/failover/capacity.js';
 import { defaultThresholds } from '../../../src/failover/signals.js';
 import { watchSettingsOf } from '../../../src/failover/watch-settings.js';
+import { loadDocuments } from '../../../src/manifest/load.js';
 import { embeddedStorePerTest, quietLog } from '../../support/embedded-store.js';
 import { FakeForge } from '../../support/fake-forge.js';
 
@@ -91,7 +92,7 @@ function world() {
     now += 5000;
     return result;
   };
-  return { forge, deps, scrape, commands, slowFromNow: () => (slow.since = now) };
+  return { forge, deps, scrape, commands, slowFromNow: () => (slow.since = now), heal: () => (slow.since = Infinity) };
 }
 
 describe('the datacenter watch as patrol jobs', () => {
@@ -130,5 +131,31 @@ describe('the datacenter watch as patrol jobs', () => {
     const chain = await deps.store.events('datacenter-watch/acme/ops/checkout');
     expect(chain.map((e) => e.type)).toEqual(['watch-ask', 'watch-drain']);
     expect(chain[1]!.data).toMatchObject({ decision: { dc: 'dc-a', keep: 0 } });
+  });
+
+  it('proposes the warm-up that worked as an SOP template once dc-a is back, and only once', async () => {
+    const { forge, deps, scrape, slowFromNow, heal } = world();
+    for (let i = 0; i < 8; i++) await scrape();
+    slowFromNow();
+    for (let i = 0; i < 4; i++) await scrape();
+    await confirmFailover(deps, { repo, number: forge.issues[0]!.number }, 'dc-a', 'carol');
+    await scrape();
+    heal();
+    for (let i = 0; i < 60 && forge.proposals.length === 0; i++) await scrape();
+    expect(forge.issues[0]!.labels).toContain('resolved');
+    expect(forge.proposals).toHaveLength(1);
+    const [proposal] = forge.proposals;
+    expect(proposal!.title).toBe(`SOP template dc-latency-failover v1, from incident #${forge.issues[0]!.number}`);
+    const text = proposal!.files['templates/dc-latency-failover.yaml']!;
+    const loaded = loadDocuments([{ path: 'templates/dc-latency-failover.yaml', text }]);
+    expect(loaded.diagnostics).toEqual([]);
+    // Four steps of 30 s, gated on 1.2 × dc-a's p99 baseline (101 ms): 122 ms; the service has no
+    // error metric, so no error gate.
+    expect(loaded.templates[0]!.manifest.spec.versions).toEqual([
+      { version: 1, defaults: { steps: 4, interval: '30s', analysis: [{ metric: 'latency_p99', max: '122ms' }] } },
+    ]);
+    expect(forge.comments.at(-1)!.body).toBe(`Proposed the response as a reusable SOP template: #${proposal!.number}.`);
+    for (let i = 0; i < 5; i++) await scrape();
+    expect(forge.proposals).toHaveLength(1);
   });
 });
