@@ -209,7 +209,7 @@ export function watchStep(state: WatchState, input: WatchInput): WatchStep {
 
   const next: WatchState = { ...state, phases, history: learn(state.history, tick, phases, judgement) };
   noteEverywhere(next, judgement, tick.at, decisions);
-  noteEjections(next, judgement, decisions);
+  noteEjections(next, judgement, decisions, tick.at, timing);
   return { state: next, decisions, judgement, keep: keepOf(phases) };
 }
 
@@ -231,10 +231,16 @@ function noteEverywhere(state: WatchState, j: Judgement, at: number, decisions: 
   state.everywhereSince ??= at;
 }
 
-function noteEjections(state: WatchState, j: Judgement, decisions: Decision[]): void {
+/** An instance odd one out for enterAfter is ejected; one scrape of it is not enough (a datacenter
+ * slowing down does not slow its instances in the same second). */
+function noteEjections(state: WatchState, j: Judgement, decisions: Decision[], at: number, timing: Timing): void {
+  const before = state.suspects ?? {};
+  state.suspects = Object.fromEntries(
+    j.instances.map(({ dc, name }) => [`${dc}/${name}`, before[`${dc}/${name}`] ?? at]),
+  );
   for (const { dc, name } of j.instances) {
     const key = `${dc}/${name}`;
-    if (state.ejected.includes(key)) continue;
+    if (state.ejected.includes(key) || at - state.suspects[key]! < timing.enterAfterMs) continue;
     state.ejected = [...state.ejected, key];
     decisions.push({ kind: 'eject', dc, instance: name, evidence: j.evidence.filter((e) => e.instance === name) });
   }

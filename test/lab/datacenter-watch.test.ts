@@ -2,7 +2,9 @@
  * The datacenter watch on the lab, on a compressed clock: dc-a's instances slow from their normal
  * few ms to 800 ms over 15 s while the load generator sends real traffic through HAProxy; the watch
  * drains dc-a (traffic there near 0 at the load generator), keeps probing it, and once it is fast
- * again warms it back 5 → 25 → 50 → 100 % to its original weight.
+ * again warms it back 5 → 25 → 50 → 100 % to its original weight. And what is not a full drain: the
+ * others short of capacity (a partial drain), every datacenter slow (no failover), one slow instance
+ * (that instance ejected), a datacenter that flaps (drained once, no oscillation).
  */
 import { jest } from '@jest/globals';
 import { startLab, type Lab } from '../../lab/lab.js';
@@ -17,11 +19,11 @@ jest.setTimeout(240_000);
 const service = templateService();
 const normal = Object.fromEntries(service.spec.datacenters.map((d) => [d.name, d.weight ?? 100]));
 const timing = {
-  enterAfterMs: 3000,
-  recoveryDwellMs: 8000,
+  enterAfterMs: 2000,
+  recoveryDwellMs: 6000,
   maxRecoveryDwellMs: 60_000,
-  minDrainedMs: 5000,
-  warmStepHoldMs: 3000,
+  minDrainedMs: 4000,
+  warmStepHoldMs: 2000,
   warmSteps: [0.05, 0.25, 0.5, 1],
   overrideTtlMs: 600_000,
 };
@@ -32,28 +34,52 @@ beforeAll(async () => {
 });
 afterAll(() => lab?.stop());
 
-/** Ticks once a second until `done` says so (or the time runs out). */
+/** Scrapes once a second (a slow scrape takes its second) for `seconds`, or until `done` says so. */
 async function tickUntil(watch: DatacenterWatch, done: () => boolean, seconds: number, during?: () => Promise<void>) {
-  for (let i = 0; i < seconds && !done(); i++) {
+  for (const end = Date.now() + seconds * 1000; Date.now() < end && !done();) {
+    const started = Date.now();
     await watch.tick();
     await during?.();
-    await sleep(1000);
+    await sleep(Math.max(0, 1000 - (Date.now() - started)));
   }
 }
 
 const weights = () => poolWeights(lab, Object.keys(normal));
+const datacenterInstances = (dc?: string) =>
+  lab.instances.filter((i) => i.pool === 'datacenter' && (dc === undefined || i.dc === dc));
+const slow = (dc: string | undefined, latencyMs: number) =>
+  Promise.all(datacenterInstances(dc).map((i) => setFaults(i, latencyMs ? { latencyMs } : {})));
+
+/** A new watch on a lab back to normal (no faults, original weights), after a few calm scrapes. */
+async function freshWatch(overrides: Parameters<typeof watchOnLab>[1]['overrides'] = {}) {
+  await slow(undefined, 0);
+  const pool = lab.haproxy!.stableBackend;
+  for (const [dc, weight] of Object.entries(normal)) {
+    await lab.haproxy!.command(`set server ${pool}/${dc} state ready`);
+    await lab.haproxy!.command(`set weight ${pool}/${dc} ${weight}`);
+  }
+  await sleep(3000); // the 3 s windows forget the scenario before
+  const records: WatchRecord[] = [];
+  const { watch } = watchOnLab(lab, {
+    record: (r) => void records.push(r),
+    overrides: { window: '3s', timing, ...overrides },
+  });
+  await tickUntil(watch, () => false, 5);
+  const kinds = () => records.map((r) => r.decision.kind);
+  return { watch, records, kinds };
+}
 
 describe('a datacenter that turns slow, on the lab', () => {
   it('is drained, probed while out, warmed back up and restored to its original weight', async () => {
     const records: WatchRecord[] = [];
     const { watch } = watchOnLab(lab, {
       record: (entry) => void records.push(entry),
-      overrides: { window: '5s', timing },
+      overrides: { window: '3s', timing },
     });
     const dcA = lab.instances.filter((i) => i.dc === 'dc-a' && i.pool === 'datacenter');
     const kinds = () => records.map((r) => r.decision.kind);
 
-    await tickUntil(watch, () => false, 8); // a baseline of calm scrapes
+    await tickUntil(watch, () => false, 6); // a baseline of calm scrapes
     expect(kinds()).toEqual([]);
 
     const onset = Date.now();
@@ -95,5 +121,73 @@ describe('a datacenter that turns slow, on the lab', () => {
       .find((l) => l.split(' ')[3] === 'dc-a')!
       .split(' ');
     expect(Number(dcAState[6]) & 0x08).toBe(0); // out of drain
+  });
+
+  it('is drained only partly when the others are short of capacity, and says what they can take', async () => {
+    // Each datacenter serves ~33 req/s; the inventory gives dc-b and dc-c 50: room for 7 each at 80 %.
+    const capacity = { capacityRps: { 'dc-b': 50, 'dc-c': 50 }, headroom: 1, maxUtilisation: 0.8 };
+    const { watch, records, kinds } = await freshWatch({ capacity });
+    await slow('dc-a', 800);
+    await tickUntil(watch, () => kinds().includes('drain'), 30);
+    const drain = records.find((r) => r.decision.kind === 'drain')!.decision as {
+      keep: number;
+      plan: { basis: string[] };
+    };
+    expect(drain.keep).toBeGreaterThan(0.3);
+    expect(drain.keep).toBeLessThan(0.9);
+    expect(drain.plan.basis.join('\n')).toMatch(/dc-b: \d+ req\/s of 50 \(inventory\), room for \d+ at 80 %/);
+    const now = await weights();
+    expect(now['dc-a']).toBeGreaterThan(0);
+    expect(now['dc-a']).toBeLessThan(now['dc-b']!);
+    const seen = splitOf(await lab.load!.next(200))['dc-a'] ?? 0;
+    expect(seen).toBeGreaterThan(0.05); // still serving part of its users
+    expect(seen).toBeLessThan(0.33);
+  });
+
+  it('every datacenter slow: an incident, no traffic moved', async () => {
+    const { watch, kinds } = await freshWatch();
+    await slow(undefined, 800);
+    await tickUntil(watch, () => kinds().includes('everywhere'), 20);
+    await tickUntil(watch, () => false, 3);
+    expect(kinds()).toEqual(['everywhere']);
+    expect(await weights()).toEqual(normal);
+  });
+
+  it('one slow instance: that instance ejected (drain) in its backend, its datacenter kept', async () => {
+    const { watch, kinds, records } = await freshWatch();
+    const [b1] = datacenterInstances('dc-b');
+    await setFaults(b1!, { latencyMs: 800 });
+    await tickUntil(watch, () => kinds().includes('eject'), 20);
+    await tickUntil(watch, () => false, 3);
+    expect(kinds()).toEqual(['eject']);
+    expect(records[0]!.decision).toMatchObject({ dc: 'dc-b', instance: b1!.name });
+    const state = await lab.haproxy!.command('show servers state checkout_dc_b');
+    const row = state
+      .split('\n')
+      .find((l) => l.split(' ')[3] === b1!.name)!
+      .split(' ');
+    expect(Number(row[6]) & 0x08).toBe(0x08); // drain
+    expect(await weights()).toEqual(normal);
+    await lab.haproxy!.command(`set server checkout_dc_b/${b1!.name} state ready`);
+  });
+
+  it('that flaps (slow, then fast for less than the recovery dwell, again and again) is drained once, no oscillation', async () => {
+    const { watch, kinds } = await freshWatch();
+    // Fast spells of 4 s: healthy for a moment once the 3 s window has passed, never for the 6 s dwell.
+    for (const [latencyMs, seconds] of [
+      [800, 5],
+      [0, 4],
+      [800, 3],
+      [0, 4],
+      [800, 3],
+    ] as const) {
+      await slow('dc-a', latencyMs);
+      await tickUntil(watch, () => false, seconds);
+    }
+    expect(kinds()).toEqual(['drain']);
+    await slow('dc-a', 0);
+    await tickUntil(watch, () => kinds().includes('restored'), 60);
+    expect(kinds()).toEqual(['drain', 'warm', 'warm', 'warm', 'warm', 'restored']);
+    expect(await weights()).toEqual(normal);
   });
 });

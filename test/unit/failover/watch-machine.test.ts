@@ -168,6 +168,13 @@ describe('what is not a datacenter failover', () => {
     expect(flips).toBe(0);
   });
 
+  it('a datacenter whose instances slow one after the other: drained, no instance ejected on the way', () => {
+    const staggered: Shape['instanceP99'] = (dc, instance, t) =>
+      dc === 'dc-a' && t >= 120 + 5 * (Number(instance.at(-1)) - 1) ? 800 : undefined;
+    const { decisions } = simulate({ instanceP99: staggered }, 300);
+    expect(kinds(decisions)).toEqual(['drain dc-a']);
+  });
+
   it('a datacenter that rises to where its peers always run is not drained', () => {
     const levels: Shape['p99'] = (dc, t) => (dc === 'dc-a' ? (t >= 120 ? 200 : 50) : 200);
     const { decisions } = simulate({ p99: levels }, 400);
