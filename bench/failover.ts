@@ -62,7 +62,7 @@ async function onsetRun(lab: Lab) {
     const started = Date.now();
     const step = await watch.tick();
     if (detected === undefined && step.judgement.datacenters.includes('dc-a')) detected = Date.now();
-    if (step.decisions.some((d) => d.kind === 'drain')) decided = { at: started, applyMs: Date.now() - started };
+    if (step.decisions.some((d) => d.kind === 'drain')) decided = { at: started, applyMs: step.applyMs };
     await sleep(Math.max(0, settings.everyMs - (Date.now() - started)));
   }
   const below = await split.firstBelow('dc-a', 0.05, onset, 60_000);
@@ -170,7 +170,7 @@ function print(onset: Awaited<ReturnType<typeof onsetRun>>, flapping: Awaited<Re
       ['', 'measured', 'goal'],
       ['onset → detected', s(onset.detectedS), '≤ 30 s'],
       ['onset → drain decided', s(onset.decidedS), '—'],
-      ['decision → weights applied at HAProxy', `${onset.decisionToWeightsMs.toFixed(0)} ms`, '≤ 2 s'],
+      ['decision → weights applied at HAProxy', `${onset.decisionToWeightsMs.toFixed(1)} ms`, '≤ 2 s'],
       ['onset → dc-a below 5 % at the load generator', s(onset.belowS), '≤ 40 s'],
       [
         'flapping dc-a: weight changes',

@@ -95,10 +95,11 @@ async function split(lab: Lab, seconds: number): Promise<string> {
 function printDecision(record: WatchRecord): void {
   const drain = record.decision as Extract<Decision, { kind: 'drain' }>;
   console.log('\nThe evidence behind the decision:');
+  const value = (metric: string, v: number) => (metric === 'p99' ? `${v.toFixed(0)} ms` : `${(v * 100).toFixed(2)} %`);
   for (const e of drain.evidence)
     console.log(
-      `  ${e.dc} ${e.metric} ${e.metric === 'p99' ? `${e.value.toFixed(0)} ms` : e.value.toFixed(3)} against its ` +
-        `${e.against} (${e.reference.toFixed(e.metric === 'p99' ? 0 : 3)}): limit ${e.limit.toFixed(e.metric === 'p99' ? 0 : 3)}`,
+      `  ${e.dc} ${e.metric} ${value(e.metric, e.value)} against its ${e.against} (${value(e.metric, e.reference)}): ` +
+        `limit ${value(e.metric, e.limit)}`,
     );
   for (const line of drain.plan.basis) console.log(`  capacity: ${line}`);
   console.log(`  query: ${record.queries.latency}`);

@@ -44,6 +44,8 @@ export interface DatacenterWatchDeps {
 export interface WatchTick extends WatchStep {
   tick: Tick;
   changes: WeightChange[];
+  /** How long the load balancer took to take the changes (0 when there were none). */
+  applyMs: number;
   records: WatchRecord[];
 }
 
@@ -71,7 +73,9 @@ export class DatacenterWatch {
       timing: this.deps.timing,
     });
     this.state = step.state;
+    const applying = performance.now();
     const changes = step.decisions.some((d) => moves.has(d.kind)) ? await this.deps.apply(step.keep) : [];
+    const applyMs = changes.length ? performance.now() - applying : 0;
     for (const decision of step.decisions)
       if (decision.kind === 'eject') await this.deps.eject(decision.dc, decision.instance);
     const records = step.decisions.map((decision) => ({ at: tick.at, decision, changes, queries: tick.queries }));
@@ -80,6 +84,6 @@ export class DatacenterWatch {
       .filter(([, keep]) => keep < 1)
       .map(([dc]) => dc);
     if (out.length) await this.deps.probe(out);
-    return { ...step, tick, changes, records };
+    return { ...step, tick, changes, applyMs, records };
   }
 }

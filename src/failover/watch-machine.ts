@@ -52,6 +52,8 @@ export interface WatchState {
   history: BaselineHistory;
   /** Instances ejected, as dc/name. */
   ejected: string[];
+  /** Instances seen as the odd one out, as dc/name, since when (ejected once it lasts enterAfter). */
+  suspects?: Record<string, number>;
   /** Since when all datacenters have been degraded together (one incident per spell). */
   everywhereSince?: number;
 }
