@@ -1,7 +1,7 @@
 /**
  * Use case: an incident's issue was closed (by a person, or by the policy once resolved). The
- * incident ends — the same failure later is a new one — and, for an incident the patrol filed, a
- * postmortem is drafted from its record and event chain and proposed as a pull request adding
+ * incident ends — the same failure later is a new one — and, for an incident the patrol filed (or a
+ * failover the datacenter watch resolved), a postmortem is drafted from its record and event chain and proposed as a pull request adding
  * `postmortems/<date>-<slug>.md`, reviewed like everything else.
  */
 import type { Incident, Store } from '../engine/store.js';
@@ -11,6 +11,9 @@ import { draftPostmortem, type PostmortemInput } from '../knowledge/postmortem.j
 import type { Log } from './ports.js';
 import { record } from './patrol-incidents.js';
 import { repoKey } from './record-keys.js';
+import type { OpenEpisode } from './failover-incidents.js';
+import { failoverEpisodeKey } from './run-datacenter-watch.js';
+import { failoverPostmortemInput } from '../knowledge/failover-postmortem.js';
 
 export interface ClosedDeps {
   forge: Forge;
@@ -28,14 +31,20 @@ export async function incidentClosed(
   const id = `${repoKey(repo)}#${issueNumber}`;
   const incident = await deps.store.incident(id);
   await deps.store.closeIncident(id);
-  if (!incident?.patrol || (await deps.store.checkpoint(`postmortem/${id}`))) return;
+  if (await deps.store.checkpoint(`postmortem/${id}`)) return;
   const now = deps.clock().toISOString();
+  const episode = await deps.store.checkpoint<OpenEpisode>(failoverEpisodeKey(repo, issueNumber));
+  if (!incident?.patrol && !episode) return;
   const timeline = (await deps.store.events(`incident/${id}`)).map((e) => ({
     at: e.at,
     what: String(e.data.what ?? e.type),
     by: e.actor,
   }));
-  const draft = draftPostmortem(postmortemInput(incident, incident.patrol, timeline, now, closedBy));
+  const draft = draftPostmortem(
+    incident?.patrol
+      ? postmortemInput(incident, incident.patrol, timeline, now, closedBy)
+      : failoverPostmortemInput(episode!, repoKey(repo), { at: now, by: closedBy }),
+  );
   const pull = await deps.forge.proposeChange(repo, {
     branch: `zeroops/postmortem-${issueNumber}`,
     title: draft.prTitle,
@@ -43,12 +52,13 @@ export async function incidentClosed(
     files: { [draft.path]: draft.markdown },
   });
   await deps.store.saveCheckpoint(`postmortem/${id}`, { pull: pull.number, path: draft.path });
-  await record(
-    deps,
-    { ...incident, state: 'closed' },
-    'postmortem-proposed',
-    `postmortem drafted as #${pull.number} (${draft.path})`,
-  );
+  if (incident)
+    await record(
+      deps,
+      { ...incident, state: 'closed' },
+      'postmortem-proposed',
+      `postmortem drafted as #${pull.number} (${draft.path})`,
+    );
   await deps.forge.comment(
     repo,
     issueNumber,

@@ -44,6 +44,9 @@ interface Saved {
   confirmed: Record<string, string>;
 }
 
+/** Where a resolved failover episode is kept, by its issue. */
+export const failoverEpisodeKey = (repo: RepoRef, issue: number) => `failover-episode/${repoKey(repo)}#${issue}`;
+
 /** The name the watch goes by among a service's scheduled inspections. */
 export const watchInspection = 'datacenter-watch';
 
@@ -93,6 +96,8 @@ export async function runDatacenterWatch(deps: WatchJobDeps, job: { repo: KnownR
       service.spec.owners,
       saved.episodes,
       async (episode) => {
+        // Kept for the postmortem drafted when the issue is closed.
+        await deps.store.saveCheckpoint(failoverEpisodeKey(job.repo, episode.issue), episode);
         const hold = { ...defaultThresholds, stepSeconds: settings.timing.warmStepHoldMs / 1000 };
         await proposeFailoverTemplate(deps.forge, job.repo, service, episode, hold).catch((error: Error) =>
           deps.log.warn({ err: error.message, issue: episode.issue }, 'the failover template was not proposed'),

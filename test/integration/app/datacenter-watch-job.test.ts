@@ -11,6 +11,7 @@ import { weightsFor } from '../../../src/failover/capacity.js';
 import { defaultThresholds } from '../../../src/failover/signals.js';
 import { watchSettingsOf } from '../../../src/failover/watch-settings.js';
 import { loadDocuments } from '../../../src/manifest/load.js';
+import { incidentClosed } from '../../../src/app/incident-closed.js';
 import { embeddedStorePerTest, quietLog } from '../../support/embedded-store.js';
 import { FakeForge } from '../../support/fake-forge.js';
 
@@ -157,5 +158,13 @@ describe('the datacenter watch as patrol jobs', () => {
     expect(forge.comments.at(-1)!.body).toBe(`Proposed the response as a reusable SOP template: #${proposal!.number}.`);
     for (let i = 0; i < 5; i++) await scrape();
     expect(forge.proposals).toHaveLength(1);
+
+    // Closing the issue drafts the postmortem from the episode.
+    await incidentClosed(deps, repo, forge.issues[0]!.number, 'carol');
+    expect(forge.proposals).toHaveLength(2);
+    const postmortem = Object.entries(forge.proposals[1]!.files)[0]!;
+    expect(postmortem[0]).toMatch(/^postmortems\/2026-12-03-.*\.md$/);
+    expect(postmortem[1]).toContain('dc-a p99 800 ms against its own baseline');
+    expect(postmortem[1]).toContain('set weight p/dc-a 0');
   });
 });

@@ -82,7 +82,7 @@ describe('steering', () => {
   it('answers an unknown verb with the list of commands, and a finished run with nothing to do', async () => {
     await say('alice', '/zeroops restart-everything');
     expect(lastReply()).toBe(
-      '> /zeroops restart-everything\n\n@alice I do not know `restart-everything`. Commands: `/zeroops pause`, `resume`, `abort`, `rollback`, `approve-step <step>`, `status`; on an incident, `remediate <option>`.',
+      '> /zeroops restart-everything\n\n@alice I do not know `restart-everything`. Commands: `/zeroops pause`, `resume`, `abort`, `rollback`, `approve-step <step>`, `status`; on an incident, `remediate <option>` or `failover <datacenter>`.',
     );
     await storeOf().createRun(aRun({ status: 'succeeded' }));
     await say('alice', '/zeroops rollback');
@@ -113,5 +113,28 @@ describe('steering', () => {
       '> /zeroops approve-step two\n\n@alice `task-1`: approve-step two done; the run is now running.',
     );
     expect((await storeOf().run(run.id))?.steps[1]?.approvedBy).toBe('alice');
+  });
+});
+
+describe('/zeroops failover on a watch incident', () => {
+  it('passes a writer’s datacenter to the watch, refuses readers and bots, and asks which datacenter', async () => {
+    const asked: string[] = [];
+    deps.failover = async (issue, dc, by) => {
+      asked.push(`${issue.number} ${dc} ${by}`);
+      return `▶ ${dc} will be drained at the next scrape`;
+    };
+    await say('alice', '/zeroops failover dc-a');
+    expect(asked).toEqual(['1 dc-a alice']);
+    expect(lastReply()).toBe('> /zeroops failover dc-a\n\n@alice ▶ dc-a will be drained at the next scrape');
+    expect(forge.reactions.at(-1)?.reaction).toBe('rocket');
+    await say('mallory', '/zeroops failover dc-a');
+    forge.permissions.set('deploy-bot[bot]', 'write');
+    await say('deploy-bot[bot]', '/zeroops failover dc-a');
+    expect(lastReply()).toBe(
+      '> /zeroops failover dc-a\n\n@deploy-bot[bot] bots cannot ask for a failover; nothing was done.',
+    );
+    await say('alice', '/zeroops failover');
+    expect(lastReply()).toMatch(/^> \/zeroops failover\n\n@alice which datacenter\? Commands:/);
+    expect(asked).toEqual(['1 dc-a alice']);
   });
 });
