@@ -27,7 +27,7 @@ export interface Timing {
   warmStepHoldMs: number;
   /** Shares of its original traffic, in order; the last is 1. */
   warmSteps: number[];
-  /** An override lapses this long after it was set unless renewed (shown on the incident). */
+  /** An override expires this long after it was set: decided again then, renewed only while still unhealthy. */
   overrideTtlMs: number;
 }
 
@@ -75,6 +75,8 @@ export type Decision =
   | { kind: 'warm'; dc: string; keep: number; step: number; healthyForMs: number }
   | { kind: 'relapse'; dc: string; keep: number; relapses: number; nextDwellMs: number; sample: DatacenterSample }
   | { kind: 'restored'; dc: string }
+  /** A drained datacenter's override reached its expiry while it is still not healthy: kept, until the next. */
+  | { kind: 'renew'; dc: string; keep: number; expiresAt: number; sample: DatacenterSample }
   | { kind: 'recovered-unattended'; dc: string }
   | { kind: 'eject'; dc: string; instance: string; evidence: Evidence[] }
   | { kind: 'everywhere'; evidence: Evidence[] };
@@ -166,6 +168,11 @@ export function watchStep(state: WatchState, input: WatchInput): WatchStep {
             relapses: phase.relapses,
             expiresAt: now + timing.overrideTtlMs,
           };
+        } else if (now >= phase.expiresAt) {
+          // The override is decided again, with the evidence of now, rather than kept out of habit.
+          const expiresAt = now + timing.overrideTtlMs;
+          decisions.push({ kind: 'renew', dc: sample.dc, keep: phase.keep, expiresAt, sample });
+          phases[sample.dc] = healthyFrom({ ...phase, expiresAt }, healthySince);
         } else phases[sample.dc] = healthyFrom({ ...phase }, healthySince);
         break;
       }

@@ -1,6 +1,6 @@
 /**
  * A datacenter failover as its GitHub issue: where traffic is now and why, the evidence behind
- * every decision (query, values, thresholds), the weight commands sent, when the override lapses,
+ * every decision (query, values, thresholds), the weight commands sent, when the override expires,
  * the affected datacenter's latency curve, and the timeline. Regenerated in place. Pure.
  */
 import type { WatchRecord } from '../app/watch-datacenters.js';
@@ -117,7 +117,11 @@ function override(e: FailoverEpisode): string[] {
   const latest = [...e.records].reverse().find((r) => 'expiresAt' in r.decision);
   if (!latest || e.resolvedAt || e.keep >= 1) return [];
   const expiresAt = (latest.decision as { expiresAt: number }).expiresAt;
-  return [`The weight override lapses at ${iso(expiresAt)} unless the watch renews it.`, ''];
+  return [
+    `The weight override expires at ${iso(expiresAt)}: the watch then decides again on what it sees, and ` +
+      'renews it only while the datacenter is not healthy.',
+    '',
+  ];
 }
 
 export function describe(d: Decision): string {
@@ -132,6 +136,11 @@ export function describe(d: Decision): string {
       return `${d.dc} relapsed (p99 ${d.sample.p99Ms.toFixed(0)} ms): drained again, next dwell ${d.nextDwellMs / 1000} s`;
     case 'restored':
       return `${d.dc} restored to its original weight`;
+    case 'renew':
+      return (
+        `override of ${d.dc} renewed until ${iso(d.expiresAt)}: not healthy yet ` +
+        `(p99 ${Number.isFinite(d.sample.p99Ms) ? `${d.sample.p99Ms.toFixed(0)} ms` : 'unmeasured'})`
+      );
     case 'recovered-unattended':
       return `${d.dc} recovered before anyone confirmed: nothing moved`;
     case 'eject':

@@ -857,7 +857,7 @@ export interface Service {
        */
       stepHold?: string;
       /**
-       * When a weight override lapses unless the watch renews it (shown on the incident).
+       * How long a weight override holds before the watch decides it again on what it sees (renewed only while the datacenter is not healthy; shown on the incident).
        */
       overrideTtl?: string;
       /**

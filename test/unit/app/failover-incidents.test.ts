@@ -72,7 +72,7 @@ describe('the datacenter watch’s incidents', () => {
     expect(incidents.openIssues()).toEqual({});
   });
 
-  it('says a partial drain and what the others can take, and when the override lapses', async () => {
+  it('says a partial drain and what the others can take, and when the override expires', async () => {
     const tight = { 'dc-b': 150, 'dc-c': 150 };
     const { forge, incidents } = await run((dc, t) => (dc === 'dc-a' && t >= 60 ? 800 : undefined), 200, {
       capacity: tight,
@@ -81,7 +81,7 @@ describe('the datacenter watch’s incidents', () => {
     expect(issue!.title).toBe('checkout: dc-a degraded, at 60 % of its traffic');
     expect(issue!.body).toContain('the others can carry only part of its load, so dc-a keeps 60 %');
     expect(issue!.body).toContain('- dc-b: 100 req/s of 150 (inventory), room for 20 at 80 %');
-    expect(issue!.body).toMatch(/The weight override lapses at 1970-01-01T01:01:\d\dZ unless the watch renews it\./);
+    expect(issue!.body).toMatch(/The weight override expires at 1970-01-01T01:01:\d\dZ: the watch then decides again/);
     expect(incidents.openIssues()).toEqual({ 'dc-a': issue!.number });
   });
 

@@ -45,7 +45,13 @@ function sampleAt(shape: Shape, t: number, random: () => number): DatacenterSamp
 function simulate(
   shape: Shape,
   seconds: number,
-  options: { autonomy?: Autonomy; capacity?: CapacityFacts; confirmAt?: number; state?: WatchState } = {},
+  options: {
+    autonomy?: Autonomy;
+    capacity?: CapacityFacts;
+    confirmAt?: number;
+    state?: WatchState;
+    timing?: Partial<typeof defaultTiming>;
+  } = {},
 ) {
   const random = seededRandom(7);
   let state = options.state ?? initialWatchState();
@@ -59,7 +65,7 @@ function simulate(
       confirmed: options.confirmAt !== undefined && t >= options.confirmAt ? ['dc-a'] : [],
       capacity: options.capacity ?? roomy,
       thresholds: defaultThresholds,
-      timing: defaultTiming,
+      timing: { ...defaultTiming, ...options.timing },
     });
     state = step.state;
     decisions.push(...step.decisions.map((d) => ({ ...d, t })));
@@ -142,6 +148,16 @@ describe('a datacenter that turns slow', () => {
       'dc-c: 100 req/s of 150 (inventory), room for 20 at 80 %',
     ]);
     expect(shares.at(-1)!.keep).toBeCloseTo(0.6, 2);
+  });
+
+  it('has its override decided again when it expires: renewed while still slow, never while healthy', () => {
+    const { decisions } = simulate({ p99: slowDcA() }, 1500, { timing: { overrideTtlMs: 600_000 } });
+    expect(kinds(decisions)).toEqual(['drain dc-a', 'renew dc-a', 'renew dc-a']);
+    const [drain, first, second] = decisions as (Decision & { t: number; expiresAt: number })[];
+    expect(first!.t * 1000).toBeGreaterThanOrEqual(drain!.expiresAt);
+    expect(second!.expiresAt - first!.expiresAt).toBe(600_000);
+    const healed = simulate({ p99: slowDcA(400) }, 1500, { timing: { overrideTtlMs: 600_000 } });
+    expect(kinds(healed.decisions)).not.toContain('renew dc-a');
   });
 
   it('waits for a person under confirm autonomy: asks once, drains on /zeroops failover', () => {
