@@ -105,7 +105,9 @@ function printDecision(record: WatchRecord): void {
   console.log(`  query: ${record.queries.latency}`);
   console.log('HAProxy commands sent (weight 0 and drain: connections finish; never maint):');
   for (const change of record.changes) console.log(`  ${change.command}`);
-  console.log(`The override expires at ${new Date(drain.expiresAt).toISOString()}: decided again then, on what the watch sees.`);
+  console.log(
+    `The override expires at ${new Date(drain.expiresAt).toISOString()}: decided again then, on what the watch sees.`,
+  );
 }
 
 function describe(d: Decision): string {
