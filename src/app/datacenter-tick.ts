@@ -16,6 +16,8 @@ export interface TickQueries {
   latency: string;
   errors?: string;
   traffic?: string;
+  /** The share of requests that timed out or were retried, per instance (failover.timeouts). */
+  timeouts?: string;
   /** Latency values are seconds (×1000 to ms) unless the metric's unit says ms. */
   latencyScale: number;
 }
@@ -29,10 +31,12 @@ export function tickQueries(service: Service, window: string): TickQueries | und
   const text = (b: Binding | undefined) => b?.series?.split(windowPlaceholder).join(window);
   const errors = withRole('errors')[0]?.[1];
   const traffic = withRole('traffic')[0]?.[1];
+  const timeouts = service.spec.failover?.timeouts ? service.spec.metrics?.[service.spec.failover.timeouts] : undefined;
   return {
     latency: text(latency[1])!,
     ...(errors ? { errors: text(errors)! } : {}),
     ...(traffic ? { traffic: text(traffic)! } : {}),
+    ...(timeouts?.series ? { timeouts: text(timeouts)! } : {}),
     latencyScale: (latency[1] as { unit?: string }).unit === 'ms' ? 1 : 1000,
   };
 }
@@ -46,14 +50,16 @@ export async function readTick(
   const labels = service.spec.labels ?? {};
   const dcLabel = labels.datacenter ?? 'dc';
   const instanceLabel = labels.instance ?? 'instance';
-  const [latency, errors, traffic] = await Promise.all([
+  const optional = (query: string | undefined) => (query ? source.instant(query) : Promise.resolve([]));
+  const [latency, errors, traffic, timeouts] = await Promise.all([
     source.instant(queries.latency),
-    queries.errors ? source.instant(queries.errors) : Promise.resolve([]),
-    queries.traffic ? source.instant(queries.traffic) : Promise.resolve([]),
+    optional(queries.errors),
+    optional(queries.traffic),
+    optional(queries.timeouts),
   ]);
   const key = (s: Sample) => `${s.labels[dcLabel]}/${s.labels[instanceLabel]}`;
   const valueOf = (samples: Sample[]) => new Map(samples.map((s) => [key(s), s.value]));
-  const [errorByInstance, rpsByInstance] = [valueOf(errors), valueOf(traffic)];
+  const [errorByInstance, rpsByInstance, timeoutByInstance] = [valueOf(errors), valueOf(traffic), valueOf(timeouts)];
   const samples: DatacenterSample[] = service.spec.datacenters.map(({ name: dc }) => {
     const instances = latency
       .filter((s) => s.labels[dcLabel] === dc && Number.isFinite(s.value))
@@ -61,23 +67,29 @@ export async function readTick(
         name: s.labels[instanceLabel] ?? key(s),
         p99Ms: s.value * queries.latencyScale,
         errorRatio: finite(errorByInstance.get(key(s))),
+        timeoutRatio: finite(timeoutByInstance.get(key(s))),
         rps: finite(rpsByInstance.get(key(s))),
       }));
     const rps = instances.reduce((sum, i) => sum + i.rps, 0);
-    const errorRatio =
+    // Weighted by each instance's traffic (a plain mean when traffic is unknown).
+    const weighted = (ratio: (i: (typeof instances)[number]) => number) =>
       rps > 0
-        ? instances.reduce((sum, i) => sum + i.errorRatio * i.rps, 0) / rps
-        : instances.reduce((sum, i) => sum + i.errorRatio, 0) / Math.max(1, instances.length);
+        ? instances.reduce((sum, i) => sum + ratio(i) * i.rps, 0) / rps
+        : instances.reduce((sum, i) => sum + ratio(i), 0) / Math.max(1, instances.length);
     return {
       dc,
       p99Ms: instances.length ? Math.max(...instances.map((i) => i.p99Ms)) : NaN,
-      errorRatio,
-      timeoutRatio: 0,
+      errorRatio: weighted((i) => i.errorRatio),
+      timeoutRatio: weighted((i) => i.timeoutRatio),
       rps,
       instances: instances.map(({ name, p99Ms, errorRatio: e }) => ({ name, p99Ms, errorRatio: e })),
     };
   });
-  const queried = { latency: queries.latency, ...(queries.errors ? { errors: queries.errors } : {}) };
+  const queried = {
+    latency: queries.latency,
+    ...(queries.errors ? { errors: queries.errors } : {}),
+    ...(queries.timeouts ? { timeouts: queries.timeouts } : {}),
+  };
   return { at, samples, queries: queried };
 }
 

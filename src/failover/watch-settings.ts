@@ -91,6 +91,14 @@ export function failoverProblems(service: Service): FailoverProblem[] {
   const latency = Object.entries(service.spec.metrics ?? {}).some(
     ([name, b]) => b.series !== undefined && roleOf(name, b.role) === 'latency',
   );
+  const timeouts = f.timeouts === undefined ? undefined : service.spec.metrics?.[f.timeouts];
+  if (f.timeouts !== undefined && !timeouts?.series)
+    problems.push({
+      path: ['timeouts'],
+      message: timeouts
+        ? `metric '${f.timeouts}' has no per-instance \`series\`: the watch reads timeouts per instance`
+        : `no metric '${f.timeouts}' in spec.metrics: name the metric whose series is the share of requests that timed out`,
+    });
   if (!latency)
     problems.push({
       path: [],

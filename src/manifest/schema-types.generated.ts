@@ -875,6 +875,10 @@ export interface Service {
        */
       maxUtilisation?: string | number;
       /**
+       * The metric in spec.metrics whose per-instance `series` is the share of requests that timed out or were retried (a ratio); judged like errors. Unsaid: not judged.
+       */
+      timeouts?: string;
+      /**
        * The path ZeroOps requests on a drained datacenter's servers to go on measuring it.
        */
       probePath?: string;

@@ -134,6 +134,11 @@ const expected: [string, string][] = [
     "service-failover-capacity.yaml:14:28 error spec.failover.capacity.dc-x: 'dc-x' is not a datacenter of the service: write one of dc-a, dc-b",
   ],
   [
+    'service-failover-timeouts.yaml',
+    "service-failover-timeouts.yaml:14:15 error spec.failover.timeouts: no metric 'timeout_ratio' in spec.metrics: " +
+      'name the metric whose series is the share of requests that timed out',
+  ],
+  [
     'service-failover-warm-up.yaml',
     'service-failover-warm-up.yaml:14:19 error spec.failover.warmUp[1]: warm-up steps must rise: each above the one before',
   ],
