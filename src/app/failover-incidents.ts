@@ -19,7 +19,7 @@ export type OpenEpisode = FailoverEpisode & { issue: number };
 
 /** An hour of 5 s scrapes: the chart keeps the latest. */
 const curvePoints = 720;
-const opens = new Set<Decision['kind']>(['drain', 'ask', 'everywhere', 'eject']);
+const opens = new Set<Decision['kind']>(['drain', 'ask', 'cannot-drain', 'everywhere', 'eject']);
 const ends = new Set<Decision['kind']>(['restored', 'recovered-unattended']);
 
 export class FailoverIncidents {

@@ -44,6 +44,13 @@ interface Saved {
   confirmed: Record<string, string>;
 }
 
+const autonomyQuery = (service: string) => ({
+  kind: 'TrafficShift',
+  service,
+  class: 'datacenter-degraded',
+  remediation: 'drain-datacenter',
+});
+
 /** Where a resolved failover episode is kept, by its issue. */
 export const failoverEpisodeKey = (repo: RepoRef, issue: number) => `failover-episode/${repoKey(repo)}#${issue}`;
 
@@ -62,28 +69,23 @@ export async function runDatacenterWatch(deps: WatchJobDeps, job: { repo: KnownR
   if (!(await deps.store.lease(key, holder, new Date(now.getTime() + 60_000).toISOString(), now.toISOString())))
     return undefined; // the previous scrape is still running
   try {
-    const saved = (await deps.store.loopState<Saved>(key)) ?? { state: undefined, episodes: {}, confirmed: {} };
-    const autonomy = autonomyFor(basis.config, {
-      kind: 'TrafficShift',
-      service: job.service,
-      class: 'datacenter-degraded',
-      remediation: 'drain-datacenter',
-    });
+    const saved: Partial<Saved> & Pick<Saved, 'episodes' | 'confirmed'> = (await deps.store.loopState<Saved>(key)) ?? {
+      episodes: {},
+      confirmed: {},
+    };
+    const autonomy = autonomyFor(basis.config, autonomyQuery(job.service));
     const chain = key;
     const watch = deps.watchFor(service, basis.config, {
       ...(saved.state ? { state: saved.state } : {}),
       autonomy,
       confirmed: Object.keys(saved.confirmed),
       record: async (r) => {
+        // A drain a person confirmed is theirs in the chain.
+        const actor = (r.decision.kind === 'drain' && saved.confirmed[r.decision.dc]) || 'zeroops';
+        const data = { ...r } as unknown as Record<string, unknown>;
         await deps.store.appendEvents(
           chain,
-          [
-            {
-              type: `watch-${r.decision.kind}`,
-              actor: 'zeroops',
-              data: { ...r } as unknown as Record<string, unknown>,
-            },
-          ],
+          [{ type: `watch-${r.decision.kind}`, actor, data }],
           new Date(r.at).toISOString(),
         );
       },
@@ -105,7 +107,15 @@ export async function runDatacenterWatch(deps: WatchJobDeps, job: { repo: KnownR
       },
     );
     const result = await watch.tick();
-    await incidents.update(result);
+    // The machine's state is saved even when the forge fails: the issue catches up at the next scrape.
+    await incidents
+      .update(result)
+      .catch((error: Error) =>
+        deps.log.warn(
+          { err: error.message, service: job.service },
+          'the datacenter watch could not update its incident',
+        ),
+      );
     const state = watch.snapshot();
     // A confirmation is spent once the datacenter is out (or no longer waiting for one).
     const confirmed = Object.fromEntries(
@@ -116,6 +126,12 @@ export async function runDatacenterWatch(deps: WatchJobDeps, job: { repo: KnownR
   } finally {
     await deps.store.releaseLease(key, holder);
   }
+}
+
+async function autonomyOf(deps: Pick<WatchJobDeps, 'forge' | 'store' | 'clock'>, repo: RepoRef, service: string) {
+  const known = (await deps.store.repos()).find((r) => r.owner === repo.owner && r.repo === repo.repo);
+  if (!known) return 'observe';
+  return autonomyFor((await patrolBasis(deps, known)).config, autonomyQuery(service));
 }
 
 /**
@@ -130,8 +146,10 @@ export async function confirmFailover(
 ): Promise<string> {
   const record = await deps.forge.issue(issue.repo, issue.number);
   const service = record?.labels.find((l) => l.startsWith('service:'))?.slice('service:'.length);
-  if (!service || !record?.labels.includes('class:datacenter-degraded'))
+  // Only an open incident the watch filed itself (a person can add labels to any issue).
+  if (!service || !record?.labels.includes('class:datacenter-degraded') || !record.author.endsWith('[bot]'))
     return 'this issue is not a datacenter incident of the watch; nothing was done.';
+  if (record.state !== 'open') return 'this incident is closed; nothing was done.';
   const key = keyOf(issue.repo, service);
   // Under the scrapes' lease, so a scrape saving its state cannot drop the confirmation.
   const holder = `confirm-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -148,6 +166,11 @@ export async function confirmFailover(
     const phase = saved?.state.phases[dc]?.phase;
     if (!saved || phase !== 'awaiting-confirmation')
       return `${dc} is not waiting for a confirmation (${phase ?? 'not watched'}); nothing was done.`;
+    if (saved.episodes[dc]?.issue !== issue.number)
+      return `this issue is not ${dc}'s incident (#${saved.episodes[dc]?.issue ?? '?'} is); nothing was done.`;
+    const autonomy = await autonomyOf(deps, issue.repo, service);
+    if (autonomy !== 'confirm' && autonomy !== 'auto')
+      return `the autonomy policy for ${service} is ${autonomy}: ZeroOps does not move its traffic, even when asked; nothing was done.`;
     await deps.store.saveLoopState(key, { ...saved, confirmed: { ...saved.confirmed, [dc]: by } });
     return `▶ ${dc} will be drained at the next scrape, as far as the other datacenters can carry it (confirmed by @${by}).`;
   } finally {

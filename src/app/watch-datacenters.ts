@@ -21,6 +21,8 @@ export interface WatchRecord {
   /** The weight commands it led to, and the queries the tick was read with. */
   changes: WeightChange[];
   queries: Record<string, string>;
+  /** What went wrong carrying it out (an instance HAProxy does not know), when something did. */
+  failure?: string;
 }
 
 export interface DatacenterWatchDeps {

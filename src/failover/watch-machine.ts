@@ -42,7 +42,7 @@ export const defaultTiming: Timing = {
 };
 
 export type Phase =
-  | { phase: 'serving'; degradedSince?: number }
+  | { phase: 'serving'; degradedSince?: number; blocked?: boolean }
   | { phase: 'awaiting-confirmation'; degradedSince: number; healthySince?: number }
   | { phase: 'drained'; since: number; keep: number; relapses: number; expiresAt: number; healthySince?: number }
   | { phase: 'warming'; step: number; keep: number; since: number; relapses: number; expiresAt: number };
@@ -71,14 +71,18 @@ export type Decision =
       /** What the datacenter is normally like (its recovery is judged against it). */
       baseline?: Baseline;
     }
-  | { kind: 'ask'; dc: string; evidence: Evidence[] }
+  /** Degraded, and the policy leaves the drain to a person (confirm) or to nobody (observe, suggest). */
+  | { kind: 'ask'; dc: string; evidence: Evidence[]; autonomy: Autonomy }
+  /** Degraded, but the other datacenters have no room for any of its traffic: nothing moved. */
+  | { kind: 'cannot-drain'; dc: string; plan: DrainPlan; evidence: Evidence[] }
   | { kind: 'warm'; dc: string; keep: number; step: number; healthyForMs: number }
   | { kind: 'relapse'; dc: string; keep: number; relapses: number; nextDwellMs: number; sample: DatacenterSample }
   | { kind: 'restored'; dc: string }
   /** A drained datacenter's override reached its expiry while it is still not healthy: kept, until the next. */
   | { kind: 'renew'; dc: string; keep: number; expiresAt: number; sample: DatacenterSample }
   | { kind: 'recovered-unattended'; dc: string }
-  | { kind: 'eject'; dc: string; instance: string; evidence: Evidence[] }
+  /** applied: false when the policy leaves it to a person. */
+  | { kind: 'eject'; dc: string; instance: string; evidence: Evidence[]; applied: boolean }
   | { kind: 'everywhere'; evidence: Evidence[] };
 
 export interface WatchInput {
@@ -101,11 +105,18 @@ export interface WatchStep {
 
 export function watchStep(state: WatchState, input: WatchInput): WatchStep {
   const { tick, timing } = input;
-  const judgement = judge(tick.samples, state.history, input.thresholds);
-  const decisions: Decision[] = [];
-  const phases: Record<string, Phase> = {};
   const away = (dc: string) => ['drained', 'warming'].includes(state.phases[dc]?.phase ?? 'serving') && dc;
   const alreadyAway = tick.samples.map((s) => away(s.dc)).filter((dc): dc is string => Boolean(dc));
+  // The datacenters already out are judged by their recovery, not against the others (nor they against them).
+  const judgement = judge(
+    tick.samples.filter((s) => !alreadyAway.includes(s.dc)),
+    state.history,
+    input.thresholds,
+  );
+  const decisions: Decision[] = [];
+  const phases: Record<string, Phase> = {};
+  const mayDrain = input.autonomy === 'auto';
+  const mayConfirm = input.autonomy === 'auto' || input.autonomy === 'confirm';
 
   for (const sample of tick.samples) {
     const now = tick.at;
@@ -114,38 +125,57 @@ export function watchStep(state: WatchState, input: WatchInput): WatchStep {
     const evidence = judgement.evidence.filter((e) => e.dc === sample.dc && !e.instance);
     const baseline = baselineOf(state.history, sample.dc);
     const healthy = baseline ? recovered(sample, baseline, input.thresholds) : !degraded;
-    const drain = (relapses: number): Phase => {
+    /** How much it keeps when drained as far as the others can carry it (never more than `atMost`). */
+    const planKeep = (atMost = 1) => {
       const plan = planDrain(sample.dc, tick.samples, input.capacity, alreadyAway);
-      const expiresAt = now + timing.overrideTtlMs;
+      return { plan, keep: Math.min(plan.keep, atMost) };
+    };
+    const drained = (keep: number, relapses: number): Phase => {
+      alreadyAway.push(sample.dc);
+      return { phase: 'drained', since: now, keep, relapses, expiresAt: now + timing.overrideTtlMs };
+    };
+    /** The drained phase, or none when the others have no room for any of its traffic. */
+    const drain = (relapses: number): Phase | undefined => {
+      const { plan, keep } = planKeep();
+      if (keep >= 1) {
+        decisions.push({ kind: 'cannot-drain', dc: sample.dc, plan, evidence });
+        return undefined;
+      }
+      const phase = drained(keep, relapses);
       decisions.push({
         kind: 'drain',
         dc: sample.dc,
-        keep: plan.keep,
+        keep,
         plan,
-        expiresAt,
+        expiresAt: now + timing.overrideTtlMs,
         evidence,
         ...(baseline ? { baseline } : {}),
       });
-      alreadyAway.push(sample.dc);
-      return { phase: 'drained', since: now, keep: plan.keep, relapses, expiresAt };
+      return phase;
     };
+    /** Degraded and not drained: said once per spell. */
+    const blocked = (since: number): Phase => ({ phase: 'serving', degradedSince: since, blocked: true });
 
     switch (phase.phase) {
       case 'serving': {
         const since = degraded ? (phase.degradedSince ?? now) : undefined;
         if (since === undefined || now - since < timing.enterAfterMs) {
           phases[sample.dc] = { phase: 'serving', ...(since !== undefined ? { degradedSince: since } : {}) };
-        } else if (input.autonomy === 'auto' || input.confirmed.includes(sample.dc)) {
-          phases[sample.dc] = drain(0);
+        } else if (phase.blocked) {
+          phases[sample.dc] = phase;
+        } else if (mayDrain) {
+          phases[sample.dc] = drain(0) ?? blocked(since);
         } else {
-          decisions.push({ kind: 'ask', dc: sample.dc, evidence });
+          decisions.push({ kind: 'ask', dc: sample.dc, evidence, autonomy: input.autonomy });
           phases[sample.dc] = { phase: 'awaiting-confirmation', degradedSince: since };
         }
         break;
       }
       case 'awaiting-confirmation': {
         const healthySince = healthy && !degraded ? (phase.healthySince ?? now) : undefined;
-        if (input.confirmed.includes(sample.dc)) phases[sample.dc] = drain(0);
+        // A confirmation drains only what is still degraded, and only where the policy lets a person decide.
+        const confirmed = mayConfirm && input.confirmed.includes(sample.dc);
+        if (degraded && (confirmed || mayDrain)) phases[sample.dc] = drain(0) ?? blocked(phase.degradedSince);
         else if (healthySince !== undefined && now - healthySince >= timing.recoveryDwellMs) {
           decisions.push({ kind: 'recovered-unattended', dc: sample.dc });
           phases[sample.dc] = { phase: 'serving' };
@@ -179,23 +209,18 @@ export function watchStep(state: WatchState, input: WatchInput): WatchStep {
       case 'warming': {
         const steps = timing.warmSteps.filter((share) => share >= phase.keep);
         if (!healthy) {
+          // Back out, never to more than it had during the warm-up.
           const relapses = phase.relapses + 1;
-          const plan = planDrain(sample.dc, tick.samples, input.capacity, alreadyAway);
+          const { keep } = planKeep(phase.keep);
           decisions.push({
             kind: 'relapse',
             dc: sample.dc,
-            keep: plan.keep,
+            keep,
             relapses,
             nextDwellMs: recoveryDwell(timing, relapses),
             sample,
           });
-          phases[sample.dc] = {
-            phase: 'drained',
-            since: now,
-            keep: plan.keep,
-            relapses,
-            expiresAt: now + timing.overrideTtlMs,
-          };
+          phases[sample.dc] = keep < 1 ? drained(keep, relapses) : { phase: 'serving' };
         } else if (now - phase.since < timing.warmStepHoldMs) phases[sample.dc] = phase;
         else if (steps.length <= 1 || phase.keep >= 1) {
           decisions.push({ kind: 'restored', dc: sample.dc });
@@ -218,7 +243,7 @@ export function watchStep(state: WatchState, input: WatchInput): WatchStep {
 
   const next: WatchState = { ...state, phases, history: learn(state.history, tick, phases, judgement) };
   noteEverywhere(next, judgement, tick.at, decisions);
-  noteEjections(next, judgement, decisions, tick.at, timing);
+  noteEjections(next, judgement, decisions, tick.at, timing, mayDrain);
   return { state: next, decisions, judgement, keep: keepOf(phases) };
 }
 
@@ -242,7 +267,14 @@ function noteEverywhere(state: WatchState, j: Judgement, at: number, decisions: 
 
 /** An instance odd one out for enterAfter is ejected; one scrape of it is not enough (a datacenter
  * slowing down does not slow its instances in the same second). */
-function noteEjections(state: WatchState, j: Judgement, decisions: Decision[], at: number, timing: Timing): void {
+function noteEjections(
+  state: WatchState,
+  j: Judgement,
+  decisions: Decision[],
+  at: number,
+  timing: Timing,
+  applied: boolean,
+): void {
   const before = state.suspects ?? {};
   state.suspects = Object.fromEntries(
     j.instances.map(({ dc, name }) => [`${dc}/${name}`, before[`${dc}/${name}`] ?? at]),
@@ -251,7 +283,13 @@ function noteEjections(state: WatchState, j: Judgement, decisions: Decision[], a
     const key = `${dc}/${name}`;
     if (state.ejected.includes(key) || at - state.suspects[key]! < timing.enterAfterMs) continue;
     state.ejected = [...state.ejected, key];
-    decisions.push({ kind: 'eject', dc, instance: name, evidence: j.evidence.filter((e) => e.instance === name) });
+    decisions.push({
+      kind: 'eject',
+      dc,
+      instance: name,
+      evidence: j.evidence.filter((e) => e.instance === name),
+      applied,
+    });
   }
 }
 

@@ -61,6 +61,13 @@ export function failoverProblems(service: Service): FailoverProblem[] {
   const names = service.spec.datacenters.map((d) => d.name);
   if (names.length < 2)
     problems.push({ path: [], message: 'the datacenter watch needs at least two datacenters to move traffic between' });
+  service.spec.datacenters.forEach((dc, i) => {
+    if (!dc.haproxy)
+      problems.push({
+        path: [],
+        message: `datacenter '${dc.name}' has no haproxy backend (datacenters[${i}].haproxy): the watch probes a drained datacenter's servers there`,
+      });
+  });
   for (const dc of Object.keys(f.capacity ?? {}))
     if (!names.includes(dc))
       problems.push({

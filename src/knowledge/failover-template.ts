@@ -41,7 +41,8 @@ export function learnedFrom(
   const errors = named('errors', /error/);
   const analysis: Learned['analysis'] = [];
   if (latency) {
-    const ms = Math.ceil(drain.baseline.p99Ms * hold.recoveryLatencyFactor);
+    // Rounded up to 10 ms, so every failover of a steady service does not propose a new version.
+    const ms = Math.ceil((drain.baseline.p99Ms * hold.recoveryLatencyFactor) / 10) * 10;
     analysis.push({ metric: latency[0], max: `${ms}ms` });
   }
   if (errors) {

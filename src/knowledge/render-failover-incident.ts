@@ -69,7 +69,9 @@ export function failoverBody(e: FailoverEpisode): string {
     '| When (UTC) | Decision | Commands |',
     '|---|---|---|',
     ...e.records.map(
-      (r) => `| ${iso(r.at)} | ${cell(describe(r.decision))} | ${r.changes.map((c) => code(c.command)).join('<br>')} |`,
+      (r) =>
+        `| ${iso(r.at)} | ${cell(describe(r.decision))}${r.failure ? ` ⚠️ ${cell(r.failure)}` : ''} | ` +
+        `${r.changes.map((c) => code(c.command)).join('<br>')} |`,
     ),
     '',
     `<sub>Queries: ${Object.entries(opening?.queries ?? {})
@@ -83,10 +85,16 @@ function status(e: FailoverEpisode): string {
   if (first?.kind === 'everywhere')
     return 'Every datacenter is slower than its own baseline at once: a release or a shared dependency, not one datacenter. No traffic was moved.';
   if (first?.kind === 'eject')
-    return `One instance was far worse than the rest of ${first.dc}, which looked normal: that instance was put in drain at HAProxy, the datacenter kept.`;
+    return first.applied
+      ? `One instance was far worse than the rest of ${first.dc}, which looked normal: that instance was put in drain at HAProxy, the datacenter kept. Set it \`ready\` again once it is fixed.`
+      : `One instance, ${first.instance}, is far worse than the rest of ${first.dc}, which looks normal. The autonomy policy leaves ejecting it to a person.`;
+  if (first?.kind === 'cannot-drain')
+    return `${e.dc} is degraded, but the other datacenters have no room for any of its traffic: nothing was moved.`;
   if (e.resolvedAt) return `${e.dc} held healthy through its warm-up and is back at its original weight.`;
   if (first?.kind === 'ask' && e.keep >= 1)
-    return `${e.dc} is degraded. The autonomy policy asks a person: comment \`/zeroops failover ${e.dc}\` to drain it.`;
+    return first.autonomy === 'confirm'
+      ? `${e.dc} is degraded. The autonomy policy asks a person: comment \`/zeroops failover ${e.dc}\` to drain it.`
+      : `${e.dc} is degraded. The autonomy policy (${first.autonomy}) only records: nothing is moved; a TrafficShift can.`;
   return `${e.dc} is at ${pct(e.keep)} of its normal traffic.`;
 }
 
@@ -129,7 +137,11 @@ export function describe(d: Decision): string {
     case 'drain':
       return d.keep > 0 ? `partial drain of ${d.dc}: keeps ${pct(d.keep)}` : `drained ${d.dc}`;
     case 'ask':
-      return `${d.dc} degraded: asked for /zeroops failover ${d.dc}`;
+      return d.autonomy === 'confirm'
+        ? `${d.dc} degraded: asked for /zeroops failover ${d.dc}`
+        : `${d.dc} degraded: recorded only (autonomy ${d.autonomy})`;
+    case 'cannot-drain':
+      return `${d.dc} degraded, but the others have no room for its traffic: nothing moved`;
     case 'warm':
       return `warm-up step ${d.step + 1}: ${d.dc} at ${pct(d.keep)}`;
     case 'relapse':
@@ -138,13 +150,15 @@ export function describe(d: Decision): string {
       return `${d.dc} restored to its original weight`;
     case 'renew':
       return (
-        `override of ${d.dc} renewed until ${iso(d.expiresAt)}: not healthy yet ` +
+        `override of ${d.dc} renewed until ${iso(d.expiresAt)}: not healthy for its dwell yet ` +
         `(p99 ${Number.isFinite(d.sample.p99Ms) ? `${d.sample.p99Ms.toFixed(0)} ms` : 'unmeasured'})`
       );
     case 'recovered-unattended':
       return `${d.dc} recovered before anyone confirmed: nothing moved`;
     case 'eject':
-      return `instance ${d.instance} of ${d.dc} ejected (drain)`;
+      return d.applied
+        ? `instance ${d.instance} of ${d.dc} ejected (drain)`
+        : `instance ${d.instance} of ${d.dc} is the odd one out: left to a person (autonomy)`;
     case 'everywhere':
       return 'every datacenter degraded: no failover';
   }

@@ -106,6 +106,7 @@ describe('the datacenter watch as patrol jobs', () => {
 
   it('asks under confirm, drains at the scrape after /zeroops failover, and keeps it all in the chain', async () => {
     const { forge, deps, scrape, commands, slowFromNow } = world();
+    await deps.store.saveRepo(repo);
     for (let i = 0; i < 8; i++) await scrape();
     expect(forge.issues).toEqual([]);
 
@@ -119,6 +120,11 @@ describe('the datacenter watch as patrol jobs', () => {
     expect(issue.body).toContain('comment `/zeroops failover dc-a` to drain it');
     expect(commands).toEqual([]);
 
+    // A person's own issue with the same labels is not the watch's incident.
+    forge.issues.push({ ...issue, number: 555, author: 'mallory', labels: [...issue.labels] });
+    expect(await confirmFailover(deps, { repo, number: 555 }, 'dc-a', 'mallory')).toBe(
+      'this issue is not a datacenter incident of the watch; nothing was done.',
+    );
     expect(await confirmFailover(deps, { repo, number: issue.number }, 'dc-b', 'carol')).toBe(
       'dc-b is not waiting for a confirmation (serving); nothing was done.',
     );
@@ -136,6 +142,7 @@ describe('the datacenter watch as patrol jobs', () => {
 
   it('proposes the warm-up that worked as an SOP template once dc-a is back, and only once', async () => {
     const { forge, deps, scrape, slowFromNow, heal } = world();
+    await deps.store.saveRepo(repo);
     for (let i = 0; i < 8; i++) await scrape();
     slowFromNow();
     for (let i = 0; i < 4; i++) await scrape();
@@ -150,10 +157,10 @@ describe('the datacenter watch as patrol jobs', () => {
     const text = proposal!.files['templates/dc-latency-failover.yaml']!;
     const loaded = loadDocuments([{ path: 'templates/dc-latency-failover.yaml', text }]);
     expect(loaded.diagnostics).toEqual([]);
-    // Four steps of 30 s, gated on 1.2 × dc-a's p99 baseline (101 ms): 122 ms; the service has no
+    // Four steps of 30 s, gated on 1.2 × dc-a's p99 baseline (101 ms): 122 ms, rounded up to 130 ms; the service has no
     // error metric, so no error gate.
     expect(loaded.templates[0]!.manifest.spec.versions).toEqual([
-      { version: 1, defaults: { steps: 4, interval: '30s', analysis: [{ metric: 'latency_p99', max: '122ms' }] } },
+      { version: 1, defaults: { steps: 4, interval: '30s', analysis: [{ metric: 'latency_p99', max: '130ms' }] } },
     ]);
     expect(forge.comments.at(-1)!.body).toBe(`Proposed the response as a reusable SOP template: #${proposal!.number}.`);
     for (let i = 0; i < 5; i++) await scrape();

@@ -160,6 +160,19 @@ describe('a datacenter that turns slow', () => {
     expect(kinds(healed.decisions)).not.toContain('renew dc-a');
   });
 
+  it('moves nothing when the others have no room at all, and says so once', () => {
+    const full: CapacityFacts = { capacityRps: { 'dc-b': 100, 'dc-c': 100 }, headroom: 1, maxUtilisation: 0.8 };
+    const { decisions, flips } = simulate({ p99: slowDcA() }, 600, { capacity: full });
+    expect(kinds(decisions)).toEqual(['cannot-drain dc-a']);
+    expect(flips).toBe(0);
+  });
+
+  it('under observe, records and asks nobody; a confirmation does not move it either', () => {
+    const { decisions } = simulate({ p99: slowDcA() }, 500, { autonomy: 'observe', confirmAt: 400 });
+    expect(kinds(decisions)).toEqual(['ask dc-a']);
+    expect(decisions[0]).toMatchObject({ autonomy: 'observe' });
+  });
+
   it('waits for a person under confirm autonomy: asks once, drains on /zeroops failover', () => {
     const { decisions } = simulate({ p99: slowDcA() }, 500, { autonomy: 'confirm', confirmAt: 400 });
     expect(kinds(decisions)).toEqual(['ask dc-a', 'drain dc-a']);
@@ -180,8 +193,14 @@ describe('what is not a datacenter failover', () => {
       400,
     );
     expect(decisions.map((d) => d.kind)).toEqual(['eject']);
-    expect(decisions[0]).toMatchObject({ dc: 'dc-a', instance: 'dc-a-2' });
+    expect(decisions[0]).toMatchObject({ dc: 'dc-a', instance: 'dc-a-2', applied: true });
     expect(flips).toBe(0);
+    const asked = simulate(
+      { instanceP99: (_dc, instance, t) => (instance === 'dc-a-2' && t >= 120 ? 800 : undefined) },
+      400,
+      { autonomy: 'confirm' },
+    );
+    expect(asked.decisions[0]).toMatchObject({ kind: 'eject', applied: false });
   });
 
   it('a datacenter whose instances slow one after the other: drained, no instance ejected on the way', () => {
