@@ -11,7 +11,7 @@ import type { WatchState } from '../failover/watch-machine.js';
 import type { Config, Service } from '../manifest/model.js';
 import { autonomyFor, type Autonomy } from '../policy/autonomy.js';
 import { FailoverIncidents, type OpenEpisode } from './failover-incidents.js';
-import { patrolBasis } from './patrol-basis.js';
+import { patrolBasis, type PatrolBasis } from './patrol-basis.js';
 import { proposeFailoverTemplate } from './propose-failover-template.js';
 import { defaultThresholds } from '../failover/signals.js';
 import { watchSettingsOf } from '../failover/watch-settings.js';
@@ -59,8 +59,28 @@ export const watchInspection = 'datacenter-watch';
 
 const keyOf = (repo: RepoRef, service: string) => `datacenter-watch/${repoKey(repo)}/${service}`;
 
+/**
+ * The approved config and services, read at most once a minute per repository: a scrape every 5 s
+ * must not spend the installation's GitHub API budget (a change takes effect within the minute).
+ */
+const bases = new WeakMap<Store, Map<string, { readAt: number; basis: Promise<PatrolBasis> }>>();
+const basisTtlMs = 60_000;
+
+function cachedBasis(deps: WatchJobDeps, repo: KnownRepo): Promise<PatrolBasis> {
+  if (!bases.has(deps.store)) bases.set(deps.store, new Map());
+  const cache = bases.get(deps.store)!;
+  const key = repoKey(repo);
+  const now = deps.clock().getTime();
+  const cached = cache.get(key);
+  if (cached && now - cached.readAt < basisTtlMs && now >= cached.readAt) return cached.basis;
+  const basis = patrolBasis(deps, repo);
+  cache.set(key, { readAt: now, basis });
+  basis.catch(() => cache.delete(key));
+  return basis;
+}
+
 export async function runDatacenterWatch(deps: WatchJobDeps, job: { repo: KnownRepo; service: string }) {
-  const basis = await patrolBasis(deps, job.repo);
+  const basis = await cachedBasis(deps, job.repo);
   const service = basis.services.find((s) => s.metadata.name === job.service);
   if (!service?.spec.failover) return undefined;
   const key = keyOf(job.repo, job.service);
