@@ -50,7 +50,7 @@ export type Phase =
 export interface WatchState {
   phases: Record<string, Phase>;
   history: BaselineHistory;
-  /** Instances ejected, as dc/name. */
+  /** Instances ejected, as dc/name (at most one per datacenter; a person readmits it). */
   ejected: string[];
   /** Instances seen as the odd one out, as dc/name, since when (ejected once it lasts enterAfter). */
   suspects?: Record<string, number>;
@@ -282,6 +282,8 @@ function noteEjections(
   for (const { dc, name } of j.instances) {
     const key = `${dc}/${name}`;
     if (state.ejected.includes(key) || at - state.suspects[key]! < timing.enterAfterMs) continue;
+    // One instance out per datacenter at a time: a second odd one is a datacenter problem to look at.
+    if (applied && state.ejected.some((e) => e.startsWith(`${dc}/`))) continue;
     state.ejected = [...state.ejected, key];
     decisions.push({
       kind: 'eject',
