@@ -87,7 +87,8 @@ async function split(lab: Lab, seconds: number): Promise<string> {
   return ['dc-a', 'dc-b', 'dc-c']
     .map((dc) => {
       const share = shares[dc] ?? 0;
-      return `  ${dc.padEnd(6)} ${'█'.repeat(Math.round(share * 40)).padEnd(40)} ${(share * 100).toFixed(0).padStart(3)}%`;
+      const bar = '█'.repeat(Math.round(share * 40)).padEnd(40);
+      return `  ${dc.padEnd(6)} ${bar} ${(share * 100).toFixed(0).padStart(3)}%`;
     })
     .join('\n');
 }

@@ -1,7 +1,8 @@
 /**
  * Use case: an incident's issue was closed (by a person, or by the policy once resolved). The
  * incident ends — the same failure later is a new one — and, for an incident the patrol filed (or a
- * failover the datacenter watch resolved), a postmortem is drafted from its record and event chain and proposed as a pull request adding
+ * failover the datacenter watch resolved), a postmortem is drafted from its record and event chain
+ * and proposed as a pull request adding
  * `postmortems/<date>-<slug>.md`, reviewed like everything else.
  */
 import type { Incident, Store } from '../engine/store.js';

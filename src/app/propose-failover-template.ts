@@ -32,7 +32,8 @@ export async function proposeFailoverTemplate(
     branch: `zeroops/dc-latency-failover-v${proposal.version}`,
     title: `SOP template dc-latency-failover v${proposal.version}, from incident #${episode.issue}`,
     body: [
-      `The datacenter watch brought ${episode.dc} back in ${learned.steps} steps held ${learned.intervalSeconds}s each,`,
+      `The datacenter watch brought ${episode.dc} back in ${learned.steps} steps held ` +
+        `${learned.intervalSeconds}s each,`,
       `gated on ${gates} (its normal before the incident). Saving it as a template lets a person run the`,
       `same warm-up as a TrafficShift (\`template: dc-latency-failover@${proposal.version}\`).`,
       '',

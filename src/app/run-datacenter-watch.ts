@@ -190,9 +190,15 @@ export async function confirmFailover(
       return `this issue is not ${dc}'s incident (#${saved.episodes[dc]?.issue ?? '?'} is); nothing was done.`;
     const autonomy = await autonomyOf(deps, issue.repo, service);
     if (autonomy !== 'confirm' && autonomy !== 'auto')
-      return `the autonomy policy for ${service} is ${autonomy}: ZeroOps does not move its traffic, even when asked; nothing was done.`;
+      return (
+        `the autonomy policy for ${service} is ${autonomy}: ZeroOps does not move its traffic, even when ` +
+        'asked; nothing was done.'
+      );
     await deps.store.saveLoopState(key, { ...saved, confirmed: { ...saved.confirmed, [dc]: by } });
-    return `▶ ${dc} will be drained at the next scrape, as far as the other datacenters can carry it (confirmed by @${by}).`;
+    return (
+      `▶ ${dc} will be drained at the next scrape, as far as the other datacenters can carry it ` +
+      `(confirmed by @${by}).`
+    );
   } finally {
     await deps.store.releaseLease(key, holder);
   }

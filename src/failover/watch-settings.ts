@@ -65,7 +65,9 @@ export function failoverProblems(service: Service): FailoverProblem[] {
     if (!dc.haproxy)
       problems.push({
         path: [],
-        message: `datacenter '${dc.name}' has no haproxy backend (datacenters[${i}].haproxy): the watch probes a drained datacenter's servers there`,
+        message:
+          `datacenter '${dc.name}' has no haproxy backend (datacenters[${i}].haproxy): ` +
+          "the watch probes a drained datacenter's servers there",
       });
   });
   for (const dc of Object.keys(f.capacity ?? {}))
@@ -104,7 +106,8 @@ export function failoverProblems(service: Service): FailoverProblem[] {
       path: ['timeouts'],
       message: timeouts
         ? `metric '${f.timeouts}' has no per-instance \`series\`: the watch reads timeouts per instance`
-        : `no metric '${f.timeouts}' in spec.metrics: name the metric whose series is the share of requests that timed out`,
+        : `no metric '${f.timeouts}' in spec.metrics: ` +
+          'name the metric whose series is the share of requests that timed out',
     });
   if (!latency)
     problems.push({

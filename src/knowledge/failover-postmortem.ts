@@ -24,11 +24,13 @@ export function failoverPostmortemInput(
     cause: {
       class: 'datacenter-degraded',
       title: `${episode.dc} turned slow while the other datacenters did not`,
-      summary: `${episode.dc}'s latency rose far above its own baseline and its peers'; the datacenter watch moved its traffic away and brought it back once it held.`,
+      summary:
+        `${episode.dc}'s latency rose far above its own baseline and its peers'; the datacenter watch ` +
+        'moved its traffic away and brought it back once it held.',
       evidence: evidence.map(
         (e) =>
           `${e.dc} ${e.metric} ${e.metric === 'p99' ? `${e.value.toFixed(0)} ms` : e.value.toFixed(4)} against its ` +
-          `${e.against} (${e.reference.toFixed(e.metric === 'p99' ? 0 : 4)}), limit ${e.limit.toFixed(e.metric === 'p99' ? 0 : 4)}`,
+          `${e.against} (${e.reference.toFixed(digits(e.metric))}), limit ${e.limit.toFixed(digits(e.metric))}`,
       ),
       ruledOut: [
         'a release or a shared dependency: the other datacenters stayed at their baselines',
@@ -63,3 +65,6 @@ export function failoverPostmortemInput(
     closedBy: closed.by,
   };
 }
+
+/** Milliseconds whole, ratios to four places. */
+const digits = (metric: string) => (metric === 'p99' ? 0 : 4);

@@ -63,7 +63,8 @@ export function failoverTemplate(
     interval: `${learned.intervalSeconds}s`,
     analysis: learned.analysis,
   };
-  const source = `the warm-up of ${episode.dc} after the failover of ${new Date(episode.openedAt).toISOString().slice(0, 10)}`;
+  const day = new Date(episode.openedAt).toISOString().slice(0, 10);
+  const source = `the warm-up of ${episode.dc} after the failover of ${day}`;
   if (!existing) {
     const doc = parseDocument(
       [

@@ -83,18 +83,24 @@ export function failoverBody(e: FailoverEpisode): string {
 function status(e: FailoverEpisode): string {
   const first = e.records[0]?.decision;
   if (first?.kind === 'everywhere')
-    return 'Every datacenter is slower than its own baseline at once: a release or a shared dependency, not one datacenter. No traffic was moved.';
+    return (
+      'Every datacenter is slower than its own baseline at once: a release or a shared dependency, ' +
+      'not one datacenter. No traffic was moved.'
+    );
   if (first?.kind === 'eject')
     return first.applied
-      ? `One instance was far worse than the rest of ${first.dc}, which looked normal: that instance was put in drain at HAProxy, the datacenter kept. Set it \`ready\` again once it is fixed.`
-      : `One instance, ${first.instance}, is far worse than the rest of ${first.dc}, which looks normal. The autonomy policy leaves ejecting it to a person.`;
+      ? `One instance was far worse than the rest of ${first.dc}, which looked normal: that instance was put ` +
+          'in drain at HAProxy, the datacenter kept. Set it `ready` again once it is fixed.'
+      : `One instance, ${first.instance}, is far worse than the rest of ${first.dc}, which looks normal. ` +
+          'The autonomy policy leaves ejecting it to a person.';
   if (first?.kind === 'cannot-drain')
     return `${e.dc} is degraded, but the other datacenters have no room for any of its traffic: nothing was moved.`;
   if (e.resolvedAt) return `${e.dc} held healthy through its warm-up and is back at its original weight.`;
   if (first?.kind === 'ask' && e.keep >= 1)
     return first.autonomy === 'confirm'
       ? `${e.dc} is degraded. The autonomy policy asks a person: comment \`/zeroops failover ${e.dc}\` to drain it.`
-      : `${e.dc} is degraded. The autonomy policy (${first.autonomy}) only records: nothing is moved; a TrafficShift can.`;
+      : `${e.dc} is degraded. The autonomy policy (${first.autonomy}) only records: nothing is moved; ` +
+          'a TrafficShift can.';
   return `${e.dc} is at ${pct(e.keep)} of its normal traffic.`;
 }
 
@@ -107,13 +113,18 @@ function evidenceTable(r: WatchRecord): string[] {
     '|---|---|---|---|---|---|',
     ...evidence.map(
       (e) =>
-        `| ${cell(e.instance ? `${e.dc} / ${e.instance}` : e.dc)} | ${e.metric} | ${value(e, e.value)} | ${e.against} | ` +
+        `| ${cell(e.instance ? `${e.dc} / ${e.instance}` : e.dc)} | ${e.metric} | ${value(e, e.value)} | ` +
+        `${e.against} | ` +
         `${value(e, e.reference)} | ${value(e, e.limit)} |`,
     ),
     '',
     ...(r.decision.kind === 'drain'
       ? [
-          `Capacity check: ${r.decision.keep > 0 ? `the others can carry only part of its load, so ${r.decision.dc} keeps ${pct(r.decision.keep)}` : 'the others can carry all of its load'}.`,
+          `Capacity check: ${
+            r.decision.keep > 0
+              ? `the others can carry only part of its load, so ${r.decision.dc} keeps ${pct(r.decision.keep)}`
+              : 'the others can carry all of its load'
+          }.`,
           ...r.decision.plan.basis.map((b) => `- ${cell(b)}`),
           '',
         ]
@@ -145,7 +156,10 @@ export function describe(d: Decision): string {
     case 'warm':
       return `warm-up step ${d.step + 1}: ${d.dc} at ${pct(d.keep)}`;
     case 'relapse':
-      return `${d.dc} relapsed (p99 ${d.sample.p99Ms.toFixed(0)} ms): drained again, next dwell ${d.nextDwellMs / 1000} s`;
+      return (
+        `${d.dc} relapsed (p99 ${d.sample.p99Ms.toFixed(0)} ms): drained again, ` +
+        `next dwell ${d.nextDwellMs / 1000} s`
+      );
     case 'restored':
       return `${d.dc} restored to its original weight`;
     case 'renew':

@@ -26,7 +26,7 @@ spec:
   owners: [alice]
   environments: [production]
   datacenters:
-${dcs.map((dc) => `    - { name: ${dc}, haproxy: { backend: checkout_${dc.slice(3)}, servers: [${dc}-1] } }`).join('\n')}
+${dcs.map((dc) => `    - { name: ${dc}, haproxy: { backend: b_${dc.slice(3)}, servers: [${dc}-1] } }`).join('\n')}
   labels: { datacenter: dc, version: version, instance: instance_name }
   metrics:
     latency_p99: { query: 'max(x)', series: 'max by (dc, instance_name) (x[$window])', unit: seconds }

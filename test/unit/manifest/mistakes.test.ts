@@ -131,7 +131,8 @@ const expected: [string, string][] = [
   ],
   [
     'service-failover-capacity.yaml',
-    "service-failover-capacity.yaml:14:28 error spec.failover.capacity.dc-x: 'dc-x' is not a datacenter of the service: write one of dc-a, dc-b",
+    "service-failover-capacity.yaml:14:28 error spec.failover.capacity.dc-x: 'dc-x' is not a datacenter of the " +
+      'service: write one of dc-a, dc-b',
   ],
   [
     'service-failover-timeouts.yaml',
@@ -140,7 +141,8 @@ const expected: [string, string][] = [
   ],
   [
     'service-failover-warm-up.yaml',
-    'service-failover-warm-up.yaml:14:19 error spec.failover.warmUp[1]: warm-up steps must rise: each above the one before',
+    'service-failover-warm-up.yaml:14:19 error spec.failover.warmUp[1]: warm-up steps must rise: ' +
+      'each above the one before',
   ],
   [
     'service-owner-handle.yaml',
