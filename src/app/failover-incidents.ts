@@ -1,13 +1,15 @@
 /**
  * The datacenter watch's incidents: one issue per episode (a datacenter drained or asked about,
  * every datacenter slow at once, an instance ejected), opened at the first decision, rewritten in
- * place as decisions follow (evidence, commands, curve, timeline), and resolved when the
+ * place as decisions follow (evidence, commands, curve, timeline) and shown as a check run on the
+ * default branch's approved commit, and resolved when the
  * datacenter is back at its original weight, or when the slowness everywhere has passed. The
  * owners are mentioned when it opens.
  */
 import type { Forge, RepoRef } from '../forge/forge.js';
 import {
   failoverBody,
+  failoverCheck,
   failoverLabels,
   failoverTitle,
   type FailoverEpisode,
@@ -15,7 +17,17 @@ import {
 import type { Decision } from '../failover/watch-machine.js';
 import type { WatchTick } from './watch-datacenters.js';
 
-export type OpenEpisode = FailoverEpisode & { issue: number };
+export type OpenEpisode = FailoverEpisode & { issue: number; checkId?: number };
+
+export interface IncidentOptions {
+  owners: readonly string[];
+  /** The open episodes saved at the last scrape. */
+  saved?: Record<string, OpenEpisode>;
+  /** Called once an episode is resolved (the template proposal). */
+  onResolved?: (episode: OpenEpisode) => Promise<void>;
+  /** The default branch's approved commit: each episode is a check run there too. */
+  headSha?: string;
+}
 
 /** An hour of 5 s scrapes: the chart keeps the latest. */
 const curvePoints = 720;
@@ -29,12 +41,9 @@ export class FailoverIncidents {
     private readonly forge: Forge,
     private readonly repo: RepoRef,
     private readonly service: string,
-    private readonly owners: readonly string[],
-    saved: Record<string, OpenEpisode> = {},
-    /** Called once an episode is resolved (the template proposal). */
-    private readonly onResolved: (episode: OpenEpisode) => Promise<void> = async () => undefined,
+    private readonly options: IncidentOptions,
   ) {
-    this.open = new Map(Object.entries(saved));
+    this.open = new Map(Object.entries(options.saved ?? {}));
   }
 
   /** The open episodes, to save between scrapes run by different jobs. */
@@ -96,12 +105,20 @@ export class FailoverIncidents {
       labels: failoverLabels(draft),
     });
     const episode: OpenEpisode = { ...draft, issue };
+    if (this.options.headSha)
+      episode.checkId = await this.forge.startCheck(
+        this.repo,
+        `ZeroOps datacenter watch: ${this.service}`,
+        this.options.headSha,
+        failoverCheck(draft, issue),
+      );
     this.open.set(key, episode);
-    if (this.owners.length)
+    if (this.options.owners.length)
       await this.forge.comment(
         this.repo,
         issue,
-        `${this.owners.map((o) => `@${o}`).join(' ')}: ${failoverTitle(draft)}. This issue follows it as it goes.`,
+        `${this.options.owners.map((o) => `@${o}`).join(' ')}: ${failoverTitle(draft)}. ` +
+          'This issue follows it as it goes.',
       );
     return episode;
   }
@@ -112,10 +129,12 @@ export class FailoverIncidents {
       body: failoverBody(episode),
       labels: failoverLabels(episode),
     });
+    if (episode.checkId !== undefined)
+      await this.forge.updateCheck(this.repo, episode.checkId, failoverCheck(episode, episode.issue));
     if (episode.resolvedAt !== undefined) {
       await this.forge.comment(this.repo, episode.issue, `Resolved: ${failoverTitle(episode)}.`);
       this.open.delete(keyFor(episode));
-      await this.onResolved(episode);
+      await this.options.onResolved?.(episode);
     }
   }
 }

@@ -111,13 +111,11 @@ export async function runDatacenterWatch(deps: WatchJobDeps, job: { repo: KnownR
       },
     });
     const settings = watchSettingsOf(service);
-    const incidents = new FailoverIncidents(
-      deps.forge,
-      job.repo,
-      job.service,
-      service.spec.owners,
-      saved.episodes,
-      async (episode) => {
+    const incidents = new FailoverIncidents(deps.forge, job.repo, job.service, {
+      owners: service.spec.owners,
+      saved: saved.episodes,
+      headSha: basis.sha,
+      onResolved: async (episode) => {
         // Kept for the postmortem drafted when the issue is closed.
         await deps.store.saveCheckpoint(failoverEpisodeKey(job.repo, episode.issue), episode);
         const hold = { ...defaultThresholds, stepSeconds: settings.timing.warmStepHoldMs / 1000 };
@@ -125,7 +123,7 @@ export async function runDatacenterWatch(deps: WatchJobDeps, job: { repo: KnownR
           deps.log.warn({ err: error.message, issue: episode.issue }, 'the failover template was not proposed'),
         );
       },
-    );
+    });
     const result = await watch.tick();
     // The machine's state is saved even when the forge fails: the issue catches up at the next scrape.
     await incidents

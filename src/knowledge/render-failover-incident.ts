@@ -8,6 +8,7 @@ import type { Evidence } from '../failover/health.js';
 import type { Decision } from '../failover/watch-machine.js';
 import { cell, code } from '../plan/markdown.js';
 import { mermaidChart } from './chart.js';
+import type { CheckUpdate } from '../forge/forge.js';
 
 export interface FailoverEpisode {
   service: string;
@@ -176,4 +177,18 @@ export function describe(d: Decision): string {
     case 'everywhere':
       return 'every datacenter degraded: no failover';
   }
+}
+
+/**
+ * The episode as a check run on the default branch's approved commit, where the team's checks are
+ * seen: in progress while traffic is moved, with the override's expiry; success once restored.
+ */
+export function failoverCheck(e: FailoverEpisode, issue: number): CheckUpdate {
+  const done = e.resolvedAt !== undefined;
+  return {
+    status: done ? 'completed' : 'in_progress',
+    ...(done ? { conclusion: 'success' as const } : {}),
+    title: failoverTitle(e),
+    summary: [`**${status(e)}**`, '', ...override(e), `The incident, with its timeline: #${issue}.`].join('\n'),
+  };
 }

@@ -22,7 +22,7 @@ async function run(
   options: { capacity?: Record<string, number>; autonomy?: Autonomy } = {},
 ) {
   const forge = new FakeForge();
-  const incidents = new FailoverIncidents(forge, repo, 'checkout', ['carol']);
+  const incidents = new FailoverIncidents(forge, repo, 'checkout', { owners: ['carol'], headSha: 'main-head' });
   let t = 0;
   const sample = (dc: string): DatacenterSample => {
     const p99Ms = (shape(dc, t) ?? 100) * (1 + ((t * 7 + dc.length) % 5) / 100);
@@ -70,6 +70,17 @@ describe('the datacenter watch’s incidents', () => {
       'Resolved: [resolved] checkout: dc-a degraded, serving again.',
     ]);
     expect(incidents.openIssues()).toEqual({});
+    // The same story as a check run on the default branch's approved commit.
+    const [check] = forge.checks;
+    expect(check).toMatchObject({ name: 'ZeroOps datacenter watch: checkout', headSha: 'main-head' });
+    expect(check!.updates[0]).toMatchObject({
+      status: 'in_progress',
+      title: 'checkout: dc-a degraded, at 0 % of its traffic',
+    });
+    expect(check!.updates[0]!.summary).toMatch(
+      /The weight override expires at .*\n\nThe incident, with its timeline: #100\./,
+    );
+    expect(check!.updates.at(-1)).toMatchObject({ status: 'completed', conclusion: 'success' });
   });
 
   it('says a partial drain and what the others can take, and when the override expires', async () => {
