@@ -38,6 +38,11 @@ export function datacenterWatchFor(
     ...(watchSettingsOf(service) ?? watchSettingsOf({ ...service, spec: { ...service.spec, failover: {} } })!),
     ...wiring.overrides,
   };
+  if (!wiring.haproxySocket)
+    throw new Error(
+      `the datacenter watch of ${service.metadata.name} moves traffic through HAProxy: ` +
+        'set providers.haproxy.socket in .zeroops/config.yaml',
+    );
   const queries = tickQueries(service, settings.window);
   if (!queries) throw new Error(`service '${service.metadata.name}' has no latency metric with a per-instance series`);
   const pool = service.spec.haproxyPool ?? `${service.metadata.name}_stable`;
