@@ -9,7 +9,7 @@
  * Entering takes seconds, leaving takes a minute or more and gets longer with every relapse, so
  * a datacenter that flaps is drained once and stays drained until it holds. Pure.
  */
-import { baselineOf, rememberCalm, type BaselineHistory } from './baseline.js';
+import { baselineOf, peersNow, rememberCalm, type BaselineHistory } from './baseline.js';
 import { planDrain, type CapacityFacts, type DrainPlan } from './capacity.js';
 import { judge, recovered, type Evidence, type Judgement } from './health.js';
 import type { Autonomy } from '../policy/autonomy.js';
@@ -124,7 +124,11 @@ export function watchStep(state: WatchState, input: WatchInput): WatchStep {
     const degraded = judgement.datacenters.includes(sample.dc);
     const evidence = judgement.evidence.filter((e) => e.dc === sample.dc && !e.instance);
     const baseline = baselineOf(state.history, sample.dc);
-    const healthy = baseline ? recovered(sample, baseline, input.thresholds) : !degraded;
+    // Recovered against its own normal; a datacenter that has none yet (slow since the watch began)
+    // against the datacenters serving now, never "healthy" merely because it is no longer judged.
+    const serving = tick.samples.filter((s) => s.dc === sample.dc || !alreadyAway.includes(s.dc));
+    const normal = baseline ?? peersNow(serving, sample.dc);
+    const healthy = normal ? recovered(sample, normal, input.thresholds) : !degraded;
     /** How much it keeps when drained as far as the others can carry it (never more than `atMost`). */
     const planKeep = (atMost = 1) => {
       const plan = planDrain(sample.dc, tick.samples, input.capacity, alreadyAway);

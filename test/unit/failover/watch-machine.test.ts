@@ -160,6 +160,21 @@ describe('a datacenter that turns slow', () => {
     expect(kinds(healed.decisions)).not.toContain('renew dc-a');
   });
 
+  it('slow since the watch began (no baseline of its own): drained, and not warmed while still slow', () => {
+    const slowFromStart: Shape['p99'] = (dc, t) => (dc === 'dc-a' && t < 600 ? 800 : undefined);
+    const stillSlow = simulate({ p99: slowFromStart }, 550);
+    expect(kinds(stillSlow.decisions)).toEqual(['drain dc-a']);
+    const healed = simulate({ p99: slowFromStart }, 1000);
+    expect(kinds(healed.decisions)).toEqual([
+      'drain dc-a',
+      'warm dc-a',
+      'warm dc-a',
+      'warm dc-a',
+      'warm dc-a',
+      'restored dc-a',
+    ]);
+  });
+
   it('moves nothing when the others have no room at all, and says so once', () => {
     const full: CapacityFacts = { capacityRps: { 'dc-b': 100, 'dc-c': 100 }, headroom: 1, maxUtilisation: 0.8 };
     const { decisions, flips } = simulate({ p99: slowDcA() }, 600, { capacity: full });
