@@ -8,7 +8,6 @@
  *     then fast), goal: one drain, one recovery.
  * `npm run bench -- failover`.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLab, type Lab } from '../lab/lab.js';
 import { setFaults } from '../lab/components/sample-service.js';
@@ -17,6 +16,7 @@ import { sleep } from '../lab/wait.js';
 import { poolWeights, splitOf, watchOnLab } from '../lab/watch-on-lab.js';
 import type { WatchRecord } from '../src/app/watch-datacenters.js';
 import { defaultTiming } from '../src/failover/watch-machine.js';
+import { HAProxyTraffic } from '../src/providers/haproxy/traffic.js';
 import { table } from './stats.js';
 
 const normalMs = 100;
@@ -127,13 +127,8 @@ async function flappingRun(lab: Lab) {
 
 /** The commands the watch sent to HAProxy, from its journal. */
 async function commandsOf(lab: Lab): Promise<string[]> {
-  const path = join(lab.dir, `${lab.haproxy!.stableBackend}-watch.json.journal`);
-  return existsSync(path)
-    ? readFileSync(path, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => l.split('\t')[1]!)
-    : [];
+  const state = join(lab.dir, `${lab.haproxy!.stableBackend}-watch.json`);
+  return new HAProxyTraffic(lab.haproxy!.socketPath, state).journal();
 }
 
 /** The load generator's split over the last second, sampled every 250 ms. */

@@ -5,8 +5,8 @@
  */
 import { setFaults } from '../components/sample-service.js';
 import { sleep } from '../wait.js';
-import { splitOf, watchOnLab } from '../watch-on-lab.js';
-import type { Lab } from '../lab.js';
+import { watchOnLab } from '../watch-on-lab.js';
+import { printSplit } from './chapter-traffic.js';
 import type { WatchRecord } from '../../src/app/watch-datacenters.js';
 import type { Decision } from '../../src/failover/watch-machine.js';
 import { defaultTiming } from '../../src/failover/watch-machine.js';
@@ -42,7 +42,7 @@ export const failoverChapter: Chapter = {
     const dcA = lab.instances.filter((i) => i.pool === 'datacenter' && i.dc === 'dc-a');
 
     console.log('The split before, as the load generator sees it over 2 s:');
-    console.log(await split(lab, 2));
+    await printSplit(lab.load!, 2);
     await withProgress('the watch learns each datacenter’s normal latency', async (note) => {
       for (let i = 0; i < 6; i++) await tick();
       note('6 calm scrapes: each datacenter has a baseline');
@@ -60,7 +60,7 @@ export const failoverChapter: Chapter = {
     printDecision(drained);
     await sleep(1000);
     console.log('\nThe split now (responses already under way to dc-a finish; no new ones go there):');
-    console.log(await split(lab, 2));
+    await printSplit(lab.load!, 2);
     console.log('ZeroOps keeps sending its own probe requests to dc-a’s servers, so its curve goes on.');
 
     await Promise.all(dcA.map((i) => setFaults(i, {})));
@@ -75,23 +75,10 @@ export const failoverChapter: Chapter = {
     });
     if (!records.some((r) => r.decision.kind === 'restored')) throw new Error('dc-a was not restored');
     console.log('\nThe split after the warm-up, back to the original weights:');
-    console.log(await split(lab, 2));
+    await printSplit(lab.load!, 2);
     console.log(`dc-a's p99 each scrape (ms), as the watch read it:\n  ${sparkline(curve)}`);
   },
 };
-
-async function split(lab: Lab, seconds: number): Promise<string> {
-  const mark = lab.load!.mark();
-  await sleep(seconds * 1000);
-  const shares = splitOf(lab.load!.since(mark));
-  return ['dc-a', 'dc-b', 'dc-c']
-    .map((dc) => {
-      const share = shares[dc] ?? 0;
-      const bar = '█'.repeat(Math.round(share * 40)).padEnd(40);
-      return `  ${dc.padEnd(6)} ${bar} ${(share * 100).toFixed(0).padStart(3)}%`;
-    })
-    .join('\n');
-}
 
 function printDecision(record: WatchRecord): void {
   const drain = record.decision as Extract<Decision, { kind: 'drain' }>;

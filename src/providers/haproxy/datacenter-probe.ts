@@ -3,7 +3,7 @@
  * it serves no users: a few GETs straight to each server of its HAProxy backend (addresses from
  * the runtime API), which the instances count in their metrics like any request.
  */
-import { AdminSocket } from './admin-socket.js';
+import { serverAddresses } from './dynamic-servers.js';
 
 export interface ProbeResult {
   server: string;
@@ -17,13 +17,7 @@ export async function probeDatacenter(
   backend: string,
   options: { path?: string; perServer?: number; timeoutMs?: number } = {},
 ): Promise<ProbeResult[]> {
-  const answer = await new AdminSocket(socket).send(`show servers state ${backend}`);
-  const servers = answer
-    .split('\n')
-    .filter((line) => /^\d+ /.test(line))
-    .map((line) => line.split(' '))
-    .map((f) => ({ name: f[3]!, address: f[4]!, port: f[18]! }))
-    .filter((s) => /^\d+$/.test(s.port) && s.port !== '0');
+  const servers = (await serverAddresses(socket, backend)).filter((s) => /^\d+$/.test(s.port) && s.port !== '0');
   const requests = servers.flatMap((s) =>
     Array.from({ length: options.perServer ?? 5 }, () => timedGet(s, options.path ?? '/', options.timeoutMs ?? 2000)),
   );

@@ -34,9 +34,18 @@ export async function removeServer(socket: string, backend: string, server: stri
 
 /** The servers of a backend as the runtime sees them (names only). */
 export async function serversOf(socket: string, backend: string): Promise<string[]> {
+  return (await serverAddresses(socket, backend)).map((s) => s.name);
+}
+
+/** The servers of a backend with the address and port they listen on (`show servers state`). */
+export async function serverAddresses(
+  socket: string,
+  backend: string,
+): Promise<{ name: string; address: string; port: string }[]> {
   const answer = await new AdminSocket(socket).send(`show servers state ${backend}`);
   return answer
     .split('\n')
     .filter((line) => /^\d+ /.test(line))
-    .map((line) => line.split(' ')[3]!);
+    .map((line) => line.split(' '))
+    .map((f) => ({ name: f[3]!, address: f[4]!, port: f[18] ?? '0' }));
 }

@@ -82,7 +82,9 @@ describe('steering', () => {
   it('answers an unknown verb with the list of commands, and a finished run with nothing to do', async () => {
     await say('alice', '/zeroops restart-everything');
     expect(lastReply()).toBe(
-      '> /zeroops restart-everything\n\n@alice I do not know `restart-everything`. Commands: `/zeroops pause`, `resume`, `abort`, `rollback`, `approve-step <step>`, `status`; on an incident, `remediate <option>` or `failover <datacenter>`.',
+      '> /zeroops restart-everything\n\n@alice I do not know `restart-everything`. Commands: `/zeroops pause`, ' +
+        '`resume`, `abort`, `rollback`, `approve-step <step>`, `status`; on an incident, `remediate <option>` or ' +
+        '`failover <datacenter>`.',
     );
     await storeOf().createRun(aRun({ status: 'succeeded' }));
     await say('alice', '/zeroops rollback');

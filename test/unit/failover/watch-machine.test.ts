@@ -74,6 +74,8 @@ function simulate(
   return { decisions, shares, state, flips: countFlips(shares.map((s) => s.keep)) };
 }
 
+/** A drain, the four warm-up steps, and back at the original weight. */
+const fullRecovery = ['drain dc-a', 'warm dc-a', 'warm dc-a', 'warm dc-a', 'warm dc-a', 'restored dc-a'];
 const countFlips = (keeps: number[]) => keeps.filter((k, i) => i > 0 && k !== keeps[i - 1]).length;
 const kinds = (decisions: Decision[]) => decisions.map((d) => `${d.kind}${'dc' in d ? ` ${d.dc}` : ''}`);
 
@@ -101,14 +103,7 @@ describe('a datacenter that turns slow', () => {
 
   it('is warmed back 5 → 25 → 50 → 100 % after holding healthy, and the flips are one drain, one recovery', () => {
     const { decisions, flips } = simulate({ p99: slowDcA(400) }, 900);
-    expect(kinds(decisions)).toEqual([
-      'drain dc-a',
-      'warm dc-a',
-      'warm dc-a',
-      'warm dc-a',
-      'warm dc-a',
-      'restored dc-a',
-    ]);
+    expect(kinds(decisions)).toEqual(fullRecovery);
     const warm = decisions.filter((d): d is Extract<Decision, { kind: 'warm' }> & { t: number } => d.kind === 'warm');
     expect(warm.map((w) => w.keep)).toEqual([0.05, 0.25, 0.5, 1]);
     expect(warm[0]!.t - 400).toBeGreaterThanOrEqual(defaultTiming.recoveryDwellMs / 1000);
@@ -165,14 +160,7 @@ describe('a datacenter that turns slow', () => {
     const stillSlow = simulate({ p99: slowFromStart }, 550);
     expect(kinds(stillSlow.decisions)).toEqual(['drain dc-a']);
     const healed = simulate({ p99: slowFromStart }, 1000);
-    expect(kinds(healed.decisions)).toEqual([
-      'drain dc-a',
-      'warm dc-a',
-      'warm dc-a',
-      'warm dc-a',
-      'warm dc-a',
-      'restored dc-a',
-    ]);
+    expect(kinds(healed.decisions)).toEqual(fullRecovery);
   });
 
   it('moves nothing when the others have no room at all, and says so once', () => {

@@ -13,7 +13,8 @@ const wiring = {
 describe('the datacenter watch wiring', () => {
   it('needs the HAProxy admin socket of the config', () => {
     expect(() => datacenterWatchFor(templateService(), { ...wiring, haproxySocket: '' })).toThrow(
-      'the datacenter watch of checkout moves traffic through HAProxy: set providers.haproxy.socket in .zeroops/config.yaml',
+      'the datacenter watch of checkout moves traffic through HAProxy: ' +
+        'set providers.haproxy.socket in .zeroops/config.yaml',
     );
   });
 

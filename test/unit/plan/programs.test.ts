@@ -18,7 +18,7 @@ describe('what a plan may run', () => {
     expect(plans).toEqual([]);
     expect(diagnostics.map(formatDiagnostic)).toContain(
       "tasks/restart-checkout.yaml:6:12 error metadata.service: this task runs '/usr/local/bin/restart' " +
-        '(services/checkout.yaml:69, spec.restart.command), which is not a script of this repository: ' +
+        '(services/checkout.yaml:71, spec.restart.command), which is not a script of this repository: ' +
         'commands run files under scripts/',
     );
   });
@@ -27,7 +27,7 @@ describe('what a plan may run', () => {
     const missing = await planRestart((text) => text, new Map([['scripts/other.sh', 'a1']]));
     expect(missing.diagnostics.map(formatDiagnostic)).toContain(
       'tasks/restart-checkout.yaml:6:12 error metadata.service: this task runs scripts/restart-instance.sh ' +
-        "(services/checkout.yaml:69, spec.restart.command), which is not in this commit's scripts/ folder",
+        "(services/checkout.yaml:71, spec.restart.command), which is not in this commit's scripts/ folder",
     );
     const scripts = new Map([
       ['scripts/restart-instance.sh', 'a1'],
