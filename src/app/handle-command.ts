@@ -12,6 +12,7 @@ import { approverProblem, describeOwners, isOwner, type Permission } from '../po
 import { authorship, teamsOf } from './approval-status.js';
 import { repoKey } from './record-keys.js';
 import type { Log } from './ports.js';
+import type { RequestOutcome, TaskAsk } from './request-task.js';
 
 export interface CommandDeps {
   forge: Forge;
@@ -24,6 +25,8 @@ export interface CommandDeps {
   remediate?: (issue: { repo: RepoRef; number: number }, option: string, by: string) => Promise<string>;
   /** Confirms the drain of a datacenter the watch asked about on this issue; says what happened. */
   failover?: (issue: { repo: RepoRef; number: number }, dc: string, by: string) => Promise<string>;
+  /** A request in words on an issue: a task proposed as a pull request, or a question back. */
+  request?: (ask: TaskAsk) => Promise<RequestOutcome>;
 }
 
 export interface CommandComment {
@@ -32,6 +35,8 @@ export interface CommandComment {
   commentId: number;
   author: string;
   body: string;
+  /** Whether the comment is on a pull request (its runs) rather than an issue. */
+  onPullRequest?: boolean;
 }
 
 const usage =
@@ -43,9 +48,14 @@ export function parseCommand(body: string): { verb: string; arg?: string } | und
   return match ? { verb: match[1]!, arg: match[2] } : undefined;
 }
 
+/** Verbs that act on an issue; anything else said to ZeroOps on an issue is a request in words. */
+const issueVerbs = ['remediate', 'failover'];
+
 export async function handleCommand(deps: CommandDeps, comment: CommandComment): Promise<void> {
   const parsed = parseCommand(comment.body);
-  if (!parsed) return;
+  const words = /^\/zeroops\s+(.+)$/m.exec(comment.body.trim())?.[1]?.trim();
+  const isRequest = comment.onPullRequest === false && words && !(parsed && issueVerbs.includes(parsed.verb));
+  if (!parsed && !isRequest) return;
   const reply = (text: string) =>
     deps.forge.comment(
       comment.repo,
@@ -58,6 +68,8 @@ export async function handleCommand(deps: CommandDeps, comment: CommandComment):
     await reply(`only people with write access to ${repoKey(comment.repo)} can steer runs; nothing was done.`);
     return;
   }
+  if (isRequest) return answerRequest(deps, comment, words!, reply);
+  if (!parsed) return;
   if (parsed.verb === 'remediate' || parsed.verb === 'failover') {
     // Only a person decides to remediate: never a bot, not even ZeroOps answering itself.
     const act = parsed.verb === 'remediate' ? deps.remediate : deps.failover;
@@ -104,6 +116,22 @@ export async function handleCommand(deps: CommandDeps, comment: CommandComment):
   for (const run of active) answers.push(await steer(deps, run.id, command));
   await deps.forge.react(comment.repo, comment.commentId, '+1');
   await reply(answers.join('\n'));
+}
+
+async function answerRequest(
+  deps: CommandDeps,
+  comment: CommandComment,
+  words: string,
+  reply: (text: string) => Promise<void>,
+): Promise<void> {
+  // Only a person asks for work: never a bot, not even ZeroOps answering itself.
+  const outcome = comment.author.endsWith('[bot]')
+    ? { reply: 'bots cannot ask for tasks; nothing was done.' }
+    : deps.request
+      ? await deps.request({ repo: comment.repo, number: comment.number, by: comment.author, text: words })
+      : { reply: 'requests in words need ZeroOps workers (REDIS_URL); nothing was done.' };
+  await deps.forge.react(comment.repo, comment.commentId, outcome.opened ? 'rocket' : 'confused');
+  await reply(outcome.reply);
 }
 
 /**

@@ -13,6 +13,8 @@ import { checkChange } from './check-change.js';
 import { planRecordOf } from './plan-record.js';
 import type { Log, SchemaPreflight } from './ports.js';
 import { renderLaneMap } from '../lanes/lane-map.js';
+import { renderHistory } from '../knowledge/render-history.js';
+import { caseRecords } from './plan-history.js';
 
 export const planCheckName = 'ZeroOps plan';
 export const planCommentTopic = 'plan';
@@ -73,6 +75,8 @@ export async function planChange(
     report.summary,
   ].join('\n');
   const failed = diagnostics.some((d) => d.severity === 'error');
+  // What earlier runs of the same kind on the same services say, next to the plan it informs.
+  const history = store && plans.length ? renderHistory(plans, await caseRecords(store, pr), pr.number) : '';
   const title =
     governance.length && !failed ? `${report.title}; ${governance.length} governed file(s) changed` : report.title;
   await forge.publishCheck(pr, {
@@ -81,14 +85,14 @@ export async function planChange(
     conclusion: failed ? 'failure' : 'success',
     title,
     summary,
-    text: [report.text, ...(check.preflight ?? []), renderLaneMap(check.lanes)].filter(Boolean).join('\n\n'),
+    text: [report.text, history, ...(check.preflight ?? []), renderLaneMap(check.lanes)].filter(Boolean).join('\n\n'),
     annotations: diagnostics.map(toAnnotation),
   });
   const laneMap = renderLaneMap(check.lanes);
   await forge.upsertComment(
     pr,
     planCommentTopic,
-    [`## ZeroOps plan for ${pr.headSha.slice(0, 7)}`, summary, report.text, ...(check.preflight ?? []), laneMap]
+    [`## ZeroOps plan for ${pr.headSha.slice(0, 7)}`, summary, report.text, history, ...(check.preflight ?? []), laneMap]
       .filter(Boolean)
       .join('\n\n'),
   );

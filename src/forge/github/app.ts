@@ -11,6 +11,8 @@ import type { DeliveryLog, Log, PatrolHooks } from '../../app/ports.js';
 import type { MergedPull } from '../../app/start-runs.js';
 import type { RunReporter, Scheduler } from '../../engine/ports.js';
 import type { Store } from '../../engine/store.js';
+import { requestTask } from '../../app/request-task.js';
+import type { TaskWriter } from '../../nl/task-writer.js';
 import type { PullRequestRef } from '../forge.js';
 import { BlobCache } from './blob-cache.js';
 import { GitHubForge } from './github-forge.js';
@@ -24,6 +26,8 @@ export interface Execution {
   clock: () => Date;
   /** The patrol's hooks: the repositories it watches, incidents closed, remediations asked for. */
   patrol?: PatrolHooks;
+  /** A language model for requests in words the offline parser does not read. */
+  taskWriter?: TaskWriter;
 }
 
 export interface AppDeps {
@@ -144,13 +148,15 @@ export function zeroopsApp(deps: AppDeps) {
       once(async (c) => {
         // On pull requests (their runs) and on issues (an incident's remediations); never from a bot.
         if (c.isBot || !c.payload.comment.body.trimStart().startsWith('/zeroops')) return;
+        const forge = forgeOf(c);
         await handleCommand(
           {
             ...execution,
-            forge: forgeOf(c),
+            forge,
             log: c.log as unknown as Log,
             remediate: execution.patrol?.remediate,
             failover: execution.patrol?.failover,
+            request: (ask) => requestTask({ forge, clock: execution.clock, writer: execution.taskWriter }, ask),
           },
           {
             repo: c.repo(),
@@ -158,6 +164,7 @@ export function zeroopsApp(deps: AppDeps) {
             commentId: c.payload.comment.id,
             author: c.payload.comment.user?.login ?? '',
             body: c.payload.comment.body,
+            onPullRequest: Boolean(c.payload.issue.pull_request),
           },
         );
       }),

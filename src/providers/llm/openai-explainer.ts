@@ -12,6 +12,7 @@ import { promptFor } from '../../diagnose/explain/prompt.js';
 import { templateProse } from '../../diagnose/explain/template-prose.js';
 import type { Log } from '../../engine/ports.js';
 import { firstJsonObject } from './first-json.js';
+import { describeFailure, host, openAIClient } from './openai-client.js';
 
 export interface OpenAIExplainerOptions {
   /** The API root, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1` (Ollama). */
@@ -37,20 +38,7 @@ export class OpenAIExplainer implements Explainer {
 
   constructor(private readonly options: OpenAIExplainerOptions) {
     this.timeoutMs = options.timeoutMs ?? 20_000;
-    this.client = new OpenAI({
-      baseURL: options.baseURL,
-      // The SDK insists on a key; without one, its Authorization header is dropped below.
-      apiKey: options.apiKey ?? 'none',
-      ...(options.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
-      // Given, so the SDK reads no OPENAI_* variable (settings come from src/main) and logs nothing itself.
-      logLevel: 'off',
-      organization: null,
-      project: null,
-      adminAPIKey: null,
-      webhookSecret: null,
-      timeout: this.timeoutMs,
-      maxRetries: 1,
-    });
+    this.client = openAIClient(options, this.timeoutMs);
   }
 
   async explain(brief: IncidentBrief): Promise<Explanation> {
@@ -94,26 +82,7 @@ export class OpenAIExplainer implements Explainer {
     return { ...templateProse(brief), by: 'template' };
   }
 
-  /** The vendor's error as a short reason, with the key taken out should an endpoint echo it. */
   private describe(error: unknown): string {
-    const reason =
-      error instanceof OpenAI.APIConnectionTimeoutError || error instanceof OpenAI.APIUserAbortError
-        ? `no answer within ${this.timeoutMs} ms`
-        : error instanceof OpenAI.APIConnectionError
-          ? `unreachable: ${error.message}`
-          : error instanceof OpenAI.APIError
-            ? `HTTP ${error.status ?? '?'}: ${error.message}`
-            : (error as Error).message;
-    const key = this.options.apiKey;
-    return (key ? reason.split(key).join('[redacted]') : reason).slice(0, 300);
-  }
-}
-
-/** Where the endpoint is, without any credentials its URL may carry. */
-function host(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'an invalid URL';
+    return describeFailure(error, this.timeoutMs, this.options.apiKey);
   }
 }
