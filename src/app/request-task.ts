@@ -56,7 +56,10 @@ export async function requestTask(deps: RequestDeps, ask: TaskAsk): Promise<Requ
     by = answer.by;
     writing = 'question' in answer ? { question: answer.question } : { task: fromModel(answer.manifest, context) };
   }
-  if ('question' in writing) return { reply: `${writing.question}. Nothing was opened; ask again with it.` };
+  if ('question' in writing) {
+    const stop = /[.?!。？！]$/.test(writing.question) ? '' : '.';
+    return { reply: `${writing.question}${stop} Nothing was opened; ask again with it.` };
+  }
   return propose(deps, ask, writing.task, files, by);
 }
 
