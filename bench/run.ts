@@ -7,6 +7,7 @@ import { schemaChangeBench } from './schema-change.js';
 import { patrolBench } from './patrol.js';
 import { planThroughput } from './plan-throughput.js';
 import { webhookLatency } from './webhook-latency.js';
+import { requestsBench } from './requests.js';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   plan: planThroughput,
@@ -17,6 +18,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   lanes: lanesBench,
   schema: schemaChangeBench,
   failover: failoverBench,
+  requests: () => requestsBench(),
 };
 
 // Benchmark names; a flag's value (`--runs 3`) is not one.

@@ -10,6 +10,7 @@ import { breachChapter, drainChapter } from './chapter-execute.js';
 import { trafficChapter } from './chapter-traffic.js';
 import { schemaChapter } from './chapter-schema.js';
 import { failoverChapter } from './chapter-failover.js';
+import { askChapter } from './chapter-ask.js';
 
 export const chapters: Chapter[] = [
   startChapter,
@@ -18,6 +19,7 @@ export const chapters: Chapter[] = [
   trafficChapter,
   drainChapter,
   breachChapter,
+  askChapter,
   approvalsChapter,
   patrolChapter,
   schemaChapter,

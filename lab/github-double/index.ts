@@ -200,6 +200,22 @@ export class GitHubDouble {
     return this.send('issue_comment', 'created', comment.user, { issue, comment: commentJson(comment) });
   }
 
+  /** A person opens an issue from the web page (no webhook is sent: ZeroOps acts on comments, not on new issues). */
+  openIssue(input: { title: string; body: string; author: string }): number {
+    const number = this.state.number();
+    const user = this.state.user(input.author);
+    this.state.issues.set(number, {
+      ...input,
+      number,
+      user,
+      state: 'open',
+      labels: [],
+      createdAt: now(),
+      closedAt: null,
+    });
+    return number;
+  }
+
   /** A person closes an issue from the web page: its state changes and the \`issues.closed\` webhook names them. */
   async closeIssue(number: number, by: string): Promise<Delivery> {
     const issue = this.state.issues.get(number);

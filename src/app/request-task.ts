@@ -129,7 +129,9 @@ function writerContext(repo: LoadedDocuments): WriterContext {
       name: t.manifest.metadata.name,
       kind: t.manifest.kind,
       service: t.manifest.metadata.service,
-      ...((t.manifest.spec as { version?: string }).version ? { version: (t.manifest.spec as { version: string }).version } : {}),
+      ...((t.manifest.spec as { version?: string }).version
+        ? { version: (t.manifest.spec as { version: string }).version }
+        : {}),
     })),
     templates: repo.templates.map((t) => ({
       name: t.manifest.metadata.name,

@@ -17,7 +17,13 @@ const said: Partial<Record<CaseRecord['status'], string>> = {
 export function renderHistory(plans: readonly Plan[], records: readonly CaseRecord[], pullNumber?: number): string {
   const sections = plans.flatMap((plan) => {
     const cases = similarCases(
-      { kind: plan.task.kind, service: plan.task.service, template: templateOf(plan), version: versionOf(plan), pullNumber },
+      {
+        kind: plan.task.kind,
+        service: plan.task.service,
+        template: templateOf(plan),
+        version: versionOf(plan),
+        pullNumber,
+      },
       records,
     );
     return cases.length ? [planHistory(plan, cases)] : [];
@@ -64,8 +70,15 @@ function lessonLine(lesson: Lesson, plan: Plan): string {
 
 function why(c: CaseRecord): string {
   const breach = c.breaches.at(-1);
-  if (breach) return `\`${breach.metric}\` ${breach.value ?? 'no data'} against ${breach.limit} at \`${breach.step}\``;
+  if (breach)
+    return `\`${breach.metric}\` ${seen(breach.value, breach.limit)} against ${breach.limit} at \`${breach.step}\``;
   return c.status === 'succeeded' ? '—' : (c.reason ?? '—');
+}
+
+/** A gate's value as its limit is written: a share against a percentage, else three significant digits. */
+function seen(value: number | null, limit: string): string {
+  if (value === null) return 'no data';
+  return limit.includes('%') ? `${Number((value * 100).toPrecision(3))}%` : String(Number(value.toPrecision(3)));
 }
 
 const took = (seconds?: number) =>

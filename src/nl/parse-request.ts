@@ -47,7 +47,10 @@ export function parseRequest(text: string, vocabulary: Vocabulary): Reading {
   if (found.includes('scale') && found.includes('restart')) found = found.filter((a) => a !== 'scale');
   if (found.length === 0) return { understood: false };
   if (negation.en.test(words) || negation.zh.test(words))
-    return { understood: false, question: 'this reads as something not to do: say what to do, e.g. `restart checkout`' };
+    return {
+      understood: false,
+      question: 'this reads as something not to do: say what to do, e.g. `restart checkout`',
+    };
   if (found.length > 1)
     return {
       understood: false,

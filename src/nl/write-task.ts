@@ -42,7 +42,11 @@ export function writeTask(intent: Intent, repo: LoadedDocuments, files: Manifest
 type Ask = { question: string };
 const isAsk = (value: object): value is Ask => 'question' in value;
 
-function serviceTask(intent: Exclude<Intent, { action: 'canary' | 'rollback' }>, repo: LoadedDocuments, ctx: RequestContext): Writing {
+function serviceTask(
+  intent: Exclude<Intent, { action: 'canary' | 'rollback' }>,
+  repo: LoadedDocuments,
+  ctx: RequestContext,
+): Writing {
   const service = serviceFor(repo, intent.service, intent.datacenter);
   if (isAsk(service)) return service;
   const name = service.manifest.metadata.name;
@@ -61,9 +65,16 @@ function serviceTask(intent: Exclude<Intent, { action: 'canary' | 'rollback' }>,
   const datacenters = intent.datacenter ? { datacenters: [intent.datacenter] } : {};
   const where = intent.datacenter ? ` in ${intent.datacenter}` : '';
   if (intent.action === 'restart')
-    return newTask(repo, ctx, 'Restart', `restart-${name}`, name, { ...datacenters, reason }, `Restart ${name}${where}`);
-  if (intent.replicas === undefined)
-    return { question: `to how many replicas? e.g. \`scale ${name} to 6 replicas\`` };
+    return newTask(
+      repo,
+      ctx,
+      'Restart',
+      `restart-${name}`,
+      name,
+      { ...datacenters, reason },
+      `Restart ${name}${where}`,
+    );
+  if (intent.replicas === undefined) return { question: `to how many replicas? e.g. \`scale ${name} to 6 replicas\`` };
   if (intent.replicas < 1 || intent.replicas > 1000)
     return { question: `${intent.replicas} replicas is not something ZeroOps scales to: between 1 and 1000` };
   return newTask(
@@ -77,7 +88,12 @@ function serviceTask(intent: Exclude<Intent, { action: 'canary' | 'rollback' }>,
   );
 }
 
-function canary(intent: Extract<Intent, { action: 'canary' }>, repo: LoadedDocuments, files: ManifestFile[], ctx: RequestContext): Writing {
+function canary(
+  intent: Extract<Intent, { action: 'canary' }>,
+  repo: LoadedDocuments,
+  files: ManifestFile[],
+  ctx: RequestContext,
+): Writing {
   if (intent.percent === undefined)
     return { question: 'to what share of traffic? e.g. `expand the v1.1 canary to 20%`' };
   if (intent.percent <= 0 || intent.percent > 100)
@@ -91,7 +107,9 @@ function canary(intent: Extract<Intent, { action: 'canary' }>, repo: LoadedDocum
     const service = serviceFor(repo, intent.service);
     if (isAsk(service)) return service;
     if (!/^v?\d+\.\d+\.\d+/.test(intent.version))
-      return { question: `no Rollout of ${intent.version} in tasks/: name the full version (e.g. v1.3.0) to start one` };
+      return {
+        question: `no Rollout of ${intent.version} in tasks/: name the full version (e.g. v1.3.0) to start one`,
+      };
     const svc = service.manifest.metadata.name;
     return newTask(
       repo,
@@ -114,7 +132,12 @@ function canary(intent: Extract<Intent, { action: 'canary' }>, repo: LoadedDocum
   const text = editedSteps(file.text, name, steps);
   const version = (rollout.manifest.spec as { version: string }).version;
   return {
-    task: { path: file.path, text, name, title: `Canary ${version} of ${rollout.manifest.metadata.service} to ${intent.percent}%` },
+    task: {
+      path: file.path,
+      text,
+      name,
+      title: `Canary ${version} of ${rollout.manifest.metadata.service} to ${intent.percent}%`,
+    },
   };
 }
 
@@ -122,7 +145,11 @@ function canary(intent: Extract<Intent, { action: 'canary' }>, repo: LoadedDocum
  * A version rolled back is the version before it taking over its lane: same audience, `replaces` the
  * Rollout it leaves, at 100%. The lane checks then say whether anyone would lose a feature.
  */
-function rollback(intent: Extract<Intent, { action: 'rollback' }>, repo: LoadedDocuments, ctx: RequestContext): Writing {
+function rollback(
+  intent: Extract<Intent, { action: 'rollback' }>,
+  repo: LoadedDocuments,
+  ctx: RequestContext,
+): Writing {
   const named = intent.version ? rolloutsOf(repo, intent.service, intent.version) : [];
   if (named.length > 1) return { question: `which one? ${named.map(describeRollout).join(', ')}: name the service` };
   const service = serviceFor(repo, intent.service ?? named[0]?.manifest.metadata.service);
@@ -135,12 +162,15 @@ function rollback(intent: Extract<Intent, { action: 'rollback' }>, repo: LoadedD
     ? (rolloutsOf(repo, svc, intent.toVersion)[0] ?? intent.toVersion)
     : all.filter((r) => compareVersions(versionOf(r), versionOf(leaving)) < 0).at(-1);
   if (!target)
-    return { question: `no Rollout of ${svc} older than ${versionOf(leaving)} in tasks/: which version should it go back to?` };
+    return {
+      question: `no Rollout of ${svc} older than ${versionOf(leaving)} in tasks/: which version should it go back to?`,
+    };
   const version = typeof target === 'string' ? target : versionOf(target);
   if (!/^v?\d+\.\d+\.\d+/.test(version))
     return { question: `no Rollout of ${version} in tasks/: name the full version (e.g. v1.1.0)` };
   const leavingSpec = leaving.manifest.spec as { features?: string[]; audience?: unknown };
-  const features = typeof target === 'string' ? leavingSpec.features : (target.manifest.spec as { features?: string[] }).features;
+  const features =
+    typeof target === 'string' ? leavingSpec.features : (target.manifest.spec as { features?: string[] }).features;
   return newTask(
     repo,
     ctx,
@@ -217,9 +247,14 @@ function sameVersion(declared: string, asked: string): boolean {
 const versionOf = (task: LoadedTask) => String((task.manifest.spec as { version?: string }).version ?? '');
 
 function compareVersions(a: string, b: string): number {
-  const parts = (v: string) => v.replace(/^v/i, '').split(/[.-]/).map((p) => Number(p) || 0);
+  const parts = (v: string) =>
+    v
+      .replace(/^v/i, '')
+      .split(/[.-]/)
+      .map((p) => Number(p) || 0);
   const [x, y] = [parts(a), parts(b)];
-  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  for (let i = 0; i < Math.max(x.length, y.length); i++)
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
   return 0;
 }
 
@@ -229,8 +264,7 @@ function stepsOf(rollout: LoadedTask, repo: LoadedDocuments): number[] {
   const [tname, tversion] = (spec.template ?? '').split('@');
   const template = repo.templates.find((t) => t.manifest.metadata.name === tname);
   const defaults = template?.manifest.spec.versions.find((v) => String(v.version) === tversion)?.defaults as
-    | { steps?: unknown[] }
-    | undefined;
+    { steps?: unknown[] } | undefined;
   return (spec.steps ?? defaults?.steps ?? []).map((s) => parsePercent(s)).filter((p) => p !== undefined);
 }
 
@@ -258,6 +292,10 @@ function templateFor(repo: LoadedDocuments, kind: string): string | undefined {
 
 const describeRollout = (t: LoadedTask) => `\`${t.manifest.metadata.name}\` (${versionOf(t)}, ${t.doc.file})`;
 const names = (services: Loaded<Service>[]) => services.map((s) => s.manifest.metadata.name).join(', ');
-const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 const cap = (text: string) => text[0]!.toUpperCase() + text.slice(1);
 const stamp = (now: Date) => now.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');

@@ -26,7 +26,10 @@ export function answerSchema(): Record<string, unknown> {
   };
 }
 
-export function writerMessages(request: string, context: WriterContext): { role: 'system' | 'user'; content: string }[] {
+export function writerMessages(
+  request: string,
+  context: WriterContext,
+): { role: 'system' | 'user'; content: string }[] {
   const system = [
     'You turn an operations request into one ZeroOps task manifest (apiVersion zeroops.dev/v1).',
     `Task kinds: ${taskKinds.join(', ')}. Answer JSON only, matching the given schema:`,

@@ -38,7 +38,9 @@ let issue: number;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'zeroops-requests-'));
-  const files = Object.fromEntries([...(await templateRepoFiles()), ...(await templateScripts())].map((f) => [f.path, f.text]));
+  const files = Object.fromEntries(
+    [...(await templateRepoFiles()), ...(await templateScripts())].map((f) => [f.path, f.text]),
+  );
   double = await GitHubDouble.start({ dir, files });
   double.setPermission('alice', 'write');
   const probot = new Probot({
@@ -88,7 +90,11 @@ describe('requests in words, offline', () => {
     const outcome = await ask(offline(), '将 v1.2 灰度比例扩大至 50%');
     expect(outcome.reply).toMatch(/^opened #\d+: Canary v1\.2\.0 of checkout to 50% \(`tasks\/canary-v1-2.yaml`/);
     const pull = pullOf(outcome.opened!);
-    expect(pull).toMatchObject({ state: 'open', base: { ref: 'main' }, head: { ref: 'zeroops/request/checkout-v1-2' } });
+    expect(pull).toMatchObject({
+      state: 'open',
+      base: { ref: 'main' },
+      head: { ref: 'zeroops/request/checkout-v1-2' },
+    });
     expect(pull.body).toContain('Asked by @alice on #');
     expect(parse((await fileIn(outcome.opened!, 'tasks/canary-v1-2.yaml'))!).spec.steps).toEqual(['5%', '25%', '50%']);
   });
@@ -115,7 +121,9 @@ describe('requests in words, offline', () => {
   it('says why a request that breaks a lane rule opens nothing', async () => {
     const outcome = await ask(offline(), 'expand the v1.1 canary to 20%');
     expect(outcome.opened).toBeUndefined();
-    expect(outcome.reply).toMatch(/does not pass the checks, so nothing was opened:\n- tasks\/canary-v1-1.yaml:\d+:\d+ error spec.steps/);
+    expect(outcome.reply).toMatch(
+      /does not pass the checks, so nothing was opened:\n- tasks\/canary-v1-1.yaml:\d+:\d+ error spec.steps/,
+    );
   });
 
   it('answers a comment on the issue, reacting with a rocket when it opened a pull request', async () => {
@@ -164,7 +172,12 @@ describe('requests in words, through a language model', () => {
 
   it("checks the model's task like any other: a service that does not exist opens nothing", async () => {
     modelAnswer = {
-      manifest: { apiVersion: 'zeroops.dev/v1', kind: 'Restart', metadata: { name: 'x', service: 'billing' }, spec: {} },
+      manifest: {
+        apiVersion: 'zeroops.dev/v1',
+        kind: 'Restart',
+        metadata: { name: 'x', service: 'billing' },
+        spec: {},
+      },
     };
     const before = double.state.pulls.size;
     const outcome = await ask({ forge, clock, writer: writer() }, 'cycle billing');
@@ -213,7 +226,14 @@ describe('the plan shows what history says', () => {
     const pull = pullOf(outcome.opened!);
     await planChange(
       { forge, log: quietLog, store, clock },
-      { ...repo, number: pull.number, headSha: pull.head.sha, baseSha: pull.base.sha, baseRef: 'main', defaultBranch: 'main' },
+      {
+        ...repo,
+        number: pull.number,
+        headSha: pull.head.sha,
+        baseSha: pull.base.sha,
+        baseRef: 'main',
+        defaultBranch: 'main',
+      },
     );
     const plan = double.state.comments.filter((c) => c.issueNumber === pull.number).at(-1)!.body;
     expect(plan).toContain('### What history says');

@@ -13,7 +13,12 @@ const rolloutPlan = (overrides: Partial<Plan> = {}) =>
     ...overrides,
   });
 
-function aCase(n: number, status: CaseRecord['status'], metric?: string, overrides: Partial<CaseRecord> = {}): CaseRecord {
+function aCase(
+  n: number,
+  status: CaseRecord['status'],
+  metric?: string,
+  overrides: Partial<CaseRecord> = {},
+): CaseRecord {
   return {
     run: `run-${n}`,
     repo: 'acme/ops',
@@ -87,9 +92,7 @@ describe('similarCases and lessonsFrom', () => {
 
   it('learns a metric that ended two or more cases, and a reason a kind failed', () => {
     const rollouts = similarCases({ kind: 'Rollout', service: 'checkout', template: 'canary@2' }, records);
-    expect(lessonsFrom(rollouts)).toEqual([
-      { kind: 'breach', metric: 'latency_p95', cases: [records[2], records[1]] },
-    ]);
+    expect(lessonsFrom(rollouts)).toEqual([{ kind: 'breach', metric: 'latency_p95', cases: [records[2], records[1]] }]);
     const schema = similarCases({ kind: 'SchemaChange', service: 'checkout' }, records);
     expect(lessonsFrom(schema)).toEqual([{ kind: 'failure', reason: 'no index on user_id', cases: [records[4]] }]);
   });
@@ -100,7 +103,11 @@ describe('similarCases and lessonsFrom', () => {
 });
 
 describe('renderHistory', () => {
-  const records = [aCase(2, 'rolled_back', 'latency_p95'), aCase(3, 'rolled_back', 'latency_p95'), aCase(1, 'succeeded')];
+  const records = [
+    aCase(2, 'rolled_back', 'latency_p95'),
+    aCase(3, 'rolled_back', 'latency_p95'),
+    aCase(1, 'succeeded'),
+  ];
 
   it('tells a plan without the gate to bind it, with links to the runs that breached it', () => {
     const text = renderHistory([rolloutPlan()], records, 9);
@@ -117,7 +124,16 @@ describe('renderHistory', () => {
     const gated = rolloutPlan({
       steps: [
         aStep('canary-5', {
-          gates: [{ metric: 'latency_p95', query: 'q', unit: 'seconds', max: 0.3, phase: 'hold', display: 'latency_p95 ≤ 300ms' } as never],
+          gates: [
+            {
+              metric: 'latency_p95',
+              query: 'q',
+              unit: 'seconds',
+              max: 0.3,
+              phase: 'hold',
+              display: 'latency_p95 ≤ 300ms',
+            } as never,
+          ],
         }),
       ],
     });

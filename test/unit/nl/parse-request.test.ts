@@ -8,7 +8,10 @@ describe('parseRequest: what it reads', () => {
   it.each([
     ['expand the v1.1 canary to 20%', { action: 'canary', version: 'v1.1', percent: 20 }],
     ['将 v1.1 灰度比例扩大至 20%', { action: 'canary', version: 'v1.1', percent: 20 }],
-    ['set the checkout canary of v1.2.0 to 5 percent', { action: 'canary', service: 'checkout', version: 'v1.2.0', percent: 5 }],
+    [
+      'set the checkout canary of v1.2.0 to 5 percent',
+      { action: 'canary', service: 'checkout', version: 'v1.2.0', percent: 5 },
+    ],
     ['把 payments 的 v2.0.1 金丝雀调到 50%', { action: 'canary', service: 'payments', version: 'v2.0.1', percent: 50 }],
     ['drain dc-b', { action: 'drain', datacenter: 'dc-b' }],
     ['move traffic off dc-a for checkout', { action: 'drain', datacenter: 'dc-a', service: 'checkout' }],

@@ -90,13 +90,16 @@ describe('writeTask: datacenters, restarts, scaling, rollbacks', () => {
 
   it('restarts and scales the only service, in one datacenter when named', async () => {
     const restart = await written({ action: 'restart', datacenter: 'dc-c' });
-    expect(restart.manifest).toMatchObject({ kind: 'Restart', spec: { template: 'rolling-restart@1', datacenters: ['dc-c'] } });
+    expect(restart.manifest).toMatchObject({
+      kind: 'Restart',
+      spec: { template: 'rolling-restart@1', datacenters: ['dc-c'] },
+    });
     const scale = write({ action: 'scale', replicas: 6 });
     expect(scale).toMatchObject({ task: { title: 'Scale checkout to 6 replicas' } });
     expect(write({ action: 'scale' })).toEqual({ question: expect.stringMatching(/how many replicas/) });
   });
 
-  it("rolls a version back to the one before it, which takes over its lane: the checks say who would lose what", async () => {
+  it('rolls a version back to the one before it, which takes over its lane: the checks say who would lose what', async () => {
     const result = write({ action: 'rollback', version: 'v1.2' });
     if (!('task' in result)) throw new Error(result.question);
     expect(parse(result.task.text)).toMatchObject({
@@ -132,7 +135,10 @@ describe('writeTask: datacenters, restarts, scaling, rollbacks', () => {
 
   it('asks which service when several could be meant, and about names the repo does not have', () => {
     const second = files.find((f) => f.path === 'services/checkout.yaml')!;
-    const twoServices = [...files, { path: 'services/payments.yaml', text: second.text.replace('name: checkout', 'name: payments') }];
+    const twoServices = [
+      ...files,
+      { path: 'services/payments.yaml', text: second.text.replace('name: checkout', 'name: payments') },
+    ];
     expect(write({ action: 'restart' }, twoServices)).toEqual({ question: 'which service? (checkout, payments)' });
     expect(write({ action: 'drain', datacenter: 'dc-a' }, twoServices)).toEqual({
       question: 'which service? (checkout, payments)',
