@@ -130,6 +130,8 @@ export interface Store {
   incident(id: string): Promise<Incident | undefined>;
   /** The open incidents of a repository (`owner/repo`). */
   openIncidents(repo: string): Promise<Incident[]>;
+  /** Every incident of a repository, open or closed: the case library's incidents. */
+  incidents(repo: string): Promise<Incident[]>;
   saveIncident(incident: Incident): Promise<void>;
   /** Closes the incident of an issue that was closed; false when ZeroOps filed no incident as that issue. */
   closeIncident(id: string): Promise<boolean>;

@@ -231,6 +231,11 @@ export class MongoStore implements Store {
     return found.map((d) => strip<Incident>(d));
   }
 
+  async incidents(repo: string): Promise<Incident[]> {
+    const found = await this.col('incidents').find({ repo }).sort({ id: 1 }).toArray();
+    return found.map((d) => strip<Incident>(d));
+  }
+
   async saveIncident(incident: Incident): Promise<void> {
     await this.col('incidents').replaceOne({ id: incident.id }, incident, { upsert: true });
   }

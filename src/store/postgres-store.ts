@@ -227,6 +227,10 @@ export class PostgresStore implements Store {
     );
   }
 
+  incidents(repo: string): Promise<Incident[]> {
+    return this.docs<Incident>(`SELECT doc FROM ${this.s}.incidents WHERE doc->>'repo' = $1 ORDER BY id`, [repo]);
+  }
+
   async saveIncident(incident: Incident): Promise<void> {
     await this.q(
       `INSERT INTO ${this.s}.incidents (id, fingerprint, state, doc) VALUES ($1, $2, $3, $4)

@@ -262,6 +262,11 @@ export class SqliteStore implements Store {
     return rows.map((r) => parse<Incident>(r)!).filter((i) => i.repo === repo);
   }
 
+  async incidents(repo: string): Promise<Incident[]> {
+    const rows = this.db.prepare("SELECT doc FROM incidents WHERE json_extract(doc, '$.repo') = ? ORDER BY id").all(repo);
+    return (rows as { doc: string }[]).map((r) => parse<Incident>(r)!);
+  }
+
   async saveIncident(incident: Incident): Promise<void> {
     this.db
       .prepare(

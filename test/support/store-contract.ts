@@ -229,6 +229,7 @@ export function storeContract(
     await store.saveIncident(incident('acme/ops#3', 'acme/ops', 'closed'));
     await store.saveIncident(incident('acme/web#1', 'acme/web', 'open'));
     expect((await store.openIncidents('acme/ops')).map((i) => i.id)).toEqual(['acme/ops#1', 'acme/ops#2']);
+    expect((await store.incidents('acme/ops')).map((i) => i.id)).toEqual(['acme/ops#1', 'acme/ops#2', 'acme/ops#3']);
     expect((await store.incident('acme/ops#3'))?.state).toBe('closed');
     expect(await store.incident('acme/ops#9')).toBeUndefined();
   });
