@@ -14,7 +14,7 @@ import { planRecordOf } from './plan-record.js';
 import type { Log, SchemaPreflight } from './ports.js';
 import { renderLaneMap } from '../lanes/lane-map.js';
 import { renderHistory } from '../knowledge/render-history.js';
-import { caseRecords } from './plan-history.js';
+import { caseRecords } from './case-library.js';
 
 export const planCheckName = 'ZeroOps plan';
 export const planCommentTopic = 'plan';

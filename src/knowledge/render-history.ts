@@ -6,6 +6,7 @@
 import type { Plan } from '../plan/types.js';
 import { templateOf, versionOf, type CaseRecord } from './case-record.js';
 import { lessonsFrom, similarCases, type Lesson } from './similar-cases.js';
+import { countBy } from './count-by.js';
 
 const said: Partial<Record<CaseRecord['status'], string>> = {
   succeeded: 'succeeded',
@@ -85,9 +86,3 @@ const took = (seconds?: number) =>
   seconds === undefined ? '—' : seconds < 120 ? `${seconds}s` : `${Math.round(seconds / 60)}m`;
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 160);
-
-function countBy(values: string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const v of values) out[v] = (out[v] ?? 0) + 1;
-  return out;
-}

@@ -5,6 +5,7 @@ import { validateCommand } from './commands/validate.js';
 import { initCommand } from './commands/init.js';
 import { patrolOnce } from './commands/patrol.js';
 import { auditVerify } from './commands/audit.js';
+import { knowledgeReportCommand } from './commands/knowledge.js';
 import { serveCommand } from './commands/serve.js';
 import { setupCommand } from './commands/setup.js';
 import { commandHelp, packageVersion } from './help.js';
@@ -26,6 +27,8 @@ const usage = `Usage:
   zeroops patrol --once [--repo DIR] [--service NAME]
                                                run every inspection now and print what it finds; exit 1 on findings
   zeroops audit verify <run-id>                check a run's tamper-evident event chain
+  zeroops knowledge report [owner/repo...] [--since 90d]
+                                               causes, remediations that work, failing templates, recovery time
   zeroops setup [--webhook-url URL] [--org ORG]
                                                create the GitHub App from app.yml and write its credentials
 Options:
@@ -59,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
       'github-url': { type: 'string' },
       out: { type: 'string', default: '.' },
       port: { type: 'string' },
+      since: { type: 'string', default: '90d' },
     },
   });
   const [command, ...paths] = positionals;
@@ -110,6 +114,11 @@ async function main(argv: string[]): Promise<number> {
       if (!values.once)
         throw new UsageError('the patrol runs in the workers; from the command line: zeroops patrol --once');
       return patrolOnce(values.repo!, values.service, out);
+    case 'knowledge': {
+      if (paths[0] !== 'report')
+        throw new UsageError('the knowledge command is: zeroops knowledge report [owner/repo...] [--since 90d]');
+      return knowledgeReportCommand(workerSettingsFromEnv(process.env), paths.slice(1), values.since!, out);
+    }
     case 'audit': {
       if (paths[0] !== 'verify' || !paths[1])
         throw new UsageError('the audit command is: zeroops audit verify <run-id>');

@@ -39,6 +39,10 @@ remediations with what the policy lets ZeroOps do. No Redis, no GitHub, nothing 
 Exit 1 when an inspection found something, 0 when all is quiet, 2 when Prometheus cannot be used.`,
   audit: `Usage: zeroops audit verify <run-id>
 Check a run's tamper-evident event chain in the store; exit 1 if it does not verify.`,
+  knowledge: `Usage: zeroops knowledge report [owner/repo...] [--since 90d]
+Print what the store's runs and incidents say, per repository (all it knows when none is named): the
+most common causes, the remediations that fixed them most often, the templates whose runs fail most,
+and the time to recover. Reads the store of ZEROOPS_DATA_DIR, DATABASE_URL or MONGODB_URI.`,
   setup: `Usage: zeroops setup [--webhook-url URL] [--org ORG] [--github-url URL] [--out DIR] [--repo DIR] [--port N]
 Create the GitHub App from app.yml through GitHub's App-manifest flow: open the local page it prints,
 confirm on GitHub, and the App's credentials are written to DIR (zeroops.private-key.pem and zeroops.env,
