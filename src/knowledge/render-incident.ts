@@ -10,6 +10,7 @@ import { formatBytes } from '../diagnose/words.js';
 import { cell, code } from '../plan/markdown.js';
 import type { Autonomy } from '../policy/autonomy.js';
 import { mermaidChart } from './chart.js';
+import type { IncidentRecord } from './incident-record.js';
 import type { PatrolIncident } from './patrol-incident.js';
 
 export interface IncidentView {
@@ -17,6 +18,8 @@ export interface IncidentView {
   /** The level the policy allows for each option of the top cause. */
   levels: Record<string, Autonomy>;
   timeline: { at: string; what: string; by: string }[];
+  /** Past incidents of the same service and cause, and what fixed them. */
+  similar?: IncidentRecord[];
 }
 
 export const incidentTitle = (incident: PatrolIncident) =>
@@ -62,6 +65,7 @@ export function incidentBody(view: IncidentView): string {
     '### What can be done',
     '',
     ...options(view),
+    ...seenBefore(view.similar ?? []),
     ...(incident.diagnosis.normal.length
       ? ['', '### Looked at and found normal', '', ...incident.diagnosis.normal.map((n) => `- ${n}`)]
       : []),
@@ -74,6 +78,26 @@ export function incidentBody(view: IncidentView): string {
     '',
     `<sub>Prose by ${incident.prose.by}; the diagnosis, the options and every number are ZeroOps' rules'. Owners: ${incident.owners.map((o) => `@${o}`).join(', ') || '—'}.</sub>`,
   ].join('\n');
+}
+
+/** Past incidents like this one: when, how long they lasted, and which remediations fixed them. */
+function seenBefore(similar: IncidentRecord[]): string[] {
+  if (similar.length === 0) return [];
+  const fixes = (r: IncidentRecord) =>
+    r.fixes
+      .filter((f) => f.fixed !== undefined)
+      .map((f) => `${code(f.option)} ${f.fixed ? '✔ fixed it' : '✘ did not'}`)
+      .join(', ') || '—';
+  const lasted = (r: IncidentRecord) =>
+    r.recoverySeconds === undefined ? 'not resolved' : `${Math.max(1, Math.round(r.recoverySeconds / 60))} min`;
+  return [
+    '',
+    '### Seen before',
+    '',
+    '| Incident | Detected (UTC) | Recovered in | What was tried |',
+    '|---|---|---|---|',
+    ...similar.map((r) => `| #${r.issueNumber} | ${r.detectedAt.slice(0, 16).replace('T', ' ')} | ${lasted(r)} | ${fixes(r)} |`),
+  ];
 }
 
 function profileTable(all: Growth[], kind: 'goroutines' | 'heap'): string[] {
