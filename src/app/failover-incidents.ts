@@ -23,6 +23,8 @@ export interface IncidentOptions {
   owners: readonly string[];
   /** The open episodes saved at the last scrape. */
   saved?: Record<string, OpenEpisode>;
+  /** Called once an episode's issue is opened (the chat is told). */
+  onOpened?: (episode: OpenEpisode) => Promise<void>;
   /** Called once an episode is resolved (the template proposal). */
   onResolved?: (episode: OpenEpisode) => Promise<void>;
   /** The default branch's approved commit: each episode is a check run there too. */
@@ -113,6 +115,7 @@ export class FailoverIncidents {
         failoverCheck(draft, issue),
       );
     this.open.set(key, episode);
+    await this.options.onOpened?.(episode);
     if (this.options.owners.length)
       await this.forge.comment(
         this.repo,

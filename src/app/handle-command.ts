@@ -27,6 +27,8 @@ export interface CommandDeps {
   failover?: (issue: { repo: RepoRef; number: number }, dc: string, by: string) => Promise<string>;
   /** A request in words on an issue: a task proposed as a pull request, or a question back. */
   request?: (ask: TaskAsk) => Promise<RequestOutcome>;
+  /** A question over the runs and incidents of the repository, answered in Markdown. */
+  ask?: (repo: RepoRef, question: string) => Promise<string>;
 }
 
 export interface CommandComment {
@@ -41,7 +43,8 @@ export interface CommandComment {
 
 const usage =
   'Commands: `/zeroops pause`, `resume`, `abort`, `rollback`, `approve-step <step>`, `status`; ' +
-  'on an incident, `remediate <option>` or `failover <datacenter>`.';
+  'on an incident, `remediate <option>` or `failover <datacenter>`; anywhere, `ask <question>`; ' +
+  'on an issue, a request in words, e.g. `/zeroops restart checkout`.';
 
 export function parseCommand(body: string): { verb: string; arg?: string } | undefined {
   const match = /^\/zeroops\s+([a-z-]+)(?:\s+(\S+))?\s*$/m.exec(body.trim());
@@ -49,13 +52,15 @@ export function parseCommand(body: string): { verb: string; arg?: string } | und
 }
 
 /** Verbs that act on an issue; anything else said to ZeroOps on an issue is a request in words. */
-const issueVerbs = ['remediate', 'failover'];
+const issueVerbs = ['remediate', 'failover', 'ask'];
 
 export async function handleCommand(deps: CommandDeps, comment: CommandComment): Promise<void> {
   const parsed = parseCommand(comment.body);
   const words = /^\/zeroops\s+(.+)$/m.exec(comment.body.trim())?.[1]?.trim();
-  const isRequest = comment.onPullRequest === false && words && !(parsed && issueVerbs.includes(parsed.verb));
-  if (!parsed && !isRequest) return;
+  const firstWord = words?.split(/\s+/)[0]?.toLowerCase();
+  const isQuestion = firstWord === 'ask';
+  const isRequest = comment.onPullRequest === false && words && !issueVerbs.includes(firstWord ?? '');
+  if (!parsed && !isRequest && !isQuestion) return;
   const reply = (text: string) =>
     deps.forge.comment(
       comment.repo,
@@ -69,6 +74,17 @@ export async function handleCommand(deps: CommandDeps, comment: CommandComment):
     return;
   }
   if (isRequest) return answerRequest(deps, comment, words!, reply);
+  if (isQuestion) {
+    const question = words!.replace(/^ask\s*/i, '');
+    const answer = !question
+      ? 'ask what? e.g. `/zeroops ask which tasks hit Redis errors in the last three months?`'
+      : deps.ask
+        ? await deps.ask(comment.repo, question)
+        : 'questions need the store of ZeroOps workers (REDIS_URL); nothing was looked up.';
+    await deps.forge.react(comment.repo, comment.commentId, 'eyes');
+    await reply(answer);
+    return;
+  }
   if (!parsed) return;
   if (parsed.verb === 'remediate' || parsed.verb === 'failover') {
     // Only a person decides to remediate: never a bot, not even ZeroOps answering itself.

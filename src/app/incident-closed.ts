@@ -9,7 +9,8 @@ import type { Incident, Store } from '../engine/store.js';
 import type { Forge, RepoRef } from '../forge/forge.js';
 import type { PatrolIncident } from '../knowledge/patrol-incident.js';
 import { draftPostmortem, type PostmortemInput } from '../knowledge/postmortem.js';
-import type { Log } from './ports.js';
+import type { Log, Notifier } from './ports.js';
+import { noticeIncidentResolved } from './notify-incidents.js';
 import { record } from './patrol-incidents.js';
 import { repoKey } from './record-keys.js';
 import type { OpenEpisode } from './failover-incidents.js';
@@ -21,6 +22,7 @@ export interface ClosedDeps {
   store: Store;
   clock: () => Date;
   log: Log;
+  notifier?: Notifier;
 }
 
 export async function incidentClosed(
@@ -32,6 +34,7 @@ export async function incidentClosed(
   const id = `${repoKey(repo)}#${issueNumber}`;
   const incident = await deps.store.incident(id);
   await deps.store.closeIncident(id);
+  await noticeIncidentResolved(deps, repo, issueNumber, `The issue was closed by @${closedBy}.`);
   if (await deps.store.checkpoint(`postmortem/${id}`)) return;
   const now = deps.clock().toISOString();
   const episode = await deps.store.checkpoint<OpenEpisode>(failoverEpisodeKey(repo, issueNumber));

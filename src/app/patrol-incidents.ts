@@ -16,8 +16,13 @@ import { incidentBody, incidentLabels, incidentTitle } from '../knowledge/render
 import type { Config } from '../manifest/model.js';
 import { autonomyFor, type Autonomy } from '../policy/autonomy.js';
 import { kindOf } from '../patrol/remediation-task.js';
-import type { Log, ProseWriter } from './ports.js';
+import type { Log, Notifier, ProseWriter } from './ports.js';
 import { repoKey } from './record-keys.js';
+import { incidentRecords } from './case-library.js';
+import { incidentRecordOf, similarIncidents } from '../knowledge/incident-record.js';
+import { noticeIncidentOpened } from './notify-incidents.js';
+import { patrolFacts } from '../knowledge/incident-notices.js';
+import { channelsOf } from '../knowledge/notice.js';
 
 export interface IncidentDeps {
   forge: Forge;
@@ -25,6 +30,8 @@ export interface IncidentDeps {
   clock: () => Date;
   log: Log;
   prose: ProseWriter;
+  /** Tells the config's chat channels when an incident opens and resolves. */
+  notifier?: Notifier;
 }
 
 export interface Finding {
@@ -94,6 +101,8 @@ export async function upsertIncident(deps: IncidentDeps, finding: Finding): Prom
     'incident-opened',
     `${finding.inspection} found: ${patrol.cause.title} (${patrol.severity})`,
   );
+  const channels = channelsOf(finding.config?.spec.providers);
+  await noticeIncidentOpened(deps, patrolFacts(finding.repo, issueNumber, patrol), channels);
   await publish(deps, incident, finding.config);
   deps.log.info({ issue: issueNumber, class: finding.cause.class, service: finding.service }, 'incident opened');
   return incident;
@@ -123,9 +132,10 @@ export async function publish(
     what: String(e.data.what ?? e.type),
     by: e.actor,
   }));
+  const similar = similarIncidents(incidentRecordOf(incident), await incidentRecords(deps.store, repoOf(incident)));
   await deps.forge.updateIssue(repoOf(incident), incident.issueNumber, {
     title: incidentTitle(patrol),
-    body: incidentBody({ incident: patrol, levels: levelsOf(config, patrol), timeline }),
+    body: incidentBody({ incident: patrol, levels: levelsOf(config, patrol), timeline, similar }),
     labels: incidentLabels(patrol),
   });
 }

@@ -10,6 +10,7 @@ import type { RepoRef } from '../forge/forge.js';
 import type { Config } from '../manifest/model.js';
 import { parseDuration } from '../manifest/units.js';
 import { publish, record, repoOf, type IncidentDeps } from './patrol-incidents.js';
+import { noticeIncidentResolved } from './notify-incidents.js';
 import { repoKey } from './record-keys.js';
 
 const gapFingerprint = (repo: RepoRef) => `gap|${repoKey(repo)}`;
@@ -41,6 +42,12 @@ export async function quietNow(
     if (patrol.resolvedAt || now.getTime() - Date.parse(patrol.quietSince) < resolvedAfter) continue;
     const resolved: Incident = { ...incident, patrol: { ...patrol, resolvedAt: now.toISOString() } };
     await record(deps, resolved, 'incident-resolved', `back to normal since ${patrol.quietSince}`);
+    await noticeIncidentResolved(
+      deps,
+      repoOf(incident),
+      incident.issueNumber,
+      `Back to normal since ${patrol.quietSince}.`,
+    );
     await publish(deps, resolved, config);
     if (config?.spec.incidents?.closeWhenResolved) {
       await deps.forge.comment(

@@ -92,7 +92,14 @@ export async function planChange(
   await forge.upsertComment(
     pr,
     planCommentTopic,
-    [`## ZeroOps plan for ${pr.headSha.slice(0, 7)}`, summary, report.text, history, ...(check.preflight ?? []), laneMap]
+    [
+      `## ZeroOps plan for ${pr.headSha.slice(0, 7)}`,
+      summary,
+      report.text,
+      history,
+      ...(check.preflight ?? []),
+      laneMap,
+    ]
       .filter(Boolean)
       .join('\n\n'),
   );

@@ -3,6 +3,7 @@ import type { HeapProfile } from '../diagnose/signals.js';
 import type { Cause, Diagnosis } from '../diagnose/cause.js';
 import type { KnownRepo } from '../engine/store.js';
 import type { RepoRef } from '../forge/forge.js';
+import type { Notice, NotifyChannel } from '../knowledge/notice.js';
 
 /**
  * Remembers which webhook deliveries were handled, so a redelivery does nothing twice. A delivery
@@ -14,6 +15,12 @@ export interface DeliveryLog {
 }
 
 export type { Log } from '../engine/ports.js';
+
+/** Tells chat robots what happened (ChatOps): queued and retried, so a robot briefly down loses nothing. */
+export interface Notifier {
+  /** Sends the notice to each of these channels at least once; by its key, a repeat is one message. */
+  notify(notice: Notice, channels: readonly NotifyChannel[]): Promise<void>;
+}
 
 /** Goroutine profiles of an instance, in Go's text form (`?debug=1`). */
 export interface ProfileSource {

@@ -38,7 +38,10 @@ export async function readOpsRepo(forge: Forge, repo: RepoRef): Promise<{ sha: s
 /** Problems with where a requested task would go, or undefined. */
 export function taskPathProblem(path: string): string | undefined {
   if (!path.startsWith(opsRepoLayout.tasks) || !isManifestPath(path) || path.includes('..') || /\s/.test(path))
-    return `path '${path}': a task goes under ${opsRepoLayout.tasks} as a .yaml file, e.g. ${opsRepoLayout.tasks}restart-checkout.yaml`;
+    return (
+      `path '${path}': a task goes under ${opsRepoLayout.tasks} as a .yaml file, ` +
+      `e.g. ${opsRepoLayout.tasks}restart-checkout.yaml`
+    );
   return undefined;
 }
 

@@ -154,7 +154,7 @@ export class ForgeRunReporter implements RunReporter {
       await this.store.saveIncident({ ...open, runIds: [...open.runIds, run.id] });
       return;
     }
-    const severity = run.status === 'failed' ? 'sev2' : 'sev3';
+    const severity = runIncidentSeverity(run);
     const issueNumber = await forge.createIssue(run.repo, {
       title: `Incident: ${run.plan.task.kind} ${run.plan.task.name} ${run.status.replace('_', ' ')} — ${run.plan.task.service}/${run.plan.task.env}`,
       body: incidentBody(run, severity, await this.lanesOf(run)),
@@ -172,6 +172,9 @@ export class ForgeRunReporter implements RunReporter {
     this.log.info({ run: run.id, issue: issueNumber }, 'incident opened');
   }
 }
+
+/** A run that failed may have left the system half changed; one rolled back has not. */
+export const runIncidentSeverity = (run: Run) => (run.status === 'failed' ? 'sev2' : 'sev3');
 
 /** The same task failing the same way is the same incident. */
 export function incidentFingerprint(run: Run): string {

@@ -15,7 +15,10 @@ import { patrolBasis, type PatrolBasis } from './patrol-basis.js';
 import { proposeFailoverTemplate } from './propose-failover-template.js';
 import { defaultThresholds } from '../failover/signals.js';
 import { watchSettingsOf } from '../failover/watch-settings.js';
-import type { Log } from './ports.js';
+import type { Log, Notifier } from './ports.js';
+import { noticeIncidentOpened, noticeIncidentResolved } from './notify-incidents.js';
+import { failoverFacts } from '../knowledge/incident-notices.js';
+import { channelsOf } from '../knowledge/notice.js';
 import { repoKey } from './record-keys.js';
 import type { DatacenterWatch, WatchRecord } from './watch-datacenters.js';
 
@@ -24,6 +27,8 @@ export interface WatchJobDeps {
   store: Store;
   clock: () => Date;
   log: Log;
+  /** Tells the config's chat channels when an episode opens and resolves. */
+  notifier?: Notifier;
   /** The watch of a service, wired to the config's Prometheus and HAProxy. */
   watchFor(
     service: Service,
@@ -115,7 +120,12 @@ export async function runDatacenterWatch(deps: WatchJobDeps, job: { repo: KnownR
       owners: service.spec.owners,
       saved: saved.episodes,
       headSha: basis.sha,
+      onOpened: async (episode) => {
+        const facts = failoverFacts(job.repo, episode.issue, episode);
+        await noticeIncidentOpened(deps, facts, channelsOf(basis.config?.spec.providers));
+      },
       onResolved: async (episode) => {
+        await noticeIncidentResolved(deps, job.repo, episode.issue, 'The datacenter watch resolved it.');
         // Kept for the postmortem drafted when the issue is closed.
         await deps.store.saveCheckpoint(failoverEpisodeKey(job.repo, episode.issue), episode);
         const hold = { ...defaultThresholds, stepSeconds: settings.timing.warmStepHoldMs / 1000 };

@@ -96,7 +96,9 @@ function seenBefore(similar: IncidentRecord[]): string[] {
     '',
     '| Incident | Detected (UTC) | Recovered in | What was tried |',
     '|---|---|---|---|',
-    ...similar.map((r) => `| #${r.issueNumber} | ${r.detectedAt.slice(0, 16).replace('T', ' ')} | ${lasted(r)} | ${fixes(r)} |`),
+    ...similar.map(
+      (r) => `| #${r.issueNumber} | ${r.detectedAt.slice(0, 16).replace('T', ' ')} | ${lasted(r)} | ${fixes(r)} |`,
+    ),
   ];
 }
 

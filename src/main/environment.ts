@@ -89,12 +89,23 @@ export const environment: readonly EnvironmentVariable[] = [
     commands: ['start'],
   },
   {
+    name: 'ZEROOPS_API_TOKEN',
+    meaning: 'the bearer token of the HTTP API (POST /api/tasks, GET /api/runs/<id>); unset: the API answers 503',
+    commands: ['start'],
+  },
+  {
     name: 'ZEROOPS_LLM_URL',
     meaning: "an OpenAI-compatible API (OpenAI, Ollama, vLLM) that writes incidents' prose; templates without it",
     commands: serve,
   },
   { name: 'ZEROOPS_LLM_MODEL', meaning: 'the model to ask (required with ZEROOPS_LLM_URL)', commands: serve },
   { name: 'ZEROOPS_LLM_API_KEY', meaning: 'its API key, when it needs one', commands: serve },
+  {
+    name: 'ZEROOPS_GITHUB_WEB_URL',
+    meaning: "GitHub's web root, where chat notices link (GHES: from GITHUB_API_URL)",
+    default: 'https://github.com',
+    commands: serve,
+  },
   {
     name: 'ZEROOPS_GITHUB_PACING',
     meaning: 'off: no pacing of writes to GitHub (GHES without rate limits)',

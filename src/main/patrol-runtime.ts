@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { incidentClosed } from '../app/incident-closed.js';
 import { proseWriter } from '../app/incident-prose.js';
-import type { Log, PatrolHooks } from '../app/ports.js';
+import type { Log, Notifier, PatrolHooks } from '../app/ports.js';
 import { remediateOnRequest } from '../app/remediate.js';
 import { RemediationFollowUp } from '../app/remediation-follow-up.js';
 import { runInspection, type PatrolDeps } from '../app/run-inspection.js';
@@ -50,10 +50,12 @@ export interface PatrolParts {
   clock: () => Date;
   log: Log;
   workers: boolean;
+  /** Tells the ops repo's chat channels when incidents open and resolve. */
+  notifier?: Notifier;
 }
 
 export async function startPatrol(settings: WorkerSettings, parts: PatrolParts): Promise<PatrolWiring> {
-  const { store, clock, log } = parts;
+  const { store, clock, log, notifier } = parts;
   const queue = new PatrolQueue(parts.connection);
   parts.outage.watch(queue.queue);
   const prose = proseWriter(explainerFromEnv(settings, log));
@@ -64,6 +66,7 @@ export async function startPatrol(settings: WorkerSettings, parts: PatrolParts):
     clock,
     log,
     prose,
+    notifier,
     scheduler: parts.scheduler,
     metricsFor: (config) => metricsOf(prometheusFor(config?.spec.providers?.prometheus, process.env)),
     profiles,
@@ -78,6 +81,7 @@ export async function startPatrol(settings: WorkerSettings, parts: PatrolParts):
     store,
     clock,
     log,
+    notifier,
     watchFor: (service, config, options) =>
       datacenterWatchFor(service, {
         metrics: metricsOf(prometheusFor(config?.spec.providers?.prometheus, process.env)),
@@ -127,7 +131,7 @@ export async function startPatrol(settings: WorkerSettings, parts: PatrolParts):
     incidentClosed: async (repo, issueNumber, by) => {
       const installation = await known(repo.owner, repo.repo);
       await incidentClosed(
-        { forge: await parts.forgeFor(installation ?? {}), store, clock, log },
+        { forge: await parts.forgeFor(installation ?? {}), store, clock, log, notifier },
         repo,
         issueNumber,
         by,

@@ -26,10 +26,14 @@ import { handleAlerts } from '../app/alertmanager.js';
 import { reporters } from '../app/remediation-follow-up.js';
 import { BotMetrics } from './metrics.js';
 import { startPatrol } from './patrol-runtime.js';
+import { startNotify } from './notify-runtime.js';
+import { NotifyingRunReporter } from '../app/notify-run.js';
+import { taskWriterFromEnv } from './explainer.js';
 import { perRunGates } from './run-gates.js';
 import { laneBackendsIn } from '../providers/lanes/lane-backends.js';
 import { keepLanes } from '../providers/lanes/lane-keeper.js';
 import { startServer } from './server.js';
+import { apiOff } from './api/endpoint.js';
 import type { AppSettings, WorkerSettings } from './settings.js';
 
 export type RuntimeSettings = AppSettings & WorkerSettings;
@@ -52,7 +56,9 @@ export async function startRuntime(
   if (!settings.redisUrl) {
     if (parts.workers && !parts.server) throw new Error('workers need Redis: set REDIS_URL');
     log.warn({}, 'REDIS_URL is not set: ZeroOps plans pull requests but does not execute merged plans');
-    const server = await startServer(settings, { octokit, app: { deliveries: store } });
+    // The API serves repositories and runs the workers' side learns of: without Redis, there are none.
+    const api = settings.apiToken ? { off: 'API disabled: it needs REDIS_URL (runs and repositories)' } : apiOff;
+    const server = await startServer(settings, { octokit, app: { deliveries: store }, api });
     return {
       port: server.port,
       store,
@@ -80,6 +86,8 @@ export async function startRuntime(
   const forgeFor = async (repo: { installationId?: number }) =>
     new GitHubForge((await github.auth(repo.installationId)) as never, blobs);
   const forgeReporter = new ForgeRunReporter((run) => forgeFor(run.repo), store, log);
+  // ChatOps: notices of runs and incidents, queued and sent to the ops repo's chat robots.
+  const notify = startNotify(settings, { connection, outage, log, workers: parts.workers });
   const clock = () => new Date();
   const patrol = await startPatrol(settings, {
     connection,
@@ -90,8 +98,10 @@ export async function startRuntime(
     clock,
     log,
     workers: parts.workers,
+    notifier: notify.notifier,
   });
-  const reporter = reporters(metrics.observe(forgeReporter), patrol.followUp);
+  const notifying = new NotifyingRunReporter(forgeReporter, { notifier: notify.notifier, store, log });
+  const reporter = reporters(metrics.observe(notifying), patrol.followUp);
   const runner: RunnerDeps = {
     store,
     scheduler,
@@ -155,6 +165,7 @@ export async function startRuntime(
         octokit,
         metrics: metrics.registry,
         ready: () => outage.ready(),
+        api: settings.apiToken ? { token: settings.apiToken, store, forgeFor } : apiOff,
         ...(settings.patrol.alertmanagerToken
           ? {
               alertmanager: {
@@ -167,7 +178,15 @@ export async function startRuntime(
         app: {
           deliveries: store,
           blobs,
-          execution: { store, merges, scheduler, reporter, clock, patrol },
+          execution: {
+            store,
+            merges,
+            scheduler,
+            reporter,
+            clock,
+            patrol,
+            taskWriter: taskWriterFromEnv(settings, log),
+          },
           onEvent: (event) => metrics.webhook(event),
         },
       })
@@ -184,6 +203,7 @@ export async function startRuntime(
       const reachable = connection.status === 'ready';
       await workers?.close(!reachable);
       await patrol.close(!reachable);
+      await notify.close(!reachable);
       await forgeReporter.flush();
       await keeping; // it reads the store, closed next
       if (reachable) await Promise.all([scheduler.queue.close(), merges.queue.close()]);

@@ -7,6 +7,7 @@ import { Probot, ProbotOctokit, Server } from 'probot';
 import type { Registry } from 'prom-client';
 import { zeroopsApp, type AppDeps } from '../forge/github/app.js';
 import { MemoryDeliveryLog } from '../store/memory-delivery-log.js';
+import { apiEndpoint, apiOff, type ApiOption } from './api/endpoint.js';
 import type { AppSettings } from './settings.js';
 
 export const webhookPath = '/api/github/webhooks';
@@ -27,10 +28,18 @@ export interface ServerOptions {
     token: string;
     handle(repo: { owner: string; repo: string }, payload: unknown): Promise<{ status: number; body: object }>;
   };
+  /** POST /api/tasks, GET /api/runs/<id>, GET /api/incidents/<id> (docs/openapi.yaml); off unless given. */
+  api?: ApiOption;
 }
 
 export async function startServer(settings: AppSettings, options: ServerOptions = {}): Promise<RunningServer> {
-  const log = pino({ level: settings.logLevel, name: 'zeroops', hooks: { logMethod: withoutProbes } });
+  // Probot logs each request with its headers: the API's and Alertmanager's bearer tokens are not logged.
+  const log = pino({
+    level: settings.logLevel,
+    name: 'zeroops',
+    hooks: { logMethod: withoutProbes },
+    redact: ['req.headers.authorization'],
+  });
   const server = new Server({
     Probot: Probot.defaults({
       appId: settings.appId,
@@ -46,6 +55,7 @@ export async function startServer(settings: AppSettings, options: ServerOptions 
     log: log as never,
   });
   await server.load(zeroopsApp(options.app ?? { deliveries: new MemoryDeliveryLog() }));
+  server.addHandler(apiEndpoint(options.api ?? apiOff, log));
   server.addHandler(endpoints(options));
   await server.start();
   return { port: server.port, stop: () => server.stop() };

@@ -12,6 +12,8 @@ export interface AppSettings {
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
   /** Pace writes to GitHub as its secondary rate limits ask (off: a GitHub Enterprise Server without them). */
   githubPacing?: boolean;
+  /** The bearer token of the HTTP API (ZEROOPS_API_TOKEN); none: the API answers 503 and does nothing. */
+  apiToken?: string;
 }
 
 export class SettingsError extends Error {}
@@ -29,7 +31,16 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): AppSettings {
     githubApiUrl: env.GITHUB_API_URL,
     logLevel: (env.LOG_LEVEL as AppSettings['logLevel'] | undefined) ?? 'info',
     githubPacing: env.ZEROOPS_GITHUB_PACING !== 'off',
+    ...apiToken(env),
   };
+}
+
+/** The API opens pull requests with it: a short token would be guessed, so one is refused. */
+function apiToken(env: NodeJS.ProcessEnv): { apiToken?: string } {
+  const token = env.ZEROOPS_API_TOKEN;
+  if (!token) return {};
+  if (token.length < 16) throw new SettingsError('ZEROOPS_API_TOKEN must be at least 16 characters long');
+  return { apiToken: token };
 }
 
 export interface WorkerSettings {
@@ -49,6 +60,8 @@ export interface WorkerSettings {
   /** An OpenAI-compatible endpoint that may write incidents' prose (ZEROOPS_LLM_*); templates without it. */
   llm?: LlmSettings;
   patrol: PatrolSettings;
+  /** Where chat notices link to (ZEROOPS_GITHUB_WEB_URL): GitHub Enterprise Server's web root. */
+  githubWebUrl?: string;
 }
 
 export interface PatrolSettings {
@@ -85,6 +98,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
       profileSeconds: positive(env, 'ZEROOPS_PROFILE_SECONDS', 10),
       ...(env.ZEROOPS_ALERTMANAGER_TOKEN ? { alertmanagerToken: env.ZEROOPS_ALERTMANAGER_TOKEN } : {}),
     },
+    githubWebUrl: env.ZEROOPS_GITHUB_WEB_URL || undefined,
     scriptEnv: Object.fromEntries(
       (env.ZEROOPS_SCRIPT_ENV ?? '')
         .split(',')

@@ -1068,6 +1068,57 @@ export interface Config {
          */
         secretEnv?: string[];
       };
+      /**
+       * ChatOps: the chat robots told when runs start, breach a gate, roll back or fail, and when incidents open and resolve.
+       */
+      notify?: {
+        /**
+         * The robots to tell; each notice goes to every channel it concerns.
+         *
+         * @minItems 1
+         *
+         * Items: One chat robot: its kind, the variable holding its webhook URL, and what it hears about.
+         */
+        channels: {
+          /**
+           * The channel's name, unique in the list: logs and errors name it (never its URL).
+           */
+          name: string;
+          /**
+           * The robot: a Slack incoming webhook, a WeCom (企业微信) group robot or a DingTalk (钉钉) custom robot.
+           */
+          type: 'slack' | 'wecom' | 'dingtalk';
+          url: SecretRef5;
+          secret?: SecretRef6;
+          /**
+           * Only notices about these services (default: every service).
+           *
+           * Items: A service of the inventory (services/<name>.yaml).
+           */
+          services?: string[];
+          /**
+           * Only incidents of these severities (default: all); notices about runs are not filtered by it.
+           *
+           * Items: An incident severity: sev1 is the worst.
+           */
+          severities?: ('sev1' | 'sev2' | 'sev3' | 'sev4')[];
+          /**
+           * Only these notices (default: all of them).
+           *
+           * Items: What happened: a run started, a step's gate breached, a run rolled back, failed, succeeded or was aborted, an incident opened or resolved.
+           */
+          events?: (
+            | 'run-started'
+            | 'step-breached'
+            | 'rolled-back'
+            | 'run-failed'
+            | 'run-succeeded'
+            | 'run-aborted'
+            | 'incident-opened'
+            | 'incident-resolved'
+          )[];
+        }[];
+      };
     };
     /**
      * Branches besides the default branch whose merges execute, e.g. [release/*]. Only the default branch's config counts.
@@ -1267,6 +1318,24 @@ export interface SecretRef3 {
  * The signing secret of webhook steps that name none.
  */
 export interface SecretRef4 {
+  /**
+   * The name of an environment variable of ZeroOps: upper-case letters, digits and _.
+   */
+  env: string;
+}
+/**
+ * The variable holding the robot's webhook URL (its token is in it), set on every worker.
+ */
+export interface SecretRef5 {
+  /**
+   * The name of an environment variable of ZeroOps: upper-case letters, digits and _.
+   */
+  env: string;
+}
+/**
+ * DingTalk only: the variable holding the robot's signing secret (加签, SEC…); each message is signed with it.
+ */
+export interface SecretRef6 {
   /**
    * The name of an environment variable of ZeroOps: upper-case letters, digits and _.
    */

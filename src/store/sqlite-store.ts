@@ -263,7 +263,9 @@ export class SqliteStore implements Store {
   }
 
   async incidents(repo: string): Promise<Incident[]> {
-    const rows = this.db.prepare("SELECT doc FROM incidents WHERE json_extract(doc, '$.repo') = ? ORDER BY id").all(repo);
+    const rows = this.db
+      .prepare("SELECT doc FROM incidents WHERE json_extract(doc, '$.repo') = ? ORDER BY id")
+      .all(repo);
     return (rows as { doc: string }[]).map((r) => parse<Incident>(r)!);
   }
 

@@ -12,6 +12,7 @@ import type { MergedPull } from '../../app/start-runs.js';
 import type { RunReporter, Scheduler } from '../../engine/ports.js';
 import type { Store } from '../../engine/store.js';
 import { requestTask } from '../../app/request-task.js';
+import { askQuestion } from '../../app/ask-question.js';
 import type { TaskWriter } from '../../nl/task-writer.js';
 import type { PullRequestRef } from '../forge.js';
 import { BlobCache } from './blob-cache.js';
@@ -157,6 +158,7 @@ export function zeroopsApp(deps: AppDeps) {
             remediate: execution.patrol?.remediate,
             failover: execution.patrol?.failover,
             request: (ask) => requestTask({ forge, clock: execution.clock, writer: execution.taskWriter }, ask),
+            ask: (repo, question) => askQuestion(execution, repo, question),
           },
           {
             repo: c.repo(),

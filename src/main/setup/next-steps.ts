@@ -61,5 +61,10 @@ async function reachFromConfig(repo: string): Promise<string[]> {
     lines.push(`the database ${name}, at the URL in ${database.url.env} (set it on every worker)`);
   if (providers.kubernetes?.kubeconfig)
     lines.push(`Kubernetes, with the kubeconfig in ${providers.kubernetes.kubeconfig.env}`);
+  for (const channel of providers.notify?.channels ?? [])
+    lines.push(
+      `the ${channel.type} robot ${channel.name}, at the URL in ${channel.url.env}` +
+        `${channel.secret ? ` signed with ${channel.secret.env}` : ''} (set on every worker)`,
+    );
   return lines.length ? lines : [`nothing more: ${file} names no providers`];
 }

@@ -4,6 +4,7 @@ import { specFieldsOf } from '../schemas.js';
 import { didYouMean } from '../suggest.js';
 import { parseThreshold } from '../units.js';
 import { checkProgram } from './programs.js';
+import { checkNotifyChannels } from './notify-channels.js';
 import { failoverProblems } from '../../failover/watch-settings.js';
 import type { Rule } from './rule.js';
 
@@ -84,7 +85,8 @@ const credentialsInUrl = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+:[^/@\s]+@/i;
 export const configRules: Rule<Config>[] = [
   {
     name: 'config-consistent',
-    check({ manifest }, _repo, report) {
+    check({ manifest }, repo, report) {
+      checkNotifyChannels(manifest, repo, report);
       const prometheus = manifest.spec.providers?.prometheus;
       if (prometheus && credentialsInUrl.test(prometheus.url)) {
         report(

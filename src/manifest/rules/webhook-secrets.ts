@@ -19,6 +19,7 @@ export function isReservedEnv(name: string, config: Config | undefined): boolean
     providers?.prometheus?.bearerToken,
     providers?.kubernetes?.kubeconfig,
     ...Object.values(providers?.postgres?.databases ?? {}).map((d) => d.url),
+    ...(providers?.notify?.channels ?? []).flatMap((channel) => [channel.url, channel.secret]),
   ];
   return others.some((ref) => ref?.env === name);
 }

@@ -59,7 +59,9 @@ export class OpenAITaskWriter implements TaskWriter {
           messages: writerMessages(request, context),
           temperature: 0,
           ...(format === 'json_schema'
-            ? { response_format: { type: 'json_schema', json_schema: { name: 'zeroops_task', schema: answerSchema() } } }
+            ? {
+                response_format: { type: 'json_schema', json_schema: { name: 'zeroops_task', schema: answerSchema() } },
+              }
             : format === 'json_object'
               ? { response_format: { type: 'json_object' } }
               : {}),
@@ -68,7 +70,11 @@ export class OpenAITaskWriter implements TaskWriter {
       );
       return { text: completion.choices[0]?.message?.content ?? '', model: completion.model };
     } catch (error) {
-      if (format !== 'text' && error instanceof OpenAI.BadRequestError && /response_format|json|schema/i.test(error.message)) {
+      if (
+        format !== 'text' &&
+        error instanceof OpenAI.BadRequestError &&
+        /response_format|json|schema/i.test(error.message)
+      ) {
         this.format = format === 'json_schema' ? 'json_object' : 'text';
         return this.complete(request, context, signal);
       }

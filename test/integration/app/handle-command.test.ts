@@ -84,7 +84,8 @@ describe('steering', () => {
     expect(lastReply()).toBe(
       '> /zeroops restart-everything\n\n@alice I do not know `restart-everything`. Commands: `/zeroops pause`, ' +
         '`resume`, `abort`, `rollback`, `approve-step <step>`, `status`; on an incident, `remediate <option>` or ' +
-        '`failover <datacenter>`.',
+        '`failover <datacenter>`; anywhere, `ask <question>`; on an issue, a request in words, e.g. ' +
+        '`/zeroops restart checkout`.',
     );
     await storeOf().createRun(aRun({ status: 'succeeded' }));
     await say('alice', '/zeroops rollback');
@@ -138,5 +139,66 @@ describe('/zeroops failover on a watch incident', () => {
     await say('alice', '/zeroops failover');
     expect(lastReply()).toMatch(/^> \/zeroops failover\n\n@alice which datacenter\? Commands:/);
     expect(asked).toEqual(['1 dc-a alice']);
+  });
+});
+
+describe('questions and requests in words', () => {
+  it('answers `ask` on a pull request or an issue from the case library', async () => {
+    const asked: string[] = [];
+    deps.ask = async (_repo, question) => (asked.push(question), '1 run(s) and 0 incident(s) since 2026-09-04:');
+    await say('alice', '/zeroops ask which runs failed in the last month?');
+    expect(asked).toEqual(['which runs failed in the last month?']);
+    expect(lastReply()).toBe(
+      '> /zeroops ask which runs failed in the last month?\n\n@alice 1 run(s) and 0 incident(s) since 2026-09-04:',
+    );
+    expect(forge.reactions.at(-1)?.reaction).toBe('eyes');
+  });
+
+  it('takes words on an issue as a request, and on a pull request only the commands', async () => {
+    const requests: string[] = [];
+    deps.request = async (ask) => (requests.push(ask.text), { reply: 'opened #9: Restart checkout', opened: 9 });
+    await handleCommand(deps, {
+      repo,
+      number: 5,
+      commentId: 50,
+      author: 'alice',
+      body: '/zeroops 重启 checkout',
+      onPullRequest: false,
+    });
+    await handleCommand(deps, {
+      repo,
+      number: 1,
+      commentId: 51,
+      author: 'alice',
+      body: '/zeroops restart checkout',
+      onPullRequest: true,
+    });
+    expect(requests).toEqual(['重启 checkout']);
+    expect(forge.said(5).at(-1)).toBe('> /zeroops 重启 checkout\n\n@alice opened #9: Restart checkout');
+    expect(forge.reactions.find((r) => r.commentId === 50)?.reaction).toBe('rocket');
+  });
+
+  it('does not take requests from people without write access, nor from bots', async () => {
+    const requests: string[] = [];
+    deps.request = async (ask) => (requests.push(ask.text), { reply: 'opened', opened: 1 });
+    forge.permissions.set('ci[bot]', 'write');
+    await handleCommand(deps, {
+      repo,
+      number: 5,
+      commentId: 60,
+      author: 'mallory',
+      body: '/zeroops drain dc-a',
+      onPullRequest: false,
+    });
+    await handleCommand(deps, {
+      repo,
+      number: 5,
+      commentId: 61,
+      author: 'ci[bot]',
+      body: '/zeroops drain dc-a',
+      onPullRequest: false,
+    });
+    expect(requests).toEqual([]);
+    expect(forge.said(5).at(-1)).toBe('> /zeroops drain dc-a\n\n@ci[bot] bots cannot ask for tasks; nothing was done.');
   });
 });

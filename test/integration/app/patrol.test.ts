@@ -13,6 +13,7 @@ import { TemplateExplainer } from '../../../src/diagnose/explain/explainer.js';
 import type { MetricsSource } from '../../../src/observe/metrics-source.js';
 import { embeddedStorePerTest, quietLog } from '../../support/embedded-store.js';
 import { FakeForge } from '../../support/fake-forge.js';
+import { aPatrolIncident, anIncident } from '../../support/incidents.js';
 
 const storeOf = embeddedStorePerTest('patrol-');
 const repo = { owner: 'acme', repo: 'ops', defaultBranch: 'main' };
@@ -205,4 +206,30 @@ it('says plainly when a remediation did not bring the leak down, escalates and c
     `severity:${(await storeOf().incident('acme/ops#100'))!.patrol!.diagnosis.severity}`,
   );
   expect(forge.proposals).toEqual([]);
+});
+
+it('shows past incidents of the same service and cause on a new one, with what fixed them', async () => {
+  const { forge, deps } = world('confirm', { leaking: true });
+  await storeOf().saveRepo(repo);
+  const fixedLast = (number: number) =>
+    anIncident({
+      id: `acme/ops#${number}`,
+      issueNumber: number,
+      state: 'closed',
+      patrol: aPatrolIncident({ resolvedAt: '2026-11-25T00:14:00.000Z' }),
+    });
+  await storeOf().saveIncident(fixedLast(7));
+  await storeOf().saveIncident(
+    anIncident({
+      id: 'acme/ops#8',
+      issueNumber: 8,
+      fingerprint: 'patrol|acme/ops|payments|production|goroutine-leak|',
+      patrol: aPatrolIncident({ service: 'payments' }),
+    }),
+  );
+  await runInspection(deps, target);
+  const body = forge.issues[0]!.body;
+  expect(body).toContain('### Seen before');
+  expect(body).toContain('| #7 | 2026-11-25 00:00 | 14 min | `rolling-restart` ✔ fixed it |');
+  expect(body).not.toContain('| #8 |');
 });

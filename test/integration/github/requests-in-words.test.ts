@@ -33,6 +33,7 @@ let model: Server;
 let modelURL: string;
 /** What the model double answers next, and the requests it was sent. */
 let modelAnswer: unknown;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the JSON requests the double received
 const modelRequests: Record<string, any>[] = [];
 let issue: number;
 

@@ -42,6 +42,10 @@ const expected: [string, string][] = [
     'config-inline-secret.yaml:8:16 error spec.providers.postgres.databases.shop.url: expected an object, got a string: a secret is never written in the repo: name the environment variable that holds it',
   ],
   [
+    'config-notify-own-credential.yaml',
+    "config-notify-own-credential.yaml:9:23 error spec.providers.notify.channels[0].url.env: WEBHOOK_SECRET is one of ZeroOps' own credentials or another provider's secret: a chat robot is never given it; give the robot a variable of its own, e.g. SLACK_WEBHOOK_URL",
+  ],
+  [
     'config-password-in-url.yaml',
     'config-password-in-url.yaml:6:12 error spec.providers.prometheus.url: the URL carries a password: put it in an environment variable and use bearerToken: { env: NAME }',
   ],

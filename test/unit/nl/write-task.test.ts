@@ -17,7 +17,10 @@ beforeAll(async () => {
 const context = { text: 'the words', by: 'alice', where: 'issue #7', now: new Date('2026-12-03T07:12:00Z') };
 const write = (intent: Intent, repoFiles = files) => writeTask(intent, loadDocuments(repoFiles), repoFiles, context);
 
-async function written(intent: Intent): Promise<{ task: WrittenTask; manifest: Record<string, any> }> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML, read field by field
+type Parsed = Record<string, any>;
+
+async function written(intent: Intent): Promise<{ task: WrittenTask; manifest: Parsed }> {
   const result = write(intent);
   if (!('task' in result)) throw new Error(`asked: ${result.question}`);
   const checked = await checkTask(result.task, files);
