@@ -22,6 +22,8 @@ import { checkChange, type ChangeCheck } from './check-change.js';
 import { approvedStateId } from './policy-basis.js';
 import type { Log, SchemaPreflight } from './ports.js';
 
+import { proposeTemplates } from './propose-templates.js';
+
 export interface StartRunsDeps {
   forge: Forge;
   store: Store;
@@ -71,6 +73,11 @@ export async function startRuns(deps: StartRunsDeps, merged: MergedPull): Promis
     await execute(deps, merged, check, outcome);
   }
   await say(deps.forge, merged, outcome);
+  // What the default branch now teaches (repeated hand-written settings, SOPs): proposed, never applied.
+  if (merged.baseRef === merged.defaultBranch)
+    await proposeTemplates(deps, merged.repo).catch((error: Error) =>
+      deps.log.warn({ pr: merged.number, err: error.message }, 'template proposals could not be made'),
+    );
   deps.log.info(
     { pr: merged.number, merge: merged.mergeSha, ...outcome, refused: outcome.refused.length },
     'merge handled',

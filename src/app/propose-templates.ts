@@ -1,0 +1,94 @@
+/**
+ * Use case: after a merge into the default branch, what the ops repo teaches becomes template
+ * proposals — settings written by hand again and again, fields the tasks of a template keep
+ * setting themselves, and Markdown SOPs dropped in sops/. Each is checked like any template and
+ * opened as a pull request once per content: a proposal people closed is not opened again.
+ */
+import { createHash } from 'node:crypto';
+import type { Store } from '../engine/store.js';
+import type { Forge, RepoRef } from '../forge/forge.js';
+import { sopTemplate } from '../knowledge/sop-template.js';
+import { templateProposals, type TemplateProposal } from '../knowledge/template-proposals.js';
+import { loadDocuments, type ManifestFile } from '../manifest/load.js';
+import { checkAndPlan } from './check-and-plan.js';
+import type { Log } from './ports.js';
+import { readOpsRepo } from './propose-task.js';
+import { repoKey } from './record-keys.js';
+
+export const sopsFolder = 'sops/';
+
+export interface ProposeTemplatesDeps {
+  forge: Forge;
+  store: Store;
+  log: Log;
+}
+
+/** Opens the proposals not made before; returns their pull request numbers. */
+export async function proposeTemplates(deps: ProposeTemplatesDeps, repo: RepoRef): Promise<number[]> {
+  const { forge } = deps;
+  const { sha, files } = await readOpsRepo(forge, repo);
+  const docs = loadDocuments(files);
+  const known = new Set(docs.templates.map((t) => t.manifest.metadata.name));
+  const sops = (await forge.listTree(repo, sha)).filter((e) => e.path.startsWith(sopsFolder) && /\.md$/i.test(e.path));
+  const proposals: (TemplateProposal & { unread?: string[] })[] = templateProposals(docs);
+  for (const entry of sops) {
+    const reading = sopTemplate(entry.path, await forge.readBlob(repo, entry));
+    if (reading.problem) deps.log.warn({ repo: repoKey(repo), sop: entry.path }, reading.problem);
+    else if (reading.proposal && !known.has(reading.proposal.name))
+      proposals.push({ ...reading.proposal, unread: reading.unread });
+  }
+  const opened: number[] = [];
+  for (const proposal of proposals) {
+    const number = await propose(deps, repo, proposal, files);
+    if (number !== undefined) opened.push(number);
+  }
+  return opened;
+}
+
+async function propose(
+  deps: ProposeTemplatesDeps,
+  repo: RepoRef,
+  proposal: TemplateProposal & { unread?: string[] },
+  files: ManifestFile[],
+): Promise<number | undefined> {
+  const digest = createHash('sha256').update(proposal.text).digest('hex').slice(0, 16);
+  const key = `template-proposal/${repoKey(repo)}/${proposal.name}@${proposal.version}/${digest}`;
+  if (await deps.store.checkpoint(key)) return undefined;
+  const checked = await checkAndPlan({
+    files: [{ path: proposal.path, text: proposal.text }],
+    context: files.filter((f) => f.path !== proposal.path),
+  });
+  const errors = checked.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) {
+    deps.log.warn(
+      { repo: repoKey(repo), template: proposal.name, errors: errors.map((e) => e.message) },
+      'template proposal does not pass the checks; not proposed',
+    );
+    return undefined;
+  }
+  const { number } = await deps.forge.proposeChange(repo, {
+    branch: `zeroops/template/${proposal.name}-v${proposal.version}`,
+    title: `Template ${proposal.name}@${proposal.version}, from experience`,
+    body: [
+      `Why: ${proposal.why}${proposal.tasks.length ? ` (${proposal.tasks.map((t) => `\`${t}\``).join(', ')})` : ''}.`,
+      '',
+      `Pinning \`template: ${proposal.name}@${proposal.version}\` gives the next task these settings and keeps them`,
+      'reviewed in one place. Merge it as it is, edit it, or close it: a closed proposal is not opened again.',
+      ...(proposal.unread?.length
+        ? ['', 'Lines of the SOP read as no setting (they stay for people):', ...proposal.unread.map((l) => `- ${l}`)]
+        : []),
+      '',
+      '```yaml',
+      proposal.text.trimEnd(),
+      '```',
+    ].join('\n'),
+    files: { [proposal.path]: proposal.text },
+    labels: ['zeroops', 'template'],
+  });
+  await deps.store.saveCheckpoint(key, number);
+  deps.log.info(
+    { repo: repoKey(repo), template: `${proposal.name}@${proposal.version}`, pr: number },
+    'template proposed',
+  );
+  return number;
+}

@@ -1,0 +1,83 @@
+/**
+ * Templates from experience through the GitHub double: after tasks written by hand three times and
+ * an SOP dropped in sops/, ZeroOps opens a template proposal for each, once; a proposal people
+ * closed is not opened again.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { Probot, ProbotOctokit } from 'probot';
+import { parse } from 'yaml';
+import { GitHubDouble } from '../../../lab/github-double/index.js';
+import { proposeTemplates } from '../../../src/app/propose-templates.js';
+import { BlobCache } from '../../../src/forge/github/blob-cache.js';
+import { GitHubForge } from '../../../src/forge/github/github-forge.js';
+import { unpacedOctokit } from '../../../src/forge/github/unpaced-octokit.js';
+import { embeddedStorePerTest, quietLog } from '../../support/embedded-store.js';
+import { templateRepoFiles, templateScripts } from '../../support/ops-repo.js';
+
+const repo = { owner: 'acme', repo: 'ops' };
+const storeOf = embeddedStorePerTest('template-proposals-');
+let dir: string;
+let double: GitHubDouble;
+let forge: GitHubForge;
+
+const restart = (name: string) =>
+  `apiVersion: zeroops.dev/v1\nkind: Restart\nmetadata: { name: ${name}, service: checkout }\n` +
+  `spec:\n  batchSize: 2\n  interval: 45s\n  reason: asked on #${name.length}\n`;
+const sop =
+  '# Scale checkout for a sale\n\nKind: Scale\n\n## Steps\n- wait 2 minutes between datacenters\n\n## Checks\n- error_rate below 1%\n';
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'zeroops-template-proposals-'));
+  const files = Object.fromEntries(
+    [...(await templateRepoFiles()), ...(await templateScripts())]
+      .filter((f) => !f.path.startsWith('tasks/restart'))
+      .map((f) => [f.path, f.text]),
+  );
+  double = await GitHubDouble.start({ dir, files });
+  const probot = new Probot({
+    appId: double.appId,
+    privateKey: double.privateKey,
+    baseUrl: double.url,
+    Octokit: unpacedOctokit().defaults({ retry: { enabled: false } }) as typeof ProbotOctokit,
+    log: pino({ level: 'silent' }) as never,
+  });
+  forge = new GitHubForge((await probot.auth(double.installationId)) as never, new BlobCache());
+});
+afterEach(() => expect(double.violations).toEqual([]));
+afterAll(async () => {
+  await double?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+it('proposes a template after the third hand-written task, and one from an SOP, each once', async () => {
+  const deps = { forge, store: storeOf(), log: quietLog };
+  await double.pushBranch('main', { 'tasks/r1.yaml': restart('r1'), 'tasks/r2.yaml': restart('r2') });
+  expect(await proposeTemplates(deps, repo)).toEqual([]);
+
+  await double.pushBranch('main', { 'tasks/r3.yaml': restart('r3'), 'sops/scale-for-sale.md': sop });
+  const opened = await proposeTemplates(deps, repo);
+  expect(opened).toHaveLength(2);
+  const [learned, fromSop] = opened.map((n) => double.pull(n));
+  expect(learned).toMatchObject({
+    title: 'Template restart-checkout@1, from experience',
+    head: { ref: 'zeroops/template/restart-checkout-v1' },
+    labels: ['zeroops', 'template'],
+  });
+  expect(learned!.body).toContain(
+    'Why: 3 Restart tasks of checkout were written by hand with the same `batchSize`, `interval`',
+  );
+  const template = parse((await forge.readFile(repo, 'templates/restart-checkout.yaml', learned!.head.sha))!);
+  expect(template.spec.versions[0].defaults).toEqual({ batchSize: 2, interval: '45s' });
+  expect(fromSop!.title).toBe('Template scale-for-sale@1, from experience');
+  const scale = parse((await forge.readFile(repo, 'templates/scale-for-sale.yaml', fromSop!.head.sha))!);
+  expect(scale.spec).toMatchObject({
+    kind: 'Scale',
+    versions: [{ defaults: { interval: '2m', analysis: [{ metric: 'error_rate', max: '1%' }] } }],
+  });
+
+  // Closed by people, or merged: the same proposal is not opened again.
+  expect(await proposeTemplates(deps, repo)).toEqual([]);
+});
