@@ -8,7 +8,7 @@ import { evaluateApprovals, type Permission, type TaskApproval, type TaskApprova
 import { cell } from '../policy/render-governance.js';
 import type { ApprovalItem, Store } from '../engine/store.js';
 import { recordedPlan } from './plan-record.js';
-import { planRecordId, pullRecordId } from './record-keys.js';
+import { planRecordId, pullRecordId, requestersKey } from './record-keys.js';
 
 export const approvalCheckName = 'ZeroOps approval';
 
@@ -23,10 +23,15 @@ export async function authorship(
   deps: ApprovalDeps,
   repo: RepoRef,
   number: number,
-): Promise<{ author: string; lastPusher: string; pushers: string[] }> {
+): Promise<{ author: string; lastPusher: string; pushers: string[]; requestedBy: string[] }> {
   const pull = await deps.store.pull(pullRecordId(repo, number));
   const author = pull?.author ?? (await deps.forge.pullState(repo, number)).author;
-  return { author, lastPusher: pull?.lastPusher ?? author, pushers: pull?.pushers ?? [] };
+  return {
+    author,
+    lastPusher: pull?.lastPusher ?? author,
+    pushers: pull?.pushers ?? [],
+    requestedBy: (await deps.store.loopState<string[]>(requestersKey(repo, number))) ?? [],
+  };
 }
 
 /** Members of the teams among `items`' owners, limited to the people asked about. */

@@ -46,7 +46,13 @@ export async function planChange(
     const known = await store.pull(pullRecordId(pr, pr.number));
     const pusher = trigger.pusher ?? known?.lastPusher ?? trigger.author;
     const pushers = [...new Set([...(known?.pushers ?? []), trigger.author, pusher])];
-    await store.savePull({ id: pullRecordId(pr, pr.number), author: trigger.author, lastPusher: pusher, pushers });
+    await store.savePull({
+      ...known,
+      id: pullRecordId(pr, pr.number),
+      author: trigger.author,
+      lastPusher: pusher,
+      pushers,
+    });
   }
   const check = await checkChange(deps, pr);
   const { plans, governance, diagnostics } = check;

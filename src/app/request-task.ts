@@ -12,12 +12,16 @@ import { parseRequest } from '../nl/parse-request.js';
 import type { TaskWriter, WriterContext } from '../nl/task-writer.js';
 import { writeTask, type Writing, type WrittenTask } from '../nl/write-task.js';
 import { proposeTask, readOpsRepo } from './propose-task.js';
+import type { Store } from '../engine/store.js';
+import { requestersKey } from './record-keys.js';
 
 export interface RequestDeps {
   forge: Forge;
   clock: () => Date;
   /** A language model for what the parser does not read; without it, the parser alone serves. */
   writer?: TaskWriter;
+  /** Where the requester is remembered as a writer of the pull request, whose approval cannot count. */
+  store?: Store;
 }
 
 export interface TaskAsk {
@@ -89,6 +93,7 @@ async function propose(
         ...proposal.problems.map((p) => `- ${p}`),
       ].join('\n'),
     };
+  if (deps.store) await rememberRequester(deps.store, ask, proposal.number);
   const plans = proposal.plans.map((p) => `- \`${p.task.name}\`: ${p.summary}`);
   return {
     reply: [
@@ -98,6 +103,16 @@ async function propose(
     ].join('\n'),
     opened: proposal.number,
   };
+}
+
+/**
+ * ZeroOps opened the pull request, but the person who asked for it wrote it: like an author, their
+ * review does not count towards its approval (else one writer could ask and approve alone).
+ */
+async function rememberRequester(store: Store, ask: TaskAsk, number: number): Promise<void> {
+  const key = requestersKey(ask.repo, number);
+  const known = (await store.loopState<string[]>(key)) ?? [];
+  await store.saveLoopState(key, [...new Set([...known, ask.by])]);
 }
 
 /** A model's manifest as a file: it is checked like any other before anything is opened. */

@@ -107,7 +107,11 @@ async function execute(
   if (unapproved.length > 0) {
     const wrote = await authorship(deps, merged.repo, merged.number);
     const people = [
-      ...new Set([wrote.author, wrote.lastPusher, ...wrote.pushers, merged.mergedBy].map((p) => p.toLowerCase())),
+      ...new Set(
+        [wrote.author, wrote.lastPusher, ...wrote.pushers, ...wrote.requestedBy, merged.mergedBy].map((p) =>
+          p.toLowerCase(),
+        ),
+      ),
     ];
     for (const g of unapproved) {
       const key = governedWroteKey(merged.repo, merged.baseRef, check.basis.approvedSha, g.path);

@@ -44,6 +44,8 @@ export interface Approver {
   lastPusher: string;
   /** Everyone who pushed to the change: co-authors, whose approval does not count either. */
   pushers?: string[];
+  /** Who asked ZeroOps for the change in words: the bot opened it, they wrote it. */
+  requestedBy?: string[];
   permissions: Record<string, Permission>;
   /** Members of the `org/team` owners, as the forge resolved them. */
   teams?: Record<string, string[]>;
@@ -63,6 +65,7 @@ export function approverProblem(user: string, who: Approver): string | undefined
   if (same(user, who.author)) return `@${user} wrote the change`;
   if (same(user, who.lastPusher)) return `@${user} pushed the last commit`;
   if (who.pushers?.some((p) => same(p, user))) return `@${user} pushed commits to the change`;
+  if (who.requestedBy?.some((p) => same(p, user))) return `@${user} asked for the change`;
   if (!canApprove.includes(who.permissions[user] ?? 'none')) return `@${user} has no write access`;
   return undefined;
 }

@@ -157,7 +157,8 @@ export function zeroopsApp(deps: AppDeps) {
             log: c.log as unknown as Log,
             remediate: execution.patrol?.remediate,
             failover: execution.patrol?.failover,
-            request: (ask) => requestTask({ forge, clock: execution.clock, writer: execution.taskWriter }, ask),
+            request: (ask) =>
+              requestTask({ forge, clock: execution.clock, writer: execution.taskWriter, store: execution.store }, ask),
             ask: (repo, question) => askQuestion(execution, repo, question),
           },
           {

@@ -149,6 +149,47 @@ describe('requests in words, offline', () => {
   });
 });
 
+describe('who may approve what was asked for', () => {
+  it("does not count the requester's own review: ZeroOps opened it, they wrote it", async () => {
+    const store = storeOf();
+    double.setPermission('bob', 'write');
+    const outcome = await requestTask(
+      { forge, clock, store },
+      { repo, number: issue, by: 'alice', text: 'restore dc-c' },
+    );
+    const pull = pullOf(outcome.opened!);
+    const review = (reviewer: string) =>
+      double.state.reviews.push({
+        id: double.state.id(),
+        pullNumber: pull.number,
+        user: double.state.user(reviewer),
+        state: 'APPROVED',
+        body: '',
+        commitId: pull.head.sha,
+        submittedAt: '2026-12-03T07:40:00Z',
+      });
+    const ref = { ...repo, number: pull.number, headSha: pull.head.sha, baseSha: pull.base.sha, baseRef: 'main' };
+    const approvalAfterPlan = async () => {
+      await planChange(
+        { forge, log: quietLog, store, clock },
+        { ...ref, defaultBranch: 'main' },
+        { author: 'zeroops[bot]' },
+      );
+      return double
+        .checkRuns(pull.head.sha)
+        .filter((c) => c.name === 'ZeroOps approval')
+        .at(-1)!;
+    };
+    review('alice');
+    const alone = await approvalAfterPlan();
+    expect(alone.conclusion).not.toBe('success');
+    expect(alone.summary).not.toMatch(/\| ✅ approved \| @alice/);
+    review('bob');
+    const withBob = await approvalAfterPlan();
+    expect(withBob.summary).toMatch(/\| ✅ approved \| @bob \|/);
+  });
+});
+
 describe('requests in words, through a language model', () => {
   const writer = () => new OpenAITaskWriter({ baseURL: modelURL, model: 'qwen2.5:7b', log: quietLog });
 
