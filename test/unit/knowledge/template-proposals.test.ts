@@ -52,7 +52,7 @@ describe('templateProposals', () => {
     const gate = '  template: rolling-restart@1\n  analysis: [{ metric: latency_p99, max: 500ms }]\n';
     const pinned = (n: string) => ({
       ...restart(n, gate),
-      text: restart(n, gate).text.replace(/  batchSize.*\n  interval.*\n/, ''),
+      text: restart(n, gate).text.replace(/ {2}batchSize.*\n {2}interval.*\n/, ''),
     });
     const repo = [...files, pinned('p1'), pinned('p2'), pinned('p3')];
     const [proposal] = templateProposals(loadDocuments(repo));
