@@ -7,9 +7,12 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../engine/store.js';
 import type { Forge, RepoRef } from '../forge/forge.js';
-import { sopTemplate } from '../knowledge/sop-template.js';
+import { stringify } from 'yaml';
+import { sopName, sopTemplate, type SopReading } from '../knowledge/sop-template.js';
+import type { TaskWriter } from '../nl/task-writer.js';
+import { writerContext } from './writer-context.js';
 import { templateProposals, type TemplateProposal } from '../knowledge/template-proposals.js';
-import { loadDocuments, type ManifestFile } from '../manifest/load.js';
+import { loadDocuments, type LoadedDocuments, type ManifestFile } from '../manifest/load.js';
 import { checkAndPlan } from './check-and-plan.js';
 import type { Log } from './ports.js';
 import { readOpsRepo } from './propose-task.js';
@@ -21,6 +24,8 @@ export interface ProposeTemplatesDeps {
   forge: Forge;
   store: Store;
   log: Log;
+  /** A language model that reads SOPs first, when one is configured; the heading and list reader otherwise. */
+  writer?: TaskWriter;
 }
 
 /** Opens the proposals not made before; returns their pull request numbers. */
@@ -32,10 +37,11 @@ export async function proposeTemplates(deps: ProposeTemplatesDeps, repo: RepoRef
   const sops = (await forge.listTree(repo, sha)).filter((e) => e.path.startsWith(sopsFolder) && /\.md$/i.test(e.path));
   const proposals: (TemplateProposal & { unread?: string[] })[] = templateProposals(docs);
   for (const entry of sops) {
-    const reading = sopTemplate(entry.path, await forge.readBlob(repo, entry));
-    if (reading.problem) deps.log.warn({ repo: repoKey(repo), sop: entry.path }, reading.problem);
-    else if (reading.proposal && !known.has(reading.proposal.name))
-      proposals.push({ ...reading.proposal, unread: reading.unread });
+    const text = await forge.readBlob(repo, entry);
+    const read =
+      (deps.writer && (await modelReading(deps, deps.writer, entry.path, text, docs))) ?? sopTemplate(entry.path, text);
+    if (read.problem) deps.log.warn({ repo: repoKey(repo), sop: entry.path }, read.problem);
+    else if (read.proposal && !known.has(read.proposal.name)) proposals.push({ ...read.proposal, unread: read.unread });
   }
   const opened: number[] = [];
   for (const proposal of proposals) {
@@ -43,6 +49,38 @@ export async function proposeTemplates(deps: ProposeTemplatesDeps, repo: RepoRef
     if (number !== undefined) opened.push(number);
   }
   return opened;
+}
+
+/** The model's template from an SOP, named after its file; undefined sends the SOP to the offline reader. */
+async function modelReading(
+  deps: ProposeTemplatesDeps,
+  writer: TaskWriter,
+  path: string,
+  text: string,
+  docs: LoadedDocuments,
+): Promise<SopReading | undefined> {
+  const answer = await writer.template(text, writerContext(docs));
+  if ('failed' in answer) return undefined;
+  if ('question' in answer) {
+    deps.log.warn({ sop: path, question: answer.question }, 'the language model could not place the SOP');
+    return undefined;
+  }
+  const name = sopName(path);
+  const spec = answer.manifest.spec as { kind?: unknown } | undefined;
+  if (!name || answer.manifest.kind !== 'Template' || typeof spec?.kind !== 'string') return undefined;
+  const metadata = { ...(answer.manifest.metadata as object | undefined), name };
+  const manifest = { ...answer.manifest, apiVersion: 'zeroops.dev/v1', metadata };
+  return {
+    proposal: {
+      name,
+      version: 1,
+      path: `templates/${name}.yaml`,
+      text: stringify(manifest),
+      why: `the SOP ${path} read as a ${spec.kind} template by ${answer.by}`,
+      tasks: [],
+    },
+    unread: [],
+  };
 }
 
 async function propose(

@@ -9,7 +9,8 @@ import type { Forge, RepoRef } from '../forge/forge.js';
 import { loadDocuments, type LoadedDocuments, type ManifestFile } from '../manifest/load.js';
 import type { Vocabulary } from '../nl/intent.js';
 import { parseRequest } from '../nl/parse-request.js';
-import type { TaskWriter, WriterContext } from '../nl/task-writer.js';
+import type { TaskWriter } from '../nl/task-writer.js';
+import { writerContext } from './writer-context.js';
 import { writeTask, type Writing, type WrittenTask } from '../nl/write-task.js';
 import { proposeTask, readOpsRepo } from './propose-task.js';
 import type { Store } from '../engine/store.js';
@@ -132,26 +133,4 @@ function vocabularyOf(repo: LoadedDocuments): Vocabulary {
   const services = repo.services.map((s) => s.manifest.metadata.name);
   const datacenters = [...new Set(repo.services.flatMap((s) => s.manifest.spec.datacenters.map((d) => d.name)))];
   return { services, datacenters };
-}
-
-function writerContext(repo: LoadedDocuments): WriterContext {
-  return {
-    services: repo.services.map((s) => ({
-      name: s.manifest.metadata.name,
-      datacenters: s.manifest.spec.datacenters.map((d) => d.name),
-    })),
-    tasks: repo.tasks.map((t) => ({
-      name: t.manifest.metadata.name,
-      kind: t.manifest.kind,
-      service: t.manifest.metadata.service,
-      ...((t.manifest.spec as { version?: string }).version
-        ? { version: (t.manifest.spec as { version: string }).version }
-        : {}),
-    })),
-    templates: repo.templates.map((t) => ({
-      name: t.manifest.metadata.name,
-      kind: t.manifest.spec.kind,
-      versions: t.manifest.spec.versions.map((v) => v.version),
-    })),
-  };
 }

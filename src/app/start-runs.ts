@@ -23,6 +23,7 @@ import { approvedStateId } from './policy-basis.js';
 import type { Log, SchemaPreflight } from './ports.js';
 
 import { proposeTemplates } from './propose-templates.js';
+import type { TaskWriter } from '../nl/task-writer.js';
 
 export interface StartRunsDeps {
   forge: Forge;
@@ -33,6 +34,8 @@ export interface StartRunsDeps {
   /** Told about runs scheduled for later, so their check run shows the wait at once. */
   reporter?: RunReporter;
   preflight?: SchemaPreflight;
+  /** A language model that reads SOPs into template proposals, when one is configured. */
+  writer?: TaskWriter;
 }
 
 export interface MergedPull {

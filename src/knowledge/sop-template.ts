@@ -27,12 +27,17 @@ const kindWords: [RegExp, TaskKind][] = [
 const gateLine =
   /([a-z][a-z0-9_]*)\s*(?:<=|≤|<|below|under|at most|不超过|低于|小于)\s*(\d+(?:\.\d+)?\s*(?:%|ms|s|m)?)/i;
 
-export function sopTemplate(path: string, markdown: string): SopReading {
-  const name = /([^/]+)\.md$/i
+/** The template an SOP becomes is named after its file: sops/Drain DC.md → drain-dc. */
+export const sopName = (path: string) =>
+  /([^/]+)\.md$/i
     .exec(path)?.[1]
     ?.toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
+    .replace(/^-|-$/g, '')
+    .slice(0, 63) || undefined;
+
+export function sopTemplate(path: string, markdown: string): SopReading {
+  const name = sopName(path);
   if (!name) return { unread: [], problem: `${path}: an SOP is a Markdown file named like sops/drain-datacenter.md` };
   const lines = markdown.split('\n');
   const title =

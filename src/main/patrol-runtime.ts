@@ -12,6 +12,7 @@ import type { Log, Notifier, PatrolHooks } from '../app/ports.js';
 import { remediateOnRequest } from '../app/remediate.js';
 import { RemediationFollowUp } from '../app/remediation-follow-up.js';
 import { runInspection, type PatrolDeps } from '../app/run-inspection.js';
+import { knowledgeReportJob, publishKnowledgeReport } from '../app/publish-knowledge-report.js';
 import {
   confirmFailover,
   runDatacenterWatch,
@@ -96,6 +97,8 @@ export async function startPatrol(settings: WorkerSettings, parts: PatrolParts):
   const handle = async (job: PatrolJob) => {
     if (job.kind === 'inspect' && job.inspection === watchInspection)
       return void (await runDatacenterWatch(await watchDeps(job.repo), job));
+    if (job.kind === 'inspect' && job.service === '' && job.inspection === knowledgeReportJob)
+      return void (await publishKnowledgeReport(await deps(job.repo), job.repo));
     if (job.kind === 'inspect') return runInspection(await deps(job.repo), job);
     if (job.kind === 'verify') return verifyRemediation(await deps(job.repo), job.runId, job.repo);
     return sync();

@@ -102,6 +102,7 @@ export async function startRuntime(
   });
   const notifying = new NotifyingRunReporter(forgeReporter, { notifier: notify.notifier, store, log });
   const reporter = reporters(metrics.observe(notifying), patrol.followUp);
+  const taskWriter = taskWriterFromEnv(settings, log);
   const runner: RunnerDeps = {
     store,
     scheduler,
@@ -132,6 +133,7 @@ export async function startRuntime(
                 clock,
                 reporter,
                 preflight: databasePreflight,
+                writer: taskWriter,
               },
               merged,
             );
@@ -185,7 +187,7 @@ export async function startRuntime(
             reporter,
             clock,
             patrol,
-            taskWriter: taskWriterFromEnv(settings, log),
+            taskWriter,
           },
           onEvent: (event) => metrics.webhook(event),
         },

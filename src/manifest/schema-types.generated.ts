@@ -1264,6 +1264,20 @@ export interface Config {
       }[];
     };
     /**
+     * What ZeroOps does with what it remembers of runs and incidents.
+     */
+    knowledge?: {
+      /**
+       * A knowledge report filed as an issue at a regular interval: the most common causes, the remediations that fixed them, the templates that fail most, the time to recover.
+       */
+      report?: {
+        /**
+         * How often, and over what period: each report covers the interval before it.
+         */
+        every: string;
+      };
+    };
+    /**
      * What ZeroOps does with the incidents the patrol files.
      */
     incidents?: {

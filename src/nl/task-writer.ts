@@ -1,7 +1,8 @@
 /**
- * The TaskWriter port: a language model that reads a request the offline parser did not, and
- * answers a task manifest or a question. What it writes is only a proposal: it passes the same
- * checks as a hand-written task and becomes a pull request people review.
+ * The TaskWriter port: a language model that reads what the offline readers did not — a request
+ * in words, a Markdown SOP — and answers a manifest (a task; a template) or a question. What it
+ * writes is only a proposal: it passes the same checks as a hand-written one and becomes a pull
+ * request people review.
  */
 export interface WriterContext {
   /** Services with their datacenters, and the tasks already in the repo (name, kind, service, version). */
@@ -18,4 +19,6 @@ export type WriterAnswer =
 
 export interface TaskWriter {
   write(request: string, context: WriterContext): Promise<WriterAnswer>;
+  /** A Template manifest from a Markdown SOP. */
+  template(sop: string, context: WriterContext): Promise<WriterAnswer>;
 }

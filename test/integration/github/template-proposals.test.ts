@@ -10,7 +10,9 @@ import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import { parse } from 'yaml';
 import { GitHubDouble } from '../../../lab/github-double/index.js';
+import { createServer } from 'node:http';
 import { proposeTemplates } from '../../../src/app/propose-templates.js';
+import { OpenAITaskWriter } from '../../../src/providers/llm/openai-task-writer.js';
 import { BlobCache } from '../../../src/forge/github/blob-cache.js';
 import { GitHubForge } from '../../../src/forge/github/github-forge.js';
 import { unpacedOctokit } from '../../../src/forge/github/unpaced-octokit.js';
@@ -80,4 +82,54 @@ it('proposes a template after the third hand-written task, and one from an SOP, 
 
   // Closed by people, or merged: the same proposal is not opened again.
   expect(await proposeTemplates(deps, repo)).toEqual([]);
+});
+
+it('reads an SOP with the language model when one is configured, named after its file, and checks it', async () => {
+  const answer = {
+    manifest: {
+      apiVersion: 'zeroops.dev/v1',
+      kind: 'Template',
+      metadata: { name: 'whatever-the-model-said', description: 'Nightly restart' },
+      spec: { kind: 'Restart', versions: [{ version: 1, defaults: { batchSize: 1, interval: '2m' } }] },
+    },
+  };
+  const asked: Record<string, unknown>[] = [];
+  const model = createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    req.on('end', () => {
+      asked.push(JSON.parse(text) as Record<string, unknown>);
+      const message = { role: 'assistant', content: JSON.stringify(answer) };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          id: 'c1',
+          object: 'chat.completion',
+          created: 1,
+          model: 'llama3.1:8b',
+          choices: [{ index: 0, message, finish_reason: 'stop', logprobs: null }],
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => model.listen(0, '127.0.0.1', resolve));
+  try {
+    const baseURL = `http://127.0.0.1:${(model.address() as { port: number }).port}/v1`;
+    const writer = new OpenAITaskWriter({ baseURL, model: 'llama3.1:8b', log: quietLog });
+    await double.pushBranch('main', { 'sops/nightly-restart.md': '# Nightly restart\n\nRestart one at a time.\n' });
+    // A fresh store: the first test's proposals are made again (their pull requests refreshed), this one too.
+    const opened = await proposeTemplates({ forge, store: storeOf(), log: quietLog, writer }, repo);
+    const pull = opened
+      .map((n) => double.pull(n))
+      .find((p) => p.title === 'Template nightly-restart@1, from experience')!;
+    expect(pull.body).toContain('Why: the SOP sops/nightly-restart.md read as a Restart template by llama3.1:8b');
+    const template = parse((await forge.readFile(repo, 'templates/nightly-restart.yaml', pull.head.sha))!);
+    expect(template.metadata.name).toBe('nightly-restart');
+    expect(template.spec.versions[0].defaults).toEqual({ batchSize: 1, interval: '2m' });
+    const format = asked[0]!.response_format as {
+      json_schema: { schema: { properties: { manifest: { anyOf: unknown[] } } } };
+    };
+    expect(format.json_schema.schema.properties.manifest.anyOf).toHaveLength(1);
+  } finally {
+    await new Promise((resolve) => model.close(resolve));
+  }
 });
