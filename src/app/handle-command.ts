@@ -51,15 +51,18 @@ export function parseCommand(body: string): { verb: string; arg?: string } | und
   return match ? { verb: match[1]!, arg: match[2] } : undefined;
 }
 
-/** Verbs that act on an issue; anything else said to ZeroOps on an issue is a request in words. */
+/** Commands on an issue; anything else said to ZeroOps on an issue is a request in words. */
 const issueVerbs = ['remediate', 'failover', 'ask'];
+/** Commands that steer the runs of a merged pull request: on an issue they are answered, never read as words. */
+const runVerbs = ['pause', 'resume', 'abort', 'rollback', 'approve-step', 'status'];
 
 export async function handleCommand(deps: CommandDeps, comment: CommandComment): Promise<void> {
   const parsed = parseCommand(comment.body);
   const words = /^\/zeroops\s+(.+)$/m.exec(comment.body.trim())?.[1]?.trim();
   const firstWord = words?.split(/\s+/)[0]?.toLowerCase();
   const isQuestion = firstWord === 'ask';
-  const isRequest = comment.onPullRequest === false && words && !issueVerbs.includes(firstWord ?? '');
+  const isRunCommand = parsed !== undefined && runVerbs.includes(parsed.verb);
+  const isRequest = comment.onPullRequest === false && words && !isRunCommand && !issueVerbs.includes(firstWord ?? '');
   if (!parsed && !isRequest && !isQuestion) return;
   const reply = (text: string) =>
     deps.forge.comment(
@@ -74,12 +77,20 @@ export async function handleCommand(deps: CommandDeps, comment: CommandComment):
     return;
   }
   if (isRequest) return answerRequest(deps, comment, words!, reply);
+  if (comment.onPullRequest === false && isRunCommand) {
+    await deps.forge.react(comment.repo, comment.commentId, 'confused');
+    await reply(
+      `\`${parsed!.verb}\` steers the runs of a merged pull request: say it there. On an issue, ask in words, ` +
+        'e.g. `/zeroops roll back v1.2`.',
+    );
+    return;
+  }
   if (isQuestion) {
     const question = words!.replace(/^ask\s*/i, '');
     const answer = !question
       ? 'ask what? e.g. `/zeroops ask which tasks hit Redis errors in the last three months?`'
       : deps.ask
-        ? await deps.ask(comment.repo, question)
+        ? await deps.ask(comment.repo, question).catch((error: Error) => failedBecause(deps, error))
         : 'questions need the store of ZeroOps workers (REDIS_URL); nothing was looked up.';
     await deps.forge.react(comment.repo, comment.commentId, 'eyes');
     await reply(answer);
@@ -144,10 +155,18 @@ async function answerRequest(
   const outcome = comment.author.endsWith('[bot]')
     ? { reply: 'bots cannot ask for tasks; nothing was done.' }
     : deps.request
-      ? await deps.request({ repo: comment.repo, number: comment.number, by: comment.author, text: words })
+      ? await deps
+          .request({ repo: comment.repo, number: comment.number, by: comment.author, text: words })
+          .catch((error: Error) => ({ reply: failedBecause(deps, error), opened: undefined }))
       : { reply: 'requests in words need ZeroOps workers (REDIS_URL); nothing was done.' };
   await deps.forge.react(comment.repo, comment.commentId, outcome.opened ? 'rocket' : 'confused');
   await reply(outcome.reply);
+}
+
+/** A request or question that failed (GitHub refused, the store was away): said plainly, and logged. */
+function failedBecause(deps: CommandDeps, error: Error): string {
+  deps.log.warn({ err: error.message }, 'a request in words or a question failed');
+  return `that could not be done: ${error.message.slice(0, 300)}. Nothing was opened; try again.`;
 }
 
 /**

@@ -8,6 +8,7 @@ import { formatDiagnostic, type Diagnostic } from '../manifest/diagnostic.js';
 import type { ManifestFile } from '../manifest/load.js';
 import { isManifestPath, opsRepoLayout } from '../manifest/model.js';
 import type { Plan } from '../plan/types.js';
+import { fenced } from '../plan/markdown.js';
 import { checkAndPlan, type CheckResult } from './check-and-plan.js';
 import { isOpsManifest } from './check-change.js';
 
@@ -73,9 +74,7 @@ export async function proposeTask(
       `ZeroOps wrote \`${request.path}\`; its plan follows on this pull request, and it runs only once`,
       'approved and merged, like any other change.',
       '',
-      '```yaml',
-      request.text.trimEnd(),
-      '```',
+      fenced(request.text, 'yaml'),
     ].join('\n'),
     files: { [request.path]: request.text },
     labels: ['zeroops'],

@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import type { Store } from '../engine/store.js';
 import type { Forge, RepoRef } from '../forge/forge.js';
 import { stringify } from 'yaml';
+import { code, fenced } from '../plan/markdown.js';
+import { visibleText } from '../nl/provenance.js';
 import { sopName, sopTemplate, type SopReading } from '../knowledge/sop-template.js';
 import type { TaskWriter } from '../nl/task-writer.js';
 import { writerContext } from './writer-context.js';
@@ -16,7 +18,7 @@ import { loadDocuments, type LoadedDocuments, type ManifestFile } from '../manif
 import { checkAndPlan } from './check-and-plan.js';
 import type { Log } from './ports.js';
 import { readOpsRepo } from './propose-task.js';
-import { repoKey } from './record-keys.js';
+import { repoKey, requestersKey } from './record-keys.js';
 
 export const sopsFolder = 'sops/';
 
@@ -28,15 +30,24 @@ export interface ProposeTemplatesDeps {
   writer?: TaskWriter;
 }
 
-/** Opens the proposals not made before; returns their pull request numbers. */
-export async function proposeTemplates(deps: ProposeTemplatesDeps, repo: RepoRef): Promise<number[]> {
+/**
+ * Opens the proposals not made before; returns their pull request numbers. `requestedBy` are the
+ * people behind the merge that taught it (its author, pushers and merger): ZeroOps opens the pull
+ * request, but their review of it does not count, as if they had written it themselves.
+ */
+export async function proposeTemplates(
+  deps: ProposeTemplatesDeps,
+  repo: RepoRef,
+  requestedBy: string[] = [],
+): Promise<number[]> {
   const { forge } = deps;
   const { sha, files } = await readOpsRepo(forge, repo);
   const docs = loadDocuments(files);
   const known = new Set(docs.templates.map((t) => t.manifest.metadata.name));
   const sops = (await forge.listTree(repo, sha)).filter((e) => e.path.startsWith(sopsFolder) && /\.md$/i.test(e.path));
-  const proposals: (TemplateProposal & { unread?: string[] })[] = templateProposals(docs);
-  for (const entry of sops) {
+  const proposals: (TemplateProposal & { unread?: string[] })[] = templateProposals(docs, files);
+  // An SOP whose template the repo has (merged, or named so by hand) is not read again.
+  for (const entry of sops.filter((e) => !known.has(sopName(e.path) ?? ''))) {
     const text = await forge.readBlob(repo, entry);
     const read =
       (deps.writer && (await modelReading(deps, deps.writer, entry.path, text, docs))) ?? sopTemplate(entry.path, text);
@@ -45,7 +56,7 @@ export async function proposeTemplates(deps: ProposeTemplatesDeps, repo: RepoRef
   }
   const opened: number[] = [];
   for (const proposal of proposals) {
-    const number = await propose(deps, repo, proposal, files);
+    const number = await propose(deps, repo, proposal, files, requestedBy);
     if (number !== undefined) opened.push(number);
   }
   return opened;
@@ -78,6 +89,7 @@ async function modelReading(
       text: stringify(manifest),
       why: `the SOP ${path} read as a ${spec.kind} template by ${answer.by}`,
       tasks: [],
+      identity: `sop:${path}:${text}`,
     },
     unread: [],
   };
@@ -88,8 +100,10 @@ async function propose(
   repo: RepoRef,
   proposal: TemplateProposal & { unread?: string[] },
   files: ManifestFile[],
+  requestedBy: string[],
 ): Promise<number | undefined> {
-  const digest = createHash('sha256').update(proposal.text).digest('hex').slice(0, 16);
+  // Keyed by what it proposes, not its wording: a fourth task like the three does not reopen it.
+  const digest = createHash('sha256').update(proposal.identity).digest('hex').slice(0, 16);
   const key = `template-proposal/${repoKey(repo)}/${proposal.name}@${proposal.version}/${digest}`;
   if (await deps.store.checkpoint(key)) return undefined;
   const checked = await checkAndPlan({
@@ -113,16 +127,27 @@ async function propose(
       `Pinning \`template: ${proposal.name}@${proposal.version}\` gives the next task these settings and keeps them`,
       'reviewed in one place. Merge it as it is, edit it, or close it: a closed proposal is not opened again.',
       ...(proposal.unread?.length
-        ? ['', 'Lines of the SOP read as no setting (they stay for people):', ...proposal.unread.map((l) => `- ${l}`)]
+        ? [
+            '',
+            'Lines of the SOP read as no setting (they stay for people):',
+            ...proposal.unread.map((l) => `- ${code(visibleText(l))}`),
+          ]
         : []),
       '',
-      '```yaml',
-      proposal.text.trimEnd(),
-      '```',
+      fenced(proposal.text, 'yaml'),
     ].join('\n'),
     files: { [proposal.path]: proposal.text },
     labels: ['zeroops', 'template'],
   });
+  if (requestedBy.length)
+    try {
+      const known = (await deps.store.loopState<string[]>(requestersKey(repo, number))) ?? [];
+      await deps.store.saveLoopState(requestersKey(repo, number), [...new Set([...known, ...requestedBy])]);
+    } catch (error) {
+      // Unrecorded, the people it came from could approve it alone: it does not stay open.
+      await deps.forge.updateIssue(repo, number, { state: 'closed' });
+      throw error;
+    }
   await deps.store.saveCheckpoint(key, number);
   deps.log.info(
     { repo: repoKey(repo), template: `${proposal.name}@${proposal.version}`, pr: number },

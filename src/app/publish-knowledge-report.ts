@@ -22,10 +22,12 @@ export interface ReportDeps {
   log: Log;
 }
 
-/** How often the config asks for the report, in seconds; undefined when it does not. */
+/** How often the config asks for the report, in seconds (a day at least); undefined when it does not. */
 export function reportEverySeconds(config: { spec: { knowledge?: { report?: { every: string } } } } | undefined) {
   const every = config?.spec.knowledge?.report?.every;
-  return every === undefined ? undefined : parseDuration(every);
+  const seconds = every === undefined ? undefined : parseDuration(every);
+  // An issue a minute would bury the repository: reports come once a day at the most.
+  return seconds === undefined ? undefined : Math.max(seconds, 86_400);
 }
 
 /** Files the report of the period ending now; returns its issue number, or undefined when not due. */

@@ -11,6 +11,9 @@ import type { Vocabulary } from '../nl/intent.js';
 import { parseRequest } from '../nl/parse-request.js';
 import type { TaskWriter } from '../nl/task-writer.js';
 import { writerContext } from './writer-context.js';
+import { nameOf } from '../manifest/name-of.js';
+import { code } from '../plan/markdown.js';
+import { provenanceComment, visibleText } from '../nl/provenance.js';
 import { writeTask, type Writing, type WrittenTask } from '../nl/write-task.js';
 import { proposeTask, readOpsRepo } from './propose-task.js';
 import type { Store } from '../engine/store.js';
@@ -44,18 +47,18 @@ export const understood =
   '`scale checkout to 6 replicas`, `roll back v1.2` (and in Chinese: `将 v1.1 灰度比例扩大至 20%`, `切走 dc-a 的流量`).';
 
 export async function requestTask(deps: RequestDeps, ask: TaskAsk): Promise<RequestOutcome> {
-  const text = ask.text.trim().split('\n')[0]!.slice(0, 500);
+  const words = text(ask);
   const { files } = await readOpsRepo(deps.forge, ask.repo);
   const repo = loadDocuments(files);
-  const context = { text, by: ask.by, where: `issue #${ask.number}`, now: deps.clock() };
-  const reading = parseRequest(text, vocabularyOf(repo));
+  const context = { text: words, by: ask.by, where: `issue #${ask.number}`, now: deps.clock() };
+  const reading = parseRequest(words, vocabularyOf(repo));
   let writing: Writing;
   let by = 'the offline parser';
   if (reading.understood) writing = writeTask(reading.intent, repo, files, context);
   else if (reading.question) writing = { question: reading.question };
   else if (!deps.writer) return { reply: `I could not read this as a task. ${understood}` };
   else {
-    const answer = await deps.writer.write(text, writerContext(repo));
+    const answer = await deps.writer.write(words, writerContext(repo));
     if ('failed' in answer)
       return { reply: `I could not read this as a task (the language model: ${answer.failed}). ${understood}` };
     by = answer.by;
@@ -82,8 +85,9 @@ async function propose(
       path: task.path,
       text: task.text,
       title: task.title,
-      branch: `zeroops/request/${task.name}`,
-      why: `Asked by @${ask.by} on #${ask.number}: “${ask.text.trim().split('\n')[0]}”, read by ${by}.`,
+      // One branch per person: a second person's request never rewrites the first one's pull request.
+      branch: `zeroops/request/${nameOf(ask.by)}/${task.name}`,
+      why: `Asked by @${ask.by} on #${ask.number}: ${code(visibleText(text(ask)))}, read by ${by}.`,
     },
     files,
   );
@@ -94,7 +98,17 @@ async function propose(
         ...proposal.problems.map((p) => `- ${p}`),
       ].join('\n'),
     };
-  if (deps.store) await rememberRequester(deps.store, ask, proposal.number);
+  if (deps.store) {
+    try {
+      await rememberRequester(deps.store, ask, proposal.number);
+    } catch (error) {
+      // Unrecorded, the requester's own review would count: the pull request must not stay open.
+      await deps.forge.updateIssue(ask.repo, proposal.number, { state: 'closed' });
+      return {
+        reply: `could not record who asked for #${proposal.number} (${(error as Error).message}), so it was closed: ask again.`,
+      };
+    }
+  }
   const plans = proposal.plans.map((p) => `- \`${p.task.name}\`: ${p.summary}`);
   return {
     reply: [
@@ -117,13 +131,16 @@ async function rememberRequester(store: Store, ask: TaskAsk, number: number): Pr
 }
 
 /** A model's manifest as a file: it is checked like any other before anything is opened. */
+/** The request's words: its first line, at most 500 characters. */
+const text = (ask: TaskAsk) => ask.text.trim().split('\n')[0]!.slice(0, 500);
+
 function fromModel(manifest: Record<string, unknown>, context: { text: string; where: string }): WrittenTask {
   const metadata = (manifest.metadata ?? {}) as { name?: unknown };
   const name = typeof metadata.name === 'string' && /^[a-z0-9-]{1,63}$/.test(metadata.name) ? metadata.name : 'task';
-  const header = `# Written by ZeroOps from ${context.where}: ${JSON.stringify(context.text)}\n`;
+
   return {
     path: `tasks/${name}.yaml`,
-    text: header + stringify(manifest),
+    text: provenanceComment(context.where, context.text) + stringify(manifest),
     name,
     title: `${String(manifest.kind ?? 'Task')} ${name}`,
   };

@@ -78,7 +78,7 @@ export async function startRuns(deps: StartRunsDeps, merged: MergedPull): Promis
   await say(deps.forge, merged, outcome);
   // What the default branch now teaches (repeated hand-written settings, SOPs): proposed, never applied.
   if (merged.baseRef === merged.defaultBranch)
-    await proposeTemplates(deps, merged.repo).catch((error: Error) =>
+    await proposeTemplates(deps, merged.repo, await mergePeople(deps, merged)).catch((error: Error) =>
       deps.log.warn({ pr: merged.number, err: error.message }, 'template proposals could not be made'),
     );
   deps.log.info(
@@ -86,6 +86,13 @@ export async function startRuns(deps: StartRunsDeps, merged: MergedPull): Promis
     'merge handled',
   );
   return outcome;
+}
+
+/** Who brought a merge in: its author, everyone who pushed to it or asked for it, and who merged it. */
+async function mergePeople(deps: StartRunsDeps, merged: MergedPull): Promise<string[]> {
+  const wrote = await authorship(deps, merged.repo, merged.number);
+  const people = [wrote.author, wrote.lastPusher, ...wrote.pushers, ...wrote.requestedBy, merged.mergedBy];
+  return [...new Set(people.map((p) => p.toLowerCase()))];
 }
 
 async function execute(
@@ -108,14 +115,7 @@ async function execute(
   const approvals = new Map((await approvalsFor(deps, pullOf(merged), items)).map((a) => [a.task, a]));
   const unapproved = check.governance.filter((g) => !approvals.get(g.name)?.approved);
   if (unapproved.length > 0) {
-    const wrote = await authorship(deps, merged.repo, merged.number);
-    const people = [
-      ...new Set(
-        [wrote.author, wrote.lastPusher, ...wrote.pushers, ...wrote.requestedBy, merged.mergedBy].map((p) =>
-          p.toLowerCase(),
-        ),
-      ),
-    ];
+    const people = await mergePeople(deps, merged);
     for (const g of unapproved) {
       const key = governedWroteKey(merged.repo, merged.baseRef, check.basis.approvedSha, g.path);
       for (const person of people) await deps.store.saveCheckpoint(`${key}/${person}`, { pull: merged.number });

@@ -6,6 +6,8 @@
 import type { KnownRepo, Store } from '../engine/store.js';
 import type { Forge } from '../forge/forge.js';
 import { proposeTask } from './propose-task.js';
+import { throughTheApi } from '../policy/approvals.js';
+import { requestersKey } from './record-keys.js';
 import {
   planSummary,
   problemsOf,
@@ -16,7 +18,7 @@ import {
 } from './task-submission.js';
 
 export interface SubmitDeps {
-  store: Pick<Store, 'repos'>;
+  store: Pick<Store, 'repos' | 'loopState' | 'saveLoopState'>;
   forgeFor(repo: KnownRepo): Promise<Forge>;
 }
 
@@ -34,12 +36,20 @@ export async function submitTask(deps: SubmitDeps, body: unknown): Promise<Submi
   const known = (await deps.store.repos()).find((r) => `${r.owner}/${r.repo}`.toLowerCase() === wanted);
   if (!known) return { outcome: 'unknown-repo', repo: `${submission.repo.owner}/${submission.repo.repo}` };
   const repo = { owner: known.owner, repo: known.repo };
-  const proposal = await proposeTask(await deps.forgeFor(known), repo, taskRequest(submission));
+  const forge = await deps.forgeFor(known);
+  const proposal = await proposeTask(forge, repo, taskRequest(submission));
   if (!proposal.opened) {
     const problems = proposal.diagnostics.length
       ? problemsOf(proposal.diagnostics)
       : proposal.problems.map((message) => ({ field: 'path', message }));
     return { outcome: 'invalid', problems };
+  }
+  try {
+    // Whoever holds the token may also review: the change needs one approval more (see throughTheApi).
+    await deps.store.saveLoopState(requestersKey(repo, proposal.number), [throughTheApi]);
+  } catch (error) {
+    await forge.updateIssue(repo, proposal.number, { state: 'closed' });
+    throw error;
   }
   return {
     outcome: 'opened',

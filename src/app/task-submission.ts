@@ -5,6 +5,9 @@
 import type { RepoRef } from '../forge/forge.js';
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import { loadDocuments } from '../manifest/load.js';
+import { nameOf } from '../manifest/name-of.js';
+import { code } from '../plan/markdown.js';
+import { visibleText } from '../nl/provenance.js';
 import type { Plan } from '../plan/types.js';
 import { taskPathProblem, type TaskRequest } from './propose-task.js';
 
@@ -69,7 +72,7 @@ export function taskRequest(submission: TaskSubmission): TaskRequest {
     path: submission.path,
     text: submission.manifest,
     title: submission.title?.trim() ?? `Task ${name} (via the API)`,
-    why: `Sent through the ZeroOps HTTP API${submission.reason ? `: ${submission.reason.trim()}` : '.'}`,
+    why: `Sent through the ZeroOps HTTP API${submission.reason ? `: ${code(visibleText(submission.reason))}` : '.'}`,
     branch: `zeroops/api/${name}`,
   };
 }
@@ -79,12 +82,7 @@ function taskNameOf({ path, manifest }: TaskSubmission): string {
   const { tasks } = loadDocuments([{ path, text: manifest }]);
   const stem = path.slice(path.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
   const name = tasks.length === 1 ? tasks[0]!.manifest.metadata.name : stem;
-  return (
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9-]+/g, '-')
-      .replace(/^-+|-+$/g, '') || 'task'
-  );
+  return nameOf(name) || 'task';
 }
 
 export const problemsOf = (diagnostics: readonly Diagnostic[]): Problem[] =>

@@ -29,6 +29,9 @@ const numbers: Record<string, number> = {
   ten: 10,
   eleven: 11,
   twelve: 12,
+  couple: 2,
+  few: 3,
+  several: 3,
   一: 1,
   两: 2,
   二: 2,
@@ -41,6 +44,15 @@ const numbers: Record<string, number> = {
   九: 9,
   十: 10,
 };
+/** 一 to 九十九 as people write spans of time: 十二, 二十, 三十五. */
+function chinese(text: string): number | undefined {
+  const digit = (c?: string) => (c ? numbers[c] : undefined);
+  const match = /^([一两二三四五六七八九])?(十)?([一二三四五六七八九])?$/.exec(text);
+  if (!match || text === '') return undefined;
+  if (!match[2]) return digit(match[1]);
+  return (digit(match[1]) ?? 1) * 10 + (digit(match[3]) ?? 0);
+}
+
 const units: Record<string, number> = {
   day: 86_400,
   days: 86_400,
@@ -84,11 +96,12 @@ const stopwords = new Set(
 
 export function parseQuestion(text: string): Question {
   const lower = text.toLowerCase();
+  const halfYear = /half a year|半年/.test(lower);
   const period =
-    /(?:last|past|previous)\s+(\d+|[a-z]+)?\s*(days?|weeks?|months?|years?)/.exec(lower) ??
-    /(?:最近|过去|近)\s*(\d+|[一两二三四五六七八九十])?\s*(天|日|个星期|星期|周|个月|月|年)/.exec(text);
-  const amount = period ? (period[1] ? Number(period[1]) || numbers[period[1]] || 1 : 1) : 0;
-  const sinceSeconds = period ? amount * units[period[2]!]! : 90 * 86_400;
+    /(?:last|past|previous)\s+(?:(\d+|[a-z]+)\s+)?(?:of\s+)?(days?|weeks?|months?|years?)/.exec(lower) ??
+    /(?:最近|过去|近)\s*(\d+|[一两二三四五六七八九十]{1,3})?\s*(天|日|个星期|星期|周|个月|月|年)/.exec(text);
+  const amount = period ? (period[1] ? Number(period[1]) || numbers[period[1]] || chinese(period[1]) || 1 : 1) : 0;
+  const sinceSeconds = halfYear ? 6 * units.months! : period ? amount * units[period[2]!]! : 90 * 86_400;
   const about = /\bincidents?\b|故障|事故|告警/.test(lower)
     ? 'incidents'
     : /\b(tasks?|runs?|releases?|rollouts?)\b|任务|发布|变更/.test(lower)

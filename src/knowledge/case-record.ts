@@ -4,6 +4,7 @@
  */
 import { isTerminal, type Run, type RunStatus } from '../engine/run.js';
 import type { Plan } from '../plan/types.js';
+import { versionWords } from '../nl/versions.js';
 
 export interface Breach {
   step: string;
@@ -74,5 +75,5 @@ export const templateOf = (plan: Plan): string | undefined =>
 /** A Rollout's version, as its plan's summary names it (`Canary v1.2.0 of ...`). */
 export function versionOf(plan: Plan): string | undefined {
   if (plan.task.kind !== 'Rollout') return undefined;
-  return /\bv?\d+\.\d+(?:\.\d+)?(?:-[\w.]+)?\b/.exec(plan.summary)?.[0];
+  return plan.summary.match(versionWords)?.[0];
 }

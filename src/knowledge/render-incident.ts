@@ -89,7 +89,11 @@ function seenBefore(similar: IncidentRecord[]): string[] {
       .map((f) => `${code(f.option)} ${f.fixed ? '✔ fixed it' : '✘ did not'}`)
       .join(', ') || '—';
   const lasted = (r: IncidentRecord) =>
-    r.recoverySeconds === undefined ? 'not resolved' : `${Math.max(1, Math.round(r.recoverySeconds / 60))} min`;
+    r.recoverySeconds !== undefined
+      ? `${Math.max(1, Math.round(r.recoverySeconds / 60))} min`
+      : r.state === 'closed'
+        ? 'closed by hand'
+        : 'not resolved';
   return [
     '',
     '### Seen before',

@@ -6,6 +6,7 @@
  */
 import { stringify } from 'yaml';
 import { taskKinds, type TaskKind } from '../manifest/schemas.js';
+import { nameOf } from '../manifest/name-of.js';
 import type { TemplateProposal } from './template-proposals.js';
 
 export interface SopReading {
@@ -28,13 +29,7 @@ const gateLine =
   /([a-z][a-z0-9_]*)\s*(?:<=|≤|<|below|under|at most|不超过|低于|小于)\s*(\d+(?:\.\d+)?\s*(?:%|ms|s|m)?)/i;
 
 /** The template an SOP becomes is named after its file: sops/Drain DC.md → drain-dc. */
-export const sopName = (path: string) =>
-  /([^/]+)\.md$/i
-    .exec(path)?.[1]
-    ?.toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 63) || undefined;
+export const sopName = (path: string) => nameOf(/([^/]+)\.md$/i.exec(path)?.[1] ?? '') || undefined;
 
 export function sopTemplate(path: string, markdown: string): SopReading {
   const name = sopName(path);
@@ -86,6 +81,7 @@ export function sopTemplate(path: string, markdown: string): SopReading {
       text: stringify(template),
       why: `the SOP ${path} ("${title}") read as a ${kind} template`,
       tasks: [],
+      identity: `sop:${path}:${markdown}`,
     },
     unread,
   };
@@ -119,7 +115,7 @@ function readItem(
     defaults.batchSize = Number(batch[1]);
     return true;
   }
-  const wait = /(\d+)\s*(seconds?|sec|s|minutes?|min|m|hours?|h|秒|分钟|小时)(?![a-z])/i.exec(item);
+  const wait = /(?<![\d.])(\d+(?:\.\d+)?)\s*(seconds?|sec|s|minutes?|min|m|hours?|h|秒|分钟|小时)(?![a-z])/i.exec(item);
   if (wait && /wait|hold|pause|apart|between|interval|间隔|等待|观察/.test(item)) {
     const unit = wait[2]!.toLowerCase();
     defaults.interval = `${wait[1]}${/^(h|hour|小时)/.test(unit) ? 'h' : /^(m|min|分)/.test(unit) ? 'm' : 's'}`;
@@ -128,7 +124,8 @@ function readItem(
   const approvals = /(\d+|one|two|一|两)\s*(?:approvals?|reviewers?|people|人审批|个审批)/i.exec(item);
   if (/approv|review|审批/.test(section + item) && (approvals || /owner|负责人/.test(item))) {
     const n = approvals
-      ? (({ one: 1, two: 2, 一: 1, 两: 2 } as Record<string, number>)[approvals[1]!] ?? Number(approvals[1]))
+      ? (({ one: 1, two: 2, 一: 1, 两: 2 } as Record<string, number>)[approvals[1]!.toLowerCase()] ??
+        Number(approvals[1]))
       : 1;
     defaults.approval = { required: n, ...(/owner|负责人/.test(item) ? { owners: true } : {}) };
     return true;

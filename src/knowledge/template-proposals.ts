@@ -5,9 +5,10 @@
  * its next version. Pure: from the ops repo's documents to proposals a person reviews.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { stringify } from 'yaml';
-import type { LoadedDocuments } from '../manifest/load.js';
+import { parseAllDocuments, stringify, type YAMLSeq } from 'yaml';
+import type { LoadedDocuments, ManifestFile } from '../manifest/load.js';
 import type { LoadedTask } from '../manifest/model.js';
+import { nameOf } from '../manifest/name-of.js';
 
 /** How many tasks must agree before their common settings are worth a template. */
 export const enoughTasks = 3;
@@ -44,10 +45,12 @@ export interface TemplateProposal {
   /** Why, with the tasks it was learned from. */
   why: string;
   tasks: string[];
+  /** What makes it the same proposal again (its kind and settings, an SOP's content): proposed once. */
+  identity: string;
 }
 
-export function templateProposals(repo: LoadedDocuments): TemplateProposal[] {
-  return [...fromHandWritten(repo), ...fromOverrides(repo)];
+export function templateProposals(repo: LoadedDocuments, files: readonly ManifestFile[]): TemplateProposal[] {
+  return [...fromHandWritten(repo), ...fromOverrides(repo, files)];
 }
 
 /** Untemplated tasks of a kind and service, enough of them, sharing settings: a new template. */
@@ -61,7 +64,7 @@ function fromHandWritten(repo: LoadedDocuments): TemplateProposal[] {
     const shared = sharedSettings(tasks, tasks.length);
     if (Object.keys(shared).length === 0) return [];
     const kind = tasks[0]!.manifest.kind;
-    const name = `${kebab(kind)}-${tasks[0]!.manifest.metadata.service}`.slice(0, 63);
+    const name = nameOf(`${kind}-${tasks[0]!.manifest.metadata.service}`);
     if (repo.templates.some((t) => t.manifest.metadata.name === name)) return [];
     const names = tasks.map((t) => t.manifest.metadata.name);
     const template = {
@@ -81,13 +84,14 @@ function fromHandWritten(repo: LoadedDocuments): TemplateProposal[] {
         text: stringify(template),
         why: `${tasks.length} ${kind} tasks of ${tasks[0]!.manifest.metadata.service} were written by hand with the same ${list(Object.keys(shared))}`,
         tasks: names,
+        identity: JSON.stringify({ kind, name, shared }),
       },
     ];
   });
 }
 
 /** Tasks pinning one template version that all set a field the same way themselves: its next version. */
-function fromOverrides(repo: LoadedDocuments): TemplateProposal[] {
+function fromOverrides(repo: LoadedDocuments, files: readonly ManifestFile[]): TemplateProposal[] {
   const pinned = groupBy(
     repo.tasks.filter((t) => (t.manifest.spec as { template?: string }).template),
     (t) => (t.manifest.spec as { template: string }).template,
@@ -110,23 +114,35 @@ function fromOverrides(repo: LoadedDocuments): TemplateProposal[] {
     const names = tasks
       .filter((t) => Object.keys(added).every((f) => f in t.manifest.spec))
       .map((t) => t.manifest.metadata.name);
-    const manifest = structuredClone(template.manifest) as { spec: { versions: object[] } };
-    manifest.spec.versions.push({
+    const nextVersion = {
       version: next,
       description: `${ref} with the ${list(Object.keys(added))} its tasks kept setting themselves`,
       defaults: { ...defaults, ...added },
-    });
+    };
+    const file = files.find((f) => f.path === template.doc.file);
+    if (!file) return [];
     return [
       {
         name,
         version: next,
         path: template.doc.file,
-        text: stringify(manifest),
+        text: withVersion(file.text, name, nextVersion),
         why: `${names.length} tasks pinning ${ref} set the same ${list(Object.keys(added))} themselves`,
         tasks: names,
+        identity: JSON.stringify({ ref, added }),
       },
     ];
   });
+}
+
+/** The template's file with one more version, in place: its comments and other documents kept. */
+function withVersion(text: string, name: string, version: object): string {
+  const docs = parseAllDocuments(text);
+  if (!Array.isArray(docs)) return text;
+  for (const doc of docs)
+    if (doc.get('kind') === 'Template' && doc.getIn(['metadata', 'name']) === name)
+      (doc.getIn(['spec', 'versions']) as YAMLSeq).add(doc.createNode(version));
+  return docs.map((d) => d.toString()).join('');
 }
 
 /** The settings at least `atLeast` of the tasks give the same value, when no other value is as common. */
@@ -149,5 +165,4 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return out;
 }
 
-const kebab = (text: string) => text.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
 const list = (items: string[]) => items.map((i) => `\`${i}\``).join(', ');

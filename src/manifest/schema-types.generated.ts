@@ -1272,7 +1272,7 @@ export interface Config {
        */
       report?: {
         /**
-         * How often, and over what period: each report covers the interval before it.
+         * How often, and over what period: each report covers the interval before it (at least a day: shorter is read as a day).
          */
         every: string;
       };

@@ -5,6 +5,7 @@
  * operations in one request, or a negation, is a question back.
  */
 import type { Intent, IntentAction, Reading, Vocabulary } from './intent.js';
+import { versionWords } from './versions.js';
 
 const actions: { action: IntentAction; en: RegExp; zh: RegExp }[] = [
   {
@@ -27,7 +28,11 @@ const actions: { action: IntentAction; en: RegExp; zh: RegExp }[] = [
   { action: 'rollback', en: /\b(roll ?back|roll [\w.-]+ back|revert)\b/i, zh: /回滚|回退/ },
 ];
 
-const negation = { en: /\b(don'?t|do not|never|not|no longer|stop)\b/i, zh: /不要|别|禁止|勿|停止/ };
+/** Words that turn a request around: it is asked back, never done. */
+const negation = {
+  en: /\b(don['’]?t|do not|never|not|no need|no longer|stop|without|undo|cancel)\b|n['’]t\b/i,
+  zh: /不要|不用|不需|无需|不必|不能|别|禁止|勿|停止|取消|暂不|撤销/,
+};
 
 const said: Record<IntentAction, string> = {
   canary: 'change a canary’s share',
@@ -42,9 +47,12 @@ export function parseRequest(text: string, vocabulary: Vocabulary): Reading {
   const words = text.trim();
   const language = /[\u4e00-\u9fff]/.test(words) ? 'zh' : 'en';
   let found = actions.filter((a) => a.en.test(words) || a.zh.test(words)).map((a) => a.action);
-  // "roll back the v1.2 canary" and "restart all 6 replicas": the verb says what to do, the noun what to.
-  if (found.includes('canary') && found.includes('rollback')) found = found.filter((a) => a !== 'canary');
-  if (found.includes('scale') && found.includes('restart')) found = found.filter((a) => a !== 'scale');
+  // "roll back the v1.2 canary" and "restart all 6 replicas": the noun says what to act on, not what
+  // to do. With a number of its own ("... to 5%", "scale to 10") it is a second operation: asked back.
+  if (found.includes('canary') && found.includes('rollback') && percentsIn(words).length === 0)
+    found = found.filter((a) => a !== 'canary');
+  if (found.includes('scale') && found.includes('restart') && !/\bscal|扩容|缩容|\d+\s*(?:replicas?|副本)/i.test(words))
+    found = found.filter((a) => a !== 'scale');
   if (found.length === 0) return { understood: false };
   if (negation.en.test(words) || negation.zh.test(words))
     return {
@@ -58,7 +66,9 @@ export function parseRequest(text: string, vocabulary: Vocabulary): Reading {
     };
   const mentions = mentioned(words, vocabulary);
   if (mentions.problem) return { understood: false, question: mentions.problem };
-  return { understood: true, intent: intentOf(found[0]!, words, mentions), language };
+  const intent = intentOf(found[0]!, words, mentions);
+  if ('question' in intent) return { understood: false, question: intent.question };
+  return { understood: true, intent, language };
 }
 
 interface Mentions {
@@ -74,9 +84,10 @@ function mentioned(words: string, vocabulary: Vocabulary): Mentions {
     names.filter((name) => new RegExp(`(^|[^\\w-])${escape(name)}($|[^\\w-])`, 'i').test(words));
   const services = named(vocabulary.services);
   const datacenters = named(vocabulary.datacenters);
-  const versions = [...words.matchAll(/(?<![\w.])v?(\d+\.\d+(?:\.\d+)?(?:-[\w.]+)?)(?![\w.]*%)/gi)]
+  // A bare decimal ("12.5") is a version only where the words speak of versions and it is not a share.
+  const versions = [...words.matchAll(versionWords)]
     .map((m) => m[0])
-    .filter((v) => !/^\d+\.\d+$/.test(v) || /v/i.test(v) || /版本|version/i.test(words));
+    .filter((v) => /^v/i.test(v) || /\d+\.\d+\.\d+/.test(v) || /版本|version/i.test(words));
   if (services.length > 1)
     return { versions, problem: `this names ${services.join(' and ')}: which service? One per request` };
   if (datacenters.length > 1)
@@ -84,39 +95,62 @@ function mentioned(words: string, vocabulary: Vocabulary): Mentions {
   return { service: services[0], datacenter: datacenters[0], versions };
 }
 
-function intentOf(action: IntentAction, words: string, m: Mentions): Intent {
+function intentOf(action: IntentAction, words: string, m: Mentions): Intent | { question: string } {
   const service = m.service ? { service: m.service } : {};
   const datacenter = m.datacenter ? { datacenter: m.datacenter } : {};
   switch (action) {
-    case 'canary':
-      return { action, ...service, ...optional('version', m.versions[0]), ...optional('percent', percentIn(words)) };
+    case 'canary': {
+      const percent = percentIn(words);
+      if (percent === 'ambiguous') return { question: 'which share is the canary to reach? Say "to 20%"' };
+      if (m.versions.length > 1) return { question: `which version: ${m.versions.join(' or ')}?` };
+      return { action, ...service, ...optional('version', m.versions[0]), ...optional('percent', percent) };
+    }
     case 'drain':
     case 'restore':
-      return { action, ...service, ...datacenter };
     case 'restart':
       return { action, ...service, ...datacenter };
-    case 'scale':
-      return { action, ...service, ...datacenter, ...optional('replicas', replicasIn(words)) };
+    case 'scale': {
+      const replicas = replicasIn(words);
+      if (replicas === 'relative')
+        return {
+          question: 'to how many replicas in all? "add 2" could mean several totals: say "scale checkout to 6"',
+        };
+      return { action, ...service, ...datacenter, ...optional('replicas', replicas) };
+    }
     case 'rollback': {
       // "roll back to v1.1" names the target; "roll back v1.2" the version to leave.
-      const to = /(?:\bto\b|至|到)\s*(v?\d+\.\d+(?:\.\d+)?)/i.exec(words)?.[1];
-      const from = m.versions.find((v) => v !== to);
-      return { action, ...service, ...optional('version', from), ...optional('toVersion', to) };
+      const target = new RegExp(`(?:\\bto\\b|至|到)\\s*(${versionWords.source})`, 'i').exec(words)?.[1];
+      const from = m.versions.filter((v) => v !== target);
+      if (from.length > 1) return { question: `which version is to go: ${from.join(' or ')}?` };
+      return { action, ...service, ...optional('version', from[0]), ...optional('toVersion', target) };
     }
   }
 }
 
-/** `20%`, `20 %`, `20 percent`, `百分之二十` is not read: digits only. */
-function percentIn(words: string): number | undefined {
-  const match = /(\d+(?:\.\d+)?)\s*(?:%|％|percent\b|per cent\b)/i.exec(words);
-  return match ? Number(match[1]) : undefined;
+/** Every share written with digits: `20%`, `20 %`, `20 percent` (`百分之二十` is not read). */
+function percentsIn(words: string): number[] {
+  return [...words.matchAll(/(\d+(?:\.\d+)?)\s*(?:%|％|percent\b|per cent\b)/gi)].map((m) => Number(m[1]));
 }
 
-function replicasIn(words: string): number | undefined {
-  const match =
-    /(\d+)\s*(?:replicas?|instances?|pods?|copies|个副本|个实例|副本|实例|台)/i.exec(words) ??
-    /(?:\bto\b|至|到)\s*(\d+)(?!\s*[%％.\d])/i.exec(words);
-  return match ? Number(match[1]) : undefined;
+/** The share asked for: the only one, or the one after "to"/至/到/为; two without one is ambiguous. */
+function percentIn(words: string): number | 'ambiguous' | undefined {
+  const all = percentsIn(words);
+  if (all.length <= 1) return all[0];
+  const target = /(?:\bto\b|至|到|为|成)\s*(\d+(?:\.\d+)?)\s*(?:%|％|percent\b|per cent\b)/i.exec(words);
+  return target ? Number(target[1]) : 'ambiguous';
+}
+
+/** The replica count asked for: after "to"/到/至, else the one number of replicas; "add 2" is relative. */
+function replicasIn(words: string): number | 'relative' | undefined {
+  const target = /(?:\bto\b|至|到|为)\s*(\d+)(?!\s*[%％.\d])/i.exec(words);
+  if (target) return Number(target[1]);
+  if (
+    /\b(add|more|another|extra|by|remove|fewer|less)\b|增加|加|多|减少|减/i.test(words) ||
+    /(扩容|缩容)\s*\d/.test(words)
+  )
+    return 'relative';
+  const count = /(\d+)\s*(?:replicas?|instances?|pods?|copies|个副本|个实例|副本|实例|台)/i.exec(words);
+  return count ? Number(count[1]) : undefined;
 }
 
 const optional = <K extends string, V>(key: K, value: V | undefined) =>

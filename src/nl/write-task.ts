@@ -8,6 +8,9 @@ import type { LoadedDocuments, ManifestFile } from '../manifest/load.js';
 import type { Loaded, LoadedTask, Service } from '../manifest/model.js';
 import { parsePercent } from '../manifest/units.js';
 import type { Intent } from './intent.js';
+import { nameOf } from '../manifest/name-of.js';
+import { provenanceComment } from './provenance.js';
+import { compareVersions, isFullVersion, sameVersion } from './versions.js';
 
 export interface RequestContext {
   /** The request's own words (its first line), recorded in the task. */
@@ -98,7 +101,7 @@ function canary(
     return { question: 'to what share of traffic? e.g. `expand the v1.1 canary to 20%`' };
   if (intent.percent <= 0 || intent.percent > 100)
     return { question: `${intent.percent}% is not a canary share: between 0% (excluded) and 100%` };
-  const rollouts = rolloutsOf(repo, intent.service, intent.version);
+  const rollouts = live(repo, rolloutsOf(repo, intent.service, intent.version));
   if (rollouts.length > 1)
     return { question: `which canary? ${rollouts.map(describeRollout).join(', ')}: name its version or service` };
   const rollout = rollouts[0];
@@ -106,7 +109,7 @@ function canary(
     if (!intent.version) return { question: 'which version’s canary? e.g. `expand the v1.1 canary to 20%`' };
     const service = serviceFor(repo, intent.service);
     if (isAsk(service)) return service;
-    if (!/^v?\d+\.\d+\.\d+/.test(intent.version))
+    if (!isFullVersion(intent.version))
       return {
         question: `no Rollout of ${intent.version} in tasks/: name the full version (e.g. v1.3.0) to start one`,
       };
@@ -115,7 +118,7 @@ function canary(
       repo,
       ctx,
       'Rollout',
-      `${svc}-${slug(intent.version)}`,
+      `${svc}-${nameOf(intent.version)}`,
       svc,
       { version: intent.version, steps: [`${intent.percent}%`] },
       `Canary ${intent.version} of ${svc} at ${intent.percent}%`,
@@ -125,6 +128,11 @@ function canary(
   const now = stepsOf(rollout, repo);
   const steps = [...now.filter((p) => p < intent.percent!), intent.percent];
   const name = rollout.manifest.metadata.name;
+  // A Rollout straight to 100% promotes a version (or rolls one back): it is no canary to resize.
+  if (now.length === 1 && now[0] === 100 && intent.percent < 100)
+    return {
+      question: `\`${name}\` puts ${versionOf(rollout)} on all of its audience at once, it is no canary: name another`,
+    };
   if (now.length === steps.length && now.every((p, i) => p === steps[i]))
     return { question: `\`${name}\` already ends at ${intent.percent}%: nothing to change` };
   const file = files.find((f) => f.path === rollout.doc.file);
@@ -156,7 +164,7 @@ function rollback(
   if (isAsk(service)) return service;
   const svc = service.manifest.metadata.name;
   const all = rolloutsOf(repo, svc).sort((a, b) => compareVersions(versionOf(a), versionOf(b)));
-  const leaving = named[0] ?? (intent.version ? undefined : all.at(-1));
+  const leaving = named[0] ?? (intent.version ? undefined : live(repo, all).at(-1));
   if (!leaving) return { question: `no Rollout of ${intent.version ?? svc} in tasks/: which canary should go back?` };
   const target = intent.toVersion
     ? (rolloutsOf(repo, svc, intent.toVersion)[0] ?? intent.toVersion)
@@ -166,16 +174,16 @@ function rollback(
       question: `no Rollout of ${svc} older than ${versionOf(leaving)} in tasks/: which version should it go back to?`,
     };
   const version = typeof target === 'string' ? target : versionOf(target);
-  if (!/^v?\d+\.\d+\.\d+/.test(version))
+  if (!isFullVersion(version))
     return { question: `no Rollout of ${version} in tasks/: name the full version (e.g. v1.1.0)` };
   const leavingSpec = leaving.manifest.spec as { features?: string[]; audience?: unknown };
-  const features =
-    typeof target === 'string' ? leavingSpec.features : (target.manifest.spec as { features?: string[] }).features;
+  // A version the repo has no Rollout of has features nobody wrote down: none are claimed for it.
+  const features = typeof target === 'string' ? undefined : (target.manifest.spec as { features?: string[] }).features;
   return newTask(
     repo,
     ctx,
     'Rollout',
-    `${svc}-back-to-${slug(version)}`,
+    `${svc}-back-to-${nameOf(version)}`,
     svc,
     {
       version,
@@ -208,8 +216,14 @@ function newTask(
     metadata: { name, service, description: `${title}: asked by @${ctx.by} on ${ctx.where}` },
     spec: { ...(template ? { template } : {}), ...spec },
   };
-  const header = `# Written by ZeroOps from ${ctx.where}: ${JSON.stringify(ctx.text)}\n`;
-  return { task: { path: `tasks/${name}.yaml`, text: header + stringify(manifest), name, title } };
+  return {
+    task: {
+      path: `tasks/${name}.yaml`,
+      text: provenanceComment(ctx.where, ctx.text) + stringify(manifest),
+      name,
+      title,
+    },
+  };
 }
 
 /** The one service a request means: named, or the only one with the datacenter, or the only one. */
@@ -228,6 +242,12 @@ function serviceFor(repo: LoadedDocuments, named?: string, datacenter?: string):
   return { question: `which service? (${names(candidates)})` };
 }
 
+/** The Rollouts no other Rollout has taken over (`replaces`): the canaries that are still theirs. */
+function live(repo: LoadedDocuments, rollouts: LoadedTask[]): LoadedTask[] {
+  const replaced = new Set(repo.tasks.map((t) => (t.manifest.spec as { replaces?: string }).replaces));
+  return rollouts.filter((r) => !replaced.has(r.manifest.metadata.name));
+}
+
 function rolloutsOf(repo: LoadedDocuments, service?: string, version?: string): LoadedTask[] {
   return repo.tasks.filter(
     (t) =>
@@ -237,26 +257,7 @@ function rolloutsOf(repo: LoadedDocuments, service?: string, version?: string): 
   );
 }
 
-/** `v1.1` means v1.1.0 or v1.1.x; `1.1.0` means v1.1.0. */
-function sameVersion(declared: string, asked: string): boolean {
-  const a = declared.replace(/^v/i, '');
-  const b = asked.replace(/^v/i, '');
-  return a === b || a.startsWith(`${b}.`);
-}
-
 const versionOf = (task: LoadedTask) => String((task.manifest.spec as { version?: string }).version ?? '');
-
-function compareVersions(a: string, b: string): number {
-  const parts = (v: string) =>
-    v
-      .replace(/^v/i, '')
-      .split(/[.-]/)
-      .map((p) => Number(p) || 0);
-  const [x, y] = [parts(a), parts(b)];
-  for (let i = 0; i < Math.max(x.length, y.length); i++)
-    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
-  return 0;
-}
 
 /** A Rollout's steps as it runs them: its own, or its template's defaults. */
 function stepsOf(rollout: LoadedTask, repo: LoadedDocuments): number[] {
@@ -292,10 +293,5 @@ function templateFor(repo: LoadedDocuments, kind: string): string | undefined {
 
 const describeRollout = (t: LoadedTask) => `\`${t.manifest.metadata.name}\` (${versionOf(t)}, ${t.doc.file})`;
 const names = (services: Loaded<Service>[]) => services.map((s) => s.manifest.metadata.name).join(', ');
-const slug = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
 const cap = (text: string) => text[0]!.toUpperCase() + text.slice(1);
 const stamp = (now: Date) => now.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');

@@ -17,7 +17,14 @@ export function apiEndpoint(api: ApiOption, log: Log) {
     const path = (req.url ?? '').split('?')[0]!;
     const route = apiRoutes.find((r) => r.method === req.method && r.pattern.test(path));
     if (!route) return false;
-    void answer(api, route, path, req, log).then((answered) => send(res, answered));
+    void answer(api, route, path, req, log)
+      .then((answered) => send(res, answered))
+      .catch((error: unknown) => {
+        // Whatever went wrong on the way out, the request gets an answer and the process keeps running.
+        log.error({ err: String((error as Error | undefined)?.message ?? error) }, 'API answer failed');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end('{"error":"internal error"}');
+      });
     return true;
   };
 }

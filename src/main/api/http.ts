@@ -10,10 +10,14 @@ export interface Answer {
 
 export const bodyLimit = 1_000_000;
 
-/** Hashed first, so neither the comparison's time nor its length check tells anything about the token. */
+/**
+ * Hashed first, so neither the comparison's time nor its length check tells anything about the
+ * token. The scheme's name is case-insensitive (RFC 7235); the token is not.
+ */
 export function bearerMatches(header: string | undefined, token: string): boolean {
   const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(header ?? ''), digest(`Bearer ${token}`));
+  const given = /^bearer (.*)$/i.exec(header ?? '')?.[1] ?? '';
+  return timingSafeEqual(digest(`token:${given}`), digest(`token:${token}`)) && given.length > 0;
 }
 
 /** The body as text; undefined when it is over `limit` bytes (the rest is read and dropped, so the answer arrives). */

@@ -13,7 +13,7 @@ import { bodyLimit, readBody, type Answer } from './http.js';
 export interface ApiDeps extends SubmitDeps {
   /** The bearer token every request must carry (ZEROOPS_API_TOKEN). */
   token: string;
-  store: Pick<Store, 'repos' | 'run' | 'events' | 'incident'>;
+  store: Pick<Store, 'repos' | 'run' | 'events' | 'incident' | 'loopState' | 'saveLoopState'>;
 }
 
 interface Route {

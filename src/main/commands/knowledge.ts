@@ -13,8 +13,9 @@ export async function knowledgeReportCommand(
   now = new Date(),
 ): Promise<number> {
   const seconds = parseDuration(since);
-  if (seconds === undefined || seconds <= 0) {
-    out(`zeroops: --since ${since} is not a duration: write e.g. 30d, 12w or 2160h`);
+  if (seconds === undefined || seconds < 86_400) {
+    // `3m` is three minutes in the task language: a report over less than a day is a typo, not a wish.
+    out(`zeroops: --since ${since} is not a period of a day or more: write e.g. 30d, 12w or 2160h`);
     return 2;
   }
   const malformed = repos.filter((r) => !/^[\w.-]+\/[\w.-]+$/.test(r));

@@ -60,6 +60,9 @@ export async function sendNotice(job: NoticeJob, options: SendOptions): Promise<
       wait = Math.min(maxRetryAfterMs, Number(response.headers.get('retry-after')) * 1000 || wait);
     } catch (error) {
       last = { ok: false, retry: true, why: networkProblem(error as Error) };
+      // A robot that took the message but answered late would post it twice: the queue tries later,
+      // not this loop at once (robots have no idempotency key to drop a repeat).
+      if ((error as Error).name === 'TimeoutError') break;
     }
     if (!last.retry) break;
     if (attempt < attempts) await sleep(wait);

@@ -59,8 +59,9 @@ describe('zeroops knowledge report', () => {
   it('says what is wrong with a bad period or repository name, exit 2', async () => {
     expect(await run('knowledge', 'report', '--since', 'lately')).toEqual({
       code: 2,
-      stdout: 'zeroops: --since lately is not a duration: write e.g. 30d, 12w or 2160h\n',
+      stdout: 'zeroops: --since lately is not a period of a day or more: write e.g. 30d, 12w or 2160h\n',
     });
     expect((await run('knowledge', 'report', 'ops')).stdout).toContain('name repositories as owner/name');
+    expect((await run('knowledge', 'report', '--since', '3m')).code).toBe(2);
   });
 });

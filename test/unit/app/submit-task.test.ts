@@ -3,6 +3,7 @@ import { submitTask } from '../../../src/app/submit-task.js';
 import type { KnownRepo } from '../../../src/engine/store.js';
 import { FakeForge } from '../../support/fake-forge.js';
 import { templateRepoFiles } from '../../support/ops-repo.js';
+import { throughTheApi } from '../../../src/policy/approvals.js';
 
 const restart = (service: string) => `apiVersion: zeroops.dev/v1
 kind: Restart
@@ -17,9 +18,15 @@ const known: KnownRepo = { owner: 'Acme', repo: 'Ops', installationId: 7, defaul
 let forge: FakeForge;
 const reached: KnownRepo[] = [];
 const deps = {
-  store: { repos: async () => [known] },
+  store: {
+    repos: async () => [known],
+    loopState: async <T>(key: string) => requesters.get(key) as T | undefined,
+    saveLoopState: async (key: string, value: unknown) => void requesters.set(key, value),
+  },
   forgeFor: async (repo: KnownRepo) => (reached.push(repo), forge),
 };
+
+const requesters = new Map<string, unknown>();
 
 beforeEach(async () => {
   forge = new FakeForge();
@@ -41,6 +48,8 @@ describe('a task sent to the API', () => {
       plans: [{ task: 'restart-checkout', kind: 'Restart', service: 'checkout', executes: true }],
     });
     expect(reached).toEqual([known]);
+    // The token's holder may review it too: the pull request is marked as sent through the API.
+    expect(requesters.get('requested-by/acme/ops#100')).toEqual([throughTheApi]);
     expect(forge.proposals).toMatchObject([
       {
         branch: 'zeroops/api/restart-checkout',

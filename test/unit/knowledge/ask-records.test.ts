@@ -18,6 +18,12 @@ describe('parseQuestion', () => {
     ],
     ['最近两周有哪些回滚的任务？', { sinceSeconds: 14 * day, about: 'runs', status: 'rolled_back', terms: [] }],
     ['最近三个月 redis 超时的故障', { sinceSeconds: 90 * day, about: 'incidents', terms: ['redis', 'timeout'] }],
+    ['最近十二个月有哪些失败的发布', { sinceSeconds: 360 * day, about: 'runs', status: 'failed', terms: [] }],
+    [
+      'rolled back in the past couple of weeks',
+      { sinceSeconds: 14 * day, about: 'both', status: 'rolled_back', terms: [] },
+    ],
+    ['最近半年的故障', { sinceSeconds: 180 * day, about: 'incidents', terms: [] }],
     ['what failed on checkout?', { sinceSeconds: 90 * day, about: 'both', status: 'failed', terms: ['checkout'] }],
   ])('%s', (text, question) => {
     expect(parseQuestion(text)).toEqual(question);

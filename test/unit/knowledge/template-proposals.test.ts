@@ -31,7 +31,7 @@ describe('templateProposals', () => {
       restart('r2'),
       restart('r3'),
     ];
-    const [proposal, ...more] = templateProposals(loadDocuments(repo));
+    const [proposal, ...more] = templateProposals(loadDocuments(repo), repo);
     expect(more).toEqual([]);
     expect(proposal).toMatchObject({ name: 'restart-checkout', version: 1, path: 'templates/restart-checkout.yaml' });
     expect(proposal!.why).toBe(
@@ -45,7 +45,7 @@ describe('templateProposals', () => {
   });
 
   it('needs three: two hand-written tasks are not yet a habit', () => {
-    expect(templateProposals(loadDocuments([...files, restart('r1'), restart('r2')]))).toEqual([]);
+    expect(templateProposals(loadDocuments([...files, restart('r1'), restart('r2')]), files)).toEqual([]);
   });
 
   it("proposes a template's next version with the gate its tasks keep adding themselves", async () => {
@@ -55,9 +55,10 @@ describe('templateProposals', () => {
       text: restart(n, gate).text.replace(/ {2}batchSize.*\n {2}interval.*\n/, ''),
     });
     const repo = [...files, pinned('p1'), pinned('p2'), pinned('p3')];
-    const [proposal] = templateProposals(loadDocuments(repo));
+    const [proposal] = templateProposals(loadDocuments(repo), repo);
     expect(proposal).toMatchObject({ name: 'rolling-restart', version: 2, path: 'templates/rolling-restart.yaml' });
     expect(proposal!.why).toBe('3 tasks pinning rolling-restart@1 set the same `analysis` themselves');
+    expect(proposal!.text).toContain('# yaml-language-server'); // the file is edited in place
     const versions = parse(proposal!.text).spec.versions;
     expect(versions[1]).toMatchObject({
       version: 2,

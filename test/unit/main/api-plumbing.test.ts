@@ -6,9 +6,18 @@ import { bearerMatches } from '../../../src/main/api/http.js';
 const token = 'a-token-of-32-characters-at-least';
 
 describe('the bearer token', () => {
-  it('matches only the whole header, scheme included', () => {
+  it('matches only the whole token after the Bearer scheme, whose name is case-insensitive (RFC 7235)', () => {
     expect(bearerMatches(`Bearer ${token}`, token)).toBe(true);
-    for (const header of [undefined, '', token, `Bearer ${token}x`, `Bearer ${token.slice(1)}`, `bearer ${token}`])
+    expect(bearerMatches(`bearer ${token}`, token)).toBe(true);
+    for (const header of [
+      undefined,
+      '',
+      token,
+      `Bearer ${token}x`,
+      `Bearer ${token.slice(1)}`,
+      `Basic ${token}`,
+      'Bearer ',
+    ])
       expect(bearerMatches(header, token)).toBe(false);
   });
 });

@@ -45,6 +45,39 @@ describe('parseRequest: what it reads', () => {
   });
 });
 
+describe('parseRequest: the numbers asked for', () => {
+  it('takes the share after "to" when a request names two, and asks when it cannot tell', () => {
+    expect(read('expand the v1.1 canary from 10% to 20%')).toMatchObject({ intent: { percent: 20 } });
+    expect(read('将 v1.1 灰度从 5% 扩大至 20%')).toMatchObject({ intent: { percent: 20 } });
+    expect(read('the v1.1 canary: 10% or 20%')).toEqual({
+      understood: false,
+      question: expect.stringMatching(/which share/),
+    });
+  });
+
+  it('takes the replica count after "to", and asks about a relative one', () => {
+    expect(read('scale checkout from 3 replicas to 6')).toMatchObject({ intent: { replicas: 6 } });
+    for (const relative of ['add 2 replicas to checkout', 'checkout 扩容 2 台'])
+      expect(read(relative)).toEqual({
+        understood: false,
+        question: expect.stringMatching(/how many replicas in all/),
+      });
+  });
+
+  it('keeps a pre-release whole, and a target apart from the version left', () => {
+    expect(read('roll back checkout to v1.1.0-rc1')).toMatchObject({
+      intent: { action: 'rollback', toVersion: 'v1.1.0-rc1' },
+    });
+    expect(read('roll back v1.2.0 to v1.1.0')).toMatchObject({ intent: { version: 'v1.2.0', toVersion: 'v1.1.0' } });
+  });
+
+  it('does not read a share or a bare decimal as a version', () => {
+    expect(read('set the canary to 12.5 percent for v1.1')).toMatchObject({
+      intent: { version: 'v1.1', percent: 12.5 },
+    });
+  });
+});
+
 describe('parseRequest: questions, never guesses', () => {
   it('asks which operation when the words mean two', () => {
     expect(read('drain dc-a and restart checkout')).toEqual({
@@ -61,9 +94,26 @@ describe('parseRequest: questions, never guesses', () => {
     });
   });
 
-  it('does not act on a negation', () => {
-    expect(read("don't restart checkout")).toMatchObject({ understood: false, question: expect.any(String) });
-    expect(read('不要重启 checkout')).toMatchObject({ understood: false, question: expect.any(String) });
+  it.each([
+    "don't restart checkout",
+    'don’t restart checkout',
+    'no need to restart checkout',
+    'undo the drain of dc-a',
+    'cancel the restart of checkout',
+    '不要重启 checkout',
+    '不需要重启 checkout',
+    '不用重启',
+    'checkout 不能重启',
+    '取消切走 dc-a',
+  ])('does not act on a negation: %s', (text) => {
+    expect(read(text)).toMatchObject({ understood: false, question: expect.any(String) });
+  });
+
+  it('asks when a second operation comes with a number of its own', () => {
+    expect(read('restart checkout then scale to 10 replicas')).toMatchObject({ understood: false });
+    expect(read('roll back the v1.2 canary to 5%')).toMatchObject({ understood: false });
+    expect(read('roll back the v1.2 canary')).toMatchObject({ intent: { action: 'rollback', version: 'v1.2' } });
+    expect(read('restart all 6 replicas of checkout')).toMatchObject({ understood: false });
   });
 
   it('leaves what it does not know to the language model', () => {

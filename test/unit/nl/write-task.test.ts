@@ -50,8 +50,9 @@ describe('writeTask: canaries', () => {
   });
 
   it('asks which canary when the version does not pick one, and for the share when none is given', () => {
+    // v1.0's canary was taken over by v1.1 (`replaces`): it is no longer one to resize.
     expect(write({ action: 'canary', percent: 20 })).toEqual({
-      question: expect.stringMatching(/which canary\? `checkout-v1-0`.*`checkout-v1-1`.*`checkout-v1-2`/),
+      question: expect.stringMatching(/^which canary\? `checkout-v1-1` \(v1\.1\.0, [^)]*\), `checkout-v1-2`/),
     });
     expect(write({ action: 'canary', version: 'v1.1' })).toEqual({ question: expect.stringMatching(/what share/) });
     expect(write({ action: 'canary', version: 'v1.1', percent: 120 })).toEqual({
@@ -134,6 +135,19 @@ describe('writeTask: datacenters, restarts, scaling, rollbacks', () => {
       audience: { userTags: ['beta'] },
     });
     expect((await checkTask(result.task, builds)).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('claims no features for a version the repo has no Rollout of, and resizes no promotion', () => {
+    const result = write({ action: 'rollback', version: 'v1.2', toVersion: 'v0.9.0' });
+    if (!('task' in result)) throw new Error(result.question);
+    expect(parse(result.task.text).spec.features).toBeUndefined();
+    const promoted = {
+      path: 'tasks/back.yaml',
+      text: 'apiVersion: zeroops.dev/v1\nkind: Rollout\nmetadata: { name: back, service: checkout }\nspec:\n  version: v3.0.0\n  steps: [100%]\n',
+    };
+    expect(write({ action: 'canary', version: 'v3.0', percent: 20 }, [...files, promoted])).toEqual({
+      question: expect.stringMatching(/puts v3\.0\.0 on all of its audience at once/),
+    });
   });
 
   it('asks which service when several could be meant, and about names the repo does not have', () => {

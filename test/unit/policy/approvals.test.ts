@@ -1,4 +1,4 @@
-import { evaluateApprovals, type ApprovalInput } from '../../../src/policy/approvals.js';
+import { evaluateApprovals, throughTheApi, type ApprovalInput } from '../../../src/policy/approvals.js';
 import { changeWindow, nextOpening } from '../../../src/policy/windows.js';
 
 const base: ApprovalInput = {
@@ -18,6 +18,21 @@ const review = (
 ) => ({ user, state, fingerprints: { drain: fingerprint }, submittedAt: at });
 
 describe('approvals', () => {
+  it('does not count whoever asked for the change in words, and asks one more approval of what came through the API', () => {
+    const [asked] = evaluateApprovals({ ...base, requestedBy: ['alice'], reviews: [review('alice'), review('bob')] });
+    expect(asked).toEqual({ task: 'drain', approved: true, approvers: ['bob'], missing: [] });
+    const [api] = evaluateApprovals({ ...base, requestedBy: [throughTheApi], reviews: [review('bob')] });
+    expect(api!.missing).toEqual([
+      '1 more approval(s) (1 of 2, one more than the policy asks: it came through the HTTP API)',
+    ]);
+    const [two] = evaluateApprovals({
+      ...base,
+      requestedBy: [throughTheApi],
+      reviews: [review('bob'), review('alice')],
+    });
+    expect(two!.approved).toBe(true);
+  });
+
   it('counts an owner with write access who neither wrote nor pushed the change', () => {
     expect(evaluateApprovals({ ...base, reviews: [review('alice')] })).toEqual([
       { task: 'drain', approved: true, approvers: ['alice'], missing: [] },
