@@ -73,7 +73,9 @@ export async function handleCommand(deps: CommandDeps, comment: CommandComment):
   const permission = await deps.forge.permission(comment.repo, comment.author);
   if (!['admin', 'maintain', 'write'].includes(permission)) {
     await deps.forge.react(comment.repo, comment.commentId, '-1');
-    await reply(`only people with write access to ${repoKey(comment.repo)} can steer runs; nothing was done.`);
+    await reply(
+      `only people with write access to ${repoKey(comment.repo)} can ${isRequest || isQuestion ? 'ask ZeroOps' : 'steer runs'}; nothing was done.`,
+    );
     return;
   }
   if (isRequest) return answerRequest(deps, comment, words!, reply);

@@ -7,6 +7,7 @@ import type { Plan } from '../plan/types.js';
 import { templateOf, versionOf, type CaseRecord } from './case-record.js';
 import { lessonsFrom, similarCases, type Lesson } from './similar-cases.js';
 import { countBy } from './count-by.js';
+import { cell } from '../plan/markdown.js';
 
 const said: Partial<Record<CaseRecord['status'], string>> = {
   succeeded: 'succeeded',
@@ -48,7 +49,7 @@ function planHistory(plan: Plan, cases: CaseRecord[]): string {
     ...cases.map(
       (c) =>
         `| #${c.pullNumber} | \`${c.task}\`${c.version ? ` ${c.version}` : ''} | ${c.template ?? '—'} | ` +
-        `${said[c.status] ?? c.status} | ${cell(why(c))} | ${took(c.durationSeconds)} |`,
+        `${said[c.status] ?? c.status} | ${shortCell(why(c))} | ${took(c.durationSeconds)} |`,
     ),
   ].join('\n');
 }
@@ -85,4 +86,4 @@ function seen(value: number | null, limit: string): string {
 const took = (seconds?: number) =>
   seconds === undefined ? '—' : seconds < 120 ? `${seconds}s` : `${Math.round(seconds / 60)}m`;
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 160);
+const shortCell = (text: string) => cell(text).slice(0, 160);

@@ -145,7 +145,7 @@ function withVersion(text: string, name: string, version: object): string {
   return docs.map((d) => d.toString()).join('');
 }
 
-/** The settings at least `atLeast` of the tasks give the same value, when no other value is as common. */
+/** The settings at least `atLeast` of the tasks give the same value (on a tie, the first task's). */
 function sharedSettings(tasks: LoadedTask[], atLeast: number): Record<string, unknown> {
   const fields = new Set(tasks.flatMap((t) => Object.keys(t.manifest.spec)).filter((f) => !perTask.has(f)));
   const shared: Record<string, unknown> = {};
