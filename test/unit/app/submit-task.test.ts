@@ -49,7 +49,7 @@ describe('a task sent to the API', () => {
     });
     expect(reached).toEqual([known]);
     // The token's holder may review it too: the pull request is marked as sent through the API.
-    expect(requesters.get('requested-by/acme/ops#100')).toEqual([throughTheApi]);
+    expect(requesters.get('requested-by/Acme/Ops#100')).toEqual([throughTheApi]);
     expect(forge.proposals).toMatchObject([
       {
         branch: 'zeroops/api/restart-checkout',
