@@ -111,7 +111,13 @@ describe('a datacenter that turns slow, on the lab', () => {
 
     await Promise.all(dcA.map((i) => setFaults(i, {})));
     await tickUntil(watch, () => kinds().includes('restored'), 90);
-    expect(kinds()).toEqual(['drain', 'warm', 'warm', 'warm', 'warm', 'restored']);
+    // Drained once, then warmed up step by step to restored: how many steps depends on what the drain
+    // kept (a partial drain when the others looked busy skips the 5% step), never a second drain.
+    const [first, ...rest] = kinds();
+    expect(first).toBe('drain');
+    expect(rest.at(-1)).toBe('restored');
+    expect(rest.slice(0, -1).length).toBeGreaterThanOrEqual(2);
+    expect(new Set(rest.slice(0, -1))).toEqual(new Set(['warm']));
     const shares = records.filter((r) => r.decision.kind === 'warm').map((r) => (r.decision as { keep: number }).keep);
     expect(shares).toEqual([0.05, 0.25, 0.5, 1]);
     expect(await weights()).toEqual(normal);
@@ -187,7 +193,13 @@ describe('a datacenter that turns slow, on the lab', () => {
     expect(kinds()).toEqual(['drain']);
     await slow('dc-a', 0);
     await tickUntil(watch, () => kinds().includes('restored'), 60);
-    expect(kinds()).toEqual(['drain', 'warm', 'warm', 'warm', 'warm', 'restored']);
+    // Drained once, then warmed up step by step to restored: how many steps depends on what the drain
+    // kept (a partial drain when the others looked busy skips the 5% step), never a second drain.
+    const [first, ...rest] = kinds();
+    expect(first).toBe('drain');
+    expect(rest.at(-1)).toBe('restored');
+    expect(rest.slice(0, -1).length).toBeGreaterThanOrEqual(2);
+    expect(new Set(rest.slice(0, -1))).toEqual(new Set(['warm']));
     expect(await weights()).toEqual(normal);
   });
 });
