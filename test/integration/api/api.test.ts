@@ -132,7 +132,7 @@ describe('POST /api/tasks', () => {
       labels: ['zeroops'],
       state: 'open',
     });
-    expect(pr.body).toContain('Sent through the ZeroOps HTTP API: checkout leaks goroutines');
+    expect(pr.body).toContain('Sent through the ZeroOps HTTP API: `checkout leaks goroutines`');
     expect(await double.files('zeroops/api/restart-checkout')).toEqual({
       ...main,
       'tasks/restart-checkout.yaml': restart,

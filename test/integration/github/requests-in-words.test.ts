@@ -94,7 +94,7 @@ describe('requests in words, offline', () => {
     expect(pull).toMatchObject({
       state: 'open',
       base: { ref: 'main' },
-      head: { ref: 'zeroops/request/checkout-v1-2' },
+      head: { ref: 'zeroops/request/alice/checkout-v1-2' },
     });
     expect(pull.body).toContain('Asked by @alice on #');
     expect(parse((await fileIn(outcome.opened!, 'tasks/canary-v1-2.yaml'))!).spec.steps).toEqual(['5%', '25%', '50%']);
@@ -113,7 +113,7 @@ describe('requests in words, offline', () => {
 
   it('asks instead of guessing, and opens nothing', async () => {
     const before = double.state.pulls.size;
-    expect((await ask(offline(), 'expand the canary to 20%')).reply).toMatch(/^which canary\? `checkout-v1-0`/);
+    expect((await ask(offline(), 'expand the canary to 20%')).reply).toMatch(/^which canary\? `checkout-v1-1`/);
     expect((await ask(offline(), 'drain dc-a and restart checkout')).reply).toMatch(/which one\?/);
     expect((await ask(offline(), 'add an index on orders')).reply).toMatch(/^I could not read this as a task/);
     expect(double.state.pulls.size).toBe(before);

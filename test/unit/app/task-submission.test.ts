@@ -50,7 +50,7 @@ describe('the pull request of a task sent to the API', () => {
     });
     expect(taskRequest({ ...submission, title: 'Restart checkout', reason: 'a leak' })).toMatchObject({
       title: 'Restart checkout',
-      why: 'Sent through the ZeroOps HTTP API: a leak',
+      why: 'Sent through the ZeroOps HTTP API: `a leak`',
     });
   });
 
