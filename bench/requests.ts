@@ -7,18 +7,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { Probot, ProbotOctokit } from 'probot';
 import { GitHubDouble } from '../lab/github-double/index.js';
 import { handleCommand } from '../src/app/handle-command.js';
 import { requestTask } from '../src/app/request-task.js';
-import { BlobCache } from '../src/forge/github/blob-cache.js';
-import { GitHubForge } from '../src/forge/github/github-forge.js';
-import { unpacedOctokit } from '../src/forge/github/unpaced-octokit.js';
 import { parseRequest } from '../src/nl/parse-request.js';
 import { openStore } from '../src/store/open-store.js';
 import { templateRepoFiles, templateScripts } from '../test/support/ops-repo.js';
 import { median, ms, quantile, table } from './stats.js';
+import { forgeOnDouble } from '../test/support/double-forge.js';
 
 const requests = {
   English: ['drain dc-b', 'restart checkout in dc-c', 'expand the v1.2 canary to 50%', 'restore dc-a'],
@@ -32,14 +28,7 @@ export async function requestsBench(runs = 12): Promise<void> {
   );
   const double = await GitHubDouble.start({ dir, files });
   double.setPermission('carol', 'write');
-  const probot = new Probot({
-    appId: double.appId,
-    privateKey: double.privateKey,
-    baseUrl: double.url,
-    Octokit: unpacedOctokit(ProbotOctokit),
-    log: pino({ level: 'silent' }) as never,
-  });
-  const forge = new GitHubForge((await probot.auth(double.installationId)) as never, new BlobCache());
+  const forge = await forgeOnDouble(double);
   const repo = { owner: 'acme', repo: 'ops' };
   const issue = double.openIssue({ title: 'Ops requests', body: '', author: 'carol' });
   const store = await openStore({ dataDir: dir });

@@ -7,15 +7,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { Probot, ProbotOctokit } from 'probot';
 import { commitsBetween } from '../../../lab/github-double/git-data.js';
 import { GitHubDouble } from '../../../lab/github-double/index.js';
 import type { ProposedChange } from '../../../src/forge/forge.js';
-import { BlobCache } from '../../../src/forge/github/blob-cache.js';
 import { GitHubForge } from '../../../src/forge/github/github-forge.js';
-import { unpacedOctokit } from '../../../src/forge/github/unpaced-octokit.js';
 import { forgeWritesContract } from '../../support/forge-contract.js';
+import { forgeOnDouble } from '../../support/double-forge.js';
 
 const repo = { owner: 'acme', repo: 'ops' };
 const base = { 'README.md': '# ops\n', '.zeroops/config.yaml': 'autonomy: confirm\n', 'postmortems/old.md': 'old\n' };
@@ -44,15 +41,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   double.connectApp({ url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/`, secret: 's3cret' });
-  const probot = new Probot({
-    appId: double.appId,
-    privateKey: double.privateKey,
-    baseUrl: double.url,
-    // No retries: a failing double shows at once.
-    Octokit: unpacedOctokit().defaults({ retry: { enabled: false } }) as typeof ProbotOctokit,
-    log: pino({ level: 'silent' }) as never,
-  });
-  forge = new GitHubForge((await probot.auth(double.installationId)) as never, new BlobCache());
+  forge = await forgeOnDouble(double);
 });
 afterEach(() => expect(double.violations).toEqual([]));
 afterAll(async () => {

@@ -9,20 +9,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { Probot, ProbotOctokit } from 'probot';
 import { parse } from 'yaml';
 import { GitHubDouble } from '../../../lab/github-double/index.js';
 import { handleCommand } from '../../../src/app/handle-command.js';
 import { planChange } from '../../../src/app/plan-change.js';
 import { requestTask, type RequestDeps } from '../../../src/app/request-task.js';
-import { BlobCache } from '../../../src/forge/github/blob-cache.js';
 import { GitHubForge } from '../../../src/forge/github/github-forge.js';
-import { unpacedOctokit } from '../../../src/forge/github/unpaced-octokit.js';
 import { OpenAITaskWriter } from '../../../src/providers/llm/openai-task-writer.js';
 import { aPlan, aRun, aStep } from '../../support/builders.js';
 import { embeddedStorePerTest, quietLog } from '../../support/embedded-store.js';
 import { templateRepoFiles, templateScripts } from '../../support/ops-repo.js';
+import { forgeOnDouble } from '../../support/double-forge.js';
 
 const repo = { owner: 'acme', repo: 'ops' };
 const storeOf = embeddedStorePerTest('requests-');
@@ -44,14 +41,7 @@ beforeAll(async () => {
   );
   double = await GitHubDouble.start({ dir, files });
   double.setPermission('alice', 'write');
-  const probot = new Probot({
-    appId: double.appId,
-    privateKey: double.privateKey,
-    baseUrl: double.url,
-    Octokit: unpacedOctokit().defaults({ retry: { enabled: false } }) as typeof ProbotOctokit,
-    log: pino({ level: 'silent' }) as never,
-  });
-  forge = new GitHubForge((await probot.auth(double.installationId)) as never, new BlobCache());
+  forge = await forgeOnDouble(double);
   issue = await forge.createIssue(repo, { title: 'Ops requests', body: 'ask here', labels: [] });
   model = createServer((req, res) => {
     let text = '';

@@ -6,18 +6,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { Probot, ProbotOctokit } from 'probot';
 import { parse } from 'yaml';
 import { GitHubDouble } from '../../../lab/github-double/index.js';
 import { createServer } from 'node:http';
 import { proposeTemplates } from '../../../src/app/propose-templates.js';
 import { OpenAITaskWriter } from '../../../src/providers/llm/openai-task-writer.js';
-import { BlobCache } from '../../../src/forge/github/blob-cache.js';
 import { GitHubForge } from '../../../src/forge/github/github-forge.js';
-import { unpacedOctokit } from '../../../src/forge/github/unpaced-octokit.js';
 import { embeddedStorePerTest, quietLog } from '../../support/embedded-store.js';
 import { templateRepoFiles, templateScripts } from '../../support/ops-repo.js';
+import { forgeOnDouble } from '../../support/double-forge.js';
 
 const repo = { owner: 'acme', repo: 'ops' };
 const storeOf = embeddedStorePerTest('template-proposals-');
@@ -39,14 +36,7 @@ beforeAll(async () => {
       .map((f) => [f.path, f.text]),
   );
   double = await GitHubDouble.start({ dir, files });
-  const probot = new Probot({
-    appId: double.appId,
-    privateKey: double.privateKey,
-    baseUrl: double.url,
-    Octokit: unpacedOctokit().defaults({ retry: { enabled: false } }) as typeof ProbotOctokit,
-    log: pino({ level: 'silent' }) as never,
-  });
-  forge = new GitHubForge((await probot.auth(double.installationId)) as never, new BlobCache());
+  forge = await forgeOnDouble(double);
 });
 afterEach(() => expect(double.violations).toEqual([]));
 afterAll(async () => {
