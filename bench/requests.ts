@@ -78,7 +78,8 @@ export async function requestsBench(runs = 12): Promise<void> {
     console.log(`\n## A request in words to the opened pull request (offline parser, GitHub double over HTTP)\n`);
     console.log(table(rows));
     console.log(
-      `\nRequests answered with a pull request: ${opened} of ${2 * runs}; API calls checked against GitHub's description: ` +
+      `\nRequests answered with a pull request: ${opened} of ${2 * runs}; ` +
+        `API calls checked against GitHub's description: ` +
         `${double.requests.length}, violations: ${double.violations.length}.`,
     );
   } finally {

@@ -127,7 +127,8 @@ export async function publishApprovalStatus(
       ? `${waiting.length} of ${approvals.length} item(s) still need approval`
       : `All ${approvals.length} item(s) approved`,
     summary: [
-      'Approvals count from people with write access who did not write, push or ask for the change, for the exact plan or file version they reviewed. ' +
+      'Approvals count from people with write access who did not write, push or ask for the change, ' +
+        'for the exact plan or file version they reviewed. ' +
         "The policy and the owners come from the default branch's last approved state, never from this pull request.",
       '',
       '| Item | State | Approved by | Still missing |',

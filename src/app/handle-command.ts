@@ -74,7 +74,8 @@ export async function handleCommand(deps: CommandDeps, comment: CommandComment):
   if (!['admin', 'maintain', 'write'].includes(permission)) {
     await deps.forge.react(comment.repo, comment.commentId, '-1');
     await reply(
-      `only people with write access to ${repoKey(comment.repo)} can ${isRequest || isQuestion ? 'ask ZeroOps' : 'steer runs'}; nothing was done.`,
+      `only people with write access to ${repoKey(comment.repo)} can ` +
+        `${isRequest || isQuestion ? 'ask ZeroOps' : 'steer runs'}; nothing was done.`,
     );
     return;
   }

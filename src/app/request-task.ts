@@ -105,7 +105,9 @@ async function propose(
       // Unrecorded, the requester's own review would count: the pull request must not stay open.
       await deps.forge.updateIssue(ask.repo, proposal.number, { state: 'closed' });
       return {
-        reply: `could not record who asked for #${proposal.number} (${(error as Error).message}), so it was closed: ask again.`,
+        reply:
+          `could not record who asked for #${proposal.number} (${(error as Error).message}), ` +
+          'so it was closed: ask again.',
       };
     }
   }

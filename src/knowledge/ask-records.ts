@@ -182,7 +182,8 @@ export function renderAnswer(a: Answer): string {
         .slice(0, 20)
         .map(
           (c) =>
-            `| #${c.pullNumber} | \`${c.task}\` (${c.kind}, ${c.service}) | ${c.status.replace('_', ' ')} ${(c.finishedAt ?? '').slice(0, 10)} | ${whyOf(c)} |`,
+            `| #${c.pullNumber} | \`${c.task}\` (${c.kind}, ${c.service}) | ` +
+            `${c.status.replace('_', ' ')} ${(c.finishedAt ?? '').slice(0, 10)} | ${whyOf(c)} |`,
         ),
     );
   if (a.incidents.length)

@@ -76,7 +76,8 @@ export function renderKnowledgeReport(report: KnowledgeReport, scope: string): s
       `**Incidents:** ${report.causes.reduce((n, c) => n + c.incidents, 0)}, ` +
       `${report.recovery.resolved} resolved` +
       (report.recovery.medianSeconds !== undefined
-        ? `; time to recover: median ${duration(report.recovery.medianSeconds)}, worst ${duration(report.recovery.worstSeconds!)}.`
+        ? `; time to recover: median ${duration(report.recovery.medianSeconds)}, ` +
+          `worst ${duration(report.recovery.worstSeconds!)}.`
         : '.'),
     '',
     '### Most common causes',

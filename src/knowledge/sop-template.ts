@@ -47,7 +47,8 @@ export function sopTemplate(path: string, markdown: string): SopReading {
   if (!kind)
     return {
       unread: [],
-      problem: `${path}: which kind of task is this SOP? Add a line \`Kind: TrafficShift\` (or ${taskKinds.join(', ')})`,
+      problem:
+        `${path}: which kind of task is this SOP? ` + `Add a line \`Kind: TrafficShift\` (or ${taskKinds.join(', ')})`,
     };
   const defaults: Record<string, unknown> = {};
   const unread: string[] = [];

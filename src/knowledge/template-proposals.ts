@@ -82,7 +82,9 @@ function fromHandWritten(repo: LoadedDocuments): TemplateProposal[] {
         version: 1,
         path: `templates/${name}.yaml`,
         text: stringify(template),
-        why: `${tasks.length} ${kind} tasks of ${tasks[0]!.manifest.metadata.service} were written by hand with the same ${list(Object.keys(shared))}`,
+        why:
+          `${tasks.length} ${kind} tasks of ${tasks[0]!.manifest.metadata.service} ` +
+          `were written by hand with the same ${list(Object.keys(shared))}`,
         tasks: names,
         identity: JSON.stringify({ kind, name, shared }),
       },

@@ -15,7 +15,11 @@ const actions: { action: IntentAction; en: RegExp; zh: RegExp }[] = [
   },
   {
     action: 'drain',
-    en: /\b(drain|evacuate|fail ?over (?:from|away)|take\b.*\bout of (?:service|rotation)|(?:move|shift|cut) (?:all )?traffic (?:away )?(?:off|from|out of))\b/i,
+    en: new RegExp(
+      '\\b(drain|evacuate|fail ?over (?:from|away)|take\\b.*\\bout of (?:service|rotation)|' +
+        '(?:move|shift|cut) (?:all )?traffic (?:away )?(?:off|from|out of))\\b',
+      'i',
+    ),
     zh: /切走|切出|摘除|摘掉|排空|下线|迁走|把流量切/,
   },
   {

@@ -1,4 +1,4 @@
-/** The GitHub adapter on the GitHub double, as the App's installation, without retries: a failing double shows at once. */
+/** The GitHub adapter on the GitHub double, as the App's installation; no retries: a failing double shows at once. */
 import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import type { GitHubDouble } from '../../lab/github-double/index.js';

@@ -24,7 +24,8 @@ export function checkNotifyChannels(config: Config, repo: OpsRepo, report: Repor
         report(
           [...path, field, 'env'],
           `${name} is one of ZeroOps' own credentials or another provider's secret: a chat robot is never given it; ` +
-            `give the robot a variable of its own, e.g. ${channel.type.toUpperCase()}_${field === 'url' ? 'WEBHOOK_URL' : 'SECRET'}`,
+            'give the robot a variable of its own, e.g. ' +
+            `${channel.type.toUpperCase()}_${field === 'url' ? 'WEBHOOK_URL' : 'SECRET'}`,
         );
     }
     if (channel.secret && channel.type !== 'dingtalk')
@@ -54,7 +55,8 @@ function checkServices(channel: Channel, path: Path, repo: OpsRepo, report: Repo
     if (!repo.services.has(service))
       report(
         [...path, 'services', j],
-        `no service '${service}' in services/: this channel would hear nothing of it${didYouMean(service, repo.services.keys())}`,
+        `no service '${service}' in services/: this channel would hear nothing of it` +
+          didYouMean(service, repo.services.keys()),
         { severity: 'warning' },
       );
   });
