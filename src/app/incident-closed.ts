@@ -16,6 +16,7 @@ import { repoKey } from './record-keys.js';
 import type { OpenEpisode } from './failover-incidents.js';
 import { failoverEpisodeKey } from './run-datacenter-watch.js';
 import { failoverPostmortemInput } from '../knowledge/failover-postmortem.js';
+import { proposeTemplates } from './propose-templates.js';
 
 export interface ClosedDeps {
   forge: Forge;
@@ -69,6 +70,11 @@ export async function incidentClosed(
     `📝 A postmortem is drafted in #${pull.number} (\`${draft.path}\`): review and complete it like any change.`,
   );
   deps.log.info({ issue: issueNumber, pull: pull.number }, 'postmortem proposed');
+  // A remediation that has now fixed this service's incidents again and again may become a template.
+  if (incident?.patrol)
+    await proposeTemplates(deps, repo).catch((error: Error) =>
+      deps.log.warn({ issue: issueNumber, err: error.message }, 'template proposals could not be made'),
+    );
 }
 
 function postmortemInput(

@@ -1,7 +1,8 @@
 /**
- * Use case: after a merge into the default branch, what the ops repo teaches becomes template
- * proposals — settings written by hand again and again, fields the tasks of a template keep
- * setting themselves, and Markdown SOPs dropped in sops/. Each is checked like any template and
+ * Use case: after a merge into the default branch (and when an incident closes), what the ops repo
+ * and its incidents teach becomes template proposals — settings written by hand again and again,
+ * fields the tasks of a template keep setting themselves, remediations that fixed the same
+ * service's incidents again and again, and Markdown SOPs dropped in sops/. Each is checked like any template and
  * opened as a pull request once per content: a proposal people closed is not opened again.
  */
 import { createHash } from 'node:crypto';
@@ -19,6 +20,8 @@ import { checkAndPlan } from './check-and-plan.js';
 import type { Log } from './ports.js';
 import { readOpsRepo } from './propose-task.js';
 import { repoKey, requestersKey } from './record-keys.js';
+import { incidentRecords } from './case-library.js';
+import { remediationTemplateProposals } from '../knowledge/remediation-templates.js';
 
 export const sopsFolder = 'sops/';
 
@@ -45,7 +48,10 @@ export async function proposeTemplates(
   const docs = loadDocuments(files);
   const known = new Set(docs.templates.map((t) => t.manifest.metadata.name));
   const sops = (await forge.listTree(repo, sha)).filter((e) => e.path.startsWith(sopsFolder) && /\.md$/i.test(e.path));
-  const proposals: (TemplateProposal & { unread?: string[] })[] = templateProposals(docs, files);
+  const proposals: (TemplateProposal & { unread?: string[] })[] = [
+    ...templateProposals(docs, files),
+    ...remediationTemplateProposals(await incidentRecords(deps.store, repo), docs),
+  ];
   // An SOP whose template the repo has (merged, or named so by hand) is not read again.
   for (const entry of sops.filter((e) => !known.has(sopName(e.path) ?? ''))) {
     const text = await forge.readBlob(repo, entry);

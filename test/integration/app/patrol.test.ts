@@ -233,3 +233,39 @@ it('shows past incidents of the same service and cause on a new one, with what f
   expect(body).toContain('| #7 | 2026-11-25 00:00 | 14 min | `rolling-restart` ✔ fixed it |');
   expect(body).not.toContain('| #8 |');
 });
+
+it('proposes a template once a remediation has fixed two incidents of the service, when the second closes', async () => {
+  const { forge, deps } = world('confirm', { leaking: false });
+  const fixedByRestart = (number: number, state: 'open' | 'closed') =>
+    anIncident({
+      id: `acme/ops#${number}`,
+      issueNumber: number,
+      state,
+      fingerprint: `fp-${number}`,
+      patrol: aPatrolIncident({
+        remediations: [
+          {
+            option: 'restart-instance',
+            by: 'zeroops',
+            at: 't',
+            status: 'succeeded',
+            verdict: { fixed: true, text: '', at: 't' },
+          },
+        ],
+      }),
+    });
+  await storeOf().saveIncident(fixedByRestart(7, 'closed'));
+  await storeOf().saveIncident(fixedByRestart(8, 'open'));
+  forge.issues.push({
+    number: 8,
+    title: 'Goroutine leak',
+    body: '',
+    state: 'closed',
+    labels: [],
+    author: 'zeroops[bot]',
+  });
+  await incidentClosed(deps, repo, 8, 'alice');
+  const proposal = forge.proposals.find((p) => p.branch === 'zeroops/template/restart-instance-checkout-v1');
+  expect(proposal?.title).toBe('Template restart-instance-checkout@1, from experience');
+  expect(proposal?.files['templates/restart-instance-checkout.yaml']).toContain('batchSize: 1');
+});
