@@ -234,7 +234,7 @@ it('shows past incidents of the same service and cause on a new one, with what f
   expect(body).not.toContain('| #8 |');
 });
 
-it('proposes a template once a remediation has fixed two incidents of the service, when the second closes', async () => {
+it('proposes a template once a remediation fixed two incidents of the service, as the second closes', async () => {
   const { forge, deps } = world('confirm', { leaking: false });
   const fixedByRestart = (number: number, state: 'open' | 'closed') =>
     anIncident({

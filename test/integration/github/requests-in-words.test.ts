@@ -183,7 +183,7 @@ describe('who may approve what was asked for', () => {
 describe('requests in words, through a language model', () => {
   const writer = () => new OpenAITaskWriter({ baseURL: modelURL, model: 'qwen2.5:7b', log: quietLog });
 
-  it("sends what the parser does not read to the model, with the task schemas, and proposes the model's task", async () => {
+  it("sends what the parser cannot read to the model, with the task schemas; proposes the model's task", async () => {
     modelAnswer = {
       manifest: {
         apiVersion: 'zeroops.dev/v1',

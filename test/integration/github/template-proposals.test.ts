@@ -26,7 +26,8 @@ const restart = (name: string) =>
   `apiVersion: zeroops.dev/v1\nkind: Restart\nmetadata: { name: ${name}, service: checkout }\n` +
   `spec:\n  batchSize: 2\n  interval: 45s\n  reason: asked on #${name.length}\n`;
 const sop =
-  '# Scale checkout for a sale\n\nKind: Scale\n\n## Steps\n- wait 2 minutes between datacenters\n\n## Checks\n- error_rate below 1%\n';
+  '# Scale checkout for a sale\n\nKind: Scale\n\n' +
+  '## Steps\n- wait 2 minutes between datacenters\n\n## Checks\n- error_rate below 1%\n';
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'zeroops-template-proposals-'));

@@ -62,7 +62,7 @@ const errorRate: Gate = {
 };
 
 describe('a run that rolls back', () => {
-  it('tells all three robots it started, breached, rolled back and opened an incident, linking the PR and the issue', async () => {
+  it('tells all three robots: started, breached, rolled back, incident opened; linking the PR and issue', async () => {
     const store = storeOf();
     const forge = new FakeForge();
     const { notifier, asked } = sendingNow(options());
@@ -193,7 +193,7 @@ describe('a channel that cannot work', () => {
     return { message, retryable: (error as NotifyError).retryable };
   };
 
-  it('is refused for good by the robot (wrong secret, stale clock, wrong token): asked once, token never said', async () => {
+  it('is refused for good (wrong secret, stale clock, wrong token): asked once, token never said', async () => {
     const wrongSecret = options({ env: { ...robots.env, TEST_DINGTALK_SECRET: 'SECnotTheRobotsSecret' } });
     expect(await failure(sendNotice({ notice, channel: dingChannel() }, wrongSecret))).toEqual({
       message: expect.stringMatching(

@@ -85,7 +85,7 @@ describe('similarCases and lessonsFrom', () => {
     aCase(6, 'running' as never, undefined, { finishedAt: undefined }),
   ];
 
-  it('finds finished cases of the same service and kind, the same template first, never the pull request itself', () => {
+  it('finds finished cases of the same service and kind, same template first, never the pull request itself', () => {
     const found = similarCases({ kind: 'Rollout', service: 'checkout', template: 'canary@2', pullNumber: 3 }, records);
     expect(found.map((c) => c.pullNumber)).toEqual([2, 1]);
   });

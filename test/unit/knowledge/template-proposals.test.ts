@@ -24,7 +24,7 @@ async function passesChecks(path: string, text: string, context: ManifestFile[])
 }
 
 describe('templateProposals', () => {
-  it('proposes a template from three hand-written tasks of a kind with the same settings, never their reasons', async () => {
+  it('proposes a template from three hand-written tasks sharing settings, never their reasons', async () => {
     const repo = [
       ...files.filter((f) => !f.path.startsWith('tasks/restart')),
       restart('r1'),

@@ -10,7 +10,8 @@ import { fixtureFile, fixturesDir, templateRepoFiles } from '../../support/ops-r
 const expected: [string, string][] = [
   [
     'alias-bomb.yaml',
-    'alias-bomb.yaml:1:1 error yaml: too many aliases (*name): the file expands to far more than it shows, so it is not read',
+    'alias-bomb.yaml:1:1 error yaml: too many aliases (*name): ' +
+      'the file expands to far more than it shows, so it is not read',
   ],
   [
     'bad-duration.yaml',
@@ -23,35 +24,45 @@ const expected: [string, string][] = [
   ],
   [
     'bad-name.yaml',
-    "bad-name.yaml:4:9 error metadata.name: 'Checkout_V2' is not valid: lower-case letters, digits and dashes, like a Kubernetes name",
+    "bad-name.yaml:4:9 error metadata.name: 'Checkout_V2' is not valid: " +
+      'lower-case letters, digits and dashes, like a Kubernetes name',
   ],
   [
     'bad-template-ref.yaml',
-    "bad-template-ref.yaml:8:13 error spec.template: 'canary-v2' is not a template reference: write name@version, e.g. canary@2",
+    "bad-template-ref.yaml:8:13 error spec.template: 'canary-v2' is not a template reference: " +
+      'write name@version, e.g. canary@2',
   ],
   [
     'bad-threshold.yaml',
-    "bad-threshold.yaml:11:12 error spec.analysis[0].max: 'lots' is not a limit for 'error_rate' (ratio): write 2% or 0.02",
+    "bad-threshold.yaml:11:12 error spec.analysis[0].max: 'lots' is not a limit for 'error_rate' (ratio): " +
+      'write 2% or 0.02',
   ],
   [
     'config-bad-timezone.yaml',
-    "config-bad-timezone.yaml:9:17 error spec.windows[0].timezone: 'Mars/Olympus' is not an IANA time zone, e.g. Europe/Berlin or Asia/Shanghai",
+    'config-bad-timezone.yaml:9:17 error spec.windows[0].timezone: ' +
+      "'Mars/Olympus' is not an IANA time zone, e.g. Europe/Berlin or Asia/Shanghai",
   ],
   [
     'config-inline-secret.yaml',
-    'config-inline-secret.yaml:8:16 error spec.providers.postgres.databases.shop.url: expected an object, got a string: a secret is never written in the repo: name the environment variable that holds it',
+    'config-inline-secret.yaml:8:16 error spec.providers.postgres.databases.shop.url: ' +
+      'expected an object, got a string: a secret is never written in the repo: ' +
+      'name the environment variable that holds it',
   ],
   [
     'config-notify-own-credential.yaml',
-    "config-notify-own-credential.yaml:9:23 error spec.providers.notify.channels[0].url.env: WEBHOOK_SECRET is one of ZeroOps' own credentials or another provider's secret: a chat robot is never given it; give the robot a variable of its own, e.g. SLACK_WEBHOOK_URL",
+    'config-notify-own-credential.yaml:9:23 error spec.providers.notify.channels[0].url.env: ' +
+      "WEBHOOK_SECRET is one of ZeroOps' own credentials or another provider's secret: " +
+      'a chat robot is never given it; give the robot a variable of its own, e.g. SLACK_WEBHOOK_URL',
   ],
   [
     'config-password-in-url.yaml',
-    'config-password-in-url.yaml:6:12 error spec.providers.prometheus.url: the URL carries a password: put it in an environment variable and use bearerToken: { env: NAME }',
+    'config-password-in-url.yaml:6:12 error spec.providers.prometheus.url: the URL carries a password: ' +
+      'put it in an environment variable and use bearerToken: { env: NAME }',
   ],
   [
     'config-secret-key.yaml',
-    "config-secret-key.yaml:9:5 error spec.set.db_password: 'db_password' looks like a secret: secrets never go in the ops repo; set them in your secret store and reference them",
+    "config-secret-key.yaml:9:5 error spec.set.db_password: 'db_password' looks like a secret: " +
+      'secrets never go in the ops repo; set them in your secret store and reference them',
   ],
   [
     'deprecated-template.yaml',
@@ -59,11 +70,13 @@ const expected: [string, string][] = [
   ],
   [
     'duplicate-name-in-file.yaml',
-    "duplicate-name-in-file.yaml:4:9 error metadata.name: task name 'twice' is also used in duplicate-name-in-file.yaml:13: names must be unique",
+    'duplicate-name-in-file.yaml:4:9 error metadata.name: ' +
+      "task name 'twice' is also used in duplicate-name-in-file.yaml:13: names must be unique",
   ],
   [
     'duplicate-name-in-repo.yaml',
-    "duplicate-name-in-repo.yaml:4:9 error metadata.name: task name 'checkout-v1-0' is also used in tasks/canary-v1-0.yaml:5: names must be unique",
+    'duplicate-name-in-repo.yaml:4:9 error metadata.name: ' +
+      "task name 'checkout-v1-0' is also used in tasks/canary-v1-0.yaml:5: names must be unique",
   ],
   [
     'gate-without-limit.yaml',
@@ -71,11 +84,15 @@ const expected: [string, string][] = [
   ],
   [
     'haproxy-name-injection.yaml',
-    'haproxy-name-injection.yaml:10:49 error spec.datacenters[0].haproxy.servers[0]: "p1\\nshutdown sessions server" is not valid: write an HAProxy backend or server name with letters, digits, _ . : and - only (nothing that could end a command on its admin socket)',
+    'haproxy-name-injection.yaml:10:49 error spec.datacenters[0].haproxy.servers[0]: ' +
+      '"p1\\nshutdown sessions server" is not valid: ' +
+      'write an HAProxy backend or server name with letters, digits, _ . : ' +
+      'and - only (nothing that could end a command on its admin socket)',
   ],
   [
     'missing-kind.yaml',
-    "missing-kind.yaml:1:1 error kind: 'kind' is required: one of Rollout, TrafficShift, Restart, Scale, ConfigUpdate, SchemaChange, Runbook, Service, Config, Template",
+    "missing-kind.yaml:1:1 error kind: 'kind' is required: " +
+      'one of Rollout, TrafficShift, Restart, Scale, ConfigUpdate, SchemaChange, Runbook, Service, Config, Template',
   ],
   ['missing-service.yaml', "missing-service.yaml:3:1 error metadata.service: 'service' is required"],
   [
@@ -94,15 +111,18 @@ const expected: [string, string][] = [
   ['percent-over-100.yaml', 'percent-over-100.yaml:8:20 error spec.steps[2]: 150% is over 100%'],
   [
     'replaces-unknown.yaml',
-    "replaces-unknown.yaml:9:13 error spec.replaces: no task named 'checkout-v0-9' in tasks/ (did you mean checkout-v1-0?)",
+    'replaces-unknown.yaml:9:13 error spec.replaces: ' +
+      "no task named 'checkout-v0-9' in tasks/ (did you mean checkout-v1-0?)",
   ],
   [
     'restart-batch-empties-datacenter.yaml',
-    'restart-batch-empties-datacenter.yaml:7:14 error spec.batchSize: batch 1 of 4 would take every instance of dc-a out while it serves traffic: use at most 3',
+    'restart-batch-empties-datacenter.yaml:7:14 error spec.batchSize: ' +
+      'batch 1 of 4 would take every instance of dc-a out while it serves traffic: use at most 3',
   ],
   [
     'restart-batch-too-big.yaml',
-    'restart-batch-too-big.yaml:7:14 error spec.batchSize: a batch of 6 restarts all 6 instances at once: use at most 3',
+    'restart-batch-too-big.yaml:7:14 error spec.batchSize: a batch of 6 restarts all 6 instances at once: ' +
+      'use at most 3',
   ],
   [
     'runbook-cycle.yaml',
@@ -110,15 +130,20 @@ const expected: [string, string][] = [
   ],
   [
     'runbook-shell-string.yaml',
-    'runbook-shell-string.yaml:12:9 error spec.steps[0].action.params: a command action needs params.argv, a list of strings such as [scripts/flush-cache.sh, --dc, dc-a] (never a shell string)',
+    'runbook-shell-string.yaml:12:9 error spec.steps[0].action.params: ' +
+      'a command action needs params.argv, a list of strings such as [scripts/flush-cache.sh, --dc, ' +
+      'dc-a] (never a shell string)',
   ],
   [
     'runbook-program-outside-scripts.yaml',
-    "runbook-program-outside-scripts.yaml:12:26 error spec.steps[0].action.params.argv[0]: 'sh' is not a script of this repository: a command runs a file under scripts/ (e.g. scripts/flush-cache.sh), so what runs is reviewed with the change",
+    'runbook-program-outside-scripts.yaml:12:26 error spec.steps[0].action.params.argv[0]: ' +
+      "'sh' is not a script of this repository: " +
+      'a command runs a file under scripts/ (e.g. scripts/flush-cache.sh), so what runs is reviewed with the change',
   ],
   [
     'runbook-unknown-need.yaml',
-    "runbook-unknown-need.yaml:10:15 error spec.steps[0].needs[0]: no step named 'warm-cahce' (did you mean warm-cache?)",
+    'runbook-unknown-need.yaml:10:15 error spec.steps[0].needs[0]: ' +
+      "no step named 'warm-cahce' (did you mean warm-cache?)",
   ],
   [
     'runbook-unknown-provider.yaml',
@@ -127,7 +152,8 @@ const expected: [string, string][] = [
   ],
   [
     'scale-without-kubernetes.yaml',
-    "scale-without-kubernetes.yaml:5:12 error metadata.service: service 'checkout' has no kubernetes workload in dc-a, dc-b, dc-c: Scale needs one per datacenter",
+    'scale-without-kubernetes.yaml:5:12 error metadata.service: ' +
+      "service 'checkout' has no kubernetes workload in dc-a, dc-b, dc-c: Scale needs one per datacenter",
   ],
   [
     'schema-change-nothing.yaml',
@@ -150,15 +176,19 @@ const expected: [string, string][] = [
   ],
   [
     'service-owner-handle.yaml',
-    "service-owner-handle.yaml:6:12 error spec.owners[0]: '@carol' is not valid: write a GitHub login (alice) or a team as org/team-slug (acme/payments), without @",
+    "service-owner-handle.yaml:6:12 error spec.owners[0]: '@carol' is not valid: " +
+      'write a GitHub login (alice) or a team as org/team-slug (acme/payments), without @',
   ],
   [
     'service-program-outside-scripts.yaml',
-    "service-program-outside-scripts.yaml:11:24 error spec.restart.command[0]: '/usr/bin/systemctl' is not a script of this repository: a command runs a file under scripts/ (e.g. scripts/flush-cache.sh), so what runs is reviewed with the change",
+    'service-program-outside-scripts.yaml:11:24 error spec.restart.command[0]: ' +
+      "'/usr/bin/systemctl' is not a script of this repository: " +
+      'a command runs a file under scripts/ (e.g. scripts/flush-cache.sh), so what runs is reviewed with the change',
   ],
   [
     'service-unknown-metric.yaml',
-    "service-unknown-metric.yaml:14:31 error spec.inspections[0].metric: no metric 'eror_rate' in spec.metrics (did you mean error_rate?)",
+    'service-unknown-metric.yaml:14:31 error spec.inspections[0].metric: ' +
+      "no metric 'eror_rate' in spec.metrics (did you mean error_rate?)",
   ],
   [
     'sql-and-replace.yaml',
@@ -167,11 +197,14 @@ const expected: [string, string][] = [
   ['sql-delete-all.yaml', 'sql-delete-all.yaml:8:8 error spec.sql: refused: DELETE without WHERE removes every row'],
   [
     'sql-injection-using.yaml',
-    'sql-injection-using.yaml:13:12 error spec.replaceColumn.using: using must be one SQL expression over the old column, e.g. column_1::jsonb',
+    'sql-injection-using.yaml:13:12 error spec.replaceColumn.using: ' +
+      'using must be one SQL expression over the old column, e.g. column_1::jsonb',
   ],
   [
     'sql-not-null-column.yaml',
-    'sql-not-null-column.yaml:8:8 error spec.sql: refused: adding NOT NULL column tier without a DEFAULT fails on a table that has rows: add a DEFAULT, or add it nullable and backfill',
+    'sql-not-null-column.yaml:8:8 error spec.sql: refused: ' +
+      'adding NOT NULL column tier without a DEFAULT fails on a table that has rows: ' +
+      'add a DEFAULT, or add it nullable and backfill',
   ],
   [
     'sql-syntax.yaml',
@@ -183,29 +216,35 @@ const expected: [string, string][] = [
   ],
   [
     'steps-fraction.yaml',
-    'steps-fraction.yaml:8:11 error spec.steps[0]: 0.05 is read as 0.05%: did you mean 5%? Write percentages with %, e.g. 5% (or 0.05% if you meant that)',
+    'steps-fraction.yaml:8:11 error spec.steps[0]: 0.05 is read as 0.05%: ' +
+      'did you mean 5%? Write percentages with %, e.g. 5% (or 0.05% if you meant that)',
   ],
   ['steps-descending.yaml', 'steps-descending.yaml:10:7 error spec.steps[1]: steps must ascend: 20% comes after 50%'],
   [
     'template-kind-mismatch.yaml',
-    "template-kind-mismatch.yaml:8:13 error spec.template: template 'rolling-restart' is for Restart tasks, not Rollout",
+    'template-kind-mismatch.yaml:8:13 error spec.template: ' +
+      "template 'rolling-restart' is for Restart tasks, not Rollout",
   ],
   [
     'template-unknown-field.yaml',
-    "template-unknown-field.yaml:11:9 error spec.versions[0].defaults.intervall: 'intervall' is not a field of Rollout (did you mean interval?)",
+    'template-unknown-field.yaml:11:9 error spec.versions[0].defaults.intervall: ' +
+      "'intervall' is not a field of Rollout (did you mean interval?)",
   ],
   [
     'threshold-unit.yaml',
-    "threshold-unit.yaml:11:12 error spec.analysis[0].max: '2%' is not a limit for 'latency_p95' (seconds): a percentage fits a ratio metric, but this one is in seconds",
+    "threshold-unit.yaml:11:12 error spec.analysis[0].max: '2%' is not a limit for 'latency_p95' (seconds): " +
+      'a percentage fits a ratio metric, but this one is in seconds',
   ],
   ['traffic-steps-too-many.yaml', 'traffic-steps-too-many.yaml:8:10 error spec.steps: must be <= 10'],
   [
     'traffic-to-nowhere.yaml',
-    'traffic-to-nowhere.yaml:7:12 error spec.weights: every datacenter would be at 0%: the service would receive no traffic at all',
+    'traffic-to-nowhere.yaml:7:12 error spec.weights: every datacenter would be at 0%: ' +
+      'the service would receive no traffic at all',
   ],
   [
     'traffic-unknown-dc.yaml',
-    "traffic-unknown-dc.yaml:8:5 error spec.weights.dc-x: service 'checkout' has no datacenter 'dc-x' (did you mean dc-a?)",
+    'traffic-unknown-dc.yaml:8:5 error spec.weights.dc-x: ' +
+      "service 'checkout' has no datacenter 'dc-x' (did you mean dc-a?)",
   ],
   [
     'unknown-database.yaml',
@@ -213,37 +252,49 @@ const expected: [string, string][] = [
   ],
   [
     'unknown-datacenter.yaml',
-    "unknown-datacenter.yaml:7:23 error spec.datacenters[1]: service 'checkout' has no datacenter 'dc-d' (did you mean dc-a?)",
+    'unknown-datacenter.yaml:7:23 error spec.datacenters[1]: ' +
+      "service 'checkout' has no datacenter 'dc-d' (did you mean dc-a?)",
   ],
   [
     'unknown-env.yaml',
-    "unknown-env.yaml:6:8 error metadata.env: service 'checkout' has no environment 'prod' (known: staging, production)",
+    "unknown-env.yaml:6:8 error metadata.env: service 'checkout' has no environment 'prod' (known: " +
+      'staging, production)',
   ],
   ['unknown-key.yaml', "unknown-key.yaml:8:3 error spec.stepz: unknown key 'stepz' (did you mean steps?)"],
   ['unknown-kind.yaml', "unknown-kind.yaml:2:7 error kind: unknown kind 'Rolout' (did you mean Rollout?)"],
   [
     'unknown-metric.yaml',
-    "unknown-metric.yaml:10:17 error spec.analysis[0].metric: service 'checkout' has no metric 'latency_p59' (did you mean latency_p99?)",
+    'unknown-metric.yaml:10:17 error spec.analysis[0].metric: ' +
+      "service 'checkout' has no metric 'latency_p59' (did you mean latency_p99?)",
   ],
   [
     'webhook-secret-own.yaml',
-    "webhook-secret-own.yaml:12:80 error spec.steps[0].action.params.secretEnv: WEBHOOK_SECRET is one of ZeroOps' own credentials or another provider's secret: a webhook may not sign with it; give the receiver a secret of its own and list it in spec.providers.webhook.secretEnv",
+    'webhook-secret-own.yaml:12:80 error spec.steps[0].action.params.secretEnv: ' +
+      "WEBHOOK_SECRET is one of ZeroOps' own credentials or another provider's secret: " +
+      'a webhook may not sign with it; ' +
+      'give the receiver a secret of its own and list it in spec.providers.webhook.secretEnv',
   ],
   [
     'webhook-secret-unlisted.yaml',
-    "webhook-secret-unlisted.yaml:12:69 error spec.steps[0].action.params.secretEnv: CI_HOOK_SECRET is not listed for signing webhooks: add it to spec.providers.webhook.secretEnv in the default branch's .zeroops/config.yaml",
+    'webhook-secret-unlisted.yaml:12:69 error spec.steps[0].action.params.secretEnv: ' +
+      'CI_HOOK_SECRET is not listed for signing webhooks: ' +
+      "add it to spec.providers.webhook.secretEnv in the default branch's .zeroops/config.yaml",
   ],
   [
     'window-without-placeholder.yaml',
-    "window-without-placeholder.yaml:11:15 error spec.analysis[0].window: window 5m cannot apply: the query of 'goroutines' in service 'checkout' sets its own range; write [$window] where its range goes (e.g. max_over_time(x[$window])), or drop window",
+    'window-without-placeholder.yaml:11:15 error spec.analysis[0].window: window 5m cannot apply: ' +
+      "the query of 'goroutines' in service 'checkout' sets its own range; " +
+      'write [$window] where its range goes (e.g. max_over_time(x[$window])), or drop window',
   ],
   [
     'unknown-service.yaml',
-    "unknown-service.yaml:5:12 error metadata.service: unknown service 'chekout': declare it in services/chekout.yaml (did you mean checkout?)",
+    "unknown-service.yaml:5:12 error metadata.service: unknown service 'chekout': " +
+      'declare it in services/chekout.yaml (did you mean checkout?)',
   ],
   [
     'unknown-template.yaml',
-    "unknown-template.yaml:8:13 error spec.template: unknown template 'canery': add templates/canery.yaml (did you mean canary?)",
+    "unknown-template.yaml:8:13 error spec.template: unknown template 'canery': " +
+      'add templates/canery.yaml (did you mean canary?)',
   ],
   [
     'wrong-api-version.yaml',
@@ -251,7 +302,9 @@ const expected: [string, string][] = [
   ],
   [
     'wrong-type.yaml',
-    "wrong-type.yaml:8:10 error spec.steps: expected an array, got a string: the canary's share of traffic (of its audience, if it has one) at each step, ascending; 100% at the end promotes the version",
+    'wrong-type.yaml:8:10 error spec.steps: expected an array, got a string: ' +
+      "the canary's share of traffic (of its audience, if it has one) at each step, ascending; " +
+      '100% at the end promotes the version',
   ],
   ['yaml-duplicate-key.yaml', 'yaml-duplicate-key.yaml:6:3 error yaml: Map keys must be unique'],
   [

@@ -50,10 +50,15 @@ describe('notify channels', () => {
         '    postgres: { databases: { shop: { url: { env: SHOP_DATABASE_URL } } } }',
       ),
     ).toEqual([
-      "8:70 error spec.providers.notify.channels[0].secret: only DingTalk robots sign messages: remove secret (a slack robot's token is in its URL)",
-      "9:19 error spec.providers.notify.channels[1].name: channel 'ops' is listed twice: give each channel its own name",
-      "9:52 error spec.providers.notify.channels[1].url.env: SHOP_DATABASE_URL is one of ZeroOps' own credentials or another provider's secret: a chat robot is never given it; give the robot a variable of its own, e.g. DINGTALK_WEBHOOK_URL",
-      '10:76 error spec.providers.notify.channels[2].secret.env: the signing secret and the URL are two values: name two variables',
+      '8:70 error spec.providers.notify.channels[0].secret: only DingTalk robots sign messages: ' +
+        "remove secret (a slack robot's token is in its URL)",
+      "9:19 error spec.providers.notify.channels[1].name: channel 'ops' is listed twice: " +
+        'give each channel its own name',
+      '9:52 error spec.providers.notify.channels[1].url.env: ' +
+        "SHOP_DATABASE_URL is one of ZeroOps' own credentials or another provider's secret: " +
+        'a chat robot is never given it; give the robot a variable of its own, e.g. DINGTALK_WEBHOOK_URL',
+      '10:76 error spec.providers.notify.channels[2].secret.env: ' +
+        'the signing secret and the URL are two values: name two variables',
     ]);
   });
 
@@ -61,7 +66,8 @@ describe('notify channels', () => {
     expect(
       await findings('        - { name: ops, type: slack, url: { env: SLACK_WEBHOOK_URL }, services: [chekout] }'),
     ).toEqual([
-      "7:81 warning spec.providers.notify.channels[0].services[0]: no service 'chekout' in services/: this channel would hear nothing of it (did you mean checkout?)",
+      "7:81 warning spec.providers.notify.channels[0].services[0]: no service 'chekout' in services/: " +
+        'this channel would hear nothing of it (did you mean checkout?)',
     ]);
     const [teams] = await findings('        - { name: ops, type: teams, url: { env: TEAMS_URL } }');
     expect(teams).toBe(

@@ -103,7 +103,7 @@ describe('writeTask: datacenters, restarts, scaling, rollbacks', () => {
     expect(write({ action: 'scale' })).toEqual({ question: expect.stringMatching(/how many replicas/) });
   });
 
-  it('rolls a version back to the one before it, which takes over its lane: the checks say who would lose what', async () => {
+  it('rolls a version back to the one before, taking over its lane: the checks say who would lose what', async () => {
     const result = write({ action: 'rollback', version: 'v1.2' });
     if (!('task' in result)) throw new Error(result.question);
     expect(parse(result.task.text)).toMatchObject({
@@ -143,7 +143,9 @@ describe('writeTask: datacenters, restarts, scaling, rollbacks', () => {
     expect(parse(result.task.text).spec.features).toBeUndefined();
     const promoted = {
       path: 'tasks/back.yaml',
-      text: 'apiVersion: zeroops.dev/v1\nkind: Rollout\nmetadata: { name: back, service: checkout }\nspec:\n  version: v3.0.0\n  steps: [100%]\n',
+      text:
+        'apiVersion: zeroops.dev/v1\nkind: Rollout\nmetadata: { name: back, service: checkout }\n' +
+        'spec:\n  version: v3.0.0\n  steps: [100%]\n',
     };
     expect(write({ action: 'canary', version: 'v3.0', percent: 20 }, [...files, promoted])).toEqual({
       question: expect.stringMatching(/puts v3\.0\.0 on all of its audience at once/),

@@ -18,7 +18,7 @@ const review = (
 ) => ({ user, state, fingerprints: { drain: fingerprint }, submittedAt: at });
 
 describe('approvals', () => {
-  it('does not count whoever asked for the change in words, and asks one more approval of what came through the API', () => {
+  it('does not count who asked for the change in words; asks one more approval of what came through the API', () => {
     const [asked] = evaluateApprovals({ ...base, requestedBy: ['alice'], reviews: [review('alice'), review('bob')] });
     expect(asked).toEqual({ task: 'drain', approved: true, approvers: ['bob'], missing: [] });
     const [api] = evaluateApprovals({ ...base, requestedBy: [throughTheApi], reviews: [review('bob')] });

@@ -186,7 +186,8 @@ describe("a channel's environment", () => {
       "notify channel ops-ding: DING_URL does not hold a URL: copy the robot's whole webhook URL into it",
     );
     expect(problem({ DING_URL: `https://oapi.dingtalk.com/robot/send?token=${token}`, DING_SECRET: 's' })).toBe(
-      "notify channel ops-ding: the URL in DING_URL has no access_token=… in its query: copy the robot's whole webhook URL",
+      'notify channel ops-ding: the URL in DING_URL has no access_token=… in its query: ' +
+        "copy the robot's whole webhook URL",
     );
     expect(problem({ DING_URL: `https://oapi.dingtalk.com/robot/send?access_token=${token}` })).toBe(
       'notify channel ops-ding: DING_SECRET (its signing secret) is not set on this worker',
