@@ -9,8 +9,8 @@ import type { LoadedDocuments } from '../manifest/load.js';
 import { nameOf } from '../manifest/name-of.js';
 import { kindOf, remediationWork } from '../patrol/remediation-task.js';
 import type { IncidentRecord } from './incident-record.js';
-import { parse, stringify } from 'yaml';
-import type { TemplateProposal } from './template-proposals.js';
+import { parse } from 'yaml';
+import { firstVersion, type TemplateProposal } from './template-proposals.js';
 
 /** How many incidents a remediation must have fixed before its way is worth a template. */
 export const enoughFixes = 2;
@@ -43,24 +43,18 @@ export function remediationTemplateProposals(
     if (!defaults) return [];
     const kind = kindOf(option);
     const issues = fixedOnes.map((i) => `#${i.issueNumber}`).join(', ');
-    const template = {
-      apiVersion: 'zeroops.dev/v1',
-      kind: 'Template',
-      metadata: { name, description: `${option} of ${service}, as it fixed ${fixedOnes.length} incidents` },
-      spec: { kind, versions: [{ version: 1, description: `Fixed ${issues}`, defaults }] },
-    };
     return [
-      {
+      firstVersion({
         name,
-        version: 1,
-        path: `templates/${name}.yaml`,
-        text: stringify(template),
+        kind,
+        description: `${option} of ${service}, as it fixed ${fixedOnes.length} incidents`,
+        versionDescription: `Fixed ${issues}`,
+        defaults,
         why:
           `ZeroOps' ${option} fixed ${fixedOnes.length} incidents of ${service} (${issues}); as a template, ` +
           `the service's inspections can name it (\`remediate: ${name}@1\`) and its gates be tuned in one place`,
-        tasks: [],
         identity: JSON.stringify({ option, service, defaults }),
-      },
+      }),
     ];
   });
 }

@@ -4,10 +4,9 @@
  * between them, the checks that gate them and the approval it asks for. What it cannot read is
  * listed for the reviewer, never guessed. Pure.
  */
-import { stringify } from 'yaml';
 import { taskKinds, type TaskKind } from '../manifest/schemas.js';
 import { nameOf } from '../manifest/name-of.js';
-import type { TemplateProposal } from './template-proposals.js';
+import { firstVersion, type TemplateProposal } from './template-proposals.js';
 
 export interface SopReading {
   proposal?: TemplateProposal;
@@ -68,22 +67,16 @@ export function sopTemplate(path: string, markdown: string): SopReading {
   if (analysis.length) defaults.analysis = analysis;
   if (Object.keys(defaults).length === 0)
     return { unread, problem: `${path}: no steps, interval, checks or approval could be read from it` };
-  const template = {
-    apiVersion: 'zeroops.dev/v1',
-    kind: 'Template',
-    metadata: { name, description: title },
-    spec: { kind, versions: [{ version: 1, description: `From ${path}`, defaults }] },
-  };
   return {
-    proposal: {
+    proposal: firstVersion({
       name,
-      version: 1,
-      path: `templates/${name}.yaml`,
-      text: stringify(template),
+      kind,
+      description: title,
+      versionDescription: `From ${path}`,
+      defaults,
       why: `the SOP ${path} ("${title}") read as a ${kind} template`,
-      tasks: [],
       identity: `sop:${path}:${markdown}`,
-    },
+    }),
     unread,
   };
 }

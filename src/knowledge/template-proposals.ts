@@ -49,6 +49,35 @@ export interface TemplateProposal {
   identity: string;
 }
 
+/** A new template's first version, as a proposal: the one shape every source of experience writes. */
+export function firstVersion(template: {
+  name: string;
+  kind: string;
+  description: string;
+  versionDescription: string;
+  defaults: Record<string, unknown>;
+  why: string;
+  tasks?: string[];
+  identity: string;
+}): TemplateProposal {
+  const { name, kind, description, versionDescription, defaults } = template;
+  const manifest = {
+    apiVersion: 'zeroops.dev/v1',
+    kind: 'Template',
+    metadata: { name, description },
+    spec: { kind, versions: [{ version: 1, description: versionDescription, defaults }] },
+  };
+  return {
+    name,
+    version: 1,
+    path: `templates/${name}.yaml`,
+    text: stringify(manifest),
+    why: template.why,
+    tasks: template.tasks ?? [],
+    identity: template.identity,
+  };
+}
+
 export function templateProposals(repo: LoadedDocuments, files: readonly ManifestFile[]): TemplateProposal[] {
   return [...fromHandWritten(repo), ...fromOverrides(repo, files)];
 }
@@ -67,27 +96,20 @@ function fromHandWritten(repo: LoadedDocuments): TemplateProposal[] {
     const name = nameOf(`${kind}-${tasks[0]!.manifest.metadata.service}`);
     if (repo.templates.some((t) => t.manifest.metadata.name === name)) return [];
     const names = tasks.map((t) => t.manifest.metadata.name);
-    const template = {
-      apiVersion: 'zeroops.dev/v1',
-      kind: 'Template',
-      metadata: {
-        name,
-        description: `${kind} of ${tasks[0]!.manifest.metadata.service} as written by hand ${tasks.length} times`,
-      },
-      spec: { kind, versions: [{ version: 1, description: `Learned from ${names.join(', ')}`, defaults: shared }] },
-    };
+    const service = tasks[0]!.manifest.metadata.service;
     return [
-      {
+      firstVersion({
         name,
-        version: 1,
-        path: `templates/${name}.yaml`,
-        text: stringify(template),
+        kind,
+        description: `${kind} of ${service} as written by hand ${tasks.length} times`,
+        versionDescription: `Learned from ${names.join(', ')}`,
+        defaults: shared,
         why:
-          `${tasks.length} ${kind} tasks of ${tasks[0]!.manifest.metadata.service} ` +
+          `${tasks.length} ${kind} tasks of ${service} ` +
           `were written by hand with the same ${list(Object.keys(shared))}`,
         tasks: names,
         identity: JSON.stringify({ kind, name, shared }),
-      },
+      }),
     ];
   });
 }
