@@ -28,12 +28,15 @@ export type TaskProposal =
   /** `diagnostics`: the check's errors as data (none for a path problem), for callers that place them. */
   | { opened: false; problems: string[]; diagnostics: Diagnostic[] };
 
-/** The ops repo as its default branch has it now: every manifest, read once. */
-export async function readOpsRepo(forge: Forge, repo: RepoRef): Promise<{ sha: string; files: ManifestFile[] }> {
+/** The ops repo as its default branch has it now: its tree, and every manifest read once. */
+export async function defaultBranchManifests(
+  forge: Forge,
+  repo: RepoRef,
+): Promise<{ tree: TreeEntry[]; files: ManifestFile[] }> {
   const head = await forge.defaultBranch(repo);
   const tree = await forge.listTree(repo, head.sha);
   const read = (entry: TreeEntry) => forge.readBlob(repo, entry).then((text) => ({ path: entry.path, text }));
-  return { sha: head.sha, files: await Promise.all(tree.filter((e) => isOpsManifest(e.path)).map(read)) };
+  return { tree, files: await Promise.all(tree.filter((e) => isOpsManifest(e.path)).map(read)) };
 }
 
 /** Problems with where a requested task would go, or undefined. */
@@ -60,7 +63,7 @@ export async function proposeTask(
 ): Promise<TaskProposal> {
   const pathProblem = taskPathProblem(request.path);
   if (pathProblem) return { opened: false, problems: [pathProblem], diagnostics: [] };
-  const checked: CheckResult = await checkTask(request, repoFiles ?? (await readOpsRepo(forge, repo)).files);
+  const checked: CheckResult = await checkTask(request, repoFiles ?? (await defaultBranchManifests(forge, repo)).files);
   const errors = checked.diagnostics.filter((d) => d.severity === 'error');
   // An empty file passes with a warning only: a pull request that plans nothing is not a task.
   if (!errors.length && !checked.plans.length) errors.push(noTask(request.path));

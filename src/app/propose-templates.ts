@@ -18,7 +18,7 @@ import { templateProposals, type TemplateProposal } from '../knowledge/template-
 import { loadDocuments, type LoadedDocuments, type ManifestFile } from '../manifest/load.js';
 import { checkAndPlan } from './check-and-plan.js';
 import type { Log } from './ports.js';
-import { readOpsRepo } from './propose-task.js';
+import { defaultBranchManifests } from './propose-task.js';
 import { repoKey, requestersKey } from './record-keys.js';
 import { incidentRecords } from './case-library.js';
 import { remediationTemplateProposals } from '../knowledge/remediation-templates.js';
@@ -44,10 +44,10 @@ export async function proposeTemplates(
   requestedBy: string[] = [],
 ): Promise<number[]> {
   const { forge } = deps;
-  const { sha, files } = await readOpsRepo(forge, repo);
+  const { tree, files } = await defaultBranchManifests(forge, repo);
   const docs = loadDocuments(files);
   const known = new Set(docs.templates.map((t) => t.manifest.metadata.name));
-  const sops = (await forge.listTree(repo, sha)).filter((e) => e.path.startsWith(sopsFolder) && /\.md$/i.test(e.path));
+  const sops = tree.filter((e) => e.path.startsWith(sopsFolder) && /\.md$/i.test(e.path));
   const proposals: (TemplateProposal & { unread?: string[] })[] = [
     ...templateProposals(docs, files),
     ...remediationTemplateProposals(await incidentRecords(deps.store, repo), docs),

@@ -15,7 +15,7 @@ import { nameOf } from '../manifest/name-of.js';
 import { code } from '../plan/markdown.js';
 import { provenanceComment, visibleText } from '../nl/provenance.js';
 import { writeTask, type Writing, type WrittenTask } from '../nl/write-task.js';
-import { proposeTask, readOpsRepo } from './propose-task.js';
+import { defaultBranchManifests, proposeTask } from './propose-task.js';
 import type { Store } from '../engine/store.js';
 import { requestersKey } from './record-keys.js';
 
@@ -48,7 +48,7 @@ export const understood =
 
 export async function requestTask(deps: RequestDeps, ask: TaskAsk): Promise<RequestOutcome> {
   const words = text(ask);
-  const { files } = await readOpsRepo(deps.forge, ask.repo);
+  const { files } = await defaultBranchManifests(deps.forge, ask.repo);
   const repo = loadDocuments(files);
   const context = { text: words, by: ask.by, where: `issue #${ask.number}`, now: deps.clock() };
   const reading = parseRequest(words, vocabularyOf(repo));
