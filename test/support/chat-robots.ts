@@ -8,7 +8,21 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { NotifyChannel } from '../../src/knowledge/notice.js';
+import type { Notice, NotifyChannel } from '../../src/knowledge/notice.js';
+
+/** A rolled-back run's notice, as the robots' tests send it. */
+export const aRollbackNotice = (overrides: Partial<Notice> = {}): Notice => ({
+  key: 'run-9/rolled-back',
+  event: 'rolled-back',
+  title: '↩️ Rollout checkout-v2 rolled back — checkout/production',
+  lines: ['Why: gate breached during step-2: error_rate = 0.12 (limit ≤ 5%)'],
+  repo: { owner: 'acme', repo: 'ops' },
+  link: { kind: 'pull', number: 12 },
+  service: 'checkout',
+  env: 'production',
+  tone: 'bad',
+  ...overrides,
+});
 
 export interface Received {
   path: string;

@@ -7,11 +7,10 @@
 import type { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
 import { startLab, type Lab } from '../../../lab/lab.js';
-import type { Notice } from '../../../src/knowledge/notice.js';
 import { sendNotice } from '../../../src/providers/notify/send-notice.js';
 import { connectRedis } from '../../../src/queue/queues.js';
 import { NotifyQueue, startNotifyWorker, type NotifyJob } from '../../../src/queue/notify-queue.js';
-import { startChatRobots, type ChatRobots } from '../../support/chat-robots.js';
+import { aRollbackNotice, startChatRobots, type ChatRobots } from '../../support/chat-robots.js';
 import { eventually } from '../../support/lab.js';
 
 let lab: Lab;
@@ -53,17 +52,7 @@ const startWorker = (env: Record<string, string> = robots.env) => {
   worker = startNotifyWorker(connection, send, log);
 };
 
-const notice = (key: string): Notice => ({
-  key,
-  event: 'rolled-back',
-  title: '↩️ Rollout checkout-v2 rolled back — checkout/production',
-  lines: ['Why: gate breached during step-2: error_rate = 0.12 (limit ≤ 5%)'],
-  repo: { owner: 'acme', repo: 'ops' },
-  link: { kind: 'pull', number: 12 },
-  service: 'checkout',
-  env: 'production',
-  tone: 'bad',
-});
+const notice = (key: string) => aRollbackNotice({ key });
 
 describe('the notify queue', () => {
   it('delivers to a robot that was down once it is back, without sending twice to the others', async () => {

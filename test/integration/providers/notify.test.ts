@@ -10,13 +10,12 @@ import { incidentClosed } from '../../../src/app/incident-closed.js';
 import type { Notifier } from '../../../src/app/ports.js';
 import { ForgeRunReporter } from '../../../src/app/report-run.js';
 import { advanceRun, type RunnerDeps } from '../../../src/engine/runner.js';
-import type { Notice } from '../../../src/knowledge/notice.js';
 import { MetricsGateJudge } from '../../../src/observe/gate-checker.js';
 import type { Gate } from '../../../src/plan/types.js';
 import { sendNotice, type SendOptions } from '../../../src/providers/notify/send-notice.js';
 import { NotifyError } from '../../../src/providers/notify/target.js';
 import { aPlan, aRun, aStep } from '../../support/builders.js';
-import { startChatRobots, type ChatRobots } from '../../support/chat-robots.js';
+import { aRollbackNotice, startChatRobots, type ChatRobots } from '../../support/chat-robots.js';
 import { embeddedStorePerTest, quietLog } from '../../support/embedded-store.js';
 import { FakeForge } from '../../support/fake-forge.js';
 
@@ -125,17 +124,10 @@ describe('a run that rolls back', () => {
   });
 });
 
-const notice: Notice = {
-  key: 'run-9/rolled-back',
-  event: 'rolled-back',
-  title: '↩️ Rollout checkout-v2 rolled back — checkout/production',
+const notice = aRollbackNotice({
   lines: ['Why: step two failed: curl https://ci/hook?token=abc123 said hunter2-value'],
-  repo: { owner: 'acme', repo: 'ops' },
   link: { kind: 'pull', number: 3 },
-  service: 'checkout',
-  env: 'production',
-  tone: 'bad',
-};
+});
 const slackChannel = () => robots.channels[0]!;
 const wecomChannel = () => robots.channels[1]!;
 const dingChannel = () => robots.channels[2]!;
