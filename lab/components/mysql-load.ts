@@ -40,10 +40,13 @@ export async function startMysqlLoad(url: string, options: { clients?: number } 
         transactions.push({ endMs: Date.now(), latencyMs: Date.now() - started });
         tries = 0;
       } catch (error) {
-        if ((error as { code?: string }).code === 'ER_LOCK_DEADLOCK' && tries < 3) {
+        // As MySQL asks ("try restarting transaction"), and as applications do: again, after a short
+        // random pause, so two clients that deadlocked do not meet at once again.
+        if ((error as { code?: string }).code === 'ER_LOCK_DEADLOCK' && tries < 10) {
           tries++;
           deadlocksRetried++;
           n--; // the same transaction again
+          await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * tries));
           continue;
         }
         tries = 0;
