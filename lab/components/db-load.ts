@@ -14,12 +14,17 @@ export interface DbLoadOptions {
   clients?: number;
   /** Transactions per second for all clients together (pgbench -R); unset: as fast as it can. */
   rate?: number;
+  /**
+   * The application's own work between two transactions, per client (µs): a closed loop that leaves
+   * the database the CPU headroom a production server keeps. Unset: none, clients at full speed.
+   */
+  thinkMicros?: number;
   /** The name of this load's files in the lab directory, when several run one after another. */
   name?: string;
 }
 
 export interface Transaction {
-  /** When it ended (epoch ms) and how long it took (ms). */
+  /** When it ended (epoch ms) and how long it took (ms), without the application's think time. */
   endMs: number;
   latencyMs: number;
 }
@@ -73,6 +78,8 @@ export async function startDbLoad(
       ...(options.rate ? ['-R', String(options.rate)] : []),
       '-D',
       `maxid=${maxId}`,
+      '-D',
+      `think=${Math.round(options.thinkMicros ?? 0)}`,
       '-l',
       `--log-prefix=${prefix}`,
       '-f',
@@ -91,7 +98,7 @@ export async function startDbLoad(
       // pgbench buffers its transaction log: a little more load flushes what the caller measured.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await group.stop(started.pid, 2000);
-      return report(dir, name, started.logFile);
+      return report(dir, name, started.logFile, (options.thinkMicros ?? 0) / 1000);
     },
   };
 }
@@ -107,7 +114,7 @@ async function prepare(url: string): Promise<number> {
   });
 }
 
-function report(dir: string, name: string, logFile: string): DbLoadReport {
+function report(dir: string, name: string, logFile: string, thinkMs: number): DbLoadReport {
   const transactions: Transaction[] = [];
   for (const file of readdirSync(dir).filter((f) => f.startsWith(`${name}_log.`) || f.startsWith(`${name}.`))) {
     if (file.endsWith('.log')) continue;
@@ -115,7 +122,9 @@ function report(dir: string, name: string, logFile: string): DbLoadReport {
       // client_id transaction_no time script_no time_epoch time_us [schedule_lag]
       const [, , time, , epoch, micros] = line.split(' ');
       if (!micros || time === 'failed' || time === 'skipped') continue;
-      transactions.push({ endMs: Number(epoch) * 1000 + Number(micros) / 1000, latencyMs: Number(time) / 1000 });
+      // pgbench counts the script's \sleep (the application's own work) in the latency: not the database's.
+      const latencyMs = Math.max(0, Number(time) / 1000 - thinkMs);
+      transactions.push({ endMs: Number(epoch) * 1000 + Number(micros) / 1000, latencyMs });
     }
   }
   const output = readFileSync(logFile, 'utf8').split('\n');

@@ -1,3 +1,6 @@
+\if :think > 0
+\sleep :think us
+\endif
 \set id random(1, :maxid)
 SELECT CASE WHEN new_code THEN 1 ELSE 0 END AS new_code FROM app_release \gset
 BEGIN;
