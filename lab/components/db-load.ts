@@ -2,7 +2,8 @@
  * The application's load on the lab's PostgreSQL: real `pgbench` clients (8 by default) running
  * the shop's statements on user_profile, 90 % read-and-update by id and 10 % inserts, each
  * transaction logged with its latency. The scripts read `app_release` before every transaction:
- * flipping it is the deployment of the code that reads the new column.
+ * flipping it is the deployment of the code that reads the new column. Clients go as fast as they
+ * can, or at a rate, or with the application's own work (think time) between transactions.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
