@@ -21,10 +21,9 @@ import { sleep } from '../lab/wait.js';
 import type { EffectContext } from '../src/engine/ports.js';
 import type { Run } from '../src/engine/run.js';
 import { backfill } from '../src/providers/postgres/backfill.js';
-import { triggerName } from '../src/providers/postgres/column-sync.js';
-import type { ColumnSync } from '../src/providers/postgres/column-sync.js';
+import { triggerName, type ColumnSync } from '../src/providers/postgres/column-sync.js';
 import { applyPostgres } from '../src/providers/postgres/postgres-effects.js';
-import { quantile, table } from './stats.js';
+import { mean, quantile, standardError, table } from './stats.js';
 
 const flag = (name: string, fallback: number) => {
   const at = process.argv.indexOf(name);
@@ -115,41 +114,54 @@ export async function schemaChangeBench(): Promise<void> {
       await db.query('CREATE EXTENSION pg_prewarm');
       await db.query("SELECT pg_prewarm('user_profile'), pg_prewarm('user_profile_pkey')");
     });
-    let stall: Awaited<ReturnType<typeof addColumnBehindALongTransaction>> | undefined;
-    let stallAt = -1;
-    let verified: { output?: unknown } | undefined;
-    let pass = 0;
-    /** Backfills `to` until the signal aborts: resumed from its checkpoint, a new pass once one ends. */
-    const backfillUntil = (fixedPace?: { pauseMs: number }) => async (signal: AbortSignal) => {
-      let written = 0;
-      const pace = fixedPace ? `fixed-${fixedPace.pauseMs}` : 'adaptive';
-      while (!signal.aborted) {
-        const progressKey = `bench/${pace}/${pass}`;
-        const before = await rowsDone(url, progressKey);
-        try {
-          await backfill(url, sync('column_2'), {
-            progressKey,
-            batchSize: 1000,
-            lockTimeoutMs: 200,
-            signal,
-            fixedPace,
-          });
-          pass++;
-        } catch (error) {
-          if (!signal.aborted) throw error;
-        }
-        written += (await rowsDone(url, progressKey)) - before;
-      }
-      return written;
+    // One connection reads the backfills' checkpoints, rather than one per read inside the windows.
+    const progress = new pg.Client({ connectionString: url });
+    progress.on('error', () => undefined); // the lab stopping under a failed run must not crash the report
+    await progress.connect();
+    const rowsDone = async (progressKey: string) => {
+      const { rows } = await progress.query<{ rows: string }>('SELECT rows FROM zeroops.backfills WHERE key = $1', [
+        progressKey,
+      ]);
+      return Number(rows[0]?.rows ?? 0);
     };
+    let pass = 0;
+    /** Backfills column_2 until the signal aborts: resumed from its checkpoint, a new pass once one ends. */
+    const backfillUntil =
+      (fixedPace?: { pauseMs: number }): Trial =>
+      async (signal) => {
+        let written = 0;
+        const pace = fixedPace ? `fixed-${fixedPace.pauseMs}` : 'adaptive';
+        while (!signal.aborted) {
+          const progressKey = `bench/${pace}/${pass}`;
+          const before = await rowsDone(progressKey);
+          try {
+            await backfill(url, sync('column_2'), {
+              progressKey,
+              batchSize: 1000,
+              lockTimeoutMs: 200,
+              signal,
+              fixedPace,
+            });
+            pass++;
+          } catch (error) {
+            if (!signal.aborted) throw error;
+          }
+          written += (await rowsDone(progressKey)) - before;
+        }
+        return written;
+      };
+    const noiseFloor = { label: 'nothing (the noise floor)', on: aborted };
+    let verificationMs = 0;
     for (const [point, { label, thinkMicros }] of operatingPoints.entries()) {
+      const first = point === 0;
+      const last = point === operatingPoints.length - 1;
       await withClient(url, (db) => db.query('VACUUM user_profile')); // the last point's dead rows
       const load = await lab.startDbLoad({ clients: 8, name: `bench-pgbench-${point}`, thinkMicros });
       await sleep(3000); // connections up, caches warm
       const measured: Paired[] = [];
-      if (!stall) {
-        stall = await addColumnBehindALongTransaction(url);
-        stallAt = point;
+      // The change's first steps, once: the column added behind a long transaction, then its trigger.
+      const stall = first ? await addColumnBehindALongTransaction(url) : undefined;
+      if (first) {
         await applyPostgres('create-sync-trigger', params('column_2'), context('trigger'));
         const trigger = (enabled: boolean) =>
           withClient(url, (db) =>
@@ -158,31 +170,25 @@ export async function schemaChangeBench(): Promise<void> {
             ),
           );
         await trigger(false);
-        const [alone, withTrigger] = await paired([
-          { label: 'nothing (the noise floor)', on: aborted },
-          {
-            label: 'the dual-write trigger',
-            on: async (signal) => {
-              await trigger(true);
-              await aborted(signal);
-              await trigger(false);
-            },
-          },
-        ]);
-        measured.push(alone!, withTrigger!);
+        const withTrigger: Trial = async (signal) => {
+          await trigger(true);
+          await aborted(signal);
+          await trigger(false);
+        };
+        measured.push(...(await paired([noiseFloor, { label: 'the dual-write trigger', on: withTrigger }])));
         await trigger(true);
       }
       // Every pace writes column_2 (the trigger's column; their updates do not fire it): the table
       // keeps one new column's width, as in the change itself.
       measured.push(
         ...(await paired([
-          ...(measured.length ? [] : [{ label: 'nothing (the noise floor)', on: aborted }]),
+          ...(first ? [] : [noiseFloor]),
           { label: 'backfill, ZeroOps adaptive pace', on: backfillUntil() },
           { label: 'backfill, batch 1000, no sleep', on: backfillUntil({ pauseMs: 0 }) },
           { label: 'backfill, batch 1000 + 20 ms sleep', on: backfillUntil({ pauseMs: 20 }) },
         ])),
       );
-      if (point === operatingPoints.length - 1) {
+      if (last) {
         // The paired windows filled column_2 only in part: the rest, then the verification, under load.
         await backfill(url, sync('column_2'), {
           progressKey: 'bench/column_2/last',
@@ -190,16 +196,16 @@ export async function schemaChangeBench(): Promise<void> {
           lockTimeoutMs: 200,
           fixedPace: { pauseMs: 0 },
         });
-        verified = await applyPostgres('verify-column', params('column_2'), context('verify'));
+        const verified = await applyPostgres('verify-column', params('column_2'), context('verify'));
+        verificationMs = (verified.output as { tookMs: number }).tookMs;
       }
       await sleep(1500);
       const report = await load.stop();
       printPoint(rows, label, measured, report.transactions, report.failures);
-      if (stallAt === point) printStall(report.transactions, stall!);
+      if (stall) printStall(report.transactions, stall);
     }
-    console.log(
-      `\nVerification of ${n(rows)} rows: ${((verified!.output as { tookMs: number }).tookMs / 1000).toFixed(1)} s.`,
-    );
+    await progress.end();
+    console.log(`\nVerification of ${n(rows)} rows: ${(verificationMs / 1000).toFixed(1)} s.`);
     console.log('Goal: ≥ 40,000 rows/s at ≤ 5 % TPS drop; 0 failed transactions; DDL stall ≤ lock_timeout + 50 ms.');
   } finally {
     await lab.stop();
@@ -207,15 +213,6 @@ export async function schemaChangeBench(): Promise<void> {
 }
 
 const aborted: Trial = (signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
-
-async function rowsDone(url: string, progressKey: string): Promise<number> {
-  return withClient(url, async (db) => {
-    const { rows } = await db.query<{ rows: string }>('SELECT rows FROM zeroops.backfills WHERE key = $1', [
-      progressKey,
-    ]);
-    return Number(rows[0]?.rows ?? 0);
-  });
-}
 
 /** A reader holds the table for 2 s; the ADD COLUMN waits, times out at 200 ms, and retries. */
 async function addColumnBehindALongTransaction(url: string) {
@@ -237,7 +234,6 @@ const n = (v: number) => Math.round(v).toLocaleString('en-US');
 
 function printPoint(rows: number, label: string, measured: Paired[], transactions: Transaction[], failures: string[]) {
   const tps = (w: Window) => throughput(transactions, w.from, w.to);
-  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   const p99 = (windows: Window[]) =>
     quantile(
       transactions.filter((t) => windows.some((w) => t.endMs >= w.from && t.endMs < w.to)).map((t) => t.latencyMs),
@@ -252,7 +248,7 @@ function printPoint(rows: number, label: string, measured: Paired[], transaction
         const offs = pairs.flatMap((p) => [p.before, p.after]);
         const changes = pairs.map((p) => tps(p.on) / mean([tps(p.before), tps(p.after)]) - 1);
         const change = mean(changes);
-        const se = Math.sqrt(mean(changes.map((c) => (c - change) ** 2)) / (changes.length - 1));
+        const se = standardError(changes);
         const seconds = ons.reduce((sum, w) => sum + (w.to - w.from), 0) / 1000;
         return [
           label,

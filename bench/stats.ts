@@ -10,6 +10,14 @@ export function quantile(values: readonly number[], q: number): number {
 
 export const median = (values: readonly number[]) => quantile(values, 0.5);
 
+export const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+
+/** The standard error of the mean: the sample's standard deviation over √n. */
+export function standardError(values: readonly number[]): number {
+  const m = mean(values);
+  return Math.sqrt(values.reduce((sum, v) => sum + (v - m) ** 2, 0) / (values.length - 1) / values.length);
+}
+
 export const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 /** Print an aligned table of rows. */
