@@ -10,7 +10,8 @@
  *     and with a 20 ms sleep), all filling column_2. A window resumes the backfill from its
  *     checkpoint and the next stops it, as a worker restart would: the adaptive pace starts over;
  *   - the worst client stall while an ADD COLUMN waits out a 2 s transaction (lock_timeout 200 ms);
- *   - failed client transactions (goal 0), and the verification's time.
+ *   - failed client transactions (goal 0), and the verification's time;
+ *   - the plan's estimate of the WAL and heap growth a backfill causes, beside a measured one.
  * `npm run bench -- schema [--rows N]`.
  */
 import pg from 'pg';
@@ -23,6 +24,8 @@ import type { Run } from '../src/engine/run.js';
 import { backfill } from '../src/providers/postgres/backfill.js';
 import { triggerName, type ColumnSync } from '../src/providers/postgres/column-sync.js';
 import { applyPostgres } from '../src/providers/postgres/postgres-effects.js';
+import { preflight } from '../src/providers/postgres/preflight.js';
+import { backfillFootprint } from '../src/app/backfill-footprint.js';
 import { mean, quantile, standardError, table } from './stats.js';
 
 const flag = (name: string, fallback: number) => {
@@ -206,6 +209,7 @@ export async function schemaChangeBench(): Promise<void> {
     }
     await progress.end();
     console.log(`\nVerification of ${n(rows)} rows: ${(verificationMs / 1000).toFixed(1)} s.`);
+    await footprintAgainstEstimate(url);
     console.log('Goal: ≥ 40,000 rows/s at ≤ 5 % TPS drop; 0 failed transactions; DDL stall ≤ lock_timeout + 50 ms.');
   } finally {
     await lab.stop();
@@ -228,6 +232,65 @@ async function addColumnBehindALongTransaction(url: string) {
   const to = Date.now();
   await release;
   return { from, to, waits: (added.output as { lockWaits: unknown[] }).lockWaits.length };
+}
+
+/**
+ * What the plan says a backfill leaves behind, beside what one wrote: column_3 filled over the whole
+ * table, the load stopped, on a compacted table right after a checkpoint (the estimate's own
+ * assumptions: full pages, one page image per page).
+ */
+async function footprintAgainstEstimate(url: string) {
+  await applyPostgres('add-column', { ...params('column_3'), column: 'column_3' }, context('expand-3'));
+  await withClient(url, (db) => db.query('VACUUM FULL user_profile'));
+  const facts = await preflight(url, {
+    database: 'shop',
+    table: 'user_profile',
+    transform: { from: 'column_1', using: 'column_1::jsonb', type: 'jsonb' },
+  });
+  const estimate = backfillFootprint(facts.rows, facts.indexes.length, facts.heap!);
+  const heapAndWal = (db: pg.ClientBase) =>
+    db
+      .query<{ bytes: string; lsn: string }>(
+        `SELECT pg_relation_size('user_profile') AS bytes, pg_current_wal_lsn()::text AS lsn`,
+      )
+      .then((r) => r.rows[0]!);
+  const before = await withClient(url, async (db) => {
+    await db.query('CHECKPOINT');
+    return heapAndWal(db);
+  });
+  const done = await backfill(url, sync('column_3'), {
+    progressKey: 'bench/column_3',
+    batchSize: 1000,
+    lockTimeoutMs: 200,
+    fixedPace: { pauseMs: 0 },
+  });
+  const measured = await withClient(url, async (db) => {
+    const after = await heapAndWal(db);
+    const wal = await db.query<{ bytes: string }>(`SELECT pg_wal_lsn_diff($1, $2)::bigint AS bytes`, [
+      after.lsn,
+      before.lsn,
+    ]);
+    return { walBytes: Number(wal.rows[0]!.bytes), growthBytes: Number(after.bytes) - Number(before.bytes) };
+  });
+  const mib = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MiB`;
+  console.log(`\n## What a backfill leaves behind: the plan's estimate and a fill of ${n(done.rows)} rows\n`);
+  console.log(
+    table([
+      ['', 'plan (preflight)', 'measured', 'measured / plan'],
+      [
+        'WAL per row',
+        `${n(estimate.walBytesPerRow)} B`,
+        `${n(measured.walBytes / done.rows)} B`,
+        (measured.walBytes / estimate.walBytes).toFixed(2),
+      ],
+      [
+        'heap growth',
+        mib(estimate.heapGrowthBytes),
+        mib(measured.growthBytes),
+        (measured.growthBytes / estimate.heapGrowthBytes).toFixed(2),
+      ],
+    ]),
+  );
 }
 
 const n = (v: number) => Math.round(v).toLocaleString('en-US');

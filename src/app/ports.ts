@@ -78,6 +78,18 @@ export interface PreflightFacts {
   /** MySQL: the columns of the table's unique keys (dropping one narrows the key, and the copy drops rows). */
   uniqueKeyColumns?: string[];
   transform?: TransformFacts;
+  /** PostgreSQL, for a backfill: what its new row versions will cost (see backfill-footprint). */
+  heap?: HeapFacts;
+}
+
+/** The heap as the preflight read it: PostgreSQL only. */
+export interface HeapFacts {
+  /** The table's main fork, without indexes or TOAST. */
+  bytes: number;
+  fillfactor: number;
+  /** Average stored size of a row, and of the column the new one is computed from (a sample). */
+  rowBytes: number;
+  sourceColumnBytes: number;
 }
 
 export interface TransformFacts {

@@ -9,7 +9,8 @@ import type { LoadedTask } from '../manifest/model.js';
 import { reporter } from '../manifest/rules/rule.js';
 import type { Plan } from '../plan/types.js';
 import { invalidWriteBehaviour, type InvalidPolicy } from '../providers/postgres/column-sync.js';
-import type { PreflightFacts, PreflightTarget, SchemaPreflight, TransformFacts } from './ports.js';
+import { backfillFootprint } from './backfill-footprint.js';
+import type { HeapFacts, PreflightFacts, PreflightTarget, SchemaPreflight, TransformFacts } from './ports.js';
 
 /** What the plan says a throttled backfill does per second (the lab's bench measures the real figure). */
 export const expectedBackfillRowsPerSecond = 20_000;
@@ -192,6 +193,25 @@ function renderFacts(target: PreflightTarget, facts: PreflightFacts, plan: Plan,
         `from batches of ${n(params.batchSize)}, slowed whenever the application feels it (the run reports the ` +
         `real rate).`,
     );
+    if (facts.heap) lines.push('', footprintLine(facts.rows, facts.indexes.length, facts.heap, facts.replicas.length));
   }
   return lines.join('\n');
+}
+
+function footprintLine(rows: number, indexes: number, heap: HeapFacts, replicas: number): string {
+  const f = backfillFootprint(rows, indexes, heap);
+  const n = (v: number) => v.toLocaleString('en-US');
+  const mib = (bytes: number) => `${(bytes / 1048576).toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB`;
+  const moved =
+    f.movedRows === rows
+      ? `at fillfactor ${heap.fillfactor} no page has room for them, so every one moves`
+      : `about ${n(f.movedRows)} cannot stay on their page (fillfactor ${heap.fillfactor}) and move`;
+  return (
+    `**What the backfill leaves behind:** ${n(rows)} new row versions; ${moved}: ` +
+    `about ${n(f.indexEntries)} new index entries over ${indexes} index(es), the heap (${mib(heap.bytes)}) ` +
+    `grows by about ${mib(f.heapGrowthBytes)} and keeps ${n(f.deadRows)} dead versions until vacuum makes their ` +
+    'space reusable (the file does not shrink), and ' +
+    `about ${mib(f.walBytes)} of WAL (~${n(f.walBytesPerRow)} B per row)` +
+    (replicas > 0 ? ` that each of the ${replicas} replica(s) replays.` : '.')
+  );
 }

@@ -163,11 +163,25 @@ describe('lossy transforms', () => {
   });
 
   it('are seen before approval: the read-only preflight counts the rows the transform fails on', async () => {
+    await db.query(`ALTER TABLE user_profile SET (fillfactor = 90)`);
     const found = await preflight(lab.postgres!.url, {
       database: 'shop',
       table,
       transform: { from: 'column_1', using: 'column_1::jsonb', type: 'jsonb' },
+    }).finally(() => db.query(`ALTER TABLE user_profile RESET (fillfactor)`));
+    const { rows: sizes } = await db.query(
+      `SELECT pg_relation_size('user_profile') AS bytes, avg(octet_length(column_1)) AS text FROM user_profile`,
+    );
+    expect(found.heap).toEqual({
+      bytes: Number(sizes[0].bytes),
+      fillfactor: 90,
+      rowBytes: expect.any(Number),
+      sourceColumnBytes: expect.any(Number),
     });
+    // A sample of the rows, each stored with a short header beside its characters: near the whole table's average.
+    expect(found.heap!.sourceColumnBytes).toBeGreaterThan(Number(sizes[0].text) * 0.9);
+    expect(found.heap!.sourceColumnBytes).toBeLessThan(Number(sizes[0].text) * 1.1 + 4);
+    expect(found.heap!.rowBytes).toBeGreaterThan(found.heap!.sourceColumnBytes + 24);
     expect(found.transform!.failing.count).toBe(2);
     expect(found.transform!.failing.examples).toEqual([
       { key: '3', value: 'not json 3', error: 'invalid input syntax for type json' },

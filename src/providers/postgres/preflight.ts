@@ -4,7 +4,7 @@
  * transform, the rows it would fail on or turn into NULL, with examples, before anyone approves.
  */
 import type pg from 'pg';
-import type { PreflightFacts, PreflightTarget, SchemaPreflight, TransformFacts } from '../../app/ports.js';
+import type { HeapFacts, PreflightFacts, PreflightTarget, SchemaPreflight, TransformFacts } from '../../app/ports.js';
 import { databaseUrl } from './database-url.js';
 import { quoteIdent, quoteTable } from './identifiers.js';
 import { withClient } from './sessions.js';
@@ -13,6 +13,7 @@ import { integerKey } from './table-facts.js';
 /** Rows whose transform is tried; past this, counts are of these rows (and the report says so). */
 const transformRowLimit = 1_000_000;
 const examplesKept = 5;
+const heapSampleRows = 10_000;
 
 export const postgresPreflight: SchemaPreflight = {
   inspect: (target, providers) => preflight(databaseUrl(providers, target.database), target),
@@ -27,6 +28,7 @@ export async function preflight(url: string, target: PreflightTarget): Promise<P
       const facts = await tableFacts(client, target.table);
       if (target.transform && 'column' in facts.key)
         facts.transform = await transformFacts(client, target.table, facts.key.column, target.transform);
+      if (target.transform) facts.heap = await heapFacts(client, target.table, target.transform.from);
       return facts;
     } finally {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -74,6 +76,23 @@ async function tableFacts(client: pg.ClientBase, table: string): Promise<Preflig
     replicas: replicas.rows.map((r) => ({ name: r.name, lagSeconds: r.lag ?? 0 })),
     statementsTracked: tracked.rows.length > 0,
   };
+}
+
+/** The heap's size and fillfactor, and the average row and source column, from a sample of its first rows. */
+async function heapFacts(client: pg.ClientBase, table: string, column: string): Promise<HeapFacts> {
+  const { rows } = await client.query<{ bytes: string; fillfactor: number; row: number; col: number }>(
+    `SELECT pg_relation_size(c.oid) AS bytes,
+            coalesce((SELECT option_value::int FROM pg_options_to_table(c.reloptions)
+                       WHERE option_name = 'fillfactor'), 100) AS fillfactor,
+            coalesce(s.row, 0)::float8 AS row, coalesce(s.col, 0)::float8 AS col
+       FROM pg_class c,
+            (SELECT avg(pg_column_size(t.*)) AS row, avg(coalesce(pg_column_size(t.${quoteIdent(column)}), 0)) AS col
+               FROM (SELECT * FROM ${quoteTable(table)} LIMIT ${heapSampleRows}) AS t) AS s
+      WHERE c.oid = to_regclass($1)`,
+    [quoteTable(table)],
+  );
+  const r = rows[0]!;
+  return { bytes: Number(r.bytes), fillfactor: r.fillfactor, rowBytes: r.row, sourceColumnBytes: r.col };
 }
 
 /**
