@@ -241,6 +241,7 @@ async function addColumnBehindALongTransaction(url: string) {
  */
 async function footprintAgainstEstimate(url: string) {
   await applyPostgres('add-column', { ...params('column_3'), column: 'column_3' }, context('expand-3'));
+  await applyPostgres('create-sync-trigger', params('column_3'), context('trigger-3')); // and its transform
   await withClient(url, (db) => db.query('VACUUM FULL user_profile'));
   const facts = await preflight(url, {
     database: 'shop',

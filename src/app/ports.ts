@@ -84,12 +84,14 @@ export interface PreflightFacts {
 
 /** The heap as the preflight read it: PostgreSQL only. */
 export interface HeapFacts {
-  /** The table's main fork, without indexes or TOAST. */
+  /** The table's main fork, and its indexes, in bytes. */
   bytes: number;
+  indexBytes: number;
   fillfactor: number;
-  /** Average stored size of a row, and of the column the new one is computed from (a sample). */
+  /** Average stored size of a row (a sample of the first rows). */
   rowBytes: number;
-  sourceColumnBytes: number;
+  /** Average size of a value of the new column: the transform's output where tried, else the old column's. */
+  newColumnBytes: number;
 }
 
 export interface TransformFacts {
@@ -99,4 +101,6 @@ export interface TransformFacts {
   failing: { count: number; examples: { key: string; value: string; error: string }[] };
   /** Non-NULL values the transform turns into NULL. */
   nulled: { count: number; examples: { key: string; value: string }[] };
+  /** Average size of a converted value, when any converted. */
+  convertedBytes?: number;
 }

@@ -28,7 +28,11 @@ export async function preflight(url: string, target: PreflightTarget): Promise<P
       const facts = await tableFacts(client, target.table);
       if (target.transform && 'column' in facts.key)
         facts.transform = await transformFacts(client, target.table, facts.key.column, target.transform);
-      if (target.transform) facts.heap = await heapFacts(client, target.table, target.transform.from);
+      if (target.transform) {
+        const heap = await heapFacts(client, target.table, target.transform.from);
+        // The new column's width is the transform's output where it was tried, else the old column's.
+        facts.heap = { ...heap, newColumnBytes: facts.transform?.convertedBytes ?? heap.newColumnBytes };
+      }
       return facts;
     } finally {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -78,10 +82,10 @@ async function tableFacts(client: pg.ClientBase, table: string): Promise<Preflig
   };
 }
 
-/** The heap's size and fillfactor, and the average row and source column, from a sample of its first rows. */
+/** The heap's size and fillfactor, its indexes' size, and the average row and old column, from its first rows. */
 async function heapFacts(client: pg.ClientBase, table: string, column: string): Promise<HeapFacts> {
-  const { rows } = await client.query<{ bytes: string; fillfactor: number; row: number; col: number }>(
-    `SELECT pg_relation_size(c.oid) AS bytes,
+  const { rows } = await client.query<{ bytes: string; index: string; fillfactor: number; row: number; col: number }>(
+    `SELECT pg_relation_size(c.oid) AS bytes, pg_indexes_size(c.oid) AS index,
             coalesce((SELECT option_value::int FROM pg_options_to_table(c.reloptions)
                        WHERE option_name = 'fillfactor'), 100) AS fillfactor,
             coalesce(s.row, 0)::float8 AS row, coalesce(s.col, 0)::float8 AS col
@@ -92,7 +96,13 @@ async function heapFacts(client: pg.ClientBase, table: string, column: string): 
     [quoteTable(table)],
   );
   const r = rows[0]!;
-  return { bytes: Number(r.bytes), fillfactor: r.fillfactor, rowBytes: r.row, sourceColumnBytes: r.col };
+  return {
+    bytes: Number(r.bytes),
+    indexBytes: Number(r.index),
+    fillfactor: r.fillfactor,
+    rowBytes: r.row,
+    newColumnBytes: r.col,
+  };
 }
 
 /**
@@ -110,6 +120,7 @@ async function transformFacts(
 #variable_conflict use_column
 DECLARE
   r record; checked bigint := 0; failing bigint := 0; nulled bigint := 0;
+  converted_rows bigint := 0; converted_bytes bigint := 0;
   failures jsonb := '[]'; nulls jsonb := '[]'; converted ${transform.type};
 BEGIN
   FOR r IN SELECT ${quoteIdent(key)}::text AS k, ${from} AS v FROM ${quoteTable(table)} ORDER BY ${quoteIdent(key)}
@@ -118,6 +129,10 @@ BEGIN
     CONTINUE WHEN r.v IS NULL;
     BEGIN
       SELECT (${transform.using})::${transform.type} INTO converted FROM (SELECT r.v AS ${from}) AS old_row;
+      IF converted IS NOT NULL THEN
+        converted_rows := converted_rows + 1;
+        converted_bytes := converted_bytes + pg_column_size(converted);
+      END IF;
       IF converted IS NULL THEN
         nulled := nulled + 1;
         IF nulled <= ${examplesKept} THEN nulls := nulls || jsonb_build_object('key', r.k, 'value', left(r.v::text,
@@ -131,7 +146,7 @@ BEGIN
     END;
   END LOOP;
   RAISE NOTICE 'zeroops-preflight %', jsonb_build_object('checked', checked, 'failing', failing, 'nulled', nulled,
-    'failures', failures, 'nulls', nulls);
+    'failures', failures, 'nulls', nulls, 'convertedBytes', converted_bytes::float8 / nullif(converted_rows, 0));
 END $zeroops$`;
   let notice: string | undefined;
   const listen = (n: { message?: string }) => {
@@ -149,6 +164,7 @@ END $zeroops$`;
     nulled: number;
     failures: { key: string; value: string; error: string }[];
     nulls: { key: string; value: string }[];
+    convertedBytes: number | null;
   };
   const shown = (value: string) => (value.length > 40 ? `${value.slice(0, 39)}…` : value);
   return {
@@ -159,6 +175,7 @@ END $zeroops$`;
       examples: found.failures.map((f) => ({ key: f.key, value: shown(f.value), error: f.error })),
     },
     nulled: { count: found.nulled, examples: found.nulls.map((n) => ({ key: n.key, value: shown(n.value) })) },
+    ...(found.convertedBytes === null ? {} : { convertedBytes: Number(found.convertedBytes) }),
   };
 }
 

@@ -21,7 +21,7 @@ const facts = (overrides: Partial<PreflightFacts> = {}): PreflightFacts => ({
   foreignKeys: [],
   replicas: [],
   statementsTracked: true,
-  heap: { bytes: 6 * 1048576, fillfactor: 100, rowBytes: 130, sourceColumnBytes: 60 },
+  heap: { bytes: 6 * 1048576, indexBytes: 900_000, fillfactor: 100, rowBytes: 130, newColumnBytes: 60 },
   transform: {
     checked: 40_000,
     partial: false,
@@ -77,14 +77,14 @@ describe('schema change preflight', () => {
     expect(sections[0]).toContain(
       '**What the backfill leaves behind:** 40,000 new row versions; at fillfactor 100 no page has room for them, ' +
         'so every one moves: about 40,000 new index entries over 1 index(es), the heap (6 MiB) grows by about ' +
-        '7.2 MiB and keeps 40,000 dead versions',
+        '7.4 MiB and keeps 40,000 dead versions',
     );
-    expect(sections[0]).toContain('about 16.6 MiB of WAL (~434 B per row).');
+    expect(sections[0]).toContain('about 22.3 MiB of WAL (~585 B per row).');
   });
 
   it('says that replicas replay the WAL, and that room left by fillfactor keeps some versions in place', async () => {
     const roomy = facts({
-      heap: { bytes: 6 * 1048576, fillfactor: 50, rowBytes: 130, sourceColumnBytes: 60 },
+      heap: { bytes: 6 * 1048576, indexBytes: 900_000, fillfactor: 50, rowBytes: 130, newColumnBytes: 60 },
       replicas: [{ name: 'replica-1', lagSeconds: 0.2 }],
     });
     const { sections } = await preflightOf(replacement(), roomy);
