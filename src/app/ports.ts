@@ -101,6 +101,6 @@ export interface TransformFacts {
   failing: { count: number; examples: { key: string; value: string; error: string }[] };
   /** Non-NULL values the transform turns into NULL. */
   nulled: { count: number; examples: { key: string; value: string }[] };
-  /** Average size of a converted value, when any converted. */
+  /** Average size of the transform's output per row checked (a NULL counts as none). */
   convertedBytes?: number;
 }

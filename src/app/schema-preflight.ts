@@ -193,7 +193,8 @@ function renderFacts(target: PreflightTarget, facts: PreflightFacts, plan: Plan,
         `from batches of ${n(params.batchSize)}, slowed whenever the application feels it (the run reports the ` +
         `real rate).`,
     );
-    if (facts.heap) lines.push('', footprintLine(facts.rows, facts.indexes.length, facts.heap, facts.replicas.length));
+    if (facts.heap && facts.rows > 0)
+      lines.push('', footprintLine(facts.rows, facts.indexes.length, facts.heap, facts.replicas.length));
   }
   return lines.join('\n');
 }
@@ -204,8 +205,10 @@ function footprintLine(rows: number, indexes: number, heap: HeapFacts, replicas:
   const mib = (bytes: number) => `${(bytes / 1048576).toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB`;
   const moved =
     f.movedRows === rows
-      ? `at fillfactor ${heap.fillfactor} no page has room for them, so every one moves`
-      : `about ${n(f.movedRows)} cannot stay on their page (fillfactor ${heap.fillfactor}) and move`;
+      ? `at fillfactor ${heap.fillfactor} no page has room for them, so about every one moves`
+      : f.movedRows === 0
+        ? `fillfactor ${heap.fillfactor} leaves room for them on their pages, so about none moves`
+        : `about ${n(f.movedRows)} cannot stay on their page (fillfactor ${heap.fillfactor}) and move`;
   return (
     `**What the backfill leaves behind:** ${n(rows)} new row versions; ${moved}: ` +
     `about ${n(f.indexEntries)} new index entries over ${indexes} index(es), the heap (${mib(heap.bytes)}) ` +

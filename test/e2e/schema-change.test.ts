@@ -106,7 +106,7 @@ describe('SchemaChange on PostgreSQL, end to end', () => {
     expect(comment).toMatch(/\| 50,000 \| [\d.]+ MiB \| `id` \|/);
     expect(comment).toContain('- key 42: `not json at all` — invalid input syntax for type json');
     expect(comment).toContain('**What the backfill leaves behind:** 50,000 new row versions; at fillfactor 100');
-    expect(comment).toContain('so every one moves: about 50,000 new index entries over 1 index(es)');
+    expect(comment).toContain('so about every one moves: about 50,000 new index entries over 1 index(es)');
     expect(comment).toMatch(/about [\d.]+ MiB of WAL \(~\d{3} B per row\)\./);
     expect(comment).toContain('decide what they become in spec.replaceColumn.onInvalid');
     await db.query(`UPDATE user_profile SET column_1 = '{"tier": "free"}' WHERE id = 42`);

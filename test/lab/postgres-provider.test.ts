@@ -182,8 +182,8 @@ describe('lossy transforms', () => {
       rowBytes: expect.any(Number),
       newColumnBytes: expect.any(Number),
     });
-    // The new column's width is the transform's output over every row it converted (a stored value's header
-    // is a byte where a computed one's is four).
+    // The new column's width is the transform's output over the rows checked (a stored value's header is a
+    // byte where a computed one's is four).
     expect(Math.abs(found.heap!.newColumnBytes - Number(sizes[0].jsonb))).toBeLessThanOrEqual(4);
     expect(found.heap!.rowBytes).toBeGreaterThan(Number(sizes[0].text) + 24); // and a header, a key, a name …
     expect(found.transform!.failing.count).toBe(2);

@@ -14,6 +14,8 @@ import { integerKey } from './table-facts.js';
 const transformRowLimit = 1_000_000;
 const examplesKept = 5;
 const heapSampleRows = 10_000;
+/** A heap tuple's header with its null bitmap, as stored (23 bytes, aligned). */
+const tupleHeaderBytes = 24;
 
 export const postgresPreflight: SchemaPreflight = {
   inspect: (target, providers) => preflight(databaseUrl(providers, target.database), target),
@@ -28,16 +30,27 @@ export async function preflight(url: string, target: PreflightTarget): Promise<P
       const facts = await tableFacts(client, target.table);
       if (target.transform && 'column' in facts.key)
         facts.transform = await transformFacts(client, target.table, facts.key.column, target.transform);
-      if (target.transform) {
-        const heap = await heapFacts(client, target.table, target.transform.from);
-        // The new column's width is the transform's output where it was tried, else the old column's.
-        facts.heap = { ...heap, newColumnBytes: facts.transform?.convertedBytes ?? heap.newColumnBytes };
-      }
+      const heap =
+        target.transform &&
+        (await optional(client, 'heap', () => heapFacts(client, target.table, target.transform!.from)));
+      // The new column's width is the transform's output where it was tried, else the old column's.
+      if (heap) facts.heap = { ...heap, newColumnBytes: facts.transform?.convertedBytes ?? heap.newColumnBytes };
       return facts;
     } finally {
       await client.query('ROLLBACK').catch(() => undefined);
     }
   });
+}
+
+/** A figure the plan can do without: if reading it fails (a column not granted, a timeout), it is left out. */
+async function optional<T>(client: pg.ClientBase, name: string, read: () => Promise<T>): Promise<T | undefined> {
+  await client.query(`SAVEPOINT ${name}`);
+  try {
+    return await read();
+  } catch {
+    await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+    return undefined;
+  }
 }
 
 async function tableFacts(client: pg.ClientBase, table: string): Promise<PreflightFacts> {
@@ -82,20 +95,34 @@ async function tableFacts(client: pg.ClientBase, table: string): Promise<Preflig
   };
 }
 
-/** The heap's size and fillfactor, its indexes' size, and the average row and old column, from its first rows. */
-async function heapFacts(client: pg.ClientBase, table: string, column: string): Promise<HeapFacts> {
+/**
+ * The heap's size and fillfactor, its indexes' size, and the average stored row and old column over
+ * its first rows. Each column is measured as stored (a value moved out of line counts as its
+ * pointer, which an update keeps), not as a whole-row value, which would fetch it. Only a plain
+ * table: a partitioned one has no heap of its own, and its partitions their own fillfactors.
+ */
+async function heapFacts(client: pg.ClientBase, table: string, column: string): Promise<HeapFacts | undefined> {
+  const name = quoteTable(table);
+  const { rows: columns } = await client.query<{ name: string }>(
+    `SELECT attname AS name FROM pg_attribute
+      WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+    [name],
+  );
+  const stored = columns.map((c) => `coalesce(pg_column_size(t.${quoteIdent(c.name)}), 0)`).join(' + ');
   const { rows } = await client.query<{ bytes: string; index: string; fillfactor: number; row: number; col: number }>(
     `SELECT pg_relation_size(c.oid) AS bytes, pg_indexes_size(c.oid) AS index,
             coalesce((SELECT option_value::int FROM pg_options_to_table(c.reloptions)
                        WHERE option_name = 'fillfactor'), 100) AS fillfactor,
             coalesce(s.row, 0)::float8 AS row, coalesce(s.col, 0)::float8 AS col
        FROM pg_class c,
-            (SELECT avg(pg_column_size(t.*)) AS row, avg(coalesce(pg_column_size(t.${quoteIdent(column)}), 0)) AS col
-               FROM (SELECT * FROM ${quoteTable(table)} LIMIT ${heapSampleRows}) AS t) AS s
-      WHERE c.oid = to_regclass($1)`,
-    [quoteTable(table)],
+            (SELECT avg(${tupleHeaderBytes} + ${stored || '0'}) AS row,
+                    avg(coalesce(pg_column_size(t.${quoteIdent(column)}), 0)) AS col
+               FROM (SELECT * FROM ${name} LIMIT ${heapSampleRows}) AS t) AS s
+      WHERE c.oid = to_regclass($1) AND c.relkind = 'r'`,
+    [name],
   );
-  const r = rows[0]!;
+  const r = rows[0];
+  if (!r) return undefined;
   return {
     bytes: Number(r.bytes),
     indexBytes: Number(r.index),
@@ -120,7 +147,7 @@ async function transformFacts(
 #variable_conflict use_column
 DECLARE
   r record; checked bigint := 0; failing bigint := 0; nulled bigint := 0;
-  converted_rows bigint := 0; converted_bytes bigint := 0;
+  converted_bytes bigint := 0;
   failures jsonb := '[]'; nulls jsonb := '[]'; converted ${transform.type};
 BEGIN
   FOR r IN SELECT ${quoteIdent(key)}::text AS k, ${from} AS v FROM ${quoteTable(table)} ORDER BY ${quoteIdent(key)}
@@ -129,10 +156,7 @@ BEGIN
     CONTINUE WHEN r.v IS NULL;
     BEGIN
       SELECT (${transform.using})::${transform.type} INTO converted FROM (SELECT r.v AS ${from}) AS old_row;
-      IF converted IS NOT NULL THEN
-        converted_rows := converted_rows + 1;
-        converted_bytes := converted_bytes + pg_column_size(converted);
-      END IF;
+      converted_bytes := converted_bytes + coalesce(pg_column_size(converted), 0);
       IF converted IS NULL THEN
         nulled := nulled + 1;
         IF nulled <= ${examplesKept} THEN nulls := nulls || jsonb_build_object('key', r.k, 'value', left(r.v::text,
@@ -146,7 +170,7 @@ BEGIN
     END;
   END LOOP;
   RAISE NOTICE 'zeroops-preflight %', jsonb_build_object('checked', checked, 'failing', failing, 'nulled', nulled,
-    'failures', failures, 'nulls', nulls, 'convertedBytes', converted_bytes::float8 / nullif(converted_rows, 0));
+    'failures', failures, 'nulls', nulls, 'convertedBytes', converted_bytes::float8 / nullif(checked, 0));
 END $zeroops$`;
   let notice: string | undefined;
   const listen = (n: { message?: string }) => {
@@ -175,7 +199,7 @@ END $zeroops$`;
       examples: found.failures.map((f) => ({ key: f.key, value: shown(f.value), error: f.error })),
     },
     nulled: { count: found.nulled, examples: found.nulls.map((n) => ({ key: n.key, value: shown(n.value) })) },
-    ...(found.convertedBytes === null ? {} : { convertedBytes: Number(found.convertedBytes) }),
+    ...(found.convertedBytes == null ? {} : { convertedBytes: Number(found.convertedBytes) }),
   };
 }
 

@@ -76,7 +76,7 @@ describe('schema change preflight', () => {
     expect(sections[0]).toMatch(/40,000 rows at about [\d,]+ rows\/s ≈ \d+s/);
     expect(sections[0]).toContain(
       '**What the backfill leaves behind:** 40,000 new row versions; at fillfactor 100 no page has room for them, ' +
-        'so every one moves: about 40,000 new index entries over 1 index(es), the heap (6 MiB) grows by about ' +
+        'so about every one moves: about 40,000 new index entries over 1 index(es), the heap (6 MiB) grows by about ' +
         '7.4 MiB and keeps 40,000 dead versions',
     );
     expect(sections[0]).toContain('about 22.3 MiB of WAL (~585 B per row).');
@@ -90,6 +90,14 @@ describe('schema change preflight', () => {
     const { sections } = await preflightOf(replacement(), roomy);
     expect(sections[0]).toMatch(/about [\d,]+ cannot stay on their page \(fillfactor 50\) and move/);
     expect(sections[0]).toContain('that each of the 1 replica(s) replays.');
+    const sparse = facts({
+      heap: { bytes: 1048576, indexBytes: 0, fillfactor: 10, rowBytes: 130, newColumnBytes: 60 },
+    });
+    expect((await preflightOf(replacement(), sparse)).sections[0]).toContain(
+      'fillfactor 10 leaves room for them on their pages, so about none moves: about 0 new index entries',
+    );
+    const empty = await preflightOf(replacement(), facts({ rows: 0 }));
+    expect(empty.sections[0]).not.toContain('What the backfill leaves behind');
   });
 
   it('refuses a lossy transform until the manifest decides what the rows become', async () => {
