@@ -12,6 +12,8 @@ import { invalidWriteBehaviour, type InvalidPolicy } from '../providers/postgres
 import { backfillFootprint } from './backfill-footprint.js';
 import type { HeapFacts, PreflightFacts, PreflightTarget, SchemaPreflight, TransformFacts } from './ports.js';
 
+const n = (v: number) => v.toLocaleString('en-US');
+
 /** What the plan says a throttled backfill does per second (the lab's bench measures the real figure). */
 export const expectedBackfillRowsPerSecond = 20_000;
 
@@ -132,23 +134,22 @@ function targetsOf(plan: Plan): PreflightTarget[] {
 function lossiness(t: TransformFacts, target: PreflightTarget): string | undefined {
   const parts = [
     t.failing.count > 0 &&
-      `${t.failing.count.toLocaleString('en-US')} row(s) fail (e.g. ${t.failing.examples
+      `${n(t.failing.count)} row(s) fail (e.g. ${t.failing.examples
         .slice(0, 2)
         .map((e) => `key ${e.key}, '${e.value}': ${e.error}`)
         .join('; ')})`,
     t.nulled.count > 0 &&
-      `${t.nulled.count.toLocaleString('en-US')} row(s) become NULL (e.g. key ${t.nulled.examples[0]?.key}, ` +
+      `${n(t.nulled.count)} row(s) become NULL (e.g. key ${t.nulled.examples[0]?.key}, ` +
         `'${t.nulled.examples[0]?.value}')`,
   ].filter(Boolean);
   if (parts.length === 0) return undefined;
   return (
     `${target.transform!.using} over ${target.table}: ${parts.join(', and ')} of ` +
-    `${t.checked.toLocaleString('en-US')} checked${t.partial ? ' (the first rows only)' : ''}`
+    `${n(t.checked)} checked${t.partial ? ' (the first rows only)' : ''}`
   );
 }
 
 function renderFacts(target: PreflightTarget, facts: PreflightFacts, plan: Plan, policy?: InvalidPolicy): string {
-  const n = (v: number) => v.toLocaleString('en-US');
   const key = 'column' in facts.key ? `\`${facts.key.column}\`` : `none usable: ${facts.key.problem}`;
   const mysql = facts.engine === 'mysql';
   const replicas = facts.replicas.map((r) => `${r.name} (lag ${r.lagSeconds.toFixed(1)}s)`).join(', ') || 'none';
@@ -201,7 +202,6 @@ function renderFacts(target: PreflightTarget, facts: PreflightFacts, plan: Plan,
 
 function footprintLine(rows: number, indexes: number, heap: HeapFacts, replicas: number): string {
   const f = backfillFootprint(rows, indexes, heap);
-  const n = (v: number) => v.toLocaleString('en-US');
   const mib = (bytes: number) => `${(bytes / 1048576).toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB`;
   const moved =
     f.movedRows === rows
