@@ -271,3 +271,44 @@ describe('readers, rename, snapshot and restore', () => {
     expect(await checksum('column_1_deprecated')).toBe(before);
   });
 });
+
+describe('keys with gaps, past 2^53, up to the bigint maximum', () => {
+  // Snowflake-style ids: 2,000 rows spread over 6·10^18 keys, neighbours that one double cannot
+  // tell apart (2^53 + 1 reads as 2^53), a negative key and the type's last value.
+  const events = { ...sync, table: 'events', from: 'payload', to: 'payload_json', using: 'payload::jsonb' };
+  beforeAll(async () => {
+    await db.query(`CREATE TABLE events (id bigint PRIMARY KEY, payload text NOT NULL)`);
+    await db.query(
+      `INSERT INTO events SELECT 9007199254740995 + g * 3000000000000000, '{"n": ' || g || '}'
+         FROM generate_series(1, 1996) AS g`,
+    );
+    await db.query(
+      `INSERT INTO events VALUES (-5, '{"n": -5}'), (9007199254740992, '{"n": "a"}'),
+         (9007199254740993, '{"n": "b"}'), (9223372036854775807, '{"n": "last"}')`,
+    );
+  });
+
+  it('backfills in batches of rows, not of key values, and verifies every row by its exact key', async () => {
+    await apply('add-column', { ...events, column: 'payload_json' });
+    await apply('create-sync-trigger', events);
+    // The same step's progress on another table is refused, not resumed.
+    await expect(apply('backfill', { ...events, batchSize: 100 })).rejects.toThrow(
+      "the backfill progress 'run-pg/backfill' belongs to user_profile, not events",
+    );
+    const filled = await apply('backfill', { ...events, batchSize: 100 }, { step: 'backfill-events' });
+    expect(filled.output.rows).toBe(2000);
+    // Batches of 50 to 400 rows as the throttle goes; batches of key values would need ~10^16.
+    expect(filled.output.batches).toBeGreaterThanOrEqual(2000 / 400);
+    expect(filled.output.batches).toBeLessThanOrEqual(2000 / 50);
+    const { rows: empty } = await db.query(`SELECT count(*)::int AS n FROM events WHERE payload_json IS NULL`);
+    expect(empty[0].n).toBe(0);
+    const verified = await apply('verify-column', events);
+    expect(verified.output).toMatchObject({ rows: 2000, ranges: 1, mismatches: 0 });
+
+    // A difference is named by its exact key: 2^53 + 1, not the 2^53 a double would make of it.
+    await db.query(`ALTER TABLE events DISABLE TRIGGER USER`);
+    await db.query(`UPDATE events SET payload = '{"n": "moved"}' WHERE id = 9007199254740993`);
+    await db.query(`ALTER TABLE events ENABLE TRIGGER USER`);
+    await expect(apply('verify-column', events)).rejects.toThrow(/1 of 2000 rows differ .* keys 9007199254740993$/);
+  });
+});

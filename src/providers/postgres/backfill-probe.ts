@@ -14,8 +14,9 @@ import { median } from '../../diagnose/stats.js';
 export interface ProbeTarget {
   table: string;
   key: string;
-  lower: number;
-  upper: number;
+  /** The frozen key range, exact decimal text (bigint keys may pass 2^53). */
+  lower: string;
+  upper: string;
   backfillPid: number;
 }
 
@@ -31,10 +32,10 @@ export async function startProbe(url: string, target: ProbeTarget) {
       (SELECT count(*) FROM pg_stat_activity
         WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> $1)::int AS blocked,
       (SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication)::float8 AS lag`;
-  const randomKey = () => target.lower + Math.floor(Math.random() * Math.max(1, target.upper - target.lower + 1));
+  const randomKey = randomKeyIn(BigInt(target.lower), BigInt(target.upper));
   const timedRead = async () => {
     const started = performance.now();
-    await client.query(read, [randomKey()]);
+    await client.query(read, [randomKey().toString()]);
     return performance.now() - started;
   };
 
@@ -79,5 +80,14 @@ export async function startProbe(url: string, target: ProbeTarget) {
       await loop;
       await client.end().catch(() => undefined);
     },
+  };
+}
+
+/** A uniform-enough key in [lower, upper] (a probe needs a spread of reads, not exact uniformity). */
+export function randomKeyIn(lower: bigint, upper: bigint): () => bigint {
+  const span = upper >= lower ? upper - lower : 0n;
+  return () => {
+    const offset = BigInt(Math.floor(Math.random() * Number(span + 1n)));
+    return lower + (offset > span ? span : offset);
   };
 }

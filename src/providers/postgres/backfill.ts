@@ -1,9 +1,12 @@
 /**
  * The backfill: the new column computed from the old one in key-range batches, each one statement
  * that also moves the checkpoint (so a batch and its progress commit together: after a crash the
- * next attempt starts at the first unfinished range, never redoing one). The upper key is frozen
- * when the backfill first starts: rows inserted later are the trigger's, so it ends under any
- * insert storm. The pace is the throttle's, from what the application feels.
+ * next attempt starts at the first unfinished range, never redoing one). A batch is the next
+ * `batchSize` rows by key, not a span of key values: keys with gaps (snowflake ids, a table most of
+ * whose rows were deleted) cost one batch per batchSize rows, never one per batchSize values. Keys
+ * stay exact decimal text end to end: a bigint past 2^53 does not fit a JavaScript number. The
+ * upper key is frozen when the backfill first starts: rows inserted later are the trigger's, so it
+ * ends under any insert storm. The pace is the throttle's, from what the application feels.
  */
 import type pg from 'pg';
 import { EffectError } from '../../engine/ports.js';
@@ -45,6 +48,7 @@ export interface BackfillProgress {
 interface ProgressRow {
   lower_key: string | null;
   upper_key: string | null;
+  /** The first key of the next batch; NULL once the range is done. */
   next_key: string | null;
   rows: string;
   batches: number;
@@ -71,8 +75,7 @@ export async function backfill(url: string, sync: ColumnSync, options: BackfillO
     let throttle: ThrottleState = { batchSize: options.batchSize, pauseRatio: limits.minPauseRatio };
     const progress: BackfillProgress = {
       rows: 0,
-      doneKeys: start.next - start.lower,
-      totalKeys: start.upper - start.lower + 1,
+      ...keysCovered(start, start.next),
       batches: start.batches,
       batchSize: throttle.batchSize,
       pauseMs: 0,
@@ -86,22 +89,28 @@ export async function backfill(url: string, sync: ColumnSync, options: BackfillO
     try {
       await client.query(`SET lock_timeout = '${options.lockTimeoutMs}ms'`);
       let next = start.next;
-      while (next <= start.upper) {
+      while (next !== null) {
         if (options.signal?.aborted)
           throw new EffectError(`stopped at key ${next}; the next attempt resumes there`, true);
-        const until = Math.min(start.upper + 1, next + throttle.batchSize);
         probe.beginBatch();
         const batchStarted = Date.now();
-        const rows = await batchWithRetries(client, sync, key, options, { from: next, until }, progress);
+        const done = await batchWithRetries(
+          client,
+          sync,
+          key,
+          options,
+          { from: next, upper: start.upper, rows: throttle.batchSize },
+          progress,
+        );
         const signals = probe.endBatch(Date.now() - batchStarted);
         const decision = options.fixedPace
           ? { ...throttle, pauseMs: options.fixedPace.pauseMs, pressure: [] }
           : nextThrottle(throttle, signals, limits);
         throttle = decision;
-        next = until;
+        next = done.next;
         Object.assign(progress, {
-          rows: progress.rows + rows,
-          doneKeys: next - start.lower,
+          rows: progress.rows + done.rows,
+          ...keysCovered(start, next),
           batches: progress.batches + 1,
           batchSize: decision.batchSize,
           pauseMs: decision.pauseMs,
@@ -126,11 +135,22 @@ export async function backfill(url: string, sync: ColumnSync, options: BackfillO
 }
 
 interface StartingPoint {
-  lower: number;
-  upper: number;
-  next: number;
+  lower: string;
+  upper: string;
+  next: string | null;
   rows: number;
   batches: number;
+}
+
+/** How much of the frozen key range is behind `next`, as numbers for the progress line (a share, not a key). */
+function keysCovered(start: StartingPoint, next: string | null): { doneKeys: number; totalKeys: number } {
+  const lower = BigInt(start.lower);
+  const upper = BigInt(start.upper);
+  if (upper < lower) return { doneKeys: 0, totalKeys: 0 };
+  return {
+    doneKeys: Number((next === null ? upper + 1n : BigInt(next)) - lower),
+    totalKeys: Number(upper - lower + 1n),
+  };
 }
 
 /** The progress row: created with the key range frozen at first start, read as it is on a resume. */
@@ -142,30 +162,45 @@ async function startingPoint(client: pg.ClientBase, sync: ColumnSync, key: strin
      ON CONFLICT (key) DO NOTHING`,
     [progressKey, sync.table],
   );
-  const { rows } = await client.query<ProgressRow>(
-    `SELECT lower_key, upper_key, next_key, rows, batches FROM ${progressTable} WHERE key = $1`,
+  const { rows } = await client.query<ProgressRow & { table_name: string }>(
+    `SELECT table_name, lower_key::text, upper_key::text, next_key::text, rows, batches FROM ${progressTable}
+      WHERE key = $1`,
     [progressKey],
   );
   const row = rows[0]!;
-  if (row.lower_key === null) return { lower: 1, upper: 0, next: 1, rows: 0, batches: 0 } satisfies StartingPoint;
+  if (row.table_name !== sync.table)
+    throw new EffectError(
+      `the backfill progress '${progressKey}' belongs to ${row.table_name}, not ${sync.table}: one key per table`,
+      false,
+    );
+  // An empty table has no range: nothing to do.
+  if (row.lower_key === null)
+    return { lower: '1', upper: '0', next: null, rows: 0, batches: 0 } satisfies StartingPoint;
   return {
-    lower: Number(row.lower_key),
-    upper: Number(row.upper_key),
-    next: Number(row.next_key),
+    lower: row.lower_key,
+    upper: row.upper_key!,
+    next: row.next_key,
     rows: Number(row.rows),
     batches: row.batches,
   } satisfies StartingPoint;
 }
 
-/** One range, retried when a row lock held by the application outlasts lock_timeout. */
+/** The next `rows` rows by key from `from`, never past the frozen `upper`. */
+interface Batch {
+  from: string;
+  upper: string;
+  rows: number;
+}
+
+/** One batch, retried when a row lock held by the application outlasts lock_timeout. */
 async function batchWithRetries(
   client: pg.ClientBase,
   sync: ColumnSync,
   key: string,
   options: BackfillOptions,
-  range: { from: number; until: number },
+  range: Batch,
   progress: BackfillProgress,
-): Promise<number> {
+): Promise<{ rows: number; next: string | null }> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await batch(client, sync, key, options.progressKey, range);
@@ -173,7 +208,7 @@ async function batchWithRetries(
       // A value the transform cannot convert (class 22) will not convert on a retry either.
       if ((error as { code?: string }).code?.startsWith('22'))
         throw new EffectError(
-          `${sync.using} fails for a row with ${key} in [${range.from}, ${range.until}): ` +
+          `${sync.using} fails for a row with ${key} in the ${range.rows} rows from ${range.from}: ` +
             `${(error as Error).message} (onInvalid: ${sync.onInvalid.mode}; null or keep-text-in <column> would ` +
             `let it through)`,
           false,
@@ -185,31 +220,41 @@ async function batchWithRetries(
   }
 }
 
-/** The batch and its checkpoint in one statement, hence one transaction. */
+/**
+ * The batch and its checkpoint in one statement, hence one transaction. Its last key is found first
+ * (an index-only walk of `rows` entries), so the UPDATE is one plain index range; the checkpoint
+ * moves past it, or to NULL when the range is done (last + 1 could overflow at the type's maximum).
+ */
 async function batch(
   client: pg.ClientBase,
   sync: ColumnSync,
   key: string,
   progressKey: string,
-  range: { from: number; until: number },
-): Promise<number> {
+  range: Batch,
+): Promise<{ rows: number; next: string | null }> {
   const k = quoteIdent(key);
   const keep =
     sync.onInvalid.mode === 'keep-text'
       ? `, ${quoteIdent(sync.onInvalid.column)} = CASE WHEN ${quoteIdent(sync.from)} IS NOT NULL AND ` +
         `${transformCall(sync, quoteIdent(sync.from))} IS NULL THEN ${quoteIdent(sync.from)} END`
       : '';
-  const { rows } = await client.query<{ rows: string }>(
-    `/* zeroops backfill */ WITH moved AS (
-       UPDATE ${quoteTable(sync.table)} SET ${quoteIdent(sync.to)} =
+  const table = quoteTable(sync.table);
+  const { rows } = await client.query<{ rows: string; next: string | null }>(
+    `/* zeroops backfill */ WITH bound AS MATERIALIZED (
+       SELECT max(${k}) AS last FROM (
+         SELECT ${k} FROM ${table} WHERE ${k} >= $1 AND ${k} <= $2 ORDER BY ${k} LIMIT $3) AS batch),
+     moved AS (
+       UPDATE ${table} SET ${quoteIdent(sync.to)} =
          ${transformCall(sync, quoteIdent(sync.from))}${keep}
-        WHERE ${k} >= $1 AND ${k} < $2 RETURNING 1)
-     UPDATE ${progressTable} SET next_key = $2, rows = rows + (SELECT count(*) FROM moved), batches = batches + 1
-      WHERE key = $3 AND next_key = $1
-     RETURNING (SELECT count(*) FROM moved) AS rows`,
-    [range.from, range.until, progressKey],
+        WHERE ${k} >= $1 AND ${k} <= (SELECT last FROM bound) RETURNING 1)
+     UPDATE ${progressTable}
+        SET next_key = (SELECT CASE WHEN last < $2 THEN last + 1 END FROM bound),
+            rows = rows + (SELECT count(*) FROM moved), batches = batches + 1
+      WHERE key = $4 AND next_key = $1
+     RETURNING next_key::text AS next, (SELECT count(*) FROM moved) AS rows`,
+    [range.from, range.upper, range.rows, progressKey],
   );
   if (rows.length === 0)
     throw new EffectError(`the backfill's checkpoint moved under it (another attempt at ${range.from}?)`, true);
-  return Number(rows[0]!.rows);
+  return { rows: Number(rows[0]!.rows), next: rows[0]!.next };
 }

@@ -1,7 +1,9 @@
 /**
  * Verification: for every key range, the new column against the transform of the old one: rows,
  * a checksum of each side, and the keys that differ. Under load this holds too: the trigger keeps
- * both columns in step in the writing transaction, so every snapshot agrees with itself.
+ * both columns in step in the writing transaction, so every snapshot agrees with itself. A range is
+ * the next 100,000 rows by key (as the backfill's batches: gaps in the keys cost nothing), its
+ * bounds exact decimal text.
  */
 import { transformCall, type ColumnSync } from './column-sync.js';
 import { quoteIdent, quoteTable } from './identifiers.js';
@@ -11,12 +13,13 @@ import { integerKey } from './table-facts.js';
 export interface Verification {
   rows: number;
   ranges: number;
-  mismatchedRanges: { from: number; until: number; rows: number; mismatched: number; keys: number[] }[];
+  /** Ranges with a difference: their first and last key (inclusive) and up to ten keys that differ. */
+  mismatchedRanges: { from: string; through: string; rows: number; mismatched: number; keys: string[] }[];
   mismatches: number;
   tookMs: number;
 }
 
-const rangeKeys = 100_000;
+const rangeRows = 100_000;
 const keysShown = 10;
 
 export async function verifyColumn(url: string, sync: ColumnSync, signal?: AbortSignal): Promise<Verification> {
@@ -24,37 +27,47 @@ export async function verifyColumn(url: string, sync: ColumnSync, signal?: Abort
     const started = Date.now();
     const key = quoteIdent(await integerKey(client, sync.table));
     const bounds = await client.query<{ lower: string | null; upper: string | null }>(
-      `SELECT min(${key}) AS lower, max(${key}) AS upper FROM ${quoteTable(sync.table)}`,
+      `SELECT min(${key})::text AS lower, max(${key})::text AS upper FROM ${quoteTable(sync.table)}`,
     );
-    const lower = Number(bounds.rows[0]!.lower ?? 1);
-    const upper = Number(bounds.rows[0]!.upper ?? 0);
+    const upper = bounds.rows[0]!.upper;
     const expected = transformCall(sync, quoteIdent(sync.from));
     const actual = quoteIdent(sync.to);
     const result: Verification = { rows: 0, ranges: 0, mismatchedRanges: [], mismatches: 0, tookMs: 0 };
-    for (let from = lower; from <= upper; from += rangeKeys) {
+    let from = bounds.rows[0]!.lower;
+    while (from !== null && upper !== null) {
       if (signal?.aborted) throw new Error('verification stopped');
-      const until = from + rangeKeys;
-      const { rows } = await client.query<{ rows: string; mismatched: string; keys: string[] | null }>(
-        `/* zeroops verify */ SELECT count(*) AS rows,
+      const { rows } = await client.query<{
+        through: string | null;
+        rows: string;
+        mismatched: string;
+        keys: string[] | null;
+      }>(
+        `/* zeroops verify */ WITH bound AS MATERIALIZED (
+           SELECT max(${key}) AS last FROM (
+             SELECT ${key} FROM ${quoteTable(sync.table)} WHERE ${key} >= $1 AND ${key} <= $2 ORDER BY ${key} LIMIT $3
+           ) AS range)
+         SELECT (SELECT last FROM bound)::text AS through, count(*) AS rows,
                 count(*) FILTER (WHERE sum_new IS DISTINCT FROM sum_old) AS mismatched,
-                (array_agg(k ORDER BY k) FILTER (WHERE sum_new IS DISTINCT FROM sum_old))[1:${keysShown}] AS keys
+                (array_agg(k::text ORDER BY k) FILTER (WHERE sum_new IS DISTINCT FROM sum_old))[1:${keysShown}] AS keys
            FROM (SELECT ${key} AS k, md5(${actual}::text) AS sum_new, md5((${expected})::text) AS sum_old
-                   FROM ${quoteTable(sync.table)} WHERE ${key} >= $1 AND ${key} < $2) AS pairs`,
-        [from, until],
+                   FROM ${quoteTable(sync.table)} WHERE ${key} >= $1 AND ${key} <= (SELECT last FROM bound)) AS pairs`,
+        [from, upper, rangeRows],
       );
       const r = rows[0]!;
+      if (r.through === null) break; // the rows left were deleted meanwhile
       result.rows += Number(r.rows);
       result.ranges++;
       if (Number(r.mismatched) > 0) {
         result.mismatches += Number(r.mismatched);
         result.mismatchedRanges.push({
           from,
-          until,
+          through: r.through,
           rows: Number(r.rows),
           mismatched: Number(r.mismatched),
-          keys: (r.keys ?? []).map(Number),
+          keys: r.keys ?? [],
         });
       }
+      from = BigInt(r.through) < BigInt(upper) ? (BigInt(r.through) + 1n).toString() : null;
     }
     result.tookMs = Date.now() - started;
     return result;
