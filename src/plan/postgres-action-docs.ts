@@ -108,7 +108,17 @@ export const postgresActionDocs: Record<string, ActionDoc> = {
   },
   'postgres execute': {
     does: `Runs one additive statement of a SchemaChange (CREATE TABLE, ADD COLUMN, NOT VALID constraints). ${ddl}`,
-    params: [database, param('sql', 'SQL', 'The statement.'), lockTimeout],
+    params: [
+      database,
+      param('sql', 'SQL', 'The statement.'),
+      lockTimeout,
+      param(
+        'concurrently',
+        'boolean',
+        'CREATE or DROP INDEX CONCURRENTLY: run outside a transaction, without lock_timeout (its lock blocks no read or write).',
+        false,
+      ),
+    ],
     undo: 'The inverse statement the plan states (e.g. DROP COLUMN).',
   },
 };

@@ -158,7 +158,9 @@ function stagesFor(statement: SqlStatement, options: StageOptions, prefix: strin
       const table = c.type === 'additive' ? c.table : undefined;
       const sql = c.type === 'additive' && c.runAs ? c.runAs : statement.text;
       // A validation or a concurrent index build scans the table without blocking it: hours, not a minute.
-      const long = c.type === 'additive' && (c.longRunning === true || /\bconcurrently\b/i.test(sql));
+      // (Read from the parse tree: the word "concurrently" in a comment or a string proves nothing.)
+      const long = c.type === 'additive' && c.longRunning === true;
+      const concurrently = c.type === 'additive' && c.concurrently === true;
       const undo =
         c.type === 'additive' && c.undo
           ? action('postgres', 'execute', {
@@ -180,6 +182,7 @@ function stagesFor(statement: SqlStatement, options: StageOptions, prefix: strin
               sql,
               lockTimeoutSeconds: options.lockTimeoutSeconds,
               ...(long ? { statementTimeoutSeconds: longSeconds } : {}),
+              ...(concurrently ? { concurrently: true } : {}),
             }),
             ...(long ? { timeoutSeconds: longSeconds } : {}),
           }),

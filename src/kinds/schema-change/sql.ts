@@ -1,7 +1,9 @@
 /**
  * What a SchemaChange's SQL does, read with the real PostgreSQL parser (libpg-query, WebAssembly):
  * each statement is sorted into additive, stageable (destructive but made safe by expand/contract)
- * or refused.
+ * or refused. It is an allow-list: a statement this file does not know is refused, never run raw.
+ * The parser's locations count UTF-8 bytes; JavaScript strings count UTF-16 units, so every slice
+ * goes through the bytes (a comment in another script must not shift a statement's text).
  */
 import { loadModule, parseSync } from 'libpg-query';
 import { quoteIdent, quoteTable } from '../../providers/postgres/identifiers.js';
@@ -12,9 +14,18 @@ export type StatementClass =
   | { type: 'rename-column'; table: string; column: string; newName: string }
   | { type: 'drop-table'; tables: string[] }
   | { type: 'set-not-null'; table: string; column: string }
-  | { type: 'additive'; table?: string; undo?: string; note?: string; runAs?: string; longRunning?: boolean }
-  | { type: 'refused'; reason: string }
-  | { type: 'other' };
+  | {
+      type: 'additive';
+      table?: string;
+      undo?: string;
+      note?: string;
+      runAs?: string;
+      /** Scans the table without blocking it (a validation, a concurrent index build): hours, not a minute. */
+      longRunning?: boolean;
+      /** CREATE or DROP INDEX CONCURRENTLY: outside a transaction, with no lock_timeout (its lock blocks nobody). */
+      concurrently?: boolean;
+    }
+  | { type: 'refused'; reason: string };
 
 export interface SqlStatement {
   text: string;
@@ -31,24 +42,53 @@ let ready: Promise<void> | undefined;
 export const loadSqlParser = (): Promise<void> => (ready ??= loadModule());
 
 export function analyzeSql(sql: string): SqlAnalysis {
+  const source = utf8Source(sql);
   let tree: { stmts?: { stmt: Record<string, unknown>; stmt_location?: number; stmt_len?: number }[] };
   try {
     tree = parseSync(sql) as typeof tree;
   } catch (error) {
     const details = (error as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
+    // Unlike the statements' locations, the error's position counts characters already.
     return { error: details?.message ?? (error as Error).message, offset: Math.max(0, details?.cursorPosition ?? 0) };
   }
   const statements = (tree.stmts ?? []).map(({ stmt, stmt_location = 0, stmt_len }) => {
-    const raw = sql.slice(stmt_location, stmt_len ? stmt_location + stmt_len : undefined);
+    const endByte = stmt_len ? stmt_location + stmt_len : source.byteLength;
+    const raw = source.slice(stmt_location, endByte);
     const leading = raw.length - raw.trimStart().length;
-    const end = stmt_len ? stmt_location + stmt_len : sql.length;
-    return {
-      text: raw.trim(),
-      offset: stmt_location + leading,
-      class: plainNames(classify(stmt, sql.slice(0, end), stmt_location + leading)),
-    };
+    const text = raw.trim();
+    const statement: StatementSource = { text, from: (byte) => source.slice(byte, endByte) };
+    return { text, offset: source.charAt(stmt_location) + leading, class: classifyChecked(stmt, statement) };
   });
   return { statements };
+}
+
+/** A statement's text, and its text from a byte location the parser gave up to the statement's end. */
+interface StatementSource {
+  text: string;
+  from(byte: number): string;
+}
+
+function utf8Source(sql: string) {
+  const bytes = Buffer.from(sql, 'utf8');
+  return {
+    byteLength: bytes.length,
+    slice: (from: number, to: number) => bytes.subarray(from, to).toString('utf8'),
+    charAt: (byte: number) => bytes.subarray(0, byte).toString('utf8').length,
+  };
+}
+
+/** Thrown where a name cannot be staged: the whole statement is refused with its reason. */
+class Refusal extends Error {}
+
+function classifyChecked(stmt: Node, statement: StatementSource): StatementClass {
+  try {
+    return plainNames(classify(stmt, statement));
+  } catch (error) {
+    if (error instanceof Refusal) return { type: 'refused', reason: error.message };
+    if (error instanceof RangeError)
+      return { type: 'refused', reason: 'the statement nests too deeply for ZeroOps to check it: simplify it' };
+    throw error;
+  }
 }
 
 type Node = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -70,49 +110,108 @@ function plainNames(c: StatementClass): StatementClass {
       };
 }
 
-function classify(stmt: Node, sql: string, location = 0): StatementClass {
+function classify(stmt: Node, statement: StatementSource): StatementClass {
   const [kind, body] = Object.entries(stmt)[0] as [string, Node];
+  refuseOtherDatabases(body);
   switch (kind) {
     case 'AlterTableStmt':
-      return alterTable(body, sql);
+      return alterTable(body, statement);
     case 'RenameStmt':
-      return rename(body);
+      return rename(body, statement);
     case 'DropStmt':
-      return dropStatement(body);
+      return dropStatement(body, statement);
     case 'TruncateStmt':
       return { type: 'refused', reason: 'TRUNCATE deletes every row and cannot be undone' };
     case 'DeleteStmt':
-      return body.whereClause
-        ? { type: 'other' }
-        : { type: 'refused', reason: 'DELETE without WHERE removes every row' };
+      if (!body.whereClause) return { type: 'refused', reason: 'DELETE without WHERE removes every row' };
+      return changesRows(statement);
     case 'UpdateStmt':
-      return body.whereClause
-        ? { type: 'other' }
-        : {
-            type: 'refused',
-            reason: 'UPDATE without WHERE rewrites every row: use a SchemaChange replaceColumn with a batched backfill',
-          };
+      if (!body.whereClause)
+        return {
+          type: 'refused',
+          reason: 'UPDATE without WHERE rewrites every row: use a SchemaChange replaceColumn with a batched backfill',
+        };
+      return changesRows(statement);
+    case 'InsertStmt':
+    case 'MergeStmt':
+      return changesRows(statement);
     case 'CreateStmt':
-      // IF NOT EXISTS: the table may have been there with its data, so the rollback leaves it.
-      return {
-        type: 'additive',
-        table: relationName(body.relation),
-        undo: body.if_not_exists ? undefined : `DROP TABLE ${quoteTable(relationName(body.relation))}`,
-      };
+      return createTable(body);
     case 'IndexStmt':
-      return createIndex(body, sql.slice(location));
+      return createIndex(body, statement.text);
+    case 'CommentStmt':
+      return { type: 'additive', note: 'a comment: no undo' };
     default:
-      return { type: 'other' };
+      return notStaged(headline(statement.text));
   }
 }
 
-/** A table as the statement names it: `audit.user_profile` keeps its schema. */
-const relationName = (relation: Node): string =>
-  relation.schemaname ? `${relation.schemaname}.${relation.relname}` : (relation.relname as string);
+const changesRows = (statement: StatementSource): StatementClass => ({
+  type: 'refused',
+  reason:
+    `${headline(statement.text)} changes rows, which a rollback could not put back: a SchemaChange changes the ` +
+    `schema (fill a new column with replaceColumn's batched, verified backfill)`,
+});
 
-function rename(body: Node): StatementClass {
+const notStaged = (what: string): StatementClass => ({
+  type: 'refused',
+  reason:
+    `${what} is not a change ZeroOps stages, so it is refused rather than run raw. It runs additive DDL (CREATE ` +
+    `TABLE, ADD COLUMN, ADD CONSTRAINT … NOT VALID, VALIDATE CONSTRAINT, SET/DROP DEFAULT, CREATE and DROP INDEX ` +
+    `CONCURRENTLY, COMMENT ON) and stages DROP COLUMN, type changes, column renames, SET NOT NULL and DROP TABLE`,
+});
+
+/** The statement's first words, for a reason: `DROP TYPE`, `CREATE FUNCTION`, `DO`. */
+const headline = (text: string): string =>
+  (/^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*([A-Za-z_]\w*)(?:\s+([A-Za-z_]\w*))?/.exec(text) ?? [])
+    .slice(1)
+    .filter(Boolean)
+    .join(' ')
+    .toUpperCase() || 'this statement';
+
+/** A name with a database in it (`otherdb.audit.t`) would reach outside the manifest's database. */
+function refuseOtherDatabases(tree: unknown): void {
+  for (const n of nodesOf(tree))
+    if (n.catalogname)
+      throw new Refusal(
+        `names the database ${n.catalogname}: a SchemaChange changes only the database its manifest names, under ` +
+          `its lock`,
+      );
+}
+
+function createTable(body: Node): StatementClass {
+  const table = relationName(body.relation);
+  if (body.partbound || (body.inhRelations as Node[] | undefined)?.length)
+    return {
+      type: 'refused',
+      reason:
+        `CREATE TABLE ${table} ... ${body.partbound ? 'PARTITION OF' : 'INHERITS'} locks the parent table ` +
+        `against reads and writes: create the table plain, then attach it by hand in a quiet hour`,
+    };
+  // IF NOT EXISTS: the table may have been there with its data, so the rollback leaves it.
+  return {
+    type: 'additive',
+    table,
+    undo: body.if_not_exists ? undefined : `DROP TABLE ${quoteTable(table)}`,
+  };
+}
+
+/**
+ * A table as the statement names it: `audit.user_profile` keeps its schema. Each part must be a plain
+ * identifier on its own: `"audit.user_profile"` is one odd name, not a schema and a table.
+ */
+function relationName(relation: Node): string {
+  const parts = [relation.schemaname, relation.relname].filter((p) => p !== undefined) as string[];
+  const odd = parts.find((p) => !isIdentifier(p));
+  if (odd !== undefined) throw new Refusal(oddNameReason(odd));
+  return parts.join('.');
+}
+
+function rename(body: Node, statement: StatementSource): StatementClass {
   switch (body.renameType) {
     case 'OBJECT_COLUMN':
+      if (body.relationType !== 'OBJECT_TABLE')
+        return notStaged(`renaming a column of a ${objectName(body.relationType)}`);
       return { type: 'rename-column', table: relationName(body.relation), column: body.subname, newName: body.newname };
     case 'OBJECT_TABLE':
     case 'OBJECT_VIEW':
@@ -123,11 +222,19 @@ function rename(body: Node): StatementClass {
           `table and move readers over with a SchemaChange per column, or keep a view under the old name`,
       };
     default:
-      return { type: 'other' };
+      return notStaged(headline(statement.text));
   }
 }
 
-function alterTable(body: Node, sql: string): StatementClass {
+/** OBJECT_FOREIGN_TABLE → foreign table. */
+const objectName = (objectType: unknown): string =>
+  String(objectType)
+    .replace(/^OBJECT_/, '')
+    .replace(/_/g, ' ')
+    .toLowerCase();
+
+function alterTable(body: Node, statement: StatementSource): StatementClass {
+  if (body.objtype !== 'OBJECT_TABLE') return notStaged(`ALTER ${objectName(body.objtype).toUpperCase()}`);
   const table = relationName(body.relation);
   const cmds = (body.cmds as Node[]).map((c) => c.AlterTableCmd as Node);
   if (cmds.length !== 1)
@@ -138,11 +245,16 @@ function alterTable(body: Node, sql: string): StatementClass {
   const cmd = cmds[0]!;
   switch (cmd.subtype) {
     case 'AT_DropColumn':
+      if (cmd.behavior === 'DROP_CASCADE')
+        return {
+          type: 'refused',
+          reason: `DROP COLUMN ... CASCADE also drops what depends on ${table}.${cmd.name}: drop those first, by name`,
+        };
       return { type: 'drop-column', table, column: cmd.name };
     case 'AT_AlterColumnType': {
       const def = cmd.def.ColumnDef as Node;
       // The type runs up to USING (a type name never contains the word), the expression after it.
-      const rest = sql.slice(def.typeName.location);
+      const rest = statement.from(def.typeName.location);
       const keyword = def.raw_default ? /\busing\b/i.exec(rest) : null;
       const typeText = (keyword ? rest.slice(0, keyword.index) : rest).trim();
       const using = keyword ? rest.slice(keyword.index + keyword[0].length).trim() : undefined;
@@ -165,10 +277,20 @@ function alterTable(body: Node, sql: string): StatementClass {
     case 'AT_ValidateConstraint':
       // Scans the table while reads and writes go on: it may take as long as the table is big.
       return { type: 'additive', table, longRunning: true };
+    case 'AT_ColumnDefault':
+      // Only rows written later get it (no rewrite, a brief lock); the default it replaces is not known here.
+      return { type: 'additive', table, note: `${cmd.def ? 'a new' : 'a dropped'} default: no undo` };
     default:
-      return { type: 'other' };
+      return notStaged(`ALTER TABLE ... ${alterName(cmd.subtype)}`);
   }
 }
+
+/** AT_SetTableSpace → SET TABLESPACE. */
+const alterName = (subtype: unknown): string =>
+  String(subtype)
+    .replace(/^AT_/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toUpperCase();
 
 /**
  * CHECK and FOREIGN KEY scan the table under a lock unless NOT VALID; UNIQUE and PRIMARY KEY build
@@ -205,16 +327,39 @@ function addConstraint(table: string, constraint: Node): StatementClass {
   }
 }
 
-/** Defaults that make PostgreSQL rewrite the whole table while it holds an ACCESS EXCLUSIVE lock. */
-const rewritingDefaults =
-  /^(random|gen_random_uuid|uuid_generate_v\d|clock_timestamp|timeofday|nextval|txid_current)$/i;
+/**
+ * Functions a new column's DEFAULT may call without a rewrite: PostgreSQL rewrites the whole table
+ * under an ACCESS EXCLUSIVE lock for a volatile default, and the plan cannot ask the catalog which
+ * functions are volatile. So it is a list of builtins known to be stable or immutable; any other
+ * call (random(), gen_random_uuid(), nextval(), a function of the application's) is refused.
+ */
+const stableDefaults = new Set([
+  'now',
+  'transaction_timestamp',
+  'statement_timestamp',
+  'current_setting',
+  'lower',
+  'upper',
+  'concat',
+  'jsonb_build_object',
+  'json_build_object',
+  'jsonb_build_array',
+  'json_build_array',
+  'make_date',
+  'make_timestamp',
+  'make_timestamptz',
+  'make_interval',
+  'to_timestamp',
+  'to_date',
+  'timezone',
+]);
 
 function addColumn(table: string, def: Node, missingOk: boolean): StatementClass {
   const constraints = ((def.constraints as Node[] | undefined) ?? []).map((c) => c.Constraint?.contype);
   const typeName = ((def.typeName?.names as Node[] | undefined) ?? []).map((n) => n.String?.sval).at(-1) as string;
-  const volatile = functionNames(def.constraints).find((f) => rewritingDefaults.test(f));
+  const volatile = functionNames(def.constraints).find((f) => !stableDefaults.has(f.toLowerCase()));
   if (
-    volatile ||
+    volatile !== undefined ||
     /^(small|big)?serial\d?$/.test(typeName) ||
     constraints.includes('CONSTR_IDENTITY') ||
     constraints.includes('CONSTR_GENERATED')
@@ -223,7 +368,7 @@ function addColumn(table: string, def: Node, missingOk: boolean): StatementClass
       type: 'refused',
       reason:
         `adding ${def.colname} ` +
-        `${volatile ? `with the volatile default ${volatile}()` : 'as a serial, identity or generated column'} ` +
+        `${volatile !== undefined ? `with the default ${volatile}(), which may be volatile,` : 'as a serial, identity or generated column'} ` +
         `rewrites the whole table under an ACCESS EXCLUSIVE lock: add it nullable, then fill it with a ` +
         `SchemaChange backfill`,
     };
@@ -233,25 +378,46 @@ function addColumn(table: string, def: Node, missingOk: boolean): StatementClass
       reason: `adding NOT NULL column ${def.colname} without a DEFAULT fails on a table that has rows: add a DEFAULT, or add it nullable and backfill`,
     };
   }
+  const checked = constraints.find((c) =>
+    ['CONSTR_UNIQUE', 'CONSTR_PRIMARY', 'CONSTR_CHECK', 'CONSTR_FOREIGN'].includes(c),
+  );
+  if (checked)
+    return {
+      type: 'refused',
+      reason:
+        `adding ${def.colname} with ${checked === 'CONSTR_FOREIGN' ? 'REFERENCES' : checked.replace('CONSTR_', '').replace('PRIMARY', 'PRIMARY KEY')} ` +
+        `${checked === 'CONSTR_UNIQUE' || checked === 'CONSTR_PRIMARY' ? 'builds an index' : 'checks every row'} while it ` +
+        `holds an ACCESS EXCLUSIVE lock: add the column plain, then the constraint in a statement of its own ` +
+        `(NOT VALID, or USING INDEX after CREATE UNIQUE INDEX CONCURRENTLY)`,
+    };
   if (!isIdentifier(def.colname)) return oddName(def.colname);
   // ADD COLUMN IF NOT EXISTS may find the column there: the rollback leaves it.
   const undo = missingOk ? undefined : `ALTER TABLE ${quoteTable(table)} DROP COLUMN ${quoteIdent(def.colname)}`;
   return { type: 'additive', table, undo };
 }
 
-const oddName = (name: string): StatementClass => ({
-  type: 'refused',
-  reason: `'${name}' is not a plain identifier (lower-case letters, digits, _): ZeroOps stages only those`,
-});
+const oddNameReason = (name: string) =>
+  `'${name}' is not a plain identifier (lower-case letters, digits, _): ZeroOps stages only those`;
+const oddName = (name: string): StatementClass => ({ type: 'refused', reason: oddNameReason(name) });
+
+/** The nodes of a parse tree, depth first without recursion (a deeply nested expression is no crash). */
+function* nodesOf(root: unknown): Generator<Node> {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (Array.isArray(n)) stack.push(...n);
+    else if (typeof n === 'object' && n !== null) {
+      yield n as Node;
+      stack.push(...Object.values(n));
+    }
+  }
+}
 
 /** The names of the functions an expression calls. */
-function functionNames(node: unknown): string[] {
-  if (Array.isArray(node)) return node.flatMap(functionNames);
-  if (typeof node !== 'object' || node === null) return [];
-  const n = node as Node;
-  const own = n.FuncCall ? [((n.FuncCall.funcname as Node[]).at(-1)?.String?.sval as string) ?? ''] : [];
-  return [...own, ...Object.values(n).flatMap(functionNames)];
-}
+const functionNames = (node: unknown): string[] =>
+  [...nodesOf(node)]
+    .filter((n) => n.FuncCall)
+    .map((n) => ((n.FuncCall.funcname as Node[]).at(-1)?.String?.sval as string) ?? '');
 
 /** Leading comments and blanks, then CREATE [UNIQUE] INDEX: where CONCURRENTLY goes. */
 const indexHead = /^((?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*create\s+(?:unique\s+)?index)\s+/i;
@@ -263,7 +429,7 @@ function createIndex(body: Node, text: string): StatementClass {
   const schema = table.includes('.') ? `${quoteIdent(table.split('.')[0]!)}.` : '';
   const undo =
     body.idxname && !body.if_not_exists ? `DROP INDEX CONCURRENTLY ${schema}${quoteIdent(body.idxname)}` : undefined;
-  if (body.concurrent) return { type: 'additive', table, undo };
+  if (body.concurrent) return { type: 'additive', table, undo, longRunning: true, concurrently: true };
   if (!body.idxname)
     return { type: 'refused', reason: 'name the index: ZeroOps builds it CONCURRENTLY, and retries need its name' };
   const concurrentIndex = text.replace(indexHead, '$1 CONCURRENTLY ');
@@ -280,31 +446,46 @@ function createIndex(body: Node, text: string): StatementClass {
       'CREATE INDEX without CONCURRENTLY blocks writes to the table while it builds: ZeroOps builds it ' +
       'CONCURRENTLY',
     runAs: concurrentIndex,
+    longRunning: true,
+    concurrently: true,
   };
 }
 
-function dropStatement(body: Node): StatementClass {
+function dropStatement(body: Node, statement: StatementSource): StatementClass {
+  // Each part of each name on its own: DROP TABLE "audit.t" names one odd table, not audit.t.
+  const names = (body.objects as Node[]).map((o) =>
+    ((o.List?.items as Node[] | undefined) ?? []).map((n) => n.String?.sval),
+  );
+  for (const parts of names) {
+    if (parts.length > 2) throw new Refusal(`names the database ${parts[0]}: a SchemaChange changes only its own`);
+    const odd = parts.find((p) => typeof p !== 'string' || !isIdentifier(p));
+    if (odd !== undefined) throw new Refusal(oddNameReason(String(odd)));
+  }
+  const qualified = names.map((parts) => parts.join('.'));
   if (body.removeType === 'OBJECT_TABLE') {
     // Every table it names, each with its schema: DROP TABLE a, audit.b stages both.
-    const tables = (body.objects as Node[]).map((o) =>
-      ((o.List.items as Node[]).map((n) => n.String.sval) as string[]).join('.'),
-    );
     if (body.behavior === 'DROP_CASCADE')
       return {
         type: 'refused',
-        reason: `DROP TABLE ... CASCADE also drops what depends on ${tables.join(', ')}: drop those first, by name`,
+        reason: `DROP TABLE ... CASCADE also drops what depends on ${qualified.join(', ')}: drop those first, by name`,
       };
-    return { type: 'drop-table', tables };
+    return { type: 'drop-table', tables: qualified };
   }
-  if (body.removeType === 'OBJECT_INDEX' && !body.concurrent)
-    return {
-      type: 'refused',
-      reason: 'DROP INDEX locks its table against reads and writes: write DROP INDEX CONCURRENTLY',
-    };
+  if (body.removeType === 'OBJECT_INDEX') {
+    if (!body.concurrent)
+      return {
+        type: 'refused',
+        reason: 'DROP INDEX locks its table against reads and writes: write DROP INDEX CONCURRENTLY',
+      };
+    if (body.behavior === 'DROP_CASCADE')
+      return { type: 'refused', reason: 'DROP INDEX ... CASCADE also drops the constraints that use it' };
+    // No data goes with an index; a rollback does not rebuild it (its definition is not in the plan).
+    return { type: 'additive', note: 'a dropped index: no undo', concurrently: true };
+  }
   if (body.removeType === 'OBJECT_SCHEMA' || body.removeType === 'OBJECT_DATABASE') {
     return { type: 'refused', reason: 'dropping a whole schema or database is not an operation ZeroOps automates' };
   }
-  return { type: 'other' };
+  return notStaged(headline(statement.text));
 }
 
 export const isIdentifier = (text: string): boolean => /^[a-z_][a-z0-9_]{0,62}$/.test(text);
@@ -323,17 +504,13 @@ export function isSingleExpression(expression: string, column: string): boolean 
   }
   if (tree.stmts?.length !== 1) return false;
   const target = (tree.stmts[0]!.stmt.SelectStmt as Node).targetList;
-  let alone = true;
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (typeof node !== 'object' || node === null) return;
-    const n = node as Node;
-    if (n.SubLink || n.RangeVar || n.ColumnRef?.fields?.some((f: Node) => f.A_Star)) alone = false;
-    if (n.ColumnRef && n.ColumnRef.fields.at(-1)?.String?.sval !== column) alone = false;
-    Object.values(n).forEach(walk);
-  };
-  walk(target);
-  return alone;
+  for (const n of nodesOf(target)) {
+    if (n.SubLink || n.RangeVar || n.ColumnRef?.fields?.some((f: Node) => f.A_Star)) return false;
+    // Only the column itself, unqualified: `other.a` would read another relation's column.
+    if (n.ColumnRef && (n.ColumnRef.fields.length !== 1 || n.ColumnRef.fields[0]?.String?.sval !== column))
+      return false;
+  }
+  return true;
 }
 
 /** One type name, as a column of a table would have it (not a type followed by more SQL). */

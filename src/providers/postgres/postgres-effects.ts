@@ -183,7 +183,9 @@ export const postgresOperations: Record<string, Handler> = {
     return ddlResult(`dropped ${p.table}`, ddl);
   },
   execute: async (p, { signal }, url) => {
-    const concurrently = /\bconcurrently\b/i.test(p.sql);
+    // The plan says so from the parse tree; a plan made before it did starts with the keywords.
+    const concurrently =
+      p.concurrently === true || /^\s*(?:create\s+(?:unique\s+)?index|drop\s+index)\s+concurrently\b/i.test(p.sql);
     if (concurrently && (await validIndexExists(url, p.sql, p.table)))
       return { output: { summary: 'the index exists and is valid: built before' } };
     try {

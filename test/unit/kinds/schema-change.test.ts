@@ -44,7 +44,7 @@ describe('SchemaChange SQL analysis', () => {
 
   it.each([
     ['ALTER TABLE t ADD COLUMN id2 bigserial', 'rewrites the whole table'],
-    ['ALTER TABLE t ADD COLUMN token uuid DEFAULT gen_random_uuid()', 'volatile default gen_random_uuid()'],
+    ['ALTER TABLE t ADD COLUMN token uuid DEFAULT gen_random_uuid()', 'gen_random_uuid(), which may be volatile'],
     ['ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0)', 'NOT VALID'],
     ['ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES u (id)', 'NOT VALID'],
     ['ALTER TABLE t ADD CONSTRAINT u UNIQUE (a)', 'CONCURRENTLY'],
@@ -163,11 +163,89 @@ describe('SchemaChange plans', () => {
   });
 
   it.each([
+    ['DROP TYPE mood CASCADE', 'DROP TYPE is not a change ZeroOps stages'],
+    ['DROP VIEW v', 'DROP VIEW is not a change ZeroOps stages'],
+    ["DO $$ BEGIN EXECUTE 'DROP TABLE users'; END $$", 'DO is not a change ZeroOps stages'],
+    ['CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$', 'CREATE FUNCTION is not'],
+    ['SELECT pg_terminate_backend(42)', 'SELECT PG_TERMINATE_BACKEND is not'],
+    ['DELETE FROM t WHERE true', 'DELETE FROM changes rows'],
+    ['UPDATE t SET a = 1 WHERE id = 1', 'UPDATE T changes rows'],
+    ['INSERT INTO t SELECT * FROM u', 'INSERT INTO changes rows'],
+    ['WITH d AS (DELETE FROM users RETURNING *) SELECT count(*) FROM d', 'WITH D is not'],
+    ['ALTER TABLE t SET TABLESPACE fast', 'ALTER TABLE ... SET TABLE SPACE is not'],
+    ['ALTER TABLE t DROP CONSTRAINT c CASCADE', 'ALTER TABLE ... DROP CONSTRAINT is not'],
+    ['VACUUM FULL t', 'VACUUM FULL is not'],
+    ['BEGIN', 'BEGIN is not'],
+    ['SET session_replication_role = replica', 'SET SESSION_REPLICATION_ROLE is not'],
+    ['ALTER SCHEMA a RENAME TO b', 'ALTER SCHEMA is not'],
+    ['ALTER VIEW v RENAME COLUMN a TO b', 'renaming a column of a view'],
+    ['ALTER FOREIGN TABLE f DROP COLUMN a', 'ALTER FOREIGN TABLE is not'],
+    ['ALTER TABLE t DROP COLUMN x CASCADE', 'also drops what depends on t.x'],
+    ['CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1)', 'PARTITION OF locks the parent'],
+    ['ALTER TABLE otherdb.audit.user_profile DROP COLUMN name', 'names the database otherdb'],
+    ['DROP TABLE otherdb.audit.user_profile', 'names the database otherdb'],
+    ['ALTER TABLE "audit.user_profile" DROP COLUMN name', "'audit.user_profile' is not a plain identifier"],
+    ['CREATE TABLE "audit.user_profile" (id int)', "'audit.user_profile' is not a plain identifier"],
+    ['DROP TABLE "audit.x"', "'audit.x' is not a plain identifier"],
+    ['ALTER TABLE t ADD COLUMN a int UNIQUE', 'with UNIQUE builds an index'],
+    ['ALTER TABLE t ADD COLUMN a int PRIMARY KEY', 'with PRIMARY KEY builds an index'],
+    ['ALTER TABLE t ADD COLUMN a int CHECK (a > 0)', 'with CHECK checks every row'],
+    ['ALTER TABLE t ADD COLUMN a int REFERENCES u (id)', 'with REFERENCES checks every row'],
+    ['ALTER TABLE t ADD COLUMN a uuid DEFAULT uuid_generate_v1mc()', 'uuid_generate_v1mc(), which may be volatile'],
+    ['ALTER TABLE t ADD COLUMN a int DEFAULT app.next_ticket()', 'next_ticket(), which may be volatile'],
+  ])('refuses what it does not stage rather than run it raw: %s', (sql, why) => {
+    const result = analyzeSql(sql);
+    if (!('statements' in result)) throw new Error(result.error);
+    expect(result.statements[0]!.class).toEqual({ type: 'refused', reason: expect.stringContaining(why) });
+  });
+
+  it('lets through brief statements that cannot lose data, saying what has no undo', () => {
+    const result = analyzeSql(
+      "COMMENT ON COLUMN t.a IS 'the tier'; ALTER TABLE t ALTER COLUMN a SET DEFAULT 'free'; " +
+        "ALTER TABLE t ADD COLUMN b timestamptz DEFAULT now(); ALTER TABLE t ADD COLUMN c jsonb DEFAULT '{}'::jsonb; " +
+        'DROP INDEX CONCURRENTLY t_a;',
+    );
+    if (!('statements' in result)) throw new Error(result.error);
+    expect(result.statements.map((s) => s.class)).toEqual([
+      { type: 'additive', note: 'a comment: no undo' },
+      { type: 'additive', table: 't', note: 'a new default: no undo' },
+      { type: 'additive', table: 't', undo: 'ALTER TABLE "t" DROP COLUMN "b"' },
+      { type: 'additive', table: 't', undo: 'ALTER TABLE "t" DROP COLUMN "c"' },
+      { type: 'additive', note: 'a dropped index: no undo', concurrently: true },
+    ]);
+  });
+
+  it('slices statements by their UTF-8 bytes: text in another script shifts nothing', () => {
+    const hidden = analyzeSql("-- 一二三四五\nSELECT 'x DROP TABLE users --'");
+    if (!('statements' in hidden)) throw new Error(hidden.error);
+    expect(hidden.statements.map((s) => [s.text, s.class.type])).toEqual([
+      ["SELECT 'x DROP TABLE users --'", 'refused'],
+    ]);
+    const typed = analyzeSql("COMMENT ON COLUMN t.a IS 'café'; ALTER TABLE t ALTER COLUMN a TYPE bigint;");
+    if (!('statements' in typed)) throw new Error(typed.error);
+    expect(typed.statements[1]).toMatchObject({
+      text: 'ALTER TABLE t ALTER COLUMN a TYPE bigint',
+      offset: 33,
+      class: { type: 'alter-column-type', newType: 'bigint' },
+    });
+    const broken = analyzeSql('-- café\nALTER TABLE t ADD COLUMNN z int');
+    expect(broken).toMatchObject({ offset: '-- café\nALTER TABLE t ADD COLUMNN z '.length });
+  });
+
+  it('checks an expression nested deeper than a recursive walk could', () => {
+    const deep = `ALTER TABLE t ADD COLUMN a int DEFAULT ${'abs('.repeat(800)}1${')'.repeat(800)}`;
+    const result = analyzeSql(deep);
+    if (!('statements' in result)) throw new Error(result.error);
+    expect(result.statements[0]!.class.type).toBe('refused');
+  });
+
+  it.each([
     ['column_1::jsonb', true],
     ['lower(column_1)', true],
     ["(SELECT string_agg(password, ',') FROM users)::int", false],
     ['column_1 || other_column', false],
     ['column_1 || $q$x$q$', false],
+    ['other.column_1::int', false],
   ])('takes %s as a transform of column_1 alone: %s', (using, ok) => {
     expect(isSingleExpression(using, 'column_1')).toBe(ok);
   });
@@ -186,6 +264,20 @@ describe('SchemaChange plans', () => {
       task('SchemaChange', 'database: shop\nsql: CREATE UNIQUE INDEX up_email ON user_profile (email)'),
     );
     expect(plan.steps[0]!.action.params.sql).toBe('CREATE UNIQUE INDEX CONCURRENTLY up_email ON user_profile (email)');
+  });
+
+  it('runs outside a transaction and without lock_timeout only what the parse tree says is concurrent', async () => {
+    const plan = await planTask(
+      task(
+        'SchemaChange',
+        'database: shop\nsql: |\n  ALTER TABLE user_profile ADD COLUMN note text /* concurrently */;\n' +
+          '  CREATE INDEX CONCURRENTLY up_note ON user_profile (note);',
+      ),
+    );
+    expect(plan.steps.map((s) => [s.action.params.concurrently, s.action.params.statementTimeoutSeconds])).toEqual([
+      [undefined, undefined],
+      [true, 6 * 3600],
+    ]);
   });
 
   it('runs additive statements as they are, each with its undo', async () => {
