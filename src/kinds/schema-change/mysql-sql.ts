@@ -48,6 +48,12 @@ type Node = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 export function analyzeMysql(sql: string): MysqlAnalysis {
   const statements: MysqlStatement[] = [];
   for (const { text, offset } of splitStatements(sql)) {
+    // Before the parser: it reads an executable comment as a comment, and MySQL would run it.
+    const hidden = hiddenText(text);
+    if (hidden) {
+      statements.push({ text, offset, class: refused(hidden) });
+      continue;
+    }
     let ast: Node | Node[];
     try {
       ast = parse(text);
@@ -56,10 +62,8 @@ export function analyzeMysql(sql: string): MysqlAnalysis {
       return { error: (error as Error).message.split('\n')[0]!, offset: offset + at };
     }
     const nodes = Array.isArray(ast) ? ast : [ast];
-    const hidden = hiddenText(text);
-    const c: MysqlStatementClass = hidden
-      ? refused(hidden)
-      : nodes.length !== 1
+    const c: MysqlStatementClass =
+      nodes.length !== 1
         ? refused('one statement at a time: end each with a semicolon')
         : namesChecked(classify(nodes[0]!, text));
     statements.push({ text, offset, class: c });
@@ -137,6 +141,9 @@ function alterTable(node: Node, text: string): MysqlStatementClass {
       undo.unshift(`DROP INDEX \`${spec.index}\``);
     } else return refusedAlter(spec);
   }
+  // Every name the undo and the retry check splice in, not only the first.
+  const odd = [...kept, ...indexes].find((name) => !isIdentifier(name));
+  if (odd !== undefined) return refused(oddNameReason(odd));
   const first = kept[0];
   const index = indexes[0];
   return {
@@ -198,6 +205,8 @@ function alterClauses(text: string): string | undefined {
 }
 
 const refused = (reason: string): MysqlStatementClass => ({ type: 'refused', reason });
+const oddNameReason = (name: string) =>
+  `'${name}' is not a plain identifier (lower-case letters, digits, _): ZeroOps stages only those`;
 
 /** A qualified name would reach another database on the same server, outside this task's lock: refused below. */
 const tableName = (t: Node) => (t.db ? `${t.db}.${t.table}` : String(t.table));
@@ -209,9 +218,10 @@ const tableName = (t: Node) => (t.db ? `${t.db}.${t.table}` : String(t.table));
 function hiddenText(text: string): string | undefined {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
-    if (ch === "'" || ch === '"' || ch === '`') {
-      for (i++; i < text.length && text[i] !== ch; i++) if (text[i] === '\\') i++;
-    } else if ((ch === '/' && text[i + 1] === '*') || (ch === '-' && text[i + 1] === '-') || ch === '#')
+    if (ch === "'" || ch === '"' || ch === '`') i = quotedEnd(text, i);
+    else if (executableComment.test(text.slice(i, i + 4)))
+      return 'an executable comment (/*! … */): MySQL runs its text as SQL; write what it should run as a statement';
+    else if ((ch === '/' && text[i + 1] === '*') || (ch === '-' && text[i + 1] === '-') || ch === '#')
       return 'a comment inside a statement: MySQL runs /*! … */ and --x as SQL; put comments before the statement';
   }
   return undefined;
@@ -238,11 +248,21 @@ function namesChecked(c: MysqlStatementClass): MysqlStatementClass {
       'write the table without a database: the change applies to the database the config connects to, under its lock',
     );
   const odd = names.find((n) => !isIdentifier(n));
-  return odd === undefined
-    ? c
-    : refused(`'${odd}' is not a plain identifier (lower-case letters, digits, _): ZeroOps stages only those`);
+  return odd === undefined ? c : refused(oddNameReason(odd));
 }
 
+/**
+ * Where the quoted text opening at `start` ends. A backslash escapes in strings, never in a backtick
+ * name (`b\` is the name "b\"); a doubled quote is two quoted runs side by side, which reads the same.
+ */
+function quotedEnd(text: string, start: number): number {
+  const quote = text[start]!;
+  let i = start + 1;
+  for (; i < text.length && text[i] !== quote; i++) if (quote !== '`' && text[i] === '\\') i++;
+  return i;
+}
+
+const executableComment = /^\/\*M?!/;
 const leadingComments = /^(?:\s+|--[^\n]*\n?|#[^\n]*\n?|\/\*[\s\S]*?\*\/)+/;
 
 /** Statements split at semicolons outside quotes and comments, each with its offset in the text. */
@@ -251,14 +271,15 @@ export function splitStatements(sql: string): { text: string; offset: number }[]
   let start = 0;
   const push = (end: number) => {
     const raw = sql.slice(start, end);
-    const text = raw.replace(leadingComments, '').trim();
+    const leading = leadingComments.exec(raw)?.[0] ?? '';
+    // MySQL runs /*! … */ (and MariaDB /*M! … */) as SQL: such a comment stays with its statement, to be refused.
+    const text = (/\/\*M?!/.test(leading) ? raw : raw.slice(leading.length)).trim();
     if (text) out.push({ text, offset: start + raw.indexOf(text) });
   };
   for (let i = 0; i < sql.length; i++) {
     const ch = sql[i]!;
-    if (ch === "'" || ch === '"' || ch === '`') {
-      for (i++; i < sql.length && sql[i] !== ch; i++) if (sql[i] === '\\') i++;
-    } else if (ch === '-' && sql[i + 1] === '-') i = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i);
+    if (ch === "'" || ch === '"' || ch === '`') i = quotedEnd(sql, i);
+    else if (ch === '-' && sql[i + 1] === '-') i = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i);
     else if (ch === '#') i = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i);
     else if (ch === '/' && sql[i + 1] === '*') i = sql.indexOf('*/', i) < 0 ? sql.length : sql.indexOf('*/', i) + 1;
     else if (ch === ';') {

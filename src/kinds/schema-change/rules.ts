@@ -3,7 +3,7 @@ import type { SchemaChange, TaskManifest } from '../../manifest/model.js';
 import type { Report, Rule } from '../../manifest/rules/rule.js';
 import { didYouMean } from '../../manifest/suggest.js';
 import { parseInvalidPolicy } from '../../providers/postgres/column-sync.js';
-import { analyzeSql, isIdentifier, isSingleExpression, isTypeName } from './sql.js';
+import { analyzeSql, isIdentifier, isTypeName, transformProblem } from './sql.js';
 import { analyzeMysql } from './mysql-sql.js';
 
 const only =
@@ -100,9 +100,12 @@ const safeReplacement: Rule<TaskManifest> = {
       const keep = parseInvalidPolicy(change.onInvalid);
       if (keep?.mode === 'keep-text' && [change.from, change.to].includes(keep.column))
         report([...path, 'onInvalid'], `keep the unconvertible text in a column of its own, not in ${keep.column}`);
-      if (change.using !== undefined && !isSingleExpression(change.using, change.from)) {
-        report([...path, 'using'], 'using must be one SQL expression over the old column, e.g. column_1::jsonb');
-      }
+      const problem = change.using === undefined ? undefined : transformProblem(change.using, change.from);
+      if (problem)
+        report(
+          [...path, 'using'],
+          `using must be one SQL expression over the old column, e.g. column_1::jsonb: ${problem}`,
+        );
     })(manifest, report),
 };
 

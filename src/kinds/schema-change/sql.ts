@@ -259,12 +259,13 @@ function alterTable(body: Node, statement: StatementSource): StatementClass {
       const typeText = (keyword ? rest.slice(0, keyword.index) : rest).trim();
       const using = keyword ? rest.slice(keyword.index + keyword[0].length).trim() : undefined;
       if (!isTypeName(typeText)) return { type: 'refused', reason: `'${typeText}' is not one type name` };
-      if (using !== undefined && !isSingleExpression(using, cmd.name))
+      const problem = using === undefined ? undefined : transformProblem(using, cmd.name);
+      if (problem)
         return {
           type: 'refused',
           reason:
-            `USING must be an expression over ${cmd.name} alone (no subquery, no other column): it runs on ` +
-            `the pull request's preflight and in ZeroOps' functions`,
+            `USING must be an expression over ${cmd.name} alone, as it runs in the pull request's preflight and ` +
+            `in ZeroOps' functions: ${problem}`,
         };
       return { type: 'alter-column-type', table, column: cmd.name, newType: typeText, using };
     }
@@ -491,27 +492,55 @@ function dropStatement(body: Node, statement: StatementSource): StatementClass {
 export const isIdentifier = (text: string): boolean => /^[a-z_][a-z0-9_]{0,62}$/.test(text);
 
 /**
- * True when `expression` is one SQL expression over `column` alone: no subquery, no other column,
- * no dollar quote (it is placed in function bodies, and the preflight runs it before approval).
+ * Functions a transform may call. It runs on every row in the pull request's preflight, before
+ * anyone approves, and its errors are shown there: a function that reads files, settings or other
+ * sessions (pg_read_file, current_setting, dblink), sleeps or has side effects must not run on a
+ * stranger's say-so. So these are pure builtins a conversion needs; casts and operators need none.
  */
-export function isSingleExpression(expression: string, column: string): boolean {
-  if (expression.includes('$')) return false;
+const transformFunctions = new Set(
+  (
+    'lower upper initcap trim btrim ltrim rtrim replace translate substring substr left right length ' +
+    'char_length octet_length concat concat_ws format lpad rpad split_part strpos position regexp_replace ' +
+    'regexp_substr md5 encode decode convert_from convert_to to_char to_number to_date to_timestamp ' +
+    'make_date make_time make_timestamp make_timestamptz make_interval date_trunc date_part extract timezone ' +
+    'abs round trunc floor ceil ceiling sign greatest least nullif coalesce to_json to_jsonb json_build_object ' +
+    'jsonb_build_object json_build_array jsonb_build_array json_extract_path_text jsonb_extract_path_text ' +
+    'jsonb_strip_nulls array_to_string string_to_array array_length cardinality'
+  ).split(' '),
+);
+
+/**
+ * Why `expression` cannot be a transform of `column`, or undefined when it can: one SQL expression
+ * over that column alone (no subquery, no other column), no dollar quote or comment (it is placed in
+ * function bodies), and only the functions above (it runs in the preflight before approval).
+ */
+export function transformProblem(expression: string, column: string): string | undefined {
+  if (expression.includes('$')) return 'no dollar quotes: it is placed inside a function body';
+  if (/--|\/\*/.test(expression)) return 'no comments: it is placed inside a function body';
   let tree: { stmts?: { stmt: Node }[] };
   try {
     tree = parseSync(`SELECT (${expression}) FROM t WHERE ${column} IS NOT NULL`) as typeof tree;
   } catch {
-    return false;
+    return 'it is not one SQL expression';
   }
-  if (tree.stmts?.length !== 1) return false;
+  if (tree.stmts?.length !== 1) return 'it is not one SQL expression';
   const target = (tree.stmts[0]!.stmt.SelectStmt as Node).targetList;
   for (const n of nodesOf(target)) {
-    if (n.SubLink || n.RangeVar || n.ColumnRef?.fields?.some((f: Node) => f.A_Star)) return false;
+    if (n.SubLink || n.RangeVar || n.ColumnRef?.fields?.some((f: Node) => f.A_Star)) return 'no subquery';
     // Only the column itself, unqualified: `other.a` would read another relation's column.
     if (n.ColumnRef && (n.ColumnRef.fields.length !== 1 || n.ColumnRef.fields[0]?.String?.sval !== column))
-      return false;
+      return `it may read ${column} and no other column`;
+    if (n.FuncCall) {
+      const name = ((n.FuncCall.funcname as Node[]).map((f) => f.String?.sval) as string[]).join('.');
+      if (!transformFunctions.has(name.replace(/^pg_catalog\./, '')))
+        return `${name}() is not among the pure builtins a transform may call (it runs before approval)`;
+    }
   }
-  return true;
+  return undefined;
 }
+
+export const isSingleExpression = (expression: string, column: string): boolean =>
+  transformProblem(expression, column) === undefined;
 
 /** One type name, as a column of a table would have it (not a type followed by more SQL). */
 export function isTypeName(type: string): boolean {

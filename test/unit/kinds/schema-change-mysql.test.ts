@@ -84,9 +84,16 @@ describe('MySQL SQL analysis', () => {
     ['ALTER TABLE t DROP COLUMN a, ADD COLUMN c int', 'one column per statement'],
     ['ALTER TABLE t ADD INDEX (a)', 'name the index'],
     ['ALTER TABLE `my table` DROP COLUMN a', 'not a plain identifier'],
-    ['ALTER TABLE t_user ADD COLUMN x INT /*!, DROP COLUMN name */', 'a comment inside a statement'],
+    ['ALTER TABLE t_user ADD COLUMN x INT /*!, DROP COLUMN name */', 'an executable comment'],
+    // A backslash does not escape in a backtick name: the comment after `b\` is outside it, and MySQL runs it.
+    ['ALTER TABLE t ADD COLUMN a int, ADD COLUMN `b\\` int /*!, DROP COLUMN email*/, ADD COLUMN c int', 'executable'],
+    ['/*!50000 DROP TABLE users */; ALTER TABLE t ADD COLUMN a int', 'an executable comment'],
+    ['/*M!100000 DROP TABLE users */', 'an executable comment'],
+    // Every name the undo splices in is checked, not only the first column's.
+    ['ALTER TABLE t ADD COLUMN a int, ADD COLUMN `b``, DROP COLUMN ``email` int', 'not a plain identifier'],
+    ['ALTER TABLE t ADD COLUMN a int, ADD INDEX `Odd Name` (a)', "'Odd Name' is not a plain identifier"],
     ['ALTER TABLE t_user ADD COLUMN y INT DEFAULT 1 --x', 'a comment inside a statement'],
-    ['CREATE /*M!OR REPLACE*/ TABLE t_user (id INT)', 'a comment inside a statement'],
+    ['CREATE /*M!OR REPLACE*/ TABLE t_user (id INT)', 'an executable comment'],
     ['ALTER TABLE t ADD COLUMN x INT NOT NULL DEFAULT 0 UNIQUE', 'INSERT IGNORE'],
     ['ALTER TABLE t ADD COLUMN x INT AUTO_INCREMENT PRIMARY KEY', 'INSERT IGNORE'],
     ['CREATE TABLE IF NOT EXISTS a (id int)', 'no IF NOT EXISTS'],

@@ -246,6 +246,13 @@ describe('SchemaChange plans', () => {
     ['column_1 || other_column', false],
     ['column_1 || $q$x$q$', false],
     ['other.column_1::int', false],
+    ["pg_read_file('/etc/passwd')::int", false],
+    ["current_setting('zeroops.secret')", false],
+    ['pg_sleep(10)', false],
+    ['random() * column_1::int', false],
+    ['column_1::jsonb -- cast', false],
+    ["nullif(trim(column_1), '')::jsonb", true],
+    ["to_timestamp(column_1, 'YYYY-MM-DD')", true],
   ])('takes %s as a transform of column_1 alone: %s', (using, ok) => {
     expect(isSingleExpression(using, 'column_1')).toBe(ok);
   });

@@ -198,7 +198,7 @@ const expected: [string, string][] = [
   [
     'sql-injection-using.yaml',
     'sql-injection-using.yaml:13:12 error spec.replaceColumn.using: ' +
-      'using must be one SQL expression over the old column, e.g. column_1::jsonb',
+      'using must be one SQL expression over the old column, e.g. column_1::jsonb: it is not one SQL expression',
   ],
   [
     'sql-not-null-column.yaml',
