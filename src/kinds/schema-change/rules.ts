@@ -2,6 +2,7 @@
 import type { SchemaChange, TaskManifest } from '../../manifest/model.js';
 import type { Report, Rule } from '../../manifest/rules/rule.js';
 import { didYouMean } from '../../manifest/suggest.js';
+import { parseDuration } from '../../manifest/units.js';
 import { parseInvalidPolicy } from '../../providers/postgres/column-sync.js';
 import { analyzeSql, isIdentifier, isTypeName, transformProblem } from './sql.js';
 import { analyzeMysql } from './mysql-sql.js';
@@ -109,4 +110,29 @@ const safeReplacement: Rule<TaskManifest> = {
     })(manifest, report),
 };
 
-export const schemaChangeRules: Rule<TaskManifest>[] = [databaseExists, oneSource, sqlParses, safeReplacement];
+/**
+ * lock_timeout is what keeps a DDL that waits for its lock from making every query on the table
+ * wait behind it: the application's worst latency during a DDL step is about lock_timeout.
+ */
+const maxLockTimeoutSeconds = 5;
+const lockTimeoutBounded: Rule<TaskManifest> = {
+  name: 'lock-timeout-bounded',
+  check: ({ manifest }, _repo, report) =>
+    only((spec) => {
+      const seconds = spec.lockTimeout === undefined ? undefined : parseDuration(spec.lockTimeout);
+      if (seconds !== undefined && seconds > maxLockTimeoutSeconds)
+        report(
+          ['spec', 'lockTimeout'],
+          `a DDL waiting ${spec.lockTimeout} for its lock holds every query on the table behind it that long: use ` +
+            `${maxLockTimeoutSeconds}s or less (the default 200ms is retried with backoff)`,
+        );
+    })(manifest, report),
+};
+
+export const schemaChangeRules: Rule<TaskManifest>[] = [
+  databaseExists,
+  oneSource,
+  sqlParses,
+  safeReplacement,
+  lockTimeoutBounded,
+];

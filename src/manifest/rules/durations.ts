@@ -32,7 +32,11 @@ function visitDurations(value: unknown, path: (string | number)[], report: Repor
     if (durationKeys.has(key) && typeof child === 'string') {
       const seconds = parseDuration(child);
       if (seconds === undefined) report([...path, key], `'${child}' is not a duration: write e.g. 30s, 10m or 1h30m`);
-      else if (seconds === 0) report([...path, key], 'a duration of zero has no effect here: use at least 1s');
+      else if (seconds === 0)
+        report(
+          [...path, key],
+          `a duration of zero has no effect here: use at least ${key === 'lockTimeout' ? '50ms (200ms by default)' : '1s'}`,
+        );
     } else if (key !== 'params') {
       visitDurations(child, [...path, key], report);
     }

@@ -211,6 +211,11 @@ const expected: [string, string][] = [
     'sql-syntax.yaml:10:7 error spec.sql: SQL does not parse as PostgreSQL: syntax error at or near "DROPP"',
   ],
   [
+    'sql-lock-timeout.yaml',
+    'sql-lock-timeout.yaml:7:16 error spec.lockTimeout: a DDL waiting 10h for its lock holds every query on the table ' +
+      'behind it that long: use 5s or less (the default 200ms is retried with backoff)',
+  ],
+  [
     'sql-truncate.yaml',
     'sql-truncate.yaml:10:5 error spec.sql: refused: TRUNCATE deletes every row and cannot be undone',
   ],
