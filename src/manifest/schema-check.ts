@@ -79,7 +79,12 @@ function describe(error: ErrorObject): string {
 const shown = (value: unknown) =>
   [...String(value)].some((c) => c < ' ') ? JSON.stringify(String(value)) : `'${String(value)}'`;
 
-const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1).replace(/\.$/, '');
+/** "Rows per batch." → "rows per batch"; a first word with more capitals (PostgreSQL, SQL) keeps them. */
+const lowerFirst = (text: string) => {
+  const first = text.split(/\s/)[0]!;
+  const kept = first.slice(1) !== first.slice(1).toLowerCase() ? text : text.charAt(0).toLowerCase() + text.slice(1);
+  return kept.replace(/\.$/, '');
+};
 
 function article(type: string): string {
   return type === 'array' || type === 'object' || type === 'integer' ? `an ${type}` : `a ${type}`;

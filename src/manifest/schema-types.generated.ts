@@ -451,7 +451,7 @@ export interface SchemaChange {
      */
     database: string;
     /**
-     * PostgreSQL statements, separated by semicolons. Additive ones run as written; destructive ones become staged flows. Write sql or replaceColumn.
+     * SQL statements in the database's own dialect (PostgreSQL, or MySQL/MariaDB for engine: mysql), separated by semicolons. Additive ones run as written; destructive ones become staged flows; anything else is refused. Write sql or replaceColumn.
      */
     sql?: string;
     /**

@@ -134,7 +134,8 @@ function sourceDocument(
     inScalar(path, offset) {
       const { node } = walk(doc.contents as Node, path);
       if (!isScalar(node) || !node.range) return position(node?.range?.[0] ?? 0);
-      return scalarOffsetPosition(node, offset, position, text.split('\n'));
+      const found = wordInSource(node as Node & { range: [number, number, number] }, offset, text);
+      return found === undefined ? scalarOffsetPosition(node, offset, position, text.split('\n')) : position(found);
     },
   };
 }
@@ -161,6 +162,23 @@ function walk(root: Node | null, path: Path): Found {
     }
   }
   return found;
+}
+
+/**
+ * Where the word at `offset` of a scalar's value is in the file: its k-th occurrence in the value is
+ * its k-th in the scalar's source. Folded lines (`>`) and escapes (`"…\n…"`) change what a value's
+ * line is, but not its words. Undefined when the word is not found as such (then lines are counted).
+ */
+function wordInSource(node: Node & { range: [number, number, number] }, offset: number, text: string) {
+  const value = String((node as { value?: unknown }).value ?? '');
+  const word = /^[^\s"'\\]{1,24}/.exec(value.slice(offset))?.[0];
+  if (!word) return undefined;
+  let nth = 0;
+  for (let at = value.indexOf(word); at >= 0 && at < offset; at = value.indexOf(word, at + 1)) nth++;
+  const source = text.slice(node.range[0], node.range[1]);
+  let at = source.indexOf(word);
+  for (let i = 0; i < nth && at >= 0; i++) at = source.indexOf(word, at + 1);
+  return at >= 0 ? node.range[0] + at : undefined;
 }
 
 /** Block scalars (`|`, `>`) start on the next line, indented; flow scalars may be quoted. */

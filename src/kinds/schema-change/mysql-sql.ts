@@ -59,7 +59,7 @@ export function analyzeMysql(sql: string): MysqlAnalysis {
       ast = parse(text);
     } catch (error) {
       const at = (error as { location?: { start?: { offset?: number } } }).location?.start?.offset ?? 0;
-      return { error: (error as Error).message.split('\n')[0]!, offset: offset + at };
+      return { error: parserMessage((error as Error).message), offset: offset + at };
     }
     const nodes = Array.isArray(ast) ? ast : [ast];
     const c: MysqlStatementClass =
@@ -104,10 +104,15 @@ function classify(node: Node, text: string): MysqlStatementClass {
           'drop the old one as its own change',
       );
     default:
-      return refused(
-        `${String(node.type).toUpperCase()} changes data, not the schema: ` +
-          'ZeroOps runs it only as a script of a Runbook',
-      );
+      return ['insert', 'update', 'delete', 'replace'].includes(String(node.type))
+        ? refused(
+            `${String(node.type).toUpperCase()} changes data, not the schema: ` +
+              'ZeroOps runs it only as a script of a Runbook',
+          )
+        : refused(
+            `${String(node.type).toUpperCase()} is not a change ZeroOps stages on MySQL: it runs ADD COLUMN, ADD ` +
+              'INDEX, CREATE INDEX and CREATE TABLE, and stages DROP COLUMN and DROP TABLE',
+          );
   }
 }
 
@@ -170,6 +175,11 @@ function refusedAlter(spec: Node): MysqlStatementClass {
       `${what}: pt-online-schema-change copies rows with INSERT IGNORE, so a UNIQUE or PRIMARY key would silently ` +
         'drop duplicates; add a plain index, check for duplicates, and make it unique by hand',
     );
+  if (spec.action === 'rename' && spec.resource === 'table')
+    return refused(
+      'renaming a table breaks every reader at once: create the new table, write to both, switch readers, then ' +
+        'drop the old one as its own change',
+    );
   if (['modify', 'change', 'rename'].includes(String(spec.action)))
     return refused(
       `${what} rewrites or renames a column that readers use: add the new column, fill it, switch the readers, then ` +
@@ -205,6 +215,12 @@ function alterClauses(text: string): string | undefined {
 }
 
 const refused = (reason: string): MysqlStatementClass => ({ type: 'refused', reason });
+
+/** node-sql-parser lists every token it expected; the one it found is what a person needs. */
+const parserMessage = (message: string): string => {
+  const found = /but (.+) found\.?$/.exec(message.split('\n')[0]!);
+  return found ? `unexpected ${found[1]}` : message.split('\n')[0]!;
+};
 const oddNameReason = (name: string) =>
   `'${name}' is not a plain identifier (lower-case letters, digits, _): ZeroOps stages only those`;
 

@@ -102,6 +102,9 @@ describe('MySQL SQL analysis', () => {
     ['ALTER TABLE billing.t_invoice DROP COLUMN total', 'without a database'],
     ['DROP TABLE a, billing.b', 'without a database'],
     ['ALTER TABLE t ENGINE=InnoDB', 'table option ENGINE'],
+    ['ALTER TABLE t RENAME TO u', 'renaming a table breaks every reader'],
+    ["SET sql_mode = ''", 'SET is not a change ZeroOps stages on MySQL'],
+    ['UPDATE t SET a = 1 WHERE id = 2', 'UPDATE changes data, not the schema'],
   ])('refuses %s', (sql, reason) => {
     const result = analyzeMysql(sql);
     if (!('statements' in result)) throw new Error(result.error);
@@ -130,6 +133,8 @@ describe('MySQL SQL analysis', () => {
     const result = analyzeMysql('ALTER TABLE t ADD COLUMN a int;\nALTER TABLE t DROP (');
     expect(result).toEqual({ error: expect.any(String), offset: expect.any(Number) });
     expect((result as { offset: number }).offset).toBeGreaterThan(31);
+    // The token it found, not the parser's list of every token it expected.
+    expect((result as { error: string }).error).toMatch(/^unexpected /);
   });
 });
 

@@ -216,6 +216,20 @@ const expected: [string, string][] = [
       'behind it that long: use 5s or less (the default 200ms is retried with backoff)',
   ],
   [
+    'sql-type-number.yaml',
+    // A description that starts with an acronym keeps its capitals: "SQL", not "sQL".
+    'sql-type-number.yaml:8:77 error spec.replaceColumn.type: expected a string, got number 5: SQL type of the new column',
+  ],
+  [
+    // Found where it is written: folded lines and escapes do not move it.
+    'sql-folded.yaml',
+    'sql-folded.yaml:11:5 error spec.sql: refused: TRUNCATE deletes every row and cannot be undone',
+  ],
+  [
+    'sql-escaped.yaml',
+    'sql-escaped.yaml:8:63 error spec.sql: refused: TRUNCATE deletes every row and cannot be undone',
+  ],
+  [
     'sql-truncate.yaml',
     'sql-truncate.yaml:10:5 error spec.sql: refused: TRUNCATE deletes every row and cannot be undone',
   ],
