@@ -159,7 +159,8 @@ function stagesFor(statement: SqlStatement, options: StageOptions, prefix: strin
       const sql = c.type === 'additive' && c.runAs ? c.runAs : statement.text;
       // A validation or a concurrent index build scans the table without blocking it: hours, not a minute.
       // (Read from the parse tree: the word "concurrently" in a comment or a string proves nothing.)
-      const long = c.type === 'additive' && c.longRunning === true;
+      // A concurrent DROP INDEX waits for every older transaction too.
+      const long = c.type === 'additive' && (c.longRunning === true || c.concurrently === true);
       const concurrently = c.type === 'additive' && c.concurrently === true;
       const undo =
         c.type === 'additive' && c.undo

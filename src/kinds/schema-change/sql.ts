@@ -323,8 +323,14 @@ function addConstraint(table: string, constraint: Node): StatementClass {
               'adding UNIQUE or PRIMARY KEY builds an index under an ACCESS EXCLUSIVE lock: CREATE UNIQUE INDEX ' +
               'CONCURRENTLY first, then ADD CONSTRAINT ... USING INDEX',
           };
+    case 'CONSTR_NOTNULL':
+      // PostgreSQL 18's ADD CONSTRAINT … NOT NULL scans the table unless NOT VALID (SET NOT NULL is staged).
+      return constraint.skip_validation
+        ? { type: 'additive', table, undo }
+        : { type: 'refused', reason: 'ADD CONSTRAINT … NOT NULL checks every row under a lock: write SET NOT NULL' };
     default:
-      return { type: 'additive', table, undo };
+      // EXCLUDE builds an index under an ACCESS EXCLUSIVE lock; other kinds are not known here.
+      return notStaged(`ADD CONSTRAINT … ${String(constraint.contype).replace(/^CONSTR_/, '')}`);
   }
 }
 
@@ -358,7 +364,10 @@ const stableDefaults = new Set([
 function addColumn(table: string, def: Node, missingOk: boolean): StatementClass {
   const constraints = ((def.constraints as Node[] | undefined) ?? []).map((c) => c.Constraint?.contype);
   const typeName = ((def.typeName?.names as Node[] | undefined) ?? []).map((n) => n.String?.sval).at(-1) as string;
-  const volatile = functionNames(def.constraints).find((f) => !stableDefaults.has(f.toLowerCase()));
+  // The whole name: app.now() is the application's function, not PostgreSQL's now().
+  const volatile = functionNames(def.constraints).find(
+    (f) => !stableDefaults.has(f.toLowerCase().replace(/^pg_catalog\./, '')),
+  );
   if (
     volatile !== undefined ||
     /^(small|big)?serial\d?$/.test(typeName) ||
@@ -418,7 +427,7 @@ function* nodesOf(root: unknown): Generator<Node> {
 const functionNames = (node: unknown): string[] =>
   [...nodesOf(node)]
     .filter((n) => n.FuncCall)
-    .map((n) => ((n.FuncCall.funcname as Node[]).at(-1)?.String?.sval as string) ?? '');
+    .map((n) => ((n.FuncCall.funcname as Node[]).map((part) => part.String?.sval) as string[]).join('.'));
 
 /** Leading comments and blanks, then CREATE [UNIQUE] INDEX: where CONCURRENTLY goes. */
 const indexHead = /^((?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*create\s+(?:unique\s+)?index)\s+/i;
@@ -524,8 +533,27 @@ export function transformProblem(expression: string, column: string): string | u
     return 'it is not one SQL expression';
   }
   if (tree.stmts?.length !== 1) return 'it is not one SQL expression';
-  const target = (tree.stmts[0]!.stmt.SelectStmt as Node).targetList;
-  for (const n of nodesOf(target)) {
+  const select = tree.stmts[0]!.stmt.SelectStmt as Node | undefined;
+  // The expression must stay inside its parentheses: one that closes them early could bring a FROM,
+  // a UNION or a WHERE of its own, and the preflight runs it before approval.
+  const from = (select?.fromClause as Node[] | undefined) ?? [];
+  if (
+    !select ||
+    select.op !== 'SETOP_NONE' ||
+    select.targetList?.length !== 1 ||
+    from.length !== 1 ||
+    from[0]?.RangeVar?.relname !== 't' ||
+    from[0]?.RangeVar?.schemaname !== undefined ||
+    !select.whereClause?.NullTest ||
+    select.groupClause ||
+    select.havingClause ||
+    select.sortClause ||
+    select.limitCount ||
+    select.windowClause ||
+    select.withClause
+  )
+    return 'it is not one SQL expression';
+  for (const n of nodesOf([select.targetList, select.whereClause])) {
     if (n.SubLink || n.RangeVar || n.ColumnRef?.fields?.some((f: Node) => f.A_Star)) return 'no subquery';
     // Only the column itself, unqualified: `other.a` would read another relation's column.
     if (n.ColumnRef && (n.ColumnRef.fields.length !== 1 || n.ColumnRef.fields[0]?.String?.sval !== column))

@@ -233,7 +233,8 @@ async function syncOf(p: Params, url: string): Promise<ColumnSync> {
  */
 async function validIndexExists(url: string, sql: string, table: string | undefined): Promise<boolean> {
   const name = /\bindex\s+concurrently\s+(?:if\s+not\s+exists\s+)?([a-z_][a-z0-9_]*)/i.exec(sql)?.[1];
-  if (!name || !/^\s*create/i.test(sql)) return false;
+  // Leading comments stay with a statement's text: the first word after them decides.
+  if (!name || !/^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*create\b/i.test(sql)) return false;
   const schema = table?.includes('.') ? `${quoteIdent(table.split('.')[0]!)}.` : '';
   return withClient(url, async (client) => {
     const { rows } = await client.query<{ valid: boolean }>(

@@ -78,6 +78,9 @@ describe('SchemaChange SQL analysis', () => {
     ['ALTER TABLE "audit.user_profile" DROP COLUMN name', "'audit.user_profile' is not a plain identifier"],
     ['CREATE TABLE "audit.user_profile" (id int)', "'audit.user_profile' is not a plain identifier"],
     ['DROP TABLE "audit.x"', "'audit.x' is not a plain identifier"],
+    ['ALTER TABLE t ADD CONSTRAINT ex EXCLUDE USING gist (r WITH &&)', 'ADD CONSTRAINT … EXCLUSION is not'],
+    ['ALTER TABLE t ADD CONSTRAINT nn NOT NULL c', 'write SET NOT NULL'],
+    ['ALTER TABLE t ADD COLUMN c timestamptz DEFAULT app.now()', 'app.now(), which may be volatile'],
     ['ALTER TABLE t ADD COLUMN a int UNIQUE', 'with UNIQUE builds an index'],
     ['ALTER TABLE t ADD COLUMN a int PRIMARY KEY', 'with PRIMARY KEY builds an index'],
     ['ALTER TABLE t ADD COLUMN a int CHECK (a > 0)', 'with CHECK checks every row'],
@@ -245,6 +248,10 @@ describe('SchemaChange plans', () => {
     ['pg_sleep(10)', false],
     ['random() * column_1::int', false],
     ['column_1::jsonb -- cast', false],
+    // Closing the parentheses early to bring a FROM, a UNION or a WHERE of its own.
+    ['x::int) FROM (SELECT password AS x FROM users) s WHERE true UNION SELECT (x', false],
+    ['column_1) FROM t WHERE true UNION SELECT (column_1', false],
+    ['1) FROM t WHERE pg_sleep(5) IS NOT NULL AND (column_1', false],
     ["nullif(trim(column_1), '')::jsonb", true],
     ["to_timestamp(column_1, 'YYYY-MM-DD')", true],
   ])('takes %s as a transform of column_1 alone: %s', (using, ok) => {
@@ -272,11 +279,12 @@ describe('SchemaChange plans', () => {
       task(
         'SchemaChange',
         'database: shop\nsql: |\n  ALTER TABLE user_profile ADD COLUMN note text /* concurrently */;\n' +
-          '  CREATE INDEX CONCURRENTLY up_note ON user_profile (note);',
+          '  CREATE INDEX CONCURRENTLY up_note ON user_profile (note);\n  DROP INDEX CONCURRENTLY up_old;',
       ),
     );
     expect(plan.steps.map((s) => [s.action.params.concurrently, s.action.params.statementTimeoutSeconds])).toEqual([
       [undefined, undefined],
+      [true, 6 * 3600],
       [true, 6 * 3600],
     ]);
   });
