@@ -115,7 +115,8 @@ export const postgresActionDocs: Record<string, ActionDoc> = {
       param(
         'concurrently',
         'boolean',
-        'CREATE or DROP INDEX CONCURRENTLY: run outside a transaction, without lock_timeout (its lock blocks no read or write).',
+        'CREATE or DROP INDEX CONCURRENTLY: run outside a transaction, without lock_timeout ' +
+          '(its lock blocks no read or write).',
         false,
       ),
     ],

@@ -4,7 +4,7 @@
  * staged drop, a plain additive statement, or refused with the reason and what to do instead.
  */
 import sqlParser from 'node-sql-parser';
-import { isIdentifier } from './sql.js';
+import { isIdentifier, oddNameReason } from './sql.js';
 
 export type MysqlStatementClass =
   | { type: 'drop-column'; table: string; column: string }
@@ -221,8 +221,6 @@ const parserMessage = (message: string): string => {
   const found = /but (.+) found\.?$/.exec(message.split('\n')[0]!);
   return found ? `unexpected ${found[1]}` : message.split('\n')[0]!;
 };
-const oddNameReason = (name: string) =>
-  `'${name}' is not a plain identifier (lower-case letters, digits, _): ZeroOps stages only those`;
 
 /** A qualified name would reach another database on the same server, outside this task's lock: refused below. */
 const tableName = (t: Node) => (t.db ? `${t.db}.${t.table}` : String(t.table));

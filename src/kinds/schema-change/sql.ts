@@ -106,7 +106,7 @@ function plainNames(c: StatementClass): StatementClass {
     ? c
     : {
         type: 'refused',
-        reason: `'${odd}' is not a plain identifier (lower-case letters, digits, _): ZeroOps stages only those`,
+        reason: oddNameReason(odd),
       };
 }
 
@@ -361,6 +361,14 @@ const stableDefaults = new Set([
   'timezone',
 ]);
 
+/** Constraints written on a new column that make ADD COLUMN build an index or scan the table. */
+const inlineConstraints: Record<string, { name: string; does: string }> = {
+  CONSTR_UNIQUE: { name: 'UNIQUE', does: 'builds an index' },
+  CONSTR_PRIMARY: { name: 'PRIMARY KEY', does: 'builds an index' },
+  CONSTR_CHECK: { name: 'CHECK', does: 'checks every row' },
+  CONSTR_FOREIGN: { name: 'REFERENCES', does: 'checks every row' },
+};
+
 function addColumn(table: string, def: Node, missingOk: boolean): StatementClass {
   const constraints = ((def.constraints as Node[] | undefined) ?? []).map((c) => c.Constraint?.contype);
   const typeName = ((def.typeName?.names as Node[] | undefined) ?? []).map((n) => n.String?.sval).at(-1) as string;
@@ -368,6 +376,7 @@ function addColumn(table: string, def: Node, missingOk: boolean): StatementClass
   const volatile = functionNames(def.constraints).find(
     (f) => !stableDefaults.has(f.toLowerCase().replace(/^pg_catalog\./, '')),
   );
+  const rewritingKind = 'as a serial, identity or generated column';
   if (
     volatile !== undefined ||
     /^(small|big)?serial\d?$/.test(typeName) ||
@@ -378,7 +387,7 @@ function addColumn(table: string, def: Node, missingOk: boolean): StatementClass
       type: 'refused',
       reason:
         `adding ${def.colname} ` +
-        `${volatile !== undefined ? `with the default ${volatile}(), which may be volatile,` : 'as a serial, identity or generated column'} ` +
+        `${volatile !== undefined ? `with the default ${volatile}(), which may be volatile,` : rewritingKind} ` +
         `rewrites the whole table under an ACCESS EXCLUSIVE lock: add it nullable, then fill it with a ` +
         `SchemaChange backfill`,
     };
@@ -388,17 +397,14 @@ function addColumn(table: string, def: Node, missingOk: boolean): StatementClass
       reason: `adding NOT NULL column ${def.colname} without a DEFAULT fails on a table that has rows: add a DEFAULT, or add it nullable and backfill`,
     };
   }
-  const checked = constraints.find((c) =>
-    ['CONSTR_UNIQUE', 'CONSTR_PRIMARY', 'CONSTR_CHECK', 'CONSTR_FOREIGN'].includes(c),
-  );
+  const checked = constraints.map((c) => inlineConstraints[c]).find((c) => c !== undefined);
   if (checked)
     return {
       type: 'refused',
       reason:
-        `adding ${def.colname} with ${checked === 'CONSTR_FOREIGN' ? 'REFERENCES' : checked.replace('CONSTR_', '').replace('PRIMARY', 'PRIMARY KEY')} ` +
-        `${checked === 'CONSTR_UNIQUE' || checked === 'CONSTR_PRIMARY' ? 'builds an index' : 'checks every row'} while it ` +
-        `holds an ACCESS EXCLUSIVE lock: add the column plain, then the constraint in a statement of its own ` +
-        `(NOT VALID, or USING INDEX after CREATE UNIQUE INDEX CONCURRENTLY)`,
+        `adding ${def.colname} with ${checked.name} ${checked.does} while it holds an ACCESS EXCLUSIVE lock: add ` +
+        `the column plain, then the constraint in a statement of its own (NOT VALID, or USING INDEX after CREATE ` +
+        `UNIQUE INDEX CONCURRENTLY)`,
     };
   if (!isIdentifier(def.colname)) return oddName(def.colname);
   // ADD COLUMN IF NOT EXISTS may find the column there: the rollback leaves it.
@@ -406,7 +412,7 @@ function addColumn(table: string, def: Node, missingOk: boolean): StatementClass
   return { type: 'additive', table, undo };
 }
 
-const oddNameReason = (name: string) =>
+export const oddNameReason = (name: string) =>
   `'${name}' is not a plain identifier (lower-case letters, digits, _): ZeroOps stages only those`;
 const oddName = (name: string): StatementClass => ({ type: 'refused', reason: oddNameReason(name) });
 

@@ -15,6 +15,9 @@ const durationKeys = new Set([
   'overrideTtl',
 ]);
 
+/** The least a key's duration should be, where it is not 1s. */
+const shortest: Record<string, string> = { lockTimeout: '50ms (200ms by default)' };
+
 export const durationsParse: Rule<unknown> = {
   name: 'duration-parses',
   check({ manifest }, _repo, report) {
@@ -33,10 +36,7 @@ function visitDurations(value: unknown, path: (string | number)[], report: Repor
       const seconds = parseDuration(child);
       if (seconds === undefined) report([...path, key], `'${child}' is not a duration: write e.g. 30s, 10m or 1h30m`);
       else if (seconds === 0)
-        report(
-          [...path, key],
-          `a duration of zero has no effect here: use at least ${key === 'lockTimeout' ? '50ms (200ms by default)' : '1s'}`,
-        );
+        report([...path, key], `a duration of zero has no effect here: use at least ${shortest[key] ?? '1s'}`);
     } else if (key !== 'params') {
       visitDurations(child, [...path, key], report);
     }

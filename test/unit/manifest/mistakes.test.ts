@@ -212,13 +212,15 @@ const expected: [string, string][] = [
   ],
   [
     'sql-lock-timeout.yaml',
-    'sql-lock-timeout.yaml:7:16 error spec.lockTimeout: a DDL waiting 10h for its lock holds every query on the table ' +
+    'sql-lock-timeout.yaml:7:16 error spec.lockTimeout: ' +
+      'a DDL waiting 10h for its lock holds every query on the table ' +
       'behind it that long: use 5s or less (the default 200ms is retried with backoff)',
   ],
   [
     'sql-type-number.yaml',
     // A description that starts with an acronym keeps its capitals: "SQL", not "sQL".
-    'sql-type-number.yaml:8:77 error spec.replaceColumn.type: expected a string, got number 5: SQL type of the new column',
+    'sql-type-number.yaml:8:77 error spec.replaceColumn.type: expected a string, got number 5: ' +
+      'SQL type of the new column',
   ],
   [
     // Found where it is written: folded lines and escapes do not move it.
