@@ -98,6 +98,7 @@ export interface TransformFacts {
   checked: number;
   /** The scan stopped at a row limit: counts are of the rows checked. */
   partial: boolean;
+  /** Examples as read (the value's first 60 characters): the plan shows them only by their shape. */
   failing: { count: number; examples: { key: string; value: string; error: string }[] };
   /** Non-NULL values the transform turns into NULL. */
   nulled: { count: number; examples: { key: string; value: string }[] };

@@ -10,6 +10,7 @@ import { reporter } from '../manifest/rules/rule.js';
 import type { Plan } from '../plan/types.js';
 import { invalidWriteBehaviour, type InvalidPolicy } from '../providers/postgres/column-sync.js';
 import { backfillFootprint } from './backfill-footprint.js';
+import { errorShown, isPlainKey, keyShown, valueShape } from '../providers/value-shape.js';
 import type { HeapFacts, PreflightFacts, PreflightTarget, SchemaPreflight, TransformFacts } from './ports.js';
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -38,7 +39,7 @@ export async function preflightSchemaChanges(
     for (const target of targetsOf(plan)) {
       let facts: PreflightFacts;
       try {
-        facts = await preflight.inspect(target, providers);
+        facts = redacted(await preflight.inspect(target, providers));
       } catch (error) {
         if ((error as { table?: string }).table === target.table) continue; // created by this change
         report(['spec', 'database'], `the preflight of ${target.table} could not run: ${(error as Error).message}`, {
@@ -131,6 +132,30 @@ function targetsOf(plan: Plan): PreflightTarget[] {
     });
 }
 
+/** The rows' values as a pull request may show them: by their shape (see value-shape.ts). */
+function redacted(facts: PreflightFacts): PreflightFacts {
+  const t = facts.transform;
+  if (!t) return facts;
+  return {
+    ...facts,
+    transform: {
+      ...t,
+      failing: {
+        count: t.failing.count,
+        examples: t.failing.examples.map((e) => ({
+          key: keyShown(e.key),
+          value: valueShape(e.value),
+          error: errorShown(e.error, e.value),
+        })),
+      },
+      nulled: {
+        count: t.nulled.count,
+        examples: t.nulled.examples.map((e) => ({ key: keyShown(e.key), value: valueShape(e.value) })),
+      },
+    },
+  };
+}
+
 function lossiness(t: TransformFacts, target: PreflightTarget): string | undefined {
   const parts = [
     t.failing.count > 0 &&
@@ -147,6 +172,22 @@ function lossiness(t: TransformFacts, target: PreflightTarget): string | undefin
     `${target.transform!.using} over ${target.table}: ${parts.join(', and ')} of ` +
     `${n(t.checked)} checked${t.partial ? ' (the first rows only)' : ''}`
   );
+}
+
+/** Why the values read as `xxx 99`, and how someone allowed to read the table sees them. */
+function examplesNote(target: PreflightTarget, facts: PreflightFacts, examples: { key: string }[]): string[] {
+  if (examples.length === 0) return [];
+  const keys = examples.map((e) => e.key);
+  const look =
+    'column' in facts.key && keys.every(isPlainKey)
+      ? ` To see them: \`SELECT ${facts.key.column}, ${target.transform!.from} FROM ${target.table} WHERE ` +
+        `${facts.key.column} IN (${[...new Set(keys)].map((k) => `'${k}'`).join(', ')})\`.`
+      : '';
+  return [
+    '',
+    `Values are shown by their shape (letters as x or X, digits as 9): anyone who can open a pull request reads ` +
+      `this.${look}`,
+  ];
 }
 
 function renderFacts(target: PreflightTarget, facts: PreflightFacts, plan: Plan, policy?: InvalidPolicy): string {
@@ -179,6 +220,7 @@ function renderFacts(target: PreflightTarget, facts: PreflightFacts, plan: Plan,
         `${n(t.failing.count)} fail, ${n(t.nulled.count)} become NULL.`,
       ...t.failing.examples.map((e) => `- key ${e.key}: \`${e.value.replace(/`/g, "'")}\` — ${e.error}`),
       ...t.nulled.examples.map((e) => `- key ${e.key}: \`${e.value.replace(/`/g, "'")}\` — becomes NULL`),
+      ...examplesNote(target, facts, [...t.failing.examples, ...t.nulled.examples]),
     );
   }
   if (backfill && policy) {

@@ -16,6 +16,7 @@ import { pauseBefore } from './lock-retry.js';
 import { startProbe } from './backfill-probe.js';
 import { defaultThrottleLimits, nextThrottle, type ThrottleState } from './backfill-throttle.js';
 import { isLockTimeout, sleep, withClient } from './sessions.js';
+import { errorShown } from '../value-shape.js';
 import { ensureHelperSchema, integerKey } from './table-facts.js';
 
 export interface BackfillOptions {
@@ -205,11 +206,12 @@ async function batchWithRetries(
     try {
       return await batch(client, sync, key, options.progressKey, range);
     } catch (error) {
-      // A value the transform cannot convert (class 22) will not convert on a retry either.
+      // A value the transform cannot convert (class 22) will not convert on a retry either. The check
+      // run shows the error to every reader of the repository: the value it quotes, by its shape.
       if ((error as { code?: string }).code?.startsWith('22'))
         throw new EffectError(
           `${sync.using} fails for a row with ${key} in the ${range.rows} rows from ${range.from}: ` +
-            `${(error as Error).message} (onInvalid: ${sync.onInvalid.mode}; null or keep-text-in <column> would ` +
+            `${errorShown((error as Error).message, '')} (onInvalid: ${sync.onInvalid.mode}; null or keep-text-in <column> would ` +
             `let it through)`,
           false,
         );

@@ -190,15 +190,14 @@ END $zeroops$`;
     nulls: { key: string; value: string }[];
     convertedBytes: number | null;
   };
-  const shown = (value: string) => (value.length > 40 ? `${value.slice(0, 39)}…` : value);
   return {
     checked: found.checked,
     partial: found.checked >= transformRowLimit,
     failing: {
       count: found.failing,
-      examples: found.failures.map((f) => ({ key: f.key, value: shown(f.value), error: f.error })),
+      examples: found.failures,
     },
-    nulled: { count: found.nulled, examples: found.nulls.map((n) => ({ key: n.key, value: shown(n.value) })) },
+    nulled: { count: found.nulled, examples: found.nulls },
     ...(found.convertedBytes == null ? {} : { convertedBytes: Number(found.convertedBytes) }),
   };
 }
