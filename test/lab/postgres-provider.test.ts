@@ -312,3 +312,80 @@ describe('keys with gaps, past 2^53, up to the bigint maximum', () => {
     await expect(apply('verify-column', events)).rejects.toThrow(/1 of 2000 rows differ .* keys 9007199254740993$/);
   });
 });
+
+describe('keys of any type their index sorts: UUIDs and text codes', () => {
+  const orders = { ...sync, table: 'orders', from: 'meta', to: 'meta_json', using: 'meta::jsonb' };
+  const skus = { ...sync, table: 'skus', from: 'meta', to: 'meta_json', using: 'meta::jsonb' };
+  beforeAll(async () => {
+    await db.query(`CREATE TABLE orders (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), meta text NOT NULL)`);
+    await db.query(`INSERT INTO orders (meta) SELECT '{"n": ' || g || '}' FROM generate_series(1, 1500) AS g`);
+    // Codes whose order as text ('B-10' < 'B-9') is not their order as numbers: the index's order rules.
+    await db.query(`CREATE TABLE skus (code varchar(16) PRIMARY KEY, meta text NOT NULL)`);
+    await db.query(
+      `INSERT INTO skus SELECT chr(65 + g % 3) || '-' || g, '{"n": ' || g || '}' FROM generate_series(1, 700) AS g`,
+    );
+    await db.query(`CREATE TABLE line_items (order_id bigint, line int, meta text, PRIMARY KEY (order_id, line))`);
+  });
+
+  it('backfills and verifies a table keyed by UUID, and names a difference by its UUID', async () => {
+    // A progress table from before keys of any type (bigint bounds) is brought forward, not refused.
+    await db.query(
+      `ALTER TABLE zeroops.backfills ALTER COLUMN lower_key TYPE bigint USING lower_key::bigint,
+         ALTER COLUMN upper_key TYPE bigint USING upper_key::bigint,
+         ALTER COLUMN next_key TYPE bigint USING next_key::bigint`,
+    );
+    await apply('add-column', { ...orders, column: 'meta_json' });
+    await apply('create-sync-trigger', orders);
+    const filled = await apply('backfill', { ...orders, batchSize: 100 }, { step: 'backfill-orders' });
+    expect(filled.output.rows).toBe(1500);
+    const { rows: types } = await db.query(
+      `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute
+        WHERE attrelid = 'zeroops.backfills'::regclass AND attname = 'next_key'`,
+    );
+    expect(types[0].type).toBe('text');
+    const { rows: empty } = await db.query(`SELECT count(*)::int AS n FROM orders WHERE meta_json IS NULL`);
+    expect(empty[0].n).toBe(0);
+    expect((await apply('verify-column', orders)).output).toMatchObject({ rows: 1500, ranges: 1, mismatches: 0 });
+
+    const { rows: picked } = await db.query(`SELECT id::text FROM orders ORDER BY id OFFSET 700 LIMIT 1`);
+    await db.query(`ALTER TABLE orders DISABLE TRIGGER USER`);
+    await db.query(`UPDATE orders SET meta = '{"n": "moved"}' WHERE id = $1`, [picked[0].id]);
+    await db.query(`ALTER TABLE orders ENABLE TRIGGER USER`);
+    await expect(apply('verify-column', orders)).rejects.toThrow(
+      new RegExp(`1 of 1500 rows differ .* ${picked[0].id}$`),
+    );
+  });
+
+  it('walks text keys in their index order, each row once, and resumes there', async () => {
+    await apply('add-column', { ...skus, column: 'meta_json' });
+    await apply('create-sync-trigger', skus);
+    // Stopped after its first batch, as a worker crash would; the next attempt resumes from the checkpoint.
+    const stop = new AbortController();
+    const first = apply('backfill', { ...skus, batchSize: 100 }, { step: 'backfill-skus', signal: stop.signal });
+    const started = Date.now();
+    for (;;) {
+      const { rows } = await db.query(`SELECT batches FROM zeroops.backfills WHERE key = 'run-pg/backfill-skus'`);
+      if ((rows[0]?.batches ?? 0) >= 1 || Date.now() - started > 10_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    stop.abort();
+    await expect(first).rejects.toThrow(/the next attempt resumes there/);
+    const { rows: before } = await db.query(
+      `SELECT rows::int FROM zeroops.backfills WHERE key = 'run-pg/backfill-skus'`,
+    );
+    expect(before[0].rows).toBeGreaterThan(0);
+    expect(before[0].rows).toBeLessThan(700);
+    const resumed = await apply('backfill', { ...skus, batchSize: 100 }, { step: 'backfill-skus' });
+    expect(resumed.output.resumedAfterRows).toBe(before[0].rows);
+    expect(resumed.output.rows + before[0].rows).toBe(700);
+    expect((await apply('verify-column', skus)).output).toMatchObject({ rows: 700, mismatches: 0 });
+  });
+
+  it('refuses a key of several columns, saying what it found', async () => {
+    await expect(
+      apply('backfill', { ...sync, table: 'line_items', from: 'meta', to: 'meta_json', using: 'meta::jsonb' }),
+    ).rejects.toThrow(
+      'line_items needs a primary key of one column to walk in batches (it has order_id bigint, line integer)',
+    );
+  });
+});

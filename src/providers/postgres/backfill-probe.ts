@@ -7,16 +7,14 @@
  */
 import pg from 'pg';
 import { quoteIdent, quoteTable } from './identifiers.js';
+import { keyParam, type TableKey } from './table-facts.js';
 import { applicationName } from './sessions.js';
 import type { ThrottleSignals } from './backfill-throttle.js';
 import { median } from '../../diagnose/stats.js';
 
 export interface ProbeTarget {
   table: string;
-  key: string;
-  /** The frozen key range, exact decimal text (bigint keys may pass 2^53). */
-  lower: string;
-  upper: string;
+  key: TableKey;
   backfillPid: number;
 }
 
@@ -27,15 +25,16 @@ export async function startProbe(url: string, target: ProbeTarget) {
   const client = new pg.Client({ connectionString: url, application_name: `${applicationName}-probe` });
   client.on('error', () => undefined);
   await client.connect();
-  const read = `/* zeroops probe */ SELECT * FROM ${quoteTable(target.table)} WHERE ${quoteIdent(target.key)} = $1`;
+  const k = quoteIdent(target.key.name);
+  const read = `/* zeroops probe */ SELECT * FROM ${quoteTable(target.table)} WHERE ${k} = ${keyParam(target.key, 1)}`;
   const pressure = `/* zeroops probe */ SELECT
       (SELECT count(*) FROM pg_stat_activity
         WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> $1)::int AS blocked,
       (SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication)::float8 AS lag`;
-  const randomKey = randomKeyIn(BigInt(target.lower), BigInt(target.upper));
+  const keys = await sampleKeys(client, target);
   const timedRead = async () => {
     const started = performance.now();
-    await client.query(read, [randomKey().toString()]);
+    await client.query(read, [keys[Math.floor(Math.random() * keys.length)] ?? null]);
     return performance.now() - started;
   };
 
@@ -83,11 +82,14 @@ export async function startProbe(url: string, target: ProbeTarget) {
   };
 }
 
-/** A uniform-enough key in [lower, upper] (a probe needs a spread of reads, not exact uniformity). */
-export function randomKeyIn(lower: bigint, upper: bigint): () => bigint {
-  const span = upper >= lower ? upper - lower : 0n;
-  return () => {
-    const offset = BigInt(Math.floor(Math.random() * Number(span + 1n)));
-    return lower + (offset > span ? span : offset);
-  };
+/**
+ * Keys of rows spread over the table, read as the application reads them: a sample of about 1 % of
+ * its pages (a read of a few), or its first keys when the sample finds too few (a small table).
+ */
+async function sampleKeys(client: pg.Client, target: ProbeTarget): Promise<string[]> {
+  const k = quoteIdent(target.key.name);
+  const t = quoteTable(target.table);
+  const keysOf = async (sql: string) => (await client.query<{ k: string }>(sql)).rows.map((r) => r.k);
+  const sampled = await keysOf(`/* zeroops probe */ SELECT ${k}::text AS k FROM ${t} TABLESAMPLE SYSTEM (1) LIMIT 500`);
+  return sampled.length >= 20 ? sampled : keysOf(`/* zeroops probe */ SELECT ${k}::text AS k FROM ${t} LIMIT 500`);
 }

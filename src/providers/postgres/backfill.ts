@@ -3,8 +3,8 @@
  * that also moves the checkpoint (so a batch and its progress commit together: after a crash the
  * next attempt starts at the first unfinished range, never redoing one). A batch is the next
  * `batchSize` rows by key, not a span of key values: keys with gaps (snowflake ids, a table most of
- * whose rows were deleted) cost one batch per batchSize rows, never one per batchSize values. Keys
- * stay exact decimal text end to end: a bigint past 2^53 does not fit a JavaScript number. The
+ * whose rows were deleted) cost one batch per batchSize rows, and a key need not be a number (UUIDs,
+ * text codes). Keys stay text end to end: a bigint past 2^53 does not fit a JavaScript number. The
  * upper key is frozen when the backfill first starts: rows inserted later are the trigger's, so it
  * ends under any insert storm. The pace is the throttle's, from what the application feels.
  */
@@ -17,7 +17,7 @@ import { startProbe } from './backfill-probe.js';
 import { defaultThrottleLimits, nextThrottle, type ThrottleState } from './backfill-throttle.js';
 import { isLockTimeout, sleep, withClient } from './sessions.js';
 import { errorShown } from '../value-shape.js';
-import { ensureHelperSchema, integerKey } from './table-facts.js';
+import { ensureHelperSchema, keyBoundsSql, keyParam, nextKeysCte, primaryKey, type TableKey } from './table-facts.js';
 
 export interface BackfillOptions {
   /** Names this backfill's progress row: the same key resumes it. */
@@ -31,10 +31,11 @@ export interface BackfillOptions {
 }
 
 export interface BackfillProgress {
+  /** Rows written by this attempt. */
   rows: number;
-  /** Keys covered so far, of all (lower..upper). */
-  doneKeys: number;
-  totalKeys: number;
+  /** Rows written by every attempt, of about how many the table had when the backfill began. */
+  doneRows: number;
+  estimatedRows: number;
   batches: number;
   batchSize: number;
   pauseMs: number;
@@ -61,14 +62,13 @@ const reportEveryMs = 1000;
 export async function backfill(url: string, sync: ColumnSync, options: BackfillOptions): Promise<BackfillProgress> {
   return withClient(url, async (client) => {
     await ensureHelperSchema(client);
-    const key = await integerKey(client, sync.table);
+    const key = await primaryKey(client, sync.table);
     const start = await startingPoint(client, sync, key, options.progressKey);
+    const estimatedRows = await rowEstimate(client, sync.table);
     const backfillPid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     const probe = await startProbe(url, {
       table: sync.table,
       key,
-      lower: start.lower,
-      upper: start.upper,
       backfillPid,
     });
     const began = Date.now();
@@ -76,7 +76,8 @@ export async function backfill(url: string, sync: ColumnSync, options: BackfillO
     let throttle: ThrottleState = { batchSize: options.batchSize, pauseRatio: limits.minPauseRatio };
     const progress: BackfillProgress = {
       rows: 0,
-      ...keysCovered(start, start.next),
+      doneRows: start.rows,
+      estimatedRows: Math.max(estimatedRows, start.rows),
       batches: start.batches,
       batchSize: throttle.batchSize,
       pauseMs: 0,
@@ -111,7 +112,8 @@ export async function backfill(url: string, sync: ColumnSync, options: BackfillO
         next = done.next;
         Object.assign(progress, {
           rows: progress.rows + done.rows,
-          ...keysCovered(start, next),
+          doneRows: progress.doneRows + done.rows,
+          estimatedRows: Math.max(progress.estimatedRows, progress.doneRows + done.rows),
           batches: progress.batches + 1,
           batchSize: decision.batchSize,
           pauseMs: decision.pauseMs,
@@ -143,28 +145,25 @@ interface StartingPoint {
   batches: number;
 }
 
-/** How much of the frozen key range is behind `next`, as numbers for the progress line (a share, not a key). */
-function keysCovered(start: StartingPoint, next: string | null): { doneKeys: number; totalKeys: number } {
-  const lower = BigInt(start.lower);
-  const upper = BigInt(start.upper);
-  if (upper < lower) return { doneKeys: 0, totalKeys: 0 };
-  return {
-    doneKeys: Number((next === null ? upper + 1n : BigInt(next)) - lower),
-    totalKeys: Number(upper - lower + 1n),
-  };
+/** About how many rows the table has (the planner's count: a count(*) would read the whole table). */
+async function rowEstimate(client: pg.ClientBase, table: string): Promise<number> {
+  const { rows } = await client.query<{ n: number }>(
+    'SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = to_regclass($1)',
+    [quoteTable(table)],
+  );
+  return Math.round(rows[0]?.n ?? 0);
 }
 
 /** The progress row: created with the key range frozen at first start, read as it is on a resume. */
-async function startingPoint(client: pg.ClientBase, sync: ColumnSync, key: string, progressKey: string) {
+async function startingPoint(client: pg.ClientBase, sync: ColumnSync, key: TableKey, progressKey: string) {
   await client.query(
     `INSERT INTO ${progressTable} (key, table_name, lower_key, upper_key, next_key)
-     SELECT $1, $2, min(${quoteIdent(key)}), max(${quoteIdent(key)}), min(${quoteIdent(key)}) FROM
-       ${quoteTable(sync.table)}
+     SELECT $1, $2, lower, upper, lower FROM (${keyBoundsSql(sync.table, key)}) AS bounds
      ON CONFLICT (key) DO NOTHING`,
     [progressKey, sync.table],
   );
   const { rows } = await client.query<ProgressRow & { table_name: string }>(
-    `SELECT table_name, lower_key::text, upper_key::text, next_key::text, rows, batches FROM ${progressTable}
+    `SELECT table_name, lower_key, upper_key, next_key, rows, batches FROM ${progressTable}
       WHERE key = $1`,
     [progressKey],
   );
@@ -197,7 +196,7 @@ interface Batch {
 async function batchWithRetries(
   client: pg.ClientBase,
   sync: ColumnSync,
-  key: string,
+  key: TableKey,
   options: BackfillOptions,
   range: Batch,
   progress: BackfillProgress,
@@ -210,7 +209,7 @@ async function batchWithRetries(
       // run shows the error to every reader of the repository: the value it quotes, by its shape.
       if ((error as { code?: string }).code?.startsWith('22'))
         throw new EffectError(
-          `${sync.using} fails for a row with ${key} in the ${range.rows} rows from ${range.from}: ` +
+          `${sync.using} fails for a row with ${key.name} in the ${range.rows} rows from ${range.from}: ` +
             `${errorShown((error as Error).message, '')} (onInvalid: ${sync.onInvalid.mode}; null or keep-text-in <column> would ` +
             `let it through)`,
           false,
@@ -223,18 +222,18 @@ async function batchWithRetries(
 }
 
 /**
- * The batch and its checkpoint in one statement, hence one transaction. Its last key is found first
- * (an index-only walk of `rows` entries), so the UPDATE is one plain index range; the checkpoint
- * moves past it, or to NULL when the range is done (last + 1 could overflow at the type's maximum).
+ * The batch and its checkpoint in one statement, hence one transaction. Its bounds are found first
+ * (an index-only walk of `rows` + 1 entries), so the UPDATE is one plain index range; the checkpoint
+ * moves to the key after it, or to NULL when the range is done.
  */
 async function batch(
   client: pg.ClientBase,
   sync: ColumnSync,
-  key: string,
+  key: TableKey,
   progressKey: string,
   range: Batch,
 ): Promise<{ rows: number; next: string | null }> {
-  const k = quoteIdent(key);
+  const k = quoteIdent(key.name);
   const keep =
     sync.onInvalid.mode === 'keep-text'
       ? `, ${quoteIdent(sync.onInvalid.column)} = CASE WHEN ${quoteIdent(sync.from)} IS NOT NULL AND ` +
@@ -242,18 +241,16 @@ async function batch(
       : '';
   const table = quoteTable(sync.table);
   const { rows } = await client.query<{ rows: string; next: string | null }>(
-    `/* zeroops backfill */ WITH bound AS MATERIALIZED (
-       SELECT max(${k}) AS last FROM (
-         SELECT ${k} FROM ${table} WHERE ${k} >= $1 AND ${k} <= $2 ORDER BY ${k} LIMIT $3) AS batch),
+    `/* zeroops backfill */ WITH ${nextKeysCte(sync.table, key, { from: 1, upper: 2, rows: 3 })},
      moved AS (
        UPDATE ${table} SET ${quoteIdent(sync.to)} =
          ${transformCall(sync, quoteIdent(sync.from))}${keep}
-        WHERE ${k} >= $1 AND ${k} <= (SELECT last FROM bound) RETURNING 1)
+        WHERE ${k} >= ${keyParam(key, 1)} AND ${k} <= (SELECT last FROM bound) RETURNING 1)
      UPDATE ${progressTable}
-        SET next_key = (SELECT CASE WHEN last < $2 THEN last + 1 END FROM bound),
+        SET next_key = (SELECT next::text FROM bound),
             rows = rows + (SELECT count(*) FROM moved), batches = batches + 1
-      WHERE key = $4 AND next_key = $1
-     RETURNING next_key::text AS next, (SELECT count(*) FROM moved) AS rows`,
+      WHERE key = $4 AND next_key = $1::text
+     RETURNING next_key AS next, (SELECT count(*) FROM moved) AS rows`,
     [range.from, range.upper, range.rows, progressKey],
   );
   if (rows.length === 0)

@@ -7,7 +7,7 @@ import { EffectError } from '../../engine/ports.js';
 import { helperName, qualifiedHelper, quoteIdent, quoteTable } from './identifiers.js';
 import { runDdl } from './lock-retry.js';
 import { withClient } from './sessions.js';
-import { columnType, ensureHelperSchema, integerKey, tableExists } from './table-facts.js';
+import { columnType, ensureHelperSchema, primaryKey, tableExists } from './table-facts.js';
 
 export interface Snapshot {
   snapshot: string;
@@ -35,7 +35,7 @@ export async function snapshotColumn(url: string, table: string, column: string,
   return withClient(url, async (client) => {
     const started = Date.now();
     await ensureHelperSchema(client);
-    const key = await integerKey(client, table);
+    const key = (await primaryKey(client, table)).name;
     const name = qualifiedHelper(snapshotName(table, column, runId));
     // Copy and compare in one snapshot of the database: the proof holds while rows come and go.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
@@ -78,7 +78,7 @@ export async function restoreColumn(
     const source = `zeroops.${snapshotName(table, column, runId)}`;
     if (!(await tableExists(client, source)))
       throw new EffectError(`no snapshot ${source} to restore ${table}.${column} from`, false);
-    const key = await integerKey(client, table);
+    const key = (await primaryKey(client, table)).name;
     const type = await columnType(client, source, column);
     return { key, type: type!, present: (await columnType(client, table, column)) !== undefined };
   });

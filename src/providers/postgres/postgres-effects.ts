@@ -255,16 +255,16 @@ function ddlResult(what: string, ddl: DdlOutcome): EffectResult {
 }
 
 function describeBackfill(p: BackfillProgress, finished: boolean): string {
-  const share = p.totalKeys > 0 ? Math.min(100, Math.round((100 * p.doneKeys) / p.totalKeys)) : 100;
+  // The planner's row count is an estimate: a share stops at 99 % until the range is done.
+  const share = p.estimatedRows > 0 ? Math.min(99, Math.floor((100 * p.doneRows) / p.estimatedRows)) : undefined;
   const remainingSeconds =
-    p.rowsPerSecond > 0
-      ? Math.round(((p.totalKeys - p.doneKeys) * (p.rows / Math.max(1, p.doneKeys))) / p.rowsPerSecond)
-      : 0;
+    p.rowsPerSecond > 0 ? Math.round(Math.max(0, p.estimatedRows - p.doneRows) / p.rowsPerSecond) : 0;
   return [
     finished
       ? `${p.rows.toLocaleString('en-US')} rows in ${(p.elapsedMs / 1000).toFixed(1)}s`
-      : `${share}% of the key range, ${p.rows.toLocaleString('en-US')} ` +
-        `rows${remainingSeconds ? `, about ${remainingSeconds}s to go` : ''}`,
+      : `${p.doneRows.toLocaleString('en-US')} ` +
+        `${share === undefined ? '' : `of about ${p.estimatedRows.toLocaleString('en-US')} `}rows` +
+        `${share === undefined ? '' : ` (${share}%)`}${remainingSeconds ? `, about ${remainingSeconds}s to go` : ''}`,
     `${p.rowsPerSecond.toLocaleString('en-US')} rows/s`,
     `batch ${p.batchSize}, pause ${p.pauseMs}ms`,
     ...(p.lockWaits ? [`${p.lockWaits} lock wait(s) retried`] : []),

@@ -8,7 +8,7 @@ import type { HeapFacts, PreflightFacts, PreflightTarget, SchemaPreflight, Trans
 import { databaseUrl } from './database-url.js';
 import { quoteIdent, quoteTable } from './identifiers.js';
 import { withClient } from './sessions.js';
-import { integerKey } from './table-facts.js';
+import { primaryKey } from './table-facts.js';
 
 /** Rows whose transform is tried; past this, counts are of these rows (and the report says so). */
 const transformRowLimit = 1_000_000;
@@ -63,7 +63,7 @@ async function tableFacts(client: pg.ClientBase, table: string): Promise<Preflig
   );
   const key = await client.query('SAVEPOINT key_check').then(async () => {
     try {
-      return { column: await integerKey(client, table) };
+      return { column: (await primaryKey(client, table)).name };
     } catch (error) {
       await client.query('ROLLBACK TO SAVEPOINT key_check');
       return { problem: (error as Error).message };

@@ -1,25 +1,64 @@
-/** What the catalog says about a table: its key, a column's type. Read-only. */
+/** What the catalog says about a table: its key, a column's type; the keyset walk over its key. */
 import type pg from 'pg';
 import { EffectError } from '../../engine/ports.js';
 import { helperSchema, quoteIdent, quoteTable } from './identifiers.js';
 
-const integerTypes = new Set(['smallint', 'integer', 'bigint']);
+/**
+ * The table's one-column primary key, which batches walk in its own order: an integer, a UUID, a
+ * text code, anything its index sorts. Keys travel as text and are cast back to `type` in SQL, so a
+ * bigint past 2^53 stays exact and a UUID needs no arithmetic.
+ */
+export interface TableKey {
+  name: string;
+  /** As format_type writes it (`bigint`, `uuid`, `character varying(64)`): safe to splice into a cast. */
+  type: string;
+}
 
-/** The single integer primary key column the key-range batches walk, or an error saying why not. */
-export async function integerKey(client: pg.ClientBase, table: string): Promise<string> {
+/** The single-column primary key the batches walk, or an error saying why there is none. */
+export async function primaryKey(client: pg.ClientBase, table: string): Promise<TableKey> {
   const { rows } = await client.query<{ name: string; type: string }>(
     `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
        FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
       WHERE i.indrelid = to_regclass($1) AND i.indisprimary`,
     [quoteTable(table)],
   );
-  if (rows.length !== 1 || !integerTypes.has(rows[0]!.type))
+  if (rows.length !== 1)
     throw new EffectError(
-      `${table} needs a primary key of one integer column for key-range batches (it has ` +
+      `${table} needs a primary key of one column to walk in batches (it has ` +
         `${rows.map((r) => `${r.name} ${r.type}`).join(', ') || 'none'})`,
       false,
     );
-  return rows[0]!.name;
+  return rows[0]!;
+}
+
+/** A key sent as text ($n), back in the key's own type, so it compares in the index's order. */
+export const keyParam = (key: TableKey, n: number) => `$${n}::text::${key.type}`;
+
+/** The first and last key, as text (min() and max() do not exist for every key type: uuid has none). */
+export function keyBoundsSql(table: string, key: TableKey): string {
+  const k = quoteIdent(key.name);
+  const t = quoteTable(table);
+  return (
+    `SELECT (SELECT ${k}::text FROM ${t} ORDER BY ${k} LIMIT 1) AS lower, ` +
+    `(SELECT ${k}::text FROM ${t} ORDER BY ${k} DESC LIMIT 1) AS upper`
+  );
+}
+
+/**
+ * A CTE named `bound` over the next `rows` keys from `from` (inclusive) up to `upper`, by an index
+ * walk: `last`, the batch's last key, and `next`, the key after it, where the next batch starts (NULL
+ * at the end). Finding the next key instead of computing last + 1 serves every key type and never
+ * overflows at a type's maximum. The parameters are the placeholders' numbers.
+ */
+export function nextKeysCte(table: string, key: TableKey, at: { from: number; upper: number; rows: number }) {
+  const k = quoteIdent(key.name);
+  return `walked AS MATERIALIZED (
+       SELECT ${k} AS k FROM ${quoteTable(table)}
+        WHERE ${k} >= ${keyParam(key, at.from)} AND ${k} <= ${keyParam(key, at.upper)}
+        ORDER BY ${k} LIMIT $${at.rows}::int + 1),
+     bound AS MATERIALIZED (
+       SELECT keys[least(cardinality(keys), $${at.rows}::int)] AS last, keys[$${at.rows}::int + 1] AS next
+         FROM (SELECT array_agg(k ORDER BY k) AS keys FROM walked) AS walk)`;
 }
 
 export async function columnType(client: pg.ClientBase, table: string, column: string): Promise<string | undefined> {
@@ -41,10 +80,17 @@ export async function ensureHelperSchema(client: pg.ClientBase): Promise<void> {
   await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(helperSchema)}`);
   // The trigger runs as the application's role and calls the transform here: it must see the schema.
   await client.query(`GRANT USAGE ON SCHEMA ${quoteIdent(helperSchema)} TO PUBLIC`);
+  const backfills = `${quoteIdent(helperSchema)}.backfills`;
   await client.query(
-    `CREATE TABLE IF NOT EXISTS ${quoteIdent(helperSchema)}.backfills (
-       key text PRIMARY KEY, table_name text NOT NULL, lower_key bigint, upper_key bigint,
-       next_key bigint, rows bigint NOT NULL DEFAULT 0, batches integer NOT NULL DEFAULT 0,
+    `CREATE TABLE IF NOT EXISTS ${backfills} (
+       key text PRIMARY KEY, table_name text NOT NULL, lower_key text, upper_key text,
+       next_key text, rows bigint NOT NULL DEFAULT 0, batches integer NOT NULL DEFAULT 0,
        started_at timestamptz NOT NULL DEFAULT now(), finished_at timestamptz)`,
   );
+  // Before keys of any type, the bounds were bigint: the same values as text, so a backfill resumes.
+  if ((await columnType(client, `${helperSchema}.backfills`, 'next_key')) === 'bigint')
+    await client.query(
+      `ALTER TABLE ${backfills} ALTER COLUMN lower_key TYPE text, ALTER COLUMN upper_key TYPE text,
+         ALTER COLUMN next_key TYPE text`,
+    );
 }

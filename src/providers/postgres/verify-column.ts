@@ -2,13 +2,13 @@
  * Verification: for every key range, the new column against the transform of the old one: rows,
  * a checksum of each side, and the keys that differ. Under load this holds too: the trigger keeps
  * both columns in step in the writing transaction, so every snapshot agrees with itself. A range is
- * the next 100,000 rows by key (as the backfill's batches: gaps in the keys cost nothing), its
- * bounds exact decimal text.
+ * the next 100,000 rows by key (as the backfill's batches: gaps in the keys cost nothing, and a
+ * key may be of any type its index sorts), its bounds as text.
  */
 import { transformCall, type ColumnSync } from './column-sync.js';
 import { quoteIdent, quoteTable } from './identifiers.js';
 import { withClient } from './sessions.js';
-import { integerKey } from './table-facts.js';
+import { keyBoundsSql, keyParam, nextKeysCte, primaryKey } from './table-facts.js';
 
 export interface Verification {
   rows: number;
@@ -25,9 +25,10 @@ const keysShown = 10;
 export async function verifyColumn(url: string, sync: ColumnSync, signal?: AbortSignal): Promise<Verification> {
   return withClient(url, async (client) => {
     const started = Date.now();
-    const key = quoteIdent(await integerKey(client, sync.table));
+    const tableKey = await primaryKey(client, sync.table);
+    const key = quoteIdent(tableKey.name);
     const bounds = await client.query<{ lower: string | null; upper: string | null }>(
-      `SELECT min(${key})::text AS lower, max(${key})::text AS upper FROM ${quoteTable(sync.table)}`,
+      keyBoundsSql(sync.table, tableKey),
     );
     const upper = bounds.rows[0]!.upper;
     const expected = transformCall(sync, quoteIdent(sync.from));
@@ -38,19 +39,18 @@ export async function verifyColumn(url: string, sync: ColumnSync, signal?: Abort
       if (signal?.aborted) throw new Error('verification stopped');
       const { rows } = await client.query<{
         through: string | null;
+        next: string | null;
         rows: string;
         mismatched: string;
         keys: string[] | null;
       }>(
-        `/* zeroops verify */ WITH bound AS MATERIALIZED (
-           SELECT max(${key}) AS last FROM (
-             SELECT ${key} FROM ${quoteTable(sync.table)} WHERE ${key} >= $1 AND ${key} <= $2 ORDER BY ${key} LIMIT $3
-           ) AS range)
-         SELECT (SELECT last FROM bound)::text AS through, count(*) AS rows,
+        `/* zeroops verify */ WITH ${nextKeysCte(sync.table, tableKey, { from: 1, upper: 2, rows: 3 })}
+         SELECT (SELECT last::text FROM bound) AS through, (SELECT next::text FROM bound) AS next, count(*) AS rows,
                 count(*) FILTER (WHERE sum_new IS DISTINCT FROM sum_old) AS mismatched,
                 (array_agg(k::text ORDER BY k) FILTER (WHERE sum_new IS DISTINCT FROM sum_old))[1:${keysShown}] AS keys
            FROM (SELECT ${key} AS k, md5(${actual}::text) AS sum_new, md5((${expected})::text) AS sum_old
-                   FROM ${quoteTable(sync.table)} WHERE ${key} >= $1 AND ${key} <= (SELECT last FROM bound)) AS pairs`,
+                   FROM ${quoteTable(sync.table)}
+                  WHERE ${key} >= ${keyParam(tableKey, 1)} AND ${key} <= (SELECT last FROM bound)) AS pairs`,
         [from, upper, rangeRows],
       );
       const r = rows[0]!;
@@ -67,7 +67,7 @@ export async function verifyColumn(url: string, sync: ColumnSync, signal?: Abort
           keys: r.keys ?? [],
         });
       }
-      from = BigInt(r.through) < BigInt(upper) ? (BigInt(r.through) + 1n).toString() : null;
+      from = r.next;
     }
     result.tookMs = Date.now() - started;
     return result;
