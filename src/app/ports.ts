@@ -65,7 +65,7 @@ export interface PreflightTarget {
 export interface PreflightFacts {
   rows: number;
   bytes: number;
-  /** The integer key the backfill walks, or why there is none. */
+  /** The one-column primary key the backfill walks (any type its index sorts), or why there is none. */
   key: { column: string } | { problem: string };
   indexes: string[];
   triggers: string[];

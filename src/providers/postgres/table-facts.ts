@@ -34,10 +34,14 @@ export async function primaryKey(client: pg.ClientBase, table: string): Promise<
 /** A key sent as text ($n), back in the key's own type, so it compares in the index's order. */
 export const keyParam = (key: TableKey, n: number) => `$${n}::text::${key.type}`;
 
-/** The first and last key, as text (min() and max() do not exist for every key type: uuid has none). */
+/**
+ * The first and last key, as text (min() and max() do not exist for every key type: uuid has none).
+ * The ORDER BY names the table's column: `id::text` alone is an output column `id` too, and would
+ * sort as text ('9999' after '40000').
+ */
 export function keyBoundsSql(table: string, key: TableKey): string {
-  const k = quoteIdent(key.name);
-  const t = quoteTable(table);
+  const k = `keyed.${quoteIdent(key.name)}`;
+  const t = `${quoteTable(table)} AS keyed`;
   return (
     `SELECT (SELECT ${k}::text FROM ${t} ORDER BY ${k} LIMIT 1) AS lower, ` +
     `(SELECT ${k}::text FROM ${t} ORDER BY ${k} DESC LIMIT 1) AS upper`
