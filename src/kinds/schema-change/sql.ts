@@ -6,7 +6,12 @@
  * goes through the bytes (a comment in another script must not shift a statement's text).
  */
 import { loadModule, parseSync } from 'libpg-query';
-import { quoteIdent, quoteTable } from '../../providers/postgres/identifiers.js';
+import {
+  leadingComments,
+  quoteIdent,
+  quoteTable,
+  withoutLeadingComments,
+} from '../../providers/postgres/identifiers.js';
 
 export type StatementClass =
   | { type: 'drop-column'; table: string; column: string }
@@ -163,7 +168,7 @@ const notStaged = (what: string): StatementClass => ({
 
 /** The statement's first words, for a reason: `DROP TYPE`, `CREATE FUNCTION`, `DO`. */
 const headline = (text: string): string =>
-  (/^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*([A-Za-z_]\w*)(?:\s+([A-Za-z_]\w*))?/.exec(text) ?? [])
+  (/^([A-Za-z_]\w*)(?:\s+([A-Za-z_]\w*))?/.exec(withoutLeadingComments(text)) ?? [])
     .slice(1)
     .filter(Boolean)
     .join(' ')
@@ -436,7 +441,7 @@ const functionNames = (node: unknown): string[] =>
     .map((n) => ((n.FuncCall.funcname as Node[]).map((part) => part.String?.sval) as string[]).join('.'));
 
 /** Leading comments and blanks, then CREATE [UNIQUE] INDEX: where CONCURRENTLY goes. */
-const indexHead = /^((?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*create\s+(?:unique\s+)?index)\s+/i;
+const indexHead = new RegExp(String.raw`^(${leadingComments}create\s+(?:unique\s+)?index)\s+`, 'i');
 
 function createIndex(body: Node, text: string): StatementClass {
   const table = relationName(body.relation);

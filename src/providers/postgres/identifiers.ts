@@ -23,3 +23,12 @@ export function helperName(purpose: string, ...parts: string[]): string {
 }
 
 export const qualifiedHelper = (name: string): string => `${quoteIdent(helperSchema)}.${quoteIdent(name)}`;
+
+/**
+ * Blanks and comments before a statement's first word: a statement's text keeps the comments written
+ * above it, and its first word decides what it is. (A source for RegExp, to build patterns from.)
+ */
+export const leadingComments = String.raw`(?:\s|--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/)*`;
+
+/** The statement from its first word on. */
+export const withoutLeadingComments = (sql: string): string => sql.replace(new RegExp(`^${leadingComments}`), '');

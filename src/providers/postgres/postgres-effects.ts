@@ -9,7 +9,7 @@ import { columnReaders, describeReaders } from './column-readers.js';
 import { restoreColumn, snapshotColumn } from './column-snapshot.js';
 import { dropSyncTrigger, syncTrigger, transformFunction, type ColumnSync, type InvalidPolicy } from './column-sync.js';
 import { databaseUrl } from './database-url.js';
-import { quoteIdent, quoteTable } from './identifiers.js';
+import { quoteIdent, quoteTable, withoutLeadingComments } from './identifiers.js';
 import { describeWait, runDdl, type DdlOutcome } from './lock-retry.js';
 import { withClient } from './sessions.js';
 import { verifyColumn } from './verify-column.js';
@@ -185,7 +185,8 @@ export const postgresOperations: Record<string, Handler> = {
   execute: async (p, { signal }, url) => {
     // The plan says so from the parse tree; a plan made before it did starts with the keywords.
     const concurrently =
-      p.concurrently === true || /^\s*(?:create\s+(?:unique\s+)?index|drop\s+index)\s+concurrently\b/i.test(p.sql);
+      p.concurrently === true ||
+      /^(?:create\s+(?:unique\s+)?index|drop\s+index)\s+concurrently\b/i.test(withoutLeadingComments(p.sql));
     if (concurrently && (await validIndexExists(url, p.sql, p.table)))
       return { output: { summary: 'the index exists and is valid: built before' } };
     try {
@@ -234,7 +235,7 @@ async function syncOf(p: Params, url: string): Promise<ColumnSync> {
 async function validIndexExists(url: string, sql: string, table: string | undefined): Promise<boolean> {
   const name = /\bindex\s+concurrently\s+(?:if\s+not\s+exists\s+)?([a-z_][a-z0-9_]*)/i.exec(sql)?.[1];
   // Leading comments stay with a statement's text: the first word after them decides.
-  if (!name || !/^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*create\b/i.test(sql)) return false;
+  if (!name || !/^create\b/i.test(withoutLeadingComments(sql))) return false;
   const schema = table?.includes('.') ? `${quoteIdent(table.split('.')[0]!)}.` : '';
   return withClient(url, async (client) => {
     const { rows } = await client.query<{ valid: boolean }>(
