@@ -578,9 +578,6 @@ export function transformProblem(expression: string, column: string): string | u
   return undefined;
 }
 
-export const isSingleExpression = (expression: string, column: string): boolean =>
-  transformProblem(expression, column) === undefined;
-
 /** One type name, as a column of a table would have it (not a type followed by more SQL). */
 export function isTypeName(type: string): boolean {
   if (/[;$]/.test(type)) return false;
