@@ -364,6 +364,22 @@ const stableDefaults = new Set([
   'to_timestamp',
   'to_date',
   'timezone',
+  'date_trunc',
+  'date_part',
+  'extract',
+  'to_char',
+  'to_jsonb',
+  'to_json',
+  'md5',
+  'abs',
+  'round',
+  'length',
+  'substr',
+  'left',
+  'right',
+  'btrim',
+  'replace',
+  'format',
 ]);
 
 /** Constraints written on a new column that make ADD COLUMN build an index or scan the table. */
