@@ -106,6 +106,20 @@ export const postgresActionDocs: Record<string, ActionDoc> = {
     params: [database, table, lockTimeout],
     undo: 'None: its plan step waits for a person.',
   },
+  'postgres drop-index': {
+    does:
+      'Keeps the index definition (`pg_get_indexdef`) in the `zeroops` schema under the run, then drops the index ' +
+      'CONCURRENTLY (its lock blocks no read or write). An index that enforces a constraint is refused.',
+    params: [database, param('index', 'SQL name', 'The index, schema-qualified when it is not in the search path.')],
+    undo: '`postgres restore-index`: built again from the kept definition.',
+  },
+  'postgres restore-index': {
+    does:
+      'Builds again, CONCURRENTLY, an index this run dropped, from the definition the drop kept; an index of the ' +
+      'name that is already valid is left alone, an invalid leftover is dropped first.',
+    params: [database, param('index', 'SQL name', 'The index the run dropped.')],
+    undo: 'None needed.',
+  },
   'postgres execute': {
     does: `Runs one additive statement of a SchemaChange (CREATE TABLE, ADD COLUMN, NOT VALID constraints). ${ddl}`,
     params: [

@@ -244,6 +244,46 @@ describe('additive statements', () => {
       await apply('execute', { ...index, sql: step });
     expect(await columns()).toEqual(['id', 'name', 'email', 'column_1']);
   });
+
+  it('drops an index CONCURRENTLY keeping its definition, and a rollback builds it again', async () => {
+    await db.query(`CREATE TABLE audit_events (id bigint PRIMARY KEY, kind text, at timestamptz)`);
+    await db.query(
+      `INSERT INTO audit_events SELECT g, 'k' || g % 7, now() - g * interval '1 s' FROM generate_series(1, 5000) AS g`,
+    );
+    await db.query(`CREATE UNIQUE INDEX ae_kind_at ON audit_events (kind, at DESC) WHERE kind <> 'k0'`);
+    const definition = async () =>
+      (
+        await db.query(
+          `SELECT pg_get_indexdef(indexrelid) AS d, indisvalid AS valid FROM pg_index
+            WHERE indexrelid = to_regclass('ae_kind_at')`,
+        )
+      ).rows[0];
+    const before = await definition();
+    const target = { database: 'shop', index: 'ae_kind_at' };
+
+    const dropped = await apply('drop-index', target);
+    expect(dropped.output.summary).toMatch(/^dropped ae_kind_at; its definition is kept for a rollback: CREATE UNIQUE/);
+    expect(await definition()).toBeUndefined();
+    // A retried drop (the worker died after it) finds nothing to drop and keeps the first definition.
+    expect((await apply('drop-index', target)).output.summary).toBe('ae_kind_at does not exist: nothing to drop');
+
+    expect((await apply('restore-index', target)).output.summary).toMatch(/^built ae_kind_at again, CONCURRENTLY/);
+    expect(await definition()).toEqual(before);
+    expect((await apply('restore-index', target)).output.summary).toBe('ae_kind_at exists and is valid: built before');
+    // Another run dropped nothing: its rollback builds nothing.
+    expect(
+      (
+        await applyPostgres('restore-index', target, {
+          ...context('restore-index'),
+          run: { ...run, id: 'other' } as never,
+        })
+      ).output,
+    ).toMatchObject({ summary: 'this run did not drop ae_kind_at: nothing to build' });
+    // The index behind a primary key is the constraint's: dropping it is refused, naming the constraint.
+    await expect(apply('drop-index', { ...target, index: 'audit_events_pkey' })).rejects.toThrow(
+      'audit_events_pkey enforces the constraint audit_events_pkey',
+    );
+  });
 });
 
 describe('readers, rename, snapshot and restore', () => {
@@ -329,6 +369,12 @@ describe('keys of any type their index sorts: UUIDs and text codes', () => {
 
   it('backfills and verifies a table keyed by UUID, and names a difference by its UUID', async () => {
     // A progress table from before keys of any type (bigint bounds) is brought forward, not refused.
+    await db.query(`CREATE SCHEMA IF NOT EXISTS zeroops`);
+    await db.query(
+      `CREATE TABLE IF NOT EXISTS zeroops.backfills (key text PRIMARY KEY, table_name text NOT NULL,
+         lower_key bigint, upper_key bigint, next_key bigint, rows bigint NOT NULL DEFAULT 0,
+         batches integer NOT NULL DEFAULT 0, started_at timestamptz NOT NULL DEFAULT now(), finished_at timestamptz)`,
+    );
     await db.query(
       `ALTER TABLE zeroops.backfills ALTER COLUMN lower_key TYPE bigint USING lower_key::bigint,
          ALTER COLUMN upper_key TYPE bigint USING upper_key::bigint,

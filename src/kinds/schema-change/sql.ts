@@ -19,6 +19,8 @@ export type StatementClass =
   | { type: 'rename-column'; table: string; column: string; newName: string }
   | { type: 'drop-table'; tables: string[] }
   | { type: 'set-not-null'; table: string; column: string }
+  /** DROP INDEX CONCURRENTLY: its definition is kept at execution, so a rollback can build it again. */
+  | { type: 'drop-index'; index: string }
   | {
       type: 'additive';
       table?: string;
@@ -516,8 +518,7 @@ function dropStatement(body: Node, statement: StatementSource): StatementClass {
       };
     if (body.behavior === 'DROP_CASCADE')
       return { type: 'refused', reason: 'DROP INDEX ... CASCADE also drops the constraints that use it' };
-    // No data goes with an index; a rollback does not rebuild it (its definition is not in the plan).
-    return { type: 'additive', note: 'a dropped index: no undo', concurrently: true };
+    return { type: 'drop-index', index: qualified[0]! };
   }
   if (body.removeType === 'OBJECT_SCHEMA' || body.removeType === 'OBJECT_DATABASE') {
     return { type: 'refused', reason: 'dropping a whole schema or database is not an operation ZeroOps automates' };

@@ -9,6 +9,7 @@ import { columnReaders, describeReaders } from './column-readers.js';
 import { restoreColumn, snapshotColumn } from './column-snapshot.js';
 import { dropSyncTrigger, syncTrigger, transformFunction, type ColumnSync, type InvalidPolicy } from './column-sync.js';
 import { databaseUrl } from './database-url.js';
+import { dropIndex, restoreIndex } from './dropped-index.js';
 import { quoteIdent, quoteTable, withoutLeadingComments } from './identifiers.js';
 import { describeWait, runDdl, type DdlOutcome } from './lock-retry.js';
 import { withClient } from './sessions.js';
@@ -181,6 +182,14 @@ export const postgresOperations: Record<string, Handler> = {
   'drop-table': async (p, { signal }, url) => {
     const ddl = await runDdl(url, [`DROP TABLE IF EXISTS ${quoteTable(p.table)}`], { lockTimeoutMs: ms(p), signal });
     return ddlResult(`dropped ${p.table}`, ddl);
+  },
+  'drop-index': async (p, { signal, run }, url) => {
+    const dropped = await dropIndex(url, p.index, run.id, signal);
+    return dropped.ddl ? ddlResult(dropped.summary, dropped.ddl) : { output: { summary: dropped.summary } };
+  },
+  'restore-index': async (p, { signal, run }, url) => {
+    const built = await restoreIndex(url, p.index, run.id, signal);
+    return built.ddl ? ddlResult(built.summary, built.ddl) : { output: { summary: built.summary } };
   },
   execute: async (p, { signal }, url) => {
     // The plan says so from the parse tree; a plan made before it did starts with the keywords.

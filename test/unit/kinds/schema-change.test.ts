@@ -218,7 +218,7 @@ describe('SchemaChange plans', () => {
       { type: 'additive', table: 't', note: 'a new default: no undo' },
       { type: 'additive', table: 't', undo: 'ALTER TABLE "t" DROP COLUMN "b"' },
       { type: 'additive', table: 't', undo: 'ALTER TABLE "t" DROP COLUMN "c"' },
-      { type: 'additive', note: 'a dropped index: no undo', concurrently: true },
+      { type: 'drop-index', index: 't_a' },
     ]);
   });
 
@@ -296,7 +296,26 @@ describe('SchemaChange plans', () => {
     expect(plan.steps.map((s) => [s.action.params.concurrently, s.action.params.statementTimeoutSeconds])).toEqual([
       [undefined, undefined],
       [true, 6 * 3600],
-      [true, 6 * 3600],
+      [undefined, undefined],
+    ]);
+    // The drop is an operation of its own, concurrent by construction, given hours as the build is.
+    expect(plan.steps[2]).toMatchObject({
+      id: 's3-drop-index',
+      action: { provider: 'postgres', operation: 'drop-index', params: { database: 'shop', index: 'up_old' } },
+      inverse: { provider: 'postgres', operation: 'restore-index', params: { database: 'shop', index: 'up_old' } },
+      timeoutSeconds: 6 * 3600,
+    });
+  });
+
+  it('keeps the schema of a dropped index, and refuses DROP INDEX without CONCURRENTLY or with CASCADE', () => {
+    const result = analyzeSql(
+      'DROP INDEX CONCURRENTLY IF EXISTS audit.order_i; DROP INDEX i; DROP INDEX CONCURRENTLY j CASCADE',
+    );
+    if (!('statements' in result)) throw new Error(result.error);
+    expect(result.statements.map((s) => s.class)).toEqual([
+      { type: 'drop-index', index: 'audit.order_i' },
+      { type: 'refused', reason: expect.stringContaining('write DROP INDEX CONCURRENTLY') },
+      { type: 'refused', reason: expect.stringContaining('CASCADE') },
     ]);
   });
 
