@@ -66,7 +66,9 @@ export interface PreflightFacts {
   rows: number;
   bytes: number;
   /** The one-column primary key the backfill walks (any type its index sorts), or why there is none. */
-  key: { column: string } | { problem: string };
+  key:
+    | { column: string; /** Its SQL type: whether its values may be shown (value-shape.ts). */ type?: string }
+    | { problem: string };
   indexes: string[];
   triggers: string[];
   foreignKeys: string[];
@@ -98,8 +100,11 @@ export interface TransformFacts {
   checked: number;
   /** The scan stopped at a row limit: counts are of the rows checked. */
   partial: boolean;
-  /** Examples as read (the value's first 60 characters): the plan shows them only by their shape. */
-  failing: { count: number; examples: { key: string; value: string; error: string }[] };
+  /**
+   * Examples as read (the value's first 60 characters) with the error's SQLSTATE: the plan shows them
+   * only by their shape, and never an error's text (it may quote the value).
+   */
+  failing: { count: number; examples: { key: string; value: string; code: string }[] };
   /** Non-NULL values the transform turns into NULL. */
   nulled: { count: number; examples: { key: string; value: string }[] };
   /** Average size of the transform's output per row checked (a NULL counts as none). */

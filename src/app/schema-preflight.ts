@@ -10,7 +10,7 @@ import { reporter } from '../manifest/rules/rule.js';
 import type { Plan } from '../plan/types.js';
 import { invalidWriteBehaviour, type InvalidPolicy } from '../providers/postgres/column-sync.js';
 import { backfillFootprint } from './backfill-footprint.js';
-import { errorShown, isPlainKey, keyShown, valueShape } from '../providers/value-shape.js';
+import { isPlainKeyType, keyShown, sqlStateShown, valueShape } from '../providers/value-shape.js';
 import type { HeapFacts, PreflightFacts, PreflightTarget, SchemaPreflight, TransformFacts } from './ports.js';
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -136,6 +136,7 @@ function targetsOf(plan: Plan): PreflightTarget[] {
 function redacted(facts: PreflightFacts): PreflightFacts {
   const t = facts.transform;
   if (!t) return facts;
+  const keyType = 'type' in facts.key ? facts.key.type : undefined;
   return {
     ...facts,
     transform: {
@@ -143,14 +144,14 @@ function redacted(facts: PreflightFacts): PreflightFacts {
       failing: {
         count: t.failing.count,
         examples: t.failing.examples.map((e) => ({
-          key: keyShown(e.key),
+          key: keyShown(e.key, keyType),
           value: valueShape(e.value),
-          error: errorShown(e.error, e.value),
+          code: e.code,
         })),
       },
       nulled: {
         count: t.nulled.count,
-        examples: t.nulled.examples.map((e) => ({ key: keyShown(e.key), value: valueShape(e.value) })),
+        examples: t.nulled.examples.map((e) => ({ key: keyShown(e.key, keyType), value: valueShape(e.value) })),
       },
     },
   };
@@ -161,7 +162,7 @@ function lossiness(t: TransformFacts, target: PreflightTarget): string | undefin
     t.failing.count > 0 &&
       `${n(t.failing.count)} row(s) fail (e.g. ${t.failing.examples
         .slice(0, 2)
-        .map((e) => `key ${e.key}, '${e.value}': ${e.error}`)
+        .map((e) => `key ${e.key}, '${e.value}': ${sqlStateShown(e.code)}`)
         .join('; ')})`,
     t.nulled.count > 0 &&
       `${n(t.nulled.count)} row(s) become NULL (e.g. key ${t.nulled.examples[0]?.key}, ` +
@@ -179,14 +180,14 @@ function examplesNote(target: PreflightTarget, facts: PreflightFacts, examples: 
   if (examples.length === 0) return [];
   const keys = examples.map((e) => e.key);
   const look =
-    'column' in facts.key && keys.every(isPlainKey)
+    'column' in facts.key && isPlainKeyType(facts.key.type)
       ? ` To see them: \`SELECT ${facts.key.column}, ${target.transform!.from} FROM ${target.table} WHERE ` +
         `${facts.key.column} IN (${[...new Set(keys)].map((k) => `'${k}'`).join(', ')})\`.`
       : '';
   return [
     '',
-    `Values are shown by their shape (letters as x or X, digits as 9): anyone who can open a pull request reads ` +
-      `this.${look}`,
+    `Values are shown by their shape (punctuation as written, anything else as x), errors by their SQLSTATE, ` +
+      `and keys only when they are integers: anyone who can open a pull request reads this.${look}`,
   ];
 }
 
@@ -218,7 +219,7 @@ function renderFacts(target: PreflightTarget, facts: PreflightFacts, plan: Plan,
       `**Transform** \`${target.transform!.using}\` tried on ${n(t.checked)} ` +
         `row(s)${t.partial ? ' (the first rows only)' : ''}: ` +
         `${n(t.failing.count)} fail, ${n(t.nulled.count)} become NULL.`,
-      ...t.failing.examples.map((e) => `- key ${e.key}: \`${e.value.replace(/`/g, "'")}\` — ${e.error}`),
+      ...t.failing.examples.map((e) => `- key ${e.key}: \`${e.value.replace(/`/g, "'")}\` — ${sqlStateShown(e.code)}`),
       ...t.nulled.examples.map((e) => `- key ${e.key}: \`${e.value.replace(/`/g, "'")}\` — becomes NULL`),
       ...examplesNote(target, facts, [...t.failing.examples, ...t.nulled.examples]),
     );

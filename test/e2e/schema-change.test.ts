@@ -104,7 +104,7 @@ describe('SchemaChange on PostgreSQL, end to end', () => {
       .join('\n');
     expect(comment).toContain('### Preflight of `user_profile` in shop (read-only)');
     expect(comment).toMatch(/\| 50,000 \| [\d.]+ MiB \| `id` \|/);
-    expect(comment).toContain('- key 42: `xxx xxxx xx xxx` — invalid input syntax for type json');
+    expect(comment).toContain('- key 42: `xxx xxxx xx xxx` — invalid input syntax (SQLSTATE 22P02)');
     expect(comment).toContain('**What the backfill leaves behind:** 50,000 new row versions; at fillfactor 100');
     expect(comment).toContain('so about every one moves: about 50,000 new index entries over 1 index(es)');
     expect(comment).toMatch(/about [\d.]+ MiB of WAL \(~\d{3} B per row\)\./);

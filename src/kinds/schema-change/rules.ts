@@ -4,7 +4,7 @@ import type { Report, Rule } from '../../manifest/rules/rule.js';
 import { didYouMean } from '../../manifest/suggest.js';
 import { parseDuration } from '../../manifest/units.js';
 import { parseInvalidPolicy } from '../../providers/postgres/column-sync.js';
-import { analyzeSql, isIdentifier, isTypeName, transformProblem } from './sql.js';
+import { analyzeSql, catalogLookupType, isIdentifier, isTypeName, transformProblem } from './sql.js';
 import { analyzeMysql } from './mysql-sql.js';
 
 const only =
@@ -98,6 +98,12 @@ const safeReplacement: Rule<TaskManifest> = {
       }
       if (change.from === change.to) report([...path, 'to'], 'the new column needs a name different from the old one');
       if (!isTypeName(change.type)) report([...path, 'type'], `'${change.type}' is not a PostgreSQL type`);
+      else if (catalogLookupType.test(change.type.trim()))
+        report(
+          [...path, 'type'],
+          `a ${change.type} column looks every value up in the catalog, and the preflight would run that before ` +
+            'approval: choose a plain type (text, oid)',
+        );
       const keep = parseInvalidPolicy(change.onInvalid);
       if (keep?.mode === 'keep-text' && [change.from, change.to].includes(keep.column))
         report([...path, 'onInvalid'], `keep the unconvertible text in a column of its own, not in ${keep.column}`);

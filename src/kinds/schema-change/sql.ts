@@ -266,6 +266,8 @@ function alterTable(body: Node, statement: StatementSource): StatementClass {
       const typeText = (keyword ? rest.slice(0, keyword.index) : rest).trim();
       const using = keyword ? rest.slice(keyword.index + keyword[0].length).trim() : undefined;
       if (!isTypeName(typeText)) return { type: 'refused', reason: `'${typeText}' is not one type name` };
+      if (catalogLookupType.test(typeText))
+        return { type: 'refused', reason: `a ${typeText} column looks every value up in the catalog: not staged` };
       const problem = using === undefined ? undefined : transformProblem(using, cmd.name);
       if (problem)
         return {
@@ -591,9 +593,18 @@ export function transformProblem(expression: string, column: string): string | u
       if (!transformFunctions.has(name.replace(/^pg_catalog\./, '')))
         return `${name}() is not among the pure builtins a transform may call (it runs before approval)`;
     }
+    const cast = n.TypeCast && typeNameOf(n.TypeCast.typeName as Node);
+    if (cast && catalogLookupType.test(cast))
+      return `a cast to ${cast} looks its text up in the catalog (it runs before approval)`;
   }
   return undefined;
 }
+
+/** regclass, regtype, regrole, …: their input reads the catalog, and its error quotes the text. */
+export const catalogLookupType = /^(?:"?pg_catalog"?\s*\.\s*)?"?reg[a-z]*"?\s*(?:\[\s*\d*\s*\]\s*)*$/i;
+
+const typeNameOf = (typeName: Node | undefined): string =>
+  (((typeName?.names as Node[] | undefined) ?? []).map((n) => n.String?.sval) as string[]).join('.');
 
 /** One type name, as a column of a table would have it (not a type followed by more SQL). */
 export function isTypeName(type: string): boolean {

@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EffectError } from '../../engine/ports.js';
+import { quotedMasked } from '../value-shape.js';
 import { rowsOf, sleep, splitTable, withConnection } from './sessions.js';
 
 export interface OnlineAlterChange {
@@ -70,7 +71,10 @@ export async function onlineAlter(
   ];
   const started = Date.now();
   try {
-    const { code, output } = await runTool(args, options);
+    const run = await runTool(args, options);
+    const code = run.code;
+    // Its lines go into the check run: a value MySQL quotes in an error ('hunter2') is masked.
+    const output = run.output.map(quotedMasked);
     const notes = output.filter((line) => /retry|retrying|pausing|swapp|lock wait|error/i.test(line)).slice(-10);
     if (code !== 0)
       throw new EffectError(

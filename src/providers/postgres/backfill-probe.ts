@@ -15,6 +15,8 @@ import { median } from '../../diagnose/stats.js';
 export interface ProbeTarget {
   table: string;
   key: TableKey;
+  /** The planner's row count (0: unknown), to size the sample of keys. */
+  estimatedRows: number;
   backfillPid: number;
 }
 
@@ -83,13 +85,17 @@ export async function startProbe(url: string, target: ProbeTarget) {
 }
 
 /**
- * Keys of rows spread over the table, read as the application reads them: a sample of about 1 % of
- * its pages (a read of a few), or its first keys when the sample finds too few (a small table).
+ * Keys of rows spread over the table, read as the application reads them: a sample of its pages
+ * sized for about 2,000 rows (all of them, in order, would cluster at its start), or its first
+ * keys when the sample finds too few (a small table, a stale count).
  */
 async function sampleKeys(client: pg.Client, target: ProbeTarget): Promise<string[]> {
   const k = quoteIdent(target.key.name);
   const t = quoteTable(target.table);
+  const percent = target.estimatedRows > 0 ? Math.min(100, Math.max(0.001, (2000 * 100) / target.estimatedRows)) : 100;
   const keysOf = async (sql: string) => (await client.query<{ k: string }>(sql)).rows.map((r) => r.k);
-  const sampled = await keysOf(`/* zeroops probe */ SELECT ${k}::text AS k FROM ${t} TABLESAMPLE SYSTEM (1) LIMIT 500`);
+  const sampled = await keysOf(
+    `/* zeroops probe */ SELECT ${k}::text AS k FROM ${t} TABLESAMPLE SYSTEM (${percent.toFixed(4)}) LIMIT 10000`,
+  );
   return sampled.length >= 20 ? sampled : keysOf(`/* zeroops probe */ SELECT ${k}::text AS k FROM ${t} LIMIT 500`);
 }

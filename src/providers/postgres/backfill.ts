@@ -16,7 +16,8 @@ import { pauseBefore } from './lock-retry.js';
 import { startProbe } from './backfill-probe.js';
 import { defaultThrottleLimits, nextThrottle, type ThrottleState } from './backfill-throttle.js';
 import { isLockTimeout, sleep, withClient } from './sessions.js';
-import { errorShown } from '../value-shape.js';
+import { isPassing } from './lock-retry.js';
+import { databaseErrorShown, keyShown, sqlStateShown } from '../value-shape.js';
 import { ensureHelperSchema, keyBoundsSql, keyParam, nextKeysCte, primaryKey, type TableKey } from './table-facts.js';
 
 export interface BackfillOptions {
@@ -69,6 +70,7 @@ export async function backfill(url: string, sync: ColumnSync, options: BackfillO
     const probe = await startProbe(url, {
       table: sync.table,
       key,
+      estimatedRows,
       backfillPid,
     });
     const began = Date.now();
@@ -77,7 +79,8 @@ export async function backfill(url: string, sync: ColumnSync, options: BackfillO
     const progress: BackfillProgress = {
       rows: 0,
       doneRows: start.rows,
-      estimatedRows: Math.max(estimatedRows, start.rows),
+      // 0: unknown (a table never analyzed): the progress says rows, not a share.
+      estimatedRows: estimatedRows > 0 ? Math.max(estimatedRows, start.rows) : 0,
       batches: start.batches,
       batchSize: throttle.batchSize,
       pauseMs: 0,
@@ -93,7 +96,7 @@ export async function backfill(url: string, sync: ColumnSync, options: BackfillO
       let next = start.next;
       while (next !== null) {
         if (options.signal?.aborted)
-          throw new EffectError(`stopped at key ${next}; the next attempt resumes there`, true);
+          throw new EffectError(`stopped at key ${keyShown(next, key.type)}; the next attempt resumes there`, true);
         probe.beginBatch();
         const batchStarted = Date.now();
         const done = await batchWithRetries(
@@ -113,7 +116,8 @@ export async function backfill(url: string, sync: ColumnSync, options: BackfillO
         Object.assign(progress, {
           rows: progress.rows + done.rows,
           doneRows: progress.doneRows + done.rows,
-          estimatedRows: Math.max(progress.estimatedRows, progress.doneRows + done.rows),
+          estimatedRows:
+            progress.estimatedRows > 0 ? Math.max(progress.estimatedRows, progress.doneRows + done.rows) : 0,
           batches: progress.batches + 1,
           batchSize: decision.batchSize,
           pauseMs: decision.pauseMs,
@@ -206,15 +210,18 @@ async function batchWithRetries(
       return await batch(client, sync, key, options.progressKey, range);
     } catch (error) {
       // A value the transform cannot convert (class 22) will not convert on a retry either. The check
-      // run shows the error to every reader of the repository: the value it quotes, by its shape.
-      if ((error as { code?: string }).code?.startsWith('22'))
+      // run shows the error to every reader of the repository: its SQLSTATE, never its text, which
+      // may quote the value.
+      const code = (error as { code?: string }).code;
+      if (code?.startsWith('22'))
         throw new EffectError(
-          `${sync.using} fails for a row with ${key.name} in the ${range.rows} rows from ${range.from}: ` +
-            `${errorShown((error as Error).message, '')} (onInvalid: ${sync.onInvalid.mode}; null or keep-text-in <column> would ` +
-            `let it through)`,
+          `${sync.using} fails for a row with ${key.name} in the ${range.rows} rows from ` +
+            `${keyShown(range.from, key.type)}: ${sqlStateShown(code)} (onInvalid: ${sync.onInvalid.mode}; null or ` +
+            `keep-text-in <column> would let it through)`,
           false,
         );
-      if (!isLockTimeout(error) || attempt >= 20 || options.signal?.aborted) throw error;
+      if (!isLockTimeout(error) || attempt >= 20 || options.signal?.aborted)
+        throw error instanceof EffectError ? error : new EffectError(databaseErrorShown(error), isPassing(error));
       progress.lockWaits++;
       await sleep(pauseBefore(attempt), options.signal);
     }
@@ -254,6 +261,9 @@ async function batch(
     [range.from, range.upper, range.rows, progressKey],
   );
   if (rows.length === 0)
-    throw new EffectError(`the backfill's checkpoint moved under it (another attempt at ${range.from}?)`, true);
+    throw new EffectError(
+      `the backfill's checkpoint moved under it (another attempt at ${keyShown(range.from, key.type)}?)`,
+      true,
+    );
   return { rows: Number(rows[0]!.rows), next: rows[0]!.next };
 }

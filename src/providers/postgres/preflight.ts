@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import type { HeapFacts, PreflightFacts, PreflightTarget, SchemaPreflight, TransformFacts } from '../../app/ports.js';
+import { databaseErrorShown } from '../value-shape.js';
 import { databaseUrl } from './database-url.js';
 import { quoteIdent, quoteTable } from './identifiers.js';
 import { withClient } from './sessions.js';
@@ -18,7 +19,11 @@ const heapSampleRows = 10_000;
 const tupleHeaderBytes = 24;
 
 export const postgresPreflight: SchemaPreflight = {
-  inspect: (target, providers) => preflight(databaseUrl(providers, target.database), target),
+  // Its errors go on the pull request: by their SQLSTATE where the text could quote a row.
+  inspect: (target, providers) =>
+    preflight(databaseUrl(providers, target.database), target).catch((error: unknown) => {
+      throw error instanceof TableMissing ? error : new Error(databaseErrorShown(error));
+    }),
 };
 
 export async function preflight(url: string, target: PreflightTarget): Promise<PreflightFacts> {
@@ -63,7 +68,8 @@ async function tableFacts(client: pg.ClientBase, table: string): Promise<Preflig
   );
   const key = await client.query('SAVEPOINT key_check').then(async () => {
     try {
-      return { column: (await primaryKey(client, table)).name };
+      const key = await primaryKey(client, table);
+      return { column: key.name, type: key.type };
     } catch (error) {
       await client.query('ROLLBACK TO SAVEPOINT key_check');
       return { problem: (error as Error).message };
@@ -162,10 +168,12 @@ BEGIN
         IF nulled <= ${examplesKept} THEN nulls := nulls || jsonb_build_object('key', r.k, 'value', left(r.v::text,
           60)); END IF;
       END IF;
-    EXCEPTION WHEN data_exception THEN
+    -- Any error (a reg* cast's "relation ... does not exist" too) counts against the row, by its
+    -- SQLSTATE alone: the message may quote the value. (OTHERS leaves a cancel, e.g. the timeout, alone.)
+    EXCEPTION WHEN OTHERS THEN
       failing := failing + 1;
       IF failing <= ${examplesKept} THEN
-        failures := failures || jsonb_build_object('key', r.k, 'value', left(r.v::text, 60), 'error', SQLERRM);
+        failures := failures || jsonb_build_object('key', r.k, 'value', left(r.v::text, 60), 'code', SQLSTATE);
       END IF;
     END;
   END LOOP;
@@ -186,7 +194,7 @@ END $zeroops$`;
     checked: number;
     failing: number;
     nulled: number;
-    failures: { key: string; value: string; error: string }[];
+    failures: { key: string; value: string; code: string }[];
     nulls: { key: string; value: string }[];
     convertedBytes: number | null;
   };

@@ -16,9 +16,12 @@ export interface TableKey {
 
 /** The single-column primary key the batches walk, or an error saying why there is none. */
 export async function primaryKey(client: pg.ClientBase, table: string): Promise<TableKey> {
-  const { rows } = await client.query<{ name: string; type: string }>(
-    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+  const { rows } = await client.query<TableKey & { category: string; base: string }>(
+    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, b.typcategory AS category,
+            b.typname AS base
        FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+       JOIN pg_type t ON t.oid = a.atttypid
+       JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
       WHERE i.indrelid = to_regclass($1) AND i.indisprimary`,
     [quoteTable(table)],
   );
@@ -28,7 +31,16 @@ export async function primaryKey(client: pg.ClientBase, table: string): Promise<
         `${rows.map((r) => `${r.name} ${r.type}`).join(', ') || 'none'})`,
       false,
     );
-  return rows[0]!;
+  const key = rows[0]!;
+  // A batch's bounds travel as text: an array's elements do not compare as one key, and a float or
+  // money prints back exactly only under some settings (extra_float_digits, lc_monetary).
+  if (key.category === 'A' || ['float4', 'float8', 'money'].includes(key.base))
+    throw new EffectError(
+      `${table}'s primary key ${key.name} is ${key.type}, which batches cannot walk exactly: a key of integers, ` +
+        'numerics, text, UUIDs or dates can',
+      false,
+    );
+  return { name: key.name, type: key.type };
 }
 
 /** A key sent as text ($n), back in the key's own type, so it compares in the index's order. */

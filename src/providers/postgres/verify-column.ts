@@ -3,11 +3,13 @@
  * a checksum of each side, and the keys that differ. Under load this holds too: the trigger keeps
  * both columns in step in the writing transaction, so every snapshot agrees with itself. A range is
  * the next 100,000 rows by key (as the backfill's batches: gaps in the keys cost nothing, and a
- * key may be of any type its index sorts), its bounds as text.
+ * key may be of any type its index sorts), its bounds as text. Keys that are not integers are reported
+ * by their shape: the result goes into a check run (value-shape.ts).
  */
 import { transformCall, type ColumnSync } from './column-sync.js';
 import { quoteIdent, quoteTable } from './identifiers.js';
 import { withClient } from './sessions.js';
+import { isPlainKeyType, keyShown } from '../value-shape.js';
 import { keyBoundsSql, keyParam, nextKeysCte, primaryKey } from './table-facts.js';
 
 export interface Verification {
@@ -17,6 +19,8 @@ export interface Verification {
   mismatchedRanges: { from: string; through: string; rows: number; mismatched: number; keys: string[] }[];
   mismatches: number;
   tookMs: number;
+  /** Keys that are not integers are shown by their shape: this query lists them, for whoever may read the table. */
+  listMismatches?: string;
 }
 
 const rangeRows = 100_000;
@@ -60,16 +64,18 @@ export async function verifyColumn(url: string, sync: ColumnSync, signal?: Abort
       if (Number(r.mismatched) > 0) {
         result.mismatches += Number(r.mismatched);
         result.mismatchedRanges.push({
-          from,
-          through: r.through,
+          from: keyShown(from, tableKey.type),
+          through: keyShown(r.through, tableKey.type),
           rows: Number(r.rows),
           mismatched: Number(r.mismatched),
-          keys: r.keys ?? [],
+          keys: (r.keys ?? []).map((k) => keyShown(k, tableKey.type)),
         });
       }
       from = r.next;
     }
     result.tookMs = Date.now() - started;
+    if (result.mismatches > 0 && !isPlainKeyType(tableKey.type))
+      result.listMismatches = `SELECT ${key} FROM ${quoteTable(sync.table)} WHERE ${actual} IS DISTINCT FROM ${expected} ORDER BY ${key}`;
     return result;
   });
 }

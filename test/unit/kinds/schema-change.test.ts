@@ -51,6 +51,7 @@ describe('SchemaChange SQL analysis', () => {
     ['ALTER TABLE t RENAME TO t2', 'breaks every statement'],
     ['DROP TABLE t CASCADE', 'CASCADE'],
     ['DROP INDEX i', 'DROP INDEX CONCURRENTLY'],
+    ['ALTER TABLE t ALTER COLUMN a TYPE regclass USING a::text', 'regclass column looks every value up in the catalog'],
     ['CREATE INDEX ON t (a)', 'name the index'],
     ['ALTER TABLE "t; drop table x" DROP COLUMN a', 'not a plain identifier'],
     // Anything the planner does not know is refused, not run raw.
@@ -263,6 +264,10 @@ describe('SchemaChange plans', () => {
     ['x::int) FROM (SELECT password AS x FROM users) s WHERE true UNION SELECT (x', false],
     ['column_1) FROM t WHERE true UNION SELECT (column_1', false],
     ['1) FROM t WHERE pg_sleep(5) IS NOT NULL AND (column_1', false],
+    // A reg* type's input looks the text up in the catalog, and its error quotes it (42P01, not class 22).
+    ["concat('\"', column_1, '\"')::regclass", false],
+    ['column_1::pg_catalog.regrole', false],
+    ['column_1::regtype[]', false],
     ["nullif(trim(column_1), '')::jsonb", true],
     ["to_timestamp(column_1, 'YYYY-MM-DD')", true],
   ])('takes %s as a transform of column_1 alone: %s', (using, ok) => {

@@ -196,6 +196,12 @@ const expected: [string, string][] = [
   ],
   ['sql-delete-all.yaml', 'sql-delete-all.yaml:8:8 error spec.sql: refused: DELETE without WHERE removes every row'],
   [
+    // A reg* type's input looks each value up in the catalog, and its error quotes the value.
+    'sql-catalog-type.yaml',
+    'sql-catalog-type.yaml:12:11 error spec.replaceColumn.type: a regclass column looks every value up in the ' +
+      'catalog, and the preflight would run that before approval: choose a plain type (text, oid)',
+  ],
+  [
     'sql-injection-using.yaml',
     'sql-injection-using.yaml:13:12 error spec.replaceColumn.using: ' +
       'using must be one SQL expression over the old column, e.g. column_1::jsonb: it is not one SQL expression',
