@@ -93,6 +93,7 @@ export async function checkChange(
     result.plans,
     result.tasks.filter((t) => reported.has(t.doc.file)),
     basis.policy?.spec.providers,
+    { rowsFor: at === 'merge' ? undefined : () => authorOfRows(forge, pr) },
   );
   return {
     basis,
@@ -103,6 +104,17 @@ export async function checkChange(
     lanes: result.lanes,
     preflight: preflight.sections,
   };
+}
+
+/**
+ * Whether the pull request's author may have a transform run over the live rows before approval:
+ * its counts and examples answer questions about a column, so only someone who can write to the
+ * repository gets them (not a fork's author). Undefined: they may.
+ */
+async function authorOfRows(forge: Forge, pr: PullRequestRef): Promise<string | undefined> {
+  const { author } = await forge.pullState(pr, pr.number);
+  const permission = await forge.permission(pr, author);
+  return ['admin', 'maintain', 'write'].includes(permission) ? undefined : author;
 }
 
 /**

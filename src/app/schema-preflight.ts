@@ -24,22 +24,45 @@ export interface PreflightOutcome {
   sections: string[];
 }
 
+export interface PreflightOptions {
+  /**
+   * Asked once a transform is to run over the rows: the login of an author who may not have that
+   * (no write access: a fork), or undefined. Unset: every author may (a merged change).
+   */
+  rowsFor?: () => Promise<string | undefined>;
+}
+
 export async function preflightSchemaChanges(
   preflight: SchemaPreflight | undefined,
   plans: readonly Plan[],
   tasks: readonly LoadedTask[],
   providers: unknown,
+  options: PreflightOptions = {},
 ): Promise<PreflightOutcome> {
   const outcome: PreflightOutcome = { diagnostics: [], sections: [] };
   if (!preflight) return outcome;
+  let withheldFrom: Promise<string | undefined> | undefined;
   for (const plan of plans.filter((p) => p.task.kind === 'SchemaChange' && p.executes)) {
     const task = tasks.find((t) => t.manifest.metadata.name === plan.task.name && t.doc.file === plan.task.file);
     if (!task || task.manifest.kind !== 'SchemaChange') continue;
     const report = reporter(task.doc, 'schema-preflight', outcome.diagnostics);
-    for (const target of targetsOf(plan)) {
+    for (const planned of targetsOf(plan)) {
+      const outsider = planned.transform && options.rowsFor ? await (withheldFrom ??= options.rowsFor()) : undefined;
+      const target = outsider ? { ...planned, transform: undefined } : planned;
+      if (outsider)
+        report(
+          task.manifest.spec.replaceColumn ? ['spec', 'replaceColumn', 'using'] : ['spec', 'sql'],
+          `the rows of ${planned.table} were not run through ${planned.transform!.using}: @${outsider} cannot ` +
+            'write to this repository, and the counts and examples would answer questions about the column. ' +
+            'To have them checked, someone who can write opens this change from a branch of the repository; ' +
+            'otherwise the backfill meets them as onInvalid says (fail: it stops at the first)',
+          { severity: 'warning' },
+        );
       let facts: PreflightFacts;
       try {
-        facts = redacted(await preflight.inspect(target, providers));
+        const found = redacted(await preflight.inspect(target, providers));
+        // Rows read through no transform of this target say nothing about one.
+        facts = target.transform ? found : { ...found, transform: undefined };
       } catch (error) {
         if ((error as { table?: string }).table === target.table) continue; // created by this change
         report(['spec', 'database'], `the preflight of ${target.table} could not run: ${(error as Error).message}`, {

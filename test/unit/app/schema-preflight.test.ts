@@ -1,6 +1,6 @@
 import { checkAndPlan } from '../../../src/app/check-and-plan.js';
 import type { PreflightFacts, PreflightTarget, SchemaPreflight } from '../../../src/app/ports.js';
-import { preflightSchemaChanges } from '../../../src/app/schema-preflight.js';
+import { preflightSchemaChanges, type PreflightOptions } from '../../../src/app/schema-preflight.js';
 import { formatDiagnostic } from '../../../src/manifest/diagnostic.js';
 import { templateRepoFiles } from '../../support/ops-repo.js';
 import { task } from '../../support/plan-task.js';
@@ -40,7 +40,7 @@ const lossy = facts({
   },
 });
 
-async function preflightOf(yaml: string, found: PreflightFacts, mysql = false) {
+async function preflightOf(yaml: string, found: PreflightFacts, mysql = false, options: PreflightOptions = {}) {
   const context = (await templateRepoFiles()).map((f) =>
     mysql && f.path === 'services/checkout.yaml'
       ? { ...f, text: f.text.replace('engine: postgres', 'engine: mysql') }
@@ -54,7 +54,7 @@ async function preflightOf(yaml: string, found: PreflightFacts, mysql = false) {
       return found;
     },
   };
-  const outcome = await preflightSchemaChanges(preflight, plans, tasks, {});
+  const outcome = await preflightSchemaChanges(preflight, plans, tasks, {}, options);
   return { ...outcome, seen, findings: outcome.diagnostics.map(formatDiagnostic) };
 }
 
@@ -131,6 +131,28 @@ describe('schema change preflight', () => {
     expect(sections[0]).toContain('- key xxx@xxxxxxx.xxx: `$xx$xx$xxx/xxxxxxx` — no such relation (SQLSTATE 42P01)');
     expect(sections[0]).toContain('- key xxx@xxxxxxx.xxx: `xxxxxxx` — becomes NULL');
     expect(sections[0]).not.toContain('To see them');
+  });
+
+  it('runs no transform over the rows for an author who cannot write to the repository', async () => {
+    let asked = 0;
+    const rowsFor = async () => {
+      asked++;
+      return 'mallory';
+    };
+    const { seen, findings, sections } = await preflightOf(replacement(), lossy, false, { rowsFor });
+    expect(asked).toBe(1);
+    // The table is looked at; its rows are not run through the author's expression.
+    expect(seen).toEqual([{ engine: 'postgres', database: 'shop', table: 'user_profile' }]);
+    expect(findings).toEqual([
+      expect.stringMatching(
+        /^tasks\/t\.yaml:13:12 warning spec\.replaceColumn\.using: the rows of user_profile were not run through column_1::jsonb: @mallory cannot write to this repository/,
+      ),
+    ]);
+    expect(sections.join('\n')).not.toContain('not json');
+    // A collaborator's pull request is checked as before.
+    const trusted = await preflightOf(replacement(), lossy, false, { rowsFor: async () => undefined });
+    expect(trusted.seen[0]!.transform).toEqual({ from: 'column_1', using: 'column_1::jsonb', type: 'jsonb' });
+    expect(trusted.findings[0]).toContain('error spec.replaceColumn.using');
   });
 
   it('takes an explicit decision, and says what the trigger does with an invalid write', async () => {
