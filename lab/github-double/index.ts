@@ -113,6 +113,8 @@ export class GitHubDouble {
     author: string;
     body?: string;
     base?: string;
+    /** The head branch lives in a fork owned by this login (a contribution from outside). */
+    fork?: string;
   }): Promise<{ number: number; delivery: Delivery }> {
     const { state } = this;
     const base = input.base ?? state.defaultBranch;
@@ -128,7 +130,7 @@ export class GitHubDouble {
       merged: false,
       mergeCommitSha: null,
       mergedBy: null,
-      head: { ref: input.branch, sha: headSha },
+      head: { ref: input.branch, sha: headSha, ...(input.fork ? { fork: input.fork } : {}) },
       base: { ref: base, sha: baseSha },
       labels: [],
       createdAt: now(),

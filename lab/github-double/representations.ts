@@ -15,6 +15,17 @@ export function repositoryJson(s: DoubleState) {
   };
 }
 
+/** A fork of the repository, owned by `owner`. */
+function forkJson(s: DoubleState, owner: string) {
+  return {
+    ...repositoryJson(s),
+    id: 5000 + [...owner].reduce((sum, c) => sum + c.charCodeAt(0), 0),
+    full_name: `${owner}/${s.repoName}`,
+    private: false,
+    owner: { login: owner, id: 2, type: 'User' },
+  };
+}
+
 export function pullJson(s: DoubleState, p: PullRequest) {
   return {
     id: 100_000 + p.number,
@@ -32,7 +43,12 @@ export function pullJson(s: DoubleState, p: PullRequest) {
     updated_at: p.updatedAt,
     draft: false,
     labels: p.labels.map((name) => ({ name })),
-    head: { ref: p.head.ref, sha: p.head.sha, repo: repositoryJson(s), user: userJson(p.user) },
+    head: {
+      ref: p.head.ref,
+      sha: p.head.sha,
+      repo: p.head.fork ? forkJson(s, p.head.fork) : repositoryJson(s),
+      user: userJson(p.user),
+    },
     base: {
       ref: p.base.ref,
       sha: p.base.sha,

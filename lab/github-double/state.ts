@@ -18,7 +18,8 @@ export interface PullRequest {
   merged: boolean;
   mergeCommitSha: string | null;
   mergedBy: User | null;
-  head: { ref: string; sha: string };
+  /** `fork`: the owner of the fork the head branch lives in (its pushes are theirs), not this repository. */
+  head: { ref: string; sha: string; fork?: string };
   base: { ref: string; sha: string };
   labels: string[];
   createdAt: string;

@@ -93,7 +93,7 @@ export async function checkChange(
     result.plans,
     result.tasks.filter((t) => reported.has(t.doc.file)),
     basis.policy?.spec.providers,
-    { rowsFor: at === 'merge' ? undefined : () => authorOfRows(forge, pr) },
+    { rowsWithheld: at === 'merge' ? undefined : () => rowsWithheld(forge, pr) },
   );
   return {
     basis,
@@ -107,14 +107,21 @@ export async function checkChange(
 }
 
 /**
- * Whether the pull request's author may have a transform run over the live rows before approval:
- * its counts and examples answer questions about a column, so only someone who can write to the
- * repository gets them (not a fork's author). Undefined: they may.
+ * Why the rows may not go through a transform before approval, or undefined when they may. Its
+ * counts and examples answer questions about a column, so only a change whose every commit came
+ * from someone who can write gets them: a head branch in this repository (pushing there takes write
+ * access). A fork's branch is its owner's to push, whoever opened the pull request.
  */
-async function authorOfRows(forge: Forge, pr: PullRequestRef): Promise<string | undefined> {
-  const { author } = await forge.pullState(pr, pr.number);
-  const permission = await forge.permission(pr, author);
-  return ['admin', 'maintain', 'write'].includes(permission) ? undefined : author;
+async function rowsWithheld(forge: Forge, pr: PullRequestRef): Promise<string | undefined> {
+  try {
+    const { headRepo } = await forge.pullState(pr, pr.number);
+    const here = `${pr.owner}/${pr.repo}`;
+    return headRepo === undefined || headRepo.toLowerCase() === here.toLowerCase()
+      ? undefined
+      : `the change comes from ${headRepo}, a branch that people without write access to ${here} can push to`;
+  } catch (error) {
+    return `where the change comes from could not be read (${(error as Error).message})`;
+  }
 }
 
 /**

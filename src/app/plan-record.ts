@@ -47,7 +47,8 @@ export async function recordedPlan(
   const at = { ...pr, headSha: sha };
   let check: ChangeCheck;
   try {
-    check = await checkChange(deps, at);
+    // A record is its plans and their fingerprints: no preflight (it would read the rows to say nothing here).
+    check = await checkChange({ ...deps, preflight: undefined }, at);
   } catch {
     return undefined; // a commit force-pushed away: nothing it approved can be known
   }

@@ -26,10 +26,10 @@ export interface PreflightOutcome {
 
 export interface PreflightOptions {
   /**
-   * Asked once a transform is to run over the rows: the login of an author who may not have that
-   * (no write access: a fork), or undefined. Unset: every author may (a merged change).
+   * Asked once a transform is to run over the rows: why it may not (a fork's pull request), or
+   * undefined. Unset: it may (a merged change).
    */
-  rowsFor?: () => Promise<string | undefined>;
+  rowsWithheld?: () => Promise<string | undefined>;
 }
 
 export async function preflightSchemaChanges(
@@ -41,21 +41,21 @@ export async function preflightSchemaChanges(
 ): Promise<PreflightOutcome> {
   const outcome: PreflightOutcome = { diagnostics: [], sections: [] };
   if (!preflight) return outcome;
-  let withheldFrom: Promise<string | undefined> | undefined;
+  let withheld: Promise<string | undefined> | undefined;
   for (const plan of plans.filter((p) => p.task.kind === 'SchemaChange' && p.executes)) {
     const task = tasks.find((t) => t.manifest.metadata.name === plan.task.name && t.doc.file === plan.task.file);
     if (!task || task.manifest.kind !== 'SchemaChange') continue;
     const report = reporter(task.doc, 'schema-preflight', outcome.diagnostics);
     for (const planned of targetsOf(plan)) {
-      const outsider = planned.transform && options.rowsFor ? await (withheldFrom ??= options.rowsFor()) : undefined;
-      const target = outsider ? { ...planned, transform: undefined } : planned;
-      if (outsider)
+      const why = planned.transform && options.rowsWithheld ? await (withheld ??= options.rowsWithheld()) : undefined;
+      const target = why ? { ...planned, transform: undefined } : planned;
+      if (why)
         report(
           task.manifest.spec.replaceColumn ? ['spec', 'replaceColumn', 'using'] : ['spec', 'sql'],
-          `the rows of ${planned.table} were not run through ${planned.transform!.using}: @${outsider} cannot ` +
-            'write to this repository, and the counts and examples would answer questions about the column. ' +
-            'To have them checked, someone who can write opens this change from a branch of the repository; ' +
-            'otherwise the backfill meets them as onInvalid says (fail: it stops at the first)',
+          `the rows of ${planned.table} were not run through ${planned.transform!.using} before approval: ${why}, ` +
+            'and the counts and examples would answer questions about the column. To have them checked here, ' +
+            'push the change to a branch of this repository; otherwise they are checked at merge, and a lossy ' +
+            'transform without onInvalid stops the run there',
           { severity: 'warning' },
         );
       let facts: PreflightFacts;

@@ -21,6 +21,7 @@ import { governedWroteKey } from './record-keys.js';
 import { checkChange, type ChangeCheck } from './check-change.js';
 import { approvedStateId } from './policy-basis.js';
 import type { Log, SchemaPreflight } from './ports.js';
+import { formatDiagnostic } from '../manifest/diagnostic.js';
 
 import { proposeTemplates } from './propose-templates.js';
 import type { TaskWriter } from '../nl/task-writer.js';
@@ -103,8 +104,13 @@ async function execute(
 ): Promise<void> {
   const errors = check.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
+    // Said in full: some appear only at the merge (a fork's transform, run over the rows only now).
     outcome.refused.push(
-      `any task: the manifests have ${errors.length} error(s) at the merge commit; nothing runs until they are fixed`,
+      `any task: the manifests have ${errors.length} error(s) at the merge commit; nothing runs until they are ` +
+        `fixed:\n${errors
+          .slice(0, 5)
+          .map((e) => `  - ${formatDiagnostic(e)}`)
+          .join('\n')}`,
     );
     return;
   }

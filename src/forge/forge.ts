@@ -53,6 +53,8 @@ export interface CheckReport {
 
 export interface PullState {
   author: string;
+  /** The repository the head branch lives in (`owner/name`): another one for a fork's pull request. */
+  headRepo?: string;
   headSha: string;
   baseSha: string;
   merged: boolean;

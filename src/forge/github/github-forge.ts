@@ -87,6 +87,8 @@ export class GitHubForge implements Forge {
     const { data } = await this.octokit.rest.pulls.get({ owner, repo, pull_number: number });
     return {
       author: data.user.login,
+      // A fork deleted since has no repository: not this one either.
+      headRepo: data.head.repo?.full_name ?? '(a deleted fork)',
       headSha: data.head.sha,
       baseSha: data.base.sha,
       merged: data.merged,
