@@ -3,7 +3,7 @@
  * runner performs the moves; nothing here touches the world or reads a clock.
  */
 import type { NewEvent } from '../knowledge/event-chain.js';
-import type { PlanStep } from '../plan/types.js';
+import type { PlanStep, RollbackStep } from '../plan/types.js';
 import { changeWindow, nextOpening } from '../policy/windows.js';
 import { isTerminal, type Evidence, type Run, type StepState } from './run.js';
 
@@ -245,6 +245,12 @@ export function beginRollback(run: Run, reason: string, now: Date, events: NewEv
 export function undoSteps(run: Run) {
   const started = new Set(run.steps.filter((s) => s.status !== 'pending').map((s) => s.id));
   return run.plan.rollback.filter((r) => r.undoes === undefined || started.has(r.undoes));
+}
+
+/** An undo may take as long as what it undoes (rebuilding a dropped index takes hours, as the drop may), 10 min at least. */
+export function undoTimeoutSeconds(run: Run, undo: RollbackStep): number {
+  const undone = run.plan.steps.find((s) => s.id === undo.undoes);
+  return Math.max(600, undone?.timeoutSeconds ?? 0);
 }
 
 export function undoFinished(run: Run, index: number, error: string | undefined, now: Date): Transition {

@@ -17,6 +17,7 @@ import {
   stepStarted,
   undoFinished,
   undoSteps,
+  undoTimeoutSeconds,
   type Transition,
 } from './machine.js';
 import {
@@ -167,7 +168,7 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
     case 'undo': {
       const undo = undoSteps(run)[move.index]!;
       const attempt = { step: `undo-${move.index}`, attempt: 1, checkpointKey: `${run.id}/undo/${move.index}` };
-      const outcome = await perform(deps, run, undo.action, attempt, 600);
+      const outcome = await perform(deps, run, undo.action, attempt, undoTimeoutSeconds(run, undo));
       await commit(deps, run, undoFinished(run, move.index, outcome.error, deps.clock()));
       return 'continue';
     }

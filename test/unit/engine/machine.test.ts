@@ -8,6 +8,7 @@ import {
   stepExecuted,
   stepFailed,
   stepStarted,
+  undoTimeoutSeconds,
 } from '../../../src/engine/machine.js';
 import type { Evidence, Run } from '../../../src/engine/run.js';
 import { aPlan, aRun, aStep } from '../../support/builders.js';
@@ -178,5 +179,21 @@ describe('run state machine', () => {
     const aborted = applyCommand(run, { kind: 'abort', by: 'a' }, t0).run;
     expect(aborted.status).toBe('aborted');
     expect(applyCommand(aborted, { kind: 'pause', by: 'a' }, t0).refused).toBe('the run is already aborted');
+  });
+});
+
+describe('an undo', () => {
+  it('may take as long as the step it undoes, and ten minutes at least', () => {
+    const run = aRun({
+      plan: aPlan([aStep('drop-index', { timeoutSeconds: 6 * 3600 }), aStep('quick', { timeoutSeconds: 30 })]),
+    });
+    const undo = (undoes?: string) => ({
+      title: 'undo',
+      action: { provider: 'x', operation: 'y', params: {} },
+      undoes,
+    });
+    expect(undoTimeoutSeconds(run, undo('drop-index'))).toBe(6 * 3600);
+    expect(undoTimeoutSeconds(run, undo('quick'))).toBe(600);
+    expect(undoTimeoutSeconds(run, undo())).toBe(600);
   });
 });
