@@ -189,7 +189,7 @@ describe('an undo', () => {
     });
     const undo = (undoes?: string) => ({
       title: 'undo',
-      action: { provider: 'x', operation: 'y', params: {} },
+      action: { provider: 'postgres' as const, operation: 'restore-index', params: {} },
       undoes,
     });
     expect(undoTimeoutSeconds(run, undo('drop-index'))).toBe(6 * 3600);
