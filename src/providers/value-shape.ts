@@ -72,6 +72,19 @@ export function databaseErrorShown(error: unknown): string {
 }
 
 /**
+ * An error as a run's check run shows it, after approval: its text, which helps whoever fixes it,
+ * but never a value it quotes. PostgreSQL's data exceptions (class 22) by their SQLSTATE; MySQL's
+ * data and duplicate-key errors (`Duplicate entry 'ann@example.com'`) with their quotes masked.
+ */
+export function runErrorShown(error: unknown): string {
+  const { code, sqlState, message } = error as { code?: string; sqlState?: string; message?: string };
+  const text = message ?? String(error);
+  if (sqlState && /^2[23]/.test(sqlState)) return quotedMasked(text);
+  if (code && /^22[0-9A-Z]{3}$/.test(code)) return sqlStateShown(code);
+  return text;
+}
+
+/**
  * A tool's output line with whatever it quotes masked: from the first quote to the last (a quote
  * inside a value cannot end the mask early). Backticked names stay: they are the schema's.
  */

@@ -89,6 +89,9 @@ class Refusal extends Error {}
 
 function classifyChecked(stmt: Node, statement: StatementSource): StatementClass {
   try {
+    // Anywhere in a statement (a CHECK, an index expression, a default): the run's errors would quote the text.
+    const lookup = catalogCastIn(stmt);
+    if (lookup) return { type: 'refused', reason: `a cast to ${lookup} looks its text up in the catalog` };
     return plainNames(classify(stmt, statement));
   } catch (error) {
     if (error instanceof Refusal) return { type: 'refused', reason: error.message };
@@ -602,6 +605,15 @@ export function transformProblem(expression: string, column: string): string | u
 
 /** regclass, regtype, regrole, …: their input reads the catalog, and its error quotes the text. */
 export const catalogLookupType = /^(?:"?pg_catalog"?\s*\.\s*)?"?reg[a-z]*"?\s*(?:\[\s*\d*\s*\]\s*)*$/i;
+
+/** The first cast to a reg* type in a statement, if any. */
+function catalogCastIn(stmt: Node): string | undefined {
+  for (const n of nodesOf(stmt)) {
+    const cast = n.TypeCast && typeNameOf(n.TypeCast.typeName as Node);
+    if (cast && catalogLookupType.test(cast)) return cast;
+  }
+  return undefined;
+}
 
 const typeNameOf = (typeName: Node | undefined): string =>
   (((typeName?.names as Node[] | undefined) ?? []).map((n) => n.String?.sval) as string[]).join('.');

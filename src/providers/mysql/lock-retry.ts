@@ -5,6 +5,7 @@
  * transactions that held the table (INNODB_TRX), so the run's evidence says who it waited for.
  */
 import { EffectError } from '../../engine/ports.js';
+import { runErrorShown } from '../value-shape.js';
 import { maskedStatement } from '../postgres/sessions.js';
 import { firstRow, isLockWaitTimeout, rowsOf, sleep, withConnection, type Connection } from './sessions.js';
 
@@ -50,7 +51,7 @@ export async function runMysqlDdl(
           for (const statement of statements) await connection.query(statement);
           return { attempts: attempt, waits, tookMs: Date.now() - started };
         } catch (error) {
-          if (!isLockWaitTimeout(error)) throw new EffectError((error as Error).message, false);
+          if (!isLockWaitTimeout(error)) throw new EffectError(runErrorShown(error), false);
           waits.push({ attempt, blockers: await openTransactions(watcher, id) });
           if (attempt >= maxAttempts)
             throw new EffectError(

@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 import { EffectError } from '../../engine/ports.js';
+import { runErrorShown } from '../value-shape.js';
 import { isLockTimeout, maskedStatement, sleep, withClient } from './sessions.js';
 
 export interface Blocker {
@@ -59,7 +60,7 @@ export async function runDdl(url: string, statements: string[], options: DdlOpti
         } catch (error) {
           if (!isLockTimeout(error)) {
             look.cancel();
-            throw new EffectError((error as Error).message, isPassing(error));
+            throw new EffectError(runErrorShown(error), isPassing(error));
           }
           waits.push({ attempt, blockers: await look.result });
           if (attempt >= maxAttempts || options.signal?.aborted)

@@ -9,6 +9,7 @@ import { columnReaders, describeReaders } from './column-readers.js';
 import { restoreColumn, snapshotColumn } from './column-snapshot.js';
 import { dropSyncTrigger, syncTrigger, transformFunction, type ColumnSync, type InvalidPolicy } from './column-sync.js';
 import { databaseUrl } from './database-url.js';
+import { runErrorShown } from '../value-shape.js';
 import { dropIndex, restoreIndex } from './dropped-index.js';
 import { quoteIdent, quoteTable, withoutLeadingComments } from './identifiers.js';
 import { describeWait, runDdl, type DdlOutcome } from './lock-retry.js';
@@ -220,7 +221,12 @@ export const postgresOperations: Record<string, Handler> = {
 export async function applyPostgres(operation: string, params: Params, context: EffectContext): Promise<EffectResult> {
   const handler = postgresOperations[operation];
   if (!handler) throw new EffectError(`postgres ${operation} is not an operation of this version`, false);
-  return handler(params, context, databaseUrl(context.run.providers, params.database));
+  try {
+    return await handler(params, context, databaseUrl(context.run.providers, params.database));
+  } catch (error) {
+    // The check run shows it: never a value a data exception quotes. (Any other error is retried, as before.)
+    throw error instanceof EffectError ? error : new EffectError(runErrorShown(error), true);
+  }
 }
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;

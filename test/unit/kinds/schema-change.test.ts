@@ -52,6 +52,12 @@ describe('SchemaChange SQL analysis', () => {
     ['DROP TABLE t CASCADE', 'CASCADE'],
     ['DROP INDEX i', 'DROP INDEX CONCURRENTLY'],
     ['ALTER TABLE t ALTER COLUMN a TYPE regclass USING a::text', 'regclass column looks every value up in the catalog'],
+    // A cast anywhere: its error in the run's check run would quote the column's value.
+    [
+      "ALTER TABLE users ADD CONSTRAINT c CHECK (('\"' || pw || '\"')::regclass IS NOT NULL) NOT VALID",
+      'regclass looks',
+    ],
+    ['CREATE INDEX CONCURRENTLY i ON users ((pw::regrole))', 'regrole looks'],
     ['CREATE INDEX ON t (a)', 'name the index'],
     ['ALTER TABLE "t; drop table x" DROP COLUMN a', 'not a plain identifier'],
     // Anything the planner does not know is refused, not run raw.

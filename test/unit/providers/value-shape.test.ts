@@ -2,6 +2,7 @@ import {
   databaseErrorShown,
   keyShown,
   quotedMasked,
+  runErrorShown,
   sqlStateShown,
   valueShape,
 } from '../../../src/providers/value-shape.js';
@@ -62,5 +63,20 @@ describe('what a pull request or a check run may show of a row', () => {
     // A quote inside the value does not end the mask early.
     expect(quotedMasked(`bad value "{"token": "sk_live_abc"}" here`)).toBe(`bad value "{"xxxxx": "xx_xxxx_xxx"}" here`);
     expect(quotedMasked('Copying `shop`.`t`: 45% 00:30 remain')).toBe('Copying `shop`.`t`: 45% 00:30 remain');
+  });
+
+  it("keeps a run's error readable, masking only what a data error quotes", () => {
+    const pg = (code: string, message: string) => Object.assign(new Error(message), { code });
+    const mysql = (sqlState: string, message: string) => Object.assign(new Error(message), { code: 'ER_X', sqlState });
+    expect(runErrorShown(pg('22P02', 'invalid input syntax for type integer: "$2b$12$R9h"'))).toBe(
+      'invalid input syntax (SQLSTATE 22P02)',
+    );
+    expect(runErrorShown(pg('42701', 'column "tier" of relation "t" already exists'))).toBe(
+      'column "tier" of relation "t" already exists',
+    );
+    expect(runErrorShown(mysql('23000', "Duplicate entry 'ann@example.com' for key 'email'"))).toBe(
+      "Duplicate entry 'xxx@xxxxxxx.xxx' xxx xxx 'xxxxx'", // first quote to last: safe over readable
+    );
+    expect(runErrorShown(mysql('42S21', "Duplicate column name 'age'"))).toBe("Duplicate column name 'age'");
   });
 });
