@@ -109,14 +109,20 @@ export const postgresActionDocs: Record<string, ActionDoc> = {
   'postgres drop-index': {
     does:
       'Keeps the index definition (`pg_get_indexdef`) in the `zeroops` schema under the run, then drops the index ' +
-      'CONCURRENTLY (its lock blocks no read or write). An index that enforces a constraint is refused.',
-    params: [database, param('index', 'SQL name', 'The index, schema-qualified when it is not in the search path.')],
+      'CONCURRENTLY (its lock blocks no read or write). An index that enforces a constraint, or is its ' +
+      "table's REPLICA IDENTITY, is refused; a missing one is an error unless `ifExists`.",
+    params: [
+      database,
+      param('index', 'SQL name', 'The index, schema-qualified when it is not in the search path.'),
+      param('ifExists', 'boolean', 'DROP INDEX … IF EXISTS: a missing index is not an error.', false),
+    ],
     undo: '`postgres restore-index`: built again from the kept definition.',
   },
   'postgres restore-index': {
     does:
-      'Builds again, CONCURRENTLY, an index this run dropped, from the definition the drop kept; an index of the ' +
-      'name that is already valid is left alone, an invalid leftover is dropped first.',
+      'Builds again, CONCURRENTLY, an index this run dropped, from the definition the drop kept; the same index ' +
+      'already valid is left alone, an invalid leftover no one is building is dropped first, and another index ' +
+      'of the name stops it for a person. A unique index fails to build if duplicates arrived meanwhile.',
     params: [database, param('index', 'SQL name', 'The index the run dropped.')],
     undo: 'None needed.',
   },

@@ -278,8 +278,15 @@ describe('additive statements', () => {
     const dropped = await apply('drop-index', target);
     expect(dropped.output.summary).toMatch(/^dropped ae_kind_at; its definition is kept for a rollback: CREATE UNIQUE/);
     expect(await definition()).toBeUndefined();
-    // A retried drop (the worker died after it) finds nothing to drop and keeps the first definition.
-    expect((await apply('drop-index', target)).output.summary).toBe('ae_kind_at does not exist: nothing to drop');
+    // A retried drop (the worker died after it) finds it dropped, by this run.
+    expect((await apply('drop-index', target)).output.summary).toBe(
+      'ae_kind_at is dropped: dropped before, its definition kept',
+    );
+    // A name that is no index: an error, unless the statement said IF EXISTS.
+    await expect(apply('drop-index', { ...target, index: 'ae_nope' })).rejects.toThrow('there is no index ae_nope');
+    expect((await apply('drop-index', { ...target, index: 'ae_nope', ifExists: true })).output.summary).toMatch(
+      /nothing to drop \(IF EXISTS\)$/,
+    );
 
     expect((await apply('restore-index', target)).output.summary).toMatch(/^built ae_kind_at again, CONCURRENTLY/);
     expect(await definition()).toEqual(before);
@@ -297,6 +304,20 @@ describe('additive statements', () => {
     await expect(apply('drop-index', { ...target, index: 'audit_events_pkey' })).rejects.toThrow(
       'audit_events_pkey enforces the constraint audit_events_pkey',
     );
+    // An index logical replication names rows by is refused too.
+    await db.query(`CREATE UNIQUE INDEX ae_ident ON audit_events (id, kind)`);
+    await db.query(`ALTER TABLE audit_events ALTER COLUMN kind SET NOT NULL`);
+    await db.query(`ALTER TABLE audit_events REPLICA IDENTITY USING INDEX ae_ident`);
+    await expect(apply('drop-index', { ...target, index: 'ae_ident' })).rejects.toThrow(
+      "ae_ident is its table's REPLICA IDENTITY",
+    );
+    // Someone made another index of the dropped one's name: neither the retry nor the rollback touches it.
+    await apply('drop-index', target);
+    await db.query(`CREATE INDEX ae_kind_at ON audit_events (at)`);
+    await expect(apply('drop-index', target)).rejects.toThrow(
+      'an index ae_kind_at that is not the one this run dropped',
+    );
+    await expect(apply('restore-index', target)).rejects.toThrow('a person decides which to keep');
   });
 });
 

@@ -155,7 +155,7 @@ function stagesFor(statement: SqlStatement, options: StageOptions, prefix: strin
     case 'set-not-null':
       return { stages: prefixed(setNotNullStages(c, options)), tables: [c.table], destructive: false };
     case 'drop-index':
-      return { stages: prefixed([dropIndexStage(c.index, options)]), tables: [], destructive: false };
+      return { stages: prefixed([dropIndexStage(c.index, c.ifExists, options)]), tables: [], destructive: false };
     default: {
       const table = c.type === 'additive' ? c.table : undefined;
       const sql = c.type === 'additive' && c.runAs ? c.runAs : statement.text;
@@ -200,14 +200,14 @@ function stagesFor(statement: SqlStatement, options: StageOptions, prefix: strin
 const longSeconds = 6 * 3600;
 
 /** A concurrent DROP INDEX waits for every older transaction; its undo builds the index again. */
-function dropIndexStage(index: string, options: StageOptions): PlanStep {
+function dropIndexStage(index: string, ifExists: boolean, options: StageOptions): PlanStep {
   const target = { database: options.database, index };
   return step({
     id: 'drop-index',
     title: `Drop index ${index} CONCURRENTLY, keeping its definition for a rollback`,
     gates: options.gates,
     inverse: action('postgres', 'restore-index', target),
-    action: action('postgres', 'drop-index', target),
+    action: action('postgres', 'drop-index', { ...target, ...(ifExists ? { ifExists: true } : {}) }),
     timeoutSeconds: longSeconds,
   });
 }

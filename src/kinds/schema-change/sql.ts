@@ -20,7 +20,7 @@ export type StatementClass =
   | { type: 'drop-table'; tables: string[] }
   | { type: 'set-not-null'; table: string; column: string }
   /** DROP INDEX CONCURRENTLY: its definition is kept at execution, so a rollback can build it again. */
-  | { type: 'drop-index'; index: string }
+  | { type: 'drop-index'; index: string; ifExists: boolean }
   | {
       type: 'additive';
       table?: string;
@@ -523,7 +523,10 @@ function dropStatement(body: Node, statement: StatementSource): StatementClass {
       };
     if (body.behavior === 'DROP_CASCADE')
       return { type: 'refused', reason: 'DROP INDEX ... CASCADE also drops the constraints that use it' };
-    return { type: 'drop-index', index: qualified[0]! };
+    // PostgreSQL drops one index at a time CONCURRENTLY: each is a statement of its own.
+    if (qualified.length !== 1)
+      return { type: 'refused', reason: 'DROP INDEX CONCURRENTLY drops one index: write one statement per index' };
+    return { type: 'drop-index', index: qualified[0]!, ifExists: body.missing_ok === true };
   }
   if (body.removeType === 'OBJECT_SCHEMA' || body.removeType === 'OBJECT_DATABASE') {
     return { type: 'refused', reason: 'dropping a whole schema or database is not an operation ZeroOps automates' };

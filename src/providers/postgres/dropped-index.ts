@@ -26,16 +26,30 @@ interface IndexFacts {
   valid: boolean;
   /** The constraint it enforces, if any: dropping the index would not drop that. */
   constraint: string | null;
+  /** The table's REPLICA IDENTITY: logical replication names updated rows by it. */
+  replicaIdentity: boolean;
+  /** A backend building it right now (CREATE INDEX CONCURRENTLY in progress). */
+  builder: number | null;
 }
 
 async function indexFacts(client: pg.ClientBase, index: string): Promise<IndexFacts | undefined> {
   const { rows } = await client.query<IndexFacts>(
     `SELECT pg_get_indexdef(i.indexrelid) AS definition, i.indisvalid AS valid,
-            (SELECT conname FROM pg_constraint WHERE conindid = i.indexrelid LIMIT 1) AS constraint
+            (SELECT conname FROM pg_constraint WHERE conindid = i.indexrelid LIMIT 1) AS constraint,
+            i.indisreplident AS "replicaIdentity",
+            (SELECT pid FROM pg_stat_progress_create_index WHERE index_relid = i.indexrelid LIMIT 1) AS builder
        FROM pg_index i WHERE i.indexrelid = to_regclass($1)`,
     [quoteTable(index)],
   );
   return rows[0];
+}
+
+async function keptDefinition(client: pg.ClientBase, runId: string, index: string): Promise<string | undefined> {
+  const { rows } = await client.query<{ definition: string }>(
+    `SELECT definition FROM ${keptIndexes} WHERE run = $1 AND index_name = $2`,
+    [runId, index],
+  );
+  return rows[0]?.definition;
 }
 
 async function ensureKeptIndexes(client: pg.ClientBase): Promise<void> {
@@ -47,38 +61,65 @@ async function ensureKeptIndexes(client: pg.ClientBase): Promise<void> {
   );
 }
 
+const anotherOne = (index: string, kept: string, found: string) =>
+  new EffectError(
+    `an index ${index} that is not the one this run dropped is there (${found}; this run dropped ${kept}): ` +
+      'a person decides which to keep',
+    false,
+  );
+
 /** Keeps the index's definition under the run's name, then drops it CONCURRENTLY. */
 export async function dropIndex(
   url: string,
   index: string,
   runId: string,
-  signal?: AbortSignal,
+  options: { ifExists?: boolean; signal?: AbortSignal } = {},
 ): Promise<{ summary: string; definition?: string; ddl?: DdlOutcome }> {
   const found = await withClient(url, async (client) => {
     await ensureKeptIndexes(client);
     const facts = await indexFacts(client, index);
-    if (facts?.constraint)
+    const kept = await keptDefinition(client, runId, index);
+    if (!facts) return { kept };
+    if (facts.constraint)
       throw new EffectError(
         `${index} enforces the constraint ${facts.constraint}: drop the constraint (ALTER TABLE … DROP ` +
           'CONSTRAINT), not its index',
         false,
       );
-    // Only a valid index is worth building again; an invalid one is a failed build's leftover.
-    if (facts?.valid)
-      await client.query(
-        `INSERT INTO ${keptIndexes} (run, index_name, definition) VALUES ($1, $2, $3)
-         ON CONFLICT (run, index_name) DO NOTHING`,
-        [runId, index, facts.definition],
+    if (facts.replicaIdentity)
+      throw new EffectError(
+        `${index} is its table's REPLICA IDENTITY: logical replication names updated rows by it; set another ` +
+          'identity (ALTER TABLE … REPLICA IDENTITY) first',
+        false,
       );
-    return facts;
+    // A retry after the drop finds the kept one; an index of the name made since is somebody else's.
+    if (kept !== undefined && kept !== facts.definition) throw anotherOne(index, kept, facts.definition);
+    // Only a valid index is worth building again; an invalid one is a failed build's leftover.
+    if (facts.valid && kept === undefined)
+      await client.query(`INSERT INTO ${keptIndexes} (run, index_name, definition) VALUES ($1, $2, $3)`, [
+        runId,
+        index,
+        facts.definition,
+      ]);
+    return { facts, kept };
   });
-  if (!found) return { summary: `${index} does not exist: nothing to drop` };
-  const ddl = await runDdl(url, [`DROP INDEX CONCURRENTLY IF EXISTS ${quoteTable(index)}`], concurrentOptions(signal));
-  return {
-    summary: `dropped ${index}; its definition is kept for a rollback: ${found.definition}`,
-    definition: found.definition,
-    ddl,
-  };
+  if (!found.facts) {
+    if (found.kept !== undefined) return { summary: `${index} is dropped: dropped before, its definition kept` };
+    if (options.ifExists) return { summary: `${index} does not exist: nothing to drop (IF EXISTS)` };
+    throw new EffectError(`there is no index ${index}: nothing to drop (write IF EXISTS if that is expected)`, false);
+  }
+  const ddl = await runDdl(
+    url,
+    [`DROP INDEX CONCURRENTLY IF EXISTS ${quoteTable(index)}`],
+    concurrentOptions(options.signal),
+  );
+  return found.facts.valid
+    ? {
+        summary: `dropped ${index}; its definition is kept for a rollback: ${found.facts.definition}`,
+        definition: found.facts.definition,
+        ddl,
+      }
+    : { summary: `dropped ${index}, an invalid index (a failed build's leftover): nothing to build again`, ddl };
 }
 
 /** The undo: the index this run dropped, built again CONCURRENTLY from its kept definition. */
@@ -88,24 +129,24 @@ export async function restoreIndex(
   runId: string,
   signal?: AbortSignal,
 ): Promise<{ summary: string; ddl?: DdlOutcome }> {
-  const kept = await withClient(url, async (client) => {
+  const { kept, facts } = await withClient(url, async (client) => {
     await ensureKeptIndexes(client);
-    const { rows } = await client.query<{ definition: string }>(
-      `SELECT definition FROM ${keptIndexes} WHERE run = $1 AND index_name = $2`,
-      [runId, index],
-    );
-    const facts = await indexFacts(client, index);
-    return { definition: rows[0]?.definition, facts };
+    return { kept: await keptDefinition(client, runId, index), facts: await indexFacts(client, index) };
   });
-  if (kept.definition === undefined) return { summary: `this run did not drop ${index}: nothing to build` };
-  if (kept.facts?.valid) return { summary: `${index} exists and is valid: built before` };
+  if (kept === undefined) return { summary: `this run did not drop ${index}: nothing to build` };
+  if (facts?.valid) {
+    if (facts.definition !== kept) throw anotherOne(index, kept, facts.definition);
+    return { summary: `${index} exists and is valid: built before` };
+  }
+  // An earlier attempt's build may still be running (it outlived its step): never drop it under it.
+  if (facts?.builder) throw new EffectError(`${index} is still being built, by backend ${facts.builder}`, true);
   const statements = [
     // A build that failed half-way leaves an invalid index of the same name behind.
-    ...(kept.facts ? [`DROP INDEX CONCURRENTLY IF EXISTS ${quoteTable(index)}`] : []),
-    concurrentBuild(kept.definition),
+    ...(facts ? [`DROP INDEX CONCURRENTLY IF EXISTS ${quoteTable(index)}`] : []),
+    concurrentBuild(kept),
   ];
   const ddl = await runDdl(url, statements, concurrentOptions(signal));
-  return { summary: `built ${index} again, CONCURRENTLY: ${kept.definition}`, ddl };
+  return { summary: `built ${index} again, CONCURRENTLY: ${kept}`, ddl };
 }
 
 /** `CREATE [UNIQUE] INDEX name ON …` as pg_get_indexdef writes it, with CONCURRENTLY in its place. */

@@ -185,7 +185,7 @@ export const postgresOperations: Record<string, Handler> = {
     return ddlResult(`dropped ${p.table}`, ddl);
   },
   'drop-index': async (p, { signal, run }, url) => {
-    const dropped = await dropIndex(url, p.index, run.id, signal);
+    const dropped = await dropIndex(url, p.index, run.id, { ifExists: p.ifExists === true, signal });
     return dropped.ddl ? ddlResult(dropped.summary, dropped.ddl) : { output: { summary: dropped.summary } };
   },
   'restore-index': async (p, { signal, run }, url) => {

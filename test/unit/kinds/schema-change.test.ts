@@ -225,7 +225,7 @@ describe('SchemaChange plans', () => {
       { type: 'additive', table: 't', note: 'a new default: no undo' },
       { type: 'additive', table: 't', undo: 'ALTER TABLE "t" DROP COLUMN "b"' },
       { type: 'additive', table: 't', undo: 'ALTER TABLE "t" DROP COLUMN "c"' },
-      { type: 'drop-index', index: 't_a' },
+      { type: 'drop-index', index: 't_a', ifExists: false },
     ]);
   });
 
@@ -320,13 +320,15 @@ describe('SchemaChange plans', () => {
 
   it('keeps the schema of a dropped index, and refuses DROP INDEX without CONCURRENTLY or with CASCADE', () => {
     const result = analyzeSql(
-      'DROP INDEX CONCURRENTLY IF EXISTS audit.order_i; DROP INDEX i; DROP INDEX CONCURRENTLY j CASCADE',
+      'DROP INDEX CONCURRENTLY IF EXISTS audit.order_i; DROP INDEX i; DROP INDEX CONCURRENTLY j CASCADE; ' +
+        'DROP INDEX CONCURRENTLY a, b',
     );
     if (!('statements' in result)) throw new Error(result.error);
     expect(result.statements.map((s) => s.class)).toEqual([
-      { type: 'drop-index', index: 'audit.order_i' },
+      { type: 'drop-index', index: 'audit.order_i', ifExists: true },
       { type: 'refused', reason: expect.stringContaining('write DROP INDEX CONCURRENTLY') },
       { type: 'refused', reason: expect.stringContaining('CASCADE') },
+      { type: 'refused', reason: expect.stringContaining('one statement per index') },
     ]);
   });
 
