@@ -247,7 +247,7 @@ export function undoSteps(run: Run) {
   return run.plan.rollback.filter((r) => r.undoes === undefined || started.has(r.undoes));
 }
 
-/** An undo may take as long as what it undoes (rebuilding a dropped index takes hours, as the drop may), 10 min at least. */
+/** An undo may take as long as what it undoes (rebuilding a dropped index, as long as the drop), 10 min at least. */
 export function undoTimeoutSeconds(run: Run, undo: RollbackStep): number {
   const undone = run.plan.steps.find((s) => s.id === undo.undoes);
   return Math.max(600, undone?.timeoutSeconds ?? 0);

@@ -183,7 +183,9 @@ spec:
         ),
       ).toBe(true);
       const { rows } = await db.query(
-        `SELECT b.rows, (SELECT count(*) FROM user_profile WHERE id BETWEEN b.lower_key::bigint AND b.upper_key::bigint) AS in_range
+        `SELECT b.rows,
+                (SELECT count(*) FROM user_profile
+                  WHERE id BETWEEN b.lower_key::bigint AND b.upper_key::bigint) AS in_range
            FROM zeroops.backfills b`,
       );
       // Every row of the frozen key range was counted exactly once across both workers.

@@ -103,7 +103,8 @@ export const postgresOperations: Record<string, Handler> = {
       const first = found.mismatchedRanges[0]!;
       throw new EffectError(
         `${found.mismatches} of ${found.rows} rows differ between ${sync.to} and ${sync.using}, e.g. keys ` +
-          `${first.keys.join(', ')}${found.listMismatches ? ` (by their shape; to list them: ${found.listMismatches})` : ''}`,
+          first.keys.join(', ') +
+          (found.listMismatches ? ` (by their shape; to list them: ${found.listMismatches})` : ''),
         false,
       );
     }

@@ -75,7 +75,9 @@ export async function verifyColumn(url: string, sync: ColumnSync, signal?: Abort
     }
     result.tookMs = Date.now() - started;
     if (result.mismatches > 0 && !isPlainKeyType(tableKey.type))
-      result.listMismatches = `SELECT ${key} FROM ${quoteTable(sync.table)} WHERE ${actual} IS DISTINCT FROM ${expected} ORDER BY ${key}`;
+      result.listMismatches =
+        `SELECT ${key} FROM ${quoteTable(sync.table)} WHERE ${actual} IS DISTINCT FROM ${expected} ` +
+        `ORDER BY ${key}`;
     return result;
   });
 }
