@@ -97,7 +97,10 @@ describe('TrafficShift end to end', () => {
       ),
     });
     expect([await weight('dc-a'), await weight('dc-b'), await weight('dc-c')]).toEqual([100, 100, 100]);
-    const incident = [...github().state.issues.values()].find((i) => i.title.includes('drain-breach'))!;
+    // The check run completes first; the final comment and the incident follow it.
+    const incidentOf = () => [...github().state.issues.values()].find((i) => i.title.includes('drain-breach'));
+    expect(await eventually(async () => incidentOf() !== undefined, 20_000)).toBe(true);
+    const incident = incidentOf()!;
     expect(incident.labels).toEqual(['zeroops', 'incident', 'severity:sev3', 'service:checkout']);
     expect(incident.body).toMatch(/### Evidence\n\n- \S+ `shift-\d` error_rate = [\d.]+ \(limit ≤ 5% over 3s\)/);
     expect(incident.body).toContain('All 1 rollback step(s) succeeded');
