@@ -171,7 +171,10 @@ describe('canary lanes, end to end', () => {
     expect(usersOn(after, 'v2.0.0')).toEqual([]);
     expect(usersOn(after, 'v1.1.0')).toEqual(onV10);
     expect(usersOn(after, 'v1.2.0')).toEqual(usersOn(before, 'v1.2.0'));
-    const incident = [...github().state.issues.values()].find((i) => i.title.includes('v2-0'))!;
+    // The check run completes first; the incident follows it.
+    const incidentOf = () => [...github().state.issues.values()].find((i) => i.title.includes('v2-0'));
+    expect(await eventually(async () => incidentOf() !== undefined, 20_000)).toBe(true);
+    const incident = incidentOf()!;
     expect(incident.body).toContain('**Lane:** `v2-0` alone was rolled back');
     expect(incident.body).toMatch(/lane_error_share = [\d.]+ .*worse than the baseline/);
   });
