@@ -12,12 +12,11 @@ import type pg from 'pg';
 import { EffectError } from '../../engine/ports.js';
 import { transformCall, type ColumnSync } from './column-sync.js';
 import { helperSchema, quoteIdent, quoteTable } from './identifiers.js';
-import { pauseBefore } from './lock-retry.js';
 import { startProbe } from './backfill-probe.js';
 import { defaultThrottleLimits, nextThrottle, type ThrottleState } from './backfill-throttle.js';
 import { isLockTimeout, sleep, withClient } from './sessions.js';
-import { isPassing } from './lock-retry.js';
-import { databaseErrorShown, keyShown, sqlStateShown } from '../value-shape.js';
+import { pauseBefore } from './lock-retry.js';
+import { keyShown, sqlStateShown } from '../value-shape.js';
 import { ensureHelperSchema, keyBoundsSql, keyParam, nextKeysCte, primaryKey, type TableKey } from './table-facts.js';
 
 export interface BackfillOptions {
@@ -220,8 +219,8 @@ async function batchWithRetries(
             `keep-text-in <column> would let it through)`,
           false,
         );
-      if (!isLockTimeout(error) || attempt >= 20 || options.signal?.aborted)
-        throw error instanceof EffectError ? error : new EffectError(databaseErrorShown(error), isPassing(error));
+      // Any other error reaches the check run through applyPostgres, which masks what it quotes.
+      if (!isLockTimeout(error) || attempt >= 20 || options.signal?.aborted) throw error;
       progress.lockWaits++;
       await sleep(pauseBefore(attempt), options.signal);
     }

@@ -279,9 +279,9 @@ function describeBackfill(p: BackfillProgress, finished: boolean): string {
   return [
     finished
       ? `${p.rows.toLocaleString('en-US')} rows in ${(p.elapsedMs / 1000).toFixed(1)}s`
-      : `${p.doneRows.toLocaleString('en-US')} ` +
-        `${share === undefined ? '' : `of about ${p.estimatedRows.toLocaleString('en-US')} `}rows` +
-        `${share === undefined ? '' : ` (${share}%)`}${remainingSeconds ? `, about ${remainingSeconds}s to go` : ''}`,
+      : `${p.doneRows.toLocaleString('en-US')} rows` +
+        (share === undefined ? '' : ` of about ${p.estimatedRows.toLocaleString('en-US')} (${share}%)`) +
+        (remainingSeconds ? `, about ${remainingSeconds}s to go` : ''),
     `${p.rowsPerSecond.toLocaleString('en-US')} rows/s`,
     `batch ${p.batchSize}, pause ${p.pauseMs}ms`,
     ...(p.lockWaits ? [`${p.lockWaits} lock wait(s) retried`] : []),

@@ -64,7 +64,7 @@ export function keyBoundsSql(table: string, key: TableKey): string {
  * A CTE named `bound` over the next `rows` keys from `from` (inclusive) up to `upper`, by an index
  * walk: `last`, the batch's last key, and `next`, the key after it, where the next batch starts (NULL
  * at the end). Finding the next key instead of computing last + 1 serves every key type and never
- * overflows at a type's maximum. The parameters are the placeholders' numbers.
+ * overflows at a type's maximum. `at` gives the numbers of the query's $n parameters.
  */
 export function nextKeysCte(table: string, key: TableKey, at: { from: number; upper: number; rows: number }) {
   const k = quoteIdent(key.name);

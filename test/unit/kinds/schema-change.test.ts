@@ -1,12 +1,25 @@
-import { analyzeSql, isTypeName, loadSqlParser, transformProblem } from '../../../src/kinds/schema-change/sql.js';
+import {
+  analyzeSql,
+  isTypeName,
+  loadSqlParser,
+  transformProblem,
+  type StatementClass,
+} from '../../../src/kinds/schema-change/sql.js';
 import type { Action } from '../../../src/plan/types.js';
 import { planTask, task } from '../../support/plan-task.js';
 
 beforeAll(() => loadSqlParser());
 
+/** The class of each statement, or the parse error thrown. */
+function classesOf(sql: string): StatementClass[] {
+  const result = analyzeSql(sql);
+  if (!('statements' in result)) throw new Error(result.error);
+  return result.statements.map((s) => s.class);
+}
+
 describe('SchemaChange SQL analysis', () => {
   it('sorts statements into additive, stageable and refused', () => {
-    const result = analyzeSql(
+    const classes = classesOf(
       [
         'ALTER TABLE t_user DROP COLUMN name;',
         'ALTER TABLE user_profile ALTER COLUMN column_1 TYPE jsonb USING column_1::jsonb;',
@@ -16,8 +29,7 @@ describe('SchemaChange SQL analysis', () => {
         'TRUNCATE t;',
       ].join('\n'),
     );
-    if (!('statements' in result)) throw new Error(result.error);
-    expect(result.statements.map((s) => s.class)).toEqual([
+    expect(classes).toEqual([
       { type: 'drop-column', table: 't_user', column: 'name' },
       {
         type: 'alter-column-type',
@@ -34,9 +46,8 @@ describe('SchemaChange SQL analysis', () => {
   });
 
   it('keeps the schema of a qualified name and every table a statement names', () => {
-    const result = analyzeSql('ALTER TABLE audit.user_profile DROP COLUMN name; DROP TABLE audit.a, b;');
-    if (!('statements' in result)) throw new Error(result.error);
-    expect(result.statements.map((s) => s.class)).toEqual([
+    const classes = classesOf('ALTER TABLE audit.user_profile DROP COLUMN name; DROP TABLE audit.a, b;');
+    expect(classes).toEqual([
       { type: 'drop-column', table: 'audit.user_profile', column: 'name' },
       { type: 'drop-table', tables: ['audit.a', 'b'] },
     ]);
@@ -95,18 +106,16 @@ describe('SchemaChange SQL analysis', () => {
     ['ALTER TABLE t ADD COLUMN a uuid DEFAULT uuid_generate_v1mc()', 'uuid_generate_v1mc(), which may be volatile'],
     ['ALTER TABLE t ADD COLUMN a int DEFAULT app.next_ticket()', 'next_ticket(), which may be volatile'],
   ])('refuses %s, saying why', (sql, why) => {
-    const result = analyzeSql(sql);
-    if (!('statements' in result)) throw new Error(result.error);
-    expect(result.statements[0]!.class).toEqual({ type: 'refused', reason: expect.stringContaining(why) });
+    const classes = classesOf(sql);
+    expect(classes[0]!).toEqual({ type: 'refused', reason: expect.stringContaining(why) });
   });
 
   it('lets through what is brief: NOT VALID constraints, their validation, a stable default', () => {
-    const result = analyzeSql(
+    const classes = classesOf(
       'ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT c; ALTER TABLE t ' +
         'ADD COLUMN at timestamptz DEFAULT now();',
     );
-    if (!('statements' in result)) throw new Error(result.error);
-    expect(result.statements.map((s) => s.class.type)).toEqual(['additive', 'additive', 'additive']);
+    expect(classes.map((c) => c.type)).toEqual(['additive', 'additive', 'additive']);
   });
 
   it('gives the offset of a syntax error', () => {
@@ -188,12 +197,11 @@ describe('SchemaChange plans', () => {
   });
 
   it('leaves what IF NOT EXISTS may have found, quotes the undo, and places CONCURRENTLY after a comment', () => {
-    const result = analyzeSql(
+    const classes = classesOf(
       'CREATE TABLE IF NOT EXISTS t (a int); ALTER TABLE t ADD COLUMN IF NOT EXISTS b int;\n-- fast ' +
         'lookups\nCREATE INDEX order_i ON audit.t (a);',
     );
-    if (!('statements' in result)) throw new Error(result.error);
-    expect(result.statements.map((s) => s.class)).toEqual([
+    expect(classes).toEqual([
       { type: 'additive', table: 't', undo: undefined },
       { type: 'additive', table: 't', undo: undefined },
       expect.objectContaining({
@@ -208,19 +216,17 @@ describe('SchemaChange plans', () => {
     'ALTER TABLE t ADD COLUMN y int DEFAULT extract(year FROM now())',
     "ALTER TABLE t ADD COLUMN s text DEFAULT to_char(now(), 'YYYY') || '-' || md5('seed')",
   ])('adds a column whose default is stable, without a rewrite: %s', (sql) => {
-    const result = analyzeSql(sql);
-    if (!('statements' in result)) throw new Error(result.error);
-    expect(result.statements[0]!.class.type).toBe('additive');
+    const classes = classesOf(sql);
+    expect(classes[0]!.type).toBe('additive');
   });
 
   it('lets through brief statements that cannot lose data, saying what has no undo', () => {
-    const result = analyzeSql(
+    const classes = classesOf(
       "COMMENT ON COLUMN t.a IS 'the tier'; ALTER TABLE t ALTER COLUMN a SET DEFAULT 'free'; " +
         "ALTER TABLE t ADD COLUMN b timestamptz DEFAULT now(); ALTER TABLE t ADD COLUMN c jsonb DEFAULT '{}'::jsonb; " +
         'DROP INDEX CONCURRENTLY t_a;',
     );
-    if (!('statements' in result)) throw new Error(result.error);
-    expect(result.statements.map((s) => s.class)).toEqual([
+    expect(classes).toEqual([
       { type: 'additive', note: 'a comment: no undo' },
       { type: 'additive', table: 't', note: 'a new default: no undo' },
       { type: 'additive', table: 't', undo: 'ALTER TABLE "t" DROP COLUMN "b"' },
@@ -249,9 +255,8 @@ describe('SchemaChange plans', () => {
   it('checks an expression nested deeper than a recursive walk could', () => {
     // 800 stable calls around one volatile call, found at the bottom without overflowing the stack.
     const deep = `ALTER TABLE t ADD COLUMN a int DEFAULT ${'abs('.repeat(800)}random()${')'.repeat(800)}`;
-    const result = analyzeSql(deep);
-    if (!('statements' in result)) throw new Error(result.error);
-    expect(result.statements[0]!.class).toMatchObject({ type: 'refused', reason: expect.stringContaining('random()') });
+    const classes = classesOf(deep);
+    expect(classes[0]!).toMatchObject({ type: 'refused', reason: expect.stringContaining('random()') });
   });
 
   it.each([
@@ -319,12 +324,11 @@ describe('SchemaChange plans', () => {
   });
 
   it('keeps the schema of a dropped index, and refuses DROP INDEX without CONCURRENTLY or with CASCADE', () => {
-    const result = analyzeSql(
+    const classes = classesOf(
       'DROP INDEX CONCURRENTLY IF EXISTS audit.order_i; DROP INDEX i; DROP INDEX CONCURRENTLY j CASCADE; ' +
         'DROP INDEX CONCURRENTLY a, b',
     );
-    if (!('statements' in result)) throw new Error(result.error);
-    expect(result.statements.map((s) => s.class)).toEqual([
+    expect(classes).toEqual([
       { type: 'drop-index', index: 'audit.order_i', ifExists: true },
       { type: 'refused', reason: expect.stringContaining('write DROP INDEX CONCURRENTLY') },
       { type: 'refused', reason: expect.stringContaining('CASCADE') },
