@@ -103,6 +103,14 @@ describe('postgres provider on the lab, under load', () => {
   it('keeps the new column in step on writes, backfills resumably, and verifies every range', async () => {
     const before = await checksum('column_1');
     await apply('create-sync-trigger', sync);
+    // The application's own role, with rights on its table alone, writes through the trigger.
+    await db.query('CREATE ROLE shop_app LOGIN');
+    await db.query('GRANT SELECT, UPDATE ON user_profile TO shop_app');
+    const app = new pg.Client({ connectionString: lab.postgres!.url.replace('postgres@', 'shop_app@') });
+    await app.connect();
+    await app.query(`UPDATE user_profile SET column_1 = '{"by": "app"}' WHERE id = 3`).finally(() => app.end());
+    const written = await db.query(`SELECT column_2 FROM user_profile WHERE id = 3`);
+    expect(written.rows[0].column_2).toEqual({ by: 'app' });
     const controller = new AbortController();
     const progress: string[] = [];
     // Stopped at its first progress report, so it always stops mid-way (a timer raced a fast backfill).

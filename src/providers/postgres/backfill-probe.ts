@@ -1,7 +1,7 @@
 /**
  * What the application feels while the backfill runs, sampled from a connection of its own every
- * 100 ms: the latency of a point read like the application's, the sessions waiting on a lock and
- * the replicas' lag. The throttle reads the worst of each per batch.
+ * 100 ms: the latency of a point read like the application's, the sessions waiting on a lock or on
+ * writing WAL, and the replicas' lag. The throttle reads the worst of each per batch.
  * Lock waits come from pg_stat_activity, not pg_blocking_pids or pg_locks: those take every lock
  * manager partition, and polling them cost the application a quarter of its throughput here.
  */
@@ -21,6 +21,11 @@ export interface ProbeTarget {
 }
 
 const everyMs = 100;
+/**
+ * Where a commit waits behind other sessions' WAL: the insert and write locks, a new segment being
+ * zero-filled (a fresh server, or a burst past the segments it recycles), the write and the flush.
+ */
+const walWaits = ['WALInsert', 'WALBufMapping', 'WALWrite', 'WALInitWrite', 'WALInitSync', 'WALSync'];
 const baselineSamples = 10;
 
 export async function startProbe(url: string, target: ProbeTarget) {
@@ -32,6 +37,9 @@ export async function startProbe(url: string, target: ProbeTarget) {
   const pressure = `/* zeroops probe */ SELECT
       (SELECT count(*) FROM pg_stat_activity
         WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> $1)::int AS blocked,
+      (SELECT count(*) FROM pg_stat_activity
+        WHERE wait_event IN (${walWaits.map((w) => `'${w}'`).join(', ')}) AND wait_event_type IN ('LWLock', 'IO')
+          AND backend_type = 'client backend' AND pid <> $1)::int AS wal_waiting,
       (SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication)::float8 AS lag`;
   const keys = await sampleKeys(client, target);
   const timedRead = async () => {
@@ -41,15 +49,21 @@ export async function startProbe(url: string, target: ProbeTarget) {
   };
 
   const readPressure = async () =>
-    (await client.query<{ blocked: number; lag: number }>(pressure, [target.backfillPid])).rows[0]!;
+    (await client.query<{ blocked: number; wal_waiting: number; lag: number }>(pressure, [target.backfillPid]))
+      .rows[0]!;
+  const zero = () => 0;
   const baseline: number[] = [];
+  const walBaseline: number[] = [];
   for (let i = 0; i < baselineSamples; i++) {
-    baseline.push(await timedRead().catch(() => 0));
+    baseline.push(await timedRead().catch(zero));
+    walBaseline.push(await readPressure().then((p) => p.wal_waiting, zero));
     await new Promise((r) => setTimeout(r, 20));
   }
   const baselineProbeMs = median(baseline);
+  const baselineWalWaiting = walBaseline.reduce((sum, n) => sum + n, 0) / walBaseline.length;
 
-  let worst = { probeMs: 0, blockedSessions: 0, replicaLagSeconds: 0 };
+  const calm = { probeMs: 0, blockedSessions: 0, walWaitingSessions: 0, replicaLagSeconds: 0 };
+  let worst = calm;
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -59,6 +73,7 @@ export async function startProbe(url: string, target: ProbeTarget) {
         worst = {
           probeMs: Math.max(worst.probeMs, probeMs),
           blockedSessions: Math.max(worst.blockedSessions, found.blocked),
+          walWaitingSessions: Math.max(worst.walWaitingSessions, found.wal_waiting),
           replicaLagSeconds: Math.max(worst.replicaLagSeconds, found.lag),
         };
       } catch {
@@ -71,10 +86,10 @@ export async function startProbe(url: string, target: ProbeTarget) {
   return {
     baselineProbeMs,
     beginBatch() {
-      worst = { probeMs: 0, blockedSessions: 0, replicaLagSeconds: 0 };
+      worst = calm;
     },
     endBatch(batchMs: number): ThrottleSignals {
-      return { batchMs, baselineProbeMs, ...worst };
+      return { batchMs, baselineProbeMs, baselineWalWaiting, ...worst };
     },
     async stop() {
       running = false;

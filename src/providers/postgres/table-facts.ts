@@ -95,7 +95,12 @@ export async function tableExists(client: pg.ClientBase, table: string): Promise
 export async function ensureHelperSchema(client: pg.ClientBase): Promise<void> {
   await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(helperSchema)}`);
   // The trigger runs as the application's role and calls the transform here: it must see the schema.
-  await client.query(`GRANT USAGE ON SCHEMA ${quoteIdent(helperSchema)} TO PUBLIC`);
+  // Granted once: a GRANT rewrites the catalog row, and every session then reloads its caches.
+  const { rows } = await client.query<{ granted: boolean }>(
+    `SELECT has_schema_privilege('public', $1, 'USAGE') AS granted`,
+    [helperSchema],
+  );
+  if (!rows[0]!.granted) await client.query(`GRANT USAGE ON SCHEMA ${quoteIdent(helperSchema)} TO PUBLIC`);
   const backfills = `${quoteIdent(helperSchema)}.backfills`;
   await client.query(
     `CREATE TABLE IF NOT EXISTS ${backfills} (
