@@ -35,12 +35,11 @@ export async function startProbe(url: string, target: ProbeTarget) {
   const k = quoteIdent(target.key.name);
   const read = `/* zeroops probe */ SELECT * FROM ${quoteTable(target.table)} WHERE ${k} = ${keyParam(target.key, 1)}`;
   const pressure = `/* zeroops probe */ SELECT
-      (SELECT count(*) FROM pg_stat_activity
-        WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> $1)::int AS blocked,
-      (SELECT count(*) FROM pg_stat_activity
-        WHERE wait_event IN (${walWaits.map((w) => `'${w}'`).join(', ')}) AND wait_event_type IN ('LWLock', 'IO')
-          AND backend_type = 'client backend' AND pid <> $1)::int AS wal_waiting,
-      (SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication)::float8 AS lag`;
+      count(*) FILTER (WHERE wait_event_type = 'Lock' AND datname = current_database())::int AS blocked,
+      count(*) FILTER (WHERE wait_event_type IN ('LWLock', 'IO') AND backend_type = 'client backend'
+        AND wait_event IN (${walWaits.map((w) => `'${w}'`).join(', ')}))::int AS wal_waiting,
+      (SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication)::float8 AS lag
+    FROM pg_stat_activity WHERE pid <> $1`;
   const keys = await sampleKeys(client, target);
   const timedRead = async () => {
     const started = performance.now();
