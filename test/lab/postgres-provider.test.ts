@@ -4,6 +4,8 @@
  * resumes, verification, readers, snapshots and the inverses.
  */
 import { jest } from '@jest/globals';
+import { chownSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { startLab, type Lab } from '../../lab/lab.js';
 import { worstLatencyDuring, type DbLoad } from '../../lab/components/db-load.js';
@@ -326,6 +328,45 @@ describe('additive statements', () => {
       'an index ae_kind_at that is not the one this run dropped',
     );
     await expect(apply('restore-index', target)).rejects.toThrow('a person decides which to keep');
+  });
+
+  it('builds a dropped index again in its tablespace, with its comment and CLUSTER mark', async () => {
+    // A tablespace in the lab's own directory, owned by the server's user (the lab removes it).
+    const data = (await db.query<{ data_directory: string }>('SHOW data_directory')).rows[0]!.data_directory;
+    const location = join(dirname(data), 'archive-space');
+    mkdirSync(location);
+    chownSync(location, statSync(data).uid, statSync(data).gid);
+    await db.query(`CREATE TABLESPACE archive_space LOCATION '${location}'`);
+    await db.query(`CREATE TABLE ledger (id bigint PRIMARY KEY, account text)`);
+    await db.query(`INSERT INTO ledger SELECT g, 'a' || g % 13 FROM generate_series(1, 2000) AS g`);
+    await db.query(`CREATE INDEX ledger_account ON ledger (account) TABLESPACE archive_space`);
+    await db.query(`COMMENT ON INDEX ledger_account IS $$the auditors' lookup, C:\\reports$$`);
+    await db.query(`ALTER TABLE ledger CLUSTER ON ledger_account`);
+    const properties = async () =>
+      (
+        await db.query(
+          `SELECT t.spcname, obj_description(i.indexrelid, 'pg_class') AS comment, i.indisclustered AS clustered
+             FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid LEFT JOIN pg_tablespace t ON t.oid = c.reltablespace
+            WHERE i.indexrelid = to_regclass('ledger_account')`,
+        )
+      ).rows[0];
+    const before = await properties();
+    expect(before).toEqual({ spcname: 'archive_space', comment: "the auditors' lookup, C:\\reports", clustered: true });
+    // The table as an earlier version made it, with the definition alone: the drop adds what it keeps now.
+    await db.query('CREATE SCHEMA IF NOT EXISTS zeroops');
+    await db.query('DROP TABLE IF EXISTS zeroops.dropped_indexes');
+    await db.query(
+      `CREATE TABLE zeroops.dropped_indexes (run text NOT NULL, index_name text NOT NULL, definition text NOT NULL,
+         dropped_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (run, index_name))`,
+    );
+    const target = { database: 'shop', index: 'ledger_account' };
+
+    await apply('drop-index', target);
+    expect(await properties()).toBeUndefined();
+    expect((await apply('restore-index', target)).output.summary).toMatch(
+      /^built ledger_account again, CONCURRENTLY \(tablespace archive_space\): CREATE INDEX ledger_account/,
+    );
+    expect(await properties()).toEqual(before);
   });
 });
 

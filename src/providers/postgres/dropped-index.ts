@@ -1,15 +1,15 @@
 /**
  * A dropped index that a rollback can build again. The plan cannot know an index's definition (it
  * is written nowhere but the catalog), so the drop reads it first (`pg_get_indexdef`) and keeps it
- * in the `zeroops` schema under the run's name; the undo builds it again from there, CONCURRENTLY.
- * Both are idempotent: a retried drop finds its kept definition, a retried build finds the index.
+ * in the `zeroops` schema under the run's name, with what that definition leaves out (its tablespace,
+ * comment and CLUSTER mark); the undo builds it again from there, CONCURRENTLY. Both are idempotent: a retried drop finds its kept definition, a retried build finds the index.
  */
 import type pg from 'pg';
 import { EffectError } from '../../engine/ports.js';
-import { helperSchema, quoteIdent, quoteTable } from './identifiers.js';
+import { helperSchema, quoteIdent, quoteLiteral, quoteTable } from './identifiers.js';
 import { runDdl, type DdlOutcome } from './lock-retry.js';
 import { withClient } from './sessions.js';
-import { ensureHelperSchema } from './table-facts.js';
+import { columnType, ensureHelperSchema } from './table-facts.js';
 
 const keptIndexes = `${quoteIdent(helperSchema)}.dropped_indexes`;
 const concurrentOptions = (signal?: AbortSignal) => ({
@@ -21,8 +21,20 @@ const concurrentOptions = (signal?: AbortSignal) => ({
   signal,
 });
 
-interface IndexFacts {
+/** What building the index again needs: pg_get_indexdef, and what it leaves out. */
+interface KeptIndex {
   definition: string;
+  /** NULL: the database's default tablespace. */
+  tablespace: string | null;
+  comment: string | null;
+  /** Marked for CLUSTER (`ALTER TABLE … CLUSTER ON`): the next plain CLUSTER of its table uses it. */
+  clustered: boolean;
+  /** Its table, as regclass prints it (quoted where needed), and its own name without the schema. */
+  tableName: string;
+  relname: string;
+}
+
+interface IndexFacts extends KeptIndex {
   valid: boolean;
   /** The constraint it enforces, if any: dropping the index would not drop that. */
   constraint: string | null;
@@ -35,30 +47,44 @@ interface IndexFacts {
 async function indexFacts(client: pg.ClientBase, index: string): Promise<IndexFacts | undefined> {
   const { rows } = await client.query<IndexFacts>(
     `SELECT pg_get_indexdef(i.indexrelid) AS definition, i.indisvalid AS valid,
+            (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace) AS tablespace,
+            obj_description(i.indexrelid, 'pg_class') AS comment, i.indisclustered AS clustered,
+            i.indrelid::regclass::text AS "tableName", c.relname,
             (SELECT conname FROM pg_constraint WHERE conindid = i.indexrelid LIMIT 1) AS constraint,
             i.indisreplident AS "replicaIdentity",
             (SELECT pid FROM pg_stat_progress_create_index WHERE index_relid = i.indexrelid LIMIT 1) AS builder
-       FROM pg_index i WHERE i.indexrelid = to_regclass($1)`,
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indexrelid = to_regclass($1)`,
     [quoteTable(index)],
   );
   return rows[0];
 }
 
-async function keptDefinition(client: pg.ClientBase, runId: string, index: string): Promise<string | undefined> {
-  const { rows } = await client.query<{ definition: string }>(
-    `SELECT definition FROM ${keptIndexes} WHERE run = $1 AND index_name = $2`,
+async function keptIndex(client: pg.ClientBase, runId: string, index: string): Promise<KeptIndex | undefined> {
+  const { rows } = await client.query<KeptIndex>(
+    `SELECT definition, tablespace, comment, clustered, table_name AS "tableName", relname
+       FROM ${keptIndexes} WHERE run = $1 AND index_name = $2`,
     [runId, index],
   );
-  return rows[0]?.definition;
+  return rows[0];
 }
 
 async function ensureKeptIndexes(client: pg.ClientBase): Promise<void> {
   await ensureHelperSchema(client);
+  const properties =
+    'tablespace text, comment text, clustered boolean NOT NULL DEFAULT false, table_name text, relname text';
   await client.query(
     `CREATE TABLE IF NOT EXISTS ${keptIndexes} (
-       run text NOT NULL, index_name text NOT NULL, definition text NOT NULL,
+       run text NOT NULL, index_name text NOT NULL, definition text NOT NULL, ${properties},
        dropped_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (run, index_name))`,
   );
+  // Kept before the properties were: those rows rebuild the definition alone, as they did.
+  if ((await columnType(client, `${helperSchema}.dropped_indexes`, 'relname')) === undefined)
+    await client.query(
+      `ALTER TABLE ${keptIndexes} ${properties
+        .split(', ')
+        .map((c) => `ADD COLUMN ${c}`)
+        .join(', ')}`,
+    );
 }
 
 const anotherOne = (index: string, kept: string, found: string) =>
@@ -78,7 +104,7 @@ export async function dropIndex(
   const found = await withClient(url, async (client) => {
     await ensureKeptIndexes(client);
     const facts = await indexFacts(client, index);
-    const kept = await keptDefinition(client, runId, index);
+    const kept = (await keptIndex(client, runId, index))?.definition;
     if (!facts) return { kept };
     if (facts.constraint)
       throw new EffectError(
@@ -96,11 +122,20 @@ export async function dropIndex(
     if (kept !== undefined && kept !== facts.definition) throw anotherOne(index, kept, facts.definition);
     // Only a valid index is worth building again; an invalid one is a failed build's leftover.
     if (facts.valid && kept === undefined)
-      await client.query(`INSERT INTO ${keptIndexes} (run, index_name, definition) VALUES ($1, $2, $3)`, [
-        runId,
-        index,
-        facts.definition,
-      ]);
+      await client.query(
+        `INSERT INTO ${keptIndexes} (run, index_name, definition, tablespace, comment, clustered, table_name, relname)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          runId,
+          index,
+          facts.definition,
+          facts.tablespace,
+          facts.comment,
+          facts.clustered,
+          facts.tableName,
+          facts.relname,
+        ],
+      );
     return { facts, kept };
   });
   if (!found.facts) {
@@ -131,22 +166,39 @@ export async function restoreIndex(
 ): Promise<{ summary: string; ddl?: DdlOutcome }> {
   const { kept, facts } = await withClient(url, async (client) => {
     await ensureKeptIndexes(client);
-    return { kept: await keptDefinition(client, runId, index), facts: await indexFacts(client, index) };
+    return { kept: await keptIndex(client, runId, index), facts: await indexFacts(client, index) };
   });
   if (kept === undefined) return { summary: `this run did not drop ${index}: nothing to build` };
   if (facts?.valid) {
-    if (facts.definition !== kept) throw anotherOne(index, kept, facts.definition);
-    return { summary: `${index} exists and is valid: built before` };
+    if (facts.definition !== kept.definition) throw anotherOne(index, kept.definition, facts.definition);
+    // Built by an attempt that may have died before the properties: setting them again is harmless.
+    const properties = propertiesOf(index, kept);
+    const ddl = properties.length ? await runDdl(url, properties, concurrentOptions(signal)) : undefined;
+    return { summary: `${index} exists and is valid: built before`, ddl };
   }
   // An earlier attempt's build may still be running (it outlived its step): never drop it under it.
   if (facts?.builder) throw new EffectError(`${index} is still being built, by backend ${facts.builder}`, true);
   const statements = [
     // A build that failed half-way leaves an invalid index of the same name behind.
     ...(facts ? [`DROP INDEX CONCURRENTLY IF EXISTS ${quoteTable(index)}`] : []),
-    concurrentBuild(kept),
+    // As pg_dump does: the definition names no tablespace, the session's default places the index.
+    ...(kept.tablespace ? [`SET default_tablespace = ${quoteIdent(kept.tablespace)}`] : []),
+    concurrentBuild(kept.definition),
+    ...propertiesOf(index, kept),
   ];
   const ddl = await runDdl(url, statements, concurrentOptions(signal));
-  return { summary: `built ${index} again, CONCURRENTLY: ${kept}`, ddl };
+  const where = kept.tablespace ? ` (tablespace ${kept.tablespace})` : '';
+  return { summary: `built ${index} again, CONCURRENTLY${where}: ${kept.definition}`, ddl };
+}
+
+/** Its comment and CLUSTER mark, which pg_get_indexdef leaves out; catalog changes only. */
+function propertiesOf(index: string, kept: KeptIndex): string[] {
+  return [
+    ...(kept.comment !== null ? [`COMMENT ON INDEX ${quoteTable(index)} IS ${quoteLiteral(kept.comment)}`] : []),
+    ...(kept.clustered && kept.tableName && kept.relname
+      ? [`ALTER TABLE ${kept.tableName} CLUSTER ON ${quoteIdent(kept.relname)}`]
+      : []),
+  ];
 }
 
 /** `CREATE [UNIQUE] INDEX name ON …` as pg_get_indexdef writes it, with CONCURRENTLY in its place. */

@@ -6,6 +6,10 @@ import { createHash } from 'node:crypto';
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
+/** A string as an SQL literal, for the few statements that take no parameters (COMMENT ON, SET). */
+export const quoteLiteral = (value: string): string =>
+  value.includes('\\') ? `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'` : `'${value.replace(/'/g, "''")}'`;
+
 /** `audit.user_profile` stays in its schema: `"audit"."user_profile"`. */
 export const quoteTable = (table: string): string => table.split('.').map(quoteIdent).join('.');
 
