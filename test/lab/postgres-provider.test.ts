@@ -346,7 +346,8 @@ describe('additive statements', () => {
       (
         await db.query(
           `SELECT t.spcname, obj_description(i.indexrelid, 'pg_class') AS comment, i.indisclustered AS clustered
-             FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid LEFT JOIN pg_tablespace t ON t.oid = c.reltablespace
+             FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+             LEFT JOIN pg_tablespace t ON t.oid = c.reltablespace
             WHERE i.indexrelid = to_regclass('ledger_account')`,
         )
       ).rows[0];

@@ -2,7 +2,8 @@
  * A dropped index that a rollback can build again. The plan cannot know an index's definition (it
  * is written nowhere but the catalog), so the drop reads it first (`pg_get_indexdef`) and keeps it
  * in the `zeroops` schema under the run's name, with what that definition leaves out (its tablespace,
- * comment and CLUSTER mark); the undo builds it again from there, CONCURRENTLY. Both are idempotent: a retried drop finds its kept definition, a retried build finds the index.
+ * comment and CLUSTER mark); the undo builds it again from there, CONCURRENTLY. Both are
+ * idempotent: a retried drop finds its kept definition, a retried build finds the index.
  */
 import type pg from 'pg';
 import { EffectError } from '../../engine/ports.js';
