@@ -53,7 +53,8 @@ export const postgresActionDocs: Record<string, ActionDoc> = {
     does:
       'Sets the new column from the old in key-range batches up to the key frozen at start, each batch and its ' +
       'checkpoint in one statement (a crash resumes at the first unfinished range), paced by what the application ' +
-      'feels: blocked sessions, replica lag, the latency of a probe read and the batch time.',
+      'feels: sessions waiting on locks or to write WAL, replica lag, the latency of a probe read and the batch ' +
+      'time; it writes at most a quarter of the time.',
     params: [...sync, param('batchSize', 'number', 'Rows per batch to start from; the throttle adapts it.')],
     undo: 'None needed: dropping the new column undoes it.',
   },
@@ -108,7 +109,8 @@ export const postgresActionDocs: Record<string, ActionDoc> = {
   },
   'postgres drop-index': {
     does:
-      'Keeps the index definition (`pg_get_indexdef`) in the `zeroops` schema under the run, then drops the index ' +
+      'Keeps the index definition (`pg_get_indexdef`), tablespace, comment and CLUSTER mark in the `zeroops` ' +
+      'schema under the run, then drops the index ' +
       'CONCURRENTLY (its lock blocks no read or write). An index that enforces a constraint, or is its ' +
       "table's REPLICA IDENTITY, is refused; a missing one is an error unless `ifExists`.",
     params: [
@@ -120,8 +122,9 @@ export const postgresActionDocs: Record<string, ActionDoc> = {
   },
   'postgres restore-index': {
     does:
-      'Builds again, CONCURRENTLY, an index this run dropped, from the definition the drop kept; the same index ' +
-      'already valid is left alone, an invalid leftover no one is building is dropped first, and another index ' +
+      'Builds again, CONCURRENTLY, an index this run dropped, from the definition the drop kept, in its ' +
+      'tablespace, then sets its comment and CLUSTER mark; the same index already valid only gets those set ' +
+      'again, an invalid leftover no one is building is dropped first, and another index ' +
       'of the name stops it for a person. A unique index fails to build if duplicates arrived meanwhile.',
     params: [database, param('index', 'SQL name', 'The index the run dropped.')],
     undo: 'None needed.',

@@ -353,14 +353,32 @@ describe('additive statements', () => {
       ).rows[0];
     const before = await properties();
     expect(before).toEqual({ spcname: 'archive_space', comment: "the auditors' lookup, C:\\reports", clustered: true });
-    // The table as an earlier version made it, with the definition alone: the drop adds what it keeps now.
+    // The table as an earlier version made it, holding the definition alone: that version kept it, then
+    // died before the drop. The retry under this one adds what it keeps now.
     await db.query('CREATE SCHEMA IF NOT EXISTS zeroops');
     await db.query('DROP TABLE IF EXISTS zeroops.dropped_indexes');
     await db.query(
       `CREATE TABLE zeroops.dropped_indexes (run text NOT NULL, index_name text NOT NULL, definition text NOT NULL,
          dropped_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (run, index_name))`,
     );
+    await db.query(
+      `INSERT INTO zeroops.dropped_indexes (run, index_name, definition)
+       SELECT $1, 'ledger_account', pg_get_indexdef('ledger_account'::regclass)`,
+      [run.id],
+    );
+    // The role's own default tablespace must not place an index that was in the database's.
+    await db.query(`CREATE INDEX ledger_id_desc ON ledger (id DESC)`);
+    await db.query(`ALTER ROLE postgres SET default_tablespace = archive_space`);
     const target = { database: 'shop', index: 'ledger_account' };
+    const plain = { database: 'shop', index: 'ledger_id_desc' };
+    try {
+      await apply('drop-index', plain);
+      await apply('restore-index', plain);
+    } finally {
+      await db.query(`ALTER ROLE postgres RESET default_tablespace`);
+    }
+    const placed = await db.query(`SELECT reltablespace FROM pg_class WHERE oid = 'ledger_id_desc'::regclass`);
+    expect(placed.rows[0].reltablespace).toBe(0);
 
     await apply('drop-index', target);
     expect(await properties()).toBeUndefined();

@@ -59,7 +59,7 @@ export async function startProbe(url: string, target: ProbeTarget) {
     await new Promise((r) => setTimeout(r, 20));
   }
   const baselineProbeMs = median(baseline);
-  const baselineWalWaiting = walBaseline.reduce((sum, n) => sum + n, 0) / walBaseline.length;
+  const baselineWalWaiting = Math.max(...walBaseline);
 
   const calm = { probeMs: 0, blockedSessions: 0, walWaitingSessions: 0, replicaLagSeconds: 0 };
   let worst = calm;

@@ -30,9 +30,10 @@ interface KeptIndex {
   comment: string | null;
   /** Marked for CLUSTER (`ALTER TABLE … CLUSTER ON`): the next plain CLUSTER of its table uses it. */
   clustered: boolean;
-  /** Its table, as regclass prints it (quoted where needed), and its own name without the schema. */
-  tableName: string;
-  relname: string;
+  /** Its table's schema and name, and its own name without the schema (NULL: kept by an older version). */
+  tableSchema: string | null;
+  tableName: string | null;
+  relname: string | null;
 }
 
 interface IndexFacts extends KeptIndex {
@@ -50,11 +51,13 @@ async function indexFacts(client: pg.ClientBase, index: string): Promise<IndexFa
     `SELECT pg_get_indexdef(i.indexrelid) AS definition, i.indisvalid AS valid,
             (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace) AS tablespace,
             obj_description(i.indexrelid, 'pg_class') AS comment, i.indisclustered AS clustered,
-            i.indrelid::regclass::text AS "tableName", c.relname,
+            tn.nspname AS "tableSchema", tc.relname AS "tableName", c.relname,
             (SELECT conname FROM pg_constraint WHERE conindid = i.indexrelid LIMIT 1) AS constraint,
             i.indisreplident AS "replicaIdentity",
             (SELECT pid FROM pg_stat_progress_create_index WHERE index_relid = i.indexrelid LIMIT 1) AS builder
-       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indexrelid = to_regclass($1)`,
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+       JOIN pg_class tc ON tc.oid = i.indrelid JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+      WHERE i.indexrelid = to_regclass($1)`,
     [quoteTable(index)],
   );
   return rows[0];
@@ -62,7 +65,8 @@ async function indexFacts(client: pg.ClientBase, index: string): Promise<IndexFa
 
 async function keptIndex(client: pg.ClientBase, runId: string, index: string): Promise<KeptIndex | undefined> {
   const { rows } = await client.query<KeptIndex>(
-    `SELECT definition, tablespace, comment, clustered, table_name AS "tableName", relname
+    `SELECT definition, tablespace, comment, clustered, table_schema AS "tableSchema", table_name AS "tableName",
+            relname
        FROM ${keptIndexes} WHERE run = $1 AND index_name = $2`,
     [runId, index],
   );
@@ -72,7 +76,8 @@ async function keptIndex(client: pg.ClientBase, runId: string, index: string): P
 async function ensureKeptIndexes(client: pg.ClientBase): Promise<void> {
   await ensureHelperSchema(client);
   const properties =
-    'tablespace text, comment text, clustered boolean NOT NULL DEFAULT false, table_name text, relname text';
+    'tablespace text, comment text, clustered boolean NOT NULL DEFAULT false, table_schema text, table_name text, ' +
+    'relname text';
   await client.query(
     `CREATE TABLE IF NOT EXISTS ${keptIndexes} (
        run text NOT NULL, index_name text NOT NULL, definition text NOT NULL, ${properties},
@@ -83,7 +88,7 @@ async function ensureKeptIndexes(client: pg.ClientBase): Promise<void> {
     await client.query(
       `ALTER TABLE ${keptIndexes} ${properties
         .split(', ')
-        .map((c) => `ADD COLUMN ${c}`)
+        .map((c) => `ADD COLUMN IF NOT EXISTS ${c}`)
         .join(', ')}`,
     );
 }
@@ -105,7 +110,8 @@ export async function dropIndex(
   const found = await withClient(url, async (client) => {
     await ensureKeptIndexes(client);
     const facts = await indexFacts(client, index);
-    const kept = (await keptIndex(client, runId, index))?.definition;
+    const keptRow = await keptIndex(client, runId, index);
+    const kept = keptRow?.definition;
     if (!facts) return { kept };
     if (facts.constraint)
       throw new EffectError(
@@ -121,11 +127,15 @@ export async function dropIndex(
       );
     // A retry after the drop finds the kept one; an index of the name made since is somebody else's.
     if (kept !== undefined && kept !== facts.definition) throw anotherOne(index, kept, facts.definition);
-    // Only a valid index is worth building again; an invalid one is a failed build's leftover.
-    if (facts.valid && kept === undefined)
+    // Only a valid index is worth building again; an invalid one is a failed build's leftover. A row an
+    // older version kept (the definition alone) gains what is kept now, while the index is still there.
+    if (facts.valid && (kept === undefined || keptRow?.relname === null))
       await client.query(
-        `INSERT INTO ${keptIndexes} (run, index_name, definition, tablespace, comment, clustered, table_name, relname)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        `INSERT INTO ${keptIndexes}
+           (run, index_name, definition, tablespace, comment, clustered, table_schema, table_name, relname)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (run, index_name) DO UPDATE SET tablespace = $4, comment = $5, clustered = $6,
+           table_schema = $7, table_name = $8, relname = $9`,
         [
           runId,
           index,
@@ -133,6 +143,7 @@ export async function dropIndex(
           facts.tablespace,
           facts.comment,
           facts.clustered,
+          facts.tableSchema,
           facts.tableName,
           facts.relname,
         ],
@@ -182,8 +193,9 @@ export async function restoreIndex(
   const statements = [
     // A build that failed half-way leaves an invalid index of the same name behind.
     ...(facts ? [`DROP INDEX CONCURRENTLY IF EXISTS ${quoteTable(index)}`] : []),
-    // As pg_dump does: the definition names no tablespace, the session's default places the index.
-    ...(kept.tablespace ? [`SET default_tablespace = ${quoteIdent(kept.tablespace)}`] : []),
+    // As pg_dump does: the definition names no tablespace, the session's default places the index
+    // ('' is the database's own, whatever the role's default says).
+    `SET default_tablespace = ${kept.tablespace ? quoteIdent(kept.tablespace) : "''"}`,
     concurrentBuild(kept.definition),
     ...propertiesOf(index, kept),
   ];
@@ -194,11 +206,11 @@ export async function restoreIndex(
 
 /** Its comment and CLUSTER mark, which pg_get_indexdef leaves out; catalog changes only. */
 function propertiesOf(index: string, kept: KeptIndex): string[] {
+  const { tableSchema, tableName, relname } = kept;
+  const table = tableSchema && tableName ? `${quoteIdent(tableSchema)}.${quoteIdent(tableName)}` : undefined;
   return [
     ...(kept.comment !== null ? [`COMMENT ON INDEX ${quoteTable(index)} IS ${quoteLiteral(kept.comment)}`] : []),
-    ...(kept.clustered && kept.tableName && kept.relname
-      ? [`ALTER TABLE ${kept.tableName} CLUSTER ON ${quoteIdent(kept.relname)}`]
-      : []),
+    ...(kept.clustered && table && relname ? [`ALTER TABLE ${table} CLUSTER ON ${quoteIdent(relname)}`] : []),
   ];
 }
 

@@ -26,8 +26,11 @@ describe('the backfill throttle', () => {
 
   it.each([
     [{ blockedSessions: 2 }, '2 session(s) waited on a lock'],
-    [{ walWaitingSessions: 2 }, '2 session(s) waited on writing WAL at once (before: 0.0)'],
-    [{ walWaitingSessions: 4, baselineWalWaiting: 1.4 }, '4 session(s) waited on writing WAL at once (before: 1.4)'],
+    [{ walWaitingSessions: 2 }, '2 session(s) waited on writing WAL at once (before: at most 0)'],
+    [
+      { walWaitingSessions: 4, baselineWalWaiting: 3 },
+      '4 session(s) waited on writing WAL at once (before: at most 3)',
+    ],
     [{ replicaLagSeconds: 2.5 }, 'replica lag 2.5s > 1.5s'],
     [{ batchMs: 350 }, 'batch took 350ms > 200ms'],
     [{ probeMs: 25 }, "a read like the application's took 25.0ms (before: 1.0ms)"],
@@ -36,7 +39,7 @@ describe('the backfill throttle', () => {
     expect(next).toMatchObject({ batchSize: 500, pauseRatio: 6, pressure: [why] });
   });
 
-  it.each([[{ walWaitingSessions: 1 }], [{ walWaitingSessions: 3, baselineWalWaiting: 1.4 }]])(
+  it.each([[{ walWaitingSessions: 1 }], [{ walWaitingSessions: 3, baselineWalWaiting: 3 }]])(
     'takes WAL waits as pressure only above what the server had before: %j',
     (signal) => {
       expect(nextThrottle({ batchSize: 1000, pauseRatio: 3 }, { ...calm, ...signal }, limits).pressure).toEqual([]);
