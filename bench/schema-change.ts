@@ -1,9 +1,10 @@
 /**
  * A column backfill on the lab's PostgreSQL beside the application's load (8 pgbench clients), at
  * two operating points, in one run:
- *   - each thing measured (nothing, the dual-write trigger, each backfill pace) in 3 s windows taken
- *     in turn, six rounds, with 3 s of the load alone between any two; its effect is the mean of each
- *     window's TPS against the load-alone windows on both sides, with its standard error. Taking them
+ *   - each thing measured (nothing, the dual-write trigger, the adaptive pace's probe of the database
+ *     with no backfill, each backfill pace) in 3 s windows taken in turn, six rounds, with 3 s of the
+ *     load alone between any two; its effect is the mean of each window's TPS against the load-alone
+ *     windows on both sides, with its standard error. Taking them
  *     in turn cancels the drift of a table that grows and bloats as the run goes on; "nothing"
  *     shows the noise floor;
  *   - backfill rows/s: ZeroOps' adaptive pace beside the usual fixed ones (batch 1000 without sleep,
@@ -22,6 +23,7 @@ import { sleep } from '../lab/wait.js';
 import type { EffectContext } from '../src/engine/ports.js';
 import type { Run } from '../src/engine/run.js';
 import { backfill } from '../src/providers/postgres/backfill.js';
+import { startProbe } from '../src/providers/postgres/backfill-probe.js';
 import { triggerName, type ColumnSync } from '../src/providers/postgres/column-sync.js';
 import { applyPostgres } from '../src/providers/postgres/postgres-effects.js';
 import { preflight } from '../src/providers/postgres/preflight.js';
@@ -178,7 +180,23 @@ export async function schemaChangeBench(): Promise<void> {
           await aborted(signal);
           await trigger(false);
         };
-        measured.push(...(await paired([noiseFloor, { label: 'the dual-write trigger', on: withTrigger }])));
+        const probeAlone: Trial = async (signal) => {
+          const probe = await startProbe(url, {
+            table: 'user_profile',
+            key: { name: 'id', type: 'bigint' },
+            estimatedRows: rows,
+            backfillPid: 0,
+          });
+          await aborted(signal);
+          await probe.stop();
+        };
+        measured.push(
+          ...(await paired([
+            noiseFloor,
+            { label: 'the dual-write trigger', on: withTrigger },
+            { label: "the adaptive pace's probe alone", on: probeAlone },
+          ])),
+        );
         await trigger(true);
       }
       // Every pace writes column_2 (the trigger's column; their updates do not fire it): the table
