@@ -7,16 +7,24 @@
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import type { LoadedTask } from '../manifest/model.js';
 import { reporter } from '../manifest/rules/rule.js';
+import { formatDuration } from '../manifest/units.js';
 import type { Plan } from '../plan/types.js';
 import { invalidWriteBehaviour, type InvalidPolicy } from '../providers/postgres/column-sync.js';
+import { defaultThrottleLimits } from '../providers/postgres/backfill-throttle.js';
 import { backfillFootprint } from './backfill-footprint.js';
 import { isPlainKeyType, keyShown, sqlStateShown, valueShape } from '../providers/value-shape.js';
 import type { HeapFacts, PreflightFacts, PreflightTarget, SchemaPreflight, TransformFacts } from './ports.js';
 
 const n = (v: number) => v.toLocaleString('en-US');
 
-/** What the plan says a throttled backfill does per second (the lab's bench measures the real figure). */
+/**
+ * What the plan says a throttled backfill does per second while the application is calm (the lab's
+ * bench measures the real figure), and as slow as pressure can make it: at its longest pause it
+ * writes a twenty-fifth of the time instead of a quarter.
+ */
 export const expectedBackfillRowsPerSecond = 20_000;
+const { minPauseRatio, maxPauseRatio } = defaultThrottleLimits(1000);
+const slowestBackfillRowsPerSecond = (expectedBackfillRowsPerSecond * (1 + minPauseRatio)) / (1 + maxPauseRatio);
 
 export interface PreflightOutcome {
   diagnostics: Diagnostic[];
@@ -249,16 +257,16 @@ function renderFacts(target: PreflightTarget, facts: PreflightFacts, plan: Plan,
   }
   if (backfill && policy) {
     const params = backfill.action.params as { from: string; to: string; batchSize: number };
-    const seconds = Math.max(1, Math.round(facts.rows / expectedBackfillRowsPerSecond));
+    const took = (rowsPerSecond: number) => formatDuration(Math.max(1, Math.round(facts.rows / rowsPerSecond)));
     lines.push(
       '',
       `**Writes during the change:** ` +
         `${invalidWriteBehaviour({ from: params.from, to: params.to, onInvalid: policy })}.`,
       '',
       `**Backfill estimate:** ${n(facts.rows)} rows at about ${n(expectedBackfillRowsPerSecond)} rows/s ≈ ` +
-        `${seconds}s, ` +
-        `from batches of ${n(params.batchSize)}, slowed whenever the application feels it (the run reports the ` +
-        `real rate).`,
+        `${took(expectedBackfillRowsPerSecond)} while the application is calm, from batches of ` +
+        `${n(params.batchSize)}; up to ${took(slowestBackfillRowsPerSecond)} if it feels the backfill throughout ` +
+        `(the pace slows as far as about ${n(slowestBackfillRowsPerSecond)} rows/s). The run reports the real rate.`,
     );
     if (facts.heap && facts.rows > 0)
       lines.push('', footprintLine(facts.rows, facts.indexes.length, facts.heap, facts.replicas.length));
