@@ -19,12 +19,9 @@ const n = (v: number) => v.toLocaleString('en-US');
 
 /**
  * What the plan says a throttled backfill does per second while the application is calm (the lab's
- * bench measures the real figure), and as slow as pressure can make it: at its longest pause it
- * writes a twenty-fifth of the time instead of a quarter.
+ * bench measures the real figure).
  */
 export const expectedBackfillRowsPerSecond = 20_000;
-const { minPauseRatio, maxPauseRatio } = defaultThrottleLimits(1000);
-const slowestBackfillRowsPerSecond = (expectedBackfillRowsPerSecond * (1 + minPauseRatio)) / (1 + maxPauseRatio);
 
 export interface PreflightOutcome {
   diagnostics: Diagnostic[];
@@ -257,6 +254,9 @@ function renderFacts(target: PreflightTarget, facts: PreflightFacts, plan: Plan,
   }
   if (backfill && policy) {
     const params = backfill.action.params as { from: string; to: string; batchSize: number };
+    // As slow as pressure can make it: the longest pause against the shortest.
+    const { minPauseRatio, maxPauseRatio } = defaultThrottleLimits(params.batchSize);
+    const slowestBackfillRowsPerSecond = (expectedBackfillRowsPerSecond * (1 + minPauseRatio)) / (1 + maxPauseRatio);
     const took = (rowsPerSecond: number) => formatDuration(Math.max(1, Math.round(facts.rows / rowsPerSecond)));
     lines.push(
       '',

@@ -83,8 +83,9 @@ async function ensureKeptIndexes(client: pg.ClientBase): Promise<void> {
        run text NOT NULL, index_name text NOT NULL, definition text NOT NULL, ${properties},
        dropped_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (run, index_name))`,
   );
-  // Kept before the properties were: those rows rebuild the definition alone, as they did.
-  if ((await columnType(client, `${helperSchema}.dropped_indexes`, 'relname')) === undefined)
+  // Made before the properties were (the newest is table_schema): those rows rebuild the definition
+  // alone, as they did, unless the drop is retried while the index is still there.
+  if ((await columnType(client, `${helperSchema}.dropped_indexes`, 'table_schema')) === undefined)
     await client.query(
       `ALTER TABLE ${keptIndexes} ${properties
         .split(', ')
@@ -110,8 +111,8 @@ export async function dropIndex(
   const found = await withClient(url, async (client) => {
     await ensureKeptIndexes(client);
     const facts = await indexFacts(client, index);
-    const keptRow = await keptIndex(client, runId, index);
-    const kept = keptRow?.definition;
+    const keptBefore = await keptIndex(client, runId, index);
+    const kept = keptBefore?.definition;
     if (!facts) return { kept };
     if (facts.constraint)
       throw new EffectError(
@@ -129,7 +130,7 @@ export async function dropIndex(
     if (kept !== undefined && kept !== facts.definition) throw anotherOne(index, kept, facts.definition);
     // Only a valid index is worth building again; an invalid one is a failed build's leftover. A row an
     // older version kept (the definition alone) gains what is kept now, while the index is still there.
-    if (facts.valid && (kept === undefined || keptRow?.relname === null))
+    if (facts.valid && (keptBefore === undefined || keptBefore.tableSchema === null))
       await client.query(
         `INSERT INTO ${keptIndexes}
            (run, index_name, definition, tablespace, comment, clustered, table_schema, table_name, relname)
