@@ -60,6 +60,10 @@ export interface PreflightTarget {
   table: string;
   /** A replacement's old column, the expression that converts it and the new type. */
   transform?: { from: string; using: string; type: string };
+  /** PostgreSQL: the columns the change renames away and then drops. */
+  retiredColumns?: string[];
+  /** PostgreSQL: the change renames the table away and then drops it. */
+  retiresTable?: boolean;
 }
 
 export interface PreflightFacts {
@@ -80,8 +84,27 @@ export interface PreflightFacts {
   /** MySQL: the columns of the table's unique keys (dropping one narrows the key, and the copy drops rows). */
   uniqueKeyColumns?: string[];
   transform?: TransformFacts;
+  /** PostgreSQL: what hangs on each column the change retires. */
+  retiredColumns?: RetiredColumnFacts[];
+  /** PostgreSQL, for a table the change drops: what makes DROP TABLE fail without CASCADE. */
+  tableBlockers?: string[];
   /** PostgreSQL, for a backfill: what its new row versions will cost (see backfill-footprint). */
   heap?: HeapFacts;
+}
+
+/** A column a change renames away and drops, as the catalog describes it (e.g. `index t_email (CREATE …)`). */
+export interface RetiredColumnFacts {
+  column: string;
+  /** False when the table has no such column (yet). */
+  exists: boolean;
+  /** Part of the table's primary key. */
+  primaryKey: boolean;
+  notNull: boolean;
+  default?: string;
+  /** What PostgreSQL drops with the column: indexes, constraints, statistics, sequences it owns. */
+  droppedWith: string[];
+  /** What makes PostgreSQL refuse the drop without CASCADE: views, references, triggers, policies. */
+  blockers: string[];
 }
 
 /** The heap as the preflight read it: PostgreSQL only. */

@@ -12,6 +12,7 @@ import type { Plan } from '../plan/types.js';
 import { invalidWriteBehaviour, type InvalidPolicy } from '../providers/postgres/column-sync.js';
 import { defaultThrottleLimits } from '../providers/postgres/backfill-throttle.js';
 import { backfillFootprint } from './backfill-footprint.js';
+import { retirementFindings } from './retired-column-findings.js';
 import { isPlainKeyType, keyShown, sqlStateShown, valueShape } from '../providers/value-shape.js';
 import type { HeapFacts, PreflightFacts, PreflightTarget, SchemaPreflight, TransformFacts } from './ports.js';
 
@@ -87,6 +88,10 @@ export async function preflightSchemaChanges(
       if ('problem' in facts.key && (backfill || snapshots)) report(['spec'], facts.key.problem);
       if (facts.engine === 'mysql')
         for (const problem of copyProblems(facts, plan, target)) report(['spec', 'sql'], problem);
+      const retirement = retirementFindings(target.table, facts, (column) => replacementOf(plan, target.table, column));
+      const retiredAt = task.manifest.spec.replaceColumn ? ['spec', 'replaceColumn', 'from'] : ['spec', 'sql'];
+      for (const error of retirement.errors) report(retiredAt, error);
+      for (const warning of retirement.warnings) report(retiredAt, warning, { severity: 'warning' });
       const lossy = facts.transform && lossiness(facts.transform, target);
       if (lossy && (!explicit || policy?.mode === 'fail'))
         report(
@@ -107,7 +112,7 @@ export async function preflightSchemaChanges(
             'the rename would wait; add it to shared_preload_libraries and CREATE EXTENSION pg_stat_statements',
           { severity: 'warning' },
         );
-      outcome.sections.push(renderFacts(target, facts, plan, policy));
+      outcome.sections.push(renderFacts(target, facts, plan, policy, retirement.evidence));
     }
   }
   return outcome;
@@ -143,10 +148,16 @@ function targetsOf(plan: Plan): PreflightTarget[] {
     .map((l) => {
       const [database, table] = l.key.slice('table:'.length).split('/') as [string, string];
       const replaced = backfill && backfill.table === table && typeof backfill.type === 'string';
+      const retiredColumns = postgresSteps(plan, 'rename-column')
+        .filter((p) => p.table === table)
+        .map((p) => p.column as string);
+      const retiresTable = postgresSteps(plan, 'rename-table').some((p) => p.table === table);
       return {
         engine,
         database,
         table,
+        ...(retiredColumns.length > 0 ? { retiredColumns } : {}),
+        ...(retiresTable ? { retiresTable } : {}),
         ...(replaced
           ? {
               transform: {
@@ -158,6 +169,18 @@ function targetsOf(plan: Plan): PreflightTarget[] {
           : {}),
       };
     });
+}
+
+/** The params of the plan's forward PostgreSQL steps of one operation (renames here retire what they rename). */
+const postgresSteps = (plan: Plan, operation: string) =>
+  plan.steps
+    .filter((s) => s.action.provider === 'postgres' && s.action.operation === operation)
+    .map((s) => s.action.params);
+
+/** The column a replacement fills from `column`, if the plan backfills one. */
+function replacementOf(plan: Plan, table: string, column: string): string | undefined {
+  const backfill = postgresSteps(plan, 'backfill').find((p) => p.table === table && p.from === column);
+  return backfill?.to as string | undefined;
 }
 
 /** The rows' values as a pull request may show them: by their shape (see value-shape.ts). */
@@ -219,7 +242,13 @@ function examplesNote(target: PreflightTarget, facts: PreflightFacts, examples: 
   ];
 }
 
-function renderFacts(target: PreflightTarget, facts: PreflightFacts, plan: Plan, policy?: InvalidPolicy): string {
+function renderFacts(
+  target: PreflightTarget,
+  facts: PreflightFacts,
+  plan: Plan,
+  policy: InvalidPolicy | undefined,
+  retired: string[],
+): string {
   const key = 'column' in facts.key ? `\`${facts.key.column}\`` : `none usable: ${facts.key.problem}`;
   const mysql = facts.engine === 'mysql';
   const replicas = facts.replicas.map((r) => `${r.name} (lag ${r.lagSeconds.toFixed(1)}s)`).join(', ') || 'none';
@@ -239,6 +268,8 @@ function renderFacts(target: PreflightTarget, facts: PreflightFacts, plan: Plan,
         'about 0.1 s, kept in step by triggers, pausing while more than 25 threads run, then swaps the two ' +
         'with one atomic RENAME; progress shows in the run.',
     );
+  if (retired.length > 0) lines.push('', '**Columns it drops, as the catalog has them:**', '', ...retired);
+  if (facts.tableBlockers?.length === 0) lines.push('', '**Before the table goes:** no view or other table uses it.');
   const backfill = plan.steps.find((s) => s.action.operation === 'backfill');
   if (facts.transform) {
     const t = facts.transform;

@@ -541,3 +541,89 @@ describe('keys of any type their index sorts: UUIDs and text codes', () => {
     );
   });
 });
+
+describe('what hangs on a column or a table a change drops', () => {
+  beforeAll(async () => {
+    await db.query(`
+      CREATE SCHEMA deps;
+      CREATE TABLE deps.org (id bigserial PRIMARY KEY, code text UNIQUE);
+      CREATE TABLE deps.member (id bigserial PRIMARY KEY, org_id bigint REFERENCES deps.org (id),
+        email text NOT NULL DEFAULT '', a int CHECK (a > 0), b int GENERATED ALWAYS AS (a * 2) STORED,
+        tenant int, parent_id bigint REFERENCES deps.member (id), note text);
+      CREATE UNIQUE INDEX member_tenant_email ON deps.member (tenant, email);
+      CREATE VIEW deps.emails AS SELECT id, email FROM deps.member;
+      CREATE FUNCTION deps.touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+      CREATE TRIGGER member_tenant BEFORE UPDATE OF tenant ON deps.member FOR EACH ROW EXECUTE FUNCTION deps.touch();`);
+  });
+
+  /** Whether PostgreSQL itself drops it without CASCADE, and the indexes and constraints left; rolled back. */
+  const dropsCleanly = async (statement: string) => {
+    await db.query('BEGIN');
+    try {
+      await db.query(statement);
+      const { rows } = await db.query(
+        `SELECT relname AS name FROM pg_class WHERE relnamespace = 'deps'::regnamespace AND relkind = 'i'
+         UNION ALL SELECT conname FROM pg_constraint WHERE connamespace = 'deps'::regnamespace`,
+      );
+      return { dropped: true, left: rows.map((r) => r.name as string) };
+    } catch {
+      return { dropped: false, left: [] };
+    } finally {
+      await db.query('ROLLBACK');
+    }
+  };
+
+  it('reads them from the catalog before approval, and PostgreSQL agrees on which drops it would refuse', async () => {
+    const columns = ['id', 'org_id', 'email', 'a', 'tenant', 'note', 'nowhere'];
+    const found = await preflight(lab.postgres!.url, {
+      database: 'shop',
+      table: 'deps.member',
+      retiredColumns: columns,
+    });
+    const of = (column: string) => found.retiredColumns!.find((c) => c.column === column)!;
+    expect(of('id')).toMatchObject({ primaryKey: true, notNull: true });
+    expect(of('id').blockers).toEqual([
+      'constraint member_parent_id_fkey (FOREIGN KEY (parent_id) REFERENCES deps.member(id))',
+      'view deps.emails',
+    ]);
+    expect(of('email')).toMatchObject({ notNull: true, default: "''::text", blockers: ['view deps.emails'] });
+    expect(of('email').droppedWith).toEqual([
+      'index member_tenant_email (CREATE UNIQUE INDEX member_tenant_email ON deps.member USING btree (tenant, email))',
+    ]);
+    expect(of('a').droppedWith).toEqual(['constraint member_a_check (CHECK ((a > 0)))']);
+    expect(of('a').blockers).toEqual(['column b (its default or generated value reads it)']);
+    expect(of('tenant').blockers).toEqual(['trigger member_tenant']);
+    expect(of('org_id')).toMatchObject({
+      droppedWith: ['constraint member_org_id_fkey (FOREIGN KEY (org_id) REFERENCES deps.org(id))'],
+      blockers: [],
+    });
+    expect(of('note')).toEqual({
+      column: 'note',
+      exists: true,
+      primaryKey: false,
+      notNull: false,
+      droppedWith: [],
+      blockers: [],
+    });
+    expect(of('nowhere').exists).toBe(false);
+    for (const column of columns.filter((c) => c !== 'nowhere')) {
+      const outcome = await dropsCleanly(`ALTER TABLE deps.member DROP COLUMN ${column}`);
+      expect({ column, dropped: outcome.dropped }).toEqual({ column, dropped: of(column).blockers.length === 0 });
+      // What the preflight said goes with the column is what PostgreSQL took along.
+      const named = of(column).droppedWith.map((d) => d.split(' ')[1]!);
+      if (outcome.dropped) expect(outcome.left.filter((name) => named.includes(name))).toEqual([]);
+    }
+    await db.query('DROP TRIGGER member_tenant ON deps.member');
+    const tenant = await dropsCleanly('ALTER TABLE deps.member DROP COLUMN tenant');
+    expect(tenant.left).not.toContain('member_tenant_email'); // the two-column index goes with either column
+    expect(tenant.left).toContain('member_pkey');
+
+    const org = await preflight(lab.postgres!.url, { database: 'shop', table: 'deps.org', retiresTable: true });
+    expect(org.tableBlockers).toEqual([
+      'constraint member_org_id_fkey of deps.member (FOREIGN KEY (org_id) REFERENCES deps.org(id))',
+    ]);
+    expect((await dropsCleanly('DROP TABLE deps.org')).dropped).toBe(false);
+    const member = await preflight(lab.postgres!.url, { database: 'shop', table: 'deps.member', retiresTable: true });
+    expect(member.tableBlockers).toEqual(['view deps.emails']);
+  });
+});

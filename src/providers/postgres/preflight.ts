@@ -1,11 +1,13 @@
 /**
  * The preflight of a schema change, read-only and bounded (a READ ONLY transaction with a statement
- * timeout): the table's size, key, indexes, triggers, foreign keys and replicas, and for a
- * transform, the rows it would fail on or turn into NULL, with examples, before anyone approves.
+ * timeout): the table's size, key, indexes, triggers, foreign keys and replicas; for a transform,
+ * the rows it would fail on or turn into NULL, with examples; and what hangs on each column or table
+ * the change drops, before anyone approves.
  */
 import type pg from 'pg';
 import type { HeapFacts, PreflightFacts, PreflightTarget, SchemaPreflight, TransformFacts } from '../../app/ports.js';
 import { databaseErrorShown } from '../value-shape.js';
+import { retiredColumnFacts, retiredTableBlockers } from './column-dependents.js';
 import { databaseUrl } from './database-url.js';
 import { quoteIdent, quoteTable } from './identifiers.js';
 import { withClient } from './sessions.js';
@@ -40,6 +42,9 @@ export async function preflight(url: string, target: PreflightTarget): Promise<P
         (await optional(client, 'heap', () => heapFacts(client, target.table, target.transform!.from)));
       // The new column's width is the transform's output where it was tried, else the old column's.
       if (heap) facts.heap = { ...heap, newColumnBytes: facts.transform?.convertedBytes ?? heap.newColumnBytes };
+      if (target.retiredColumns?.length)
+        facts.retiredColumns = await retiredColumnFacts(client, target.table, target.retiredColumns);
+      if (target.retiresTable) facts.tableBlockers = await retiredTableBlockers(client, target.table);
       return facts;
     } finally {
       await client.query('ROLLBACK').catch(() => undefined);

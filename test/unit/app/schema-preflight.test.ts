@@ -67,6 +67,7 @@ describe('schema change preflight', () => {
         database: 'shop',
         table: 'user_profile',
         transform: { from: 'column_1', using: 'column_1::jsonb', type: 'jsonb' },
+        retiredColumns: ['column_1'],
       },
     ]);
     expect(findings).toEqual([]);
@@ -145,7 +146,9 @@ describe('schema change preflight', () => {
     const { seen, findings, sections } = await preflightOf(replacement(), lossy, false, { rowsWithheld });
     expect(asked).toBe(1);
     // The table is looked at; its rows are not run through the author's expression.
-    expect(seen).toEqual([{ engine: 'postgres', database: 'shop', table: 'user_profile' }]);
+    expect(seen).toEqual([
+      { engine: 'postgres', database: 'shop', table: 'user_profile', retiredColumns: ['column_1'] },
+    ]);
     expect(findings).toEqual([
       expect.stringMatching(
         new RegExp(
@@ -188,6 +191,123 @@ describe('schema change preflight', () => {
     const untracked = await preflightOf(replacement(), facts({ statementsTracked: false }));
     expect(untracked.findings).toEqual([
       expect.stringContaining('warning spec.database: pg_stat_statements is not installed'),
+    ]);
+  });
+
+  it('refuses to retire a primary key, or a column a view or another table still uses, before anyone approves', async () => {
+    const plain = { exists: true, primaryKey: false, notNull: false, droppedWith: [], blockers: [] };
+    const typeChange = task(
+      'SchemaChange',
+      'database: shop\nsql: ALTER TABLE user_profile ALTER COLUMN id TYPE bigint',
+    );
+    const key = await preflightOf(
+      typeChange,
+      facts({
+        transform: undefined,
+        retiredColumns: [
+          {
+            ...plain,
+            column: 'id',
+            primaryKey: true,
+            notNull: true,
+            default: "nextval('user_profile_id_seq'::regclass)",
+            droppedWith: ['constraint user_profile_pkey (PRIMARY KEY (id))'],
+          },
+        ],
+      }),
+    );
+    expect(key.seen[0]!.retiredColumns).toEqual(['id']);
+    expect(key.findings).toEqual([
+      expect.stringMatching(
+        /error spec\.sql: user_profile\.id is part of user_profile's primary key: replacing it by id_new would leave the table without one/,
+      ),
+    ]);
+    expect(key.sections[0]).toContain(
+      "- `id`: in the primary key; NOT NULL; DEFAULT `nextval('user_profile_id_seq'::regclass)`; goes with it: " +
+        '`constraint user_profile_pkey (PRIMARY KEY (id))`',
+    );
+    const drop = task('SchemaChange', 'database: shop\nsql: ALTER TABLE user_profile DROP COLUMN email');
+    const used = await preflightOf(
+      drop,
+      facts({
+        transform: undefined,
+        retiredColumns: [
+          {
+            ...plain,
+            column: 'email',
+            droppedWith: ['index user_profile_tenant_email (CREATE UNIQUE INDEX … (tenant, email))'],
+            blockers: ['view active_users', 'constraint invoice_email_fkey of invoice (FOREIGN KEY …)'],
+          },
+        ],
+      }),
+    );
+    expect(used.findings).toEqual([
+      expect.stringContaining(
+        'error spec.sql: view active_users; constraint invoice_email_fkey of invoice (FOREIGN KEY …) depend on ' +
+          'user_profile.email: PostgreSQL would refuse its drop at the very end',
+      ),
+      expect.stringContaining(
+        'warning spec.sql: dropping user_profile.email also drops index user_profile_tenant_email (CREATE UNIQUE ' +
+          "INDEX … (tenant, email)); its undo puts the column's values back, not these",
+      ),
+    ]);
+    const dropTable = task('SchemaChange', 'database: shop\nsql: DROP TABLE user_profile');
+    const referenced = await preflightOf(
+      dropTable,
+      facts({ transform: undefined, tableBlockers: ['constraint order_user_fkey of orders (FOREIGN KEY …)'] }),
+    );
+    expect(referenced.seen[0]!.retiresTable).toBe(true);
+    expect(referenced.findings).toEqual([
+      expect.stringContaining(
+        'error spec.sql: constraint order_user_fkey of orders (FOREIGN KEY …) depends on user_profile: PostgreSQL ' +
+          'would refuse DROP TABLE at the very end',
+      ),
+    ]);
+    const unused = await preflightOf(dropTable, facts({ transform: undefined, tableBlockers: [] }));
+    expect(unused.findings).toEqual([]);
+    expect(unused.sections[0]).toContain('**Before the table goes:** no view or other table uses it.');
+  });
+
+  it('says what a replacement column does not inherit from the one it replaces', async () => {
+    const rename = task(
+      'SchemaChange',
+      'database: shop\nsql: ALTER TABLE user_profile RENAME COLUMN name TO full_name',
+    );
+    const { findings, sections } = await preflightOf(
+      rename,
+      facts({
+        transform: undefined,
+        retiredColumns: [
+          {
+            column: 'name',
+            exists: true,
+            primaryKey: false,
+            notNull: true,
+            default: "''::text",
+            droppedWith: ['index user_profile_name (CREATE INDEX user_profile_name ON public.user_profile (name))'],
+            blockers: [],
+          },
+        ],
+      }),
+    );
+    expect(findings).toEqual([
+      expect.stringContaining(
+        "warning spec.sql: user_profile.name has NOT NULL, DEFAULT ''::text, index user_profile_name (CREATE INDEX " +
+          'user_profile_name ON public.user_profile (name)): full_name is added without them',
+      ),
+    ]);
+    expect(sections[0]).toContain("- `name`: NOT NULL; DEFAULT `''::text`; goes with it: `index user_profile_name");
+    const missing = await preflightOf(
+      rename,
+      facts({
+        transform: undefined,
+        retiredColumns: [
+          { column: 'name', exists: false, primaryKey: false, notNull: false, droppedWith: [], blockers: [] },
+        ],
+      }),
+    );
+    expect(missing.findings).toEqual([
+      expect.stringContaining('warning spec.sql: user_profile has no column name: its rename would fail'),
     ]);
   });
 

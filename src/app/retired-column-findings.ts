@@ -1,0 +1,86 @@
+/**
+ * What the preflight's catalog facts mean for a change that retires a column or a table: what
+ * cannot be staged (a primary key; anything that makes PostgreSQL refuse the drop at the very end),
+ * what the drop silently takes along, and what a replacement column does not inherit.
+ */
+import type { PreflightFacts, RetiredColumnFacts } from './ports.js';
+
+export interface RetirementFindings {
+  errors: string[];
+  warnings: string[];
+  /** Markdown lines for the preflight's section: each retired column as the catalog has it. */
+  evidence: string[];
+}
+
+/** `replacedBy`: the new column a replacement fills (undefined when the column is just dropped). */
+export function retirementFindings(
+  table: string,
+  facts: PreflightFacts,
+  replacedBy: (column: string) => string | undefined,
+): RetirementFindings {
+  const found: RetirementFindings = { errors: [], warnings: [], evidence: [] };
+  for (const column of facts.retiredColumns ?? []) {
+    const to = replacedBy(column.column);
+    const name = `${table}.${column.column}`;
+    found.evidence.push(evidenceLine(column));
+    if (!column.exists) {
+      found.warnings.push(
+        `${table} has no column ${column.column}: its rename would fail unless something adds it first`,
+      );
+      continue;
+    }
+    if (column.primaryKey)
+      found.errors.push(
+        `${name} is part of ${table}'s primary key: ${to ? `replacing it by ${to}` : 'dropping it'} would leave the ` +
+          'table without one, and ZeroOps walks that key to change the rows. A primary key is not staged: build ' +
+          'the new key by hand in a quiet hour (a UNIQUE index built CONCURRENTLY, then ADD PRIMARY KEY USING INDEX)',
+      );
+    const blockers = column.blockers;
+    if (blockers.length > 0)
+      found.errors.push(
+        `${blockers.join('; ')} depend${blockers.length === 1 ? 's' : ''} on ${name}: PostgreSQL would refuse its ` +
+          'drop at the very end, after the rename and the days of observation, and a view or trigger goes on ' +
+          'using the renamed column where the readers gate cannot see it. Repoint or drop them first, in a change ' +
+          'of their own',
+      );
+    if (column.primaryKey) continue; // refused already: what else it loses does not matter
+    const kept = keptProperties(column);
+    if (kept.length === 0) continue;
+    found.warnings.push(
+      to
+        ? `${name} has ${kept.join(', ')}: ${to} is added without them, and the drop at the end takes ` +
+            `${column.column}'s with it. Give ${to} what it should keep before that drop, in a SchemaChange of its ` +
+            'own (SET NOT NULL, SET DEFAULT, CREATE INDEX CONCURRENTLY and ADD CONSTRAINT … NOT VALID are staged)'
+        : `dropping ${name} also drops ${kept.join(', ')}; its undo puts the column's values back, not these`,
+    );
+  }
+  const tableBlockers = facts.tableBlockers ?? [];
+  if (tableBlockers.length > 0)
+    found.errors.push(
+      `${tableBlockers.join('; ')} depend${tableBlockers.length === 1 ? 's' : ''} on ${table}: PostgreSQL would ` +
+        'refuse DROP TABLE at the very end, after the rename and the days of observation, and they go on using ' +
+        'the renamed table where the readers gate cannot see it. Repoint or drop them first, in a change of ' +
+        'their own',
+    );
+  return found;
+}
+
+/** What the column has that its drop loses. */
+const keptProperties = (column: RetiredColumnFacts): string[] =>
+  [
+    column.notNull ? 'NOT NULL' : undefined,
+    column.default !== undefined ? `DEFAULT ${column.default}` : undefined,
+    ...column.droppedWith,
+  ].filter((p): p is string => p !== undefined);
+
+function evidenceLine(column: RetiredColumnFacts): string {
+  if (!column.exists) return `- \`${column.column}\`: not in the table`;
+  const parts = [
+    column.primaryKey ? 'in the primary key' : undefined,
+    column.notNull ? 'NOT NULL' : 'nullable',
+    column.default !== undefined ? `DEFAULT \`${column.default}\`` : 'no default',
+    column.droppedWith.length > 0 ? `goes with it: ${column.droppedWith.map((d) => `\`${d}\``).join(', ')}` : '',
+    column.blockers.length > 0 ? `stops its drop: ${column.blockers.map((d) => `\`${d}\``).join(', ')}` : '',
+  ].filter((p) => p);
+  return `- \`${column.column}\`: ${parts.join('; ')}`;
+}
