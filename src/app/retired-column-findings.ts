@@ -51,7 +51,8 @@ export function retirementFindings(
         ? `${name} has ${kept.join(', ')}: ${to} is added without them, and the drop at the end takes ` +
             `${column.column}'s with it. Give ${to} what it should keep before that drop, in a SchemaChange of its ` +
             'own (SET NOT NULL, SET DEFAULT, CREATE INDEX CONCURRENTLY and ADD CONSTRAINT … NOT VALID are staged)'
-        : `dropping ${name} also drops ${kept.join(', ')}; its undo puts the column's values back, not these`,
+        : `dropping ${name} also drops ${kept.join(', ')}; its undo builds them again with the values` +
+            (notRebuilt(column).length > 0 ? `, except ${notRebuilt(column).join(', ')}` : ''),
     );
   }
   const tableBlockers = facts.tableBlockers ?? [];
@@ -72,6 +73,10 @@ const keptProperties = (column: RetiredColumnFacts): string[] =>
     column.default !== undefined ? `DEFAULT ${column.default}` : undefined,
     ...column.droppedWith,
   ].filter((p): p is string => p !== undefined);
+
+/** What the drop's undo does not build again (see column-definition.ts): only indexes and CHECK, FOREIGN KEY and UNIQUE constraints are. */
+const notRebuilt = (column: RetiredColumnFacts): string[] =>
+  column.droppedWith.filter((d) => !/^index /.test(d) && !/^constraint \S+ \((CHECK|FOREIGN KEY|UNIQUE) /.test(d));
 
 function evidenceLine(column: RetiredColumnFacts): string {
   if (!column.exists) return `- \`${column.column}\`: not in the table`;

@@ -12,7 +12,9 @@ import { worstLatencyDuring, type DbLoad } from '../../lab/components/db-load.js
 import type { EffectContext, EffectResult } from '../../src/engine/ports.js';
 import type { Run } from '../../src/engine/run.js';
 import { applyPostgres } from '../../src/providers/postgres/postgres-effects.js';
+import { readColumnDefinition } from '../../src/providers/postgres/column-definition.js';
 import { preflight } from '../../src/providers/postgres/preflight.js';
+import { withClient } from '../../src/providers/postgres/sessions.js';
 
 jest.setTimeout(120_000);
 
@@ -66,6 +68,14 @@ const checksum = async (column: string) =>
       `SELECT md5(string_agg(id || ':' || coalesce(${column}::text, '-'), ',' ORDER BY id)) AS sum FROM ` +
         `user_profile WHERE id <= $1`,
       [rows],
+    )
+  ).rows[0].sum;
+
+/** The column's values in key order, as one hash. */
+const checksumOf = async (table: string, column: string) =>
+  (
+    await db.query(
+      `SELECT md5(string_agg(id || ':' || coalesce(${column}, '-'), ',' ORDER BY id)) AS sum FROM ${table}`,
     )
   ).rows[0].sum;
 
@@ -625,5 +635,45 @@ describe('what hangs on a column or a table a change drops', () => {
     expect((await dropsCleanly('DROP TABLE deps.org')).dropped).toBe(false);
     const member = await preflight(lab.postgres!.url, { database: 'shop', table: 'deps.member', retiresTable: true });
     expect(member.tableBlockers).toEqual(['view deps.emails']);
+  });
+});
+
+describe("a dropped column's undo", () => {
+  it('puts back its NOT NULL, default, indexes and constraints as they were, not only its values', async () => {
+    await db.query(`
+      CREATE SCHEMA kept;
+      CREATE TABLE kept.org (code text PRIMARY KEY);
+      CREATE TABLE kept.account (id bigserial PRIMARY KEY, handle text NOT NULL DEFAULT lower('ANON'),
+        CONSTRAINT account_handle_short CHECK (length(handle) < 40),
+        CONSTRAINT account_handle_unique UNIQUE (handle) DEFERRABLE INITIALLY DEFERRED, org_code text);
+      ALTER TABLE kept.account ADD CONSTRAINT account_handle_ascii CHECK (handle ~ '^[a-z0-9_]*$') NOT VALID;
+      ALTER TABLE kept.account ADD CONSTRAINT account_org FOREIGN KEY (handle) REFERENCES kept.org (code);
+      CREATE INDEX account_handle_org ON kept.account (org_code, lower(handle)) WHERE handle <> '';
+      INSERT INTO kept.org (code) SELECT 'h' || g FROM generate_series(1, 500) AS g;
+      INSERT INTO kept.account (handle) SELECT 'h' || g FROM generate_series(1, 500) AS g;`);
+    const target = { database: 'shop', table: 'kept.account', column: 'handle', lockTimeoutSeconds: 0.2 };
+    const definition = () => withClient(lab.postgres!.url, (c) => readColumnDefinition(c, 'kept.account', 'handle'));
+    const before = await definition();
+    expect(before.indexes.map((i) => i.name)).toEqual(['account_handle_org']);
+    expect(before.constraints.map((k) => `${k.name} ${k.validated}`)).toEqual([
+      'account_handle_ascii false',
+      'account_handle_short true',
+      'account_handle_unique true',
+      'account_org true',
+    ]);
+    const values = await checksumOf('kept.account', 'handle');
+    await apply('snapshot-column', target);
+    await apply('drop-column', target);
+    const restored = await apply('restore-column-snapshot', target);
+    expect(restored.output.summary).toContain(
+      "checksum equal; built again: DEFAULT lower('ANON'::text), NOT NULL, constraint account_handle_ascii, " +
+        'constraint account_handle_short, ' +
+        'constraint account_handle_unique, constraint account_org, index account_handle_org',
+    );
+    expect(await definition()).toEqual(before);
+    expect(await checksumOf('kept.account', 'handle')).toBe(values);
+    // A retry finds every piece in place and builds nothing twice.
+    const again = await apply('restore-column-snapshot', target);
+    expect(again.output.rebuilt).toEqual([]);
   });
 });

@@ -4,7 +4,8 @@
  */
 import type pg from 'pg';
 import { EffectError } from '../../engine/ports.js';
-import { helperName, qualifiedHelper, quoteIdent, quoteTable } from './identifiers.js';
+import { rebuildColumnDefinition, readColumnDefinition, type ColumnDefinition } from './column-definition.js';
+import { helperName, qualifiedHelper, quoteIdent, quoteLiteral, quoteTable } from './identifiers.js';
 import { runDdl } from './lock-retry.js';
 import { withClient } from './sessions.js';
 import { columnType, ensureHelperSchema, primaryKey, tableExists } from './table-facts.js';
@@ -47,6 +48,9 @@ export async function snapshotColumn(url: string, table: string, column: string,
         `/* zeroops snapshot */ CREATE TABLE ${name} AS SELECT ${quoteIdent(key)}, ${quoteIdent(column)} FROM ` +
           `${quoteTable(table)}`,
       );
+      // What the column is besides its values, kept on the copy itself: the two live and go together.
+      const definition = await readColumnDefinition(client, table, column);
+      await client.query(`COMMENT ON TABLE ${name} IS ${quoteLiteral(JSON.stringify(definition))}`);
       copy = await checksumOf(client, name, key, column);
       const live = await checksumOf(client, quoteTable(table), key, column);
       await client.query('COMMIT');
@@ -64,7 +68,7 @@ export async function snapshotColumn(url: string, table: string, column: string,
   });
 }
 
-/** Put a dropped column back from its snapshot, and prove it with the checksum. */
+/** Put a dropped column back from its snapshot, prove it with the checksum, then rebuild what it had. */
 export async function restoreColumn(
   url: string,
   table: string,
@@ -72,7 +76,7 @@ export async function restoreColumn(
   runId: string,
   lockTimeoutMs: number,
   signal?: AbortSignal,
-): Promise<Snapshot> {
+): Promise<Snapshot & { rebuilt: string[] }> {
   const started = Date.now();
   const setup = await withClient(url, async (client) => {
     const source = `zeroops.${snapshotName(table, column, runId)}`;
@@ -80,34 +84,54 @@ export async function restoreColumn(
       throw new EffectError(`no snapshot ${source} to restore ${table}.${column} from`, false);
     const key = (await primaryKey(client, table)).name;
     const type = await columnType(client, source, column);
-    return { key, type: type!, present: (await columnType(client, table, column)) !== undefined };
+    const { rows } = await client.query<{ kept: string | null }>(
+      `SELECT obj_description(to_regclass($1), 'pg_class') AS kept`,
+      [qualifiedHelper(snapshotName(table, column, runId))],
+    );
+    // A snapshot taken by an older version keeps the values only.
+    const definition = rows[0]?.kept ? (JSON.parse(rows[0].kept) as ColumnDefinition) : undefined;
+    return { key, type: type!, definition, present: (await columnType(client, table, column)) !== undefined };
   });
+  const c = quoteIdent(column);
   if (!setup.present)
     await runDdl(
       url,
-      [`ALTER TABLE ${quoteTable(table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(column)} ${setup.type}`],
-      {
-        lockTimeoutMs,
-        signal,
-      },
+      [
+        `ALTER TABLE ${quoteTable(table)} ADD COLUMN IF NOT EXISTS ${c} ${setup.type}`,
+        // Rows written from now on get the default again; the rows in between keep NULL.
+        ...(setup.definition?.default
+          ? [`ALTER TABLE ${quoteTable(table)} ALTER COLUMN ${c} SET DEFAULT ${setup.definition.default}`]
+          : []),
+      ],
+      { lockTimeoutMs, signal },
     );
-  return withClient(url, async (client) => {
+  const restored = await withClient(url, async (client) => {
     const name = qualifiedHelper(snapshotName(table, column, runId));
     const k = quoteIdent(setup.key);
     await client.query(
-      `/* zeroops restore */ UPDATE ${quoteTable(table)} AS t SET ${quoteIdent(column)} = s.${quoteIdent(column)}
-         FROM ${name} AS s WHERE t.${k} = s.${k} AND t.${quoteIdent(column)} IS DISTINCT FROM s.${quoteIdent(column)}`,
+      `/* zeroops restore */ UPDATE ${quoteTable(table)} AS t SET ${c} = s.${c}
+         FROM ${name} AS s WHERE t.${k} = s.${k} AND t.${c} IS DISTINCT FROM s.${c}`,
     );
     const kept = `(SELECT s.* FROM ${name} s JOIN ${quoteTable(table)} t USING (${k})) AS kept`;
     const copy = await checksumOf(client, kept, setup.key, column);
-    const restored = await checksumOf(
+    const back = await checksumOf(
       client,
       `(SELECT t.* FROM ${quoteTable(table)} t JOIN ${name} s USING (${k})) AS restored`,
       setup.key,
       column,
     );
-    if (copy.checksum !== restored.checksum)
+    if (copy.checksum !== back.checksum)
       throw new EffectError(`restored ${table}.${column} does not match its snapshot's checksum`, false);
-    return { snapshot: `zeroops.${snapshotName(table, column, runId)}`, ...copy, tookMs: Date.now() - started };
+    return copy;
   });
+  const defaultBack = !setup.present && setup.definition?.default ? [`DEFAULT ${setup.definition.default}`] : [];
+  const rebuilt = setup.definition
+    ? (await rebuildColumnDefinition(url, table, column, setup.definition, lockTimeoutMs, signal)).pieces
+    : [];
+  return {
+    snapshot: `zeroops.${snapshotName(table, column, runId)}`,
+    ...restored,
+    rebuilt: [...defaultBack, ...rebuilt],
+    tookMs: Date.now() - started,
+  };
 }

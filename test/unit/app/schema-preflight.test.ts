@@ -235,7 +235,10 @@ describe('schema change preflight', () => {
           {
             ...plain,
             column: 'email',
-            droppedWith: ['index user_profile_tenant_email (CREATE UNIQUE INDEX … (tenant, email))'],
+            droppedWith: [
+              'index user_profile_tenant_email (CREATE UNIQUE INDEX … (tenant, email))',
+              'statistics user_profile_tenant_email_stats',
+            ],
             blockers: ['view active_users', 'constraint invoice_email_fkey of invoice (FOREIGN KEY …)'],
           },
         ],
@@ -248,7 +251,8 @@ describe('schema change preflight', () => {
       ),
       expect.stringContaining(
         'warning spec.sql: dropping user_profile.email also drops index user_profile_tenant_email (CREATE UNIQUE ' +
-          "INDEX … (tenant, email)); its undo puts the column's values back, not these",
+          'INDEX … (tenant, email)), statistics user_profile_tenant_email_stats; its undo builds them again with ' +
+          'the values, except statistics user_profile_tenant_email_stats',
       ),
     ]);
     const dropTable = task('SchemaChange', 'database: shop\nsql: DROP TABLE user_profile');
