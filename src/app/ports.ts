@@ -64,6 +64,8 @@ export interface PreflightTarget {
   retiredColumns?: string[];
   /** PostgreSQL: the change renames the table away and then drops it. */
   retiresTable?: boolean;
+  /** PostgreSQL: the tables the same change drops before this one (their references into it go first). */
+  droppedBefore?: string[];
 }
 
 export interface PreflightFacts {

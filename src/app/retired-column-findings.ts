@@ -61,7 +61,7 @@ export function retirementFindings(
       `${tableBlockers.join('; ')} depend${tableBlockers.length === 1 ? 's' : ''} on ${table}: PostgreSQL would ` +
         'refuse DROP TABLE at the very end, after the rename and the days of observation, and they go on using ' +
         'the renamed table where the readers gate cannot see it. Repoint or drop them first, in a change of ' +
-        'their own',
+        'their own, or name the tables that hold them before this one in the same DROP TABLE',
     );
   return found;
 }
@@ -78,14 +78,17 @@ const keptProperties = (column: RetiredColumnFacts): string[] =>
 const notRebuilt = (column: RetiredColumnFacts): string[] =>
   column.droppedWith.filter((d) => !/^index /.test(d) && !/^constraint \S+ \((CHECK|FOREIGN KEY|UNIQUE) /.test(d));
 
+/** Catalog text as inline code: a backtick in a name must not end it. */
+const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+
 function evidenceLine(column: RetiredColumnFacts): string {
-  if (!column.exists) return `- \`${column.column}\`: not in the table`;
+  if (!column.exists) return `- ${code(column.column)}: not in the table`;
   const parts = [
     column.primaryKey ? 'in the primary key' : undefined,
     column.notNull ? 'NOT NULL' : 'nullable',
-    column.default !== undefined ? `DEFAULT \`${column.default}\`` : 'no default',
-    column.droppedWith.length > 0 ? `goes with it: ${column.droppedWith.map((d) => `\`${d}\``).join(', ')}` : '',
-    column.blockers.length > 0 ? `stops its drop: ${column.blockers.map((d) => `\`${d}\``).join(', ')}` : '',
+    column.default !== undefined ? `DEFAULT ${code(column.default)}` : 'no default',
+    column.droppedWith.length > 0 ? `goes with it: ${column.droppedWith.map(code).join(', ')}` : '',
+    column.blockers.length > 0 ? `stops its drop: ${column.blockers.map(code).join(', ')}` : '',
   ].filter((p) => p);
-  return `- \`${column.column}\`: ${parts.join('; ')}`;
+  return `- ${code(column.column)}: ${parts.join('; ')}`;
 }

@@ -151,13 +151,15 @@ function targetsOf(plan: Plan): PreflightTarget[] {
       const retiredColumns = postgresSteps(plan, 'rename-column')
         .filter((p) => p.table === table)
         .map((p) => p.column as string);
-      const retiresTable = postgresSteps(plan, 'rename-table').some((p) => p.table === table);
+      const droppedTables = postgresSteps(plan, 'rename-table').map((p) => p.table as string);
+      const retiresTable = droppedTables.includes(table);
+      const droppedBefore = droppedTables.slice(0, droppedTables.indexOf(table));
       return {
         engine,
         database,
         table,
         ...(retiredColumns.length > 0 ? { retiredColumns } : {}),
-        ...(retiresTable ? { retiresTable } : {}),
+        ...(retiresTable ? { retiresTable, ...(droppedBefore.length > 0 ? { droppedBefore } : {}) } : {}),
         ...(replaced
           ? {
               transform: {

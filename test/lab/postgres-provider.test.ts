@@ -633,6 +633,19 @@ describe('what hangs on a column or a table a change drops', () => {
       'constraint member_org_id_fkey of deps.member (FOREIGN KEY (org_id) REFERENCES deps.org(id))',
     ]);
     expect((await dropsCleanly('DROP TABLE deps.org')).dropped).toBe(false);
+    // Dropped after deps.member in the same change, deps.org has nothing left on it.
+    const afterMember = await preflight(lab.postgres!.url, {
+      database: 'shop',
+      table: 'deps.org',
+      retiresTable: true,
+      droppedBefore: ['deps.member'],
+    });
+    expect(afterMember.tableBlockers).toEqual([]);
+    // A table inheriting from it stops DROP TABLE too, in PostgreSQL's own words.
+    await db.query('CREATE TABLE deps.org_archive () INHERITS (deps.org)');
+    const inherited = await preflight(lab.postgres!.url, { database: 'shop', table: 'deps.org', retiresTable: true });
+    expect(inherited.tableBlockers).toContain('table deps.org_archive');
+    await db.query('DROP TABLE deps.org_archive');
     const member = await preflight(lab.postgres!.url, { database: 'shop', table: 'deps.member', retiresTable: true });
     expect(member.tableBlockers).toEqual(['view deps.emails']);
   });
@@ -666,14 +679,41 @@ describe("a dropped column's undo", () => {
     await apply('drop-column', target);
     const restored = await apply('restore-column-snapshot', target);
     expect(restored.output.summary).toContain(
-      "checksum equal; built again: DEFAULT lower('ANON'::text), NOT NULL, constraint account_handle_ascii, " +
+      "checksum equal; built again: DEFAULT lower('ANON'::text), constraint account_handle_ascii, " +
         'constraint account_handle_short, ' +
-        'constraint account_handle_unique, constraint account_org, index account_handle_org',
+        'constraint account_handle_unique, constraint account_org, index account_handle_org, NOT NULL',
     );
     expect(await definition()).toEqual(before);
     expect(await checksumOf('kept.account', 'handle')).toBe(values);
-    // A retry finds every piece in place and builds nothing twice.
+    // A retry finds every piece in place and builds nothing twice; one an attempt left NOT VALID, it validates.
+    await db.query(`ALTER TABLE kept.account DROP CONSTRAINT account_handle_short;
+      ALTER TABLE kept.account ADD CONSTRAINT account_handle_short CHECK (length(handle) < 40) NOT VALID`);
     const again = await apply('restore-column-snapshot', target);
-    expect(again.output.rebuilt).toEqual([]);
+    expect(again.output.rebuilt).toEqual(['constraint account_handle_short']);
+    expect(await definition()).toEqual(before);
+  });
+
+  it("says what it cannot put back: a serial's sequence, NOT NULL over rows written since the drop", async () => {
+    await db.query(`
+      CREATE TABLE kept.ticket (id bigserial PRIMARY KEY, seq serial, code text NOT NULL DEFAULT 'none');
+      INSERT INTO kept.ticket (code) SELECT 'c' || g FROM generate_series(1, 100) AS g;`);
+    const on = (column: string) => ({ database: 'shop', table: 'kept.ticket', column, lockTimeoutSeconds: 0.2 });
+    for (const column of ['seq', 'code']) {
+      await apply('snapshot-column', on(column));
+      await apply('drop-column', on(column));
+    }
+    await db.query('INSERT INTO kept.ticket DEFAULT VALUES'); // the application went on writing
+    const code = await apply('restore-column-snapshot', on('code'));
+    expect(code.output.rebuilt).toEqual(["DEFAULT 'none'::text"]);
+    expect(code.output.notRebuilt).toEqual([
+      'NOT NULL: 1 row(s) written since the drop have no code; give them one, then VALIDATE CONSTRAINT ' +
+        '"code_not_null" (NOT VALID until then, it holds for new writes) and SET NOT NULL',
+    ]);
+    await expect(db.query('INSERT INTO kept.ticket (code) VALUES (NULL)')).rejects.toThrow(/code_not_null/);
+    expect((await db.query('INSERT INTO kept.ticket DEFAULT VALUES RETURNING code')).rows[0].code).toBe('none');
+    const seq = await apply('restore-column-snapshot', on('seq'));
+    expect(seq.output.summary).toMatch(
+      /checksum equal; not built again: DEFAULT nextval\('kept.ticket_seq_seq'::regclass\) \(its sequence kept.ticket_seq_seq went with the column\)/,
+    );
   });
 });

@@ -14,6 +14,10 @@ import { withClient } from './sessions.js';
 export interface ColumnDefinition {
   notNull: boolean;
   default: string | null;
+  /** The sequence the default draws from, when the column owns it (a serial): it goes with the column. */
+  defaultSequence?: string;
+  /** A generated column's expression (then `default` is null): the restore keeps the values only. */
+  generated?: string;
   /** Indexes of the table on the column that enforce no constraint, as pg_get_indexdef writes them. */
   indexes: { name: string; definition: string; tablespace: string | null }[];
   /** CHECK, FOREIGN KEY and UNIQUE constraints of the table on the column (a UNIQUE one with its index). */
@@ -33,8 +37,18 @@ export async function readColumnDefinition(
   column: string,
 ): Promise<ColumnDefinition> {
   const name = quoteTable(table);
-  const { rows: attribute } = await client.query<{ notNull: boolean; default: string | null; attnum: number }>(
-    `SELECT a.attnotnull AS "notNull", pg_get_expr(ad.adbin, ad.adrelid) AS default, a.attnum
+  const { rows: attribute } = await client.query<{
+    notNull: boolean;
+    default: string | null;
+    generated: boolean;
+    attnum: number;
+    sequence: string | null;
+  }>(
+    `SELECT a.attnotnull AS "notNull", pg_get_expr(ad.adbin, ad.adrelid) AS default, a.attgenerated <> '' AS generated,
+            a.attnum,
+            (SELECT d.objid::regclass::text FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+              WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'a' LIMIT 1) AS sequence
        FROM pg_attribute a LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
       WHERE a.attrelid = to_regclass($1) AND a.attname = $2 AND NOT a.attisdropped`,
     [name, column],
@@ -42,7 +56,8 @@ export async function readColumnDefinition(
   if (!attribute[0]) throw new EffectError(`${table} has no column ${column} to keep`, false);
   const dependsOnColumn = (catalog: string, oid: string) =>
     `EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${oid}
-               AND d.refobjid = to_regclass($1) AND d.refobjsubid = $2 AND d.deptype = 'a')`;
+               AND d.refclassid = 'pg_class'::regclass AND d.refobjid = to_regclass($1) AND d.refobjsubid = $2
+               AND d.deptype = 'a')`;
   const { rows: indexes } = await client.query<ColumnDefinition['indexes'][number]>(
     `SELECT c.relname AS name, pg_get_indexdef(c.oid) AS definition, ts.spcname AS tablespace
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid LEFT JOIN pg_tablespace ts ON ts.oid = c.reltablespace
@@ -71,9 +86,12 @@ export async function readColumnDefinition(
       ORDER BY k.conname`,
     [name, attribute[0].attnum],
   );
+  const { generated, sequence } = attribute[0];
   return {
     notNull: attribute[0].notNull,
-    default: attribute[0].default,
+    default: generated ? null : attribute[0].default,
+    ...(sequence && !generated ? { defaultSequence: sequence } : {}),
+    ...(generated && attribute[0].default ? { generated: attribute[0].default } : {}),
     indexes,
     constraints: constraints.map(({ indexName, indexDefinition, tablespace, ...c }) => ({
       ...c,
@@ -89,12 +107,18 @@ export async function readColumnDefinition(
 interface Rebuilt {
   /** What was put back, for the step's summary: `NOT NULL`, `index user_profile_email`, … */
   pieces: string[];
+  /** What could not be, and why: the step's summary says so. */
+  skipped: string[];
   ddl: DdlOutcome[];
 }
 
+const hours = 6 * 3600 * 1000;
+
 /**
  * Each piece that is missing is built again; a piece found in place (an earlier attempt built it)
- * is left. A UNIQUE index fails to build if duplicates arrived meanwhile, and says so.
+ * is left, and a constraint found NOT VALID that was valid is validated. NOT NULL comes last: rows
+ * written since the drop may have no value, and then it is reported, not forced. A UNIQUE index
+ * fails to build if duplicates arrived meanwhile, and says so.
  */
 export async function rebuildColumnDefinition(
   url: string,
@@ -109,76 +133,101 @@ export async function rebuildColumnDefinition(
   // An index lives in its table's schema.
   const schema = table.includes('.') ? `${quoteIdent(table.split('.')[0]!)}.` : '';
   const present = await withClient(url, (client) => presentPieces(client, table, column));
-  const rebuilt: Rebuilt = { pieces: [], ddl: [] };
-  const brief = (statements: string[]) => runDdl(url, statements, { lockTimeoutMs, signal });
-  // A validation scans the table holding a lock that lets reads and writes go on.
-  const scan = (statements: string[]) =>
-    runDdl(url, statements, { lockTimeoutMs, statementTimeoutMs: 6 * 3600 * 1000, signal });
-  const concurrently = (statements: string[]) =>
-    runDdl(url, statements, {
-      lockTimeoutMs: 0,
-      statementTimeoutMs: 6 * 3600 * 1000,
-      outsideTransaction: true,
-      signal,
-    });
+  const rebuilt: Rebuilt = { pieces: [], skipped: [], ddl: [] };
+  const brief = async (statements: string[]) => {
+    rebuilt.ddl.push(await runDdl(url, statements, { lockTimeoutMs, signal }));
+  };
+  // A validation scans the table under a lock that lets reads and writes go on.
+  const scan = async (statements: string[]) => {
+    rebuilt.ddl.push(await runDdl(url, statements, { lockTimeoutMs, statementTimeoutMs: hours, signal }));
+  };
+  const concurrently = async (statements: string[]) => {
+    rebuilt.ddl.push(
+      await runDdl(url, statements, { lockTimeoutMs: 0, statementTimeoutMs: hours, outsideTransaction: true, signal }),
+    );
+  };
   const build = async (name: string, definition: string, tablespace: string | null) => {
     // A build that failed half-way leaves an invalid index of the same name.
     if (present.invalidIndexes.includes(name))
-      rebuilt.ddl.push(await concurrently([`DROP INDEX CONCURRENTLY IF EXISTS ${schema}${quoteIdent(name)}`]));
-    rebuilt.ddl.push(
-      await concurrently([
-        `SET default_tablespace = ${tablespace ? quoteIdent(tablespace) : "''"}`,
-        concurrentBuild(definition),
-      ]),
-    );
+      await concurrently([`DROP INDEX CONCURRENTLY IF EXISTS ${schema}${quoteIdent(name)}`]);
+    await concurrently([
+      `SET default_tablespace = ${tablespace ? quoteIdent(tablespace) : "''"}`,
+      concurrentBuild(definition),
+    ]);
   };
 
   if (kept.default !== null && present.default === null) {
-    rebuilt.ddl.push(await brief([`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${kept.default}`]));
-    rebuilt.pieces.push(`DEFAULT ${kept.default}`);
+    if (kept.defaultSequence && !(await withClient(url, (client) => exists(client, kept.defaultSequence!))))
+      rebuilt.skipped.push(`DEFAULT ${kept.default} (its sequence ${kept.defaultSequence} went with the column)`);
+    else {
+      await brief([`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${kept.default}`]);
+      rebuilt.pieces.push(`DEFAULT ${kept.default}`);
+    }
   }
-  if (kept.notNull && !present.notNull) {
-    const check = quoteIdent(`${column}_not_null`.slice(0, 63));
-    rebuilt.ddl.push(
-      await brief([
-        `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${check}`,
-        `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${c} IS NOT NULL) NOT VALID`,
-      ]),
-      await scan([`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}`]).catch((error: unknown) => {
-        throw new EffectError(
-          `${table}.${column} was NOT NULL, but rows written since the drop have none (${(error as Error).message}): ` +
-            `give them a value, then retry; the check ${check} waits NOT VALID until then`,
-          false,
-        );
-      }),
-      // The valid check spares SET NOT NULL its scan.
-      await brief([`ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL`, `ALTER TABLE ${t} DROP CONSTRAINT ${check}`]),
-    );
-    rebuilt.pieces.push('NOT NULL');
-  }
-  for (const constraint of kept.constraints.filter((k) => !present.constraints.includes(k.name))) {
+  if (kept.generated)
+    rebuilt.skipped.push(`GENERATED ALWAYS AS (${kept.generated}): the values are back as plain ones`);
+  for (const constraint of kept.constraints) {
     const name = quoteIdent(constraint.name);
-    if (constraint.type === 'u' && constraint.index) {
+    const found = present.constraints.find((k) => k.name === constraint.name);
+    if (!found && constraint.type === 'u' && constraint.index) {
       const { index } = constraint;
       if (!present.validIndexes.includes(index.name)) await build(index.name, index.definition, index.tablespace);
       const deferrable = / (NOT )?DEFERRABLE.*$/.exec(constraint.definition)?.[0] ?? '';
-      rebuilt.ddl.push(
-        await brief([
-          `ALTER TABLE ${t} ADD CONSTRAINT ${name} UNIQUE USING INDEX ${quoteIdent(index.name)}${deferrable}`,
-        ]),
-      );
-    } else {
-      rebuilt.ddl.push(await brief([`ALTER TABLE ${t} ADD CONSTRAINT ${name} ${constraint.definition} NOT VALID`]));
-      if (constraint.validated) rebuilt.ddl.push(await scan([`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`]));
-    }
+      await brief([
+        `ALTER TABLE ${t} ADD CONSTRAINT ${name} UNIQUE USING INDEX ${quoteIdent(index.name)}${deferrable}`,
+      ]);
+    } else if (!found) {
+      await brief([`ALTER TABLE ${t} ADD CONSTRAINT ${name} ${constraint.definition} NOT VALID`]);
+      if (constraint.validated) await scan([`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`]);
+    } else if (constraint.validated && !found.validated) {
+      // An earlier attempt added it, and its validation did not finish.
+      await scan([`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`]);
+    } else continue;
     rebuilt.pieces.push(`constraint ${constraint.name}`);
   }
   for (const index of kept.indexes.filter((i) => !present.validIndexes.includes(i.name))) {
     await build(index.name, index.definition, index.tablespace);
     rebuilt.pieces.push(`index ${index.name}`);
   }
+  if (kept.notNull && !present.notNull) await setNotNull(url, table, column, { brief, scan }, rebuilt);
   return rebuilt;
 }
+
+/** Through a NOT VALID check, validated while reads and writes go on, which spares SET NOT NULL its scan. */
+async function setNotNull(
+  url: string,
+  table: string,
+  column: string,
+  run: { brief: (s: string[]) => Promise<void>; scan: (s: string[]) => Promise<void> },
+  rebuilt: Rebuilt,
+): Promise<void> {
+  const t = quoteTable(table);
+  const c = quoteIdent(column);
+  const check = quoteIdent(`${column}_not_null`.slice(0, 63));
+  await run.brief([
+    `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${check}`,
+    `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${c} IS NOT NULL) NOT VALID`,
+  ]);
+  try {
+    await run.scan([`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}`]);
+  } catch (error) {
+    if (!isCheckViolation(error)) throw error;
+    const missing = await withClient(url, async (client) => {
+      const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${t} WHERE ${c} IS NULL`);
+      return Number(rows[0]!.n);
+    });
+    rebuilt.skipped.push(
+      `NOT NULL: ${missing.toLocaleString('en-US')} row(s) written since the drop have no ${column}; give them ` +
+        `one, then VALIDATE CONSTRAINT ${check} (NOT VALID until then, it holds for new writes) and SET NOT NULL`,
+    );
+    return;
+  }
+  await run.brief([`ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL`, `ALTER TABLE ${t} DROP CONSTRAINT ${check}`]);
+  rebuilt.pieces.push('NOT NULL');
+}
+
+/** runDdl wraps what PostgreSQL said; a violated check says "is violated by some row". */
+const isCheckViolation = (error: unknown) => /is violated by some row/.test((error as Error).message);
 
 async function presentPieces(client: pg.ClientBase, table: string, column: string) {
   const name = quoteTable(table);
@@ -193,8 +242,8 @@ async function presentPieces(client: pg.ClientBase, table: string, column: strin
       WHERE i.indrelid = to_regclass($1)`,
     [name],
   );
-  const constraints = await client.query<{ name: string }>(
-    `SELECT conname AS name FROM pg_constraint WHERE conrelid = to_regclass($1)`,
+  const constraints = await client.query<{ name: string; validated: boolean }>(
+    `SELECT conname AS name, convalidated AS validated FROM pg_constraint WHERE conrelid = to_regclass($1)`,
     [name],
   );
   return {
@@ -202,6 +251,10 @@ async function presentPieces(client: pg.ClientBase, table: string, column: strin
     default: rows[0]?.default ?? null,
     validIndexes: indexes.rows.filter((i) => i.valid).map((i) => i.name),
     invalidIndexes: indexes.rows.filter((i) => !i.valid).map((i) => i.name),
-    constraints: constraints.rows.map((k) => k.name),
+    constraints: constraints.rows,
   };
 }
+
+/** `name` as regclass writes it (quoted where it must be). */
+const exists = async (client: pg.ClientBase, name: string) =>
+  (await client.query<{ oid: string | null }>('SELECT to_regclass($1) AS oid', [name])).rows[0]?.oid != null;

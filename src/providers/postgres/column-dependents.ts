@@ -27,42 +27,43 @@ interface DependentRow {
 const dependentsSql = `
   WITH target AS (SELECT to_regclass($1) AS rel),
   deps AS (
-    SELECT a.attname AS column, d.classid, d.objid, bool_or(d.deptype IN ('a', 'i')) AS automatic
-      FROM pg_depend d, target
+    SELECT a.attname AS column, a.attnum, d.classid, d.objid, d.objsubid,
+           bool_or(d.deptype IN ('a', 'i')) AS automatic
+      FROM target
       JOIN pg_attribute a ON a.attrelid = target.rel
-     WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = target.rel AND d.refobjsubid = a.attnum
-       AND a.attname = ANY($2::text[])
-     GROUP BY a.attname, d.classid, d.objid)
+      JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = target.rel AND d.refobjsubid = a.attnum
+     WHERE a.attname = ANY($2::text[])
+     GROUP BY a.attname, a.attnum, d.classid, d.objid, d.objsubid)
   SELECT deps.column, deps.automatic, coalesce(k.contype = 'p', false) AS "primaryKey",
          CASE
            WHEN c.relkind IN ('i', 'I') THEN 'index ' || c.relname || ' (' || pg_get_indexdef(c.oid) || ')'
            WHEN c.relkind = 'S' THEN 'sequence ' || c.oid::regclass::text || ' (owned by it)'
-           WHEN c.oid IS NOT NULL THEN 'relation ' || c.oid::regclass::text
            WHEN k.oid IS NOT NULL THEN 'constraint ' || k.conname ||
              CASE WHEN k.conrelid <> (SELECT rel FROM target) THEN ' of ' || k.conrelid::regclass::text ELSE '' END ||
              ' (' || pg_get_constraintdef(k.oid) || ')'
-           WHEN r.oid IS NOT NULL THEN
-             CASE WHEN r.ev_class = (SELECT rel FROM target) THEN 'rule ' || r.rulename
-                  ELSE (SELECT CASE relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END FROM pg_class
-                         WHERE oid = r.ev_class) || r.ev_class::regclass::text END
+           WHEN r.oid IS NOT NULL AND r.ev_class <> (SELECT rel FROM target) THEN
+             (SELECT CASE relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END FROM pg_class
+               WHERE oid = r.ev_class) || r.ev_class::regclass::text
            WHEN ad.oid IS NOT NULL THEN 'column ' ||
              (SELECT attname FROM pg_attribute WHERE attrelid = ad.adrelid AND attnum = ad.adnum) ||
              ' (its default or generated value reads it)'
            WHEN t.oid IS NOT NULL THEN 'trigger ' || t.tgname
            WHEN p.oid IS NOT NULL THEN 'policy ' || p.polname
            WHEN s.oid IS NOT NULL THEN 'statistics ' || s.stxname
-           ELSE deps.classid::regclass::text || ' object ' || deps.objid
+           -- Anything else in PostgreSQL's own words: "column b of table t", "function f()", …
+           ELSE pg_describe_object(deps.classid, deps.objid, deps.objsubid)
          END AS described
     FROM deps
-    LEFT JOIN pg_class c ON deps.classid = 'pg_class'::regclass AND c.oid = deps.objid
+    LEFT JOIN pg_class c ON deps.classid = 'pg_class'::regclass AND c.oid = deps.objid AND deps.objsubid = 0
     LEFT JOIN pg_constraint k ON deps.classid = 'pg_constraint'::regclass AND k.oid = deps.objid
     LEFT JOIN pg_rewrite r ON deps.classid = 'pg_rewrite'::regclass AND r.oid = deps.objid
     LEFT JOIN pg_attrdef ad ON deps.classid = 'pg_attrdef'::regclass AND ad.oid = deps.objid
     LEFT JOIN pg_trigger t ON deps.classid = 'pg_trigger'::regclass AND t.oid = deps.objid
     LEFT JOIN pg_policy p ON deps.classid = 'pg_policy'::regclass AND p.oid = deps.objid
     LEFT JOIN pg_statistic_ext s ON deps.classid = 'pg_statistic_ext'::regclass AND s.oid = deps.objid
-   WHERE NOT (ad.oid IS NOT NULL AND ad.adnum = (SELECT attnum FROM pg_attribute
-                                                  WHERE attrelid = ad.adrelid AND attname = deps.column))
+   WHERE NOT coalesce(ad.adnum = deps.attnum, false) -- the column's own default, read apart
+     -- PostgreSQL 18 keeps NOT NULL as a constraint: it is read as NOT NULL
+     AND NOT coalesce(k.contype = 'n', false)
      AND NOT coalesce(t.tgname LIKE '${ownTriggerPrefix}%', false)
    ORDER BY deps.column, described`;
 
@@ -95,24 +96,43 @@ export async function retiredColumnFacts(
 }
 
 /**
- * What makes DROP TABLE fail without CASCADE: views over it and foreign keys of other tables into
- * it (its own indexes, constraints and sequences go with it).
+ * What makes DROP TABLE fail without CASCADE: a normal dependency of anything that is not the
+ * table's own (its constraints, rules, triggers, defaults and policies go with it): views, foreign
+ * keys of other tables, tables inheriting from it, functions whose body names it. Tables the same
+ * change drops before this one take theirs with them.
  */
-export async function retiredTableBlockers(client: pg.ClientBase, table: string): Promise<string[]> {
+export async function retiredTableBlockers(
+  client: pg.ClientBase,
+  table: string,
+  droppedBefore: string[] = [],
+): Promise<string[]> {
   const { rows } = await client.query<{ described: string }>(
-    `SELECT DISTINCT CASE
+    `WITH owned AS (
+       SELECT d.classid, d.objid, d.objsubid,
+              CASE d.classid
+                WHEN 'pg_constraint'::regclass THEN (SELECT conrelid FROM pg_constraint WHERE oid = d.objid)
+                WHEN 'pg_rewrite'::regclass THEN (SELECT ev_class FROM pg_rewrite WHERE oid = d.objid)
+                WHEN 'pg_trigger'::regclass THEN (SELECT tgrelid FROM pg_trigger WHERE oid = d.objid)
+                WHEN 'pg_attrdef'::regclass THEN (SELECT adrelid FROM pg_attrdef WHERE oid = d.objid)
+                WHEN 'pg_policy'::regclass THEN (SELECT polrelid FROM pg_policy WHERE oid = d.objid)
+                WHEN 'pg_class'::regclass THEN d.objid
+              END AS owner
+         FROM pg_depend d
+        WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = to_regclass($1) AND d.deptype = 'n')
+     SELECT DISTINCT CASE
               WHEN k.oid IS NOT NULL THEN 'constraint ' || k.conname || ' of ' || k.conrelid::regclass::text ||
                 ' (' || pg_get_constraintdef(k.oid) || ')'
-              ELSE (SELECT CASE relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END FROM pg_class
-                     WHERE oid = r.ev_class) || r.ev_class::regclass::text
+              WHEN r.oid IS NOT NULL THEN (SELECT CASE relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END
+                                             FROM pg_class WHERE oid = r.ev_class) || r.ev_class::regclass::text
+              ELSE pg_describe_object(owned.classid, owned.objid, owned.objsubid)
             END AS described
-       FROM pg_depend d
-       LEFT JOIN pg_constraint k ON d.classid = 'pg_constraint'::regclass AND k.oid = d.objid
-       LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
-      WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = to_regclass($1) AND d.deptype = 'n'
-        AND (k.conrelid <> d.refobjid OR r.ev_class <> d.refobjid)
+       FROM owned
+       LEFT JOIN pg_constraint k ON owned.classid = 'pg_constraint'::regclass AND k.oid = owned.objid
+       LEFT JOIN pg_rewrite r ON owned.classid = 'pg_rewrite'::regclass AND r.oid = owned.objid
+      WHERE owned.owner IS DISTINCT FROM to_regclass($1)
+        AND NOT coalesce(owned.owner = ANY (SELECT to_regclass(t) FROM unnest($2::text[]) AS t), false)
       ORDER BY described`,
-    [quoteTable(table)],
+    [quoteTable(table), droppedBefore.map(quoteTable)],
   );
   return rows.map((r) => r.described);
 }

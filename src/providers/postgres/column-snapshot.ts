@@ -76,7 +76,7 @@ export async function restoreColumn(
   runId: string,
   lockTimeoutMs: number,
   signal?: AbortSignal,
-): Promise<Snapshot & { rebuilt: string[] }> {
+): Promise<Snapshot & { rebuilt: string[]; notRebuilt: string[] }> {
   const started = Date.now();
   const setup = await withClient(url, async (client) => {
     const source = `zeroops.${snapshotName(table, column, runId)}`;
@@ -89,7 +89,7 @@ export async function restoreColumn(
       [qualifiedHelper(snapshotName(table, column, runId))],
     );
     // A snapshot taken by an older version keeps the values only.
-    const definition = rows[0]?.kept ? (JSON.parse(rows[0].kept) as ColumnDefinition) : undefined;
+    const definition = rows[0]?.kept ? keptDefinition(rows[0].kept, source) : undefined;
     return { key, type: type!, definition, present: (await columnType(client, table, column)) !== undefined };
   });
   const c = quoteIdent(column);
@@ -99,7 +99,8 @@ export async function restoreColumn(
       [
         `ALTER TABLE ${quoteTable(table)} ADD COLUMN IF NOT EXISTS ${c} ${setup.type}`,
         // Rows written from now on get the default again; the rows in between keep NULL.
-        ...(setup.definition?.default
+        // A serial's sequence went with the column: its default waits for the rebuild, which says so.
+        ...(setup.definition?.default && !setup.definition.defaultSequence
           ? [`ALTER TABLE ${quoteTable(table)} ALTER COLUMN ${c} SET DEFAULT ${setup.definition.default}`]
           : []),
       ],
@@ -124,14 +125,34 @@ export async function restoreColumn(
       throw new EffectError(`restored ${table}.${column} does not match its snapshot's checksum`, false);
     return copy;
   });
-  const defaultBack = !setup.present && setup.definition?.default ? [`DEFAULT ${setup.definition.default}`] : [];
-  const rebuilt = setup.definition
-    ? (await rebuildColumnDefinition(url, table, column, setup.definition, lockTimeoutMs, signal)).pieces
-    : [];
+  const defaultBack =
+    !setup.present && setup.definition?.default && !setup.definition.defaultSequence
+      ? [`DEFAULT ${setup.definition.default}`]
+      : [];
+  const { pieces, skipped } = setup.definition
+    ? await rebuildColumnDefinition(url, table, column, setup.definition, lockTimeoutMs, signal)
+    : { pieces: [], skipped: [] };
   return {
     snapshot: `zeroops.${snapshotName(table, column, runId)}`,
     ...restored,
-    rebuilt: [...defaultBack, ...rebuilt],
+    rebuilt: [...defaultBack, ...pieces],
+    notRebuilt: skipped,
     tookMs: Date.now() - started,
   };
+}
+
+/** The definition kept as the snapshot's comment (see snapshotColumn). */
+function keptDefinition(text: string, source: string): ColumnDefinition {
+  try {
+    const kept = JSON.parse(text) as ColumnDefinition;
+    if (typeof kept.notNull === 'boolean' && Array.isArray(kept.indexes) && Array.isArray(kept.constraints))
+      return kept;
+  } catch {
+    // reported below
+  }
+  throw new EffectError(
+    `the comment on ${source} is not the column definition ZeroOps kept there: the values can be restored by ` +
+      'hand from it, the rest cannot',
+    false,
+  );
 }

@@ -158,7 +158,9 @@ export const postgresOperations: Record<string, Handler> = {
   },
   'restore-column-snapshot': async (p, { signal, run }, url) => {
     const restored = await restoreColumn(url, p.table, p.column, run.id, ms(p), signal);
-    const rebuilt = restored.rebuilt.length > 0 ? `; built again: ${restored.rebuilt.join(', ')}` : '';
+    const rebuilt =
+      (restored.rebuilt.length > 0 ? `; built again: ${restored.rebuilt.join(', ')}` : '') +
+      (restored.notRebuilt.length > 0 ? `; not built again: ${restored.notRebuilt.join('; ')}` : '');
     return {
       output: {
         summary: `${p.table}.${p.column} restored from ${restored.snapshot}, checksum equal${rebuilt}`,

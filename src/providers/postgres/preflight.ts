@@ -44,7 +44,8 @@ export async function preflight(url: string, target: PreflightTarget): Promise<P
       if (heap) facts.heap = { ...heap, newColumnBytes: facts.transform?.convertedBytes ?? heap.newColumnBytes };
       if (target.retiredColumns?.length)
         facts.retiredColumns = await retiredColumnFacts(client, target.table, target.retiredColumns);
-      if (target.retiresTable) facts.tableBlockers = await retiredTableBlockers(client, target.table);
+      if (target.retiresTable)
+        facts.tableBlockers = await retiredTableBlockers(client, target.table, target.droppedBefore);
       return facts;
     } finally {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -267,6 +267,15 @@ describe('schema change preflight', () => {
           'would refuse DROP TABLE at the very end',
       ),
     ]);
+    // Tables dropped earlier in the same statement take their references with them.
+    const two = await preflightOf(
+      task('SchemaChange', 'database: shop\nsql: DROP TABLE orders, user_profile'),
+      facts({ transform: undefined, tableBlockers: [] }),
+    );
+    expect(two.seen.map((t) => [t.table, t.droppedBefore])).toEqual([
+      ['orders', undefined],
+      ['user_profile', ['orders']],
+    ]);
     const unused = await preflightOf(dropTable, facts({ transform: undefined, tableBlockers: [] }));
     expect(unused.findings).toEqual([]);
     expect(unused.sections[0]).toContain('**Before the table goes:** no view or other table uses it.');
