@@ -696,7 +696,8 @@ describe("a dropped column's undo", () => {
   it("says what it cannot put back: a serial's sequence, NOT NULL over rows written since the drop", async () => {
     await db.query(`
       CREATE TABLE kept.ticket (id bigserial PRIMARY KEY, seq serial, code text NOT NULL DEFAULT 'none');
-      INSERT INTO kept.ticket (code) SELECT 'c' || g FROM generate_series(1, 100) AS g;`);
+      INSERT INTO kept.ticket (code) SELECT 'c' || g FROM generate_series(1, 100) AS g;
+      CREATE INDEX ticket_seq ON kept.ticket (seq);`);
     const on = (column: string) => ({ database: 'shop', table: 'kept.ticket', column, lockTimeoutSeconds: 0.2 });
     for (const column of ['seq', 'code']) {
       await apply('snapshot-column', on(column));
@@ -711,7 +712,12 @@ describe("a dropped column's undo", () => {
     ]);
     await expect(db.query('INSERT INTO kept.ticket (code) VALUES (NULL)')).rejects.toThrow(/code_not_null/);
     expect((await db.query('INSERT INTO kept.ticket DEFAULT VALUES RETURNING code')).rows[0].code).toBe('none');
+    // An index of the column whose name another index took meanwhile is named, not replaced.
+    await db.query('CREATE INDEX ticket_seq ON kept.ticket (id)');
     const seq = await apply('restore-column-snapshot', on('seq'));
+    expect(seq.output.notRebuilt).toContain(
+      'index ticket_seq: the name now belongs to another index (CREATE INDEX ticket_seq ON kept.ticket USING btree (id))',
+    );
     expect(seq.output.summary).toMatch(
       /checksum equal; not built again: DEFAULT nextval\('kept.ticket_seq_seq'::regclass\) \(its sequence kept.ticket_seq_seq went with the column\)/,
     );

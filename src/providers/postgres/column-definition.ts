@@ -171,7 +171,8 @@ export async function rebuildColumnDefinition(
     const found = present.constraints.find((k) => k.name === constraint.name);
     if (!found && constraint.type === 'u' && constraint.index) {
       const { index } = constraint;
-      if (!present.validIndexes.includes(index.name)) await build(index.name, index.definition, index.tablespace);
+      if (!present.validIndexes.some((i) => i.name === index.name))
+        await build(index.name, index.definition, index.tablespace);
       const deferrable = / (NOT )?DEFERRABLE.*$/.exec(constraint.definition)?.[0] ?? '';
       await brief([
         `ALTER TABLE ${t} ADD CONSTRAINT ${name} UNIQUE USING INDEX ${quoteIdent(index.name)}${deferrable}`,
@@ -185,9 +186,14 @@ export async function rebuildColumnDefinition(
     } else continue;
     rebuilt.pieces.push(`constraint ${constraint.name}`);
   }
-  for (const index of kept.indexes.filter((i) => !present.validIndexes.includes(i.name))) {
-    await build(index.name, index.definition, index.tablespace);
-    rebuilt.pieces.push(`index ${index.name}`);
+  for (const index of kept.indexes) {
+    const taken = present.validIndexes.find((i) => i.name === index.name);
+    if (taken?.definition === index.definition) continue; // an earlier attempt built it
+    if (taken) rebuilt.skipped.push(`index ${index.name}: the name now belongs to another index (${taken.definition})`);
+    else {
+      await build(index.name, index.definition, index.tablespace);
+      rebuilt.pieces.push(`index ${index.name}`);
+    }
   }
   if (kept.notNull && !present.notNull) await setNotNull(url, table, column, { brief, scan }, rebuilt);
   return rebuilt;
@@ -237,8 +243,9 @@ async function presentPieces(client: pg.ClientBase, table: string, column: strin
       WHERE a.attrelid = to_regclass($1) AND a.attname = $2 AND NOT a.attisdropped`,
     [name, column],
   );
-  const indexes = await client.query<{ name: string; valid: boolean }>(
-    `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+  const indexes = await client.query<{ name: string; valid: boolean; definition: string }>(
+    `SELECT c.relname AS name, i.indisvalid AS valid, pg_get_indexdef(c.oid) AS definition
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
       WHERE i.indrelid = to_regclass($1)`,
     [name],
   );
@@ -249,7 +256,7 @@ async function presentPieces(client: pg.ClientBase, table: string, column: strin
   return {
     notNull: rows[0]?.notNull ?? false,
     default: rows[0]?.default ?? null,
-    validIndexes: indexes.rows.filter((i) => i.valid).map((i) => i.name),
+    validIndexes: indexes.rows.filter((i) => i.valid),
     invalidIndexes: indexes.rows.filter((i) => !i.valid).map((i) => i.name),
     constraints: constraints.rows,
   };
