@@ -90,6 +90,8 @@ export interface PreflightFacts {
   retiredColumns?: RetiredColumnFacts[];
   /** PostgreSQL, for a table the change drops: what makes DROP TABLE fail without CASCADE. */
   tableBlockers?: string[];
+  /** PostgreSQL, for a table the change drops: its partitions, which DROP TABLE takes along. */
+  tablePartitions?: string[];
   /** PostgreSQL, for a backfill: what its new row versions will cost (see backfill-footprint). */
   heap?: HeapFacts;
 }

@@ -63,6 +63,11 @@ export function retirementFindings(
         'the renamed table where the readers gate cannot see it. Repoint or drop them first, in a change of ' +
         'their own, or name the tables that hold them before this one in the same DROP TABLE',
     );
+  const partitions = facts.tablePartitions ?? [];
+  if (partitions.length > 0)
+    found.warnings.push(
+      `dropping ${table} also drops its ${partitions.length} partition(s) and their rows: ${partitions.join(', ')}`,
+    );
   return found;
 }
 

@@ -646,6 +646,13 @@ describe('what hangs on a column or a table a change drops', () => {
     const inherited = await preflight(lab.postgres!.url, { database: 'shop', table: 'deps.org', retiresTable: true });
     expect(inherited.tableBlockers).toContain('table deps.org_archive');
     await db.query('DROP TABLE deps.org_archive');
+    expect(inherited.tablePartitions).toEqual([]);
+    await db.query(`CREATE TABLE deps.event (at date NOT NULL) PARTITION BY RANGE (at);
+      CREATE TABLE deps.event_2026 PARTITION OF deps.event FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')
+        PARTITION BY RANGE (at);
+      CREATE TABLE deps.event_2026_h1 PARTITION OF deps.event_2026 FOR VALUES FROM ('2026-01-01') TO ('2026-07-01')`);
+    const events = await preflight(lab.postgres!.url, { database: 'shop', table: 'deps.event', retiresTable: true });
+    expect(events.tablePartitions).toEqual(['deps.event_2026', 'deps.event_2026_h1']);
     const member = await preflight(lab.postgres!.url, { database: 'shop', table: 'deps.member', retiresTable: true });
     expect(member.tableBlockers).toEqual(['view deps.emails']);
   });

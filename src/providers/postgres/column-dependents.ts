@@ -136,3 +136,12 @@ export async function retiredTableBlockers(
   );
   return rows.map((r) => r.described);
 }
+
+/** The partitions of a partitioned table, at every level: DROP TABLE takes them and their rows along. */
+export async function partitionsOf(client: pg.ClientBase, table: string): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT relid::regclass::text AS name FROM pg_partition_tree(to_regclass($1)) WHERE level > 0 ORDER BY 1`,
+    [quoteTable(table)],
+  );
+  return rows.map((r) => r.name);
+}

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import type { HeapFacts, PreflightFacts, PreflightTarget, SchemaPreflight, TransformFacts } from '../../app/ports.js';
 import { databaseErrorShown } from '../value-shape.js';
-import { retiredColumnFacts, retiredTableBlockers } from './column-dependents.js';
+import { partitionsOf, retiredColumnFacts, retiredTableBlockers } from './column-dependents.js';
 import { databaseUrl } from './database-url.js';
 import { quoteIdent, quoteTable } from './identifiers.js';
 import { withClient } from './sessions.js';
@@ -44,8 +44,10 @@ export async function preflight(url: string, target: PreflightTarget): Promise<P
       if (heap) facts.heap = { ...heap, newColumnBytes: facts.transform?.convertedBytes ?? heap.newColumnBytes };
       if (target.retiredColumns?.length)
         facts.retiredColumns = await retiredColumnFacts(client, target.table, target.retiredColumns);
-      if (target.retiresTable)
+      if (target.retiresTable) {
         facts.tableBlockers = await retiredTableBlockers(client, target.table, target.droppedBefore);
+        facts.tablePartitions = await partitionsOf(client, target.table);
+      }
       return facts;
     } finally {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -276,6 +276,16 @@ describe('schema change preflight', () => {
       ['orders', undefined],
       ['user_profile', ['orders']],
     ]);
+    const partitioned = await preflightOf(
+      dropTable,
+      facts({ transform: undefined, tableBlockers: [], tablePartitions: ['user_profile_2025', 'user_profile_2026'] }),
+    );
+    expect(partitioned.findings).toEqual([
+      expect.stringContaining(
+        'warning spec.sql: dropping user_profile also drops its 2 partition(s) and their rows: user_profile_2025, ' +
+          'user_profile_2026',
+      ),
+    ]);
     const unused = await preflightOf(dropTable, facts({ transform: undefined, tableBlockers: [] }));
     expect(unused.findings).toEqual([]);
     expect(unused.sections[0]).toContain('**Before the table goes:** no view or other table uses it.');
