@@ -66,6 +66,8 @@ export interface PreflightTarget {
   retiresTable?: boolean;
   /** PostgreSQL: the tables the same change drops before this one (their references into it go first). */
   droppedBefore?: string[];
+  /** PostgreSQL: the columns a replacement adds (the new one, and the one that keeps invalid text). */
+  addedColumns?: string[];
 }
 
 export interface PreflightFacts {
@@ -90,6 +92,8 @@ export interface PreflightFacts {
   retiredColumns?: RetiredColumnFacts[];
   /** PostgreSQL, for a table the change drops: what makes DROP TABLE fail without CASCADE. */
   tableBlockers?: string[];
+  /** PostgreSQL: the columns it would add that are there already, with the run that added each, if ZeroOps did. */
+  takenColumns?: { column: string; addedByRun?: string }[];
   /** PostgreSQL, for a table the change drops: its partitions, which DROP TABLE takes along. */
   tablePartitions?: string[];
   /** PostgreSQL, for a backfill: what its new row versions will cost (see backfill-footprint). */

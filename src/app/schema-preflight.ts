@@ -12,7 +12,7 @@ import type { Plan } from '../plan/types.js';
 import { invalidWriteBehaviour, type InvalidPolicy } from '../providers/postgres/column-sync.js';
 import { defaultThrottleLimits } from '../providers/postgres/backfill-throttle.js';
 import { backfillFootprint } from './backfill-footprint.js';
-import { retirementFindings } from './retired-column-findings.js';
+import { catalogFindings } from './catalog-findings.js';
 import { isPlainKeyType, keyShown, sqlStateShown, valueShape } from '../providers/value-shape.js';
 import type { HeapFacts, PreflightFacts, PreflightTarget, SchemaPreflight, TransformFacts } from './ports.js';
 
@@ -88,10 +88,12 @@ export async function preflightSchemaChanges(
       if ('problem' in facts.key && (backfill || snapshots)) report(['spec'], facts.key.problem);
       if (facts.engine === 'mysql')
         for (const problem of copyProblems(facts, plan, target)) report(['spec', 'sql'], problem);
-      const retirement = retirementFindings(target.table, facts, (column) => replacementOf(plan, target.table, column));
+      const catalog = catalogFindings(target.table, facts, (column) => replacementOf(plan, target.table, column));
       const retiredAt = task.manifest.spec.replaceColumn ? ['spec', 'replaceColumn', 'from'] : ['spec', 'sql'];
-      for (const error of retirement.errors) report(retiredAt, error);
-      for (const warning of retirement.warnings) report(retiredAt, warning, { severity: 'warning' });
+      for (const error of catalog.errors) report(retiredAt, error);
+      for (const error of catalog.newColumnErrors)
+        report(task.manifest.spec.replaceColumn ? ['spec', 'replaceColumn', 'to'] : ['spec', 'sql'], error);
+      for (const warning of catalog.warnings) report(retiredAt, warning, { severity: 'warning' });
       const lossy = facts.transform && lossiness(facts.transform, target);
       if (lossy && (!explicit || policy?.mode === 'fail'))
         report(
@@ -112,7 +114,7 @@ export async function preflightSchemaChanges(
             'the rename would wait; add it to shared_preload_libraries and CREATE EXTENSION pg_stat_statements',
           { severity: 'warning' },
         );
-      outcome.sections.push(renderFacts(target, facts, plan, policy, retirement.evidence));
+      outcome.sections.push(renderFacts(target, facts, plan, policy, catalog.evidence));
     }
   }
   return outcome;
@@ -153,12 +155,16 @@ function targetsOf(plan: Plan): PreflightTarget[] {
         .map((p) => p.column as string);
       const droppedTables = postgresSteps(plan, 'rename-table').map((p) => p.table as string);
       const retiresTable = droppedTables.includes(table);
+      const addedColumns = postgresSteps(plan, 'add-column')
+        .filter((p) => p.table === table)
+        .flatMap((p) => [p.column as string, ...(p.alsoText ? [p.alsoText as string] : [])]);
       const droppedBefore = droppedTables.slice(0, droppedTables.indexOf(table));
       return {
         engine,
         database,
         table,
         ...(retiredColumns.length > 0 ? { retiredColumns } : {}),
+        ...(addedColumns.length > 0 ? { addedColumns } : {}),
         ...(retiresTable ? { retiresTable, ...(droppedBefore.length > 0 ? { droppedBefore } : {}) } : {}),
         ...(replaced
           ? {

@@ -616,6 +616,14 @@ describe('what hangs on a column or a table a change drops', () => {
       blockers: [],
     });
     expect(of('nowhere').exists).toBe(false);
+    // The columns a replacement would add: one holds data, one a ZeroOps run left.
+    await db.query(`COMMENT ON COLUMN deps.member.tenant IS 'zeroops run run-41'`);
+    const adding = await preflight(lab.postgres!.url, {
+      database: 'shop',
+      table: 'deps.member',
+      addedColumns: ['note', 'tenant', 'fresh'],
+    });
+    expect(adding.takenColumns).toEqual([{ column: 'tenant', addedByRun: 'run-41' }, { column: 'note' }]);
     for (const column of columns.filter((c) => c !== 'nowhere')) {
       const outcome = await dropsCleanly(`ALTER TABLE deps.member DROP COLUMN ${column}`);
       expect({ column, dropped: outcome.dropped }).toEqual({ column, dropped: of(column).blockers.length === 0 });

@@ -44,6 +44,8 @@ export async function preflight(url: string, target: PreflightTarget): Promise<P
       if (heap) facts.heap = { ...heap, newColumnBytes: facts.transform?.convertedBytes ?? heap.newColumnBytes };
       if (target.retiredColumns?.length)
         facts.retiredColumns = await retiredColumnFacts(client, target.table, target.retiredColumns);
+      if (target.addedColumns?.length)
+        facts.takenColumns = await takenColumns(client, target.table, target.addedColumns);
       if (target.retiresTable) {
         facts.tableBlockers = await retiredTableBlockers(client, target.table, target.droppedBefore);
         facts.tablePartitions = await partitionsOf(client, target.table);
@@ -216,6 +218,20 @@ END $zeroops$`;
     nulled: { count: found.nulled, examples: found.nulls },
     ...(found.convertedBytes == null ? {} : { convertedBytes: Number(found.convertedBytes) }),
   };
+}
+
+/** Columns a replacement would add that exist already; ZeroOps marks its own with `zeroops run <id>`. */
+async function takenColumns(client: pg.ClientBase, table: string, columns: string[]) {
+  const { rows } = await client.query<{ column: string; note: string | null }>(
+    `SELECT attname AS column, col_description(attrelid, attnum) AS note FROM pg_attribute
+      WHERE attrelid = to_regclass($1) AND attname = ANY($2::text[]) AND attnum > 0 AND NOT attisdropped
+      ORDER BY attnum`,
+    [quoteTable(table), columns],
+  );
+  return rows.map((r) => {
+    const run = /^zeroops run (.+)$/.exec(r.note ?? '')?.[1];
+    return { column: r.column, ...(run ? { addedByRun: run } : {}) };
+  });
 }
 
 /** A table the change creates: nothing to look at yet. */

@@ -68,6 +68,7 @@ describe('schema change preflight', () => {
         table: 'user_profile',
         transform: { from: 'column_1', using: 'column_1::jsonb', type: 'jsonb' },
         retiredColumns: ['column_1'],
+        addedColumns: ['column_2'],
       },
     ]);
     expect(findings).toEqual([]);
@@ -147,7 +148,13 @@ describe('schema change preflight', () => {
     expect(asked).toBe(1);
     // The table is looked at; its rows are not run through the author's expression.
     expect(seen).toEqual([
-      { engine: 'postgres', database: 'shop', table: 'user_profile', retiredColumns: ['column_1'] },
+      {
+        engine: 'postgres',
+        database: 'shop',
+        table: 'user_profile',
+        retiredColumns: ['column_1'],
+        addedColumns: ['column_2'],
+      },
     ]);
     expect(findings).toEqual([
       expect.stringMatching(
@@ -289,6 +296,24 @@ describe('schema change preflight', () => {
     const unused = await preflightOf(dropTable, facts({ transform: undefined, tableBlockers: [] }));
     expect(unused.findings).toEqual([]);
     expect(unused.sections[0]).toContain('**Before the table goes:** no view or other table uses it.');
+  });
+
+  it('refuses a new column whose name is taken, before approval, pointing at the manifest field', async () => {
+    const { seen, findings } = await preflightOf(
+      replacement(),
+      facts({ takenColumns: [{ column: 'column_2' }, { column: 'column_2_invalid', addedByRun: 'run-41' }] }),
+    );
+    expect(seen[0]!.addedColumns).toEqual(['column_2']);
+    expect(findings).toEqual([
+      expect.stringMatching(
+        /^tasks\/t\.yaml:\d+:\d+ error spec\.replaceColumn\.to: user_profile\.column_2 already exists and holds somebody's data/,
+      ),
+      expect.stringContaining(
+        'error spec.replaceColumn.to: user_profile.column_2_invalid is there already, left by ZeroOps run run-41',
+      ),
+    ]);
+    const kept = await preflightOf(replacement('\n  onInvalid: keep-text-in column_1_invalid'), facts());
+    expect(kept.seen[0]!.addedColumns).toEqual(['column_2', 'column_1_invalid']);
   });
 
   it('says what a replacement column does not inherit from the one it replaces', async () => {

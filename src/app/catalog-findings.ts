@@ -1,24 +1,26 @@
 /**
- * What the preflight's catalog facts mean for a change that retires a column or a table: what
- * cannot be staged (a primary key; anything that makes PostgreSQL refuse the drop at the very end),
- * what the drop silently takes along, and what a replacement column does not inherit.
+ * What the preflight's catalog facts mean for a change: what cannot be staged (a primary key;
+ * anything that makes PostgreSQL refuse a drop at the very end; a new column's name that holds
+ * somebody's data), what a drop silently takes along, and what a replacement column does not inherit.
  */
 import type { PreflightFacts, RetiredColumnFacts } from './ports.js';
 
-export interface RetirementFindings {
+export interface CatalogFindings {
   errors: string[];
+  /** About the columns the change would add (the manifest's `to`), not the ones it retires. */
+  newColumnErrors: string[];
   warnings: string[];
   /** Markdown lines for the preflight's section: each retired column as the catalog has it. */
   evidence: string[];
 }
 
 /** `replacedBy`: the new column a replacement fills (undefined when the column is just dropped). */
-export function retirementFindings(
+export function catalogFindings(
   table: string,
   facts: PreflightFacts,
   replacedBy: (column: string) => string | undefined,
-): RetirementFindings {
-  const found: RetirementFindings = { errors: [], warnings: [], evidence: [] };
+): CatalogFindings {
+  const found: CatalogFindings = { errors: [], newColumnErrors: [], warnings: [], evidence: [] };
   for (const column of facts.retiredColumns ?? []) {
     const to = replacedBy(column.column);
     const name = `${table}.${column.column}`;
@@ -62,6 +64,14 @@ export function retirementFindings(
         'refuse DROP TABLE at the very end, after the rename and the days of observation, and they go on using ' +
         'the renamed table where the readers gate cannot see it. Repoint or drop them first, in a change of ' +
         'their own, or name the tables that hold them before this one in the same DROP TABLE',
+    );
+  for (const taken of facts.takenColumns ?? [])
+    found.newColumnErrors.push(
+      taken.addedByRun
+        ? `${table}.${taken.column} is there already, left by ZeroOps run ${taken.addedByRun}: let that run ` +
+            'finish or roll back first'
+        : `${table}.${taken.column} already exists and holds somebody's data: ZeroOps never takes over or drops a ` +
+            'column it did not add; choose another name',
     );
   const partitions = facts.tablePartitions ?? [];
   if (partitions.length > 0)
