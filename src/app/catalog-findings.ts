@@ -5,10 +5,13 @@
  */
 import type { PreflightFacts, RetiredColumnFacts } from './ports.js';
 
+/** A pull request comment has room for some partitions' names, not a year of daily ones. */
+const partitionsNamed = 10;
+
 export interface CatalogFindings {
   errors: string[];
-  /** About the columns the change would add (the manifest's `to`), not the ones it retires. */
-  newColumnErrors: string[];
+  /** About the columns the change would add (the manifest's `to`, or its keep-text column). */
+  newColumns: { column: string; message: string; severity: 'error' | 'warning' }[];
   warnings: string[];
   /** Markdown lines for the preflight's section: each retired column as the catalog has it. */
   evidence: string[];
@@ -20,7 +23,7 @@ export function catalogFindings(
   facts: PreflightFacts,
   replacedBy: (column: string) => string | undefined,
 ): CatalogFindings {
-  const found: CatalogFindings = { errors: [], newColumnErrors: [], warnings: [], evidence: [] };
+  const found: CatalogFindings = { errors: [], newColumns: [], warnings: [], evidence: [] };
   for (const column of facts.retiredColumns ?? []) {
     const to = replacedBy(column.column);
     const name = `${table}.${column.column}`;
@@ -65,19 +68,35 @@ export function catalogFindings(
         'the renamed table where the readers gate cannot see it. Repoint or drop them first, in a change of ' +
         'their own, or name the tables that hold them before this one in the same DROP TABLE',
     );
-  for (const taken of facts.takenColumns ?? [])
-    found.newColumnErrors.push(
+  for (const taken of facts.takenColumns ?? []) {
+    const name = `${table}.${taken.column}`;
+    found.newColumns.push(
       taken.addedByRun
-        ? `${table}.${taken.column} is there already, left by ZeroOps run ${taken.addedByRun}: let that run ` +
-            'finish or roll back first'
-        : `${table}.${taken.column} already exists and holds somebody's data: ZeroOps never takes over or drops a ` +
-            'column it did not add; choose another name',
+        ? {
+            column: taken.column,
+            // Maybe this very merge's run, checked again on a retry: execution refuses another run's column anyway.
+            severity: 'warning',
+            message:
+              `${name} is there already, added by ZeroOps run ${taken.addedByRun}: if that run is still going, or ` +
+              'stopped without rolling back, this change stops at its first step',
+          }
+        : {
+            column: taken.column,
+            severity: 'error',
+            message:
+              `${name} already exists and holds somebody's data: ZeroOps never takes over or drops a column it did ` +
+              'not add; give the new column another name',
+          },
     );
+  }
   const partitions = facts.tablePartitions ?? [];
-  if (partitions.length > 0)
+  if (partitions.length > 0) {
+    const named = partitions.slice(0, partitionsNamed).join(', ');
+    const more = partitions.length > partitionsNamed ? ` and ${partitions.length - partitionsNamed} more` : '';
     found.warnings.push(
-      `dropping ${table} also drops its ${partitions.length} partition(s) and their rows: ${partitions.join(', ')}`,
+      `dropping ${table} also drops its ${partitions.length} partition(s) and their rows: ${named}${more}`,
     );
+  }
   return found;
 }
 

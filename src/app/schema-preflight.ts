@@ -91,8 +91,8 @@ export async function preflightSchemaChanges(
       const catalog = catalogFindings(target.table, facts, (column) => replacementOf(plan, target.table, column));
       const retiredAt = task.manifest.spec.replaceColumn ? ['spec', 'replaceColumn', 'from'] : ['spec', 'sql'];
       for (const error of catalog.errors) report(retiredAt, error);
-      for (const error of catalog.newColumnErrors)
-        report(task.manifest.spec.replaceColumn ? ['spec', 'replaceColumn', 'to'] : ['spec', 'sql'], error);
+      for (const { column, message, severity } of catalog.newColumns)
+        report(newColumnField(task.manifest.spec.replaceColumn, column), message, { severity });
       for (const warning of catalog.warnings) report(retiredAt, warning, { severity: 'warning' });
       const lossy = facts.transform && lossiness(facts.transform, target);
       if (lossy && (!explicit || policy?.mode === 'fail'))
@@ -155,9 +155,11 @@ function targetsOf(plan: Plan): PreflightTarget[] {
         .map((p) => p.column as string);
       const droppedTables = postgresSteps(plan, 'rename-table').map((p) => p.table as string);
       const retiresTable = droppedTables.includes(table);
+      // A column the change renames away first may be added again under its name (DROP x; RENAME y TO x).
       const addedColumns = postgresSteps(plan, 'add-column')
         .filter((p) => p.table === table)
-        .flatMap((p) => [p.column as string, ...(p.alsoText ? [p.alsoText as string] : [])]);
+        .flatMap((p) => [p.column as string, ...(p.alsoText ? [p.alsoText as string] : [])])
+        .filter((column) => !retiredColumns.includes(column));
       const droppedBefore = droppedTables.slice(0, droppedTables.indexOf(table));
       return {
         engine,
@@ -184,6 +186,12 @@ const postgresSteps = (plan: Plan, operation: string) =>
   plan.steps
     .filter((s) => s.action.provider === 'postgres' && s.action.operation === operation)
     .map((s) => s.action.params);
+
+/** Where the manifest names a new column: `to`, or the keep-text column of `onInvalid`; raw SQL at its statement. */
+function newColumnField(replace: { to: string } | undefined, column: string): string[] {
+  if (!replace) return ['spec', 'sql'];
+  return ['spec', 'replaceColumn', column === replace.to ? 'to' : 'onInvalid'];
+}
 
 /** The column a replacement fills from `column`, if the plan backfills one. */
 function replacementOf(plan: Plan, table: string, column: string): string | undefined {

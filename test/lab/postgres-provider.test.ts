@@ -729,6 +729,18 @@ describe("a dropped column's undo", () => {
     expect((await db.query('INSERT INTO kept.ticket DEFAULT VALUES RETURNING code')).rows[0].code).toBe('none');
     // An index of the column whose name another index took meanwhile is named, not replaced.
     await db.query('CREATE INDEX ticket_seq ON kept.ticket (id)');
+    // A UNIQUE constraint whose index's name was taken is not pinned on somebody else's index.
+    await db.query(`CREATE TABLE kept.badge (id int PRIMARY KEY, tag text CONSTRAINT badge_tag UNIQUE);
+      INSERT INTO kept.badge SELECT g, 't' || g FROM generate_series(1, 10) AS g`);
+    const tag = { database: 'shop', table: 'kept.badge', column: 'tag', lockTimeoutSeconds: 0.2 };
+    await apply('snapshot-column', tag);
+    await apply('drop-column', tag);
+    await db.query('CREATE UNIQUE INDEX badge_tag ON kept.badge (id)');
+    const badge = await apply('restore-column-snapshot', tag);
+    expect(badge.output.notRebuilt).toEqual([
+      "constraint badge_tag: its index's name now belongs to another index " +
+        '(CREATE UNIQUE INDEX badge_tag ON kept.badge USING btree (id))',
+    ]);
     const seq = await apply('restore-column-snapshot', on('seq'));
     expect(seq.output.notRebuilt).toContain(
       'index ticket_seq: the name now belongs to another index (CREATE INDEX ticket_seq ON kept.ticket USING btree (id))',

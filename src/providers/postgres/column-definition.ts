@@ -147,8 +147,8 @@ export async function rebuildColumnDefinition(
     );
   };
   const build = async (name: string, definition: string, tablespace: string | null) => {
-    // A build that failed half-way leaves an invalid index of the same name.
-    if (present.invalidIndexes.includes(name))
+    // A build of ours that failed half-way leaves an invalid index of the same name; another's is left alone.
+    if (present.invalidIndexes.some((i) => i.name === name && i.definition === definition))
       await concurrently([`DROP INDEX CONCURRENTLY IF EXISTS ${schema}${quoteIdent(name)}`]);
     await concurrently([
       `SET default_tablespace = ${tablespace ? quoteIdent(tablespace) : "''"}`,
@@ -171,8 +171,14 @@ export async function rebuildColumnDefinition(
     const found = present.constraints.find((k) => k.name === constraint.name);
     if (!found && constraint.type === 'u' && constraint.index) {
       const { index } = constraint;
-      if (!present.validIndexes.some((i) => i.name === index.name))
-        await build(index.name, index.definition, index.tablespace);
+      const taken = present.validIndexes.find((i) => i.name === index.name);
+      if (taken && taken.definition !== index.definition) {
+        rebuilt.skipped.push(
+          `constraint ${constraint.name}: its index's name now belongs to another index (${taken.definition})`,
+        );
+        continue;
+      }
+      if (!taken) await build(index.name, index.definition, index.tablespace);
       const deferrable = / (NOT )?DEFERRABLE.*$/.exec(constraint.definition)?.[0] ?? '';
       await brief([
         `ALTER TABLE ${t} ADD CONSTRAINT ${name} UNIQUE USING INDEX ${quoteIdent(index.name)}${deferrable}`,
@@ -257,7 +263,7 @@ async function presentPieces(client: pg.ClientBase, table: string, column: strin
     notNull: rows[0]?.notNull ?? false,
     default: rows[0]?.default ?? null,
     validIndexes: indexes.rows.filter((i) => i.valid),
-    invalidIndexes: indexes.rows.filter((i) => !i.valid).map((i) => i.name),
+    invalidIndexes: indexes.rows.filter((i) => !i.valid),
     constraints: constraints.rows,
   };
 }

@@ -48,7 +48,7 @@ export async function preflight(url: string, target: PreflightTarget): Promise<P
         facts.takenColumns = await takenColumns(client, target.table, target.addedColumns);
       if (target.retiresTable) {
         facts.tableBlockers = await retiredTableBlockers(client, target.table, target.droppedBefore);
-        facts.tablePartitions = await partitionsOf(client, target.table);
+        facts.tablePartitions = await optional(client, 'partitions', () => partitionsOf(client, target.table));
       }
       return facts;
     } finally {

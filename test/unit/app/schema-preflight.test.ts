@@ -299,21 +299,37 @@ describe('schema change preflight', () => {
   });
 
   it('refuses a new column whose name is taken, before approval, pointing at the manifest field', async () => {
-    const { seen, findings } = await preflightOf(
-      replacement(),
-      facts({ takenColumns: [{ column: 'column_2' }, { column: 'column_2_invalid', addedByRun: 'run-41' }] }),
-    );
+    const { seen, findings } = await preflightOf(replacement(), facts({ takenColumns: [{ column: 'column_2' }] }));
     expect(seen[0]!.addedColumns).toEqual(['column_2']);
     expect(findings).toEqual([
       expect.stringMatching(
         /^tasks\/t\.yaml:\d+:\d+ error spec\.replaceColumn\.to: user_profile\.column_2 already exists and holds somebody's data/,
       ),
+    ]);
+    // The keep-text column is named by onInvalid; a column a ZeroOps run added (maybe this merge's own,
+    // on a retry) is a warning: execution refuses another run's.
+    const kept = await preflightOf(
+      replacement('\n  onInvalid: keep-text-in column_1_invalid'),
+      facts({ takenColumns: [{ column: 'column_1_invalid' }, { column: 'column_2', addedByRun: 'run-41' }] }),
+    );
+    expect(kept.seen[0]!.addedColumns).toEqual(['column_2', 'column_1_invalid']);
+    expect(kept.findings).toEqual([
+      expect.stringContaining('error spec.replaceColumn.onInvalid: user_profile.column_1_invalid already exists'),
       expect.stringContaining(
-        'error spec.replaceColumn.to: user_profile.column_2_invalid is there already, left by ZeroOps run run-41',
+        'warning spec.replaceColumn.to: user_profile.column_2 is there already, added by ZeroOps run run-41',
       ),
     ]);
-    const kept = await preflightOf(replacement('\n  onInvalid: keep-text-in column_1_invalid'), facts());
-    expect(kept.seen[0]!.addedColumns).toEqual(['column_2', 'column_1_invalid']);
+    // Raw SQL may add a column under a name it renamed away first.
+    const reuse = await preflightOf(
+      task(
+        'SchemaChange',
+        'database: shop\nsql: |\n  ALTER TABLE user_profile DROP COLUMN name;\n  ALTER TABLE user_profile RENAME COLUMN ' +
+          'email TO name;',
+      ),
+      facts({ transform: undefined }),
+    );
+    expect(reuse.seen[0]!.retiredColumns).toEqual(['name', 'email']);
+    expect(reuse.seen[0]!.addedColumns).toBeUndefined();
   });
 
   it('says what a replacement column does not inherit from the one it replaces', async () => {
