@@ -57,7 +57,7 @@ export function catalogFindings(
             `${column.column}'s with it. Give ${to} what it should keep before that drop, in a SchemaChange of its ` +
             'own (SET NOT NULL, SET DEFAULT, CREATE INDEX CONCURRENTLY and ADD CONSTRAINT … NOT VALID are staged)'
         : `dropping ${name} also drops ${kept.join(', ')}; its undo builds them again with the values` +
-            (notRebuilt(column).length > 0 ? `, except ${notRebuilt(column).join(', ')}` : ''),
+            (column.lostForGood.length > 0 ? `, except ${column.lostForGood.join(', ')}` : ''),
     );
   }
   const tableBlockers = facts.tableBlockers ?? [];
@@ -107,10 +107,6 @@ const keptProperties = (column: RetiredColumnFacts): string[] =>
     column.default !== undefined ? `DEFAULT ${column.default}` : undefined,
     ...column.droppedWith,
   ].filter((p): p is string => p !== undefined);
-
-/** What the drop's undo does not build again (see column-definition.ts): only indexes and CHECK, FOREIGN KEY and UNIQUE constraints are. */
-const notRebuilt = (column: RetiredColumnFacts): string[] =>
-  column.droppedWith.filter((d) => !/^index /.test(d) && !/^constraint \S+ \((CHECK|FOREIGN KEY|UNIQUE) /.test(d));
 
 /** Catalog text as inline code: a backtick in a name must not end it. */
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;

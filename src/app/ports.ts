@@ -111,6 +111,8 @@ export interface RetiredColumnFacts {
   default?: string;
   /** What PostgreSQL drops with the column: indexes, constraints, statistics, sequences it owns. */
   droppedWith: string[];
+  /** Of those, what the drop's undo cannot build again (statistics, an owned sequence, …). */
+  lostForGood: string[];
   /** What makes PostgreSQL refuse the drop without CASCADE: views, references, triggers, policies. */
   blockers: string[];
 }

@@ -10,6 +10,7 @@ import { concurrentBuild } from './dropped-index.js';
 import { quoteIdent, quoteTable } from './identifiers.js';
 import { runDdl, type DdlOutcome } from './lock-retry.js';
 import { withClient } from './sessions.js';
+import { columnAttributes, relationExists } from './table-facts.js';
 
 export interface ColumnDefinition {
   notNull: boolean;
@@ -37,23 +38,15 @@ export async function readColumnDefinition(
   column: string,
 ): Promise<ColumnDefinition> {
   const name = quoteTable(table);
-  const { rows: attribute } = await client.query<{
-    notNull: boolean;
-    default: string | null;
-    generated: boolean;
-    attnum: number;
-    sequence: string | null;
-  }>(
-    `SELECT a.attnotnull AS "notNull", pg_get_expr(ad.adbin, ad.adrelid) AS default, a.attgenerated <> '' AS generated,
-            a.attnum,
-            (SELECT d.objid::regclass::text FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
-              WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
-                AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'a' LIMIT 1) AS sequence
-       FROM pg_attribute a LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-      WHERE a.attrelid = to_regclass($1) AND a.attname = $2 AND NOT a.attisdropped`,
-    [name, column],
+  const [attribute] = await columnAttributes(client, table, [column]);
+  if (!attribute) throw new EffectError(`${table} has no column ${column} to keep`, false);
+  // A serial's sequence: owned by the column, it goes with it (and its default cannot come back).
+  const { rows: owned } = await client.query<{ sequence: string }>(
+    `SELECT d.objid::regclass::text AS sequence FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+      WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+        AND d.refobjid = to_regclass($1) AND d.refobjsubid = $2 AND d.deptype = 'a' LIMIT 1`,
+    [name, attribute.attnum],
   );
-  if (!attribute[0]) throw new EffectError(`${table} has no column ${column} to keep`, false);
   const dependsOnColumn = (catalog: string, oid: string) =>
     `EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${oid}
                AND d.refclassid = 'pg_class'::regclass AND d.refobjid = to_regclass($1) AND d.refobjsubid = $2
@@ -65,7 +58,7 @@ export async function readColumnDefinition(
         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
         AND ${dependsOnColumn('pg_class', 'c.oid')}
       ORDER BY c.relname`,
-    [name, attribute[0].attnum],
+    [name, attribute.attnum],
   );
   const { rows: constraints } = await client.query<{
     name: string;
@@ -84,14 +77,15 @@ export async function readColumnDefinition(
       WHERE k.conrelid = to_regclass($1) AND k.contype IN ('c', 'f', 'u')
         AND ${dependsOnColumn('pg_constraint', 'k.oid')}
       ORDER BY k.conname`,
-    [name, attribute[0].attnum],
+    [name, attribute.attnum],
   );
-  const { generated, sequence } = attribute[0];
+  const { generated } = attribute;
+  const sequence = owned[0]?.sequence;
   return {
-    notNull: attribute[0].notNull,
-    default: generated ? null : attribute[0].default,
+    notNull: attribute.notNull,
+    default: generated ? null : attribute.default,
     ...(sequence && !generated ? { defaultSequence: sequence } : {}),
-    ...(generated && attribute[0].default ? { generated: attribute[0].default } : {}),
+    ...(generated && attribute.default ? { generated: attribute.default } : {}),
     indexes,
     constraints: constraints.map(({ indexName, indexDefinition, tablespace, ...c }) => ({
       ...c,
@@ -157,7 +151,7 @@ export async function rebuildColumnDefinition(
   };
 
   if (kept.default !== null && present.default === null) {
-    if (kept.defaultSequence && !(await withClient(url, (client) => exists(client, kept.defaultSequence!))))
+    if (kept.defaultSequence && !(await withClient(url, (client) => relationExists(client, kept.defaultSequence!))))
       rebuilt.skipped.push(`DEFAULT ${kept.default} (its sequence ${kept.defaultSequence} went with the column)`);
     else {
       await brief([`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${kept.default}`]);
@@ -243,12 +237,7 @@ const isCheckViolation = (error: unknown) => /is violated by some row/.test((err
 
 async function presentPieces(client: pg.ClientBase, table: string, column: string) {
   const name = quoteTable(table);
-  const { rows } = await client.query<{ notNull: boolean; default: string | null }>(
-    `SELECT a.attnotnull AS "notNull", pg_get_expr(ad.adbin, ad.adrelid) AS default
-       FROM pg_attribute a LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-      WHERE a.attrelid = to_regclass($1) AND a.attname = $2 AND NOT a.attisdropped`,
-    [name, column],
-  );
+  const [attribute] = await columnAttributes(client, table, [column]);
   const indexes = await client.query<{ name: string; valid: boolean; definition: string }>(
     `SELECT c.relname AS name, i.indisvalid AS valid, pg_get_indexdef(c.oid) AS definition
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
@@ -260,14 +249,10 @@ async function presentPieces(client: pg.ClientBase, table: string, column: strin
     [name],
   );
   return {
-    notNull: rows[0]?.notNull ?? false,
-    default: rows[0]?.default ?? null,
+    notNull: attribute?.notNull ?? false,
+    default: attribute?.default ?? null,
     validIndexes: indexes.rows.filter((i) => i.valid),
     invalidIndexes: indexes.rows.filter((i) => !i.valid),
     constraints: constraints.rows,
   };
 }
-
-/** `name` as regclass writes it (quoted where it must be). */
-const exists = async (client: pg.ClientBase, name: string) =>
-  (await client.query<{ oid: string | null }>('SELECT to_regclass($1) AS oid', [name])).rows[0]?.oid != null;

@@ -7,6 +7,7 @@
 import type pg from 'pg';
 import type { RetiredColumnFacts } from '../../app/ports.js';
 import { quoteTable } from './identifiers.js';
+import { columnAttributes } from './table-facts.js';
 
 /** The dual-write trigger ZeroOps itself puts on the old column; its rename step removes it. */
 const ownTriggerPrefix = 'zeroops_sync_';
@@ -15,6 +16,8 @@ interface DependentRow {
   column: string;
   /** Whether PostgreSQL drops it with the column (an automatic or internal dependency). */
   automatic: boolean;
+  /** Whether the drop's undo builds it again. */
+  rebuilt: boolean;
   described: string;
   primaryKey: boolean;
 }
@@ -35,6 +38,9 @@ const dependentsSql = `
      WHERE a.attname = ANY($2::text[])
      GROUP BY a.attname, a.attnum, d.classid, d.objid, d.objsubid)
   SELECT deps.column, deps.automatic, coalesce(k.contype = 'p', false) AS "primaryKey",
+         -- What the drop's undo builds again (column-definition.ts): plain indexes, CHECK/FOREIGN KEY/UNIQUE.
+         coalesce(c.relkind = 'i' AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = c.oid), false)
+           OR coalesce(k.contype IN ('c', 'f', 'u'), false) AS rebuilt,
          CASE
            WHEN c.relkind IN ('i', 'I') THEN 'index ' || c.relname || ' (' || pg_get_indexdef(c.oid) || ')'
            WHEN c.relkind = 'S' THEN 'sequence ' || c.oid::regclass::text || ' (owned by it)'
@@ -73,12 +79,7 @@ export async function retiredColumnFacts(
   columns: string[],
 ): Promise<RetiredColumnFacts[]> {
   const name = quoteTable(table);
-  const { rows: found } = await client.query<{ column: string; notNull: boolean; default: string | null }>(
-    `SELECT a.attname AS column, a.attnotnull AS "notNull", pg_get_expr(ad.adbin, ad.adrelid) AS default
-       FROM pg_attribute a LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-      WHERE a.attrelid = to_regclass($1) AND a.attname = ANY($2::text[]) AND a.attnum > 0 AND NOT a.attisdropped`,
-    [name, columns],
-  );
+  const found = await columnAttributes(client, table, columns);
   const { rows: dependents } = await client.query<DependentRow>(dependentsSql, [name, columns]);
   return columns.map((column) => {
     const attribute = found.find((f) => f.column === column);
@@ -88,8 +89,9 @@ export async function retiredColumnFacts(
       exists: attribute !== undefined,
       primaryKey: own.some((d) => d.primaryKey),
       notNull: attribute?.notNull ?? false,
-      ...(attribute?.default ? { default: attribute.default } : {}),
+      ...(attribute?.default && !attribute.generated ? { default: attribute.default } : {}),
       droppedWith: own.filter((d) => d.automatic).map((d) => d.described),
+      lostForGood: own.filter((d) => d.automatic && !d.rebuilt).map((d) => d.described),
       blockers: own.filter((d) => !d.automatic).map((d) => d.described),
     };
   });

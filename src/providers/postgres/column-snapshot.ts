@@ -93,16 +93,17 @@ export async function restoreColumn(
     return { key, type: type!, definition, present: (await columnType(client, table, column)) !== undefined };
   });
   const c = quoteIdent(column);
+  // Rows written from the column's return get its default again; the rows in between keep NULL. A
+  // serial's sequence went with the column: its default is left to the rebuild, which says so.
+  const { definition } = setup;
+  const defaultAtAdd =
+    !setup.present && definition?.default && !definition.defaultSequence ? definition.default : undefined;
   if (!setup.present)
     await runDdl(
       url,
       [
         `ALTER TABLE ${quoteTable(table)} ADD COLUMN IF NOT EXISTS ${c} ${setup.type}`,
-        // Rows written from now on get the default again; the rows in between keep NULL.
-        // A serial's sequence went with the column: its default waits for the rebuild, which says so.
-        ...(setup.definition?.default && !setup.definition.defaultSequence
-          ? [`ALTER TABLE ${quoteTable(table)} ALTER COLUMN ${c} SET DEFAULT ${setup.definition.default}`]
-          : []),
+        ...(defaultAtAdd ? [`ALTER TABLE ${quoteTable(table)} ALTER COLUMN ${c} SET DEFAULT ${defaultAtAdd}`] : []),
       ],
       { lockTimeoutMs, signal },
     );
@@ -125,17 +126,13 @@ export async function restoreColumn(
       throw new EffectError(`restored ${table}.${column} does not match its snapshot's checksum`, false);
     return copy;
   });
-  const defaultBack =
-    !setup.present && setup.definition?.default && !setup.definition.defaultSequence
-      ? [`DEFAULT ${setup.definition.default}`]
-      : [];
-  const { pieces, skipped } = setup.definition
-    ? await rebuildColumnDefinition(url, table, column, setup.definition, lockTimeoutMs, signal)
+  const { pieces, skipped } = definition
+    ? await rebuildColumnDefinition(url, table, column, definition, lockTimeoutMs, signal)
     : { pieces: [], skipped: [] };
   return {
     snapshot: `zeroops.${snapshotName(table, column, runId)}`,
     ...restored,
-    rebuilt: [...defaultBack, ...pieces],
+    rebuilt: [...(defaultAtAdd ? [`DEFAULT ${defaultAtAdd}`] : []), ...pieces],
     notRebuilt: skipped,
     tookMs: Date.now() - started,
   };

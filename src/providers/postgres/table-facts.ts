@@ -86,9 +86,39 @@ export async function columnType(client: pg.ClientBase, table: string, column: s
   return rows[0]?.type;
 }
 
-export async function tableExists(client: pg.ClientBase, table: string): Promise<boolean> {
-  const { rows } = await client.query('SELECT to_regclass($1) AS oid', [quoteTable(table)]);
-  return rows[0]?.oid !== null;
+export const tableExists = (client: pg.ClientBase, table: string): Promise<boolean> =>
+  relationExists(client, quoteTable(table));
+
+/** `name` as SQL writes it, e.g. as `::regclass::text` printed it (quoted where it must be). */
+export async function relationExists(client: pg.ClientBase, name: string): Promise<boolean> {
+  const { rows } = await client.query('SELECT to_regclass($1) AS oid', [name]);
+  return rows[0]?.oid != null;
+}
+
+export interface ColumnAttributes {
+  column: string;
+  attnum: number;
+  notNull: boolean;
+  /** Its default, or a generated column's expression (see `generated`), as pg_get_expr writes it. */
+  default: string | null;
+  generated: boolean;
+}
+
+/** NOT NULL, default and generation of the columns of `table` that exist, in their table order. */
+export async function columnAttributes(
+  client: pg.ClientBase,
+  table: string,
+  columns: string[],
+): Promise<ColumnAttributes[]> {
+  const { rows } = await client.query<ColumnAttributes>(
+    `SELECT a.attname AS column, a.attnum, a.attnotnull AS "notNull",
+            pg_get_expr(ad.adbin, ad.adrelid) AS default, a.attgenerated <> '' AS generated
+       FROM pg_attribute a LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+      WHERE a.attrelid = to_regclass($1) AND a.attname = ANY($2::text[]) AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY a.attnum`,
+    [quoteTable(table), columns],
+  );
+  return rows;
 }
 
 /** ZeroOps' schema in the changed database: helper functions, backfill progress, snapshots. */

@@ -201,8 +201,8 @@ describe('schema change preflight', () => {
     ]);
   });
 
-  it('refuses to retire a primary key, or a column a view or another table still uses, before anyone approves', async () => {
-    const plain = { exists: true, primaryKey: false, notNull: false, droppedWith: [], blockers: [] };
+  it('refuses to retire a primary key, or a column a view or another table uses, before approval', async () => {
+    const plain = { exists: true, primaryKey: false, notNull: false, droppedWith: [], lostForGood: [], blockers: [] };
     const typeChange = task(
       'SchemaChange',
       'database: shop\nsql: ALTER TABLE user_profile ALTER COLUMN id TYPE bigint',
@@ -225,8 +225,9 @@ describe('schema change preflight', () => {
     );
     expect(key.seen[0]!.retiredColumns).toEqual(['id']);
     expect(key.findings).toEqual([
-      expect.stringMatching(
-        /error spec\.sql: user_profile\.id is part of user_profile's primary key: replacing it by id_new would leave the table without one/,
+      expect.stringContaining(
+        "error spec.sql: user_profile.id is part of user_profile's primary key: replacing it by id_new would leave " +
+          'the table without one',
       ),
     ]);
     expect(key.sections[0]).toContain(
@@ -246,6 +247,7 @@ describe('schema change preflight', () => {
               'index user_profile_tenant_email (CREATE UNIQUE INDEX … (tenant, email))',
               'statistics user_profile_tenant_email_stats',
             ],
+            lostForGood: ['statistics user_profile_tenant_email_stats'],
             blockers: ['view active_users', 'constraint invoice_email_fkey of invoice (FOREIGN KEY …)'],
           },
         ],
@@ -303,7 +305,10 @@ describe('schema change preflight', () => {
     expect(seen[0]!.addedColumns).toEqual(['column_2']);
     expect(findings).toEqual([
       expect.stringMatching(
-        /^tasks\/t\.yaml:\d+:\d+ error spec\.replaceColumn\.to: user_profile\.column_2 already exists and holds somebody's data/,
+        new RegExp(
+          '^tasks/t\\.yaml:\\d+:\\d+ error spec\\.replaceColumn\\.to: ' +
+            "user_profile\\.column_2 already exists and holds somebody's data",
+        ),
       ),
     ]);
     // The keep-text column is named by onInvalid; a column a ZeroOps run added (maybe this merge's own,
@@ -323,8 +328,8 @@ describe('schema change preflight', () => {
     const reuse = await preflightOf(
       task(
         'SchemaChange',
-        'database: shop\nsql: |\n  ALTER TABLE user_profile DROP COLUMN name;\n  ALTER TABLE user_profile RENAME COLUMN ' +
-          'email TO name;',
+        'database: shop\nsql: |\n  ALTER TABLE user_profile DROP COLUMN name;\n' +
+          '  ALTER TABLE user_profile RENAME COLUMN email TO name;',
       ),
       facts({ transform: undefined }),
     );
@@ -349,6 +354,7 @@ describe('schema change preflight', () => {
             notNull: true,
             default: "''::text",
             droppedWith: ['index user_profile_name (CREATE INDEX user_profile_name ON public.user_profile (name))'],
+            lostForGood: [],
             blockers: [],
           },
         ],
@@ -366,7 +372,15 @@ describe('schema change preflight', () => {
       facts({
         transform: undefined,
         retiredColumns: [
-          { column: 'name', exists: false, primaryKey: false, notNull: false, droppedWith: [], blockers: [] },
+          {
+            column: 'name',
+            exists: false,
+            primaryKey: false,
+            notNull: false,
+            droppedWith: [],
+            lostForGood: [],
+            blockers: [],
+          },
         ],
       }),
     );
