@@ -103,12 +103,20 @@ export function outsideWindow(run: Run, now: Date): Transition | undefined {
 /** Recorded before the effect: the checkpoint that makes a crashed attempt visible. */
 export function stepStarted(run: Run, step: PlanStep, now: Date): Transition {
   const state = run.steps.find((s) => s.id === step.id)!;
-  const attempts = state.status === 'running' ? state.attempts : state.attempts + 1;
+  // A step found running was cut off by a crash: whatever that attempt did is unknown.
+  const resumed = state.status === 'running';
+  const attempts = resumed ? state.attempts : state.attempts + 1;
   return {
     run: withStep(
       run,
       step.id,
-      { status: 'running', attempts, startedAt: state.startedAt ?? at(now), notBefore: undefined },
+      {
+        status: 'running',
+        attempts,
+        startedAt: state.startedAt ?? at(now),
+        notBefore: undefined,
+        ...(resumed ? { unchanged: false } : {}),
+      },
       now,
       { status: 'running', reason: undefined },
     ),
@@ -137,29 +145,46 @@ export function stepExecuted(
   const hold = step.waitSeconds ?? 0;
   const events = [event('step-applied', { step: step.id, output: output ?? null })];
   if (hold === 0 && step.gates.length === 0)
-    return succeedStep(withStep(run, step.id, { output }, now), step, now, events);
+    return succeedStep(withStep(run, step.id, { output, unchanged: false }, now), step, now, events);
   return {
     run: withStep(
       run,
       step.id,
-      { status: 'holding', output, holdUntil: at(now, hold), nextCheckAt: at(now, Math.min(gateCheckSeconds, hold)) },
+      {
+        status: 'holding',
+        output,
+        unchanged: false,
+        holdUntil: at(now, hold),
+        nextCheckAt: at(now, Math.min(gateCheckSeconds, hold)),
+      },
       now,
     ),
     events: [...events, event('step-holding', { step: step.id, seconds: hold })],
   };
 }
 
-/** A failure the effect called final (`retryable: false`) is not retried, whatever the step allows. */
-export function stepFailed(run: Run, step: PlanStep, error: string, now: Date, retryable = true): Transition {
+/**
+ * A failure the effect called final (`retryable: false`) is not retried, whatever the step allows.
+ * One it called `untouched` leaves the step unchanged, if every earlier attempt was too.
+ */
+export function stepFailed(
+  run: Run,
+  step: PlanStep,
+  error: string,
+  now: Date,
+  retryable = true,
+  untouched = false,
+): Transition {
   const state = run.steps.find((s) => s.id === step.id)!;
+  const unchanged = untouched && state.unchanged !== false;
   if (retryable && state.attempts <= step.retries) {
     const backoff = Math.min(60, 2 ** (state.attempts - 1));
     return {
-      run: withStep(run, step.id, { status: 'pending', error, notBefore: at(now, backoff) }, now),
+      run: withStep(run, step.id, { status: 'pending', error, notBefore: at(now, backoff), unchanged }, now),
       events: [event('step-retry', { step: step.id, attempt: state.attempts, error, retryInSeconds: backoff })],
     };
   }
-  const failed = withStep(run, step.id, { status: 'failed', error, finishedAt: at(now) }, now);
+  const failed = withStep(run, step.id, { status: 'failed', error, finishedAt: at(now), unchanged }, now);
   const why = retryable ? `failed after ${state.attempts} attempt(s)` : 'failed, and retrying cannot help';
   return beginRollback(failed, `step ${step.id} ${why}: ${error}`, now);
 }
@@ -224,26 +249,33 @@ function succeedStep(run: Run, step: PlanStep, now: Date, events: NewEvent[]): T
 }
 
 export function beginRollback(run: Run, reason: string, now: Date, events: NewEvent[] = []): Transition {
-  const started = new Set(run.steps.filter((s) => s.status !== 'pending').map((s) => s.id));
-  const undo = run.plan.rollback
-    .filter((r) => r.undoes === undefined || started.has(r.undoes))
-    .map((r) => ({ title: r.title, status: 'pending' as const }));
-  const base = { ...run, reason, undo, updatedAt: at(now) };
+  const undo = undoSteps(run).map((r) => ({ title: r.title, status: 'pending' as const }));
+  const spared = run.steps.filter((s) => s.status === 'failed' && s.unchanged).map((s) => s.id);
+  const said = spared.length
+    ? `${reason}. Not undone: ${spared.join(', ')}, which failed before it changed anything`
+    : reason;
+  const base = { ...run, reason: said, undo, updatedAt: at(now) };
   if (undo.length === 0) {
     return {
       run: { ...base, status: 'rolled_back', finishedAt: at(now) },
-      events: [...events, event('rollback-started', { reason }), event('run-rolled-back', { undone: 0 })],
+      events: [...events, event('rollback-started', { reason: said }), event('run-rolled-back', { undone: 0 })],
     };
   }
   return {
     run: { ...base, status: 'rolling_back' },
-    events: [...events, event('rollback-started', { reason, steps: undo.length })],
+    events: [...events, event('rollback-started', { reason: said, steps: undo.length })],
   };
 }
 
-/** The plan's rollback steps that apply to this run, in order (as `undo` lists them). */
+/**
+ * The plan's rollback steps that apply to this run, in order (as `undo` lists them): those of the
+ * steps that started, except one that failed before it changed anything (its inverse would remove
+ * what was there before: the column its ADD COLUMN found already there, say).
+ */
 export function undoSteps(run: Run) {
-  const started = new Set(run.steps.filter((s) => s.status !== 'pending').map((s) => s.id));
+  const started = new Set(
+    run.steps.filter((s) => s.status !== 'pending' && !(s.status === 'failed' && s.unchanged)).map((s) => s.id),
+  );
   return run.plan.rollback.filter((r) => r.undoes === undefined || started.has(r.undoes));
 }
 

@@ -10,6 +10,12 @@ export interface EffectContext {
   /** The step (or `undo-<n>`, a rollback step) and its attempt, as the checkpoint key names them. */
   step: string;
   attempt: number;
+  /**
+   * No earlier attempt of this step can have changed anything (none ran, or each failed before it
+   * changed anything): what the step would create and finds there already is somebody else's, not
+   * an earlier attempt's. Unset: an earlier attempt may have acted.
+   */
+  cleanSlate?: boolean;
   /** Aborted when the step's timeout is reached: the effect must stop what it started. */
   signal?: AbortSignal;
   /** Long work says how far it got (one line), shown on the run's check run while the step runs. */
@@ -21,11 +27,16 @@ export interface EffectResult {
 }
 
 export class EffectError extends Error {
+  /** The attempt failed before it changed anything: the step's inverse must not run for it. */
+  readonly untouched: boolean;
+
   constructor(
     message: string,
     readonly retryable: boolean,
+    options: { untouched?: boolean } = {},
   ) {
     super(message);
+    this.untouched = options.untouched === true;
   }
 }
 

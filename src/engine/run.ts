@@ -36,6 +36,11 @@ export interface StepState {
   /** While a long step runs: how far it got, in one line. */
   progress?: string;
   error?: string;
+  /**
+   * Every attempt so far failed before changing anything (the effect said so, and none was cut off by
+   * a crash): a rollback has nothing of this step to undo, and its inverse would remove what was there before.
+   */
+  unchanged?: boolean;
   evidence: Evidence[];
 }
 

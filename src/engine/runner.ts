@@ -120,6 +120,8 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
       return saved?.status === 'pending' ? 'stop' : 'continue';
     }
     case 'execute': {
+      const before = run.steps.find((s) => s.id === move.step.id)!;
+      const cleanSlate = before.status === 'pending' && (before.attempts === 0 || before.unchanged === true);
       const started = await commit(deps, run, stepStarted(run, move.step, now));
       if (!started) return 'continue';
       const attempt = started.steps.find((s) => s.id === move.step.id)!.attempts;
@@ -146,7 +148,7 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
         deps,
         started,
         move.step.action,
-        { step: move.step.id, attempt, checkpointKey: `${run.id}/${move.step.id}/${attempt}`, progress },
+        { step: move.step.id, attempt, checkpointKey: `${run.id}/${move.step.id}/${attempt}`, progress, cleanSlate },
         move.step.timeoutSeconds,
       );
       reporting = false;
@@ -156,7 +158,7 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
         latest,
         outcome.error === undefined
           ? stepExecuted(latest, move.step, outcome.output, after, deps.gateCheckSeconds)
-          : stepFailed(latest, move.step, outcome.error, after, outcome.retryable),
+          : stepFailed(latest, move.step, outcome.error, after, outcome.retryable, outcome.untouched),
       );
       return 'continue';
     }
@@ -182,7 +184,7 @@ async function perform(
   deps: RunnerDeps,
   run: Run,
   action: Parameters<Effects['apply']>[0],
-  attempt: Pick<EffectContext, 'step' | 'attempt' | 'checkpointKey' | 'progress'>,
+  attempt: Pick<EffectContext, 'step' | 'attempt' | 'checkpointKey' | 'progress' | 'cleanSlate'>,
   timeoutSeconds: number,
 ) {
   const controller = new AbortController();
@@ -196,7 +198,7 @@ async function perform(
       );
     });
     const result = await Promise.race([effect, timeout]);
-    return { output: result.output, error: undefined, retryable: true };
+    return { output: result.output, error: undefined, retryable: true, untouched: false };
   } catch (error) {
     if (!controller.signal.aborted) controller.abort();
     // A retry must not overlap the attempt it replaces: wait (a little) for the effect to stop.
@@ -210,7 +212,9 @@ async function perform(
     );
     // Only the effect knows whether trying again can help; an unexpected error may be passing.
     const retryable = error instanceof EffectError ? error.retryable : true;
-    return { output: undefined, error: (error as Error).message, retryable };
+    // A timeout stopped the effect wherever it was: never untouched, whatever the effect says later.
+    const untouched = error instanceof EffectError && error.untouched;
+    return { output: undefined, error: (error as Error).message, retryable, untouched };
   } finally {
     clearTimeout(timer);
   }

@@ -51,12 +51,15 @@ export async function runMysqlDdl(
           for (const statement of statements) await connection.query(statement);
           return { attempts: attempt, waits, tookMs: Date.now() - started };
         } catch (error) {
-          if (!isLockWaitTimeout(error)) throw new EffectError(runErrorShown(error), false);
+          // One statement the server refused changed nothing (MariaDB's DDL is atomic); of several, the first ran.
+          const untouched = statements.length === 1 && serverRefused(error);
+          if (!isLockWaitTimeout(error)) throw new EffectError(runErrorShown(error), false, { untouched });
           waits.push({ attempt, blockers: await openTransactions(watcher, id) });
           if (attempt >= maxAttempts)
             throw new EffectError(
               `gave up after ${attempt} attempts of ${options.lockWaitSeconds} s: ${describeMysqlWait(waits.at(-1)!)}`,
               true,
+              { untouched },
             );
           const pause = Math.min(maxPauseMs, firstPauseMs * 2 ** (attempt - 1));
           await sleep(pause / 2 + Math.random() * (pause / 2), options.signal);
@@ -65,6 +68,12 @@ export async function runMysqlDdl(
     }),
   );
 }
+
+/** An error the server answered with, SQLSTATE and all (mysql2 marks a lost connection `fatal`: it may have run). */
+const serverRefused = (error: unknown): boolean => {
+  const { sqlState, fatal } = error as { sqlState?: string; fatal?: boolean };
+  return typeof sqlState === 'string' && fatal !== true;
+};
 
 /** Open transactions other than ours, oldest first: the likely holders of a table's metadata lock. */
 async function openTransactions(watcher: Connection, own: number): Promise<MysqlBlocker[]> {

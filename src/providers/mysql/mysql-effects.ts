@@ -29,7 +29,8 @@ export const mysqlOperations: Record<string, Handler> = {
     const columns = await withConnection(url, (c) => columnNames(c, p.table));
     if (!columns.includes(p.column) && columns.includes(p.newName))
       return done(`${p.table}.${p.column} is already ${p.newName}`);
-    if (!columns.includes(p.column)) throw new EffectError(`${p.table}.${p.column} does not exist`, false);
+    if (!columns.includes(p.column))
+      throw new EffectError(`${p.table}.${p.column} does not exist`, false, { untouched: true });
     const ddl = await runMysqlDdl(
       url,
       [`ALTER TABLE ${quoteTable(p.table)} RENAME COLUMN ${quoteName(p.column)} TO ${quoteName(p.newName)}`],
@@ -37,12 +38,21 @@ export const mysqlOperations: Record<string, Handler> = {
     );
     return ddlResult(`renamed ${p.table}.${p.column} to ${p.newName}`, ddl);
   },
-  'online-alter': async (p, { signal, progress }, url) => {
+  'online-alter': async (p, { signal, progress, cleanSlate }, url) => {
     const expectation = p.expect as Expectation | undefined;
     // A copy an earlier attempt left running ends first: then its result is what is looked at.
     await waitForEarlierCopy(url, p.table, { signal, progress });
-    if (expectation && (await holds(url, p.table, expectation)))
+    if (expectation && (await holds(url, p.table, expectation))) {
+      // Before any attempt of this step, a column or index it adds is somebody's: never taken over, nor dropped.
+      if (cleanSlate && expectation.present)
+        throw new EffectError(
+          `${p.table} already has ${describe(expectation)} and this run did not add it: ZeroOps never takes over ` +
+            'a column or index it did not make (its rollback would drop it); give the new one another name',
+          false,
+          { untouched: true },
+        );
       return done(`${p.table} already has ${describe(expectation)}: an earlier attempt finished`);
+    }
     const outcome = await onlineAlter(
       url,
       { table: p.table, alter: p.alter, lockWaitSeconds: waitOf(p) },
@@ -129,8 +139,18 @@ export const mysqlOperations: Record<string, Handler> = {
 export async function applyMysql(operation: string, params: Params, context: EffectContext): Promise<EffectResult> {
   const handler = mysqlOperations[operation];
   if (!handler) throw new EffectError(`mysql ${operation} is not an operation of this version`, false);
-  return handler(params, context, databaseUrl(context.run.providers, params.database, process.env, 'mysql'));
+  try {
+    return await handler(params, context, databaseUrl(context.run.providers, params.database, process.env, 'mysql'));
+  } catch (error) {
+    // A statement refused leaves the attempt untouched only where it was the attempt's one change.
+    if (error instanceof EffectError && error.untouched && !changeOnce.has(operation))
+      throw new EffectError(error.message, error.retryable);
+    throw error;
+  }
 }
+
+/** Operations whose attempt makes one change at most: one statement, or one copy and swap. */
+const changeOnce = new Set(['rename-column', 'rename-table', 'drop-table', 'execute', 'online-alter']);
 
 const done = (summary: string, extra: Record<string, unknown> = {}): EffectResult => ({
   output: { summary, ...extra },

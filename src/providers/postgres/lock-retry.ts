@@ -60,11 +60,15 @@ export async function runDdl(url: string, statements: string[], options: DdlOpti
         } catch (error) {
           if (!isLockTimeout(error)) {
             look.cancel();
-            throw new EffectError(runErrorShown(error), isPassing(error));
+            throw new EffectError(runErrorShown(error), isPassing(error), {
+              untouched: changedNothing(error, statements, options),
+            });
           }
           waits.push({ attempt, blockers: await look.result });
           if (attempt >= maxAttempts || options.signal?.aborted)
-            throw new EffectError(`gave up after ${attempt} lock waits: ${describeWait(waits.at(-1)!)}`, true);
+            throw new EffectError(`gave up after ${attempt} lock waits: ${describeWait(waits.at(-1)!)}`, true, {
+              untouched: changedNothing(error, statements, options),
+            });
           await sleep(pauseBefore(attempt), options.signal);
         }
       }
@@ -77,6 +81,18 @@ export const isPassing = (error: unknown): boolean => {
   const code = (error as { code?: string }).code;
   return code === undefined || code.startsWith('08') || code.startsWith('57P');
 };
+
+/**
+ * Whether a failed call left the database as it was: a transaction PostgreSQL rejected was rolled
+ * back whole; outside one, only a lone statement that failed while being analysed (class 42: a name
+ * taken or missing, a syntax error) or waiting for its lock. A lost connection may have committed.
+ */
+function changedNothing(error: unknown, statements: string[], options: DdlOptions): boolean {
+  if (isPassing(error)) return false;
+  if (!options.outsideTransaction) return true;
+  const code = (error as { code?: string }).code ?? '';
+  return statements.length === 1 && (code.startsWith('42') || isLockTimeout(error));
+}
 
 const timeouts = (options: DdlOptions, scope: 'LOCAL' | 'SESSION') => [
   // 0: no limit (a concurrent index build, whose lock blocks no one).

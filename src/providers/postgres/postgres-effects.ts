@@ -47,6 +47,9 @@ export const postgresOperations: Record<string, Handler> = {
       throw new EffectError(
         `${p.table}.${taken} already exists and ZeroOps did not add it: choose another name`,
         false,
+        {
+          untouched: true,
+        },
       );
     const ddl = await runDdl(
       url,
@@ -121,7 +124,9 @@ export const postgresOperations: Record<string, Handler> = {
     if (p.unlessUsedWithinSeconds !== undefined) {
       const found = await columnReaders(url, { table: p.table, column: p.column }, p.unlessUsedWithinSeconds, signal);
       if (found.readers.length > 0)
-        throw new EffectError(`held: ${p.table}.${p.column} is still in use, ${describeReaders(found)}`, true);
+        throw new EffectError(`held: ${p.table}.${p.column} is still in use, ${describeReaders(found)}`, true, {
+          untouched: true,
+        });
     }
     const [old, renamed] = await withClient(url, (c) =>
       Promise.all([columnType(c, p.table, p.column), columnType(c, p.table, p.newName)]),
@@ -131,6 +136,7 @@ export const postgresOperations: Record<string, Handler> = {
       throw new EffectError(
         `${p.table} has both ${p.column} and ${p.newName}: ZeroOps will not rename over a column`,
         false,
+        { untouched: true },
       );
     const sync = p.dropSync ? await syncOf(p.dropSync, url) : undefined;
     const ddl = await runDdl(
@@ -172,7 +178,7 @@ export const postgresOperations: Record<string, Handler> = {
     if (p.unlessUsedWithinSeconds !== undefined) {
       const found = await columnReaders(url, { table: p.table }, p.unlessUsedWithinSeconds, signal);
       if (found.readers.length > 0)
-        throw new EffectError(`held: ${p.table} is still in use, ${describeReaders(found)}`, true);
+        throw new EffectError(`held: ${p.table} is still in use, ${describeReaders(found)}`, true, { untouched: true });
     }
     // A table keeps its schema when renamed: the new name is the bare one.
     const bare = String(p.newName).split('.').at(-1)!;
@@ -199,12 +205,13 @@ export const postgresOperations: Record<string, Handler> = {
     const built = await restoreIndex(url, p.index, run.id, signal);
     return built.ddl ? ddlResult(built.summary, built.ddl) : { output: { summary: built.summary } };
   },
-  execute: async (p, { signal }, url) => {
+  execute: async (p, { signal, cleanSlate }, url) => {
     // The plan says so from the parse tree; a plan made before it did starts with the keywords.
     const concurrently =
       p.concurrently === true ||
       /^(?:create\s+(?:unique\s+)?index|drop\s+index)\s+concurrently\b/i.test(withoutLeadingComments(p.sql));
-    if (concurrently && (await validIndexExists(url, p.sql, p.table)))
+    // Only an earlier attempt of this step can have built it; on a clean slate an index of that name is somebody's.
+    if (concurrently && !cleanSlate && (await validIndexExists(url, p.sql, p.table)))
       return { output: { summary: 'the index exists and is valid: built before' } };
     try {
       // A concurrent build's lock blocks no read or write, and it waits for older transactions:
@@ -218,7 +225,7 @@ export const postgresOperations: Record<string, Handler> = {
       return ddlResult('applied', ddl);
     } catch (error) {
       // A constraint an earlier attempt added (it committed, then the worker died) is done, not an error.
-      if (/already exists/.test((error as Error).message) && /\badd\s+constraint\b/i.test(p.sql))
+      if (!cleanSlate && /already exists/.test((error as Error).message) && /\badd\s+constraint\b/i.test(p.sql))
         return { output: { summary: 'the constraint exists: added before' } };
       throw error;
     }
@@ -232,9 +239,24 @@ export async function applyPostgres(operation: string, params: Params, context: 
     return await handler(params, context, databaseUrl(context.run.providers, params.database));
   } catch (error) {
     // The check run shows it: never a value a data exception quotes. (Any other error is retried, as before.)
-    throw error instanceof EffectError ? error : new EffectError(runErrorShown(error), true);
+    if (!(error instanceof EffectError)) throw new EffectError(runErrorShown(error), true);
+    // A DDL rolled back leaves the attempt untouched only where it was the attempt's one change.
+    if (error.untouched && !changeOnce.has(operation)) throw new EffectError(error.message, error.retryable);
+    throw error;
   }
 }
+
+/** Operations whose attempt changes the database in one transaction at most (their DDL, or nothing). */
+const changeOnce = new Set([
+  'add-column',
+  'drop-column',
+  'create-sync-trigger',
+  'drop-sync-trigger',
+  'rename-column',
+  'rename-table',
+  'drop-table',
+  'execute',
+]);
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 

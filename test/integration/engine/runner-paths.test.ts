@@ -3,7 +3,7 @@
  * that changes the run while its step is in flight, and the same failure twice (one incident).
  */
 import { applyCommand } from '../../../src/engine/machine.js';
-import type { EffectContext } from '../../../src/engine/ports.js';
+import { EffectError, type EffectContext } from '../../../src/engine/ports.js';
 import { advanceRun, commit, type RunnerDeps } from '../../../src/engine/runner.js';
 import { ForgeRunReporter, incidentFingerprint } from '../../../src/app/report-run.js';
 import type { Forge } from '../../../src/forge/forge.js';
@@ -28,6 +28,40 @@ function depsWith(apply: (action: Action, context: EffectContext) => Promise<{ o
 }
 
 const eventTypes = async (runId: string) => (await storeOf().events(runId)).map((e) => e.type);
+
+describe('a step that failed before it changed anything', () => {
+  it('is not undone, and each attempt is told whether an earlier one can have acted', async () => {
+    const seen: { step: string; cleanSlate: boolean | undefined }[] = [];
+    const undone: unknown[] = [];
+    const deps = depsWith(async (action, context) => {
+      seen.push({ step: context.step, cleanSlate: context.cleanSlate });
+      if (action.operation === 'undo') undone.push(action.params.id);
+      if (action.operation === 'add' && context.attempt === 1)
+        throw new EffectError('lock wait', true, { untouched: true });
+      if (action.operation === 'add') throw new EffectError('c already exists', false, { untouched: true });
+      return {};
+    });
+    const plan = aPlan([
+      aStep('one', { retries: 0 }),
+      aStep('add', { retries: 1, action: { provider: 'haproxy', operation: 'add', params: {} } }),
+    ]);
+    const { run } = await storeOf().createRun(aRun({ plan }));
+    let now = Date.now();
+    deps.clock = () => new Date(now);
+    await advanceRun(deps, run.id);
+    now += 5000; // past the retry's backoff
+    await advanceRun(deps, run.id);
+    const saved = (await storeOf().run(run.id))!;
+    expect(saved.status).toBe('rolled_back');
+    expect(undone).toEqual(['one']);
+    expect(saved.reason).toContain('Not undone: add, which failed before it changed anything');
+    expect(seen.filter((s) => s.step !== 'undo-0')).toEqual([
+      { step: 'one', cleanSlate: true },
+      { step: 'add', cleanSlate: true },
+      { step: 'add', cleanSlate: true },
+    ]);
+  });
+});
 
 describe('a rollback step that fails', () => {
   it('ends the run failed, says the system may be half rolled back, and records which undo failed', async () => {

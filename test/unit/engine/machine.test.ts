@@ -8,9 +8,11 @@ import {
   stepExecuted,
   stepFailed,
   stepStarted,
+  undoSteps,
   undoTimeoutSeconds,
 } from '../../../src/engine/machine.js';
 import type { Evidence, Run } from '../../../src/engine/run.js';
+import type { PlanStep } from '../../../src/plan/types.js';
 import { aPlan, aRun, aStep } from '../../support/builders.js';
 
 const t0 = new Date('2026-11-25T00:00:00Z');
@@ -97,6 +99,47 @@ describe('failures', () => {
       status: 'rolling_back',
       reason: 'step one failed, and retrying cannot help: kubernetes is not configured',
     });
+  });
+});
+
+describe('a step that failed before it changed anything', () => {
+  const plan = aPlan([aStep('one'), aStep('add', { retries: 1 })]);
+  const [one, add] = plan.steps as [PlanStep, PlanStep];
+  const afterOne = () => stepExecuted(stepStarted(running(aRun({ plan })), one, t0).run, one, {}, t0, 1).run;
+
+  it('is not undone: its inverse would remove what was there before it', () => {
+    let run = stepStarted(afterOne(), add, t0).run;
+    run = stepFailed(run, add, 'column c already exists', t0, false, true).run;
+    expect(run.steps[1]).toMatchObject({ status: 'failed', unchanged: true });
+    expect(run.undo).toEqual([{ title: 'undo one', status: 'pending' }]);
+    expect(run.reason).toBe(
+      'step add failed, and retrying cannot help: column c already exists. Not undone: add, which failed ' +
+        'before it changed anything',
+    );
+    expect(undoSteps(run).map((u) => u.undoes)).toEqual(['one']);
+  });
+
+  it('is undone when any attempt may have changed something', () => {
+    let run = stepStarted(afterOne(), add, t0).run;
+    run = stepFailed(run, add, 'connection lost', t0, true, false).run;
+    run = stepFailed(stepStarted(run, add, later(1)).run, add, 'lock wait', later(1), true, true).run;
+    expect(run.steps[1]).toMatchObject({ status: 'failed', unchanged: false });
+    expect(undoSteps(run).map((u) => u.undoes)).toEqual(['add', 'one']);
+  });
+
+  it('is undone when an attempt was cut off by a crash, whatever the next one says', () => {
+    let run = stepStarted(afterOne(), add, t0).run;
+    run = stepStarted(run, add, later(1)).run; // the worker died mid-attempt: the step is found running
+    run = stepFailed(run, add, 'column c already exists', later(1), false, true).run;
+    expect(undoSteps(run).map((u) => u.undoes)).toEqual(['add', 'one']);
+  });
+
+  it('stays unchanged across attempts that each changed nothing', () => {
+    let run = stepStarted(afterOne(), add, t0).run;
+    run = stepFailed(run, add, 'lock wait', t0, true, true).run;
+    expect(run.steps[1]).toMatchObject({ status: 'pending', unchanged: true });
+    run = stepFailed(stepStarted(run, add, later(1)).run, add, 'lock wait', later(1), true, true).run;
+    expect(undoSteps(run).map((u) => u.undoes)).toEqual(['one']);
   });
 });
 
