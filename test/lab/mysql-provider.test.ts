@@ -8,7 +8,7 @@ import { jest } from '@jest/globals';
 import mysql from 'mysql2/promise';
 import { startLab, type Lab } from '../../lab/lab.js';
 import { startMysqlLoad } from '../../lab/components/mysql-load.js';
-import type { EffectContext, EffectResult } from '../../src/engine/ports.js';
+import type { EffectContext, EffectError, EffectResult } from '../../src/engine/ports.js';
 import type { Run } from '../../src/engine/run.js';
 import { applyMysql } from '../../src/providers/mysql/mysql-effects.js';
 
@@ -106,6 +106,44 @@ it('says what the tool said when it cannot make the change', async () => {
   await expect(apply('online-alter', { table: 't_user', alter: 'DROP COLUMN no_such_column' })).rejects.toThrow(
     /pt-online-schema-change stopped \(exit \d+\): .*no_such_column/,
   );
+});
+
+it('never takes over a column it did not add, and says when a failed attempt changed nothing', async () => {
+  const before = await tableChecksum();
+  const attempt = (params: Record<string, unknown>, cleanSlate: boolean) =>
+    applyMysql(
+      'online-alter',
+      { database: 'shop', lockTimeoutSeconds: 1, table: 't_user', ...params },
+      {
+        ...context('online-alter'),
+        cleanSlate,
+      },
+    ).then(
+      (result) => ({ result, error: undefined }),
+      (error: EffectError) => ({ result: undefined, error }),
+    );
+  const addEmail = { alter: 'ADD COLUMN email INT', expect: { column: 'email', present: true } };
+  // No attempt of the step ran before: the column is somebody's.
+  const refused = await attempt(addEmail, true);
+  expect(refused.error?.message).toMatch(/t_user already has column email and this run did not add it/);
+  expect(refused.error?.untouched).toBe(true);
+  // After an attempt that may have acted (its worker died), the column is that attempt's doing.
+  expect((await attempt(addEmail, false)).result?.output).toMatchObject({
+    summary: 't_user already has column email: an earlier attempt finished',
+  });
+  // The tool gives up before its swap: the table was not altered, and the error says so.
+  const copy = await attempt(
+    { alter: 'ADD COLUMN fresh INT, ADD COLUMN email INT', expect: { column: 'fresh', present: true } },
+    true,
+  );
+  expect(copy.error?.message).toMatch(/pt-online-schema-change stopped/);
+  expect(copy.error?.untouched).toBe(true);
+  const create = await apply('execute', { table: 't_user', sql: 'CREATE TABLE t_user (id INT)' }).catch(
+    (error: EffectError) => error,
+  );
+  expect(create).toMatchObject({ untouched: true, message: expect.stringMatching(/already exists/) });
+  expect(await columns()).toEqual(['id', 'name', 'email', 'visits']);
+  expect(await tableChecksum()).toBe(before);
 });
 
 it('snapshots a column, drops it, and puts it back where it was with every value: the table is as before', async () => {

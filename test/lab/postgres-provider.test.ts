@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { startLab, type Lab } from '../../lab/lab.js';
 import { worstLatencyDuring, type DbLoad } from '../../lab/components/db-load.js';
-import type { EffectContext, EffectResult } from '../../src/engine/ports.js';
+import type { EffectContext, EffectError, EffectResult } from '../../src/engine/ports.js';
 import type { Run } from '../../src/engine/run.js';
 import { applyPostgres } from '../../src/providers/postgres/postgres-effects.js';
 import { readColumnDefinition } from '../../src/providers/postgres/column-definition.js';
@@ -277,6 +277,39 @@ describe('additive statements', () => {
     ])
       await apply('execute', { ...index, sql: step });
     expect(await columns()).toEqual(['id', 'name', 'email', 'column_1']);
+  });
+
+  it("says when a statement changed nothing, and on a clean slate never takes somebody's object for its own", async () => {
+    const at = { database: 'shop', table, lockTimeoutSeconds: 0.2 };
+    const outcome = (sql: string, cleanSlate: boolean) =>
+      apply('execute', { ...at, sql }, { cleanSlate }).then(
+        (result) => ({ summary: result.output.summary as string, untouched: undefined }),
+        (error: EffectError) => ({ summary: error.message, untouched: error.untouched }),
+      );
+    const index = 'CREATE INDEX CONCURRENTLY up_email_seen ON user_profile (email)';
+    const check = 'ALTER TABLE user_profile ADD CONSTRAINT email_seen CHECK (length(email) < 500)';
+    await outcome(index, true);
+    await outcome(check, true);
+    // There before any attempt of the step: PostgreSQL's refusal, which changed nothing.
+    expect(await outcome(index, true)).toEqual({
+      summary: expect.stringMatching(/up_email_seen" already exists/),
+      untouched: true,
+    });
+    expect(await outcome(check, true)).toEqual({
+      summary: expect.stringMatching(/email_seen.* already exists/),
+      untouched: true,
+    });
+    expect(await outcome('ALTER TABLE user_profile ADD COLUMN email text', true)).toMatchObject({ untouched: true });
+    // After an attempt that may have acted, what it would make is its doing.
+    expect(await outcome(index, false)).toEqual({
+      summary: 'the index exists and is valid: built before',
+      untouched: undefined,
+    });
+    expect(await outcome(check, false)).toEqual({
+      summary: 'the constraint exists: added before',
+      untouched: undefined,
+    });
+    await db.query('DROP INDEX up_email_seen; ALTER TABLE user_profile DROP CONSTRAINT email_seen');
   });
 
   it('drops an index CONCURRENTLY keeping its definition, and a rollback builds it again', async () => {
