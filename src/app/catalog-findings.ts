@@ -89,6 +89,11 @@ export function catalogFindings(
           },
     );
   }
+  for (const index of facts.takenIndexes ?? [])
+    found.errors.push(
+      `${table} has an index named ${index} already: ZeroOps never takes over or drops an index it did not make; ` +
+        'give the new one another name',
+    );
   const partitions = facts.tablePartitions ?? [];
   if (partitions.length > 0) {
     const named = partitions.slice(0, partitionsNamed).join(', ');

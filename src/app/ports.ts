@@ -66,8 +66,10 @@ export interface PreflightTarget {
   retiresTable?: boolean;
   /** PostgreSQL: the tables the same change drops before this one (their references into it go first). */
   droppedBefore?: string[];
-  /** PostgreSQL: the columns a replacement adds (the new one, and the one that keeps invalid text). */
+  /** The columns the change adds: a replacement's (the new one, and the one that keeps invalid text), ADD COLUMN's. */
   addedColumns?: string[];
+  /** MySQL: the indexes the change adds (their names must be free). */
+  addedIndexes?: string[];
 }
 
 export interface PreflightFacts {
@@ -92,8 +94,10 @@ export interface PreflightFacts {
   retiredColumns?: RetiredColumnFacts[];
   /** PostgreSQL, for a table the change drops: what makes DROP TABLE fail without CASCADE. */
   tableBlockers?: string[];
-  /** PostgreSQL: the columns it would add that are there already, with the run that added each, if ZeroOps did. */
+  /** The columns it would add that are there already, with the run that added each, if ZeroOps did (PostgreSQL). */
   takenColumns?: { column: string; addedByRun?: string }[];
+  /** MySQL: the indexes it would add whose names are taken. */
+  takenIndexes?: string[];
   /** PostgreSQL, for a table the change drops: its partitions, which DROP TABLE takes along. */
   tablePartitions?: string[];
   /** PostgreSQL, for a backfill: what its new row versions will cost (see backfill-footprint). */

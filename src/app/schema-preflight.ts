@@ -156,10 +156,17 @@ function targetsOf(plan: Plan): PreflightTarget[] {
       const droppedTables = postgresSteps(plan, 'rename-table').map((p) => p.table as string);
       const retiresTable = droppedTables.includes(table);
       // A column the change renames away first may be added again under its name (DROP x; RENAME y TO x).
-      const addedColumns = postgresSteps(plan, 'add-column')
-        .filter((p) => p.table === table)
-        .flatMap((p) => [p.column as string, ...(p.alsoText ? [p.alsoText as string] : [])])
-        .filter((column) => !retiredColumns.includes(column));
+      const addedColumns = [
+        ...postgresSteps(plan, 'add-column').flatMap((p) => [
+          ...(p.table === table ? [p.column as string] : []),
+          ...(p.table === table && p.alsoText ? [p.alsoText as string] : []),
+        ]),
+        ...postgresSteps(plan, 'execute').flatMap((p) =>
+          p.table === table && p.addsColumn ? [p.addsColumn as string] : [],
+        ),
+        ...mysqlAdds(plan, table).columns,
+      ].filter((column) => !retiredColumns.includes(column));
+      const addedIndexes = mysqlAdds(plan, table).indexes;
       const droppedBefore = droppedTables.slice(0, droppedTables.indexOf(table));
       return {
         engine,
@@ -167,6 +174,7 @@ function targetsOf(plan: Plan): PreflightTarget[] {
         table,
         ...(retiredColumns.length > 0 ? { retiredColumns } : {}),
         ...(addedColumns.length > 0 ? { addedColumns } : {}),
+        ...(addedIndexes.length > 0 ? { addedIndexes } : {}),
         ...(retiresTable ? { retiresTable, ...(droppedBefore.length > 0 ? { droppedBefore } : {}) } : {}),
         ...(replaced
           ? {
@@ -186,6 +194,16 @@ const postgresSteps = (plan: Plan, operation: string) =>
   plan.steps
     .filter((s) => s.action.provider === 'postgres' && s.action.operation === operation)
     .map((s) => s.action.params);
+
+/** The columns and indexes the plan's online ALTERs of a MySQL table add (see mysql-sql.ts). */
+function mysqlAdds(plan: Plan, table: string): { columns: string[]; indexes: string[] } {
+  const adds = plan.steps
+    .filter((s) => s.action.provider === 'mysql' && s.action.operation === 'online-alter')
+    .map((s) => s.action.params)
+    .filter((p) => p.table === table && p.adds)
+    .map((p) => p.adds as { columns: string[]; indexes: string[] });
+  return { columns: adds.flatMap((a) => a.columns), indexes: adds.flatMap((a) => a.indexes) };
+}
 
 /** Where the manifest names a new column: `to`, or the keep-text column of `onInvalid`; raw SQL at its statement. */
 function newColumnField(replace: { to: string } | undefined, column: string): string[] {

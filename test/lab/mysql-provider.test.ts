@@ -11,6 +11,7 @@ import { startMysqlLoad } from '../../lab/components/mysql-load.js';
 import type { EffectContext, EffectError, EffectResult } from '../../src/engine/ports.js';
 import type { Run } from '../../src/engine/run.js';
 import { applyMysql } from '../../src/providers/mysql/mysql-effects.js';
+import { mysqlTableFacts } from '../../src/providers/mysql/preflight.js';
 
 jest.setTimeout(180_000);
 
@@ -144,6 +145,16 @@ it('never takes over a column it did not add, and says when a failed attempt cha
   expect(create).toMatchObject({ untouched: true, message: expect.stringMatching(/already exists/) });
   expect(await columns()).toEqual(['id', 'name', 'email', 'visits']);
   expect(await tableChecksum()).toBe(before);
+});
+
+it('says before approval which columns and indexes the change would add are there already', async () => {
+  const facts = await mysqlTableFacts(lab.mariadb!.url, 't_user', {
+    addedColumns: ['Email', 'fresh'],
+    addedIndexes: ['PRIMARY', 'idx_fresh'],
+  });
+  expect(facts).toMatchObject({ takenColumns: [{ column: 'Email' }], takenIndexes: ['PRIMARY'] });
+  const free = await mysqlTableFacts(lab.mariadb!.url, 't_user', { addedColumns: ['fresh'] });
+  expect(free.takenColumns).toBeUndefined();
 });
 
 it('snapshots a column, drops it, and puts it back where it was with every value: the table is as before', async () => {

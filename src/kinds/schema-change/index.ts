@@ -186,6 +186,7 @@ function stagesFor(statement: SqlStatement, options: StageOptions, prefix: strin
               lockTimeoutSeconds: options.lockTimeoutSeconds,
               ...(long ? { statementTimeoutSeconds: longSeconds } : {}),
               ...(concurrently ? { concurrently: true } : {}),
+              ...(c.type === 'additive' && c.addsColumn ? { addsColumn: c.addsColumn } : {}),
             }),
             ...(long ? { timeoutSeconds: longSeconds } : {}),
           }),

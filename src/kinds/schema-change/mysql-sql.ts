@@ -15,6 +15,8 @@ export type MysqlStatementClass =
       alter: string;
       /** What the change leaves behind (a retried step sees it happened), and how to take it back. */
       expect: { column?: string; index?: string; present: true };
+      /** Every column and index it adds: the preflight says which are there already. */
+      adds: { columns: string[]; indexes: string[] };
       undoAlter: string;
     }
   | { type: 'additive'; table: string; sql: string; undo: string; note?: string }
@@ -131,6 +133,11 @@ function alterTable(node: Node, text: string): MysqlStatementClass {
   const undo: string[] = [];
   for (const spec of specs) {
     if (spec.action === 'add' && spec.resource === 'column') {
+      if (spec.if_not_exists)
+        return refused(
+          "ADD COLUMN IF NOT EXISTS: the column may be there already, holding somebody's data, and the rollback " +
+            'would drop it; write ADD COLUMN, and the preflight says before approval whether the name is taken',
+        );
       if (spec.unique || spec.primary_key || spec.auto_increment)
         return refused(
           'ADD COLUMN … UNIQUE, PRIMARY KEY or AUTO_INCREMENT: pt-online-schema-change copies rows with ' +
@@ -156,6 +163,7 @@ function alterTable(node: Node, text: string): MysqlStatementClass {
     table,
     alter: clauses,
     expect: first !== undefined ? { column: first, present: true } : { index: index!, present: true },
+    adds: { columns: kept, indexes },
     undoAlter: undo.join(', '),
   };
 }
@@ -202,6 +210,7 @@ function createIndex(node: Node, text: string): MysqlStatementClass {
     table: tableName(node.table as Node),
     alter: `ADD INDEX \`${name}\` ${columns}`,
     expect: { index: name, present: true },
+    adds: { columns: [], indexes: [name] },
     undoAlter: `DROP INDEX \`${name}\``,
   };
 }

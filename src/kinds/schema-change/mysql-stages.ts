@@ -28,7 +28,7 @@ export function mysqlStages(c: MysqlStatementClass, o: StageOptions, prefix: str
         step({
           id: 'online-alter',
           title: `Online ALTER of ${c.table}: ${oneLine(c.alter)} (copy and swap, pt-online-schema-change)`,
-          action: my('online-alter', { ...db, table: c.table, alter: c.alter, expect: c.expect }),
+          action: my('online-alter', { ...db, table: c.table, alter: c.alter, expect: c.expect, adds: c.adds }),
           inverse: my('online-alter', {
             ...db,
             table: c.table,

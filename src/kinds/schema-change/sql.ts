@@ -31,6 +31,8 @@ export type StatementClass =
       longRunning?: boolean;
       /** CREATE or DROP INDEX CONCURRENTLY: outside a transaction, with no lock_timeout (its lock blocks nobody). */
       concurrently?: boolean;
+      /** ADD COLUMN: the preflight says whether the name is taken. */
+      addsColumn?: string;
     }
   | { type: 'refused'; reason: string };
 
@@ -437,7 +439,7 @@ function addColumn(table: string, def: Node, missingOk: boolean): StatementClass
   if (!isIdentifier(def.colname)) return oddName(def.colname);
   // ADD COLUMN IF NOT EXISTS may find the column there: the rollback leaves it.
   const undo = missingOk ? undefined : `ALTER TABLE ${quoteTable(table)} DROP COLUMN ${quoteIdent(def.colname)}`;
-  return { type: 'additive', table, undo };
+  return { type: 'additive', table, undo, ...(missingOk ? {} : { addsColumn: def.colname as string }) };
 }
 
 export const oddNameReason = (name: string) =>

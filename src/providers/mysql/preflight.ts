@@ -3,17 +3,21 @@
  * max_statement_time 30 s): the table's size, key, indexes, triggers and foreign keys, from
  * information_schema, so what pt-online-schema-change cannot copy is said before anyone approves.
  */
-import type { PreflightFacts, SchemaPreflight } from '../../app/ports.js';
+import type { PreflightFacts, PreflightTarget, SchemaPreflight } from '../../app/ports.js';
 import { databaseUrl } from '../postgres/database-url.js';
 import { TableMissing } from '../postgres/preflight.js';
 import { firstRow, rowsOf, splitTable, withConnection } from './sessions.js';
 
 export const mysqlPreflight: SchemaPreflight = {
   inspect: (target, providers) =>
-    mysqlTableFacts(databaseUrl(providers, target.database, process.env, 'mysql'), target.table),
+    mysqlTableFacts(databaseUrl(providers, target.database, process.env, 'mysql'), target.table, target),
 };
 
-export async function mysqlTableFacts(url: string, table: string): Promise<PreflightFacts> {
+export async function mysqlTableFacts(
+  url: string,
+  table: string,
+  adds: Pick<PreflightTarget, 'addedColumns' | 'addedIndexes'> = {},
+): Promise<PreflightFacts> {
   return withConnection(url, async (c) => {
     // MariaDB bounds statements with max_statement_time (s), MySQL with max_execution_time (ms).
     await c.query('SET SESSION max_statement_time = 30').catch(() => c.query('SET SESSION max_execution_time = 30000'));
@@ -64,7 +68,17 @@ export async function mysqlTableFacts(url: string, table: string): Promise<Prefl
         'SELECT DISTINCT COLUMN_NAME AS d FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? ' +
           'AND TABLE_NAME = ? AND NON_UNIQUE = 0',
       );
+      // Names compare as MySQL compares them: without regard to case.
+      const taken = (names: string[] | undefined, existing: string[]) =>
+        (names ?? []).filter((n) => existing.some((e) => e.toLowerCase() === n.toLowerCase()));
+      const columns = await list(
+        'SELECT COLUMN_NAME AS d FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+      );
+      const takenColumns = taken(adds.addedColumns, columns).map((column) => ({ column }));
+      const takenIndexes = taken(adds.addedIndexes, indexes);
       return {
+        ...(takenColumns.length > 0 ? { takenColumns } : {}),
+        ...(takenIndexes.length > 0 ? { takenIndexes } : {}),
         uniqueKeyColumns,
         rows: Number(size[0]!.rows),
         bytes: Number(size[0]!.bytes),

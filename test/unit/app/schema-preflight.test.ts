@@ -337,6 +337,40 @@ describe('schema change preflight', () => {
     expect(reuse.seen[0]!.addedColumns).toBeUndefined();
   });
 
+  it('refuses a plain ADD COLUMN or ADD INDEX whose name is taken, on either engine', async () => {
+    const sql = (text: string) => task('SchemaChange', `database: shop\nsql: ${text}`);
+    const postgres = await preflightOf(
+      sql('ALTER TABLE user_profile ADD COLUMN email text'),
+      facts({ transform: undefined, takenColumns: [{ column: 'email' }] }),
+    );
+    expect(postgres.seen[0]!.addedColumns).toEqual(['email']);
+    expect(postgres.findings).toEqual([
+      expect.stringContaining("error spec.sql: user_profile.email already exists and holds somebody's data"),
+    ]);
+    // IF NOT EXISTS may find it there: no undo, and nothing to check.
+    const maybe = await preflightOf(
+      sql('ALTER TABLE user_profile ADD COLUMN IF NOT EXISTS email text'),
+      facts({ transform: undefined }),
+    );
+    expect(maybe.seen[0]!.addedColumns).toBeUndefined();
+    const mysql = await preflightOf(
+      sql('ALTER TABLE t_user ADD COLUMN age INT, ADD INDEX idx_age (age)'),
+      facts({
+        engine: 'mysql',
+        transform: undefined,
+        statementsTracked: undefined,
+        takenColumns: [{ column: 'age' }],
+        takenIndexes: ['idx_age'],
+      }),
+      true,
+    );
+    expect(mysql.seen[0]).toMatchObject({ addedColumns: ['age'], addedIndexes: ['idx_age'] });
+    expect(mysql.findings).toEqual([
+      expect.stringContaining('error spec.sql: t_user has an index named idx_age already'),
+      expect.stringContaining("error spec.sql: t_user.age already exists and holds somebody's data"),
+    ]);
+  });
+
   it('says what a replacement column does not inherit from the one it replaces', async () => {
     const rename = task(
       'SchemaChange',

@@ -55,6 +55,7 @@ describe('MySQL SQL analysis', () => {
         table: 't_user',
         alter: 'ADD COLUMN age INT NULL DEFAULT 3, ADD INDEX idx_age (age)',
         expect: { column: 'age', present: true },
+        adds: { columns: ['age'], indexes: ['idx_age'] },
         undoAlter: 'DROP INDEX `idx_age`, DROP COLUMN `age`',
       },
       {
@@ -62,6 +63,7 @@ describe('MySQL SQL analysis', () => {
         table: 't_user',
         alter: 'ADD INDEX `idx_email` (email)',
         expect: { index: 'idx_email', present: true },
+        adds: { columns: [], indexes: ['idx_email'] },
         undoAlter: 'DROP INDEX `idx_email`',
       },
       {
@@ -97,6 +99,7 @@ describe('MySQL SQL analysis', () => {
     ['ALTER TABLE t ADD COLUMN x INT NOT NULL DEFAULT 0 UNIQUE', 'INSERT IGNORE'],
     ['ALTER TABLE t ADD COLUMN x INT AUTO_INCREMENT PRIMARY KEY', 'INSERT IGNORE'],
     ['CREATE TABLE IF NOT EXISTS a (id int)', 'no IF NOT EXISTS'],
+    ['ALTER TABLE a ADD COLUMN IF NOT EXISTS b int', 'ADD COLUMN IF NOT EXISTS: the column may be there already'],
     ['CREATE TEMPORARY TABLE a (id int)', 'no TEMPORARY'],
     ['CREATE TABLE a AS SELECT * FROM b', 'AS SELECT'],
     ['ALTER TABLE billing.t_invoice DROP COLUMN total', 'without a database'],

@@ -229,8 +229,8 @@ describe('SchemaChange plans', () => {
     expect(classes).toEqual([
       { type: 'additive', note: 'a comment: no undo' },
       { type: 'additive', table: 't', note: 'a new default: no undo' },
-      { type: 'additive', table: 't', undo: 'ALTER TABLE "t" DROP COLUMN "b"' },
-      { type: 'additive', table: 't', undo: 'ALTER TABLE "t" DROP COLUMN "c"' },
+      { type: 'additive', table: 't', undo: 'ALTER TABLE "t" DROP COLUMN "b"', addsColumn: 'b' },
+      { type: 'additive', table: 't', undo: 'ALTER TABLE "t" DROP COLUMN "c"', addsColumn: 'c' },
       { type: 'drop-index', index: 't_a', ifExists: false },
     ]);
   });
