@@ -76,6 +76,14 @@ export async function preflightSchemaChanges(
         });
         continue;
       }
+      if (createsTable(plan, target.table)) {
+        report(
+          ['spec', 'sql'],
+          `${target.table} exists already (${n(facts.rows)} rows): CREATE TABLE would fail, and ZeroOps never ` +
+            'drops a table it did not make; choose another name',
+        );
+        continue;
+      }
       const backfill = plan.steps.find((s) => s.action.operation === 'backfill');
       const policy = backfill?.action.params.onInvalid as InvalidPolicy | undefined;
       const explicit = task.manifest.spec.replaceColumn?.onInvalid !== undefined;
@@ -194,6 +202,12 @@ const postgresSteps = (plan: Plan, operation: string) =>
   plan.steps
     .filter((s) => s.action.provider === 'postgres' && s.action.operation === operation)
     .map((s) => s.action.params);
+
+/** Whether a step of the plan creates the table (a CREATE TABLE without IF NOT EXISTS, on either engine). */
+const createsTable = (plan: Plan, table: string) =>
+  plan.steps.some(
+    (s) => s.action.operation === 'execute' && s.action.params.createsTable && s.action.params.table === table,
+  );
 
 /** The columns and indexes the plan's online ALTERs of a MySQL table add (see mysql-sql.ts). */
 function mysqlAdds(plan: Plan, table: string): { columns: string[]; indexes: string[] } {

@@ -187,6 +187,7 @@ function stagesFor(statement: SqlStatement, options: StageOptions, prefix: strin
               ...(long ? { statementTimeoutSeconds: longSeconds } : {}),
               ...(concurrently ? { concurrently: true } : {}),
               ...(c.type === 'additive' && c.addsColumn ? { addsColumn: c.addsColumn } : {}),
+              ...(c.type === 'additive' && c.createsTable ? { createsTable: true } : {}),
             }),
             ...(long ? { timeoutSeconds: longSeconds } : {}),
           }),

@@ -19,7 +19,7 @@ export type MysqlStatementClass =
       adds: { columns: string[]; indexes: string[] };
       undoAlter: string;
     }
-  | { type: 'additive'; table: string; sql: string; undo: string; note?: string }
+  | { type: 'additive'; table: string; sql: string; undo: string; note?: string; createsTable?: true }
   | { type: 'refused'; reason: string };
 
 export interface MysqlStatement {
@@ -96,7 +96,7 @@ function classify(node: Node, text: string): MysqlStatementClass {
               'make), no TEMPORARY, no AS SELECT or LIKE (a copy that locks the source rows)',
           );
         const table = tableName((node.table as Node[])[0]!);
-        return { type: 'additive', table, sql: text, undo: `DROP TABLE IF EXISTS ${table}` };
+        return { type: 'additive', table, sql: text, undo: `DROP TABLE IF EXISTS ${table}`, createsTable: true };
       }
       if (node.keyword === 'index') return createIndex(node, text);
       return refused(`CREATE ${String(node.keyword).toUpperCase()} is not a change ZeroOps automates on MySQL`);

@@ -44,7 +44,12 @@ export function mysqlStages(c: MysqlStatementClass, o: StageOptions, prefix: str
         step({
           id: 'apply',
           title: `Apply: ${oneLine(c.sql)}`,
-          action: my('execute', { ...db, table: c.table, sql: c.sql }),
+          action: my('execute', {
+            ...db,
+            table: c.table,
+            sql: c.sql,
+            ...(c.createsTable ? { createsTable: true } : {}),
+          }),
           inverse: my('execute', { ...db, table: c.table, sql: c.undo }),
           gates: o.gates,
         }),

@@ -33,6 +33,8 @@ export type StatementClass =
       concurrently?: boolean;
       /** ADD COLUMN: the preflight says whether the name is taken. */
       addsColumn?: string;
+      /** CREATE TABLE (without IF NOT EXISTS): the preflight says whether the table is there already. */
+      createsTable?: boolean;
     }
   | { type: 'refused'; reason: string };
 
@@ -201,11 +203,9 @@ function createTable(body: Node): StatementClass {
         `against reads and writes: create the table plain, then attach it by hand in a quiet hour`,
     };
   // IF NOT EXISTS: the table may have been there with its data, so the rollback leaves it.
-  return {
-    type: 'additive',
-    table,
-    undo: body.if_not_exists ? undefined : `DROP TABLE ${quoteTable(table)}`,
-  };
+  return body.if_not_exists
+    ? { type: 'additive', table }
+    : { type: 'additive', table, undo: `DROP TABLE ${quoteTable(table)}`, createsTable: true };
 }
 
 /**

@@ -371,6 +371,26 @@ describe('schema change preflight', () => {
     ]);
   });
 
+  it('refuses CREATE TABLE of a table that is there already, on either engine', async () => {
+    const sql = (text: string) => task('SchemaChange', `database: shop\nsql: ${text}`);
+    const postgres = await preflightOf(sql('CREATE TABLE user_profile (id bigint)'), facts({ transform: undefined }));
+    expect(postgres.findings).toEqual([
+      expect.stringContaining('error spec.sql: user_profile exists already (40,000 rows): CREATE TABLE would fail'),
+    ]);
+    // IF NOT EXISTS may find it there, and its rollback leaves it.
+    const maybe = await preflightOf(
+      sql('CREATE TABLE IF NOT EXISTS user_profile (id bigint)'),
+      facts({ transform: undefined }),
+    );
+    expect(maybe.findings).toEqual([]);
+    const mysql = await preflightOf(
+      sql('CREATE TABLE audit (id INT PRIMARY KEY)'),
+      facts({ engine: 'mysql', transform: undefined, statementsTracked: undefined }),
+      true,
+    );
+    expect(mysql.findings).toEqual([expect.stringContaining('error spec.sql: audit exists already')]);
+  });
+
   it('says what a replacement column does not inherit from the one it replaces', async () => {
     const rename = task(
       'SchemaChange',

@@ -71,6 +71,7 @@ describe('MySQL SQL analysis', () => {
         table: 'audit',
         sql: 'CREATE TABLE audit (id int primary key)',
         undo: 'DROP TABLE IF EXISTS audit',
+        createsTable: true,
       },
       { type: 'drop-table', tables: ['old_orders', 'old_items'] },
       { type: 'refused', reason: expect.stringContaining('add the new column, fill it, switch the readers') },
