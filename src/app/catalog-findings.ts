@@ -17,11 +17,16 @@ export interface CatalogFindings {
   evidence: string[];
 }
 
-/** `replacedBy`: the new column a replacement fills (undefined when the column is just dropped). */
+/**
+ * `replacedBy`: the new column a replacement fills (undefined when the column is just dropped).
+ * `addsByMark`: whether a new column is a replacement's, whose step knows its own run's column by
+ * its mark (a plain ADD COLUMN fails on any column that is there).
+ */
 export function catalogFindings(
   table: string,
   facts: PreflightFacts,
   replacedBy: (column: string) => string | undefined,
+  addsByMark: (column: string) => boolean = () => true,
 ): CatalogFindings {
   const found: CatalogFindings = { errors: [], newColumns: [], warnings: [], evidence: [] };
   for (const column of facts.retiredColumns ?? []) {
@@ -71,22 +76,30 @@ export function catalogFindings(
   for (const taken of facts.takenColumns ?? []) {
     const name = `${table}.${taken.column}`;
     found.newColumns.push(
-      taken.addedByRun
+      taken.addedByRun && !addsByMark(taken.column)
         ? {
-            column: taken.column,
-            // Maybe this very merge's run, checked again on a retry: execution refuses another run's column anyway.
-            severity: 'warning',
-            message:
-              `${name} is there already, added by ZeroOps run ${taken.addedByRun}: if that run is still going, or ` +
-              'stopped without rolling back, this change stops at its first step',
-          }
-        : {
             column: taken.column,
             severity: 'error',
             message:
-              `${name} already exists and holds somebody's data: ZeroOps never takes over or drops a column it did ` +
-              'not add; give the new column another name',
-          },
+              `${name} is there already, added by ZeroOps run ${taken.addedByRun}: ADD COLUMN would fail on it; ` +
+              'give the new column another name',
+          }
+        : taken.addedByRun
+          ? {
+              column: taken.column,
+              // Maybe this very merge's run, checked again on a retry: execution refuses another run's column anyway.
+              severity: 'warning',
+              message:
+                `${name} is there already, added by ZeroOps run ${taken.addedByRun}: if that run is still going, or ` +
+                'stopped without rolling back, this change stops at its first step',
+            }
+          : {
+              column: taken.column,
+              severity: 'error',
+              message:
+                `${name} already exists and holds somebody's data: ZeroOps never takes over or drops a column it did ` +
+                'not add; give the new column another name',
+            },
     );
   }
   for (const index of facts.takenIndexes ?? [])

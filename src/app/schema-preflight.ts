@@ -76,7 +76,8 @@ export async function preflightSchemaChanges(
         });
         continue;
       }
-      if (createsTable(plan, target.table)) {
+      // A table the change drops first (renamed away) may be created again under its name.
+      if (createsTable(plan, target.table) && !renamedAway(plan).includes(target.table)) {
         report(
           ['spec', 'sql'],
           `${target.table} exists already (${n(facts.rows)} rows): CREATE TABLE would fail, and ZeroOps never ` +
@@ -96,7 +97,15 @@ export async function preflightSchemaChanges(
       if ('problem' in facts.key && (backfill || snapshots)) report(['spec'], facts.key.problem);
       if (facts.engine === 'mysql')
         for (const problem of copyProblems(facts, plan, target)) report(['spec', 'sql'], problem);
-      const catalog = catalogFindings(target.table, facts, (column) => replacementOf(plan, target.table, column));
+      const catalog = catalogFindings(
+        target.table,
+        facts,
+        (column) => replacementOf(plan, target.table, column),
+        (column) =>
+          postgresSteps(plan, 'add-column').some(
+            (p) => p.table === target.table && (p.column === column || p.alsoText === column),
+          ),
+      );
       const retiredAt = task.manifest.spec.replaceColumn ? ['spec', 'replaceColumn', 'from'] : ['spec', 'sql'];
       for (const error of catalog.errors) report(retiredAt, error);
       for (const { column, message, severity } of catalog.newColumns)
@@ -173,7 +182,7 @@ function targetsOf(plan: Plan): PreflightTarget[] {
           p.table === table && p.addsColumn ? [p.addsColumn as string] : [],
         ),
         ...mysqlAdds(plan, table).columns,
-      ].filter((column) => !retiredColumns.includes(column));
+      ].filter((column) => !renamedAway(plan, table).includes(column));
       const addedIndexes = mysqlAdds(plan, table).indexes;
       const droppedBefore = droppedTables.slice(0, droppedTables.indexOf(table));
       return {
@@ -202,6 +211,19 @@ const postgresSteps = (plan: Plan, operation: string) =>
   plan.steps
     .filter((s) => s.action.provider === 'postgres' && s.action.operation === operation)
     .map((s) => s.action.params);
+
+/**
+ * What the plan's forward renames move out of the way, on either engine: a table's columns, or
+ * (without a table) the tables it drops. Their names are free for the statements after.
+ */
+function renamedAway(plan: Plan, table?: string): string[] {
+  const operation = table === undefined ? 'rename-table' : 'rename-column';
+  return plan.steps
+    .filter((s) => s.action.operation === operation && ['postgres', 'mysql'].includes(s.action.provider))
+    .map((s) => s.action.params)
+    .filter((p) => table === undefined || p.table === table)
+    .map((p) => (table === undefined ? p.table : p.column) as string);
+}
 
 /** Whether a step of the plan creates the table (a CREATE TABLE without IF NOT EXISTS, on either engine). */
 const createsTable = (plan: Plan, table: string) =>

@@ -5,7 +5,7 @@
 import type { NewEvent } from '../knowledge/event-chain.js';
 import type { PlanStep, RollbackStep } from '../plan/types.js';
 import { changeWindow, nextOpening } from '../policy/windows.js';
-import { isTerminal, type Evidence, type Run, type StepState } from './run.js';
+import { isTerminal, mayHaveActed, type Evidence, type Run, type StepState } from './run.js';
 
 export type Move =
   | { kind: 'acquire-locks' }
@@ -269,13 +269,11 @@ export function beginRollback(run: Run, reason: string, now: Date, events: NewEv
 
 /**
  * The plan's rollback steps that apply to this run, in order (as `undo` lists them): those of the
- * steps that started, except one that failed before it changed anything (its inverse would remove
- * what was there before: the column its ADD COLUMN found already there, say).
+ * steps that may have acted, not one whose attempts all failed before changing anything (its
+ * inverse would remove what was there before: the column its ADD COLUMN found already there, say).
  */
 export function undoSteps(run: Run) {
-  const started = new Set(
-    run.steps.filter((s) => s.status !== 'pending' && !(s.status === 'failed' && s.unchanged)).map((s) => s.id),
-  );
+  const started = new Set(run.steps.filter(mayHaveActed).map((s) => s.id));
   return run.plan.rollback.filter((r) => r.undoes === undefined || started.has(r.undoes));
 }
 

@@ -44,6 +44,13 @@ export interface StepState {
   evidence: Evidence[];
 }
 
+/**
+ * Whether a step may have changed anything: an attempt ran (one waiting out a retry's backoff
+ * counts), and not every attempt said it failed before changing anything.
+ */
+export const mayHaveActed = (step: StepState): boolean =>
+  (step.status !== 'pending' || step.attempts > 0) && step.unchanged !== true;
+
 export interface UndoState {
   title: string;
   status: 'pending' | 'succeeded' | 'failed';

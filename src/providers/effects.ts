@@ -3,7 +3,7 @@
  * Actions whose provider is not wired here fail plainly, without being retried.
  */
 import { EffectError, type EffectContext, type EffectResult, type Effects } from '../engine/ports.js';
-import { isTerminal } from '../engine/run.js';
+import { isTerminal, mayHaveActed } from '../engine/run.js';
 import type { Store } from '../engine/store.js';
 import type { Action } from '../plan/types.js';
 import { createHash } from 'node:crypto';
@@ -257,7 +257,7 @@ function weightTargetsOf(run: EffectContext['run'], pool: string): string[] {
 
 /** The servers a run's steps have drained so far (for a rollback that puts them all back). */
 function drainedBy(run: EffectContext['run']): { backend: string; server: string }[] {
-  const started = new Set(run.steps.filter((s) => s.status !== 'pending').map((s) => s.id));
+  const started = new Set(run.steps.filter(mayHaveActed).map((s) => s.id));
   return run.plan.steps
     .filter((s) => started.has(s.id) && s.action.operation === 'set-server-state' && s.action.params.state === 'drain')
     .flatMap((s) => s.action.params.servers as { backend: string; server: string }[]);

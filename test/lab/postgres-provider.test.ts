@@ -309,7 +309,14 @@ describe('additive statements', () => {
       summary: 'the constraint exists: added before',
       untouched: undefined,
     });
-    await db.query('DROP INDEX up_email_seen; ALTER TABLE user_profile DROP CONSTRAINT email_seen');
+    // A concurrent build that fails while building leaves an invalid index behind: its undo must run.
+    expect(await outcome('CREATE UNIQUE INDEX CONCURRENTLY up_parity ON user_profile ((id % 2))', true)).toEqual({
+      summary: expect.stringMatching(/could not create unique index/),
+      untouched: false,
+    });
+    await db.query(
+      'DROP INDEX up_email_seen; DROP INDEX up_parity; ALTER TABLE user_profile DROP CONSTRAINT email_seen',
+    );
   });
 
   it('drops an index CONCURRENTLY keeping its definition, and a rollback builds it again', async () => {

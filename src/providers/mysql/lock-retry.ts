@@ -51,7 +51,8 @@ export async function runMysqlDdl(
           for (const statement of statements) await connection.query(statement);
           return { attempts: attempt, waits, tookMs: Date.now() - started };
         } catch (error) {
-          // One statement the server refused changed nothing (MariaDB's DDL is atomic); of several, the first ran.
+          // One statement the server answered with an error changed nothing (DDL is atomic since MariaDB 10.6 and
+          // MySQL 8.0; a server that died mid-statement answers nothing); of several, the first ran.
           const untouched = statements.length === 1 && serverRefused(error);
           if (!isLockWaitTimeout(error)) throw new EffectError(runErrorShown(error), false, { untouched });
           waits.push({ attempt, blockers: await openTransactions(watcher, id) });

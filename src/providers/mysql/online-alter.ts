@@ -85,14 +85,20 @@ export async function onlineAlter(
             .join(' ') || output.slice(-3).join(' ')
         }`,
         false,
-        // Its last word when it gave up before the swap, its triggers and shadow table dropped.
-        { untouched: output.some((line) => / was not altered\.$/.test(line)) },
+        { untouched: gaveUpBeforeSwap(output) },
       );
     return { tookMs: Date.now() - started, notes };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Its last word when it gave up before the swap, its triggers and shadow table dropped. It says so
+ * too when a swap whose RENAME went through lost its answer, so a swap begun counts as a change.
+ */
+const gaveUpBeforeSwap = (output: string[]) =>
+  output.some((line) => / was not altered\.$/.test(line)) && !output.some((line) => /swapping tables/i.test(line));
 
 function runTool(
   args: string[],

@@ -84,14 +84,15 @@ export const isPassing = (error: unknown): boolean => {
 
 /**
  * Whether a failed call left the database as it was: a transaction PostgreSQL rejected was rolled
- * back whole; outside one, only a lone statement that failed while being analysed (class 42: a name
- * taken or missing, a syntax error) or waiting for its lock. A lost connection may have committed.
+ * back whole. Outside one (CONCURRENTLY commits its catalog entry, then builds), only a lone
+ * statement whose name was taken (42P07) or missing (42704) before it began. A lost connection may
+ * have committed.
  */
 function changedNothing(error: unknown, statements: string[], options: DdlOptions): boolean {
   if (isPassing(error)) return false;
   if (!options.outsideTransaction) return true;
-  const code = (error as { code?: string }).code ?? '';
-  return statements.length === 1 && (code.startsWith('42') || isLockTimeout(error));
+  const code = (error as { code?: string }).code;
+  return statements.length === 1 && (code === '42P07' || code === '42704');
 }
 
 const timeouts = (options: DdlOptions, scope: 'LOCAL' | 'SESSION') => [

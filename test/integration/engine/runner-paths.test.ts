@@ -63,6 +63,27 @@ describe('a step that failed before it changed anything', () => {
   });
 });
 
+describe('a step found running after a crash', () => {
+  it('is told an earlier attempt may have acted, and is undone whatever its next attempt says', async () => {
+    const seen: (boolean | undefined)[] = [];
+    const undone: unknown[] = [];
+    const deps = depsWith(async (action, context) => {
+      if (action.operation === 'undo') undone.push(action.params.id);
+      else seen.push(context.cleanSlate);
+      if (action.operation === 'add') throw new EffectError('c already exists', false, { untouched: true });
+      return {};
+    });
+    const plan = aPlan([aStep('add', { retries: 0, action: { provider: 'haproxy', operation: 'add', params: {} } })]);
+    const crashed = aRun({ plan, status: 'running' });
+    crashed.steps[0] = { ...crashed.steps[0]!, status: 'running', attempts: 1, startedAt: new Date().toISOString() };
+    const { run } = await storeOf().createRun(crashed);
+    await advanceRun(deps, run.id);
+    expect(seen).toEqual([false]);
+    expect(undone).toEqual(['add']);
+    expect((await storeOf().run(run.id))!.status).toBe('rolled_back');
+  });
+});
+
 describe('a rollback step that fails', () => {
   it('ends the run failed, says the system may be half rolled back, and records which undo failed', async () => {
     const deps = depsWith(async (action) => {

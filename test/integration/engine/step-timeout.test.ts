@@ -1,5 +1,5 @@
 /** A step that outlives its timeout is told to stop, and the runner waits for it before recording the attempt. */
-import type { EffectContext } from '../../../src/engine/ports.js';
+import { EffectError, type EffectContext } from '../../../src/engine/ports.js';
 import { advanceRun, type RunnerDeps } from '../../../src/engine/runner.js';
 import { embeddedStorePerTest, quietLog } from '../../support/embedded-store.js';
 import { aPlan, aRun, aStep } from '../../support/builders.js';
@@ -16,7 +16,8 @@ it('aborts an effect at its step timeout and records the attempt only once it ha
             signal!.addEventListener('abort', () =>
               setTimeout(() => {
                 seen.push('stopped');
-                reject(new Error('stopped'));
+                // Stopped mid-change, an effect may think it left nothing behind: the timeout decides.
+                reject(new EffectError('stopped', true, { untouched: true }));
               }, 50),
             );
           }),
@@ -40,6 +41,7 @@ it('aborts an effect at its step timeout and records the attempt only once it ha
   await advanceRun(deps, run.id);
   const saved = (await storeOf().run(run.id))!;
   expect(seen[0]).toBe('stopped');
-  expect(saved.steps[0]).toMatchObject({ status: 'failed', error: 'timed out after 1s' });
+  expect(saved.steps[0]).toMatchObject({ status: 'failed', error: 'timed out after 1s', unchanged: false });
   expect(saved.status).toBe('rolled_back');
+  expect(saved.undo).toEqual([{ title: 'undo slow', status: 'succeeded' }]);
 });

@@ -347,6 +347,23 @@ describe('schema change preflight', () => {
     expect(postgres.findings).toEqual([
       expect.stringContaining("error spec.sql: user_profile.email already exists and holds somebody's data"),
     ]);
+    // A column a ZeroOps run added is a warning only where the step knows its own run's column by its mark.
+    const marked = await preflightOf(
+      sql('ALTER TABLE user_profile ADD COLUMN column_2 jsonb'),
+      facts({ transform: undefined, takenColumns: [{ column: 'column_2', addedByRun: 'run-41' }] }),
+    );
+    expect(marked.findings).toEqual([
+      expect.stringContaining(
+        'error spec.sql: user_profile.column_2 is there already, added by ZeroOps run run-41: ADD COLUMN would fail',
+      ),
+    ]);
+    // A column the change renames away first may be added again, on MySQL too.
+    const again = await preflightOf(
+      sql('|\n  ALTER TABLE t_user DROP COLUMN name;\n  ALTER TABLE t_user ADD COLUMN name INT;'),
+      facts({ engine: 'mysql', transform: undefined, statementsTracked: undefined }),
+      true,
+    );
+    expect(again.seen[0]!.addedColumns).toBeUndefined();
     // IF NOT EXISTS may find it there: no undo, and nothing to check.
     const maybe = await preflightOf(
       sql('ALTER TABLE user_profile ADD COLUMN IF NOT EXISTS email text'),
@@ -389,6 +406,13 @@ describe('schema change preflight', () => {
       true,
     );
     expect(mysql.findings).toEqual([expect.stringContaining('error spec.sql: audit exists already')]);
+    // A table the change drops first (renamed away) may be created again under its name.
+    const replaced = await preflightOf(
+      sql('|\n  DROP TABLE audit;\n  CREATE TABLE audit (id INT PRIMARY KEY);'),
+      facts({ engine: 'mysql', transform: undefined, statementsTracked: undefined }),
+      true,
+    );
+    expect(replaced.findings.filter((f) => f.includes('exists already'))).toEqual([]);
   });
 
   it('says what a replacement column does not inherit from the one it replaces', async () => {

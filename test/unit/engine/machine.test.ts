@@ -134,6 +134,18 @@ describe('a step that failed before it changed anything', () => {
     expect(undoSteps(run).map((u) => u.undoes)).toEqual(['add', 'one']);
   });
 
+  it('is undone by a rollback asked for while it waits to retry, if its attempt may have acted', () => {
+    let run = stepStarted(afterOne(), add, t0).run;
+    const waiting = stepFailed(run, add, 'connection lost at COMMIT', t0, true, false).run;
+    expect(waiting.steps[1]).toMatchObject({ status: 'pending', attempts: 1 });
+    run = applyCommand(waiting, { kind: 'rollback', by: 'alice' }, t0).run;
+    expect(undoSteps(run).map((u) => u.undoes)).toEqual(['add', 'one']);
+    const refused = stepFailed(stepStarted(afterOne(), add, t0).run, add, 'lock wait', t0, true, true).run;
+    expect(undoSteps(applyCommand(refused, { kind: 'rollback', by: 'alice' }, t0).run).map((u) => u.undoes)).toEqual([
+      'one',
+    ]);
+  });
+
   it('stays unchanged across attempts that each changed nothing', () => {
     let run = stepStarted(afterOne(), add, t0).run;
     run = stepFailed(run, add, 'lock wait', t0, true, true).run;
