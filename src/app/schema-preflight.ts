@@ -46,10 +46,14 @@ export async function preflightSchemaChanges(
   options: PreflightOptions = {},
 ): Promise<PreflightOutcome> {
   const outcome: PreflightOutcome = { diagnostics: [], sections: [] };
+  const schemaPlans = plans.filter((p) => p.task.kind === 'SchemaChange' && p.executes);
+  const taskOf = (plan: Plan) =>
+    tasks.find((t) => t.manifest.metadata.name === plan.task.name && t.doc.file === plan.task.file);
+  reportAddedTwice(schemaPlans, taskOf, outcome);
   if (!preflight) return outcome;
   let withheld: Promise<string | undefined> | undefined;
-  for (const plan of plans.filter((p) => p.task.kind === 'SchemaChange' && p.executes)) {
-    const task = tasks.find((t) => t.manifest.metadata.name === plan.task.name && t.doc.file === plan.task.file);
+  for (const plan of schemaPlans) {
+    const task = taskOf(plan);
     if (!task || task.manifest.kind !== 'SchemaChange') continue;
     const report = reporter(task.doc, 'schema-preflight', outcome.diagnostics);
     for (const planned of targetsOf(plan)) {
@@ -135,6 +139,43 @@ export async function preflightSchemaChanges(
     }
   }
   return outcome;
+}
+
+/**
+ * A column, index or table that two statements of the pull request add: whichever runs second fails
+ * at execution (and rolls back its run), so it is an error on the second, before anyone approves.
+ */
+function reportAddedTwice(
+  plans: readonly Plan[],
+  taskOf: (plan: Plan) => LoadedTask | undefined,
+  outcome: PreflightOutcome,
+): void {
+  const firstBy = new Map<string, Plan['task']>();
+  for (const plan of plans) {
+    const task = taskOf(plan);
+    if (!task) continue;
+    const report = reporter(task.doc, 'schema-preflight', outcome.diagnostics);
+    for (const target of targetsOf(plan)) {
+      const at = `${target.database}/${target.table}`;
+      const added = [
+        ...(target.addedColumns ?? []).map((c) => ({ key: `${at} column ${c}`, what: `${target.table}.${c}` })),
+        ...(target.addedIndexes ?? []).map((i) => ({ key: `${at} index ${i}`, what: `index ${i} on ${target.table}` })),
+        ...(createsTable(plan, target.table) ? [{ key: `${at} table`, what: `table ${target.table}` }] : []),
+      ];
+      for (const { key, what } of added) {
+        const first = firstBy.get(key);
+        if (first === undefined) firstBy.set(key, plan.task);
+        else
+          report(
+            ['spec', 'sql'],
+            first === plan.task
+              ? `${what} is added twice in this change: the second statement would fail; add it once`
+              : `${what} is added by ${first.name} (${first.file}) too, in this pull request: whichever runs ` +
+                  'second would fail and roll back; add it in one change',
+          );
+      }
+    }
+  }
 }
 
 /** What pt-online-schema-change (3.2) cannot copy: a table with triggers, or one other tables reference. */

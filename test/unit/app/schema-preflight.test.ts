@@ -415,6 +415,35 @@ describe('schema change preflight', () => {
     expect(replaced.findings.filter((f) => f.includes('exists already'))).toEqual([]);
   });
 
+  it('refuses a column, index or table that two changes of the pull request add, even with no database', async () => {
+    const sql = (name: string, text: string) => task('SchemaChange', `database: shop\nsql: ${text}`, name);
+    const { plans, tasks } = await checkAndPlan({
+      files: [
+        { path: 'tasks/a.yaml', text: sql('add-email', 'ALTER TABLE user_profile ADD COLUMN email2 text') },
+        {
+          path: 'tasks/b.yaml',
+          text: sql(
+            'add-again',
+            '|\n  ALTER TABLE user_profile ADD COLUMN email2 text;\n  CREATE TABLE audit (id int);',
+          ),
+        },
+        { path: 'tasks/c.yaml', text: sql('audit-too', 'CREATE TABLE audit (id bigint)') },
+        // Another table's column of the same name is another column.
+        { path: 'tasks/d.yaml', text: sql('elsewhere', 'ALTER TABLE audit_log ADD COLUMN email2 text') },
+      ],
+      context: await templateRepoFiles(),
+    });
+    const { diagnostics } = await preflightSchemaChanges(undefined, plans, tasks, {});
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringMatching(
+        /^tasks\/b\.yaml:\d+:\d+ error spec\.sql: user_profile\.email2 is added by add-email \(tasks\/a\.yaml\) too/,
+      ),
+      expect.stringMatching(
+        /^tasks\/c\.yaml:\d+:\d+ error spec\.sql: table audit is added by add-again \(tasks\/b\.yaml\)/,
+      ),
+    ]);
+  });
+
   it('says what a replacement column does not inherit from the one it replaces', async () => {
     const rename = task(
       'SchemaChange',
