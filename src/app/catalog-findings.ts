@@ -29,6 +29,7 @@ export function catalogFindings(
   addsByMark: (column: string) => boolean = () => true,
 ): CatalogFindings {
   const found: CatalogFindings = { errors: [], newColumns: [], warnings: [], evidence: [] };
+  const mysql = facts.engine === 'mysql';
   for (const column of facts.retiredColumns ?? []) {
     const to = replacedBy(column.column);
     const name = `${table}.${column.column}`;
@@ -43,15 +44,26 @@ export function catalogFindings(
       found.errors.push(
         `${name} is part of ${table}'s primary key: ${to ? `replacing it by ${to}` : 'dropping it'} would leave the ` +
           'table without one, and ZeroOps walks that key to change the rows. A primary key is not staged: build ' +
-          'the new key by hand in a quiet hour (a UNIQUE index built CONCURRENTLY, then ADD PRIMARY KEY USING INDEX)',
+          'the new key by hand in a quiet hour' +
+          (mysql ? '' : ' (a UNIQUE index built CONCURRENTLY, then ADD PRIMARY KEY USING INDEX)'),
       );
     const blockers = column.blockers;
     if (blockers.length > 0)
       found.errors.push(
-        `${blockers.join('; ')} depend${blockers.length === 1 ? 's' : ''} on ${name}: PostgreSQL would refuse its ` +
-          'drop at the very end, after the rename and the days of observation, and a view or trigger goes on ' +
-          'using the renamed column where the readers gate cannot see it. Repoint or drop them first, in a change ' +
-          'of their own',
+        `${blockers.join('; ')} depend${blockers.length === 1 ? 's' : ''} on ${name}: ` +
+          `${mysql ? 'MySQL' : 'PostgreSQL'} would refuse its drop at the very end, after the rename and the days ` +
+          'of observation' +
+          (mysql
+            ? ''
+            : ', and a view or trigger goes on using the renamed column where the readers gate cannot see it') +
+          '. Repoint or drop them first, in a change of their own',
+      );
+    const readers = column.readers ?? [];
+    if (readers.length > 0)
+      found.warnings.push(
+        `${readers.join(', ')} read${readers.length === 1 ? 's' : ''} ${name}: MySQL lets the drop through, and ` +
+          `${readers.length === 1 ? 'it fails' : 'they fail'} from the rename on; repoint ${readers.length === 1 ? 'it' : 'them'} ` +
+          'first, or expect the observation to show it',
       );
     if (column.primaryKey) continue; // refused already: what else it loses does not matter
     const kept = keptProperties(column);
@@ -137,6 +149,7 @@ function evidenceLine(column: RetiredColumnFacts): string {
     column.default !== undefined ? `DEFAULT ${code(column.default)}` : 'no default',
     column.droppedWith.length > 0 ? `goes with it: ${column.droppedWith.map(code).join(', ')}` : '',
     column.blockers.length > 0 ? `stops its drop: ${column.blockers.map(code).join(', ')}` : '',
+    column.readers?.length ? `read by: ${column.readers.map(code).join(', ')}` : '',
   ].filter((p) => p);
   return `- ${code(column.column)}: ${parts.join('; ')}`;
 }

@@ -60,7 +60,7 @@ export interface PreflightTarget {
   table: string;
   /** A replacement's old column, the expression that converts it and the new type. */
   transform?: { from: string; using: string; type: string };
-  /** PostgreSQL: the columns the change renames away and then drops. */
+  /** The columns the change renames away and then drops. */
   retiredColumns?: string[];
   /** PostgreSQL: the change renames the table away and then drops it. */
   retiresTable?: boolean;
@@ -90,7 +90,7 @@ export interface PreflightFacts {
   /** MySQL: the columns of the table's unique keys (dropping one narrows the key, and the copy drops rows). */
   uniqueKeyColumns?: string[];
   transform?: TransformFacts;
-  /** PostgreSQL: what hangs on each column the change retires. */
+  /** What hangs on each column the change retires. */
   retiredColumns?: RetiredColumnFacts[];
   /** PostgreSQL, for a table the change drops: what makes DROP TABLE fail without CASCADE. */
   tableBlockers?: string[];
@@ -117,8 +117,10 @@ export interface RetiredColumnFacts {
   droppedWith: string[];
   /** Of those, what the drop's undo cannot build again (statistics, an owned sequence, …). */
   lostForGood: string[];
-  /** What makes PostgreSQL refuse the drop without CASCADE: views, references, triggers, policies. */
+  /** What makes the database refuse the drop (PostgreSQL without CASCADE): views, references, triggers, policies. */
   blockers: string[];
+  /** MySQL: views that read the column. The drop goes through, and they fail from the rename on. */
+  readers?: string[];
 }
 
 /** The heap as the preflight read it: PostgreSQL only. */

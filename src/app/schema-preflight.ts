@@ -208,9 +208,7 @@ function targetsOf(plan: Plan): PreflightTarget[] {
     .map((l) => {
       const [database, table] = l.key.slice('table:'.length).split('/') as [string, string];
       const replaced = backfill && backfill.table === table && typeof backfill.type === 'string';
-      const retiredColumns = postgresSteps(plan, 'rename-column')
-        .filter((p) => p.table === table)
-        .map((p) => p.column as string);
+      const retiredColumns = renamedAway(plan, table);
       const droppedTables = postgresSteps(plan, 'rename-table').map((p) => p.table as string);
       const retiresTable = droppedTables.includes(table);
       // A column the change renames away first may be added again under its name (DROP x; RENAME y TO x).
@@ -223,7 +221,7 @@ function targetsOf(plan: Plan): PreflightTarget[] {
           p.table === table && p.addsColumn ? [p.addsColumn as string] : [],
         ),
         ...mysqlAdds(plan, table).columns,
-      ].filter((column) => !renamedAway(plan, table).includes(column));
+      ].filter((column) => !retiredColumns.includes(column));
       const addedIndexes = mysqlAdds(plan, table).indexes;
       const droppedBefore = droppedTables.slice(0, droppedTables.indexOf(table));
       return {

@@ -157,8 +157,52 @@ it('says before approval which columns and indexes the change would add are ther
   expect(free.takenColumns).toBeUndefined();
 });
 
+it('reads what hangs on a column before approval, and MariaDB agrees on which drops it would refuse', async () => {
+  for (const sql of [
+    'CREATE TABLE dep_parent (id INT PRIMARY KEY, code INT UNIQUE)',
+    'CREATE TABLE dep_child (id INT PRIMARY KEY, parent INT, a INT, b INT, c INT CHECK (c > 0), d INT, ' +
+      "note VARCHAR(20) NOT NULL DEFAULT 'x', g INT AS (a * 2) VIRTUAL, " +
+      'CONSTRAINT fk_parent FOREIGN KEY (parent) REFERENCES dep_parent (id), CONSTRAINT ck_ab CHECK (a < b), ' +
+      'CONSTRAINT ck_d CHECK (d <> 0), KEY ix_note_d (note, d), KEY ix_d (d))',
+    'CREATE TABLE dep_other (id INT PRIMARY KEY, code INT, CONSTRAINT fk_code FOREIGN KEY (code) REFERENCES ' +
+      'dep_parent (code))',
+    'CREATE VIEW dep_notes AS SELECT id, note FROM dep_child',
+  ])
+    await db.query(sql);
+  const retiredColumns = ['parent', 'a', 'b', 'c', 'd', 'note', 'missing'];
+  const child = await mysqlTableFacts(lab.mariadb!.url, 'dep_child', { retiredColumns });
+  const facts = Object.fromEntries(child.retiredColumns!.map((f) => [f.column, f]));
+  expect(facts.parent!.blockers).toEqual(['foreign key fk_parent (dep_child(parent) -> dep_parent(id))']);
+  expect(facts.a!.blockers).toEqual(['check ck_ab (`a` < `b`)', 'generated column g (`a` * 2)']);
+  expect(facts.b!.blockers).toEqual(['check ck_ab (`a` < `b`)']);
+  expect(facts.c).toMatchObject({ blockers: [], droppedWith: ['check c (`c` > 0)'], lostForGood: [] });
+  expect(facts.d).toMatchObject({
+    blockers: [],
+    droppedWith: ['index ix_d (d)', 'index ix_note_d (note, d), which keeps (note)', 'check ck_d (`d` <> 0)'],
+    lostForGood: [],
+  });
+  expect(facts.note).toMatchObject({ notNull: true, default: "'x'", readers: ['view dep_notes'] });
+  expect(facts.missing!.exists).toBe(false);
+  const parent = await mysqlTableFacts(lab.mariadb!.url, 'dep_parent', { retiredColumns: ['code'] });
+  expect(parent.retiredColumns![0]!.blockers).toEqual(['foreign key fk_code (dep_other(code) -> dep_parent(code))']);
+  // MariaDB itself: each column said to be blocked cannot be dropped, each other one can.
+  for (const column of ['parent', 'a', 'b', 'c', 'd', 'note']) {
+    const dropped = await db.query(`ALTER TABLE dep_child DROP COLUMN ${column}`).then(
+      () => true,
+      () => false,
+    );
+    expect({ column, dropped }).toEqual({ column, dropped: facts[column]!.blockers.length === 0 });
+  }
+  await db.query('DROP VIEW dep_notes');
+  await db.query('DROP TABLE dep_other, dep_child, dep_parent');
+});
+
 it('snapshots a column, drops it, and puts it back where it was with every value: the table is as before', async () => {
   await db.query('UPDATE t_user SET name = NULL WHERE id % 7 = 0');
+  await db.query('CREATE INDEX ix_name ON t_user (name(8))');
+  await db.query('CREATE INDEX ix_email_name ON t_user (email, name)');
+  const shape = async () => Object.values((await query<Record<string, string>[]>('SHOW CREATE TABLE t_user'))[0]!)[1];
+  const created = await shape();
   const before = await tableChecksum();
   const snapshot = await apply('snapshot-column', { table: 't_user', column: 'name', batchSize: 5000 });
   const [{ rows }] = await query<[{ rows: number }]>('SELECT COUNT(*) AS `rows` FROM t_user');
@@ -171,9 +215,23 @@ it('snapshots a column, drops it, and puts it back where it was with every value
   expect(await columns()).toEqual(['id', 'email', 'visits']);
 
   const restored = await apply('restore-column-snapshot', { table: 't_user', column: 'name', batchSize: 5000 });
-  expect(restored.output).toMatchObject({ rows, readded: true, checksum: snapshot.output.checksum });
+  expect(restored.output).toMatchObject({
+    rows,
+    readded: true,
+    checksum: snapshot.output.checksum,
+    rebuilt: ['ix_name', 'ix_email_name'],
+    notRebuilt: [],
+  });
+  expect(restored.output.summary).toMatch(/; built again: ix_name, ix_email_name$/);
   expect(await columns()).toEqual(['id', 'name', 'email', 'visits']);
   expect(await tableChecksum()).toBe(before);
+  expect(await shape()).toBe(created);
+  // A second restore finds everything in place and changes nothing.
+  const again = await apply('restore-column-snapshot', { table: 't_user', column: 'name', batchSize: 5000 });
+  expect(again.output).toMatchObject({ readded: false, rebuilt: [] });
+  expect(await shape()).toBe(created);
+  await db.query('DROP INDEX ix_name ON t_user');
+  await db.query('DROP INDEX ix_email_name ON t_user');
   // A second snapshot of the same column is the one already taken.
   expect((await apply('snapshot-column', { table: 't_user', column: 'name' })).output.reused).toBe(true);
   await apply('drop-snapshot', { table: 't_user', column: 'name' });

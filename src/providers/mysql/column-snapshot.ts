@@ -6,6 +6,7 @@
  */
 import { EffectError } from '../../engine/ports.js';
 import { helperName } from '../postgres/identifiers.js';
+import { indexesOver, indexRepairs } from './column-indexes.js';
 import { onlineAlter } from './online-alter.js';
 import { firstRow, quoteName, quoteTable, rowsOf, splitTable, withConnection, type Connection } from './sessions.js';
 
@@ -18,6 +19,10 @@ interface SnapshotNote {
   after?: string;
   /** The run that took it: a later run never restores from another's snapshot. */
   run?: string;
+  /** The indexes over the column, as SHOW CREATE TABLE writes them: the restore builds them again. */
+  indexes?: string[];
+  /** Indexes over the column the restore does not build again (unique, FULLTEXT, SPATIAL). */
+  indexesNotKept?: string[];
   rows?: number;
   checksum?: string;
 }
@@ -48,6 +53,14 @@ export async function snapshotColumn(
     await c.query(`DROP TABLE IF EXISTS ${snapshot}`);
     const note: SnapshotNote = { table, column, definition: definition.definition, run: runId };
     if (definition.after) note.after = definition.after;
+    const indexes = await indexesOver(c, table, column);
+    if (indexes.kept.length > 0) note.indexes = indexes.kept;
+    if (indexes.notKept.length > 0) note.indexesNotKept = indexes.notKept;
+    // The note lives in the table's comment (2,048 characters at most): what does not fit is not kept.
+    while (JSON.stringify(note).length > maxNoteLength && note.indexes?.length) {
+      const line = note.indexes.pop()!;
+      (note.indexesNotKept ??= []).push(`index ${/`((?:[^`]|``)+)`/.exec(line)![1]!.replace(/``/g, '`')}`);
+    }
     await c.query(
       `CREATE TABLE ${snapshot} (k ${key.type} NOT NULL PRIMARY KEY, v ${definition.type}) ENGINE=InnoDB ` +
         `COMMENT = ${c.escape(JSON.stringify(note))}`,
@@ -83,7 +96,13 @@ export async function snapshotColumn(
   });
 }
 
-/** Puts the column back where it was, with every value of the snapshot; the checksums must agree. */
+/** Room for the checksum and counts the finished snapshot adds to its note, within MySQL's 2,048. */
+const maxNoteLength = 1900;
+
+/**
+ * Puts the column back where it was, with every value of the snapshot, and the indexes over it in
+ * the same copy; the checksums must agree.
+ */
 export async function restoreColumn(
   url: string,
   table: string,
@@ -94,21 +113,25 @@ export async function restoreColumn(
     signal?: AbortSignal;
     progress?: (l: string) => Promise<void>;
   },
-): Promise<SnapshotOutcome & { readded: boolean }> {
+): Promise<SnapshotOutcome & { readded: boolean; rebuilt: string[]; notRebuilt: string[] }> {
   const note = await withConnection(url, (c) => noteOf(c, table, column));
   if (note?.checksum === undefined)
     throw new EffectError(`no finished snapshot of ${table}.${column}: nothing to restore from`, false);
   const present = await withConnection(url, async (c) => (await columnNames(c, table)).includes(column));
-  if (!present)
+  // An index an earlier attempt built again is in place: only what is missing is built.
+  const repairs = await withConnection(url, (c) => indexRepairs(c, table, column, note.indexes ?? []));
+  const add = present
+    ? []
+    : [`ADD COLUMN ${note.definition} ${note.after ? `AFTER ${quoteName(note.after)}` : 'FIRST'}`];
+  if (add.length + repairs.length > 0)
     await onlineAlter(
       url,
-      {
-        table,
-        alter: `ADD COLUMN ${note.definition} ${note.after ? `AFTER ${quoteName(note.after)}` : 'FIRST'}`,
-        lockWaitSeconds: options.lockWaitSeconds,
-      },
+      { table, alter: [...add, ...repairs].join(', '), lockWaitSeconds: options.lockWaitSeconds },
       options,
     );
+  const rebuilt = repairs
+    .filter((r) => r.startsWith('ADD '))
+    .map((r) => /`((?:[^`]|``)+)`/.exec(r)![1]!.replace(/``/g, '`'));
   return withConnection(url, async (c) => {
     const key = await integerKey(c, table);
     const snapshot = quoteName(snapshotTableOf(table, column));
@@ -136,7 +159,7 @@ export async function restoreColumn(
         false,
       );
     const restored = await checksumOf(c, snapshot, 'k', 'v');
-    return { ...restored, readded: !present };
+    return { ...restored, readded: !present, rebuilt, notRebuilt: note.indexesNotKept ?? [] };
   });
 }
 

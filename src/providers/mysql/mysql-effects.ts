@@ -95,7 +95,9 @@ export const mysqlOperations: Record<string, Handler> = {
       output: {
         summary:
           `${restored.readded ? 'added back and ' : ''}restored ${p.table}.${p.column}: ` +
-          `${restored.rows.toLocaleString('en-US')} rows, checksum ${restored.checksum} equal to the snapshot's`,
+          `${restored.rows.toLocaleString('en-US')} rows, checksum ${restored.checksum} equal to the snapshot's` +
+          (restored.rebuilt.length > 0 ? `; built again: ${restored.rebuilt.join(', ')}` : '') +
+          (restored.notRebuilt.length > 0 ? `; not built again: ${restored.notRebuilt.join(', ')}` : ''),
         ...restored,
       },
     };

@@ -6,6 +6,7 @@
 import type { PreflightFacts, PreflightTarget, SchemaPreflight } from '../../app/ports.js';
 import { databaseUrl } from '../postgres/database-url.js';
 import { TableMissing } from '../postgres/preflight.js';
+import { retiredMysqlColumn } from './column-dependents.js';
 import { firstRow, rowsOf, splitTable, withConnection } from './sessions.js';
 
 export const mysqlPreflight: SchemaPreflight = {
@@ -16,7 +17,7 @@ export const mysqlPreflight: SchemaPreflight = {
 export async function mysqlTableFacts(
   url: string,
   table: string,
-  adds: Pick<PreflightTarget, 'addedColumns' | 'addedIndexes'> = {},
+  change: Pick<PreflightTarget, 'addedColumns' | 'addedIndexes' | 'retiredColumns'> = {},
 ): Promise<PreflightFacts> {
   return withConnection(url, async (c) => {
     // MariaDB bounds statements with max_statement_time (s), MySQL with max_execution_time (ms).
@@ -74,11 +75,15 @@ export async function mysqlTableFacts(
       const columns = await list(
         'SELECT COLUMN_NAME AS d FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
       );
-      const takenColumns = taken(adds.addedColumns, columns).map((column) => ({ column }));
-      const takenIndexes = taken(adds.addedIndexes, indexes);
+      const takenColumns = taken(change.addedColumns, columns).map((column) => ({ column }));
+      const takenIndexes = taken(change.addedIndexes, indexes);
+      const retiredColumns = [];
+      for (const column of change.retiredColumns ?? [])
+        retiredColumns.push(await retiredMysqlColumn(c, schema, name, column));
       return {
         ...(takenColumns.length > 0 ? { takenColumns } : {}),
         ...(takenIndexes.length > 0 ? { takenIndexes } : {}),
+        ...(retiredColumns.length > 0 ? { retiredColumns } : {}),
         uniqueKeyColumns,
         rows: Number(size[0]!.rows),
         bytes: Number(size[0]!.bytes),

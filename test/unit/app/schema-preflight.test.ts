@@ -501,7 +501,7 @@ describe('schema change preflight', () => {
     const mysqlFacts = (overrides: Partial<PreflightFacts>) =>
       facts({ engine: 'mysql', transform: undefined, statementsTracked: undefined, ...overrides });
     const clean = await preflightOf(drop, mysqlFacts({}), true);
-    expect(clean.seen).toEqual([{ engine: 'mysql', database: 'shop', table: 't_user' }]);
+    expect(clean.seen).toEqual([{ engine: 'mysql', database: 'shop', table: 't_user', retiredColumns: ['name'] }]);
     expect(clean.findings).toEqual([]);
     expect(clean.sections[0]).toContain('**Copy:** pt-online-schema-change copies about 40,000 rows');
     const busy = await preflightOf(
@@ -520,5 +520,31 @@ describe('schema change preflight', () => {
       expect.stringMatching(/error spec.sql: the table has triggers \(t_user_audit\)/),
       expect.stringMatching(/error spec.sql: other tables reference this one \(orders.user_id -> t_user.id\)/),
     ]);
+    const name = {
+      column: 'name',
+      exists: true,
+      primaryKey: false,
+      notNull: true,
+      droppedWith: ['index ix_name (name)'],
+      lostForGood: ['index ix_name (name)'],
+      blockers: ['check ck_name (`name` <> `email`)'],
+      readers: ['view user_names'],
+    };
+    const hung = await preflightOf(drop, mysqlFacts({ retiredColumns: [name] }), true);
+    expect(hung.findings).toEqual([
+      expect.stringContaining(
+        'error spec.sql: check ck_name (`name` <> `email`) depends on t_user.name: MySQL would refuse its drop at ' +
+          'the very end, after the rename and the days of observation. Repoint or drop them first',
+      ),
+      expect.stringContaining(
+        'warning spec.sql: view user_names reads t_user.name: MySQL lets the drop through, and it fails from the ' +
+          'rename on',
+      ),
+      expect.stringContaining(
+        'warning spec.sql: dropping t_user.name also drops NOT NULL, index ix_name (name); its undo builds them ' +
+          'again with the values, except index ix_name (name)',
+      ),
+    ]);
+    expect(hung.sections[0]).toContain('read by: `view user_names`');
   });
 });
