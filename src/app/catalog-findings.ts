@@ -80,10 +80,19 @@ export function catalogFindings(
   const tableBlockers = facts.tableBlockers ?? [];
   if (tableBlockers.length > 0)
     found.errors.push(
-      `${tableBlockers.join('; ')} depend${tableBlockers.length === 1 ? 's' : ''} on ${table}: PostgreSQL would ` +
-        'refuse DROP TABLE at the very end, after the rename and the days of observation, and they go on using ' +
-        'the renamed table where the readers gate cannot see it. Repoint or drop them first, in a change of ' +
-        'their own, or name the tables that hold them before this one in the same DROP TABLE',
+      `${tableBlockers.join('; ')} depend${tableBlockers.length === 1 ? 's' : ''} on ${table}: ` +
+        `${mysql ? 'MySQL' : 'PostgreSQL'} would refuse DROP TABLE at the very end, after the rename and the days ` +
+        'of observation' +
+        (mysql ? '' : ', and they go on using the renamed table where the readers gate cannot see it') +
+        '. Repoint or drop them first, in a change of their own, or name the tables that hold them before this ' +
+        'one in the same DROP TABLE',
+    );
+  const tableReaders = facts.tableReaders ?? [];
+  if (tableReaders.length > 0)
+    found.warnings.push(
+      `${tableReaders.join(', ')} read${tableReaders.length === 1 ? 's' : ''} ${table}: MySQL lets the drop ` +
+        `through, and ${tableReaders.length === 1 ? 'it fails' : 'they fail'} from the rename on; repoint ` +
+        `${tableReaders.length === 1 ? 'it' : 'them'} first, or expect the observation to show it`,
     );
   for (const taken of facts.takenColumns ?? []) {
     const name = `${table}.${taken.column}`;

@@ -62,9 +62,9 @@ export interface PreflightTarget {
   transform?: { from: string; using: string; type: string };
   /** The columns the change renames away and then drops. */
   retiredColumns?: string[];
-  /** PostgreSQL: the change renames the table away and then drops it. */
+  /** The change renames the table away and then drops it. */
   retiresTable?: boolean;
-  /** PostgreSQL: the tables the same change drops before this one (their references into it go first). */
+  /** The tables the same change drops before this one (their references into it go first). */
   droppedBefore?: string[];
   /** The columns the change adds: a replacement's (the new one, and the one that keeps invalid text), ADD COLUMN's. */
   addedColumns?: string[];
@@ -92,8 +92,10 @@ export interface PreflightFacts {
   transform?: TransformFacts;
   /** What hangs on each column the change retires. */
   retiredColumns?: RetiredColumnFacts[];
-  /** PostgreSQL, for a table the change drops: what makes DROP TABLE fail without CASCADE. */
+  /** For a table the change drops: what makes DROP TABLE fail (PostgreSQL: without CASCADE). */
   tableBlockers?: string[];
+  /** MySQL, for a table the change drops: the views that read it (the drop goes through; they fail). */
+  tableReaders?: string[];
   /** The columns it would add that are there already, with the run that added each, if ZeroOps did (PostgreSQL). */
   takenColumns?: { column: string; addedByRun?: string }[];
   /** MySQL: the indexes it would add whose names are taken. */

@@ -209,7 +209,7 @@ function targetsOf(plan: Plan): PreflightTarget[] {
       const [database, table] = l.key.slice('table:'.length).split('/') as [string, string];
       const replaced = backfill && backfill.table === table && typeof backfill.type === 'string';
       const retiredColumns = renamedAway(plan, table);
-      const droppedTables = postgresSteps(plan, 'rename-table').map((p) => p.table as string);
+      const droppedTables = renamedAway(plan);
       const retiresTable = droppedTables.includes(table);
       // A column the change renames away first may be added again under its name (DROP x; RENAME y TO x).
       const addedColumns = [

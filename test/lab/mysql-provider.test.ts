@@ -157,7 +157,7 @@ it('says before approval which columns and indexes the change would add are ther
   expect(free.takenColumns).toBeUndefined();
 });
 
-it('reads what hangs on a column before approval, and MariaDB agrees on which drops it would refuse', async () => {
+it('reads what hangs on a column or a table before approval, and MariaDB agrees on which drops it would refuse', async () => {
   for (const sql of [
     'CREATE TABLE dep_parent (id INT PRIMARY KEY, code INT UNIQUE)',
     'CREATE TABLE dep_child (id INT PRIMARY KEY, parent INT, a INT, b INT, c INT CHECK (c > 0), d INT, ' +
@@ -193,6 +193,21 @@ it('reads what hangs on a column before approval, and MariaDB agrees on which dr
     );
     expect({ column, dropped }).toEqual({ column, dropped: facts[column]!.blockers.length === 0 });
   }
+  // A table the change drops: the foreign keys onto it, but not those of a table dropped before it.
+  const retired = (table: string, droppedBefore?: string[]) =>
+    mysqlTableFacts(lab.mariadb!.url, table, { retiresTable: true, ...(droppedBefore ? { droppedBefore } : {}) });
+  expect(await retired('dep_parent')).toMatchObject({
+    tableBlockers: [
+      'foreign key fk_code (dep_other(code) -> dep_parent(code))',
+      'foreign key fk_parent (dep_child(parent) -> dep_parent(id))',
+    ],
+    tableReaders: [],
+  });
+  expect((await retired('dep_parent', ['dep_child'])).tableBlockers).toEqual([
+    'foreign key fk_code (dep_other(code) -> dep_parent(code))',
+  ]);
+  expect(await retired('dep_child')).toMatchObject({ tableBlockers: [], tableReaders: ['view dep_notes'] });
+  await expect(db.query('DROP TABLE dep_parent')).rejects.toThrow(/foreign key constraint fails/);
   await db.query('DROP VIEW dep_notes');
   await db.query('DROP TABLE dep_other, dep_child, dep_parent');
 });

@@ -122,10 +122,35 @@ async function generatedOver(c: Connection, at: string[], column: string): Promi
     .map((r) => `generated column ${r.name} (${r.expression})`);
 }
 
-/** Views, in any database, whose stored definition reads the column (written `schema`.`table`.`column`). */
-async function viewsReading(c: Connection, at: string[], column: string): Promise<string[]> {
+/**
+ * For a table the change drops: the foreign keys of other tables onto it (MySQL refuses its drop),
+ * but not those of tables the same change drops before it, and the views that read it.
+ */
+export async function retiredMysqlTable(c: Connection, at: string[], droppedBefore: string[] = []) {
+  const rows = await rowsOf<{ name: string; schema: string; source: string; target: string }>(
+    c,
+    `SELECT CONSTRAINT_NAME AS name, TABLE_SCHEMA AS \`schema\`, CONCAT(TABLE_NAME, '(', COLUMN_NAME, ')') AS source,
+            CONCAT(REFERENCED_TABLE_NAME, '(', REFERENCED_COLUMN_NAME, ')') AS target
+       FROM information_schema.KEY_COLUMN_USAGE
+      WHERE REFERENCED_TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?
+        AND NOT (TABLE_SCHEMA = REFERENCED_TABLE_SCHEMA AND TABLE_NAME = REFERENCED_TABLE_NAME)
+      ORDER BY CONSTRAINT_NAME`,
+    at,
+  );
+  const gone = (r: { schema: string; source: string }) =>
+    r.schema === at[0] && droppedBefore.some((t) => r.source.startsWith(`${t.split('.').at(-1)}(`));
+  return {
+    tableBlockers: rows.filter((r) => !gone(r)).map((r) => `foreign key ${r.name} (${r.source} -> ${r.target})`),
+    tableReaders: await viewsReading(c, at),
+  };
+}
+
+/** Views, in any database, whose stored definition reads the table or one column of it. */
+async function viewsReading(c: Connection, at: string[], column?: string): Promise<string[]> {
   const [schema, table] = at as [string, string];
-  const needle = [schema, table, column].map((n) => `\`${n.replace(/`/g, '``')}\``).join('.');
+  const needle = [schema, table, ...(column === undefined ? [] : [column])]
+    .map((n) => `\`${n.replace(/`/g, '``')}\``)
+    .join('.');
   const rows = await rowsOf<{ schema: string; name: string; definition: string }>(
     c,
     `SELECT TABLE_SCHEMA AS \`schema\`, TABLE_NAME AS name, VIEW_DEFINITION AS definition

@@ -6,7 +6,7 @@
 import type { PreflightFacts, PreflightTarget, SchemaPreflight } from '../../app/ports.js';
 import { databaseUrl } from '../postgres/database-url.js';
 import { TableMissing } from '../postgres/preflight.js';
-import { retiredMysqlColumn } from './column-dependents.js';
+import { retiredMysqlColumn, retiredMysqlTable } from './column-dependents.js';
 import { firstRow, rowsOf, splitTable, withConnection } from './sessions.js';
 
 export const mysqlPreflight: SchemaPreflight = {
@@ -17,7 +17,10 @@ export const mysqlPreflight: SchemaPreflight = {
 export async function mysqlTableFacts(
   url: string,
   table: string,
-  change: Pick<PreflightTarget, 'addedColumns' | 'addedIndexes' | 'retiredColumns'> = {},
+  change: Pick<
+    PreflightTarget,
+    'addedColumns' | 'addedIndexes' | 'retiredColumns' | 'retiresTable' | 'droppedBefore'
+  > = {},
 ): Promise<PreflightFacts> {
   return withConnection(url, async (c) => {
     // MariaDB bounds statements with max_statement_time (s), MySQL with max_execution_time (ms).
@@ -84,6 +87,7 @@ export async function mysqlTableFacts(
         ...(takenColumns.length > 0 ? { takenColumns } : {}),
         ...(takenIndexes.length > 0 ? { takenIndexes } : {}),
         ...(retiredColumns.length > 0 ? { retiredColumns } : {}),
+        ...(change.retiresTable ? await retiredMysqlTable(c, at, change.droppedBefore) : {}),
         uniqueKeyColumns,
         rows: Number(size[0]!.rows),
         bytes: Number(size[0]!.bytes),

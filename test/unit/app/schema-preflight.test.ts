@@ -546,5 +546,22 @@ describe('schema change preflight', () => {
       ),
     ]);
     expect(hung.sections[0]).toContain('read by: `view user_names`');
+    const dropTable = task('SchemaChange', 'database: shop\nsql: DROP TABLE t_user');
+    const held = await preflightOf(
+      dropTable,
+      mysqlFacts({
+        tableBlockers: ['foreign key fk_user (orders(user_id) -> t_user(id))'],
+        tableReaders: ['view active_users'],
+      }),
+      true,
+    );
+    expect(held.seen[0]).toMatchObject({ engine: 'mysql', table: 't_user', retiresTable: true });
+    expect(held.findings).toEqual([
+      expect.stringContaining(
+        'error spec.sql: foreign key fk_user (orders(user_id) -> t_user(id)) depends on t_user: MySQL would refuse ' +
+          'DROP TABLE at the very end, after the rename and the days of observation. Repoint or drop them first',
+      ),
+      expect.stringContaining('warning spec.sql: view active_users reads t_user: MySQL lets the drop through'),
+    ]);
   });
 });
