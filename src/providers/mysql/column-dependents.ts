@@ -6,7 +6,7 @@
  * rename on). The drop's undo puts back the column, its values and its plain indexes.
  */
 import type { RetiredColumnFacts } from '../../app/ports.js';
-import { rowsOf, type Connection } from './sessions.js';
+import { rowsOf, splitTable, type Connection } from './sessions.js';
 
 interface ColumnRow {
   nullable: string;
@@ -45,9 +45,9 @@ export async function retiredMysqlColumn(
     // MariaDB writes "no default" as the text NULL; MySQL as NULL itself.
     ...(row.fallback !== null && row.fallback !== 'NULL' ? { default: row.fallback } : {}),
     droppedWith,
-    // The undo re-adds the column from its definition (a CHECK on it alone included), its values and
-    // its plain indexes; a unique, FULLTEXT or SPATIAL one it names, not builds.
-    lostForGood: indexes.filter((i) => i.name !== 'PRIMARY' && !i.plain).map((i) => i.shown),
+    // The undo re-adds the column from its definition, its values and its plain indexes; a unique,
+    // FULLTEXT or SPATIAL index, or a table-level CHECK, it does not.
+    lostForGood: [...indexes.filter((i) => i.name !== 'PRIMARY' && !i.plain).map((i) => i.shown), ...checks.lost],
     blockers,
     readers: await viewsReading(c, at, column),
   };
@@ -65,7 +65,7 @@ async function indexesWith(c: Connection, at: string[], column: string) {
   );
   // MySQL takes the column out of an index over several: the index stays, over the others.
   return rows.map((r) => {
-    const others = r.columns.split(', ').filter((name) => name !== column);
+    const others = r.columns.split(', ').filter((name) => !sameName(name, column));
     const kept = others.length > 0 ? `, which keeps (${others.join(', ')})` : '';
     return { name: r.name, shown: `index ${r.name} (${r.columns})${kept}`, plain: Number(r.plain) === 1 };
   });
@@ -73,23 +73,98 @@ async function indexesWith(c: Connection, at: string[], column: string) {
 
 /** Foreign keys of the table over the column, and of any table onto it: MySQL refuses the drop. */
 async function foreignKeysOver(c: Connection, at: string[], column: string): Promise<string[]> {
-  const rows = await rowsOf<{ name: string; source: string; target: string }>(
+  const rows = await foreignKeys(
     c,
-    `SELECT CONSTRAINT_NAME AS name, CONCAT(TABLE_NAME, '(', COLUMN_NAME, ')') AS source,
-            CONCAT(REFERENCED_TABLE_NAME, '(', REFERENCED_COLUMN_NAME, ')') AS target
-       FROM information_schema.KEY_COLUMN_USAGE
-      WHERE REFERENCED_TABLE_NAME IS NOT NULL
-        AND ((TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?)
-          OR (REFERENCED_TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME = ? AND REFERENCED_COLUMN_NAME = ?))
-      ORDER BY CONSTRAINT_NAME`,
+    `(TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?)
+      OR (REFERENCED_TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME = ? AND REFERENCED_COLUMN_NAME = ?)`,
     [...at, column, ...at, column],
   );
-  return rows.map((r) => `foreign key ${r.name} (${r.source} -> ${r.target})`);
+  // A key over several columns is listed whole, once, whichever of its columns this one is.
+  return rows.map((r) => shownKey(r, at[0]!));
 }
 
-/** CHECK constraints naming the column: one over it alone goes with it; one over others too stops the drop. */
+interface ForeignKey {
+  id: string;
+  name: string;
+  schema: string;
+  table: string;
+  columns: string[];
+  target: string;
+}
+
+/** Foreign keys whose column matches `where`, each whole: all its columns, in their order. */
+async function foreignKeys(c: Connection, where: string, values: unknown[]): Promise<ForeignKey[]> {
+  const rows = await rowsOf<{ name: string; schema: string; table: string; columns: string; target: string }>(
+    c,
+    `SELECT k.CONSTRAINT_NAME AS name, k.TABLE_SCHEMA AS \`schema\`, k.TABLE_NAME AS \`table\`,
+            GROUP_CONCAT(k.COLUMN_NAME ORDER BY k.ORDINAL_POSITION SEPARATOR ', ') AS columns,
+            CONCAT(MIN(k.REFERENCED_TABLE_SCHEMA), '.', MIN(k.REFERENCED_TABLE_NAME), '(',
+                   GROUP_CONCAT(k.REFERENCED_COLUMN_NAME ORDER BY k.ORDINAL_POSITION SEPARATOR ', '), ')') AS target
+       FROM information_schema.KEY_COLUMN_USAGE k
+       JOIN (SELECT DISTINCT CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME FROM information_schema.KEY_COLUMN_USAGE
+              WHERE REFERENCED_TABLE_NAME IS NOT NULL AND (${where})) hit
+         ON hit.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND hit.TABLE_NAME = k.TABLE_NAME
+        AND hit.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+      WHERE k.REFERENCED_TABLE_NAME IS NOT NULL
+      GROUP BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME ORDER BY k.CONSTRAINT_NAME, k.TABLE_NAME`,
+    values,
+  );
+  return rows.map((r) => ({
+    id: `${r.schema}.${r.table}.${r.name}`,
+    name: r.name,
+    schema: r.schema,
+    table: r.table,
+    columns: r.columns.split(', '),
+    target: r.target,
+  }));
+}
+
+/** `foreign key fk (child(a, b) -> parent(x, y))`, a database named only where it is not the table's own. */
+const shownKey = (k: ForeignKey, schema: string) => {
+  const target = k.target.startsWith(`${schema}.`) ? k.target.slice(schema.length + 1) : k.target;
+  const source = `${k.schema === schema ? '' : `${k.schema}.`}${k.table}(${k.columns.join(', ')})`;
+  return `foreign key ${k.name} (${source} -> ${target})`;
+};
+
+/**
+ * CHECK constraints naming the column: one over it alone goes with it; one over others too stops
+ * the drop. The undo's column definition brings back a MariaDB column-level one only.
+ */
 async function checksOver(c: Connection, at: string[], column: string) {
-  const rows = await rowsOf<{ name: string; clause: string }>(
+  const rows = await checksOf(c, at);
+  const alone: string[] = [];
+  const lost: string[] = [];
+  const withOthers: string[] = [];
+  for (const check of rows) {
+    const names = namesIn(check.clause);
+    if (!names.some((n) => sameName(n, column))) continue;
+    const shown = `check ${check.name} (${check.clause})`;
+    if (!names.every((n) => sameName(n, column))) withOthers.push(shown);
+    else {
+      alone.push(shown);
+      if (check.level !== 'Column') lost.push(shown);
+    }
+  }
+  return { alone, lost, withOthers };
+}
+
+/**
+ * The table's CHECK constraints. MariaDB names them per table (two tables may each have a
+ * CONSTRAINT_1) and says which are column-level; MySQL 8 names them per database and has neither.
+ */
+async function checksOf(c: Connection, at: string[]) {
+  type Check = { name: string; clause: string; level?: string };
+  try {
+    return await rowsOf<Check>(
+      c,
+      `SELECT CONSTRAINT_NAME AS name, CHECK_CLAUSE AS clause, LEVEL AS level FROM information_schema.CHECK_CONSTRAINTS
+        WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ? ORDER BY CONSTRAINT_NAME`,
+      at,
+    );
+  } catch (error) {
+    if (!['ER_BAD_FIELD_ERROR', 'ER_UNKNOWN_TABLE'].includes((error as { code?: string }).code ?? '')) throw error;
+  }
+  return rowsOf<Check>(
     c,
     `SELECT cc.CONSTRAINT_NAME AS name, cc.CHECK_CLAUSE AS clause
        FROM information_schema.CHECK_CONSTRAINTS cc
@@ -98,15 +173,7 @@ async function checksOver(c: Connection, at: string[], column: string) {
         AND tc.CONSTRAINT_TYPE = 'CHECK'
       WHERE tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ? ORDER BY cc.CONSTRAINT_NAME`,
     at,
-  ).catch(() => []); // a server older than CHECK constraints (MariaDB 10.2, MySQL 8.0.16) has none
-  const alone: string[] = [];
-  const withOthers: string[] = [];
-  for (const check of rows) {
-    const names = namesIn(check.clause);
-    if (!names.includes(column)) continue;
-    (names.every((n) => n === column) ? alone : withOthers).push(`check ${check.name} (${check.clause})`);
-  }
-  return { alone, withOthers };
+  );
 }
 
 /** Generated columns computed from the column: MySQL refuses the drop. */
@@ -118,7 +185,7 @@ async function generatedOver(c: Connection, at: string[], column: string): Promi
     [...at, column],
   );
   return rows
-    .filter((r) => namesIn(r.expression).includes(column))
+    .filter((r) => namesIn(r.expression).some((n) => sameName(n, column)))
     .map((r) => `generated column ${r.name} (${r.expression})`);
 }
 
@@ -127,40 +194,50 @@ async function generatedOver(c: Connection, at: string[], column: string): Promi
  * but not those of tables the same change drops before it, and the views that read it.
  */
 export async function retiredMysqlTable(c: Connection, at: string[], droppedBefore: string[] = []) {
-  const rows = await rowsOf<{ name: string; schema: string; source: string; target: string }>(
+  const [schema, table] = at as [string, string];
+  const onto = await foreignKeys(
     c,
-    `SELECT CONSTRAINT_NAME AS name, TABLE_SCHEMA AS \`schema\`, CONCAT(TABLE_NAME, '(', COLUMN_NAME, ')') AS source,
-            CONCAT(REFERENCED_TABLE_NAME, '(', REFERENCED_COLUMN_NAME, ')') AS target
-       FROM information_schema.KEY_COLUMN_USAGE
-      WHERE REFERENCED_TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?
-        AND NOT (TABLE_SCHEMA = REFERENCED_TABLE_SCHEMA AND TABLE_NAME = REFERENCED_TABLE_NAME)
-      ORDER BY CONSTRAINT_NAME`,
-    at,
+    'REFERENCED_TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME = ? AND NOT (TABLE_SCHEMA = ? AND TABLE_NAME = ?)',
+    [schema, table, schema, table],
   );
-  const gone = (r: { schema: string; source: string }) =>
-    r.schema === at[0] && droppedBefore.some((t) => r.source.startsWith(`${t.split('.').at(-1)}(`));
+  const gone = (k: ForeignKey) =>
+    droppedBefore.some((t) => {
+      const dropped = splitTable(t, schema);
+      return sameName(dropped.schema, k.schema) && sameName(dropped.name, k.table);
+    });
   return {
-    tableBlockers: rows.filter((r) => !gone(r)).map((r) => `foreign key ${r.name} (${r.source} -> ${r.target})`),
+    tableBlockers: onto.filter((k) => !gone(k)).map((k) => shownKey(k, schema)),
     tableReaders: await viewsReading(c, at),
   };
 }
 
-/** Views, in any database, whose stored definition reads the table or one column of it. */
+/**
+ * Views, in any database, whose stored definition reads the table (written `schema`.`table`) and,
+ * for a column, names it: through an alias too (`x`.`a`), so a view over another column of the
+ * same name may be named as well; that is a warning, not a refusal.
+ */
 async function viewsReading(c: Connection, at: string[], column?: string): Promise<string[]> {
   const [schema, table] = at as [string, string];
-  const needle = [schema, table, ...(column === undefined ? [] : [column])]
-    .map((n) => `\`${n.replace(/`/g, '``')}\``)
-    .join('.');
-  const rows = await rowsOf<{ schema: string; name: string; definition: string }>(
+  const quoted = (name: string) => `\`${name.replace(/`/g, '``')}\``.toLowerCase();
+  const rows = await rowsOf<{ schema: string; name: string; definition: string | null }>(
     c,
     `SELECT TABLE_SCHEMA AS \`schema\`, TABLE_NAME AS name, VIEW_DEFINITION AS definition
        FROM information_schema.VIEWS ORDER BY TABLE_SCHEMA, TABLE_NAME`,
   );
   return rows
-    .filter((r) => r.definition.includes(needle))
+    .filter((r) => {
+      const definition = (r.definition ?? '').toLowerCase();
+      return (
+        definition.includes(`${quoted(schema)}.${quoted(table)}`) &&
+        (column === undefined || definition.includes(quoted(column)))
+      );
+    })
     .map((r) => `view ${r.schema === schema ? '' : `${r.schema}.`}${r.name}`);
 }
 
 /** The backtick-quoted names in an expression as MySQL stores it. */
 const namesIn = (expression: string): string[] =>
   [...expression.matchAll(/`((?:[^`]|``)+)`/g)].map((m) => m[1]!.replace(/``/g, '`'));
+
+/** MySQL compares column names without regard to case. */
+const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

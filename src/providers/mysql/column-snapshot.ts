@@ -61,6 +61,12 @@ export async function snapshotColumn(
       const line = note.indexes.pop()!;
       (note.indexesNotKept ??= []).push(`index ${/`((?:[^`]|``)+)`/.exec(line)![1]!.replace(/``/g, '`')}`);
     }
+    if (JSON.stringify(note).length > maxNoteLength)
+      throw new EffectError(
+        `the definition of ${table}.${column} is too long to keep with its snapshot (a table comment holds ` +
+          '2,048 characters): drop this column by hand, with a backup',
+        false,
+      );
     await c.query(
       `CREATE TABLE ${snapshot} (k ${key.type} NOT NULL PRIMARY KEY, v ${definition.type}) ENGINE=InnoDB ` +
         `COMMENT = ${c.escape(JSON.stringify(note))}`,
@@ -249,7 +255,12 @@ async function noteOf(c: Connection, table: string, column: string): Promise<Sna
     `SELECT TABLE_COMMENT AS note FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`,
     [await databaseOf(c), snapshotTableOf(table, column)],
   );
-  return row ? (JSON.parse(row.note) as SnapshotNote) : undefined;
+  if (!row) return undefined;
+  try {
+    return JSON.parse(row.note) as SnapshotNote;
+  } catch {
+    return undefined; // not a note of this version's making (cut short, or another tool's table): no snapshot
+  }
 }
 
 export async function columnNames(c: Connection, table: string): Promise<string[]> {
