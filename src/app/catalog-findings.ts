@@ -47,24 +47,12 @@ export function catalogFindings(
           'the new key by hand in a quiet hour' +
           (mysql ? '' : ' (a UNIQUE index built CONCURRENTLY, then ADD PRIMARY KEY USING INDEX)'),
       );
-    const blockers = column.blockers;
-    if (blockers.length > 0)
+    if (column.blockers.length > 0)
       found.errors.push(
-        `${blockers.join('; ')} depend${blockers.length === 1 ? 's' : ''} on ${name}: ` +
-          `${mysql ? 'MySQL' : 'PostgreSQL'} would refuse its drop at the very end, after the rename and the days ` +
-          'of observation' +
-          (mysql
-            ? ''
-            : ', and a view or trigger goes on using the renamed column where the readers gate cannot see it') +
-          '. Repoint or drop them first, in a change of their own',
+        dropRefused(column.blockers, name, 'its drop', mysql, 'a view or trigger goes on using the renamed column') +
+          ', in a change of their own',
       );
-    const readers = column.readers ?? [];
-    if (readers.length > 0)
-      found.warnings.push(
-        `${readers.join(', ')} read${readers.length === 1 ? 's' : ''} ${name}: MySQL lets the drop through, and ` +
-          `${readers.length === 1 ? 'it fails' : 'they fail'} from the rename on; repoint ${readers.length === 1 ? 'it' : 'them'} ` +
-          'first, or expect the observation to show it',
-      );
+    if (column.readers?.length) found.warnings.push(readersWarning(column.readers, name));
     if (column.primaryKey) continue; // refused already: what else it loses does not matter
     const kept = keptProperties(column);
     if (kept.length === 0) continue;
@@ -77,23 +65,12 @@ export function catalogFindings(
             (column.lostForGood.length > 0 ? `, except ${column.lostForGood.join(', ')}` : ''),
     );
   }
-  const tableBlockers = facts.tableBlockers ?? [];
-  if (tableBlockers.length > 0)
+  if (facts.tableBlockers?.length)
     found.errors.push(
-      `${tableBlockers.join('; ')} depend${tableBlockers.length === 1 ? 's' : ''} on ${table}: ` +
-        `${mysql ? 'MySQL' : 'PostgreSQL'} would refuse DROP TABLE at the very end, after the rename and the days ` +
-        'of observation' +
-        (mysql ? '' : ', and they go on using the renamed table where the readers gate cannot see it') +
-        '. Repoint or drop them first, in a change of their own, or name the tables that hold them before this ' +
-        'one in the same DROP TABLE',
+      dropRefused(facts.tableBlockers, table, 'DROP TABLE', mysql, 'they go on using the renamed table') +
+        ', in a change of their own, or name the tables that hold them before this one in the same DROP TABLE',
     );
-  const tableReaders = facts.tableReaders ?? [];
-  if (tableReaders.length > 0)
-    found.warnings.push(
-      `${tableReaders.join(', ')} read${tableReaders.length === 1 ? 's' : ''} ${table}: MySQL lets the drop ` +
-        `through, and ${tableReaders.length === 1 ? 'it fails' : 'they fail'} from the rename on; repoint ` +
-        `${tableReaders.length === 1 ? 'it' : 'them'} first, or expect the observation to show it`,
-    );
+  if (facts.tableReaders?.length) found.warnings.push(readersWarning(facts.tableReaders, table));
   for (const taken of facts.takenColumns ?? []) {
     const name = `${table}.${taken.column}`;
     found.newColumns.push(
@@ -137,6 +114,28 @@ export function catalogFindings(
     );
   }
   return found;
+}
+
+/**
+ * What stops a drop at its very end. On PostgreSQL `unseen` says who keeps using the renamed object
+ * where the readers gate cannot see it (MySQL has no such gate to miss them).
+ */
+function dropRefused(blockers: string[], what: string, drop: string, mysql: boolean, unseen: string): string {
+  return (
+    `${blockers.join('; ')} depend${blockers.length === 1 ? 's' : ''} on ${what}: ` +
+    `${mysql ? 'MySQL' : 'PostgreSQL'} would refuse ${drop} at the very end, after the rename and the days of ` +
+    `observation${mysql ? '' : `, and ${unseen} where the readers gate cannot see it`}. Repoint or drop them first`
+  );
+}
+
+/** Views MySQL lets a drop go past: they fail from the rename on. */
+function readersWarning(readers: string[], what: string): string {
+  const one = readers.length === 1;
+  return (
+    `${readers.join(', ')} read${one ? 's' : ''} ${what}: MySQL lets the drop through, and ` +
+    `${one ? 'it fails' : 'they fail'} from the rename on; repoint ${one ? 'it' : 'them'} first, or expect the ` +
+    'observation to show it'
+  );
 }
 
 /** What the column has that its drop loses. */

@@ -46,17 +46,20 @@ export async function preflightSchemaChanges(
   options: PreflightOptions = {},
 ): Promise<PreflightOutcome> {
   const outcome: PreflightOutcome = { diagnostics: [], sections: [] };
-  const schemaPlans = plans.filter((p) => p.task.kind === 'SchemaChange' && p.executes);
-  const taskOf = (plan: Plan) =>
-    tasks.find((t) => t.manifest.metadata.name === plan.task.name && t.doc.file === plan.task.file);
-  reportAddedTwice(schemaPlans, taskOf, outcome);
+  const changes = plans
+    .filter((p) => p.task.kind === 'SchemaChange' && p.executes)
+    .map((plan) => ({
+      plan,
+      task: tasks.find((t) => t.manifest.metadata.name === plan.task.name && t.doc.file === plan.task.file),
+      targets: targetsOf(plan),
+    }));
+  reportAddedTwice(changes, outcome);
   if (!preflight) return outcome;
   let withheld: Promise<string | undefined> | undefined;
-  for (const plan of schemaPlans) {
-    const task = taskOf(plan);
+  for (const { plan, task, targets } of changes) {
     if (!task || task.manifest.kind !== 'SchemaChange') continue;
     const report = reporter(task.doc, 'schema-preflight', outcome.diagnostics);
-    for (const planned of targetsOf(plan)) {
+    for (const planned of targets) {
       const why = planned.transform && options.rowsWithheld ? await (withheld ??= options.rowsWithheld()) : undefined;
       const target = why ? { ...planned, transform: undefined } : planned;
       if (why)
@@ -81,7 +84,7 @@ export async function preflightSchemaChanges(
         continue;
       }
       // A table the change drops first (renamed away) may be created again under its name.
-      if (createsTable(plan, target.table) && !renamedAway(plan).includes(target.table)) {
+      if (createsTable(plan, target.table) && !target.retiresTable) {
         report(
           ['spec', 'sql'],
           `${target.table} exists already (${n(facts.rows)} rows): CREATE TABLE would fail, and ZeroOps never ` +
@@ -105,10 +108,7 @@ export async function preflightSchemaChanges(
         target.table,
         facts,
         (column) => replacementOf(plan, target.table, column),
-        (column) =>
-          postgresSteps(plan, 'add-column').some(
-            (p) => p.table === target.table && (p.column === column || p.alsoText === column),
-          ),
+        (column) => replacementAdds(plan, target.table).includes(column),
       );
       const retiredAt = task.manifest.spec.replaceColumn ? ['spec', 'replaceColumn', 'from'] : ['spec', 'sql'];
       for (const error of catalog.errors) report(retiredAt, error);
@@ -146,20 +146,21 @@ export async function preflightSchemaChanges(
  * at execution (and rolls back its run), so it is an error on the second, before anyone approves.
  */
 function reportAddedTwice(
-  plans: readonly Plan[],
-  taskOf: (plan: Plan) => LoadedTask | undefined,
+  changes: readonly { plan: Plan; task: LoadedTask | undefined; targets: PreflightTarget[] }[],
   outcome: PreflightOutcome,
 ): void {
   const firstBy = new Map<string, Plan['task']>();
-  for (const plan of plans) {
-    const task = taskOf(plan);
+  for (const { plan, task, targets } of changes) {
     if (!task) continue;
     const report = reporter(task.doc, 'schema-preflight', outcome.diagnostics);
-    for (const target of targetsOf(plan)) {
+    for (const target of targets) {
       const at = `${target.database}/${target.table}`;
       const added = [
         ...(target.addedColumns ?? []).map((c) => ({ key: `${at} column ${c}`, what: `${target.table}.${c}` })),
-        ...(target.addedIndexes ?? []).map((i) => ({ key: `${at} index ${i}`, what: `index ${i} on ${target.table}` })),
+        ...(target.addedIndexes ?? []).map((i) => ({
+          key: `${at} index ${i}`,
+          what: `index ${i} on ${target.table}`,
+        })),
         ...(createsTable(plan, target.table) ? [{ key: `${at} table`, what: `table ${target.table}` }] : []),
       ];
       for (const { key, what } of added) {
@@ -212,17 +213,15 @@ function targetsOf(plan: Plan): PreflightTarget[] {
       const droppedTables = renamedAway(plan);
       const retiresTable = droppedTables.includes(table);
       // A column the change renames away first may be added again under its name (DROP x; RENAME y TO x).
+      const online = mysqlAdds(plan, table);
       const addedColumns = [
-        ...postgresSteps(plan, 'add-column').flatMap((p) => [
-          ...(p.table === table ? [p.column as string] : []),
-          ...(p.table === table && p.alsoText ? [p.alsoText as string] : []),
-        ]),
+        ...replacementAdds(plan, table),
         ...postgresSteps(plan, 'execute').flatMap((p) =>
           p.table === table && p.addsColumn ? [p.addsColumn as string] : [],
         ),
-        ...mysqlAdds(plan, table).columns,
+        ...online.columns,
       ].filter((column) => !retiredColumns.includes(column));
-      const addedIndexes = mysqlAdds(plan, table).indexes;
+      const addedIndexes = online.indexes;
       const droppedBefore = droppedTables.slice(0, droppedTables.indexOf(table));
       return {
         engine,
@@ -269,6 +268,12 @@ const createsTable = (plan: Plan, table: string) =>
   plan.steps.some(
     (s) => s.action.operation === 'execute' && s.action.params.createsTable && s.action.params.table === table,
   );
+
+/** The columns a replacement adds to the table: the new one, and the one that keeps invalid text. */
+const replacementAdds = (plan: Plan, table: string): string[] =>
+  postgresSteps(plan, 'add-column')
+    .filter((p) => p.table === table)
+    .flatMap((p) => [p.column as string, ...(p.alsoText ? [p.alsoText as string] : [])]);
 
 /** The columns and indexes the plan's online ALTERs of a MySQL table add (see mysql-sql.ts). */
 function mysqlAdds(plan: Plan, table: string): { columns: string[]; indexes: string[] } {

@@ -38,6 +38,11 @@ export class EffectError extends Error {
     super(message);
     this.untouched = options.untouched === true;
   }
+
+  /** The same failure, no longer said to be untouched (another change of the attempt may have gone through). */
+  touched(): EffectError {
+    return new EffectError(this.message, this.retryable);
+  }
 }
 
 export interface Effects {

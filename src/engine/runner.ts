@@ -29,7 +29,7 @@ import {
   type RunReporter,
   type Scheduler,
 } from './ports.js';
-import { isTerminal, type Run } from './run.js';
+import { isTerminal, mayHaveActed, type Run } from './run.js';
 
 export interface RunnerDeps {
   store: Store;
@@ -121,7 +121,7 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
     }
     case 'execute': {
       const before = run.steps.find((s) => s.id === move.step.id)!;
-      const cleanSlate = before.status === 'pending' && (before.attempts === 0 || before.unchanged === true);
+      const cleanSlate = before.status === 'pending' && !mayHaveActed(before);
       const started = await commit(deps, run, stepStarted(run, move.step, now));
       if (!started) return 'continue';
       const attempt = started.steps.find((s) => s.id === move.step.id)!.attempts;

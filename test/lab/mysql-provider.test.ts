@@ -157,7 +157,8 @@ it('says before approval which columns and indexes the change would add are ther
   expect(free.takenColumns).toBeUndefined();
 });
 
-it('reads what hangs on a column or a table before approval, and MariaDB agrees on which drops it would refuse', async () => {
+const dependents = 'reads what hangs on a column or a table before approval, and MariaDB agrees on which drops fail';
+it(dependents, async () => {
   for (const sql of [
     'CREATE TABLE dep_parent (id INT PRIMARY KEY, code INT UNIQUE)',
     'CREATE TABLE dep_child (id INT PRIMARY KEY, parent INT, a INT, b INT, c INT CHECK (c > 0), d INT, ' +
@@ -165,7 +166,8 @@ it('reads what hangs on a column or a table before approval, and MariaDB agrees 
       'CONSTRAINT fk_parent FOREIGN KEY (parent) REFERENCES dep_parent (id), CONSTRAINT ck_ab CHECK (a < b), ' +
       'CONSTRAINT ck_d CHECK (d <> 0), KEY ix_note_d (note, d), KEY ix_d (d))',
     // Its column-level CHECK is named `c` too, as MariaDB names them: it is not dep_child's.
-    'CREATE TABLE dep_other (id INT PRIMARY KEY, c INT CHECK (c < 0), code INT, CONSTRAINT fk_code FOREIGN KEY (code) REFERENCES ' +
+    'CREATE TABLE dep_other (id INT PRIMARY KEY, c INT CHECK (c < 0), code INT, ' +
+      'CONSTRAINT fk_code FOREIGN KEY (code) REFERENCES ' +
       'dep_parent (code))',
     'CREATE VIEW dep_notes AS SELECT id, note FROM dep_child',
     'CREATE VIEW dep_alias AS SELECT x.b FROM dep_child x',

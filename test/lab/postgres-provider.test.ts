@@ -279,7 +279,8 @@ describe('additive statements', () => {
     expect(await columns()).toEqual(['id', 'name', 'email', 'column_1']);
   });
 
-  it("says when a statement changed nothing, and on a clean slate never takes somebody's object for its own", async () => {
+  const cleanSlate = "says when a statement changed nothing, and on a clean slate never takes somebody's object";
+  it(cleanSlate, async () => {
     const at = { database: 'shop', table, lockTimeoutSeconds: 0.2 };
     const outcome = (sql: string, cleanSlate: boolean) =>
       apply('execute', { ...at, sql }, { cleanSlate }).then(

@@ -6,7 +6,7 @@
  * rename on). The drop's undo puts back the column, its values and its plain indexes.
  */
 import type { RetiredColumnFacts } from '../../app/ports.js';
-import { rowsOf, splitTable, type Connection } from './sessions.js';
+import { quotedNames, rowsOf, sameName, splitTable, type Connection } from './sessions.js';
 
 interface ColumnRow {
   nullable: string;
@@ -136,7 +136,7 @@ async function checksOver(c: Connection, at: string[], column: string) {
   const lost: string[] = [];
   const withOthers: string[] = [];
   for (const check of rows) {
-    const names = namesIn(check.clause);
+    const names = quotedNames(check.clause);
     if (!names.some((n) => sameName(n, column))) continue;
     const shown = `check ${check.name} (${check.clause})`;
     if (!names.every((n) => sameName(n, column))) withOthers.push(shown);
@@ -185,7 +185,7 @@ async function generatedOver(c: Connection, at: string[], column: string): Promi
     [...at, column],
   );
   return rows
-    .filter((r) => namesIn(r.expression).some((n) => sameName(n, column)))
+    .filter((r) => quotedNames(r.expression).some((n) => sameName(n, column)))
     .map((r) => `generated column ${r.name} (${r.expression})`);
 }
 
@@ -234,10 +234,3 @@ async function viewsReading(c: Connection, at: string[], column?: string): Promi
     })
     .map((r) => `view ${r.schema === schema ? '' : `${r.schema}.`}${r.name}`);
 }
-
-/** The backtick-quoted names in an expression as MySQL stores it. */
-const namesIn = (expression: string): string[] =>
-  [...expression.matchAll(/`((?:[^`]|``)+)`/g)].map((m) => m[1]!.replace(/``/g, '`'));
-
-/** MySQL compares column names without regard to case. */
-const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

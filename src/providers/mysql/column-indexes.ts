@@ -4,7 +4,7 @@
  * FULLTEXT and SPATIAL ones are named, not rebuilt (the copy's INSERT IGNORE would drop the rows a
  * unique key refuses).
  */
-import { firstRow, quoteName, quoteTable, rowsOf, splitTable, type Connection } from './sessions.js';
+import { firstRow, quotedNames, quoteName, quoteTable, rowsOf, splitTable, type Connection } from './sessions.js';
 
 export interface ColumnIndexes {
   /** Lines of SHOW CREATE TABLE, e.g. ``KEY `ix_d` (`note`,`d`)``: what the undo adds again. */
@@ -21,18 +21,23 @@ export async function indexesOver(c: Connection, table: string, column: string):
     .map((l) => l.trim().replace(/,$/, ''))) {
     const index = indexLine.exec(line);
     if (!index || !columnsOf(line.slice(index[0].length)).includes(column)) continue;
-    const name = unquote(index[2]!);
     if (index[1] === undefined) found.kept.push(line);
-    else found.notKept.push(`${index[1].toLowerCase()} index ${name}`);
+    else found.notKept.push(`${index[1].toLowerCase()} index ${indexNameOf(line)}`);
   }
   return found;
 }
 
 /**
- * The ALTER clauses that put the kept indexes back over the column: one missing is added, one that
- * lost the column is dropped and added whole (both in the same copy), one in place is left alone.
+ * The ALTER clauses that put the kept indexes back over the column, and the names they build: one
+ * missing is added, one that lost the column is dropped and added whole (both in the same copy),
+ * one in place is left alone.
  */
-export async function indexRepairs(c: Connection, table: string, column: string, kept: string[]): Promise<string[]> {
+export async function indexRepairs(
+  c: Connection,
+  table: string,
+  column: string,
+  kept: string[],
+): Promise<{ clauses: string[]; rebuilt: string[] }> {
   const { d } = await firstRow<{ d: string }>(c, 'SELECT DATABASE() AS d');
   const { schema, name } = splitTable(table, d);
   const now = await rowsOf<{ name: string; columns: string }>(
@@ -41,13 +46,19 @@ export async function indexRepairs(c: Connection, table: string, column: string,
        FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? GROUP BY INDEX_NAME`,
     [schema, name],
   );
-  return kept.flatMap((line) => {
-    const index = unquote(indexLine.exec(line)![2]!);
+  const repairs = { clauses: [] as string[], rebuilt: [] as string[] };
+  for (const line of kept) {
+    const index = indexNameOf(line);
     const current = now.find((i) => i.name === index);
-    if (current?.columns.split('\n').includes(column)) return [];
-    return [...(current ? [`DROP INDEX ${quoteName(index)}`] : []), `ADD ${line}`];
-  });
+    if (current?.columns.split('\n').includes(column)) continue;
+    repairs.clauses.push(...(current ? [`DROP INDEX ${quoteName(index)}`] : []), `ADD ${line}`);
+    repairs.rebuilt.push(index);
+  }
+  return repairs;
 }
+
+/** The name of the index a line of SHOW CREATE TABLE defines. */
+export const indexNameOf = (line: string): string => quotedNames(line)[0]!;
 
 /** `KEY`, or `UNIQUE KEY` and the like, then the quoted name. */
 const indexLine = /^(?:(UNIQUE|FULLTEXT|SPATIAL) )?KEY `((?:[^`]|``)+)` /;
@@ -68,5 +79,3 @@ function columnsOf(rest: string): string[] {
   }
   return names;
 }
-
-const unquote = (name: string) => name.replace(/``/g, '`');

@@ -6,7 +6,7 @@
  */
 import { EffectError } from '../../engine/ports.js';
 import { helperName } from '../postgres/identifiers.js';
-import { indexesOver, indexRepairs } from './column-indexes.js';
+import { indexesOver, indexNameOf, indexRepairs } from './column-indexes.js';
 import { onlineAlter } from './online-alter.js';
 import { firstRow, quoteName, quoteTable, rowsOf, splitTable, withConnection, type Connection } from './sessions.js';
 
@@ -59,7 +59,7 @@ export async function snapshotColumn(
     // The note lives in the table's comment (2,048 characters at most): what does not fit is not kept.
     while (JSON.stringify(note).length > maxNoteLength && note.indexes?.length) {
       const line = note.indexes.pop()!;
-      (note.indexesNotKept ??= []).push(`index ${/`((?:[^`]|``)+)`/.exec(line)![1]!.replace(/``/g, '`')}`);
+      (note.indexesNotKept ??= []).push(`index ${indexNameOf(line)}`);
     }
     if (JSON.stringify(note).length > maxNoteLength)
       throw new EffectError(
@@ -120,24 +120,26 @@ export async function restoreColumn(
     progress?: (l: string) => Promise<void>;
   },
 ): Promise<SnapshotOutcome & { readded: boolean; rebuilt: string[]; notRebuilt: string[] }> {
-  const note = await withConnection(url, (c) => noteOf(c, table, column));
-  if (note?.checksum === undefined)
-    throw new EffectError(`no finished snapshot of ${table}.${column}: nothing to restore from`, false);
-  const present = await withConnection(url, async (c) => (await columnNames(c, table)).includes(column));
-  // An index an earlier attempt built again is in place: only what is missing is built.
-  const repairs = await withConnection(url, (c) => indexRepairs(c, table, column, note.indexes ?? []));
+  const { note, present, repairs } = await withConnection(url, async (c) => {
+    const found = await noteOf(c, table, column);
+    if (found?.checksum === undefined)
+      throw new EffectError(`no finished snapshot of ${table}.${column}: nothing to restore from`, false);
+    return {
+      note: found,
+      present: (await columnNames(c, table)).includes(column),
+      // An index an earlier attempt built again is in place: only what is missing is built.
+      repairs: await indexRepairs(c, table, column, found.indexes ?? []),
+    };
+  });
   const add = present
     ? []
     : [`ADD COLUMN ${note.definition} ${note.after ? `AFTER ${quoteName(note.after)}` : 'FIRST'}`];
-  if (add.length + repairs.length > 0)
+  if (add.length + repairs.clauses.length > 0)
     await onlineAlter(
       url,
-      { table, alter: [...add, ...repairs].join(', '), lockWaitSeconds: options.lockWaitSeconds },
+      { table, alter: [...add, ...repairs.clauses].join(', '), lockWaitSeconds: options.lockWaitSeconds },
       options,
     );
-  const rebuilt = repairs
-    .filter((r) => r.startsWith('ADD '))
-    .map((r) => /`((?:[^`]|``)+)`/.exec(r)![1]!.replace(/``/g, '`'));
   return withConnection(url, async (c) => {
     const key = await integerKey(c, table);
     const snapshot = quoteName(snapshotTableOf(table, column));
@@ -165,7 +167,7 @@ export async function restoreColumn(
         false,
       );
     const restored = await checksumOf(c, snapshot, 'k', 'v');
-    return { ...restored, readded: !present, rebuilt, notRebuilt: note.indexesNotKept ?? [] };
+    return { ...restored, readded: !present, rebuilt: repairs.rebuilt, notRebuilt: note.indexesNotKept ?? [] };
   });
 }
 

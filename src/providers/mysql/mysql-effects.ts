@@ -59,9 +59,7 @@ export const mysqlOperations: Record<string, Handler> = {
       { signal, progress },
     ).catch(async (error: EffectError) => {
       // What the table shows outweighs what the tool said: a change in place was made, whatever the exit.
-      if (error.untouched && expectation && (await holds(url, p.table, expectation)))
-        throw new EffectError(error.message, error.retryable);
-      throw error;
+      throw error.untouched && expectation && (await holds(url, p.table, expectation)) ? error.touched() : error;
     });
     return {
       output: {
@@ -150,9 +148,7 @@ export async function applyMysql(operation: string, params: Params, context: Eff
     return await handler(params, context, databaseUrl(context.run.providers, params.database, process.env, 'mysql'));
   } catch (error) {
     // A statement refused leaves the attempt untouched only where it was the attempt's one change.
-    if (error instanceof EffectError && error.untouched && !changeOnce.has(operation))
-      throw new EffectError(error.message, error.retryable);
-    throw error;
+    throw error instanceof EffectError && error.untouched && !changeOnce.has(operation) ? error.touched() : error;
   }
 }
 

@@ -7,7 +7,7 @@ import type { PreflightFacts, PreflightTarget, SchemaPreflight } from '../../app
 import { databaseUrl } from '../postgres/database-url.js';
 import { TableMissing } from '../postgres/preflight.js';
 import { retiredMysqlColumn, retiredMysqlTable } from './column-dependents.js';
-import { firstRow, rowsOf, splitTable, withConnection } from './sessions.js';
+import { firstRow, rowsOf, sameName, splitTable, withConnection } from './sessions.js';
 
 export const mysqlPreflight: SchemaPreflight = {
   inspect: (target, providers) =>
@@ -72,9 +72,8 @@ export async function mysqlTableFacts(
         'SELECT DISTINCT COLUMN_NAME AS d FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? ' +
           'AND TABLE_NAME = ? AND NON_UNIQUE = 0',
       );
-      // Names compare as MySQL compares them: without regard to case.
       const taken = (names: string[] | undefined, existing: string[]) =>
-        (names ?? []).filter((n) => existing.some((e) => e.toLowerCase() === n.toLowerCase()));
+        (names ?? []).filter((n) => existing.some((e) => sameName(e, n)));
       const columns = await list(
         'SELECT COLUMN_NAME AS d FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
       );

@@ -23,6 +23,13 @@ export async function withConnection<T>(url: string, work: (connection: Connecti
 
 export const quoteName = (name: string): string => `\`${name.replace(/`/g, '``')}\``;
 
+/** The backtick-quoted names in text as MySQL writes it (`` `a` < `b` ``), first to last. */
+export const quotedNames = (text: string): string[] =>
+  [...text.matchAll(/`((?:[^`]|``)+)`/g)].map((m) => m[1]!.replace(/``/g, '`'));
+
+/** MySQL compares column and index names without regard to case. */
+export const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
 /** `shop.t_user` stays in its database: `` `shop`.`t_user` ``. */
 export const quoteTable = (table: string): string => table.split('.').map(quoteName).join('.');
 

@@ -241,8 +241,7 @@ export async function applyPostgres(operation: string, params: Params, context: 
     // The check run shows it: never a value a data exception quotes. (Any other error is retried, as before.)
     if (!(error instanceof EffectError)) throw new EffectError(runErrorShown(error), true);
     // A DDL rolled back leaves the attempt untouched only where it was the attempt's one change.
-    if (error.untouched && !changeOnce.has(operation)) throw new EffectError(error.message, error.retryable);
-    throw error;
+    throw error.untouched && !changeOnce.has(operation) ? error.touched() : error;
   }
 }
 
