@@ -36,11 +36,13 @@ it('sees a session waiting on a lock, and what it reads of WAL waits and reads b
   });
   try {
     probe.beginBatch();
-    expect(probe.endBatch(5)).toEqual({
+    const fresh = probe.endBatch(5);
+    expect(fresh.probeMs).toBeLessThan(50); // at most the read in flight, if one is
+    expect(fresh).toEqual({
       batchMs: 5,
       baselineProbeMs: expect.any(Number),
       baselineWalWaiting: 0,
-      probeMs: 0,
+      probeMs: expect.any(Number),
       blockedSessions: 0,
       walWaitingSessions: 0,
       replicaLagSeconds: 0,
@@ -62,5 +64,54 @@ it('sees a session waiting on a lock, and what it reads of WAL waits and reads b
   } finally {
     await probe.stop();
     await Promise.all([holder.end(), waiter.end(), backfill.end()]);
+  }
+});
+
+it('is not blind for calm: a read stuck behind a lock counts, and a killed connection is pressure until it is back', async () => {
+  const admin = await connect();
+  const holder = await connect();
+  const probe = await startProbe(lab.postgres!.url, {
+    table: 'user_profile',
+    key: { name: 'id', type: 'bigint' },
+    estimatedRows: 2_000,
+    backfillPid: 0,
+  });
+  const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  try {
+    // A read waiting at the batch's end has taken at least as long as it has waited so far.
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE user_profile IN ACCESS EXCLUSIVE MODE');
+    probe.beginBatch();
+    await settle(600);
+    const stuck = probe.endBatch(600);
+    await holder.query('ROLLBACK');
+    expect(stuck.probeMs).toBeGreaterThanOrEqual(400);
+
+    // Its connection killed (a DBA, a restart): that sample is a failure, not a calm reading…
+    await settle(300);
+    probe.beginBatch();
+    const killed = await admin.query(
+      "SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE application_name = 'zeroops-probe'",
+    );
+    expect(killed.rows).toEqual([{ done: true }]);
+    await settle(300);
+    expect(probe.endBatch(300).probeFailure).toMatch(
+      /terminating connection due to administrator command \(SQLSTATE 57P01\)/,
+    );
+
+    // …and the probe opens a new connection and sees again.
+    await settle(300);
+    probe.beginBatch();
+    await settle(400);
+    const again = probe.endBatch(400);
+    expect(again.probeFailure).toBeUndefined();
+    expect(again.probeMs).toBeGreaterThan(0);
+    const sessions = await admin.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'zeroops-probe'",
+    );
+    expect(sessions.rows).toEqual([{ n: 1 }]);
+  } finally {
+    await probe.stop();
+    await Promise.all([admin.end(), holder.end()]);
   }
 });

@@ -6,13 +6,17 @@
  * manager partition, and polling them cost the application a quarter of its throughput here. Both
  * queries are prepared once: under the bench's load, planning the view's joins took about 4 ms a
  * time and running the plan 0.3 ms.
+ * A probe that cannot see is not taken for a calm application: a failed sample (its connection
+ * killed, the server restarting) and a read still waiting at the batch's end count as pressure, and
+ * a lost connection is opened again on the next sample.
  */
 import pg from 'pg';
 import { quoteIdent, quoteTable } from './identifiers.js';
 import { keyParam, type TableKey } from './table-facts.js';
-import { applicationName } from './sessions.js';
+import { applicationName, lossReason } from './sessions.js';
 import type { ThrottleSignals } from './backfill-throttle.js';
 import { median } from '../../diagnose/stats.js';
+import { databaseErrorShown } from '../value-shape.js';
 
 export interface ProbeTarget {
   table: string;
@@ -29,11 +33,10 @@ const everyMs = 100;
  */
 const walWaits = ['WALInsert', 'WALBufMapping', 'WALWrite', 'WALInitWrite', 'WALInitSync', 'WALSync'];
 const baselineSamples = 10;
+/** A read that waits longer than this (a lock, a stalled server) is ended and counted as a failure. */
+const readTimeoutMs = 2000;
 
 export async function startProbe(url: string, target: ProbeTarget) {
-  const client = new pg.Client({ connectionString: url, application_name: `${applicationName}-probe` });
-  client.on('error', () => undefined);
-  await client.connect();
   const k = quoteIdent(target.key.name);
   const read = `/* zeroops probe */ SELECT * FROM ${quoteTable(target.table)} WHERE ${k} = ${keyParam(target.key, 1)}`;
   const pressure = `/* zeroops probe */ SELECT
@@ -42,52 +45,63 @@ export async function startProbe(url: string, target: ProbeTarget) {
         AND wait_event IN (${walWaits.map((w) => `'${w}'`).join(', ')}))::int AS wal_waiting,
       (SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication)::float8 AS lag
     FROM pg_stat_activity WHERE pid <> $1`;
-  const keys = await sampleKeys(client, target);
-  const timedRead = async () => {
-    const started = performance.now();
-    await client.query({
-      name: 'zeroops-probe-read',
-      text: read,
-      values: [keys[Math.floor(Math.random() * keys.length)] ?? null],
-    });
-    return performance.now() - started;
-  };
-
-  const readPressure = async () =>
-    (
-      await client.query<{ blocked: number; wal_waiting: number; lag: number }>({
+  let connection: Connection | undefined = await connect(url);
+  const keys = await sampleKeys(connection.session, target);
+  /** When the sample in flight began, so a read stuck past the batch's end still counts. */
+  let inFlightSince: number | undefined;
+  const sample = async ({ session, cause }: Connection) => {
+    inFlightSince = performance.now();
+    try {
+      await session.query({
+        name: 'zeroops-probe-read',
+        text: read,
+        values: [keys[Math.floor(Math.random() * keys.length)] ?? null],
+      });
+      const probeMs = performance.now() - inFlightSince;
+      const found = await session.query<{ blocked: number; wal_waiting: number; lag: number }>({
         name: 'zeroops-probe-pressure',
         text: pressure,
         values: [target.backfillPid],
-      })
-    ).rows[0]!;
-  const zero = () => 0;
+      });
+      return { probeMs, ...found.rows[0]! };
+    } catch (error) {
+      throw cause(error);
+    } finally {
+      inFlightSince = undefined;
+    }
+  };
+
   const baseline: number[] = [];
   const walBaseline: number[] = [];
   for (let i = 0; i < baselineSamples; i++) {
-    baseline.push(await timedRead().catch(zero));
-    walBaseline.push(await readPressure().then((p) => p.wal_waiting, zero));
+    const found = await sample(connection).catch(() => undefined);
+    baseline.push(found?.probeMs ?? 0);
+    walBaseline.push(found?.wal_waiting ?? 0);
     await new Promise((r) => setTimeout(r, 20));
   }
   const baselineProbeMs = median(baseline);
   const baselineWalWaiting = Math.max(...walBaseline);
 
   const calm = { probeMs: 0, blockedSessions: 0, walWaitingSessions: 0, replicaLagSeconds: 0 };
-  let worst = calm;
+  let worst: typeof calm & { probeFailure?: string } = calm;
   let running = true;
   const loop = (async () => {
     while (running) {
       try {
-        const probeMs = await timedRead();
-        const found = await readPressure();
+        connection ??= await connect(url);
+        const found = await sample(connection);
         worst = {
-          probeMs: Math.max(worst.probeMs, probeMs),
+          ...worst,
+          probeMs: Math.max(worst.probeMs, found.probeMs),
           blockedSessions: Math.max(worst.blockedSessions, found.blocked),
           walWaitingSessions: Math.max(worst.walWaitingSessions, found.wal_waiting),
           replicaLagSeconds: Math.max(worst.replicaLagSeconds, found.lag),
         };
-      } catch {
-        // A probe that fails says nothing about the application; the batch's own duration still counts.
+      } catch (error) {
+        // Blind for this sample: the throttle slows down until the probe sees again, on a new connection.
+        worst = { ...worst, probeFailure: databaseErrorShown(error) };
+        void connection?.session.end().catch(() => undefined);
+        connection = undefined;
       }
       await new Promise((r) => setTimeout(r, everyMs));
     }
@@ -99,14 +113,37 @@ export async function startProbe(url: string, target: ProbeTarget) {
       worst = calm;
     },
     endBatch(batchMs: number): ThrottleSignals {
-      return { batchMs, baselineProbeMs, baselineWalWaiting, ...worst };
+      const waiting = inFlightSince === undefined ? 0 : performance.now() - inFlightSince;
+      return { batchMs, baselineProbeMs, baselineWalWaiting, ...worst, probeMs: Math.max(worst.probeMs, waiting) };
     },
     async stop() {
       running = false;
       await loop;
-      await client.end().catch(() => undefined);
+      await connection?.session.end().catch(() => undefined);
     },
   };
+}
+
+interface Connection {
+  session: pg.Client;
+  cause: (error: unknown) => unknown;
+}
+
+async function connect(url: string): Promise<Connection> {
+  const session = new pg.Client({
+    connectionString: url,
+    application_name: `${applicationName}-probe`,
+    connectionTimeoutMillis: readTimeoutMs,
+    statement_timeout: readTimeoutMs,
+  });
+  const cause = lossReason(session);
+  try {
+    await session.connect();
+  } catch (error) {
+    await session.end().catch(() => undefined);
+    throw error;
+  }
+  return { session, cause };
 }
 
 /**

@@ -26,6 +26,8 @@ export interface ThrottleSignals {
   /** Worst latency of the probe reads during the batch, and before the backfill began. */
   probeMs: number;
   baselineProbeMs: number;
+  /** Why a sample of the probe failed during the batch: what the application feels was not seen. */
+  probeFailure?: string;
 }
 
 export interface ThrottleLimits {
@@ -90,6 +92,7 @@ function pressureOf(s: ThrottleSignals, limits: ThrottleLimits): string[] {
     reasons.push(
       `a read like the application's took ${s.probeMs.toFixed(1)}ms (before: ${s.baselineProbeMs.toFixed(1)}ms)`,
     );
+  if (s.probeFailure) reasons.push(`the probe could not read what the application feels (${s.probeFailure})`);
   return reasons;
 }
 

@@ -9,13 +9,26 @@ export async function withClient<T>(url: string, work: (client: pg.Client) => Pr
     application_name: applicationName,
     connectionTimeoutMillis: 5000,
   });
-  client.on('error', () => undefined); // a dropped connection fails the query in flight; the step decides
+  const cause = lossReason(client); // a dropped connection fails the query in flight; the step decides
   await client.connect();
   try {
     return await work(client);
+  } catch (error) {
+    throw cause(error);
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * Listens for the connection's loss (unheard, it would crash the process) and keeps its reason: a
+ * query sent after it fails with node-pg's "not queryable", which hides why (a restart, a DBA's
+ * pg_terminate_backend). The returned function gives that reason, with its SQLSTATE, instead.
+ */
+export function lossReason(client: pg.Client): (error: unknown) => unknown {
+  let lost: unknown;
+  client.on('error', (error) => void (lost ??= error));
+  return (error) => (lost !== undefined && /not queryable/.test((error as Error)?.message ?? '') ? lost : error);
 }
 
 /** SQLSTATE 55P03: lock_timeout fired (a DDL or a row lock waited too long). */

@@ -34,6 +34,10 @@ describe('the backfill throttle', () => {
     [{ replicaLagSeconds: 2.5 }, 'replica lag 2.5s > 1.5s'],
     [{ batchMs: 350 }, 'batch took 350ms > 200ms'],
     [{ probeMs: 25 }, "a read like the application's took 25.0ms (before: 1.0ms)"],
+    [
+      { probeFailure: 'Connection terminated unexpectedly' },
+      'the probe could not read what the application feels (Connection terminated unexpectedly)',
+    ],
   ])('halves the batch and doubles the pause when %j, saying why', (signal, why) => {
     const next = nextThrottle({ batchSize: 1000, pauseRatio: 3 }, { ...calm, ...signal }, limits);
     expect(next).toMatchObject({ batchSize: 500, pauseRatio: 6, pressure: [why] });
