@@ -3,6 +3,7 @@
  * commit approves. A commit reviewed before ZeroOps had planned it (a quick review, a merge that
  * came before the plan was published, a delivery that was lost) is planned when it is asked for.
  */
+import { environmentsOf } from '../policy/shared-environments.js';
 import type { PullRequestRef } from '../forge/forge.js';
 import type { PlanRecord, Store } from '../engine/store.js';
 import { renderSchedule } from '../policy/render-governance.js';
@@ -31,7 +32,7 @@ export function changeNotes(check: ChangeCheck, now: Date): string[] {
     return [`⚠️ **Merging this pull request executes nothing**: ${check.basis.executesBecause}.`];
   return renderSchedule(
     check.basis.policy,
-    check.plans.map((p) => p.task.env),
+    check.plans.flatMap((p) => environmentsOf(p.task)),
     now,
   );
 }

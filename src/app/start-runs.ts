@@ -13,6 +13,7 @@ import { newRun } from '../engine/new-run.js';
 import type { Forge, PullRequestRef, RepoRef } from '../forge/forge.js';
 import type { TaskApproval } from '../policy/approvals.js';
 import { changeWindow, nextOpening } from '../policy/windows.js';
+import { environmentsOf } from '../policy/shared-environments.js';
 import type { Plan } from '../plan/types.js';
 import type { Store } from '../engine/store.js';
 import { approvalsFor, authorship } from './approval-status.js';
@@ -171,8 +172,8 @@ async function startOne(
     );
   }
   const now = deps.clock();
-  const window = changeWindow(check.basis.policy, plan.task.env, now);
-  const opening = window.open ? undefined : nextOpening(check.basis.policy, plan.task.env, now);
+  const window = changeWindow(check.basis.policy, environmentsOf(plan.task), now);
+  const opening = window.open ? undefined : nextOpening(check.basis.policy, environmentsOf(plan.task), now);
   if (!window.open && !opening)
     return void outcome.refused.push(
       `${name}: not now, and no change window opens in the next 35 days: ${window.reason}`,

@@ -5,6 +5,7 @@
 import type { NewEvent } from '../knowledge/event-chain.js';
 import type { PlanStep, RollbackStep } from '../plan/types.js';
 import { changeWindow, nextOpening } from '../policy/windows.js';
+import { environmentsOf } from '../policy/shared-environments.js';
 import { isTerminal, mayHaveActed, type Evidence, type Run, type StepState } from './run.js';
 
 export type Move =
@@ -83,9 +84,9 @@ export function locksSettled(run: Run, locks: Run['locks'], now: Date): Transiti
 export function outsideWindow(run: Run, now: Date): Transition | undefined {
   if (!run.schedule) return undefined;
   const config = { apiVersion: 'zeroops.dev/v1', kind: 'Config', spec: run.schedule } as const;
-  const verdict = changeWindow(config, run.plan.task.env, now);
+  const verdict = changeWindow(config, environmentsOf(run.plan.task), now);
   if (verdict.open) return undefined;
-  const opening = nextOpening(config, run.plan.task.env, now);
+  const opening = nextOpening(config, environmentsOf(run.plan.task), now);
   if (!opening) {
     const reason = `not started: ${verdict.reason}, and no window opens in the next 35 days`;
     return {

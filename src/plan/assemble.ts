@@ -2,6 +2,7 @@
 import type { CompletedTask } from '../manifest/complete.js';
 import type { OpsRepo } from '../manifest/model.js';
 import { requiredApprovals } from '../policy/required-approvals.js';
+import { sharedEnvironments } from '../policy/shared-environments.js';
 import { fingerprintOf } from './fingerprint.js';
 import { commonRiskFactors, scoreRisk } from './risk.js';
 import type { KindPlan, Plan, PlanStep, RollbackStep } from './types.js';
@@ -13,6 +14,7 @@ export function assemblePlan(task: CompletedTask, compiled: KindPlan, repo: OpsR
     kind: task.kind,
     service: task.service.metadata.name,
     env: task.env,
+    environments: sharedEnvironments(task.env, task.service.spec.environments),
     file: doc.file,
     line: doc.at([]).line,
   };
@@ -22,7 +24,7 @@ export function assemblePlan(task: CompletedTask, compiled: KindPlan, repo: OpsR
   const approvals = requiredApprovals(
     {
       kind: task.kind,
-      env: task.env,
+      environments: taskRef.environments,
       risk: risk.level,
       owners,
       requested: task.spec.approval as { required?: number; owners?: boolean } | undefined,

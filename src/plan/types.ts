@@ -106,6 +106,11 @@ export interface TaskRef {
   kind: string;
   service: string;
   env: string;
+  /**
+   * Every environment of the service, the task's first: they share its targets, so the strictest
+   * rule, window and freeze of any holds the task (policy/shared-environments.ts).
+   */
+  environments?: string[];
   file: string;
   line: number;
 }

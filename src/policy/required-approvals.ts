@@ -7,7 +7,8 @@ import type { ApprovalRequirement, RiskLevel } from '../plan/types.js';
 
 export interface ApprovalSubject {
   kind: string;
-  env: string;
+  /** The task's environment first, then the others sharing its targets: the strictest rule holds. */
+  environments: readonly string[];
   risk: RiskLevel;
   owners: string[];
   /** What the task itself asks for in spec.approval. */
@@ -18,21 +19,37 @@ const fallback = { required: 1, owner: true };
 
 export function requiredApprovals(subject: ApprovalSubject, config: Config | undefined): ApprovalRequirement {
   const policy = config?.spec.policy ?? {};
-  const rule = (policy.rules ?? []).find(
-    (candidate) =>
-      (candidate.env === undefined || candidate.env === subject.env) &&
-      (candidate.kind === undefined || candidate.kind === subject.kind) &&
-      (candidate.risk === undefined || candidate.risk.includes(subject.risk)),
-  );
-  const floor = rule?.required ?? policy.defaultApprovals ?? fallback.required;
-  const ownerFloor = rule?.owner ?? policy.requireOwner ?? fallback.owner;
+  const perEnv = subject.environments.map((env) => {
+    const rule = (policy.rules ?? []).find(
+      (candidate) =>
+        (candidate.env === undefined || candidate.env === env) &&
+        (candidate.kind === undefined || candidate.kind === subject.kind) &&
+        (candidate.risk === undefined || candidate.risk.includes(subject.risk)),
+    );
+    return {
+      env,
+      rule,
+      floor: rule?.required ?? policy.defaultApprovals ?? fallback.required,
+      ownerFloor: rule?.owner ?? policy.requireOwner ?? fallback.owner,
+    };
+  });
+  // The first of the strictest: the task's own environment when it is as strict as any.
+  const strictest = perEnv.reduce((best, e) => (e.floor > best.floor ? e : best));
+  const floor = strictest.floor;
+  const ownerFloor = perEnv.some((e) => e.ownerFloor);
   const required = Math.max(floor, subject.requested?.required ?? 0);
   const ownerRequired = ownerFloor || subject.requested?.owners === true;
-  const source = rule
+  const rule = strictest.rule;
+  const ruleSource = rule
     ? `policy rule for ${describeRule(rule)}`
     : config?.spec.policy
       ? 'policy default'
       : 'ZeroOps default (no policy in .zeroops/config.yaml)';
+  const shared =
+    strictest.env !== subject.environments[0]
+      ? ` (the strictest of ${subject.environments.join(', ')}, which share the service's targets)`
+      : '';
+  const source = `${ruleSource}${shared}`;
   return {
     required,
     ownerRequired,

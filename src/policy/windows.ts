@@ -1,6 +1,7 @@
 /**
  * Change windows and freezes: may a change run in this environment now, and if not, when next?
- * Time-zone aware; a window whose end is before its start crosses midnight (22:00-06:00 on `mon`
+ * A task whose targets several environments share (see shared-environments.ts) is held by all of
+ * theirs: every freeze, and a window of each environment that has any. Time-zone aware; a window whose end is before its start crosses midnight (22:00-06:00 on `mon`
  * runs from Monday 22:00 to Tuesday 06:00). Pure.
  */
 import type { Config } from '../manifest/model.js';
@@ -12,32 +13,42 @@ export interface WindowVerdict {
 
 type Window = NonNullable<Config['spec']['windows']>[number];
 type Freeze = NonNullable<Config['spec']['freezes']>[number];
+/** One environment, or every environment whose targets a task shares. */
+type Environments = string | readonly string[];
+const listOf = (env: Environments): readonly string[] => (typeof env === 'string' ? [env] : env);
 
 const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const minute = 60_000;
 
-export function changeWindow(config: Config | undefined, env: string, now: Date): WindowVerdict {
-  const freeze = freezeAt(config, env, now);
+export function changeWindow(config: Config | undefined, env: Environments, now: Date): WindowVerdict {
+  const envs = listOf(env);
+  const freeze = freezeAt(config, envs, now);
   if (freeze) return { open: false, reason: `change freeze "${freeze.name}" until ${freeze.to}` };
-  const windows = windowsFor(config, env);
-  if (windows.length === 0) return { open: true, reason: 'no change window restricts this environment' };
-  const inside = windows.find((w) => isInside(w, now));
-  return inside
-    ? { open: true, reason: `inside change window "${inside.name}"` }
-    : { open: false, reason: `outside the change windows: ${windows.map(describeWindow).join('; ')}` };
+  const perEnv = envs.map((e) => windowsFor(config, e)).filter((windows) => windows.length > 0);
+  if (perEnv.length === 0) return { open: true, reason: 'no change window restricts this environment' };
+  const shut = perEnv.find((windows) => !windows.some((w) => isInside(w, now)));
+  if (shut) return { open: false, reason: `outside the change windows: ${shut.map(describeWindow).join('; ')}` };
+  const inside = [...new Set(perEnv.map((windows) => windows.find((w) => isInside(w, now))!))];
+  return { open: true, reason: `inside change window ${inside.map((w) => `"${w.name}"`).join(' and ')}` };
 }
 
 /**
  * The first moment, at or after `now`, when a change may run; undefined when none within the horizon.
  * A closed environment opens only when a window starts or a freeze ends, so only those moments are tried.
  */
-export function nextOpening(config: Config | undefined, env: string, now: Date, horizonDays = 35): Date | undefined {
+export function nextOpening(
+  config: Config | undefined,
+  env: Environments,
+  now: Date,
+  horizonDays = 35,
+): Date | undefined {
+  const envs = listOf(env);
   const end = now.getTime() + horizonDays * 86_400_000;
-  const freezes = (config?.spec.freezes ?? []).filter((f) => !f.env || f.env === env).map((f) => Date.parse(f.to));
+  const freezes = freezesFor(config, envs).map((f) => Date.parse(f.to));
   const candidates = [
     now.getTime(),
     ...freezes,
-    ...windowsFor(config, env).flatMap((w) => windowStarts(w, now.getTime(), end)),
+    ...envs.flatMap((e) => windowsFor(config, e)).flatMap((w) => windowStarts(w, now.getTime(), end)),
   ]
     .filter((t) => t >= now.getTime() && t <= end)
     .sort((a, b) => a - b);
@@ -57,12 +68,11 @@ function windowStarts(w: Window, from: number, to: number): number[] {
 }
 
 /** Every window and freeze that applies to an environment, in words (for plans and checks). */
-export function describeSchedule(config: Config | undefined, env: string, now: Date): string[] {
-  const freezes = (config?.spec.freezes ?? []).filter(
-    (f) => (!f.env || f.env === env) && Date.parse(f.to) > now.getTime(),
-  );
+export function describeSchedule(config: Config | undefined, env: Environments, now: Date): string[] {
+  const envs = listOf(env);
+  const freezes = freezesFor(config, envs).filter((f) => Date.parse(f.to) > now.getTime());
   return [
-    ...windowsFor(config, env).map((w) => `change window ${describeWindow(w)}`),
+    ...[...new Set(envs.flatMap((e) => windowsFor(config, e)))].map((w) => `change window ${describeWindow(w)}`),
     ...freezes.map((f) => `change freeze "${f.name}" from ${f.from} to ${f.to}`),
   ];
 }
@@ -73,10 +83,11 @@ export const describeWindow = (w: Window) =>
 const windowsFor = (config: Config | undefined, env: string) =>
   (config?.spec.windows ?? []).filter((w) => !w.env || w.env === env);
 
-function freezeAt(config: Config | undefined, env: string, now: Date): Freeze | undefined {
-  return (config?.spec.freezes ?? []).find(
-    (f) => (!f.env || f.env === env) && Date.parse(f.from) <= now.getTime() && now.getTime() < Date.parse(f.to),
-  );
+const freezesFor = (config: Config | undefined, envs: readonly string[]) =>
+  (config?.spec.freezes ?? []).filter((f) => !f.env || envs.includes(f.env));
+
+function freezeAt(config: Config | undefined, envs: readonly string[], now: Date): Freeze | undefined {
+  return freezesFor(config, envs).find((f) => Date.parse(f.from) <= now.getTime() && now.getTime() < Date.parse(f.to));
 }
 
 function isInside(w: Window, now: Date): boolean {

@@ -68,7 +68,7 @@ function compile(task: CompletedTask): KindPlan {
   return {
     summary: `Set ${keys.map((k) => `${k}=${JSON.stringify(spec.set[k])}`).join(', ')} on ${name}, applied by ${spec.apply}`,
     steps: inSequence(steps),
-    locks: [{ key: `config:${name}/${task.env}`, reason: 'one configuration change at a time' }],
+    locks: [{ key: `config:${name}`, reason: 'one configuration change at a time' }],
     riskFactors: spec.apply === 'restart' ? [{ reason: 'applies by restarting the service', weight: 1 }] : [],
   };
 }

@@ -49,7 +49,7 @@ function compile(task: CompletedTask): KindPlan {
       },
     ],
     locks: datacenters.map((dc) => ({
-      key: `instances:${name}/${task.env}/${dc}`,
+      key: `instances:${name}/${dc}`,
       reason: `restarts instances in ${dc}`,
     })),
     riskFactors: [],

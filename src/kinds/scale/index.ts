@@ -57,7 +57,7 @@ function compile(task: CompletedTask): KindPlan {
     summary: `Scale ${name} to ${spec.replicas} replicas in ${datacenters.map((dc) => dc.name).join(', ')}, holding ${formatDuration(holdSeconds)} after each`,
     steps: inSequence(steps),
     locks: datacenters.map((dc) => ({
-      key: `instances:${name}/${task.env}/${dc.name}`,
+      key: `instances:${name}/${dc.name}`,
       reason: `changes the replicas in ${dc.name}`,
     })),
     riskFactors: riskOf(

@@ -73,7 +73,7 @@ function compile(task: CompletedTask): KindPlan {
         action: action('haproxy', 'restore-datacenter-weights', { service, env: task.env, pool, datacenters: touched }),
       },
     ],
-    locks: [{ key: `traffic:${service}/${task.env}`, reason: 'one change of datacenter weights at a time' }],
+    locks: [{ key: `traffic:${service}`, reason: 'one change of datacenter weights at a time' }],
     riskFactors: riskOf(task, targets),
   };
 }

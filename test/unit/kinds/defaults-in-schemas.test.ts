@@ -62,7 +62,7 @@ describe("ZeroOps' defaults", () => {
   });
 
   it("the policy's and autonomy's defaults are the config schema's", () => {
-    const subject = { kind: 'Restart', env: 'production', risk: 'low' as const, owners: [] };
+    const subject = { kind: 'Restart', environments: ['production'], risk: 'low' as const, owners: [] };
     const { required, ownerRequired } = requiredApprovals(subject, undefined);
     expect([required, ownerRequired, autonomyFor(undefined, 'Restart')]).toEqual([
       defaultAt('config', 'spec.policy.defaultApprovals'),

@@ -175,3 +175,48 @@ describe('describeSchedule', () => {
     expect(describeWindow(night)).toBe('"night" sat 22:00-06:00 UTC (ends the next day)');
   });
 });
+
+describe('a task whose targets several environments share', () => {
+  const shared = ['staging', 'production'];
+  const config = configOf({
+    windows: [
+      { ...office, env: 'production' },
+      { ...night, env: 'staging', days: everyDay },
+    ],
+    freezes: [{ name: 'year-end', env: 'production', from: '2026-12-24T00:00:00Z', to: '2027-01-02T00:00:00Z' }],
+  });
+
+  it('is held by the freezes of every one of them', () => {
+    expect(changeWindow(config, shared, new Date('2026-12-28T23:00:00Z'))).toEqual({
+      open: false,
+      reason: 'change freeze "year-end" until 2027-01-02T00:00:00Z',
+    });
+    expect(changeWindow(config, 'staging', new Date('2026-12-28T23:00:00Z')).open).toBe(true);
+  });
+
+  it('runs only inside a window of each environment that has windows, and opens when all of them do', () => {
+    // Staging's night window is open, production's office hours are not.
+    expect(changeWindow(config, shared, new Date('2026-11-25T23:00:00Z'))).toEqual({
+      open: false,
+      reason: 'outside the change windows: "office" mon,tue,wed,thu,fri 09:00-18:00 UTC',
+    });
+    const both = configOf({
+      windows: [
+        { ...office, env: 'production' },
+        { ...office, name: 'day', env: 'staging' },
+      ],
+    });
+    expect(changeWindow(both, shared, new Date('2026-11-25T10:00:00Z'))).toEqual({
+      open: true,
+      reason: 'inside change window "day" and "office"',
+    });
+    // Staging alone opens at 22:00; production's office hours need both, from 09:00 the next day.
+    expect(opening(configOf({ windows: config.spec.windows }), 'staging', '2026-11-25T20:00:00Z')).toBe(
+      '2026-11-25T22:00:00.000Z',
+    );
+    expect(nextOpening(configOf({ windows: both.spec.windows }), shared, new Date('2026-11-25T20:00:00Z'))).toEqual(
+      new Date('2026-11-26T09:00:00.000Z'),
+    );
+    expect(describeSchedule(config, shared, new Date('2026-11-25T20:00:00Z'))).toHaveLength(3);
+  });
+});
