@@ -3,7 +3,7 @@
  * with write access are obeyed; every command is acknowledged, answered and recorded in the chain.
  */
 import type { RunReporter, Scheduler } from '../engine/ports.js';
-import { applyCommand, type Command } from '../engine/machine.js';
+import { applyCommand, approvalRefused, type Command } from '../engine/machine.js';
 import { isTerminal, type Run } from '../engine/run.js';
 import { commit } from '../engine/runner.js';
 import type { Forge, RepoRef } from '../forge/forge.js';
@@ -46,10 +46,13 @@ const usage =
   'on an incident, `remediate <option>` or `failover <datacenter>`; anywhere, `ask <question>`; ' +
   'on an issue, a request in words, e.g. `/zeroops restart checkout`.';
 
+/** A command is the comment's first line: a line quoted further down (in code, in a reply) is not one. */
 export function parseCommand(body: string): { verb: string; arg?: string } | undefined {
-  const match = /^\/zeroops\s+([a-z-]+)(?:\s+(\S+))?\s*$/m.exec(body.trim());
+  const match = /^\/zeroops[ \t]+([a-z-]+)(?:[ \t]+(\S+))?[ \t]*$/.exec(firstLine(body));
   return match ? { verb: match[1]!, arg: match[2] } : undefined;
 }
+
+const firstLine = (body: string) => body.trim().split(/\r?\n/)[0]!;
 
 /** Commands on an issue; anything else said to ZeroOps on an issue is a request in words. */
 const issueVerbs = ['remediate', 'failover', 'ask'];
@@ -58,7 +61,7 @@ const runVerbs = ['pause', 'resume', 'abort', 'rollback', 'approve-step', 'statu
 
 export async function handleCommand(deps: CommandDeps, comment: CommandComment): Promise<void> {
   const parsed = parseCommand(comment.body);
-  const words = /^\/zeroops\s+(.+)$/m.exec(comment.body.trim())?.[1]?.trim();
+  const words = /^\/zeroops[ \t]+(.+)$/.exec(firstLine(comment.body))?.[1]?.trim();
   const firstWord = words?.split(/\s+/)[0]?.toLowerCase();
   const isQuestion = firstWord === 'ask';
   const isRunCommand = parsed !== undefined && runVerbs.includes(parsed.verb);
@@ -134,16 +137,35 @@ export async function handleCommand(deps: CommandDeps, comment: CommandComment):
     await reply('no run of this pull request is in progress.');
     return;
   }
+  let steered = active;
+  let given = command;
   if (command.kind === 'approve-step') {
-    const problem = await stepApprovalProblem(deps, comment, permission, active);
+    const chosen = runsAsking(active, command.step);
+    if (typeof chosen === 'string') {
+      await deps.forge.react(comment.repo, comment.commentId, 'confused');
+      await reply(`${chosen}; nothing was done.`);
+      return;
+    }
+    const problem = await stepApprovalProblem(deps, comment, permission, chosen.runs);
     if (problem) {
       await deps.forge.react(comment.repo, comment.commentId, '-1');
       await reply(`approving a step follows the review rules, and ${problem}; nothing was done.`);
       return;
     }
+    steered = chosen.runs;
+    given = { ...command, step: chosen.step };
+  }
+  const overruled = overruling(command, active);
+  if (overruled) {
+    const problem = await stepApprovalProblem(deps, comment, permission, overruled.runs);
+    if (problem) {
+      await deps.forge.react(comment.repo, comment.commentId, '-1');
+      await reply(`${overruled.why}, so it follows the review rules, and ${problem}; nothing was done.`);
+      return;
+    }
   }
   const answers: string[] = [];
-  for (const run of active) answers.push(await steer(deps, run.id, command));
+  for (const run of steered) answers.push(await steer(deps, run.id, given));
   await deps.forge.react(comment.repo, comment.commentId, '+1');
   await reply(answers.join('\n'));
 }
@@ -198,6 +220,47 @@ async function stepApprovalProblem(
   );
   const missing = groups.find((g) => !isOwner(comment.author, g, { ...who, teams }));
   return missing && `it needs ${describeOwners(missing)}`;
+}
+
+/**
+ * Runs where a command undoes a person's judgment: a rollback past an approved step (after
+ * switch-readers, the undo drops the column the application was switched to read), or a resume
+ * of what somebody else paused. Those take what an approval takes; stopping stays open to writers.
+ */
+function overruling(command: Command, active: Run[]): { runs: Run[]; why: string } | undefined {
+  const lower = (login: string | undefined) => login?.toLowerCase();
+  if (command.kind === 'rollback') {
+    const runs = active.filter((r) => r.steps.some((s) => s.approvedBy));
+    const approved = runs.flatMap((r) => r.steps.filter((s) => s.approvedBy).map((s) => `${s.id} (@${s.approvedBy})`));
+    return runs.length ? { runs, why: `a rollback undoes approved steps: ${approved.join(', ')}` } : undefined;
+  }
+  if (command.kind === 'resume') {
+    const runs = active.filter((r) => r.status === 'paused' && r.pausedBy && lower(r.pausedBy) !== lower(command.by));
+    const who = [...new Set(runs.map((r) => `@${r.pausedBy}`))].join(', ');
+    return runs.length ? { runs, why: `resuming what ${who} paused is a judgment` } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The one run an approval is for: `<step>`, or `<task>/<step>` when several runs of the pull request
+ * ask for a step of that name at once (each is its own judgment). A string says why none is.
+ */
+function runsAsking(active: Run[], named: string): { runs: Run[]; step: string } | string {
+  const cut = named.lastIndexOf('/');
+  const task = cut > 0 ? named.slice(0, cut) : undefined;
+  const step = named.slice(cut + 1);
+  const candidates = task === undefined ? active : active.filter((r) => r.plan.task.name === task);
+  if (candidates.length === 0) return `no run of this pull request is task \`${task}\``;
+  const asking = candidates.filter((r) => approvalRefused(r, step) === undefined);
+  if (asking.length === 0)
+    return candidates.map((r) => `\`${r.plan.task.name}\`: ${approvalRefused(r, step)}`).join('\n');
+  if (asking.length > 1)
+    return (
+      `${asking.length} runs wait for approval of step ${step}: approve each on its own, ` +
+      asking.map((r) => `\`/zeroops approve-step ${r.plan.task.name}/${step}\``).join(' or ')
+    );
+  return { runs: asking, step };
 }
 
 function toCommand(parsed: { verb: string; arg?: string }, by: string): Command | undefined {

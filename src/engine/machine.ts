@@ -316,7 +316,14 @@ export function applyCommand(run: Run, command: Command, now: Date): Transition 
     case 'pause':
       if (run.status === 'paused') return { run, events: [], refused: 'the run is already paused' };
       return {
-        run: { ...run, status: 'paused', resumeTo: run.status, reason: `paused by @${by}`, updatedAt: at(now) },
+        run: {
+          ...run,
+          status: 'paused',
+          resumeTo: run.status,
+          pausedBy: by,
+          reason: `paused by @${by}`,
+          updatedAt: at(now),
+        },
         events: [event('run-paused', { reason: `paused by @${by}` }, by)],
       };
     case 'resume':
@@ -340,25 +347,40 @@ export function applyCommand(run: Run, command: Command, now: Date): Transition 
       if (run.status === 'rolling_back') return { run, events: [], refused: 'the run is already rolling back' };
       return beginRollback(run, `rollback requested by @${by}`, now, [event('rollback-requested', {}, by)]);
     case 'approve-step': {
-      const state = run.steps.find((s) => s.id === command.step);
-      if (!state) return { run, events: [], refused: `there is no step ${command.step}` };
-      if (state.status !== 'pending' || state.approvedBy)
-        return { run, events: [], refused: `step ${command.step} is not waiting for approval` };
-      const approved = withStep(
-        run,
-        command.step,
-        { approvedBy: by },
-        now,
-        run.status === 'waiting' ? { status: 'running', reason: undefined } : {},
-      );
+      const refused = approvalRefused(run, command.step);
+      if (refused) return { run, events: [], refused };
+      // A paused run that was waiting goes on once resumed; a waiting one goes on now.
+      const going = run.status === 'waiting' ? { status: 'running' as const, reason: undefined } : {};
+      const resumeTo = run.status === 'paused' && run.resumeTo === 'waiting' ? { resumeTo: 'running' as const } : {};
+      const approved = withStep(run, command.step, { approvedBy: by }, now, { ...going, ...resumeTo });
       return { run: approved, events: [event('step-approved', { step: command.step }, by)] };
     }
   }
 }
 
+/**
+ * Why a step cannot be approved now. Only the step the run has reached: an approval is a judgment
+ * of what the run shows when it asks (the drop after days of observation), never given in advance.
+ */
+export function approvalRefused(run: Run, step: string): string | undefined {
+  const planned = run.plan.steps.find((s) => s.id === step);
+  if (!planned) return `there is no step ${step}`;
+  if (!planned.approval) return `step ${step} needs no approval`;
+  if (run.status === 'rolling_back') return 'the run is rolling back';
+  const state = run.steps.find((s) => s.id === step)!;
+  if (state.approvedBy) return `step ${step} was already approved by @${state.approvedBy}`;
+  const reached = run.steps.find((s) => s.status !== 'succeeded');
+  if (state.status !== 'pending' || reached?.id !== step)
+    return (
+      `step ${step} is not waiting for approval` +
+      (reached && state.status === 'pending' ? `: the run is at step ${reached.id}, and asks when it gets there` : '')
+    );
+  return undefined;
+}
+
 /** A resumed run goes back to what it was doing; a holding step looks at its gates again first. */
 function resumed(run: Run): Run {
-  return { ...run, status: run.resumeTo ?? 'running', resumeTo: undefined };
+  return { ...run, status: run.resumeTo ?? 'running', resumeTo: undefined, pausedBy: undefined };
 }
 
 const formatValue = (value: number | null) => (value === null ? 'no data' : Number(value.toPrecision(4)).toString());

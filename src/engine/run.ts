@@ -77,6 +77,8 @@ export interface Run {
   reason?: string;
   /** What the run was doing before it was paused. */
   resumeTo?: RunStatus;
+  /** Who paused it: resuming what someone else stopped is a judgment (app/handle-command.ts). */
+  pausedBy?: string;
   steps: StepState[];
   undo: UndoState[];
   /** Values read before the first change, as runs of earlier versions recorded them (newer ones use checkpoints). */

@@ -219,8 +219,10 @@ const engineOf = (task: CompletedTask) =>
 
 function riskOf(steps: PlanStep[], destructive: boolean): RiskFactor[] {
   const factors: RiskFactor[] = [];
+  // Weighs as much as a missing gate and more: no metric gate sees lost data, so a gate cannot buy
+  // a production drop down from high.
   if (destructive)
-    factors.push({ reason: 'removes or rewrites existing data (staged, with a snapshot before the drop)', weight: 2 });
+    factors.push({ reason: 'removes or rewrites existing data (staged, with a snapshot before the drop)', weight: 3 });
   if (steps.some((s) => s.action.operation === 'backfill'))
     factors.push({ reason: 'rewrites every row of the table in batches', weight: 1 });
   return factors;

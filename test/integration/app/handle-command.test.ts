@@ -117,6 +117,74 @@ describe('steering', () => {
     );
     expect((await storeOf().run(run.id))?.steps[1]?.approvedBy).toBe('alice');
   });
+
+  const waitingAt = (task: string, step: 'one' | 'two') => {
+    const base = aPlan([aStep('one', { approval: 'look first' }), aStep('two', { approval: 'check the dashboards' })]);
+    const plan = { ...base, task: { ...base.task, name: task } };
+    return aRun({
+      plan,
+      status: 'waiting',
+      steps: [
+        { id: 'one', status: step === 'one' ? 'pending' : 'succeeded', attempts: 0, evidence: [] },
+        { id: 'two', status: 'pending', attempts: 0, evidence: [] },
+      ],
+    });
+  };
+
+  it('approves only the step a run has reached, and asks which run when several wait for one', async () => {
+    const early = (await storeOf().createRun(waitingAt('early', 'one'))).run;
+    await say('bob', '/zeroops approve-step two');
+    expect(lastReply()).toBe(
+      '> /zeroops approve-step two\n\n@bob `early`: step two is not waiting for approval: the run is at step one, ' +
+        'and asks when it gets there; nothing was done.',
+    );
+    expect((await storeOf().run(early.id))?.steps[1]?.approvedBy).toBeUndefined();
+
+    const first = (await storeOf().createRun(waitingAt('drop-a', 'two'))).run;
+    const second = (await storeOf().createRun(waitingAt('drop-b', 'two'))).run;
+    await say('bob', '/zeroops approve-step two');
+    expect(lastReply()).toContain(
+      '2 runs wait for approval of step two: approve each on its own, `/zeroops approve-step drop-a/two` or ' +
+        '`/zeroops approve-step drop-b/two`; nothing was done.',
+    );
+    await say('bob', '/zeroops approve-step drop-b/two');
+    expect(lastReply()).toBe(
+      '> /zeroops approve-step drop-b/two\n\n@bob `drop-b`: approve-step two done; the run is now running.',
+    );
+    expect((await storeOf().run(second.id))?.steps[1]?.approvedBy).toBe('bob');
+    expect((await storeOf().run(first.id))?.steps[1]?.approvedBy).toBeUndefined();
+    await say('bob', '/zeroops approve-step nobody/two');
+    expect(lastReply()).toContain('no run of this pull request is task `nobody`; nothing was done.');
+  });
+
+  it('asks what an approval asks of a rollback past an approved step, and of resuming what another paused', async () => {
+    forge.permissions.set('carol', 'write').set('dave', 'write');
+    const approvedRun = waitingAt('replace', 'two');
+    approvedRun.steps[0] = { ...approvedRun.steps[0]!, approvedBy: 'alice' };
+    approvedRun.plan.approvals = { required: 1, ownerRequired: true, owners: ['alice'], source: 'test' };
+    const { run } = await storeOf().createRun(approvedRun);
+    await say('carol', '/zeroops rollback');
+    expect(lastReply()).toContain(
+      'a rollback undoes approved steps: one (@alice), so it follows the review rules, and @carol wrote the change',
+    );
+    await say('dave', '/zeroops pause');
+    await say('alice', '/zeroops resume'); // an owner may resume what dave paused
+    expect((await storeOf().run(run.id))?.status).toBe('waiting');
+    await say('alice', '/zeroops pause');
+    await say('dave', '/zeroops resume');
+    expect(lastReply()).toContain('resuming what @alice paused is a judgment, so it follows the review rules');
+    expect((await storeOf().run(run.id))?.status).toBe('paused');
+    await say('alice', '/zeroops resume');
+    await say('alice', '/zeroops rollback');
+    expect((await storeOf().run(run.id))?.status).toBe('rolling_back');
+  });
+
+  it('reads a command from the first line only: one quoted further down is not obeyed', async () => {
+    const { run } = await storeOf().createRun(waitingAt('drop-a', 'two'));
+    await say('bob', '/zeroops how do I approve this?\n```\n/zeroops approve-step two\n```');
+    await say('bob', '/zeroops\napprove-step two');
+    expect((await storeOf().run(run.id))?.steps[1]?.approvedBy).toBeUndefined();
+  });
 });
 
 describe('/zeroops failover on a watch incident', () => {

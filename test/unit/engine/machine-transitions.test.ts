@@ -618,18 +618,35 @@ describe('applyCommand', () => {
     expect(approved.events).toEqual([{ type: 'step-approved', actor: 'bob', data: { step: 'drop' } }]);
     expect(applyCommand(approved.run, { kind: 'approve-step', step: 'drop', by: 'bob' }, later(2))).toMatchObject({
       events: [],
-      refused: 'step drop is not waiting for approval',
+      refused: 'step drop was already approved by @bob',
     });
     expect(applyCommand(waiting, { kind: 'approve-step', step: 'one', by: 'bob' }, later(2)).refused).toBe(
-      'step one is not waiting for approval',
+      'step one needs no approval',
+    );
+    expect(applyCommand(waiting, { kind: 'approve-step', step: 'nope', by: 'bob' }, later(2)).refused).toBe(
+      'there is no step nope',
     );
   });
 
-  it('approves ahead a step of a run that is not waiting for it, leaving the run as it is', () => {
-    const plan = aPlan([aStep('one'), aStep('drop', { approval: 'approve the drop' })]);
+  it('never approves ahead: the judgment is made when the run reaches the step and shows what it found', () => {
+    const plan = aPlan([aStep('one'), aStep('observe'), aStep('drop', { approval: 'approve the drop' })]);
     const run = { ...runWith('running', [{ status: 'running', attempts: 1 }], plan), reason: 'busy' };
-    const approved = applyCommand(run, { kind: 'approve-step', step: 'drop', by: 'bob' }, t0).run;
-    expect(approved).toMatchObject({ status: 'running', reason: 'busy' });
+    expect(applyCommand(run, { kind: 'approve-step', step: 'drop', by: 'bob' }, t0)).toEqual({
+      run,
+      events: [],
+      refused: 'step drop is not waiting for approval: the run is at step one, and asks when it gets there',
+    });
+    const rollingBack = { ...run, status: 'rolling_back' as const };
+    expect(applyCommand(rollingBack, { kind: 'approve-step', step: 'drop', by: 'bob' }, t0).refused).toBe(
+      'the run is rolling back',
+    );
+  });
+
+  it('lets a paused run that was waiting go on once resumed', () => {
+    const plan = aPlan([aStep('one'), aStep('drop', { approval: 'approve the drop' })]);
+    const paused = { ...runWith('paused', [{ status: 'succeeded' }], plan), resumeTo: 'waiting' as const };
+    const approved = applyCommand(paused, { kind: 'approve-step', step: 'drop', by: 'bob' }, t0).run;
+    expect(approved).toMatchObject({ status: 'paused', resumeTo: 'running' });
     expect(approved.steps[1]!.approvedBy).toBe('bob');
   });
 });

@@ -176,6 +176,18 @@ describe('SchemaChange plans', () => {
     });
   });
 
+  it('keeps a production drop high however it is gated: no metric sees lost data', async () => {
+    const gated = await planTask(
+      task(
+        'SchemaChange',
+        'database: shop\nsql: ALTER TABLE t_user DROP COLUMN legacy\nanalysis:\n  - { metric: error_rate, max: 100% }',
+      ),
+    );
+    expect(gated.risk.reasons).not.toContainEqual(expect.stringContaining('no metric gate'));
+    expect(gated.risk.level).toBe('high');
+    expect(gated.approvals.required).toBe(2);
+  });
+
   it('stages SET NOT NULL as a NOT VALID check, its validation, then the cheap SET NOT NULL', async () => {
     const plan = await planTask(
       task('SchemaChange', 'database: shop\nsql: ALTER TABLE audit.t ALTER COLUMN a SET NOT NULL'),
