@@ -230,8 +230,12 @@ async function stepApprovalProblem(
 function overruling(command: Command, active: Run[]): { runs: Run[]; why: string } | undefined {
   const lower = (login: string | undefined) => login?.toLowerCase();
   if (command.kind === 'rollback') {
-    const runs = active.filter((r) => r.steps.some((s) => s.approvedBy));
-    const approved = runs.flatMap((r) => r.steps.filter((s) => s.approvedBy).map((s) => `${s.id} (@${s.approvedBy})`));
+    const judged = (r: Run) =>
+      r.steps.filter(
+        (s) => s.approvedBy || (s.status === 'succeeded' && r.plan.steps.find((p) => p.id === s.id)?.approval),
+      );
+    const runs = active.filter((r) => judged(r).length > 0);
+    const approved = runs.flatMap((r) => judged(r).map((s) => (s.approvedBy ? `${s.id} (@${s.approvedBy})` : s.id)));
     return runs.length ? { runs, why: `a rollback undoes approved steps: ${approved.join(', ')}` } : undefined;
   }
   if (command.kind === 'resume') {
