@@ -9,7 +9,7 @@ import { gatesFrom } from '../../plan/gates.js';
 import type { KindPlan, PlanStep, RiskFactor } from '../../plan/types.js';
 import { action, inSequence, step, type KindModule } from '../kind.js';
 import { schemaChangeRules } from './rules.js';
-import { analyzeSql, type SqlStatement } from './sql.js';
+import { analyzeSql, columnInSql, type SqlStatement } from './sql.js';
 import { analyzeMysql } from './mysql-sql.js';
 import { mysqlStages } from './mysql-stages.js';
 import { parseInvalidPolicy } from '../../providers/postgres/column-sync.js';
@@ -130,7 +130,7 @@ function stagesFor(statement: SqlStatement, options: StageOptions, prefix: strin
               from: c.column,
               to: `${c.column}_new`,
               type: c.newType,
-              using: c.using ?? `${c.column}::${c.newType}`,
+              using: c.using ?? `${columnInSql(c.column)}::${c.newType}`,
             },
             options,
           ),

@@ -566,7 +566,7 @@ export function transformProblem(expression: string, column: string): string | u
   if (/--|\/\*/.test(expression)) return 'no comments: it is placed inside a function body';
   let tree: { stmts?: { stmt: Node }[] };
   try {
-    tree = parseSync(`SELECT (${expression}) FROM t WHERE ${column} IS NOT NULL`) as typeof tree;
+    tree = parseSync(`SELECT (${expression}) FROM t WHERE ${columnInSql(column)} IS NOT NULL`) as typeof tree;
   } catch {
     return 'it is not one SQL expression';
   }
@@ -593,6 +593,9 @@ export function transformProblem(expression: string, column: string): string | u
     return 'it is not one SQL expression';
   for (const n of nodesOf([select.targetList, select.whereClause])) {
     if (n.SubLink || n.RangeVar || n.ColumnRef?.fields?.some((f: Node) => f.A_Star)) return 'no subquery';
+    // `user`, `current_date`, `current_schema`…: the session's or the clock's value, not the column's.
+    if (n.SQLValueFunction)
+      return `it reads a value of the session or the clock, not ${column} (a column named like a keyword is written "quoted")`;
     // Only the column itself, unqualified: `other.a` would read another relation's column.
     if (n.ColumnRef && (n.ColumnRef.fields.length !== 1 || n.ColumnRef.fields[0]?.String?.sval !== column))
       return `it may read ${column} and no other column`;
@@ -608,8 +611,24 @@ export function transformProblem(expression: string, column: string): string | u
   return undefined;
 }
 
+/**
+ * A column's name as an expression refers to it: bare when PostgreSQL reads it back as that column,
+ * quoted otherwise. `user` bare is `current_user`, `order` a syntax error, `Name` the column `name`.
+ */
+export function columnInSql(name: string): string {
+  try {
+    const tree = parseSync(`SELECT ${name} FROM t`) as { stmts?: { stmt: Node }[] };
+    const target = (tree.stmts?.[0]?.stmt.SelectStmt?.targetList as Node[] | undefined)?.[0]?.ResTarget?.val;
+    const fields = target?.ColumnRef?.fields as Node[] | undefined;
+    if (fields?.length === 1 && fields[0]?.String?.sval === name) return name;
+  } catch {
+    // Not an identifier bare: quoted below.
+  }
+  return quoteIdent(name);
+}
+
 /** regclass, regtype, regrole, …: their input reads the catalog, and its error quotes the text. */
-export const catalogLookupType = /^(?:"?pg_catalog"?\s*\.\s*)?"?reg[a-z]*"?\s*(?:\[\s*\d*\s*\]\s*)*$/i;
+export const catalogLookupType = /^(?:"?pg_catalog"?\s*\.\s*)?"?_?reg[a-z]*"?\s*(?:\[\s*\d*\s*\]\s*)*$/i;
 
 /** The first cast to a reg* type in a statement, if any. */
 function catalogCastIn(stmt: Node): string | undefined {

@@ -2,6 +2,7 @@
  * The staged expand/contract flows a destructive change becomes. Each stage is a step with its own
  * inverse; the irreversible drop waits for a person and keeps a snapshot to restore from.
  */
+import { columnInSql } from './sql.js';
 import { formatDuration } from '../../manifest/units.js';
 import type { Gate, PlanStep } from '../../plan/types.js';
 import { action, step } from '../kind.js';
@@ -51,7 +52,7 @@ export function replaceColumnStages(change: ColumnReplacement, o: StageOptions):
   const { table, from, to } = change;
   const db = { database: o.database, table, lockTimeoutSeconds: o.lockTimeoutSeconds };
   const type = change.type ?? `(type of ${from})`;
-  const using = change.using ?? from;
+  const using = change.using ?? columnInSql(from);
   const onInvalid = change.onInvalid ?? { mode: 'fail' };
   const keepText = onInvalid.mode === 'keep-text' ? onInvalid.column : undefined;
   const sync = { ...db, from, to, type: change.type ?? null, using, onInvalid };

@@ -271,6 +271,23 @@ describe('SchemaChange plans', () => {
     expect(classes[0]!).toMatchObject({ type: 'refused', reason: expect.stringContaining('random()') });
   });
 
+  it('reads a column named like a keyword as the column: bare `user` would be current_user', async () => {
+    expect(transformProblem('user::text', 'user')).toMatch(/value of the session or the clock, not user/);
+    expect(transformProblem('"user"::text', 'user')).toBeUndefined();
+    const syncOf = async (sql: string) =>
+      (await planTask(task('SchemaChange', `database: shop\nsql: '${sql}'`))).steps.find(
+        (s) => s.action.operation === 'create-sync-trigger',
+      )!.action.params;
+    expect(await syncOf('ALTER TABLE users RENAME COLUMN "user" TO account')).toMatchObject({ using: '"user"' });
+    expect(await syncOf('ALTER TABLE users ALTER COLUMN "order" TYPE bigint')).toMatchObject({
+      to: 'order_new',
+      using: '"order"::bigint',
+    });
+    expect(await syncOf('ALTER TABLE users ALTER COLUMN column_1 TYPE bigint')).toMatchObject({
+      using: 'column_1::bigint',
+    });
+  });
+
   it.each([
     ['column_1::jsonb', true],
     ['lower(column_1)', true],
@@ -291,6 +308,11 @@ describe('SchemaChange plans', () => {
     ["concat('\"', column_1, '\"')::regclass", false],
     ['column_1::pg_catalog.regrole', false],
     ['column_1::regtype[]', false],
+    ["('{' || column_1 || '}')::_regclass", false],
+    ['column_1::pg_catalog._regrole', false],
+    // The session's or the clock's values are not the column's.
+    ['current_user', false],
+    ['coalesce(column_1, current_date::text)', false],
     ["nullif(trim(column_1), '')::jsonb", true],
     ["to_timestamp(column_1, 'YYYY-MM-DD')", true],
   ])('takes %s as a transform of column_1 alone: %s', (using, ok) => {
