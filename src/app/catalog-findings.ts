@@ -96,7 +96,11 @@ export function catalogFindings(
               severity: 'error',
               message:
                 `${name} already exists and holds somebody's data: ZeroOps never takes over or drops a column it did ` +
-                'not add; give the new column another name',
+                'not add; ' +
+                (taken.column.endsWith('_deprecated')
+                  ? `the drop renames ${taken.column.slice(0, -'_deprecated'.length)} to that name first, so rename ` +
+                    'or drop the one there in a change of its own'
+                  : 'give the new column another name'),
             },
     );
   }

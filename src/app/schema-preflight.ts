@@ -216,6 +216,7 @@ function targetsOf(plan: Plan): PreflightTarget[] {
       const online = mysqlAdds(plan, table);
       const addedColumns = [
         ...replacementAdds(plan, table),
+        ...renamedTo(plan, table),
         ...postgresSteps(plan, 'execute').flatMap((p) =>
           p.table === table && p.addsColumn ? [p.addsColumn as string] : [],
         ),
@@ -262,6 +263,13 @@ function renamedAway(plan: Plan, table?: string): string[] {
     .filter((p) => table === undefined || p.table === table)
     .map((p) => (table === undefined ? p.table : p.column) as string);
 }
+
+/** The names a plan's renames give a table's columns (`x_deprecated`): taken, the rename fails at the end. */
+const renamedTo = (plan: Plan, table: string): string[] =>
+  plan.steps
+    .filter((s) => s.action.operation === 'rename-column' && ['postgres', 'mysql'].includes(s.action.provider))
+    .map((s) => s.action.params)
+    .flatMap((p) => (p.table === table ? [p.newName as string] : []));
 
 /** Whether a step of the plan creates the table (a CREATE TABLE without IF NOT EXISTS, on either engine). */
 const createsTable = (plan: Plan, table: string) =>

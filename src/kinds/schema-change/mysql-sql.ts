@@ -4,7 +4,7 @@
  * staged drop, a plain additive statement, or refused with the reason and what to do instead.
  */
 import sqlParser from 'node-sql-parser';
-import { isIdentifier, oddNameReason } from './sql.js';
+import { isIdentifier, oddNameReason, ownTableReason } from './sql.js';
 
 export type MysqlStatementClass =
   | { type: 'drop-column'; table: string; column: string }
@@ -270,6 +270,9 @@ function namesChecked(c: MysqlStatementClass): MysqlStatementClass {
     return refused(
       'write the table without a database: the change applies to the database the config connects to, under its lock',
     );
+  const tables = 'table' in c ? [c.table] : 'tables' in c ? c.tables : [];
+  const own = tables.find((t) => t.toLowerCase().startsWith('zeroops_'));
+  if (own) return refused(ownTableReason(own));
   const odd = names.find((n) => !isIdentifier(n));
   return odd === undefined ? c : refused(oddNameReason(odd));
 }

@@ -9,6 +9,7 @@ import type { PlanStep } from '../../plan/types.js';
 import { action, step } from '../kind.js';
 import type { MysqlStatementClass } from './mysql-sql.js';
 import { oneLine, withPrefix, type StageOptions } from './stages.js';
+import { retiredName } from './sql.js';
 
 const my = (operation: string, params: Record<string, unknown>) => action('mysql', operation, params);
 
@@ -61,7 +62,7 @@ export function mysqlStages(c: MysqlStatementClass, o: StageOptions, prefix: str
 
 function dropColumn({ table, column }: { table: string; column: string }, o: StageOptions): PlanStep[] {
   const db = { database: o.database, table, lockTimeoutSeconds: o.lockTimeoutSeconds };
-  const deprecated = `${column}_deprecated`;
+  const deprecated = retiredName(column);
   return [
     step({
       id: 'rename-old',

@@ -4,7 +4,16 @@ import type { Report, Rule } from '../../manifest/rules/rule.js';
 import { didYouMean } from '../../manifest/suggest.js';
 import { parseDuration } from '../../manifest/units.js';
 import { parseInvalidPolicy } from '../../providers/postgres/column-sync.js';
-import { analyzeSql, catalogLookupType, isIdentifier, isTypeName, transformProblem } from './sql.js';
+import {
+  analyzeSql,
+  catalogLookupType,
+  isIdentifier,
+  isTypeName,
+  ownTableReason,
+  retiredName,
+  transformProblem,
+} from './sql.js';
+import { helperSchema } from '../../providers/postgres/identifiers.js';
 import { analyzeMysql } from './mysql-sql.js';
 
 const only =
@@ -89,6 +98,8 @@ const safeReplacement: Rule<TaskManifest> = {
           [...path, 'table'],
           `'${change.table}' is not a table name: table or schema.table, in lower-case letters, digits and _`,
         );
+      else if (change.table.split('.').length === 2 && change.table.split('.')[0] === helperSchema)
+        report([...path, 'table'], ownTableReason(helperSchema));
       for (const field of ['from', 'to'] as const) {
         if (!isIdentifier(change[field]))
           report(
@@ -97,6 +108,8 @@ const safeReplacement: Rule<TaskManifest> = {
           );
       }
       if (change.from === change.to) report([...path, 'to'], 'the new column needs a name different from the old one');
+      else if (change.to === retiredName(change.from))
+        report([...path, 'to'], `${change.from} is retired as ${change.to} before its drop: name the new column otherwise`);
       if (!isTypeName(change.type)) report([...path, 'type'], `'${change.type}' is not a PostgreSQL type`);
       else if (catalogLookupType.test(change.type.trim()))
         report(

@@ -7,6 +7,7 @@
  */
 import { loadModule, parseSync } from 'libpg-query';
 import {
+  helperSchema,
   leadingComments,
   quoteIdent,
   quoteTable,
@@ -35,6 +36,10 @@ export type StatementClass =
       addsColumn?: string;
       /** CREATE TABLE (without IF NOT EXISTS): the preflight says whether the table is there already. */
       createsTable?: boolean;
+      /** CREATE INDEX: the index it makes, which a later ADD CONSTRAINT … USING INDEX may take. */
+      createsIndex?: string;
+      /** ADD CONSTRAINT … USING INDEX: the index the constraint takes over (and drops with it). */
+      takesIndex?: string;
     }
   | { type: 'refused'; reason: string };
 
@@ -70,7 +75,25 @@ export function analyzeSql(sql: string): SqlAnalysis {
     const statement: StatementSource = { text, from: (byte) => source.slice(byte, endByte) };
     return { text, offset: source.charAt(stmt_location) + leading, class: classifyChecked(stmt, statement) };
   });
-  return { statements };
+  return { statements: withIndexesTaken(statements) };
+}
+
+/**
+ * ADD CONSTRAINT … USING INDEX only of an index the same change built before it: the constraint's
+ * undo drops the index with it, and an index that was there before the change is somebody's.
+ */
+function withIndexesTaken(statements: SqlStatement[]): SqlStatement[] {
+  const built = new Set<string>();
+  return statements.map((s) => {
+    const c = s.class;
+    if (c.type !== 'additive') return s;
+    if (c.createsIndex) built.add(c.createsIndex);
+    if (!c.takesIndex || built.has(c.takesIndex)) return s;
+    const reason =
+      `the constraint takes over the index ${c.takesIndex}, and undoing it (DROP CONSTRAINT) drops that index too: ` +
+      'build the index CONCURRENTLY earlier in this same change, so that what a rollback drops is the change\'s own';
+    return { ...s, class: { type: 'refused', reason } };
+  });
 }
 
 /** A statement's text, and its text from a byte location the parser gave up to the statement's end. */
@@ -126,7 +149,7 @@ function plainNames(c: StatementClass): StatementClass {
 
 function classify(stmt: Node, statement: StatementSource): StatementClass {
   const [kind, body] = Object.entries(stmt)[0] as [string, Node];
-  refuseOtherDatabases(body);
+  refuseOutOfReach(body);
   switch (kind) {
     case 'AlterTableStmt':
       return alterTable(body, statement);
@@ -183,15 +206,29 @@ const headline = (text: string): string =>
     .join(' ')
     .toUpperCase() || 'this statement';
 
-/** A name with a database in it (`otherdb.audit.t`) would reach outside the manifest's database. */
-function refuseOtherDatabases(tree: unknown): void {
-  for (const n of nodesOf(tree))
+/**
+ * Out of a manifest's reach: another database (`otherdb.audit.t`), and ZeroOps' own schema, whose
+ * progress rows, snapshots and kept definitions other runs' rollbacks read back and run.
+ */
+function refuseOutOfReach(tree: unknown): void {
+  for (const n of nodesOf(tree)) {
     if (n.catalogname)
       throw new Refusal(
         `names the database ${n.catalogname}: a SchemaChange changes only the database its manifest names, under ` +
           `its lock`,
       );
+    const qualified = Object.values(n).some(
+      (v) => Array.isArray(v) && v.length > 1 && (v[0] as Node | undefined)?.String?.sval === helperSchema,
+    );
+    const schemaItself = n.objtype === 'OBJECT_SCHEMA' && n.object?.String?.sval === helperSchema;
+    if (n.schemaname === helperSchema || qualified || schemaItself) throw new Refusal(ownTableReason(helperSchema));
+  }
 }
+
+/** Why ZeroOps' own tables are refused, on either engine. */
+export const ownTableReason = (name: string) =>
+  `${name} is ZeroOps' own (backfill progress, column snapshots, the definitions a rollback builds again): a ` +
+  'SchemaChange never changes it';
 
 function createTable(body: Node): StatementClass {
   const table = relationName(body.relation);
@@ -219,11 +256,21 @@ function relationName(relation: Node): string {
   return parts.join('.');
 }
 
+/** The name a staged drop gives a column before dropping it (stages.ts). */
+export const retiredName = (column: string) => `${column}_deprecated`;
+
 function rename(body: Node, statement: StatementSource): StatementClass {
   switch (body.renameType) {
     case 'OBJECT_COLUMN':
       if (body.relationType !== 'OBJECT_TABLE')
         return notStaged(`renaming a column of a ${objectName(body.relationType)}`);
+      if (body.newname === retiredName(body.subname))
+        return {
+          type: 'refused',
+          reason:
+            `a rename is staged as a new column, and ${body.subname} is retired as ${body.newname} before its drop: ` +
+            'choose another new name',
+        };
       return { type: 'rename-column', table: relationName(body.relation), column: body.subname, newName: body.newname };
     case 'OBJECT_TABLE':
     case 'OBJECT_VIEW':
@@ -311,6 +358,11 @@ const alterName = (subtype: unknown): string =>
  * CHECK and FOREIGN KEY scan the table under a lock unless NOT VALID; UNIQUE and PRIMARY KEY build
  * an index under one.
  */
+const unnamedConstraint: StatementClass = {
+  type: 'refused',
+  reason: 'name the constraint (ADD CONSTRAINT <name> …): its undo drops it by name, and a retry must find it',
+};
+
 function addConstraint(table: string, constraint: Node): StatementClass {
   const name = constraint.conname as string | undefined;
   if (name !== undefined && !isIdentifier(name)) return oddName(name);
@@ -318,6 +370,7 @@ function addConstraint(table: string, constraint: Node): StatementClass {
   switch (constraint.contype) {
     case 'CONSTR_CHECK':
     case 'CONSTR_FOREIGN':
+      if (!name) return unnamedConstraint;
       return constraint.skip_validation
         ? { type: 'additive', table, undo }
         : {
@@ -329,8 +382,21 @@ function addConstraint(table: string, constraint: Node): StatementClass {
           };
     case 'CONSTR_UNIQUE':
     case 'CONSTR_PRIMARY':
+      if (constraint.indexname && !name) return unnamedConstraint;
       return constraint.indexname
-        ? { type: 'additive', table, undo }
+        ? {
+            type: 'additive',
+            table,
+            undo,
+            takesIndex: constraint.indexname as string,
+            ...(constraint.contype === 'CONSTR_PRIMARY'
+              ? {
+                  note:
+                    'PRIMARY KEY … USING INDEX sets NOT NULL on the index columns: one that is not NOT NULL yet is ' +
+                    'checked row by row under an ACCESS EXCLUSIVE lock; stage SET NOT NULL for it in an earlier change',
+                }
+              : {}),
+          }
         : {
             type: 'refused',
             reason:
@@ -473,11 +539,14 @@ function createIndex(body: Node, text: string): StatementClass {
   if (body.idxname && !isIdentifier(body.idxname)) return oddName(body.idxname);
   // The index lives in its table's schema; IF NOT EXISTS may find one there already: then no undo.
   const schema = table.includes('.') ? `${quoteIdent(table.split('.')[0]!)}.` : '';
-  const undo =
-    body.idxname && !body.if_not_exists ? `DROP INDEX CONCURRENTLY ${schema}${quoteIdent(body.idxname)}` : undefined;
-  if (body.concurrent) return { type: 'additive', table, undo, longRunning: true, concurrently: true };
   if (!body.idxname)
-    return { type: 'refused', reason: 'name the index: ZeroOps builds it CONCURRENTLY, and retries need its name' };
+    return { type: 'refused', reason: 'name the index: its undo drops it by name, and a retry must find it' };
+  // IF EXISTS: a constraint that took the index over (USING INDEX) dropped it with itself, undone first.
+  const undo = body.if_not_exists
+    ? undefined
+    : `DROP INDEX CONCURRENTLY IF EXISTS ${schema}${quoteIdent(body.idxname)}`;
+  const made = { createsIndex: body.idxname as string };
+  if (body.concurrent) return { type: 'additive', table, undo, longRunning: true, concurrently: true, ...made };
   const concurrentIndex = text.replace(indexHead, '$1 CONCURRENTLY ');
   if (concurrentIndex === text)
     return {
@@ -494,6 +563,7 @@ function createIndex(body: Node, text: string): StatementClass {
     runAs: concurrentIndex,
     longRunning: true,
     concurrently: true,
+    ...made,
   };
 }
 

@@ -68,7 +68,7 @@ describe('schema change preflight', () => {
         table: 'user_profile',
         transform: { from: 'column_1', using: 'column_1::jsonb', type: 'jsonb' },
         retiredColumns: ['column_1'],
-        addedColumns: ['column_2'],
+        addedColumns: ['column_2', 'column_1_deprecated'],
       },
     ]);
     expect(findings).toEqual([]);
@@ -153,7 +153,7 @@ describe('schema change preflight', () => {
         database: 'shop',
         table: 'user_profile',
         retiredColumns: ['column_1'],
-        addedColumns: ['column_2'],
+        addedColumns: ['column_2', 'column_1_deprecated'],
       },
     ]);
     expect(findings).toEqual([
@@ -302,7 +302,7 @@ describe('schema change preflight', () => {
 
   it('refuses a new column whose name is taken, before approval, pointing at the manifest field', async () => {
     const { seen, findings } = await preflightOf(replacement(), facts({ takenColumns: [{ column: 'column_2' }] }));
-    expect(seen[0]!.addedColumns).toEqual(['column_2']);
+    expect(seen[0]!.addedColumns).toEqual(['column_2', 'column_1_deprecated']);
     expect(findings).toEqual([
       expect.stringMatching(
         new RegExp(
@@ -311,13 +311,22 @@ describe('schema change preflight', () => {
         ),
       ),
     ]);
+    // The name the drop retires the old column into is checked too: taken, the rename would fail at the end.
+    const retiredInto = await preflightOf(replacement(), facts({ takenColumns: [{ column: 'column_1_deprecated' }] }));
+    expect(retiredInto.findings).toEqual([
+      expect.stringContaining(
+        "user_profile.column_1_deprecated already exists and holds somebody's data: ZeroOps never takes over or " +
+          'drops a column it did not add; the drop renames column_1 to that name first, so rename or drop the one ' +
+          'there in a change of its own',
+      ),
+    ]);
     // The keep-text column is named by onInvalid; a column a ZeroOps run added (maybe this merge's own,
     // on a retry) is a warning: execution refuses another run's.
     const kept = await preflightOf(
       replacement('\n  onInvalid: keep-text-in column_1_invalid'),
       facts({ takenColumns: [{ column: 'column_1_invalid' }, { column: 'column_2', addedByRun: 'run-41' }] }),
     );
-    expect(kept.seen[0]!.addedColumns).toEqual(['column_2', 'column_1_invalid']);
+    expect(kept.seen[0]!.addedColumns).toEqual(['column_2', 'column_1_invalid', 'column_1_deprecated']);
     expect(kept.findings).toEqual([
       expect.stringContaining('error spec.replaceColumn.onInvalid: user_profile.column_1_invalid already exists'),
       expect.stringContaining(
@@ -334,7 +343,7 @@ describe('schema change preflight', () => {
       facts({ transform: undefined }),
     );
     expect(reuse.seen[0]!.retiredColumns).toEqual(['name', 'email']);
-    expect(reuse.seen[0]!.addedColumns).toBeUndefined();
+    expect(reuse.seen[0]!.addedColumns).toEqual(['name_deprecated', 'email_deprecated']);
   });
 
   it('refuses a plain ADD COLUMN or ADD INDEX whose name is taken, on either engine', async () => {
@@ -357,13 +366,13 @@ describe('schema change preflight', () => {
         'error spec.sql: user_profile.column_2 is there already, added by ZeroOps run run-41: ADD COLUMN would fail',
       ),
     ]);
-    // A column the change renames away first may be added again, on MySQL too.
+    // A column the change renames away first may be added again, on MySQL too (its rename's name is checked).
     const again = await preflightOf(
       sql('|\n  ALTER TABLE t_user DROP COLUMN name;\n  ALTER TABLE t_user ADD COLUMN name INT;'),
       facts({ engine: 'mysql', transform: undefined, statementsTracked: undefined }),
       true,
     );
-    expect(again.seen[0]!.addedColumns).toBeUndefined();
+    expect(again.seen[0]!.addedColumns).toEqual(['name_deprecated']);
     // IF NOT EXISTS may find it there: no undo, and nothing to check.
     const maybe = await preflightOf(
       sql('ALTER TABLE user_profile ADD COLUMN IF NOT EXISTS email text'),
@@ -501,7 +510,15 @@ describe('schema change preflight', () => {
     const mysqlFacts = (overrides: Partial<PreflightFacts>) =>
       facts({ engine: 'mysql', transform: undefined, statementsTracked: undefined, ...overrides });
     const clean = await preflightOf(drop, mysqlFacts({}), true);
-    expect(clean.seen).toEqual([{ engine: 'mysql', database: 'shop', table: 't_user', retiredColumns: ['name'] }]);
+    expect(clean.seen).toEqual([
+      {
+        engine: 'mysql',
+        database: 'shop',
+        table: 't_user',
+        retiredColumns: ['name'],
+        addedColumns: ['name_deprecated'],
+      },
+    ]);
     expect(clean.findings).toEqual([]);
     expect(clean.sections[0]).toContain('**Copy:** pt-online-schema-change copies about 40,000 rows');
     const busy = await preflightOf(

@@ -82,6 +82,9 @@ describe('MySQL SQL analysis', () => {
 
   it.each([
     ['ALTER TABLE t ADD UNIQUE INDEX u (a)', 'INSERT IGNORE'],
+    // ZeroOps' snapshot tables: their comment is read back by the drop's undo.
+    ['DROP TABLE zeroops_snap_t_user_name_0123456789', "is ZeroOps' own"],
+    ['ALTER TABLE ZEROOPS_snap_x ADD COLUMN a int', "is ZeroOps' own"],
     ['CREATE UNIQUE INDEX u ON t (a)', 'INSERT IGNORE'],
     ['ALTER TABLE t DROP COLUMN a, DROP COLUMN b', 'one column per statement'],
     ['ALTER TABLE t DROP COLUMN a, ADD COLUMN c int', 'one column per statement'],

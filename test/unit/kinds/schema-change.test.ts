@@ -105,6 +105,20 @@ describe('SchemaChange SQL analysis', () => {
     ['ALTER TABLE t ADD COLUMN a int REFERENCES u (id)', 'with REFERENCES checks every row'],
     ['ALTER TABLE t ADD COLUMN a uuid DEFAULT uuid_generate_v1mc()', 'uuid_generate_v1mc(), which may be volatile'],
     ['ALTER TABLE t ADD COLUMN a int DEFAULT app.next_ticket()', 'next_ticket(), which may be volatile'],
+    // ZeroOps' own schema: its snapshots' notes and kept definitions are read back and run by rollbacks.
+    ['COMMENT ON TABLE zeroops.snapshot_x IS \'{"default": "0, DROP COLUMN pw"}\'', "zeroops is ZeroOps' own"],
+    ['DROP TABLE zeroops.dropped_indexes', "zeroops is ZeroOps' own"],
+    ['ALTER TABLE zeroops.backfills ADD COLUMN x int', "zeroops is ZeroOps' own"],
+    ['CREATE INDEX CONCURRENTLY zi ON zeroops.backfills (key)', "zeroops is ZeroOps' own"],
+    ["COMMENT ON SCHEMA zeroops IS 'x'", "zeroops is ZeroOps' own"],
+    ['ALTER TABLE t ADD CONSTRAINT c CHECK (zeroops.f(a)) NOT VALID', "zeroops is ZeroOps' own"],
+    // Names the undo and a retry need.
+    ['CREATE INDEX CONCURRENTLY ON t (a)', 'name the index'],
+    ['ALTER TABLE t ADD CHECK (a > 0) NOT VALID', 'name the constraint'],
+    ['ALTER TABLE t ADD FOREIGN KEY (a) REFERENCES u (id) NOT VALID', 'name the constraint'],
+    // The undo of a constraint over somebody's index would drop that index with it.
+    ['ALTER TABLE t ADD CONSTRAINT t_email_key UNIQUE USING INDEX t_email_u', 'takes over the index t_email_u'],
+    ['ALTER TABLE t RENAME COLUMN a TO a_deprecated', 'a is retired as a_deprecated before its drop'],
   ])('refuses %s, saying why', (sql, why) => {
     const classes = classesOf(sql);
     expect(classes[0]!).toEqual({ type: 'refused', reason: expect.stringContaining(why) });
@@ -217,9 +231,21 @@ describe('SchemaChange plans', () => {
       { type: 'additive', table: 't', undo: undefined },
       { type: 'additive', table: 't', undo: undefined },
       expect.objectContaining({
-        undo: 'DROP INDEX CONCURRENTLY "audit"."order_i"',
+        undo: 'DROP INDEX CONCURRENTLY IF EXISTS "audit"."order_i"',
         runAs: expect.stringMatching(/CREATE INDEX CONCURRENTLY order_i ON audit.t \(a\)$/),
       }),
+    ]);
+  });
+
+  it('takes over an index with a constraint only when the same change built it, and undoes both', () => {
+    const sql =
+      'CREATE UNIQUE INDEX CONCURRENTLY t_email_u ON t (email);\n' +
+      'ALTER TABLE t ADD CONSTRAINT t_email_key UNIQUE USING INDEX t_email_u;\n' +
+      'ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_email_u;';
+    expect(classesOf(sql)).toEqual([
+      expect.objectContaining({ undo: 'DROP INDEX CONCURRENTLY IF EXISTS "t_email_u"', createsIndex: 't_email_u' }),
+      expect.objectContaining({ undo: 'ALTER TABLE "t" DROP CONSTRAINT "t_email_key"', takesIndex: 't_email_u' }),
+      expect.objectContaining({ note: expect.stringContaining('sets NOT NULL on the index columns') }),
     ]);
   });
 
@@ -379,7 +405,7 @@ describe('SchemaChange plans', () => {
     );
     expect(plan.steps.map((s) => [s.id, (s.inverse as Action).params.sql])).toEqual([
       ['s1-apply', 'ALTER TABLE "user_profile" DROP COLUMN "tier"'],
-      ['s2-apply', 'DROP INDEX CONCURRENTLY "up_tier"'],
+      ['s2-apply', 'DROP INDEX CONCURRENTLY IF EXISTS "up_tier"'],
     ]);
   });
 });

@@ -23,6 +23,16 @@ const expected: [string, string][] = [
       'schema.table, in lower-case letters, digits and _',
   ],
   [
+    'replace-zeroops-table.yaml',
+    "replace-zeroops-table.yaml:9:12 error spec.replaceColumn.table: zeroops is ZeroOps' own (backfill progress, " +
+      'column snapshots, the definitions a rollback builds again): a SchemaChange never changes it',
+  ],
+  [
+    'replace-into-retired-name.yaml',
+    'replace-into-retired-name.yaml:11:9 error spec.replaceColumn.to: column_1 is retired as column_1_deprecated ' +
+      'before its drop: name the new column otherwise',
+  ],
+  [
     'bad-name.yaml',
     "bad-name.yaml:4:9 error metadata.name: 'Checkout_V2' is not valid: " +
       'lower-case letters, digits and dashes, like a Kubernetes name',
