@@ -109,7 +109,10 @@ const safeReplacement: Rule<TaskManifest> = {
       }
       if (change.from === change.to) report([...path, 'to'], 'the new column needs a name different from the old one');
       else if (change.to === retiredName(change.from))
-        report([...path, 'to'], `${change.from} is retired as ${change.to} before its drop: name the new column otherwise`);
+        report(
+          [...path, 'to'],
+          `${change.from} is retired as ${change.to} before its drop: name the new column otherwise`,
+        );
       if (!isTypeName(change.type)) report([...path, 'type'], `'${change.type}' is not a PostgreSQL type`);
       else if (catalogLookupType.test(change.type.trim()))
         report(

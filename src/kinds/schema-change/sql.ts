@@ -91,7 +91,7 @@ function withIndexesTaken(statements: SqlStatement[]): SqlStatement[] {
     if (!c.takesIndex || built.has(c.takesIndex)) return s;
     const reason =
       `the constraint takes over the index ${c.takesIndex}, and undoing it (DROP CONSTRAINT) drops that index too: ` +
-      'build the index CONCURRENTLY earlier in this same change, so that what a rollback drops is the change\'s own';
+      "build the index CONCURRENTLY earlier in this same change, so that what a rollback drops is the change's own";
     return { ...s, class: { type: 'refused', reason } };
   });
 }
