@@ -75,7 +75,31 @@ export function analyzeSql(sql: string): SqlAnalysis {
     const statement: StatementSource = { text, from: (byte) => source.slice(byte, endByte) };
     return { text, offset: source.charAt(stmt_location) + leading, class: classifyChecked(stmt, statement) };
   });
-  return { statements: withIndexesTaken(statements) };
+  return { statements: withColumnsRetired(withIndexesTaken(statements)) };
+}
+
+/**
+ * A column an earlier statement retires (a drop, a type change, a rename: each renames it away, then
+ * drops it) is gone for the statements after it: one that names it would fail days later, at its turn.
+ */
+function withColumnsRetired(statements: SqlStatement[]): SqlStatement[] {
+  const retired = new Map<string, string>();
+  return statements.map((s) => {
+    const c = s.class;
+    if (!('column' in c) || !('table' in c)) return s;
+    const key = `${c.table}.${c.column}`;
+    const earlier = retired.get(key);
+    if (earlier)
+      return {
+        ...s,
+        class: { type: 'refused', reason: `${key} is retired by an earlier statement of this change (${earlier})` },
+      };
+    if (c.type === 'drop-column') retired.set(key, 'DROP COLUMN');
+    if (c.type === 'rename-column') retired.set(key, `renamed to ${c.newName}`);
+    if (c.type === 'alter-column-type')
+      retired.set(key, `the type change copies it into ${c.column}_new and drops it: name that one`);
+    return s;
+  });
 }
 
 /**
@@ -264,6 +288,11 @@ function rename(body: Node, statement: StatementSource): StatementClass {
     case 'OBJECT_COLUMN':
       if (body.relationType !== 'OBJECT_TABLE')
         return notStaged(`renaming a column of a ${objectName(body.relationType)}`);
+      if (!body.relation.inh || body.missing_ok)
+        return {
+          type: 'refused',
+          reason: `${body.missing_ok ? 'IF EXISTS' : 'ONLY'}: a rename is staged as a new column, with the old one there`,
+        };
       if (body.newname === retiredName(body.subname))
         return {
           type: 'refused',
@@ -292,6 +321,13 @@ const objectName = (objectType: unknown): string =>
     .replace(/_/g, ' ')
     .toLowerCase();
 
+/** The ALTER TABLE commands staged as a flow of steps, by what the flow is called. */
+const stagedBy: Record<string, string> = {
+  AT_DropColumn: 'DROP COLUMN',
+  AT_AlterColumnType: 'type change',
+  AT_SetNotNull: 'SET NOT NULL',
+};
+
 function alterTable(body: Node, statement: StatementSource): StatementClass {
   if (body.objtype !== 'OBJECT_TABLE') return notStaged(`ALTER ${objectName(body.objtype).toUpperCase()}`);
   const table = relationName(body.relation);
@@ -302,6 +338,17 @@ function alterTable(body: Node, statement: StatementSource): StatementClass {
       reason: 'split ALTER TABLE into one change per statement, so each can be staged and undone',
     };
   const cmd = cmds[0]!;
+  const staged = stagedBy[cmd.subtype as string];
+  if (staged && !body.relation.inh)
+    return {
+      type: 'refused',
+      reason: `ONLY: the staged ${staged} would change the inheriting tables too; make the change by hand if they must keep theirs`,
+    };
+  if (staged && (body.missing_ok || cmd.missing_ok))
+    return {
+      type: 'refused',
+      reason: `IF EXISTS: the staged ${staged} needs the column there (its undo puts it back); write it plainly`,
+    };
   switch (cmd.subtype) {
     case 'AT_DropColumn':
       if (cmd.behavior === 'DROP_CASCADE')
@@ -719,7 +766,12 @@ export function isTypeName(type: string): boolean {
     const tree = parseSync(`CREATE TABLE t (c ${type})`) as { stmts?: { stmt: Node }[] };
     const create = tree.stmts?.length === 1 ? (tree.stmts[0]!.stmt.CreateStmt as Node | undefined) : undefined;
     const columns = (create?.tableElts as Node[] | undefined) ?? [];
-    return columns.length === 1 && !!columns[0]!.ColumnDef && !(columns[0]!.ColumnDef as Node).constraints;
+    const column = columns.length === 1 ? (columns[0]!.ColumnDef as Node | undefined) : undefined;
+    if (!column || column.constraints || column.collClause || column.typeName?.setof) return false;
+    // A cast takes a type and nothing after it: `int) WITH (fillfactor = 10` closes the table's list.
+    const cast = parseSync(`SELECT NULL::${type}`) as { stmts?: { stmt: Node }[] };
+    const target = (cast.stmts?.[0]?.stmt.SelectStmt?.targetList as Node[] | undefined)?.[0]?.ResTarget?.val;
+    return cast.stmts?.length === 1 && !!target?.TypeCast;
   } catch {
     return false;
   }

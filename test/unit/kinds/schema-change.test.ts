@@ -119,6 +119,11 @@ describe('SchemaChange SQL analysis', () => {
     // The undo of a constraint over somebody's index would drop that index with it.
     ['ALTER TABLE t ADD CONSTRAINT t_email_key UNIQUE USING INDEX t_email_u', 'takes over the index t_email_u'],
     ['ALTER TABLE t RENAME COLUMN a TO a_deprecated', 'a is retired as a_deprecated before its drop'],
+    ['ALTER TABLE ONLY parent DROP COLUMN a', 'ONLY: the staged DROP COLUMN would change the inheriting tables'],
+    ['ALTER TABLE ONLY t RENAME COLUMN a TO b', 'ONLY: a rename is staged'],
+    ['ALTER TABLE t DROP COLUMN IF EXISTS a', 'IF EXISTS: the staged DROP COLUMN needs the column there'],
+    ['ALTER TABLE IF EXISTS t ALTER COLUMN a SET NOT NULL', 'IF EXISTS: the staged SET NOT NULL'],
+    ['ALTER TABLE t ALTER COLUMN a TYPE text COLLATE "C"', 'is not one type name'],
   ])('refuses %s, saying why', (sql, why) => {
     const classes = classesOf(sql);
     expect(classes[0]!).toEqual({ type: 'refused', reason: expect.stringContaining(why) });
@@ -237,6 +242,21 @@ describe('SchemaChange plans', () => {
     ]);
   });
 
+  it('refuses a later statement that names a column an earlier one retires', () => {
+    const classes = classesOf(
+      'ALTER TABLE t ALTER COLUMN a TYPE bigint; ALTER TABLE t ALTER COLUMN a SET NOT NULL;\n' +
+        'ALTER TABLE t RENAME COLUMN b TO c; ALTER TABLE t DROP COLUMN b; ALTER TABLE u DROP COLUMN a;',
+    );
+    expect(classes.map((c) => (c.type === 'refused' ? c.reason : c.type))).toEqual([
+      'alter-column-type',
+      't.a is retired by an earlier statement of this change (the type change copies it into a_new and drops it: ' +
+        'name that one)',
+      'rename-column',
+      't.b is retired by an earlier statement of this change (renamed to c)',
+      'drop-column',
+    ]);
+  });
+
   it('takes over an index with a constraint only when the same change built it, and undoes both', () => {
     const sql =
       'CREATE UNIQUE INDEX CONCURRENTLY t_email_u ON t (email);\n' +
@@ -350,6 +370,12 @@ describe('SchemaChange plans', () => {
     ['varchar(20)', true],
     ['int, x int', false],
     ['int NOT NULL', false],
+    ['timestamp with time zone', true],
+    ['numeric(12,2)[]', true],
+    // RETURNS text COLLATE "C" is a syntax error in the transform; the rest is not a type at all.
+    ['text COLLATE "C"', false],
+    ['int) WITH (fillfactor = 10', false],
+    ['setof int', false],
   ])('takes %s as a type name: %s', (type, ok) => {
     expect(isTypeName(type)).toBe(ok);
   });
