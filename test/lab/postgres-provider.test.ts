@@ -507,6 +507,33 @@ describe('keys with gaps, past 2^53, up to the bigint maximum', () => {
   });
 });
 
+describe('a column named like a keyword', () => {
+  // What the planner writes for ALTER COLUMN "user" TYPE varchar(200): bare, user is current_user.
+  const accounts = {
+    ...sync,
+    table: 'accounts',
+    from: 'user',
+    to: 'user_new',
+    type: 'varchar(200)',
+    using: '"user"::varchar(200)',
+  };
+
+  it('copies the column, not the session role: trigger, backfill and verification', async () => {
+    await db.query(`CREATE TABLE accounts (id bigint PRIMARY KEY, "user" text NOT NULL)`);
+    await db.query(`INSERT INTO accounts SELECT g, 'login-' || g FROM generate_series(1, 500) AS g`);
+    await apply('add-column', { ...accounts, column: 'user_new' });
+    await apply('create-sync-trigger', accounts);
+    await db.query(`UPDATE accounts SET "user" = 'renamed' WHERE id = 1`);
+    await apply('backfill', { ...accounts, batchSize: 100 }, { step: 'backfill-accounts' });
+    await expect(apply('verify-column', accounts)).resolves.toMatchObject({ output: { mismatches: 0 } });
+    const { rows } = await db.query(
+      `SELECT count(*) FILTER (WHERE user_new = "user")::int AS same, count(*)::int AS n,
+              max(user_new) FILTER (WHERE id = 1) AS first FROM accounts`,
+    );
+    expect(rows[0]).toEqual({ same: 500, n: 500, first: 'renamed' });
+  });
+});
+
 describe('keys of any type their index sorts: UUIDs and text codes', () => {
   const orders = { ...sync, table: 'orders', from: 'meta', to: 'meta_json', using: 'meta::jsonb' };
   const skus = { ...sync, table: 'skus', from: 'meta', to: 'meta_json', using: 'meta::jsonb' };
