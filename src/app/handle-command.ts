@@ -137,6 +137,12 @@ export async function handleCommand(deps: CommandDeps, comment: CommandComment):
     await reply('no run of this pull request is in progress.');
     return;
   }
+  // A judgment is a person's: a bot neither approves a step nor overrules one (the adapter drops bots too).
+  if (['approve-step', 'rollback', 'resume'].includes(command.kind) && comment.author.endsWith('[bot]')) {
+    await deps.forge.react(comment.repo, comment.commentId, '-1');
+    await reply(`bots cannot ${command.kind === 'approve-step' ? 'approve steps' : command.kind}; nothing was done.`);
+    return;
+  }
   let steered = active;
   let given = command;
   if (command.kind === 'approve-step') {

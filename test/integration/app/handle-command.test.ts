@@ -153,6 +153,9 @@ describe('steering', () => {
     );
     expect((await storeOf().run(second.id))?.steps[1]?.approvedBy).toBe('bob');
     expect((await storeOf().run(first.id))?.steps[1]?.approvedBy).toBeUndefined();
+    forge.permissions.set('ci[bot]', 'write');
+    await say('ci[bot]', '/zeroops approve-step drop-a/two');
+    expect(lastReply()).toContain('bots cannot approve steps; nothing was done.');
     await say('bob', '/zeroops approve-step nobody/two');
     expect(lastReply()).toContain('no run of this pull request is task `nobody`; nothing was done.');
   });
