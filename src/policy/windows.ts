@@ -1,8 +1,9 @@
 /**
  * Change windows and freezes: may a change run in this environment now, and if not, when next?
  * A task whose targets several environments share (see shared-environments.ts) is held by all of
- * theirs: every freeze, and a window of each environment that has any. Time-zone aware; a window whose end is before its start crosses midnight (22:00-06:00 on `mon`
- * runs from Monday 22:00 to Tuesday 06:00). Pure.
+ * theirs: every freeze, and a window of each environment that has any. Time-zone aware; a window
+ * whose end is before its start crosses midnight (22:00-06:00 on `mon` runs from Monday 22:00 to
+ * Tuesday 06:00). Pure.
  */
 import type { Config } from '../manifest/model.js';
 

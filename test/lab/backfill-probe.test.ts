@@ -67,7 +67,7 @@ it('sees a session waiting on a lock, and what it reads of WAL waits and reads b
   }
 });
 
-it('is not blind for calm: a read stuck behind a lock counts, and a killed connection is pressure until it is back', async () => {
+it('never takes what it cannot see for calm: a read stuck behind a lock, a killed connection', async () => {
   const admin = await connect();
   const holder = await connect();
   const probe = await startProbe(lab.postgres!.url, {

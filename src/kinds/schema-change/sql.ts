@@ -291,7 +291,9 @@ function rename(body: Node, statement: StatementSource): StatementClass {
       if (!body.relation.inh || body.missing_ok)
         return {
           type: 'refused',
-          reason: `${body.missing_ok ? 'IF EXISTS' : 'ONLY'}: a rename is staged as a new column, with the old one there`,
+          reason:
+            `${body.missing_ok ? 'IF EXISTS' : 'ONLY'}: a rename is staged as a new column, ` +
+            'with the old one there',
         };
       if (body.newname === retiredName(body.subname))
         return {
@@ -342,7 +344,9 @@ function alterTable(body: Node, statement: StatementSource): StatementClass {
   if (staged && !body.relation.inh)
     return {
       type: 'refused',
-      reason: `ONLY: the staged ${staged} would change the inheriting tables too; make the change by hand if they must keep theirs`,
+      reason:
+        `ONLY: the staged ${staged} would change the inheriting tables too; make the change by hand if they ` +
+        'must keep theirs',
     };
   if (staged && (body.missing_ok || cmd.missing_ok))
     return {
@@ -712,7 +716,10 @@ export function transformProblem(expression: string, column: string): string | u
     if (n.SubLink || n.RangeVar || n.ColumnRef?.fields?.some((f: Node) => f.A_Star)) return 'no subquery';
     // `user`, `current_date`, `current_schema`…: the session's or the clock's value, not the column's.
     if (n.SQLValueFunction)
-      return `it reads a value of the session or the clock, not ${column} (a column named like a keyword is written "quoted")`;
+      return (
+        `it reads a value of the session or the clock, not ${column} (a column named like a keyword is ` +
+        'written "quoted")'
+      );
     // Only the column itself, unqualified: `other.a` would read another relation's column.
     if (n.ColumnRef && (n.ColumnRef.fields.length !== 1 || n.ColumnRef.fields[0]?.String?.sval !== column))
       return `it may read ${column} and no other column`;

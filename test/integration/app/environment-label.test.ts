@@ -72,7 +72,7 @@ async function mergeUnreviewed(env: string, config = (text: string) => text) {
 }
 
 describe('an environment label', () => {
-  it("does not lower the bar: a staging-labelled drop on the service's database needs production's reviews", async () => {
+  it("does not lower the bar: a staging-labelled drop on the service's database needs production's", async () => {
     // The example policy: staging needs 0 approvals, production's high-risk changes 2 with an owner.
     const outcome = await mergeUnreviewed('staging');
     expect(outcome.started).toEqual([]);
@@ -83,7 +83,8 @@ describe('an environment label', () => {
     const frozen = (text: string) =>
       text.replace(
         '  # freezes:\n',
-        '  freezes:\n    - { name: year-end, env: production, from: "2026-11-24T00:00:00Z", to: "2027-01-02T00:00:00Z" }\n',
+        '  freezes:\n' +
+          '    - { name: year-end, env: production, from: "2026-11-24T00:00:00Z", to: "2027-01-02T00:00:00Z" }\n',
       );
     const relaxed = (text: string) => frozen(text).replace('required: 2, owner: true', 'required: 0, owner: false');
     const outcome = await mergeUnreviewed('staging', relaxed);

@@ -160,7 +160,7 @@ describe('steering', () => {
     expect(lastReply()).toContain('no run of this pull request is task `nobody`; nothing was done.');
   });
 
-  it('asks what an approval asks of a rollback past an approved step, and of resuming what another paused', async () => {
+  it('asks what an approval asks of a rollback past an approved step, and of resuming another’s pause', async () => {
     forge.permissions.set('carol', 'write').set('dave', 'write');
     const approvedRun = waitingAt('replace', 'two');
     approvedRun.steps[0] = { ...approvedRun.steps[0]!, approvedBy: 'alice' };

@@ -52,7 +52,8 @@ describe('required approvals', () => {
       ownerRequired: true,
       owners: ['alice'],
       source:
-        "policy rule for env production, risk high (the strictest of staging, production, which share the service's targets)",
+        'policy rule for env production, risk high (the strictest of staging, production, which share the ' +
+        "service's targets)",
     });
     // A service of staging's own keeps staging's rule.
     expect(requiredApprovals({ ...labelledStaging, environments: ['staging'] }, policy)).toMatchObject({
