@@ -240,7 +240,7 @@ function overruling(command: Command, active: Run[]): { runs: Run[]; why: string
       r.steps.filter(
         (s) => s.approvedBy || (s.status === 'succeeded' && r.plan.steps.find((p) => p.id === s.id)?.approval),
       );
-    const runs = active.filter((r) => judged(r).length > 0);
+    const runs = active.filter((r) => r.status !== 'rolling_back' && judged(r).length > 0);
     const approved = runs.flatMap((r) => judged(r).map((s) => (s.approvedBy ? `${s.id} (@${s.approvedBy})` : s.id)));
     return runs.length ? { runs, why: `a rollback undoes approved steps: ${approved.join(', ')}` } : undefined;
   }

@@ -32,7 +32,7 @@ export function changeNotes(check: ChangeCheck, now: Date): string[] {
     return [`⚠️ **Merging this pull request executes nothing**: ${check.basis.executesBecause}.`];
   return renderSchedule(
     check.basis.policy,
-    check.plans.flatMap((p) => environmentsOf(p.task)),
+    check.plans.map((p) => environmentsOf(p.task)),
     now,
   );
 }

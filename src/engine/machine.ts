@@ -367,6 +367,7 @@ export function approvalRefused(run: Run, step: string): string | undefined {
   if (!planned) return `there is no step ${step}`;
   if (!planned.approval) return `step ${step} needs no approval`;
   if (run.status === 'rolling_back') return 'the run is rolling back';
+  if (run.status === 'pending') return 'the run has not started yet (it waits for its locks or its window)';
   const state = run.steps.find((s) => s.id === step)!;
   if (state.approvedBy) return `step ${step} was already approved by @${state.approvedBy}`;
   const reached = run.steps.find((s) => s.status !== 'succeeded');

@@ -1,12 +1,19 @@
 /** Risk: the kind's factors plus the ones every plan shares, summed into a level with its reasons. */
 import type { CompletedTask } from '../manifest/complete.js';
+import { sharedEnvironments } from '../policy/shared-environments.js';
 import type { PlanStep, Risk, RiskFactor, RiskLevel } from './types.js';
 
 const productionLike = /^(prod|production|live)$/i;
 
 export function commonRiskFactors(task: CompletedTask, steps: readonly PlanStep[]): RiskFactor[] {
   const factors: RiskFactor[] = [];
-  if (productionLike.test(task.env)) factors.push({ reason: `runs in ${task.env}`, weight: 1 });
+  // A label does not move a task off production's targets (policy/shared-environments.ts).
+  const production = sharedEnvironments(task.env, task.service.spec.environments).find((e) => productionLike.test(e));
+  if (production)
+    factors.push({
+      reason: production === task.env ? `runs in ${task.env}` : `changes what ${production} runs on`,
+      weight: 1,
+    });
   const gated = steps.some((step) => step.gates.length > 0);
   if (!gated) factors.push({ reason: 'no metric gate watches it: add spec.analysis', weight: 2 });
   // A long run is long to watch and long to undo: ten steps are normal, hundreds are not.

@@ -37,9 +37,13 @@ function describeRequirement(item: GovernanceItem): string {
   return [`${item.required}`, ...item.owners.map((g) => `incl. ${describeOwners(g)}`)].join(' ');
 }
 
-/** When plans of each environment may run, from the approved config's windows and freezes. */
-export function renderSchedule(policy: Config | undefined, envs: readonly string[], now: Date): string[] {
-  return [...new Set(envs)].flatMap((env) => {
+/**
+ * When plans may run, from the approved config's windows and freezes: once per set of environments
+ * that hold a plan together (its own and those sharing its targets, judged as one, as a merge is).
+ */
+export function renderSchedule(policy: Config | undefined, held: readonly (readonly string[])[], now: Date): string[] {
+  const sets = new Map(held.map((envs) => [envs.join(' + '), envs]));
+  return [...sets].flatMap(([label, env]) => {
     const rules = describeSchedule(policy, env, now);
     if (rules.length === 0) return [];
     const verdict = changeWindow(policy, env, now);
@@ -50,7 +54,7 @@ export function renderSchedule(policy: Config | undefined, envs: readonly string
         ? `closed now; a merge runs when it next opens, at ${next.toISOString()}`
         : 'closed for the next 35 days';
     return [
-      `🕒 **${env}**: ${rules.join('; ')}: ${state} (as of ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC).`,
+      `🕒 **${label}**: ${rules.join('; ')}: ${state} (as of ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC).`,
     ];
   });
 }

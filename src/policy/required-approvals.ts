@@ -45,10 +45,13 @@ export function requiredApprovals(subject: ApprovalSubject, config: Config | und
     : config?.spec.policy
       ? 'policy default'
       : 'ZeroOps default (no policy in .zeroops/config.yaml)';
-  const shared =
-    strictest.env !== subject.environments[0]
-      ? ` (the strictest of ${subject.environments.join(', ')}, which share the service's targets)`
-      : '';
+  const ownerFrom = perEnv.find((e) => e.ownerFloor);
+  const elsewhere = strictest.env !== subject.environments[0] || (!strictest.ownerFloor && ownerFrom);
+  const shared = elsewhere
+    ? ` (the strictest of ${subject.environments.join(', ')}, which share the service's targets` +
+      (!strictest.ownerFloor && ownerFrom ? `; ${ownerFrom.env} asks for an owner` : '') +
+      ')'
+    : '';
   const source = `${ruleSource}${shared}`;
   return {
     required,

@@ -42,7 +42,7 @@ function compile(task: CompletedTask): KindPlan {
     steps,
     locks: [
       {
-        key: `runbook:${task.service.metadata.name}/${task.env}/${task.name}`,
+        key: `runbook:${task.service.metadata.name}/${task.name}`,
         reason: 'one run of this runbook at a time',
       },
     ],

@@ -87,12 +87,15 @@ function withColumnsRetired(statements: SqlStatement[]): SqlStatement[] {
   return statements.map((s) => {
     const c = s.class;
     if (!('column' in c) || !('table' in c)) return s;
-    const key = `${c.table}.${c.column}`;
+    const key = `${c.table.replace(/^public\./, '')}.${c.column}`;
     const earlier = retired.get(key);
     if (earlier)
       return {
         ...s,
-        class: { type: 'refused', reason: `${key} is retired by an earlier statement of this change (${earlier})` },
+        class: {
+          type: 'refused',
+          reason: `${c.table}.${c.column} is retired by an earlier statement of this change (${earlier})`,
+        },
       };
     if (c.type === 'drop-column') retired.set(key, 'DROP COLUMN');
     if (c.type === 'rename-column') retired.set(key, `renamed to ${c.newName}`);
@@ -409,6 +412,9 @@ const alterName = (subtype: unknown): string =>
  * CHECK and FOREIGN KEY scan the table under a lock unless NOT VALID; UNIQUE and PRIMARY KEY build
  * an index under one.
  */
+/** An index lives in its table's schema: `audit.i` is not `i` (the default schema's, `public`). */
+const inSchemaOf = (table: string, index: string) => `${table.includes('.') ? table.split('.')[0] : 'public'}.${index}`;
+
 const unnamedConstraint: StatementClass = {
   type: 'refused',
   reason: 'name the constraint (ADD CONSTRAINT <name> …): its undo drops it by name, and a retry must find it',
@@ -439,7 +445,7 @@ function addConstraint(table: string, constraint: Node): StatementClass {
             type: 'additive',
             table,
             undo,
-            takesIndex: constraint.indexname as string,
+            takesIndex: inSchemaOf(table, constraint.indexname as string),
             ...(constraint.contype === 'CONSTR_PRIMARY'
               ? {
                   note:
@@ -596,7 +602,8 @@ function createIndex(body: Node, text: string): StatementClass {
   const undo = body.if_not_exists
     ? undefined
     : `DROP INDEX CONCURRENTLY IF EXISTS ${schema}${quoteIdent(body.idxname)}`;
-  const made = { createsIndex: body.idxname as string };
+  // IF NOT EXISTS may have found somebody's index: not the change's own to hand to a constraint.
+  const made = body.if_not_exists ? {} : { createsIndex: inSchemaOf(table, body.idxname as string) };
   if (body.concurrent) return { type: 'additive', table, undo, longRunning: true, concurrently: true, ...made };
   const concurrentIndex = text.replace(indexHead, '$1 CONCURRENTLY ');
   if (concurrentIndex === text)
@@ -635,6 +642,11 @@ function dropStatement(body: Node, statement: StatementSource): StatementClass {
       return {
         type: 'refused',
         reason: `DROP TABLE ... CASCADE also drops what depends on ${qualified.join(', ')}: drop those first, by name`,
+      };
+    if (body.missing_ok)
+      return {
+        type: 'refused',
+        reason: 'IF EXISTS: the staged DROP TABLE needs the table there (its undo puts it back); write it plainly',
       };
     return { type: 'drop-table', tables: qualified };
   }
@@ -715,6 +727,9 @@ export function transformProblem(expression: string, column: string): string | u
   for (const n of nodesOf([select.targetList, select.whereClause])) {
     if (n.SubLink || n.RangeVar || n.ColumnRef?.fields?.some((f: Node) => f.A_Star)) return 'no subquery';
     // `user`, `current_date`, `current_schema`…: the session's or the clock's value, not the column's.
+    const literal = n.A_Const?.sval?.sval as string | undefined;
+    if (literal !== undefined && /^\s*(now|today|tomorrow|yesterday)\s*$/i.test(literal))
+      return `'${literal.trim()}' is the clock's value when it runs, not ${column}'s`;
     if (n.SQLValueFunction)
       return (
         `it reads a value of the session or the clock, not ${column} (a column named like a keyword is ` +

@@ -46,7 +46,16 @@ export async function startProbe(url: string, target: ProbeTarget) {
       (SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication)::float8 AS lag
     FROM pg_stat_activity WHERE pid <> $1`;
   let connection: Connection | undefined = await connect(url);
-  const keys = await sampleKeys(connection.session, target);
+  let keys: string[];
+  try {
+    // Sampling the table may take longer than a probe read is allowed to: once, with no limit.
+    await connection.session.query('SET statement_timeout = 0');
+    keys = await sampleKeys(connection.session, target);
+    await connection.session.query(`SET statement_timeout = ${readTimeoutMs}`);
+  } catch (error) {
+    await connection.session.end().catch(() => undefined);
+    throw error;
+  }
   /** When the sample in flight began, so a read stuck past the batch's end still counts. */
   let inFlightSince: number | undefined;
   const sample = async ({ session, cause }: Connection) => {
@@ -133,7 +142,7 @@ async function connect(url: string): Promise<Connection> {
   const session = new pg.Client({
     connectionString: url,
     application_name: `${applicationName}-probe`,
-    connectionTimeoutMillis: readTimeoutMs,
+    connectionTimeoutMillis: 5000,
     statement_timeout: readTimeoutMs,
   });
   const cause = lossReason(session);

@@ -9,7 +9,7 @@ import { loadSqlParser } from '../../../src/kinds/schema-change/sql.js';
 import { embeddedStorePerTest, quietLog } from '../../support/embedded-store.js';
 import { FakeForge } from '../../support/fake-forge.js';
 import { templateRepoFiles } from '../../support/ops-repo.js';
-import { task } from '../../support/plan-task.js';
+import { planTask, task } from '../../support/plan-task.js';
 
 beforeAll(() => loadSqlParser());
 const storeOf = embeddedStorePerTest('environment-label-');
@@ -72,6 +72,20 @@ async function mergeUnreviewed(env: string, config = (text: string) => text) {
 }
 
 describe('an environment label', () => {
+  it("does not lower the risk either: production's targets are production's whatever the label", async () => {
+    const restart = (env: string) =>
+      planTask(
+        task('ConfigUpdate', 'set: { LOG_LEVEL: debug }\napply: restart', 'log-level').replace(
+          '  service: checkout\n',
+          `  service: checkout\n  env: ${env}\n`,
+        ),
+      );
+    const [production, staging] = [await restart('production'), await restart('staging')];
+    expect(staging.risk.level).toBe(production.risk.level);
+    expect(staging.risk.reasons).toContain('changes what production runs on');
+    expect(staging.approvals.required).toBe(production.approvals.required);
+  });
+
   it("does not lower the bar: a staging-labelled drop on the service's database needs production's", async () => {
     // The example policy: staging needs 0 approvals, production's high-risk changes 2 with an owner.
     const outcome = await mergeUnreviewed('staging');

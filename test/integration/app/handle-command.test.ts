@@ -187,6 +187,9 @@ describe('steering', () => {
     await say('bob', '/zeroops how do I approve this?\n```\n/zeroops approve-step two\n```');
     await say('bob', '/zeroops\napprove-step two');
     expect((await storeOf().run(run.id))?.steps[1]?.approvedBy).toBeUndefined();
+    // The first line is the command, whatever follows it.
+    await say('bob', '/zeroops approve-step two\nThe dashboards look fine.');
+    expect((await storeOf().run(run.id))?.steps[1]?.approvedBy).toBe('bob');
   });
 });
 

@@ -636,6 +636,11 @@ describe('applyCommand', () => {
       events: [],
       refused: 'step drop is not waiting for approval: the run is at step one, and asks when it gets there',
     });
+    const first = aPlan([aStep('gate', { approval: 'look first' }), aStep('two')]);
+    const notStarted = runWith('pending', [], first);
+    expect(applyCommand(notStarted, { kind: 'approve-step', step: 'gate', by: 'bob' }, t0).refused).toBe(
+      'the run has not started yet (it waits for its locks or its window)',
+    );
     const rollingBack = { ...run, status: 'rolling_back' as const };
     expect(applyCommand(rollingBack, { kind: 'approve-step', step: 'drop', by: 'bob' }, t0).refused).toBe(
       'the run is rolling back',

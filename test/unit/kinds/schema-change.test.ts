@@ -117,13 +117,14 @@ describe('SchemaChange SQL analysis', () => {
     ['ALTER TABLE t ADD CHECK (a > 0) NOT VALID', 'name the constraint'],
     ['ALTER TABLE t ADD FOREIGN KEY (a) REFERENCES u (id) NOT VALID', 'name the constraint'],
     // The undo of a constraint over somebody's index would drop that index with it.
-    ['ALTER TABLE t ADD CONSTRAINT t_email_key UNIQUE USING INDEX t_email_u', 'takes over the index t_email_u'],
+    ['ALTER TABLE t ADD CONSTRAINT t_email_key UNIQUE USING INDEX t_email_u', 'takes over the index public.t_email_u'],
     ['ALTER TABLE t RENAME COLUMN a TO a_deprecated', 'a is retired as a_deprecated before its drop'],
     ['ALTER TABLE ONLY parent DROP COLUMN a', 'ONLY: the staged DROP COLUMN would change the inheriting tables'],
     ['ALTER TABLE ONLY t RENAME COLUMN a TO b', 'ONLY: a rename is staged'],
     ['ALTER TABLE t DROP COLUMN IF EXISTS a', 'IF EXISTS: the staged DROP COLUMN needs the column there'],
     ['ALTER TABLE IF EXISTS t ALTER COLUMN a SET NOT NULL', 'IF EXISTS: the staged SET NOT NULL'],
     ['ALTER TABLE t ALTER COLUMN a TYPE text COLLATE "C"', 'is not one type name'],
+    ['DROP TABLE IF EXISTS t', 'IF EXISTS: the staged DROP TABLE needs the table there'],
   ])('refuses %s, saying why', (sql, why) => {
     const classes = classesOf(sql);
     expect(classes[0]!).toEqual({ type: 'refused', reason: expect.stringContaining(why) });
@@ -245,14 +246,14 @@ describe('SchemaChange plans', () => {
   it('refuses a later statement that names a column an earlier one retires', () => {
     const classes = classesOf(
       'ALTER TABLE t ALTER COLUMN a TYPE bigint; ALTER TABLE t ALTER COLUMN a SET NOT NULL;\n' +
-        'ALTER TABLE t RENAME COLUMN b TO c; ALTER TABLE t DROP COLUMN b; ALTER TABLE u DROP COLUMN a;',
+        'ALTER TABLE t RENAME COLUMN b TO c; ALTER TABLE public.t DROP COLUMN b; ALTER TABLE u DROP COLUMN a;',
     );
     expect(classes.map((c) => (c.type === 'refused' ? c.reason : c.type))).toEqual([
       'alter-column-type',
       't.a is retired by an earlier statement of this change (the type change copies it into a_new and drops it: ' +
         'name that one)',
       'rename-column',
-      't.b is retired by an earlier statement of this change (renamed to c)',
+      'public.t.b is retired by an earlier statement of this change (renamed to c)',
       'drop-column',
     ]);
   });
@@ -263,10 +264,26 @@ describe('SchemaChange plans', () => {
       'ALTER TABLE t ADD CONSTRAINT t_email_key UNIQUE USING INDEX t_email_u;\n' +
       'ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_email_u;';
     expect(classesOf(sql)).toEqual([
-      expect.objectContaining({ undo: 'DROP INDEX CONCURRENTLY IF EXISTS "t_email_u"', createsIndex: 't_email_u' }),
-      expect.objectContaining({ undo: 'ALTER TABLE "t" DROP CONSTRAINT "t_email_key"', takesIndex: 't_email_u' }),
+      expect.objectContaining({
+        undo: 'DROP INDEX CONCURRENTLY IF EXISTS "t_email_u"',
+        createsIndex: 'public.t_email_u',
+      }),
+      expect.objectContaining({
+        undo: 'ALTER TABLE "t" DROP CONSTRAINT "t_email_key"',
+        takesIndex: 'public.t_email_u',
+      }),
       expect.objectContaining({ note: expect.stringContaining('sets NOT NULL on the index columns') }),
     ]);
+    // IF NOT EXISTS may have found somebody's index, and an index of another schema is another index.
+    const notOwn = [
+      'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t_email_u ON t (email);',
+      'CREATE UNIQUE INDEX CONCURRENTLY t_email_u ON audit.t (email);',
+    ];
+    for (const build of notOwn)
+      expect(classesOf(`${build}\nALTER TABLE t ADD CONSTRAINT k UNIQUE USING INDEX t_email_u;`)[1]).toEqual({
+        type: 'refused',
+        reason: expect.stringContaining('takes over the index public.t_email_u'),
+      });
   });
 
   it.each([
@@ -358,6 +375,8 @@ describe('SchemaChange plans', () => {
     ['column_1::pg_catalog._regrole', false],
     // The session's or the clock's values are not the column's.
     ['current_user', false],
+    ["coalesce(column_1, 'today')", false],
+    ["column_1::timestamptz + ' NOW '::interval", false],
     ['coalesce(column_1, current_date::text)', false],
     ["nullif(trim(column_1), '')::jsonb", true],
     ["to_timestamp(column_1, 'YYYY-MM-DD')", true],

@@ -67,6 +67,12 @@ describe('required approvals', () => {
       requireOwner: false,
       rules: [{ env: 'production', required: 1, owner: true }],
     });
-    expect(requiredApprovals({ ...subject, environments: ['staging', 'production'] }, tie).ownerRequired).toBe(true);
+    const tied = requiredApprovals({ ...subject, environments: ['staging', 'production'] }, tie);
+    expect(tied).toMatchObject({
+      ownerRequired: true,
+      source:
+        "policy default (the strictest of staging, production, which share the service's targets; production asks " +
+        'for an owner)',
+    });
   });
 });
