@@ -40,6 +40,8 @@ export type StatementClass =
       createsIndex?: string;
       /** ADD CONSTRAINT … USING INDEX: the index the constraint takes over (and drops with it). */
       takesIndex?: string;
+      /** The table's columns an index or a constraint reads: one an earlier statement retires is gone. */
+      reads?: string[];
     }
   | { type: 'refused'; reason: string };
 
@@ -86,23 +88,40 @@ function withColumnsRetired(statements: SqlStatement[]): SqlStatement[] {
   const retired = new Map<string, string>();
   return statements.map((s) => {
     const c = s.class;
-    if (!('column' in c) || !('table' in c)) return s;
-    const key = `${c.table.replace(/^public\./, '')}.${c.column}`;
-    const earlier = retired.get(key);
-    if (earlier)
+    if (!('table' in c) || !c.table) return s;
+    const keyOf = (column: string) => `${c.table!.replace(/^public\./, '')}.${column}`;
+    const named = [...('column' in c ? [c.column] : []), ...(c.type === 'additive' ? (c.reads ?? []) : [])];
+    const gone = named.find((column) => retired.has(keyOf(column)));
+    if (gone)
       return {
         ...s,
         class: {
           type: 'refused',
-          reason: `${c.table}.${c.column} is retired by an earlier statement of this change (${earlier})`,
+          reason: `${c.table}.${gone} is retired by an earlier statement of this change (${retired.get(keyOf(gone))})`,
         },
       };
+    if (!('column' in c)) return s;
+    const key = keyOf(c.column);
     if (c.type === 'drop-column') retired.set(key, 'DROP COLUMN');
     if (c.type === 'rename-column') retired.set(key, `renamed to ${c.newName}`);
     if (c.type === 'alter-column-type')
       retired.set(key, `the type change copies it into ${c.column}_new and drops it: name that one`);
     return s;
   });
+}
+
+/** The plain column names an index's or a constraint's tree reads (its expressions, keys, elements). */
+function withReads(c: StatementClass, tree: unknown): StatementClass {
+  if (c.type !== 'additive') return c;
+  const names = new Set<string>();
+  for (const n of nodesOf(tree)) {
+    const fields = n.ColumnRef?.fields as Node[] | undefined;
+    if (fields?.length === 1 && fields[0]?.String) names.add(fields[0].String.sval as string);
+    if (n.IndexElem?.name) names.add(n.IndexElem.name as string);
+    for (const list of [n.keys, n.fk_attrs] as (Node[] | undefined)[])
+      for (const key of Array.isArray(list) ? list : []) if (key.String) names.add(key.String.sval as string);
+  }
+  return names.size > 0 ? { ...c, reads: [...names] } : c;
 }
 
 /**
@@ -202,7 +221,7 @@ function classify(stmt: Node, statement: StatementSource): StatementClass {
     case 'CreateStmt':
       return createTable(body);
     case 'IndexStmt':
-      return createIndex(body, statement.text);
+      return withReads(createIndex(body, statement.text), [body.indexParams, body.whereClause]);
     case 'CommentStmt':
       return { type: 'additive', note: 'a comment: no undo' };
     default:
@@ -387,7 +406,7 @@ function alterTable(body: Node, statement: StatementSource): StatementClass {
     case 'AT_AddColumn':
       return addColumn(table, cmd.def.ColumnDef as Node, cmd.missing_ok === true);
     case 'AT_AddConstraint':
-      return addConstraint(table, cmd.def.Constraint as Node);
+      return withReads(addConstraint(table, cmd.def.Constraint as Node), cmd.def.Constraint);
     case 'AT_SetNotNull':
       return { type: 'set-not-null', table, column: cmd.name };
     case 'AT_ValidateConstraint':

@@ -24,7 +24,7 @@ describe('SchemaChange SQL analysis', () => {
         'ALTER TABLE t_user DROP COLUMN name;',
         'ALTER TABLE user_profile ALTER COLUMN column_1 TYPE jsonb USING column_1::jsonb;',
         'ALTER TABLE t RENAME COLUMN a TO b;',
-        'CREATE INDEX i ON t (a);',
+        'CREATE INDEX i ON t (c);',
         'DROP TABLE old_orders;',
         'TRUNCATE t;',
       ].join('\n'),
@@ -246,7 +246,10 @@ describe('SchemaChange plans', () => {
   it('refuses a later statement that names a column an earlier one retires', () => {
     const classes = classesOf(
       'ALTER TABLE t ALTER COLUMN a TYPE bigint; ALTER TABLE t ALTER COLUMN a SET NOT NULL;\n' +
-        'ALTER TABLE t RENAME COLUMN b TO c; ALTER TABLE public.t DROP COLUMN b; ALTER TABLE u DROP COLUMN a;',
+        'ALTER TABLE t RENAME COLUMN b TO c; ALTER TABLE public.t DROP COLUMN b; ALTER TABLE u DROP COLUMN a;\n' +
+        'CREATE INDEX CONCURRENTLY ia ON t (lower(a)); ALTER TABLE t ADD CONSTRAINT ck CHECK (b > 0) NOT VALID;\n' +
+        'ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES u (id) NOT VALID;\n' +
+        'CREATE INDEX CONCURRENTLY ic ON t (c);',
     );
     expect(classes.map((c) => (c.type === 'refused' ? c.reason : c.type))).toEqual([
       'alter-column-type',
@@ -255,6 +258,13 @@ describe('SchemaChange plans', () => {
       'rename-column',
       'public.t.b is retired by an earlier statement of this change (renamed to c)',
       'drop-column',
+      // An index or a constraint that reads a retired column, in an expression, a key or a predicate.
+      't.a is retired by an earlier statement of this change (the type change copies it into a_new and drops it: ' +
+        'name that one)',
+      't.b is retired by an earlier statement of this change (renamed to c)',
+      't.a is retired by an earlier statement of this change (the type change copies it into a_new and drops it: ' +
+        'name that one)',
+      'additive',
     ]);
   });
 
