@@ -3,6 +3,7 @@
  * anything that makes PostgreSQL refuse a drop at the very end; a new column's name that holds
  * somebody's data), what a drop silently takes along, and what a replacement column does not inherit.
  */
+import { retiredFrom } from '../kinds/schema-change/sql.js';
 import type { PreflightFacts, RetiredColumnFacts } from './ports.js';
 
 /** A pull request comment has room for some partitions' names, not a year of daily ones. */
@@ -97,8 +98,8 @@ export function catalogFindings(
               message:
                 `${name} already exists and holds somebody's data: ZeroOps never takes over or drops a column it did ` +
                 'not add; ' +
-                (taken.column.endsWith('_deprecated')
-                  ? `the drop renames ${taken.column.slice(0, -'_deprecated'.length)} to that name first, so rename ` +
+                (retiredFrom(taken.column)
+                  ? `the drop renames ${retiredFrom(taken.column)} to that name first, so rename ` +
                     'or drop the one there in a change of its own'
                   : 'give the new column another name'),
             },

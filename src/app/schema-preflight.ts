@@ -256,20 +256,21 @@ const postgresSteps = (plan: Plan, operation: string) =>
  * (without a table) the tables it drops. Their names are free for the statements after.
  */
 function renamedAway(plan: Plan, table?: string): string[] {
-  const operation = table === undefined ? 'rename-table' : 'rename-column';
-  return plan.steps
+  return table === undefined
+    ? renameParams(plan, 'rename-table').map((p) => p.table as string)
+    : renameParams(plan, 'rename-column', table).map((p) => p.column as string);
+}
+
+/** The parameters of the plan's renames on either engine, of one table's columns when it is given. */
+const renameParams = (plan: Plan, operation: 'rename-table' | 'rename-column', table?: string) =>
+  plan.steps
     .filter((s) => s.action.operation === operation && ['postgres', 'mysql'].includes(s.action.provider))
     .map((s) => s.action.params)
-    .filter((p) => table === undefined || p.table === table)
-    .map((p) => (table === undefined ? p.table : p.column) as string);
-}
+    .filter((p) => table === undefined || p.table === table);
 
 /** The names a plan's renames give a table's columns (`x_deprecated`): taken, the rename fails at the end. */
 const renamedTo = (plan: Plan, table: string): string[] =>
-  plan.steps
-    .filter((s) => s.action.operation === 'rename-column' && ['postgres', 'mysql'].includes(s.action.provider))
-    .map((s) => s.action.params)
-    .flatMap((p) => (p.table === table ? [p.newName as string] : []));
+  renameParams(plan, 'rename-column', table).map((p) => p.newName as string);
 
 /** Whether a step of the plan creates the table (a CREATE TABLE without IF NOT EXISTS, on either engine). */
 const createsTable = (plan: Plan, table: string) =>

@@ -302,8 +302,11 @@ function relationName(relation: Node): string {
   return parts.join('.');
 }
 
-/** The name a staged drop gives a column before dropping it (stages.ts). */
-export const retiredName = (column: string) => `${column}_deprecated`;
+/** The name a staged drop gives a column before dropping it (stages.ts), and back. */
+const retiredSuffix = '_deprecated';
+export const retiredName = (column: string) => `${column}${retiredSuffix}`;
+export const retiredFrom = (name: string): string | undefined =>
+  name.endsWith(retiredSuffix) ? name.slice(0, -retiredSuffix.length) : undefined;
 
 function rename(body: Node, statement: StatementSource): StatementClass {
   switch (body.renameType) {
