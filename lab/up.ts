@@ -1,4 +1,5 @@
 /** `zeroops lab up`: start the whole lab, print its endpoints, run until interrupted. */
+import { interrupted } from '../src/main/interrupted.js';
 import { readOpsRepo } from '../src/forge/local/working-tree.js';
 import { startLab, type Lab } from './lab.js';
 import { startRepoLab } from './up-with-repo.js';
@@ -17,12 +18,10 @@ export async function labUp(out: (line: string) => void, repo?: string): Promise
     githubFiles: files,
     onProgress: (event) => out(`  ✓ ${event} (${((Date.now() - started) / 1000).toFixed(1)}s)`),
   });
+  const stopAsked = interrupted();
   out(describeLab(lab));
   out('\nThe lab runs until you press Ctrl-C.');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopAsked;
   out('\nStopping the lab...');
   await lab.stop();
   out('Stopped; nothing left running.');
@@ -59,6 +58,7 @@ async function labUpWithRepo(out: (line: string) => void, repo: string): Promise
   const progress = (event: string) => out(`  ✓ ${event} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
   const running = await startRepoLab(repo, progress, out);
   const { lab, state } = running;
+  const stopAsked = interrupted();
   out(describeLab(lab));
   out(`\nZeroOps runs against the lab's GitHub double, which holds ${state.repo} as its main branch`);
   out(`(its Prometheus and HAProxy pointed at the lab's). The lab's people:`);
@@ -72,10 +72,7 @@ In another terminal, change a file of ${state.repo} (add a task to tasks/), then
   npx zeroops lab pr show 1                                  # checks and comments
 What ZeroOps says appears below as it says it. Ctrl-C stops everything.
 `);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopAsked;
   out('\nStopping the lab...');
   await running.stop();
   out('Stopped; nothing left running.');

@@ -3,6 +3,7 @@
  * then drain for at most ZEROOPS_DRAIN_SECONDS and exit, even when Redis or GitHub are gone.
  */
 import { checkCredentials } from '../credentials.js';
+import { interrupted } from '../interrupted.js';
 import { startRuntime } from '../runtime.js';
 import { settingsFromEnv, workerSettingsFromEnv } from '../settings.js';
 
@@ -15,10 +16,11 @@ export async function serveCommand(
   const settings = { ...settingsFromEnv(env), ...workerSettingsFromEnv(env) };
   await checkCredentials(settings, env);
   const runtime = await startRuntime(settings, { server: command === 'start', workers: true });
+  const stopAsked = interrupted();
   out(command === 'start' ? `ZeroOps listening on port ${runtime.port}` : 'ZeroOps workers running');
-  await signalled();
+  await stopAsked;
   // A second signal while draining: stop waiting.
-  const again = signalled().then(() => 'interrupted' as const);
+  const again = interrupted().then(() => 'interrupted' as const);
   const outcome = await Promise.race([
     runtime.stop().then(() => 'stopped' as const),
     again,
@@ -35,16 +37,4 @@ export async function serveCommand(
       : 'interrupted while draining';
   err(`zeroops: ${why}: exiting; unfinished jobs go to another worker`);
   process.exit(0);
-}
-
-function signalled(): Promise<void> {
-  return new Promise((resolve) => {
-    const onSignal = () => {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
-      resolve();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
 }
