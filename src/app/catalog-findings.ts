@@ -3,7 +3,7 @@
  * anything that makes PostgreSQL refuse a drop at the very end; a new column's name that holds
  * somebody's data), what a drop silently takes along, and what a replacement column does not inherit.
  */
-import { retiredFrom } from '../kinds/schema-change/sql.js';
+import { retiredFrom } from '../kinds/schema-change/sql-names.js';
 import type { PreflightFacts, RetiredColumnFacts } from './ports.js';
 
 /** A pull request comment has room for some partitions' names, not a year of daily ones. */

@@ -4,7 +4,7 @@
  * staged drop, a plain additive statement, or refused with the reason and what to do instead.
  */
 import sqlParser from 'node-sql-parser';
-import { isIdentifier, oddNameReason, ownTableReason } from './sql.js';
+import { isIdentifier, oddNameReason, ownTableReason } from './sql-names.js';
 
 export type MysqlStatementClass =
   | { type: 'drop-column'; table: string; column: string }

@@ -9,7 +9,7 @@ import type { PlanStep } from '../../plan/types.js';
 import { action, step } from '../kind.js';
 import type { MysqlStatementClass } from './mysql-sql.js';
 import { oneLine, withPrefix, type StageOptions } from './stages.js';
-import { retiredName } from './sql.js';
+import { retiredName } from './sql-names.js';
 
 const my = (operation: string, params: Record<string, unknown>) => action('mysql', operation, params);
 

@@ -4,15 +4,9 @@ import type { Report, Rule } from '../../manifest/rules/rule.js';
 import { didYouMean } from '../../manifest/suggest.js';
 import { parseDuration } from '../../manifest/units.js';
 import { parseInvalidPolicy } from '../../providers/postgres/column-sync.js';
-import {
-  analyzeSql,
-  catalogLookupType,
-  isIdentifier,
-  isTypeName,
-  ownTableReason,
-  retiredName,
-  transformProblem,
-} from './sql.js';
+import { isIdentifier, ownTableReason, retiredName } from './sql-names.js';
+import { catalogLookupType, isTypeName, transformProblem } from './sql-transform.js';
+import { analyzeSql } from './sql.js';
 import { helperSchema } from '../../providers/postgres/identifiers.js';
 import { analyzeMysql } from './mysql-sql.js';
 

@@ -2,7 +2,7 @@
  * The staged expand/contract flows a destructive change becomes. Each stage is a step with its own
  * inverse; the irreversible drop waits for a person and keeps a snapshot to restore from.
  */
-import { columnInSql, retiredName } from './sql.js';
+import { columnInSql, retiredName } from './sql-names.js';
 import { formatDuration } from '../../manifest/units.js';
 import type { Gate, PlanStep } from '../../plan/types.js';
 import { action, step } from '../kind.js';

@@ -1,10 +1,6 @@
-import {
-  analyzeSql,
-  isTypeName,
-  loadSqlParser,
-  transformProblem,
-  type StatementClass,
-} from '../../../src/kinds/schema-change/sql.js';
+import { isTypeName, transformProblem } from '../../../src/kinds/schema-change/sql-transform.js';
+import { analyzeSql, loadSqlParser } from '../../../src/kinds/schema-change/sql.js';
+import type { StatementClass } from '../../../src/kinds/schema-change/statement-class.js';
 import type { Action } from '../../../src/plan/types.js';
 import { planTask, task } from '../../support/plan-task.js';
 
