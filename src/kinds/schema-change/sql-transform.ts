@@ -9,7 +9,7 @@ import { nodesOf, typeNameOf, type Node } from './sql-tree.js';
  * sessions (pg_read_file, current_setting, dblink), sleeps or has side effects must not run on a
  * stranger's say-so. So these are pure builtins a conversion needs; casts and operators need none.
  */
-const transformFunctions = new Set(
+export const transformFunctions = new Set(
   (
     'lower upper initcap trim btrim ltrim rtrim replace translate substring substr left right length ' +
     'char_length octet_length concat concat_ws format lpad rpad split_part strpos position regexp_replace ' +

@@ -8,6 +8,7 @@
 import { loadModule, parseSync } from 'libpg-query';
 import { helperSchema } from '../../providers/postgres/identifiers.js';
 import { alterTable, withReads } from './sql-alter-table.js';
+import { callProblem } from './sql-calls.js';
 import { isIdentifier, oddNameReason, ownTableReason } from './sql-names.js';
 import { createIndex, createTable, dropStatement, rename } from './sql-tables-indexes.js';
 import { catalogCastIn } from './sql-transform.js';
@@ -62,7 +63,9 @@ function classifyChecked(stmt: Node, statement: StatementSource): StatementClass
     // Anywhere in a statement (a CHECK, an index expression, a default): the run's errors would quote the text.
     const lookup = catalogCastIn(stmt);
     if (lookup) return { type: 'refused', reason: `a cast to ${lookup} looks its text up in the catalog` };
-    return plainNames(classify(stmt, statement));
+    const c = plainNames(classify(stmt, statement));
+    const call = c.type === 'additive' ? callProblem(stmt) : undefined;
+    return call ? { type: 'refused', reason: call } : c;
   } catch (error) {
     if (error instanceof Refusal) return { type: 'refused', reason: error.message };
     if (error instanceof RangeError)

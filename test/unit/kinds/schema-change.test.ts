@@ -126,6 +126,36 @@ describe('SchemaChange SQL analysis', () => {
     expect(classes[0]!).toEqual({ type: 'refused', reason: expect.stringContaining(why) });
   });
 
+  it.each([
+    ["ALTER TABLE t ADD CONSTRAINT c CHECK (setval('t_id_seq', 1) > 0) NOT VALID", 'setval()'],
+    [
+      'ALTER TABLE t ADD CONSTRAINT c CHECK (pg_terminate_backend(pg_backend_pid())) NOT VALID',
+      'pg_terminate_backend()',
+    ],
+    ['ALTER TABLE t ALTER COLUMN a SET DEFAULT pg_sleep(5)', 'pg_sleep()'],
+    [
+      "ALTER TABLE t ALTER COLUMN a SET DEFAULT set_config('session_replication_role', 'replica', false)",
+      'set_config()',
+    ],
+    ["ALTER TABLE t ALTER COLUMN a SET DEFAULT dblink_exec('x', 'DROP TABLE t')", 'dblink_exec()'],
+    ['ALTER TABLE t ALTER COLUMN a SET DEFAULT app.next_code()', 'app.next_code()'],
+    ['CREATE INDEX CONCURRENTLY i ON t ((app.slow(a)))', 'app.slow()'],
+    ['CREATE INDEX CONCURRENTLY i ON t (a) WHERE lo_unlink(a) > 0', 'lo_unlink()'],
+    ["CREATE TABLE n (id bigint, c int CHECK (nextval('s') > 0))", 'nextval()'],
+  ])('refuses %s: a call with side effects would run on every write', (sql, call) => {
+    expect(classesOf(sql)[0]).toEqual({ type: 'refused', reason: expect.stringContaining(`calls ${call}`) });
+  });
+
+  it('lets a DEFAULT draw values (nextval, gen_random_uuid) and a CHECK call pure builtins', () => {
+    const classes = classesOf(
+      "ALTER TABLE t ALTER COLUMN id SET DEFAULT nextval('t_id_seq'); ALTER TABLE t ALTER COLUMN u SET DEFAULT " +
+        "gen_random_uuid(); ALTER TABLE t ADD CONSTRAINT c CHECK (jsonb_typeof(doc) = 'object' AND " +
+        'length(lower(name)) < 80) NOT VALID; CREATE INDEX CONCURRENTLY i ON t (lower(email)); CREATE TABLE n (id ' +
+        "bigint DEFAULT nextval('n_id_seq'), at timestamptz DEFAULT now())",
+    );
+    expect(classes.map((c) => c.type)).toEqual(['additive', 'additive', 'additive', 'additive', 'additive']);
+  });
+
   it('lets through what is brief: NOT VALID constraints, their validation, a stable default', () => {
     const classes = classesOf(
       'ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT c; ALTER TABLE t ' +
