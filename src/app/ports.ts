@@ -102,6 +102,8 @@ export interface PreflightFacts {
   takenIndexes?: string[];
   /** PostgreSQL, for a table the change drops: its partitions, which DROP TABLE takes along. */
   tablePartitions?: string[];
+  /** PostgreSQL, for a backfill: the table's triggers that fire on any UPDATE, so on every row it fills. */
+  updateTriggers?: string[];
   /** PostgreSQL, for a backfill: what its new row versions will cost (see backfill-footprint). */
   heap?: HeapFacts;
 }

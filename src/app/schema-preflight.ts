@@ -68,6 +68,13 @@ export async function preflightSchemaChanges(
         facts = target.transform ? found : { ...found, transform: undefined };
       } catch (error) {
         if ((error as { table?: string }).table === target.table) continue; // created by this change
+        if ((error as { refusal?: boolean }).refusal) {
+          report(
+            task.manifest.spec.replaceColumn ? ['spec', 'replaceColumn'] : ['spec', 'sql'],
+            (error as Error).message,
+          );
+          continue;
+        }
         report(['spec', 'database'], `the preflight of ${target.table} could not run: ${(error as Error).message}`, {
           severity: 'warning',
         });
@@ -117,6 +124,14 @@ export async function preflightSchemaChanges(
                 `<column>); ZeroOps never turns data into NULL silently`
               : `${lossy}: write the change as spec.replaceColumn and decide what they become in its onInvalid ` +
                 `(fail, null or keep-text-in <column>)`,
+        );
+      if (backfill && facts.updateTriggers?.length)
+        report(
+          task.manifest.spec.replaceColumn ? ['spec', 'replaceColumn'] : ['spec', 'sql'],
+          `the backfill's updates fire ${facts.updateTriggers.join(', ')} on every row of ${target.table} (they fire ` +
+            'on any UPDATE): what they do (an updated_at, an audit row) happens once per row, and no rollback ' +
+            'undoes it; give them a column list (UPDATE OF …) if that is not wanted',
+          { severity: 'warning' },
         );
       if (facts.statementsTracked === false)
         report(

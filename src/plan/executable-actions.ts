@@ -25,6 +25,7 @@ export const executableActions: readonly string[] = [
   'mysql restore-column-snapshot',
   'mysql snapshot-column',
   'postgres add-column',
+  'postgres assert-no-new-writes',
   'postgres assert-column-unused',
   'postgres assert-table-unused',
   'postgres backfill',

@@ -35,7 +35,7 @@ export const postgresActionDocs: Record<string, ActionDoc> = {
     undo: '`postgres drop-column` of the same column.',
   },
   'postgres drop-column': {
-    does: `Drops a column if it exists. ${ddl}`,
+    does: `Drops a column if it exists (as a replacement's last step, with the replacement's transform). ${ddl}`,
     params: [database, table, column, lockTimeout],
     undo: 'From the snapshot only: `postgres restore-column-snapshot`.',
   },
@@ -45,7 +45,7 @@ export const postgresActionDocs: Record<string, ActionDoc> = {
     undo: '`postgres drop-sync-trigger`.',
   },
   'postgres drop-sync-trigger': {
-    does: 'Drops the dual-write trigger and its function.',
+    does: 'Drops the dual-write trigger, its function and the transform.',
     params: sync,
     undo: '`postgres create-sync-trigger`.',
   },
@@ -60,6 +60,14 @@ export const postgresActionDocs: Record<string, ActionDoc> = {
   },
   'postgres verify-column': {
     does: 'Compares the new column with the transform of the old, per key range; fails listing the keys that differ.',
+    params: sync,
+    undo: 'None needed: it reads only.',
+  },
+  'postgres assert-no-new-writes': {
+    does:
+      "Going back past the switch of readers: fails when a row's new column holds a value the transform of the old " +
+      'does not give (written into the new column alone), so the rollback stops with both columns in place rather ' +
+      'than drop those values with the new column.',
     params: sync,
     undo: 'None needed: it reads only.',
   },

@@ -112,7 +112,8 @@ export function replaceColumnStages(change: ColumnReplacement, o: StageOptions):
         reason: `the application reads ${table}.${to} instead of ${from}`,
       }),
       approval: `Confirm the application now reads ${table}.${to}: /zeroops approve-step switch-readers`,
-      inverse: 'none-needed',
+      // Going back past the switch: what the switched code wrote into ${to} alone must not be dropped with it.
+      inverse: pg('assert-no-new-writes', sync),
     }),
     ...deprecateAndDrop({ table, column: from, dropSync: sync }, o, 'contract-'),
   ];
@@ -174,7 +175,12 @@ function deprecateAndDrop(
     step({
       id: `${prefix}drop-old`,
       title: `Contract: drop ${table}.${deprecated}`,
-      action: pg('drop-column', { ...db, column: deprecated, sql: `ALTER TABLE ${table} DROP COLUMN ${deprecated}` }),
+      action: pg('drop-column', {
+        ...db,
+        column: deprecated,
+        ...(dropSync ? { dropSync } : {}),
+        sql: `ALTER TABLE ${table} DROP COLUMN ${deprecated}`,
+      }),
       inverse: pg('restore-column-snapshot', { ...db, column: deprecated }),
       approval: `The drop is the last stage: /zeroops approve-step ${prefix}drop-old`,
       retries: 0,

@@ -208,11 +208,11 @@ async function batchWithRetries(
     try {
       return await batch(client, sync, key, options.progressKey, range);
     } catch (error) {
-      // A value the transform cannot convert (class 22) will not convert on a retry either. The check
-      // run shows the error to every reader of the repository: its SQLSTATE, never its text, which
-      // may quote the value.
+      // A value the transform cannot convert (class 22, or 23 from a domain's CHECK) will not convert
+      // on a retry either. The check run shows the error to every reader of the repository: its
+      // SQLSTATE, never its text, which may quote the value.
       const code = (error as { code?: string }).code;
-      if (code?.startsWith('22'))
+      if (code?.startsWith('22') || code?.startsWith('23'))
         throw new EffectError(
           `${sync.using} fails for a row with ${key.name} in the ${range.rows} rows from ` +
             `${keyShown(range.from, key.type)}: ${sqlStateShown(code)} (onInvalid: ${sync.onInvalid.mode}; null or ` +

@@ -26,22 +26,34 @@ export const triggerName = (s: ColumnSync) => helperName('zeroops_sync', s.table
 /** `transform(old)` as SQL, e.g. in the backfill's SET list. */
 export const transformCall = (s: ColumnSync, argument: string) => `${qualifiedHelper(transformName(s))}(${argument})`;
 
-/** The transform: plain SQL when invalid values must fail, else a guarded block that yields NULL for them. */
-export function transformFunction(s: ColumnSync, oldType: string): string {
+/**
+ * The transform: plain SQL when invalid values must fail, else a guarded block that yields NULL for
+ * them (any error of the conversion: a domain's CHECK fails with 23514, not a data exception). Made
+ * anew each time: a function left by an earlier attempt may return another type. Granted to every
+ * role: the trigger calls it as the application's role, which a database may not let run it.
+ */
+export function transformFunction(s: ColumnSync, oldType: string): string[] {
   const name = qualifiedHelper(transformName(s));
   const argument = `${quoteIdent(s.from)} ${oldType}`;
-  if (s.onInvalid.mode === 'fail')
-    return (
-      `CREATE OR REPLACE FUNCTION ${name}(${argument}) RETURNS ${s.type} LANGUAGE sql AS $zeroops$ SELECT ` +
-      `(${s.using})::${s.type} $zeroops$`
-    );
-  return `CREATE OR REPLACE FUNCTION ${name}(${argument}) RETURNS ${s.type} LANGUAGE plpgsql AS $zeroops$
+  const create =
+    s.onInvalid.mode === 'fail'
+      ? `CREATE FUNCTION ${name}(${argument}) RETURNS ${s.type} LANGUAGE sql AS $zeroops$ SELECT ` +
+        `(${s.using})::${s.type} $zeroops$`
+      : `CREATE FUNCTION ${name}(${argument}) RETURNS ${s.type} LANGUAGE plpgsql AS $zeroops$
 BEGIN
   RETURN (${s.using})::${s.type};
-EXCEPTION WHEN data_exception OR invalid_text_representation THEN
+EXCEPTION WHEN OTHERS THEN
   RETURN NULL;
 END $zeroops$`;
+  return [
+    `DROP FUNCTION IF EXISTS ${name}(${oldType})`,
+    create,
+    `GRANT EXECUTE ON FUNCTION ${name}(${oldType}) TO PUBLIC`,
+  ];
 }
+
+/** Drops the transform, once nothing calls it any more (the replacement done or undone). */
+export const dropTransform = (s: ColumnSync): string => `DROP FUNCTION IF EXISTS ${qualifiedHelper(transformName(s))}`;
 
 /**
  * The dual-write trigger: a write that sets the old column sets the new one (and the kept text).
@@ -59,7 +71,8 @@ export function syncTrigger(s: ColumnSync): string[] {
     `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $zeroops$
 BEGIN
   -- Only writes of the old column: code that already writes the new one alone is left as it is.
-  IF (TG_OP = 'INSERT' AND ${from} IS NOT NULL) OR (TG_OP = 'UPDATE' AND ${from} IS DISTINCT FROM
+  -- An insert without the new column gets the transform of the old, NULL included, as the backfill does.
+  IF (TG_OP = 'INSERT' AND NEW.${quoteIdent(s.to)} IS NULL) OR (TG_OP = 'UPDATE' AND ${from} IS DISTINCT FROM
     OLD.${quoteIdent(s.from)}) THEN
     NEW.${quoteIdent(s.to)} := ${transformCall(s, from)};${keep}
   END IF;

@@ -7,11 +7,19 @@ import { EffectError, type EffectContext, type EffectResult } from '../../engine
 import { backfill, type BackfillProgress } from './backfill.js';
 import { columnReaders, describeReaders } from './column-readers.js';
 import { restoreColumn, snapshotColumn } from './column-snapshot.js';
-import { dropSyncTrigger, syncTrigger, transformFunction, type ColumnSync, type InvalidPolicy } from './column-sync.js';
+import {
+  dropSyncTrigger,
+  dropTransform,
+  syncTrigger,
+  transformFunction,
+  transformName,
+  type ColumnSync,
+  type InvalidPolicy,
+} from './column-sync.js';
 import { databaseUrl } from './database-url.js';
 import { runErrorShown } from '../value-shape.js';
 import { dropIndex, restoreIndex } from './dropped-index.js';
-import { quoteIdent, quoteTable, withoutLeadingComments } from './identifiers.js';
+import { helperSchema, quoteIdent, quoteTable, withoutLeadingComments } from './identifiers.js';
 import { describeWait, runDdl, type DdlOutcome } from './lock-retry.js';
 import { withClient } from './sessions.js';
 import { verifyColumn } from './verify-column.js';
@@ -63,9 +71,14 @@ export const postgresOperations: Record<string, Handler> = {
   },
   'drop-column': async (p, { signal }, url) => {
     const columns = [p.column, ...(p.alsoText ? [p.alsoText] : [])];
+    // The replacement's last step: its transform goes with the old column.
+    const transform = p.dropSync ? [dropTransform(p.dropSync as ColumnSync)] : [];
     const ddl = await runDdl(
       url,
-      columns.map((c) => `ALTER TABLE ${quoteTable(p.table)} DROP COLUMN IF EXISTS ${quoteIdent(c)}`),
+      [
+        ...columns.map((c) => `ALTER TABLE ${quoteTable(p.table)} DROP COLUMN IF EXISTS ${quoteIdent(c)}`),
+        ...transform,
+      ],
       { lockTimeoutMs: ms(p), signal },
     );
     return ddlResult(`dropped ${columns.join(', ')} from ${p.table}`, ddl);
@@ -77,7 +90,7 @@ export const postgresOperations: Record<string, Handler> = {
       return columnType(c, sync.table, sync.from);
     });
     if (!oldType) throw new EffectError(`${sync.table}.${sync.from} does not exist`, false);
-    const ddl = await runDdl(url, [transformFunction(sync, oldType), ...syncTrigger(sync)], {
+    const ddl = await runDdl(url, [...transformFunction(sync, oldType), ...syncTrigger(sync)], {
       lockTimeoutMs: ms(p),
       signal,
     });
@@ -85,7 +98,7 @@ export const postgresOperations: Record<string, Handler> = {
   },
   'drop-sync-trigger': async (p, { signal }, url) => {
     const sync = await syncOf(p, url);
-    const ddl = await runDdl(url, dropSyncTrigger(sync), { lockTimeoutMs: ms(p), signal });
+    const ddl = await runDdl(url, [...dropSyncTrigger(sync), dropTransform(sync)], { lockTimeoutMs: ms(p), signal });
     return ddlResult(`the trigger keeping ${sync.to} in step is gone`, ddl);
   },
   backfill: async (p, context, url) => {
@@ -115,6 +128,41 @@ export const postgresOperations: Record<string, Handler> = {
       `${found.rows.toLocaleString('en-US')} rows in ${found.ranges} key ranges match, checked in ` +
       `${(found.tookMs / 1000).toFixed(1)}s`;
     return { output: { summary, ...found } };
+  },
+  'assert-no-new-writes': async (p, { signal }, url) => {
+    const sync = await syncOf(p, url);
+    const [oldType, newType, transformThere] = await withClient(url, (c) =>
+      Promise.all([
+        columnType(c, p.table, p.from),
+        columnType(c, p.table, p.to),
+        c
+          .query(`SELECT 1 FROM pg_proc WHERE proname = $1 AND pronamespace = to_regnamespace($2)`, [
+            transformName(sync),
+            helperSchema,
+          ])
+          .then((r) => r.rows.length > 0),
+      ]),
+    );
+    if (!oldType || !newType)
+      return { output: { summary: `${p.table} no longer has both ${p.from} and ${p.to}: nothing to compare` } };
+    // The transform goes with the old column at the end: made again here if a later undo brought that back.
+    if (!transformThere) await runDdl(url, transformFunction(sync, oldType), { lockTimeoutMs: ms(p), signal });
+    const found = await verifyColumn(url, sync, signal, { writtenOnly: true });
+    if (found.mismatches > 0)
+      throw new EffectError(
+        `${found.mismatches} row(s) hold a ${sync.to} that ${sync.using} does not give from ${sync.from}, e.g. keys ` +
+          found.mismatchedRanges[0]!.keys.join(', ') +
+          (found.listMismatches ? ` (by their shape; to list them: ${found.listMismatches})` : '') +
+          `: written into ${sync.to} alone, after the switch. Going back would drop them with ${sync.to}, so ` +
+          `the rollback stops here with both columns in place: copy those values into ${sync.from} (or move the ` +
+          'application back to it), then roll back again',
+        false,
+      );
+    return {
+      output: {
+        summary: `every ${sync.to} of ${found.rows.toLocaleString('en-US')} rows is ${sync.using} or empty: nothing written to it alone`,
+      },
+    };
   },
   'column-readers': async (p, { signal }, url) => {
     const found = await columnReaders(url, { table: p.table, column: p.column }, p.windowSeconds ?? 30, signal);

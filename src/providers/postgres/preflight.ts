@@ -24,7 +24,9 @@ export const postgresPreflight: SchemaPreflight = {
   // Its errors go on the pull request: by their SQLSTATE where the text could quote a row.
   inspect: (target, providers) =>
     preflight(databaseUrl(providers, target.database), target).catch((error: unknown) => {
-      throw error instanceof TableMissing ? error : new Error(databaseErrorShown(error));
+      throw error instanceof TableMissing || error instanceof PreflightRefusal
+        ? error
+        : new Error(databaseErrorShown(error));
     }),
 };
 
@@ -34,7 +36,9 @@ export async function preflight(url: string, target: PreflightTarget): Promise<P
     try {
       await client.query(`SET LOCAL statement_timeout = '30s'`);
       await client.query(`SET LOCAL lock_timeout = '1s'`);
+      await refuseHiddenRows(client, target);
       const facts = await tableFacts(client, target.table);
+      if (target.transform) facts.updateTriggers = await updateTriggers(client, target.table);
       if (target.transform && 'column' in facts.key)
         facts.transform = await transformFacts(client, target.table, facts.key.column, target.transform);
       const heap =
@@ -55,6 +59,57 @@ export async function preflight(url: string, target: PreflightTarget): Promise<P
       await client.query('ROLLBACK').catch(() => undefined);
     }
   });
+}
+
+/**
+ * What makes a change that reads or writes the rows unsafe, refused before approval. Row-level
+ * security that applies to ZeroOps' role would hide rows from the backfill, the verification and the
+ * snapshot, each reporting success over what it saw (its sessions turn row_security off, so they fail
+ * instead). A table others inherit from (not its partitions) is written through them too, where the
+ * dual-write trigger on the parent does not fire.
+ */
+async function refuseHiddenRows(client: pg.ClientBase, target: PreflightTarget): Promise<void> {
+  const name = quoteTable(target.table);
+  const { rows } = await client.query<{ hidden: boolean; children: string[] | null }>(
+    `SELECT c.relrowsecurity AND (c.relforcerowsecurity OR NOT pg_has_role(current_user, c.relowner, 'USAGE'))
+              AND NOT r.rolbypassrls AND NOT r.rolsuper AS hidden,
+            (SELECT array_agg(i.inhrelid::regclass::text ORDER BY i.inhrelid::regclass::text) FROM pg_inherits i
+              WHERE i.inhparent = c.oid AND c.relkind = 'r') AS children
+       FROM pg_class c, pg_roles r WHERE c.oid = to_regclass($1) AND r.rolname = current_user`,
+    [name],
+  );
+  const found = rows[0];
+  if (!found) return; // no such table: tableFacts says so
+  const touchesRows = Boolean(target.transform || target.retiredColumns?.length || target.retiresTable);
+  if (found.hidden && touchesRows)
+    throw new PreflightRefusal(
+      `row-level security applies to ZeroOps' role on ${target.table}: the backfill, the verification and the ` +
+        'snapshot would see only the rows its policies let through, and the drop would lose the others. Give the ' +
+        'role BYPASSRLS (or make the change as the table owner without FORCE ROW LEVEL SECURITY)',
+    );
+  // The figures are then of what the role sees: a change that reads no rows needs no more.
+  if (found.hidden) await client.query('SET LOCAL row_security = on');
+  if (found.children?.length && target.transform)
+    throw new PreflightRefusal(
+      `${found.children.join(', ')} inherit${found.children.length === 1 ? 's' : ''} from ${target.table}: rows ` +
+        'written to them directly would escape the dual-write trigger on the parent; replace the column in each ' +
+        'table on its own, or make them partitions',
+    );
+}
+
+/**
+ * The table's enabled triggers that fire on any UPDATE (no column list): the backfill's updates fire
+ * them on every row, so what they do (an updated_at, an audit row) is done once per row, and undone
+ * by no rollback.
+ */
+async function updateTriggers(client: pg.ClientBase, table: string): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT tgname AS name FROM pg_trigger
+      WHERE tgrelid = to_regclass($1) AND NOT tgisinternal AND tgenabled <> 'D'
+        AND tgtype & 16 <> 0 AND cardinality(tgattr::int2[]) = 0 ORDER BY tgname`,
+    [quoteTable(table)],
+  );
+  return rows.map((r) => r.name);
 }
 
 /** A figure the plan can do without: if reading it fails (a column not granted, a timeout), it is left out. */
@@ -169,11 +224,11 @@ BEGIN
   FOR r IN SELECT ${quoteIdent(key)}::text AS k, ${from} AS v FROM ${quoteTable(table)} ORDER BY ${quoteIdent(key)}
     LIMIT ${transformRowLimit} LOOP
     checked := checked + 1;
-    CONTINUE WHEN r.v IS NULL;
+    -- A NULL too: the backfill and the trigger run the transform over it (coalesce may make it a value).
     BEGIN
       SELECT (${transform.using})::${transform.type} INTO converted FROM (SELECT r.v AS ${from}) AS old_row;
       converted_bytes := converted_bytes + coalesce(pg_column_size(converted), 0);
-      IF converted IS NULL THEN
+      IF converted IS NULL AND r.v IS NOT NULL THEN
         nulled := nulled + 1;
         IF nulled <= ${examplesKept} THEN nulls := nulls || jsonb_build_object('key', r.k, 'value', left(r.v::text,
           60)); END IF;
@@ -235,6 +290,11 @@ async function takenColumns(client: pg.ClientBase, table: string, columns: strin
 }
 
 /** A table the change creates: nothing to look at yet. */
+/** A reason the change cannot run on this table as it stands: an error on the pull request. */
+export class PreflightRefusal extends Error {
+  readonly refusal = true;
+}
+
 export class TableMissing extends Error {
   constructor(readonly table: string) {
     super(`${table} does not exist yet`);

@@ -3,11 +3,20 @@ import pg from 'pg';
 
 export const applicationName = 'zeroops';
 
+/**
+ * Row-level security off: a policy that would hide rows from ZeroOps then fails its statement rather
+ * than let a backfill, a verification or a snapshot pass over what it saw. No statement timeout
+ * inherited from the database or the role: a verification or a snapshot takes as long as the table
+ * needs (DDL and the preflight set their own).
+ */
+const sessionSettings = '-c row_security=off -c statement_timeout=0';
+
 export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({
     connectionString: url,
     application_name: applicationName,
     connectionTimeoutMillis: 5000,
+    options: sessionSettings,
   });
   const cause = lossReason(client); // a dropped connection fails the query in flight; the step decides
   await client.connect();

@@ -26,7 +26,16 @@ export interface Verification {
 const rangeRows = 100_000;
 const keysShown = 10;
 
-export async function verifyColumn(url: string, sync: ColumnSync, signal?: AbortSignal): Promise<Verification> {
+/**
+ * `writtenOnly`: only rows whose new column holds a value count, so a partial backfill (NULLs) is no
+ * difference; what differs was written into the new column alone (by code switched to it).
+ */
+export async function verifyColumn(
+  url: string,
+  sync: ColumnSync,
+  signal?: AbortSignal,
+  options: { writtenOnly?: boolean } = {},
+): Promise<Verification> {
   return withClient(url, async (client) => {
     const started = Date.now();
     const tableKey = await primaryKey(client, sync.table);
@@ -37,6 +46,7 @@ export async function verifyColumn(url: string, sync: ColumnSync, signal?: Abort
     const upper = bounds.rows[0]!.upper;
     const expected = transformCall(sync, quoteIdent(sync.from));
     const actual = quoteIdent(sync.to);
+    const differs = `sum_new IS DISTINCT FROM sum_old${options.writtenOnly ? ' AND sum_new IS NOT NULL' : ''}`;
     const result: Verification = { rows: 0, ranges: 0, mismatchedRanges: [], mismatches: 0, tookMs: 0 };
     let from = bounds.rows[0]!.lower;
     while (from !== null && upper !== null) {
@@ -50,8 +60,8 @@ export async function verifyColumn(url: string, sync: ColumnSync, signal?: Abort
       }>(
         `/* zeroops verify */ WITH ${nextKeysCte(sync.table, tableKey, { from: 1, upper: 2, rows: 3 })}
          SELECT (SELECT last::text FROM bound) AS through, (SELECT next::text FROM bound) AS next, count(*) AS rows,
-                count(*) FILTER (WHERE sum_new IS DISTINCT FROM sum_old) AS mismatched,
-                (array_agg(k::text ORDER BY k) FILTER (WHERE sum_new IS DISTINCT FROM sum_old))[1:${keysShown}] AS keys
+                count(*) FILTER (WHERE ${differs}) AS mismatched,
+                (array_agg(k::text ORDER BY k) FILTER (WHERE ${differs}))[1:${keysShown}] AS keys
            FROM (SELECT ${key} AS k, md5(${actual}::text) AS sum_new, md5((${expected})::text) AS sum_old
                    FROM ${quoteTable(sync.table)}
                   WHERE ${key} >= ${keyParam(tableKey, 1)} AND ${key} <= (SELECT last FROM bound)) AS pairs`,
@@ -77,6 +87,7 @@ export async function verifyColumn(url: string, sync: ColumnSync, signal?: Abort
     if (result.mismatches > 0 && !isPlainKeyType(tableKey.type))
       result.listMismatches =
         `SELECT ${key} FROM ${quoteTable(sync.table)} WHERE ${actual} IS DISTINCT FROM ${expected} ` +
+        (options.writtenOnly ? `AND ${actual} IS NOT NULL ` : '') +
         `ORDER BY ${key}`;
     return result;
   });

@@ -213,6 +213,7 @@ describe('SchemaChange plans', () => {
     expect(plan.rollback.map((r) => r.undoes)).toEqual([
       'contract-drop-old',
       'contract-rename-old',
+      'switch-readers',
       'expand-dual-write',
       'expand-add-column',
     ]);
