@@ -201,6 +201,29 @@ describe('schema change preflight', () => {
     ]);
   });
 
+  it("stops at what the database says makes the change unsafe, and names the table's UPDATE triggers", async () => {
+    const { plans, tasks } = await checkAndPlan({
+      files: [{ path: 'tasks/t.yaml', text: replacement() }],
+      context: await templateRepoFiles(),
+    });
+    const hidden: SchemaPreflight = {
+      inspect: () =>
+        Promise.reject(
+          Object.assign(new Error('row-level security applies to the role on user_profile'), { refusal: true }),
+        ),
+    };
+    const refused = await preflightSchemaChanges(hidden, plans, tasks, {});
+    expect(refused.diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringMatching(/error spec\.replaceColumn: row-level security applies to the role on user_profile/),
+    ]);
+    const touched = await preflightOf(replacement(), facts({ updateTriggers: ['touch_updated_at'] }));
+    expect(touched.findings).toEqual([
+      expect.stringContaining(
+        "warning spec.replaceColumn: the backfill's updates fire touch_updated_at on every row of user_profile",
+      ),
+    ]);
+  });
+
   it('refuses to retire a primary key, or a column a view or another table uses, before approval', async () => {
     const plain = { exists: true, primaryKey: false, notNull: false, droppedWith: [], lostForGood: [], blockers: [] };
     const typeChange = task(
