@@ -1,7 +1,7 @@
 /**
  * Whether each task's plan is approved: approvals come from reviews by people with write access
  * who are neither the author nor the last pusher, and count only for the plan fingerprint the
- * reviewer saw. Pure.
+ * reviewer saw; a change request by such a person holds every task until withdrawn. Pure.
  */
 
 export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
@@ -120,6 +120,10 @@ export function evaluateApprovals(input: ApprovalInput): TaskApproval[] {
     for (const group of task.owners) {
       if (!approvers.some((a) => isOwner(a, group, input))) missing.push(`an approval from ${describeOwners(group)}`);
     }
+    // As on GitHub: a change request by someone who could approve holds until they approve or it is dismissed.
+    for (const review of latest)
+      if (review.state === 'CHANGES_REQUESTED' && !approverProblem(review.user, input))
+        missing.push(`@${review.user} requested changes: approved by them, or their review dismissed`);
     if (missing.length && ignored.length) missing.push(`not counted: ${[...new Set(ignored)].join('; ')}`);
     return { task: task.name, approved: missing.length === 0, approvers, missing };
   });

@@ -169,6 +169,38 @@ describe('approvals', () => {
       })[0]!.approved,
     ).toBe(false);
   });
+
+  it("holds a task while someone who could approve it requests changes, even after another owner's approval", () => {
+    const [held] = evaluateApprovals({
+      ...base,
+      reviews: [review('alice'), review('bob', 'fp1', 'CHANGES_REQUESTED', '2026-11-25T02:00:00Z')],
+    });
+    expect(held).toEqual({
+      task: 'drain',
+      approved: false,
+      approvers: ['alice'],
+      missing: ['@bob requested changes: approved by them, or their review dismissed'],
+    });
+    const dismissed = evaluateApprovals({
+      ...base,
+      reviews: [
+        review('alice'),
+        review('bob', 'fp1', 'CHANGES_REQUESTED', '2026-11-25T02:00:00Z'),
+        review('bob', 'fp1', 'DISMISSED', '2026-11-25T03:00:00Z'),
+      ],
+    });
+    expect(dismissed[0]!.approved).toBe(true);
+    // Nobody's veto who could not approve: a reader, or the author on their own change.
+    const unheard = evaluateApprovals({
+      ...base,
+      reviews: [
+        review('alice'),
+        review('mallory', 'fp1', 'CHANGES_REQUESTED'),
+        review('carol', 'fp1', 'CHANGES_REQUESTED'),
+      ],
+    });
+    expect(unheard[0]!.approved).toBe(true);
+  });
 });
 
 describe('change windows', () => {
