@@ -25,6 +25,7 @@ export interface CommitInfo {
   parents: string[];
   message: string;
   author: { name: string; email: string; date: string };
+  committer?: { name: string; email: string; date: string };
 }
 
 export function writeTree(repo: GitRepo, base: string | undefined, entries: TreeWrite[]): Promise<string> {
@@ -167,4 +168,27 @@ const isAncestor = (git: SimpleGit, ancestor: string, of: string) =>
 /** How many commits `head` has that `base` has not. */
 export function commitsBetween(repo: GitRepo, base: string, head: string): Promise<number> {
   return repo.exclusive(async (git) => Number((await git.raw(['rev-list', '--count', `${base}..${head}`])).trim()));
+}
+
+/** The commits `head` has that `base` has not, oldest first (as GitHub lists a pull request's). */
+export function commitsOfRange(repo: GitRepo, base: string, head: string): Promise<CommitInfo[]> {
+  return repo.exclusive(async (git) => {
+    const format = '--format=%H%x00%T%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B%x1e';
+    const out = await git.raw(['log', '--reverse', format, `${base}..${head}`]);
+    return out
+      .split('\x1e')
+      .map((record) => record.replace(/^\n/, ''))
+      .filter(Boolean)
+      .map((record) => {
+        const [sha, tree, parents, an, ae, ad, cn, ce, cd, message] = record.split('\0') as string[];
+        return {
+          sha: sha!,
+          tree: tree!,
+          parents: parents!.split(' ').filter(Boolean),
+          message: message!.replace(/\n$/, ''),
+          author: { name: an!, email: ae!, date: ad! },
+          committer: { name: cn!, email: ce!, date: cd! },
+        };
+      });
+  });
 }

@@ -33,8 +33,11 @@ export class GitRepo {
     return { repo, sha };
   }
 
-  /** Commit file changes (null deletes) on a branch, creating it from `from` if needed. */
-  commit(branch: string, files: FileChanges, message: string, from?: string): Promise<string> {
+  /**
+   * Commit file changes (null deletes) on a branch, creating it from `from` if needed; `author` is a
+   * login, written with the no-reply address GitHub ties to that account.
+   */
+  commit(branch: string, files: FileChanges, message: string, from?: string, author?: string): Promise<string> {
     return this.serial(async () => {
       const branches = await this.git.branchLocal();
       if (branches.all.includes(branch)) await this.git.checkout(branch);
@@ -48,7 +51,8 @@ export class GitRepo {
         }
       }
       await this.git.add(['-A']);
-      await this.git.commit(message, undefined, { '--allow-empty': null });
+      const by: Record<string, string> = author ? { '--author': `${author} <${noReplyEmail(author)}>` } : {};
+      await this.git.commit(message, undefined, { '--allow-empty': null, ...by });
       return (await this.git.revparse(['HEAD'])).trim();
     });
   }
@@ -124,3 +128,8 @@ export class GitRepo {
     return next;
   }
 }
+
+/** The address GitHub gives an account's commits (`<login>@users.noreply.github.com`), and back. */
+export const noReplyEmail = (login: string) => `${login}@users.noreply.github.com`;
+export const loginOfEmail = (email: string): string | undefined =>
+  /^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$/.exec(email)?.[1];

@@ -100,9 +100,12 @@ export class GitHubDouble {
     this.state.teams.set(team.toLowerCase(), new Set(members.map((m) => m.toLowerCase())));
   }
 
-  /** A commit pushed straight to a branch (created from the default branch if new), without a pull request. */
-  pushBranch(branch: string, files: FileChanges, message = `Push to ${branch}`): Promise<string> {
-    return this.state.git.commit(branch, files, message, this.state.defaultBranch);
+  /**
+   * A commit pushed straight to a branch (created from the default branch if new), without a pull
+   * request; written by `author` (a login) when given.
+   */
+  pushBranch(branch: string, files: FileChanges, message = `Push to ${branch}`, author?: string): Promise<string> {
+    return this.state.git.commit(branch, files, message, this.state.defaultBranch, author);
   }
 
   /** A pull request from a new branch into `base` (the default branch unless said). */
@@ -120,7 +123,7 @@ export class GitHubDouble {
     const base = input.base ?? state.defaultBranch;
     const baseSha = await state.git.resolve(base);
     if (!baseSha) throw new Error(`no branch ${base} to open a pull request against`);
-    const headSha = await state.git.commit(input.branch, input.files, input.title, base);
+    const headSha = await state.git.commit(input.branch, input.files, input.title, base, input.author);
     const pr: PullRequest = {
       number: state.number(),
       title: input.title,
@@ -146,7 +149,13 @@ export class GitHubDouble {
   async push(number: number, files: FileChanges, pusher?: string): Promise<Delivery> {
     const pr = this.pull(number);
     const before = pr.head.sha;
-    pr.head.sha = await this.state.git.commit(pr.head.ref, files, `Update ${pr.title}`);
+    pr.head.sha = await this.state.git.commit(
+      pr.head.ref,
+      files,
+      `Update ${pr.title}`,
+      undefined,
+      pusher ?? pr.user.login,
+    );
     pr.updatedAt = now();
     return this.send('pull_request', 'synchronize', this.state.user(pusher ?? pr.user.login), {
       ...pullRequestFields(this.state, pr),

@@ -1,5 +1,6 @@
 /** The double's state in the JSON shapes GitHub's REST API returns (the fields clients read). */
 import type { CommitInfo } from './git-data.js';
+import { loginOfEmail } from './git-repo.js';
 import type { CheckRun, Comment, DoubleState, Issue, PullRequest, Review, User } from './state.js';
 
 export const userJson = (u: User) => ({ login: u.login, id: u.id, type: u.type, site_admin: false });
@@ -123,6 +124,33 @@ export const commitJson = (c: CommitInfo) => ({
   parents: c.parents.map((sha) => ({ sha, url: '', html_url: '' })),
   verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
 });
+
+/** A pull request's commit: git's own author and committer, and the accounts GitHub ties them to. */
+export function pullCommitJson(s: DoubleState, c: CommitInfo) {
+  const account = (email: string) => {
+    const login = loginOfEmail(email);
+    return login === undefined ? null : userJson(s.user(login));
+  };
+  const committer = c.committer ?? c.author;
+  return {
+    sha: c.sha,
+    node_id: '',
+    url: '',
+    html_url: '',
+    comments_url: '',
+    commit: {
+      url: '',
+      author: c.author,
+      committer,
+      message: c.message,
+      comment_count: 0,
+      tree: { sha: c.tree, url: '' },
+    },
+    author: account(c.author.email),
+    committer: account(committer.email),
+    parents: c.parents.map((sha) => ({ sha, url: '', html_url: '' })),
+  };
+}
 
 export const refJson = (ref: string, sha: string) => ({
   ref,

@@ -2,7 +2,8 @@
 import { gitRoutes } from './git-routes.js';
 import { issueRoutes } from './issue-routes.js';
 import { pullRoutes } from './pull-routes.js';
-import { checkRunJson, commentJson, pullJson, reviewJson } from './representations.js';
+import { commitsOfRange } from './git-data.js';
+import { checkRunJson, commentJson, pullCommitJson, pullJson, reviewJson } from './representations.js';
 import { notFound, page, type Handler, type Json, type RouteContext } from './route-kit.js';
 import { now, type CheckRun } from './state.js';
 
@@ -21,6 +22,18 @@ const coreRoutes: Record<string, Handler> = {
       200,
       page(
         files.map((f) => ({ ...f, sha: '0'.repeat(40), additions: 0, deletions: 0, changes: 0 })),
+        ctx.query,
+      ),
+    ];
+  },
+  'pulls/list-commits': async (ctx) => {
+    const p = pull(ctx);
+    if (!p) return notFound;
+    const commits = await commitsOfRange(ctx.state.git, p.base.sha, p.head.sha);
+    return [
+      200,
+      page(
+        commits.map((c) => pullCommitJson(ctx.state, c)),
         ctx.query,
       ),
     ];

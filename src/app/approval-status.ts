@@ -18,7 +18,7 @@ export interface ApprovalDeps {
   clock?: () => Date;
 }
 
-/** Who wrote and last pushed a pull request, as ZeroOps recorded them (or the forge says). */
+/** Who wrote, pushed and committed to a pull request, as ZeroOps recorded them and the forge says. */
 export async function authorship(
   deps: ApprovalDeps,
   repo: RepoRef,
@@ -26,10 +26,12 @@ export async function authorship(
 ): Promise<{ author: string; lastPusher: string; pushers: string[]; requestedBy: string[] }> {
   const pull = await deps.store.pull(pullRecordId(repo, number));
   const author = pull?.author ?? (await deps.forge.pullState(repo, number)).author;
+  // Pushes ZeroOps heard of, and whoever wrote a commit it did not hear pushed (before the pull request).
+  const committers = await deps.forge.commitPeople(repo, number);
   return {
     author,
     lastPusher: pull?.lastPusher ?? author,
-    pushers: pull?.pushers ?? [],
+    pushers: [...new Set([...(pull?.pushers ?? []), ...committers])],
     requestedBy: (await deps.store.loopState<string[]>(requestersKey(repo, number))) ?? [],
   };
 }

@@ -128,6 +128,11 @@ export interface Forge {
 
   pullState(repo: RepoRef, number: number): Promise<PullState>;
   reviews(repo: RepoRef, number: number): Promise<ReviewRecord[]>;
+  /**
+   * The logins of who wrote and committed the pull request's commits (those the forge can tie to an
+   * account), whenever they were pushed: before the pull request was opened, or while it was closed.
+   */
+  commitPeople(repo: RepoRef, number: number): Promise<string[]>;
   permission(repo: RepoRef, user: string): Promise<'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none'>;
   /** Whether `user` is an active member of the team `org/slug`. */
   isTeamMember(team: string, user: string): Promise<boolean>;

@@ -138,6 +138,25 @@ describe('owners come from the approved state', () => {
   });
 });
 
+describe('who wrote the change', () => {
+  it('does not count the approval of whoever wrote commits pushed before the pull request was opened', async () => {
+    // alice (an owner) writes the drain on a branch; dave opens the pull request of it; alice approves.
+    await github().pushBranch('alice-drain', { 'tasks/alice.yaml': drainTask('drain-alice') }, 'Drain dc-a', 'alice');
+    const { number } = await github().openPullRequest({
+      title: 'drain by alice',
+      branch: 'alice-drain',
+      author: 'dave',
+      files: { 'notes/alice.md': 'opened by dave\n' },
+    });
+    await github().review(number, 'alice', 'APPROVED');
+    const approval = checkOf(number, 'ZeroOps approval');
+    expect(approval?.conclusion).not.toBe('success');
+    expect(approval?.summary).toContain('@alice pushed commits to the change');
+    await github().review(number, 'bob', 'APPROVED');
+    expect(checkOf(number, 'ZeroOps approval')?.conclusion).toBe('success');
+  });
+});
+
 /** Put a governed file back as it was approved, so later tests start clean (a revert is no change to approve). */
 async function restoreMain(path: string, text: string): Promise<void> {
   const { number } = await github().openPullRequest({

@@ -33,6 +33,8 @@ export class FakeForge implements Forge {
   readonly permissions = new Map<string, Permission>();
   readonly teams = new Map<string, string[]>();
   readonly reviewsOf = new Map<number, ReviewRecord[]>();
+  /** Who wrote or committed each pull request's commits. */
+  readonly committersOf = new Map<number, string[]>();
   readonly pulls = new Map<number, PullState>();
   /** Files per commit: path → text. */
   readonly trees = new Map<string, Record<string, string>>();
@@ -73,6 +75,10 @@ export class FakeForge implements Forge {
 
   async reviews(_repo: RepoRef, number: number): Promise<ReviewRecord[]> {
     return this.reviewsOf.get(number) ?? [];
+  }
+
+  async commitPeople(_repo: RepoRef, number: number): Promise<string[]> {
+    return this.committersOf.get(number) ?? [];
   }
 
   async permission(_repo: RepoRef, user: string): Promise<Permission> {

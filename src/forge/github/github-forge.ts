@@ -96,6 +96,18 @@ export class GitHubForge implements Forge {
     };
   }
 
+  async commitPeople({ owner, repo }: RepoRef, number: number): Promise<string[]> {
+    // GitHub lists up to 250 commits of a pull request: more would be a history, not a change to review.
+    const commits = await this.octokit.paginate(this.octokit.rest.pulls.listCommits, {
+      owner,
+      repo,
+      pull_number: number,
+      per_page: 100,
+    });
+    const logins = commits.flatMap((c) => [c.author?.login, c.committer?.login]);
+    return [...new Set(logins.filter((l): l is string => typeof l === 'string' && l !== ''))];
+  }
+
   async reviews({ owner, repo }: RepoRef, number: number): Promise<ReviewRecord[]> {
     const reviews = await this.octokit.paginate(this.octokit.rest.pulls.listReviews, {
       owner,
