@@ -164,6 +164,21 @@ export class GitHubDouble {
     });
   }
 
+  /** Moves a pull request to another base branch, as editing it on GitHub does; `lost`: its webhook never arrives. */
+  async retarget(number: number, base: string, editor: string, lost = false): Promise<Delivery | undefined> {
+    const pr = this.pull(number);
+    const sha = await this.state.git.resolve(base);
+    if (!sha) throw new Error(`no branch ${base} to move pull request #${number} to`);
+    const from = pr.base;
+    pr.base = { ref: base, sha };
+    pr.updatedAt = now();
+    if (lost) return undefined;
+    return this.send('pull_request', 'edited', this.state.user(editor), {
+      ...pullRequestFields(this.state, pr),
+      changes: { base: { ref: { from: from.ref }, sha: { from: from.sha } } },
+    });
+  }
+
   async review(number: number, reviewer: string, state: Review['state'], body = ''): Promise<Delivery> {
     const pr = this.pull(number);
     const review: Review = {

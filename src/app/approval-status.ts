@@ -6,7 +6,7 @@
 import type { Forge, PullRequestRef, RepoRef } from '../forge/forge.js';
 import { evaluateApprovals, type Permission, type TaskApproval, type TaskApprovalInput } from '../policy/approvals.js';
 import { cell } from '../policy/render-governance.js';
-import type { ApprovalItem, Store } from '../engine/store.js';
+import type { ApprovalItem, PlanRecord, Store } from '../engine/store.js';
 import { recordedPlan } from './plan-record.js';
 import { planRecordId, pullRecordId, requestersKey } from './record-keys.js';
 
@@ -85,27 +85,40 @@ export async function approvalsFor(
 ): Promise<TaskApproval[]> {
   const reviews = await deps.forge.reviews(pr, pr.number);
   const who = await authorship(deps, pr, pr.number);
-  const fingerprintsAt = new Map<string, Record<string, string> | undefined>();
+  const recordsAt = new Map<string, PlanRecord | undefined>();
   const permissions: Record<string, Permission> = {};
   for (const review of reviews) {
-    if (!fingerprintsAt.has(review.commitSha)) {
-      const at = await recordedPlan(deps, pr, review.commitSha);
-      fingerprintsAt.set(review.commitSha, at && Object.fromEntries(at.tasks.map((t) => [t.name, t.fingerprint])));
-    }
+    if (!recordsAt.has(review.commitSha))
+      recordsAt.set(review.commitSha, await recordedPlan(deps, pr, review.commitSha));
     permissions[review.user] ??= await deps.forge.permission(pr, review.user);
   }
+  const movedHere = (await deps.store.pull(pullRecordId(pr, pr.number)))?.baseSince;
+  // An approval is of a merge into one branch: one given while the pull request merged elsewhere (where
+  // merging may execute nothing, and the plan said so) approves nothing here.
+  const stale = (review: { commitSha: string; submittedAt: string }): string | undefined => {
+    const base = recordsAt.get(review.commitSha)?.base;
+    if (base !== undefined && base !== pr.baseRef) return `approved the change while it merged into ${base}`;
+    if (movedHere?.base === pr.baseRef && Date.parse(review.submittedAt) < Date.parse(movedHere.at))
+      return `approved before the pull request was moved to ${pr.baseRef}`;
+    return undefined;
+  };
   const approving = [...new Set(reviews.filter((r) => r.state === 'APPROVED').map((r) => r.user))];
   return evaluateApprovals({
     tasks: await withExclusions(deps.store, items, approving),
     ...who,
     permissions,
     teams: await teamsOf(deps.forge, items, approving),
-    reviews: reviews.map((r) => ({
-      user: r.user,
-      state: r.state,
-      submittedAt: r.submittedAt,
-      fingerprints: fingerprintsAt.get(r.commitSha),
-    })),
+    reviews: reviews.map((r) => {
+      const at = recordsAt.get(r.commitSha);
+      const why = stale(r);
+      return {
+        user: r.user,
+        state: r.state,
+        submittedAt: r.submittedAt,
+        fingerprints: at && Object.fromEntries(at.tasks.map((t) => [t.name, t.fingerprint])),
+        ...(why ? { stale: why } : {}),
+      };
+    }),
   });
 }
 

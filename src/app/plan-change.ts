@@ -32,6 +32,8 @@ export interface PlanTrigger {
   author: string;
   /** Who pushed the head commit (the author when the pull request was opened). */
   pusher?: string;
+  /** The pull request was just moved to another base branch. */
+  baseChanged?: boolean;
 }
 
 export type PlanChangeOutcome = 'no-manifests' | 'planned' | 'errors';
@@ -52,6 +54,9 @@ export async function planChange(
       author: trigger.author,
       lastPusher: pusher,
       pushers,
+      ...(trigger.baseChanged
+        ? { baseSince: { base: pr.baseRef, at: (deps.clock?.() ?? new Date()).toISOString() } }
+        : {}),
     });
   }
   const check = await checkChange(deps, pr);

@@ -19,6 +19,7 @@ export function planRecordOf(pr: PullRequestRef, check: ChangeCheck, now: Date):
     repo: repoKey(pr),
     pullNumber: pr.number,
     sha: pr.headSha,
+    base: pr.baseRef,
     createdAt: now.toISOString(),
     errors: check.diagnostics.filter((d) => d.severity === 'error').length,
     tasks: approvalItems(check.plans, check.governance, check.basis.approvedSha, pr),

@@ -15,6 +15,8 @@ export interface PlanRecord {
   errors: number;
   /** What else decides whether the change runs (base branch, change windows), in words. */
   notes?: string[];
+  /** The branch the pull request merged into when this was planned: an approval is of a plan into that branch. */
+  base?: string;
   createdAt: string;
 }
 
@@ -34,6 +36,8 @@ export interface PullRecord {
   lastPusher: string;
   /** Everyone who pushed to the pull request's branch while ZeroOps watched. */
   pushers?: string[];
+  /** When the pull request was last moved to the branch it merges into: reviews before then were of another merge. */
+  baseSince?: { base: string; at: string };
 }
 
 export interface LockState {

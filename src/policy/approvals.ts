@@ -12,6 +12,8 @@ export interface ReviewInput {
   /** Plan fingerprints by task at the commit the review was given on; undefined when never planned. */
   fingerprints?: Record<string, string>;
   submittedAt: string;
+  /** Why it approves nothing here, whatever it approved: it was given for a merge into another branch. */
+  stale?: string;
 }
 
 /** People of whom one must approve: logins or `org/team` slugs; none listed means the repository's admins and maintainers. */
@@ -102,6 +104,7 @@ export function evaluateApprovals(input: ApprovalInput): TaskApproval[] {
     const approvers = latest
       .filter((review) => {
         if (review.state !== 'APPROVED') return false;
+        if (review.stale) return (ignored.push(`@${review.user} ${review.stale}`), false);
         const problem = approverProblem(review.user, input);
         if (problem) return (ignored.push(problem), false);
         const excluded = task.excluded?.find((e) => same(e.login, review.user));

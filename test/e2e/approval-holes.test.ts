@@ -77,6 +77,37 @@ describe('execution only from the default branch', () => {
   });
 });
 
+describe('an approval is of a merge into one branch', () => {
+  it('counts no approval given while the pull request merged into a branch that executes nothing', async () => {
+    await github().pushBranch('dev', { 'notes/dev.md': 'dev\n' });
+    const open = async (name: string) =>
+      (
+        await github().openPullRequest({
+          title: name,
+          branch: `${name}-branch`,
+          base: 'dev',
+          files: { [`tasks/${name}.yaml`]: drainTask(name) },
+          author: 'carol',
+        })
+      ).number;
+    // Heard: the pull request is planned again for main, and the approval given before does not count.
+    const heard = await open('drain-retarget');
+    await github().review(heard, 'alice', 'APPROVED');
+    await github().retarget(heard, 'main', 'carol');
+    const approval = checkOf(heard, 'ZeroOps approval');
+    expect(approval?.conclusion).not.toBe('success');
+    expect(approval?.summary).toContain('@alice approved before the pull request was moved to main');
+    // Not heard (the webhook lost): the merge finds the approval was of a plan into dev.
+    const unheard = await open('drain-unheard');
+    await github().review(unheard, 'alice', 'APPROVED');
+    await github().retarget(unheard, 'main', 'carol', true);
+    await mergeAndHear(unheard, '⛔');
+    expect(comments(unheard)).toContain('@alice approved the change while it merged into dev');
+    expect(runCheckOf(world, 'drain-unheard')).toBeUndefined();
+    expect(await weight('dc-a')).toBe(100);
+  });
+});
+
 describe('owners come from the approved state', () => {
   it('does not let a pull request make its author, or its approver, an owner', async () => {
     const { number } = await github().openPullRequest({

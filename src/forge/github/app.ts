@@ -6,7 +6,7 @@ import { databasePreflight } from '../../providers/database-preflight.js';
 import type { Context, Probot } from 'probot';
 import { publishApprovalStatus } from '../../app/approval-status.js';
 import { handleCommand } from '../../app/handle-command.js';
-import { planChange, planCheckName } from '../../app/plan-change.js';
+import { planChange, planCheckName, type PlanTrigger } from '../../app/plan-change.js';
 import type { DeliveryLog, Log, PatrolHooks } from '../../app/ports.js';
 import type { MergedPull } from '../../app/start-runs.js';
 import type { RunReporter, Scheduler } from '../../engine/ports.js';
@@ -81,9 +81,11 @@ export function zeroopsApp(deps: AppDeps) {
         ...(payload.installation ? { installationId: payload.installation.id } : {}),
       });
     };
-    const plan = async (context: Context, pulls: readonly PullRequestLike[], pusher?: string) => {
+    const plan = async (context: Context, pulls: readonly PullRequestLike[], pusher?: string, baseChanged = false) => {
       for (const pull of pulls) {
-        const trigger = pull.user ? { author: pull.user.login, pusher } : undefined;
+        const trigger = pull.user
+          ? { author: pull.user.login, pusher, ...(baseChanged ? { baseChanged } : {}) }
+          : undefined;
         await planSafely(context, forgeOf(context), toRef(context, pull), deps.execution, trigger);
       }
     };
@@ -98,7 +100,7 @@ export function zeroopsApp(deps: AppDeps) {
     // A pull request moved to another base branch is judged anew: whether it executes depends on it.
     app.on(
       'pull_request.edited',
-      once((c) => plan(c, c.payload.changes.base ? [c.payload.pull_request] : [])),
+      once((c) => plan(c, c.payload.changes.base ? [c.payload.pull_request] : [], undefined, true)),
     );
     app.on(
       'check_run.rerequested',
@@ -208,7 +210,7 @@ async function planSafely(
   forge: GitHubForge,
   pr: PullRequestRef,
   execution: Pick<Execution, 'store' | 'clock'> | undefined,
-  trigger: { author: string; pusher?: string } | undefined,
+  trigger: PlanTrigger | undefined,
 ): Promise<void> {
   const log = context.log.child({ delivery: context.id, pr: pr.number }) as unknown as Log;
   try {
