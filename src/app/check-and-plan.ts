@@ -5,7 +5,7 @@
 import { completeTask } from '../manifest/complete.js';
 import { sortDiagnostics, type Diagnostic } from '../manifest/diagnostic.js';
 import { loadDocuments, type LoadedDocuments, type ManifestFile } from '../manifest/load.js';
-import type { LoadedTask, OpsRepo } from '../manifest/model.js';
+import type { LoadedTask, OpsRepo, Service } from '../manifest/model.js';
 import { assembleOpsRepo } from '../manifest/ops-repo.js';
 import { durationsParse } from '../manifest/rules/durations.js';
 import { configRules, serviceRules, templateRules } from '../manifest/rules/inventory.js';
@@ -41,6 +41,8 @@ export interface CheckInput {
    * approves it. A service missing here has no owners yet (its owner approval falls to admins).
    */
   approvedOwners?: Map<string, string[]>;
+  /** The services of the approved state: one that acts on a task's targets holds the task too. */
+  approvedServices?: readonly Service[];
   /** Content ids of the files under scripts/ at the planned commit: the scripts a plan runs are part of it. */
   scripts?: Map<string, string>;
   /** What the store knows of each lane (`service/env/lane`): retired ones are not live. */
@@ -71,6 +73,7 @@ export async function checkAndPlan(input: CheckInput): Promise<CheckResult> {
     tasks: merged('tasks'),
   });
   repo.approvedOwners = input.approvedOwners;
+  repo.approvedServices = input.approvedServices;
   repo.scripts = input.scripts;
   const diagnostics = [
     ...reported.diagnostics,

@@ -9,6 +9,7 @@ import { commit } from '../engine/runner.js';
 import type { Forge, RepoRef } from '../forge/forge.js';
 import type { Store } from '../engine/store.js';
 import { approverProblem, describeOwners, isOwner, type Permission } from '../policy/approvals.js';
+import { ownerGroupsOf } from './plan-record.js';
 import { authorship, teamsOf } from './approval-status.js';
 import { repoKey } from './record-keys.js';
 import type { Log } from './ports.js';
@@ -216,9 +217,7 @@ async function stepApprovalProblem(
   };
   const problem = approverProblem(comment.author, who);
   if (problem) return problem;
-  const groups = runs.flatMap((r) =>
-    r.plan.approvals.ownerRequired ? [{ of: `service ${r.plan.task.service}`, members: r.plan.approvals.owners }] : [],
-  );
+  const groups = runs.flatMap((r) => ownerGroupsOf(r.plan));
   const teams = await teamsOf(
     deps.forge,
     [{ name: 'step', fingerprint: '', required: 0, owners: groups }],

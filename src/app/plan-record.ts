@@ -9,7 +9,8 @@ import type { PlanRecord, Store } from '../engine/store.js';
 import { renderSchedule } from '../policy/render-governance.js';
 import { governedWroteKey, planRecordId, repoKey } from './record-keys.js';
 import type { ApprovalItem } from '../engine/store.js';
-import type { TaskApprovalInput } from '../policy/approvals.js';
+import type { OwnerGroup, TaskApprovalInput } from '../policy/approvals.js';
+import type { ApprovalRequirement } from '../plan/types.js';
 import type { RepoRef } from '../forge/forge.js';
 import { checkChange, type ChangeCheck, type CheckChangeDeps } from './check-change.js';
 
@@ -65,7 +66,7 @@ export function approvalItems(
     task: { name: string; env: string; file: string; service: string };
     fingerprint: string;
     risk: { level: string };
-    approvals: { required: number; ownerRequired: boolean; owners: string[] };
+    approvals: ApprovalRequirement;
   }[],
   governance: readonly (TaskApprovalInput & { path: string })[],
   approvedSha: string,
@@ -79,7 +80,7 @@ export function approvalItems(
       risk: p.risk.level,
       env: p.task.env,
       file: p.task.file,
-      owners: p.approvals.ownerRequired ? [{ of: `service ${p.task.service}`, members: p.approvals.owners }] : [],
+      owners: ownerGroupsOf(p),
     })),
     ...governance.map((g) => ({
       name: g.name,
@@ -90,3 +91,9 @@ export function approvalItems(
     })),
   ];
 }
+
+/** Every group of owners a plan needs an approval from: none, its service's, or each service on its targets. */
+export const ownerGroupsOf = (p: { task: { service: string }; approvals: ApprovalRequirement }): OwnerGroup[] =>
+  p.approvals.ownerRequired
+    ? (p.approvals.ownerGroups ?? [{ of: `service ${p.task.service}`, members: p.approvals.owners }])
+    : [];

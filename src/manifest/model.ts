@@ -33,6 +33,8 @@ export interface OpsRepo {
   taskNames: Map<string, SourceDocument[]>;
   /** Owners per service from the approved state, when planning a change to it (else the services' own). */
   approvedOwners?: Map<string, string[]>;
+  /** The services of the approved state, when planning a change: another's targets hold a task too. */
+  approvedServices?: readonly Service[];
   /** Content ids of the repository's scripts, by path, when known. */
   scripts?: Map<string, string>;
 }

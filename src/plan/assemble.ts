@@ -3,25 +3,30 @@ import type { CompletedTask } from '../manifest/complete.js';
 import type { OpsRepo } from '../manifest/model.js';
 import { requiredApprovals } from '../policy/required-approvals.js';
 import { sharedEnvironments } from '../policy/shared-environments.js';
+import { claimantsOf, type Claimant } from '../policy/shared-targets.js';
 import { fingerprintOf } from './fingerprint.js';
 import { commonRiskFactors, scoreRisk } from './risk.js';
-import type { KindPlan, Plan, PlanStep, RollbackStep } from './types.js';
+import type { ApprovalRequirement, KindPlan, Plan, PlanStep, RollbackStep } from './types.js';
 
 export function assemblePlan(task: CompletedTask, compiled: KindPlan, repo: OpsRepo, executes: boolean): Plan {
   const doc = task.source.doc;
+  const claimants = claimantsOf(task.service, repo.approvedServices);
   const taskRef = {
     name: task.name,
     kind: task.kind,
     service: task.service.metadata.name,
     env: task.env,
-    environments: sharedEnvironments(task.env, task.service.spec.environments),
+    environments: sharedEnvironments(task.env, [
+      ...task.service.spec.environments,
+      ...claimants.flatMap((c) => c.environments),
+    ]),
     file: doc.file,
     line: doc.at([]).line,
   };
   const rollback = compiled.rollback ?? inversesOf(compiled.steps);
   const risk = scoreRisk([...commonRiskFactors(task, compiled.steps), ...compiled.riskFactors]);
   const owners = repo.approvedOwners ? (repo.approvedOwners.get(taskRef.service) ?? []) : task.service.spec.owners;
-  const approvals = requiredApprovals(
+  const required = requiredApprovals(
     {
       kind: task.kind,
       environments: taskRef.environments,
@@ -31,6 +36,7 @@ export function assemblePlan(task: CompletedTask, compiled: KindPlan, repo: OpsR
     },
     repo.config?.manifest,
   );
+  const approvals = claimants.length === 0 ? required : heldBy(required, taskRef.service, claimants);
   const scripts = scriptsRun(compiled.steps, rollback, repo);
   const body = {
     task: taskRef,
@@ -77,4 +83,17 @@ function inversesOf(steps: readonly PlanStep[]): RollbackStep[] {
         ? [{ title: `Undo: ${step.title}`, action: step.inverse, undoes: step.id }]
         : [],
     );
+}
+
+/** The requirement when other services act on the task's targets: an owner of each of them too. */
+function heldBy(required: ApprovalRequirement, service: string, claimants: readonly Claimant[]): ApprovalRequirement {
+  const shared = claimants.map((c) => `service ${c.name} (${c.shares.join(', ')})`).join(', ');
+  return {
+    ...required,
+    ownerGroups: [
+      { of: `service ${service}`, members: required.owners },
+      ...claimants.map((c) => ({ of: `service ${c.name}`, members: c.owners })),
+    ],
+    source: `${required.source}; held by ${shared} too, which act${claimants.length === 1 ? 's' : ''} on the same`,
+  };
 }

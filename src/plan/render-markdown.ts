@@ -30,9 +30,15 @@ export function renderPlan(plan: Plan): string {
 
 export function describeApprovals(approvals: ApprovalRequirement): string {
   if (approvals.required === 0) return 'none';
-  const owners = approvals.owners.length
-    ? `an owner (${approvals.owners.join(', ')})`
-    : 'an admin or maintainer (the service has no approved owners yet)';
+  const ownerOf = (members: string[]) =>
+    members.length
+      ? `an owner (${members.join(', ')})`
+      : 'an admin or maintainer (the service has no approved owners yet)';
+  const groups = approvals.ownerGroups;
+  const owners =
+    groups && groups.length > 1
+      ? groups.map((g) => `${ownerOf(g.members)} of ${g.of}`).join(' and ')
+      : ownerOf(approvals.owners);
   const owner = approvals.ownerRequired ? ` incl. ${owners}` : '';
   return `${approvals.required}${owner}`;
 }

@@ -97,6 +97,11 @@ export interface ApprovalRequirement {
   required: number;
   ownerRequired: boolean;
   owners: string[];
+  /**
+   * Every group of owners of which one must approve when an owner is required: the service's, and
+   * each other service's that acts on the same targets (policy/shared-targets.ts). Unset: the service's.
+   */
+  ownerGroups?: { of: string; members: string[] }[];
   /** Where the requirement comes from, in words. */
   source: string;
 }

@@ -11,6 +11,7 @@ import { loadYaml } from '../manifest/source.js';
 import { describeTextChange, describeYamlChange } from './describe-change.js';
 import { scriptPath, type GovernedFileDiff } from './governed-files.js';
 import type { OwnerGroup } from './approvals.js';
+import { claimantsOf } from './shared-targets.js';
 
 export interface GovernedFileChange extends GovernedFileDiff {
   before?: string;
@@ -102,11 +103,26 @@ function requirementOf(
         'a script no service or task names directly may be called by any of them: it needs the strictest bar, with an admin or maintainer',
     };
   }
+  // A service file naming a database, backend or workload another service acts on reaches it too.
+  const claimants =
+    change.area === 'service'
+      ? [
+          ...new Set(
+            context.proposedServices
+              .filter((s) => services.includes(s.metadata.name))
+              .flatMap((s) => claimantsOf(s, context.approvedServices).map((c) => c.name)),
+          ),
+        ].filter((name) => !services.includes(name))
+      : [];
+  const holding = [...services, ...claimants];
   return {
-    required: strictestBar(context.policy, environmentsOf(services, context)),
-    owners: services.map((name) => ownersOf(name, context)),
+    required: strictestBar(context.policy, environmentsOf(holding, context)),
+    owners: holding.map((name) => ownersOf(name, context)),
     affects,
-    source: `a change to a ${change.area} needs the strictest bar of its services' environments, with an owner of each service as the approved state names them`,
+    source:
+      `a change to a ${change.area} needs the strictest bar of its services' environments, with an owner of each ` +
+      'service as the approved state names them' +
+      (claimants.length ? ` (and of ${claimants.join(', ')}, which act on targets it names)` : ''),
   };
 }
 

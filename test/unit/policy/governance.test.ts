@@ -9,14 +9,14 @@ const config = (policy: NonNullable<Config['spec']['policy']>, executeOn?: strin
   kind: 'Config',
   spec: { policy, ...(executeOn ? { executeOn } : {}) },
 });
-const service = (name: string, owners: string[], restart?: string): Service => ({
+const service = (name: string, owners: string[], restart?: string, environments = ['production']): Service => ({
   apiVersion: 'zeroops.dev/v1',
   kind: 'Service',
   metadata: { name },
   spec: {
     owners,
-    environments: ['production'],
-    datacenters: [{ name: 'dc-a', haproxy: { backend: 'b', servers: ['s'] } }],
+    environments,
+    datacenters: [{ name: 'dc-a', haproxy: { backend: `${name}_dc_a`, servers: ['s'] } }],
     ...(restart ? { restart: { command: [restart] } } : {}),
   },
 });
@@ -121,6 +121,34 @@ describe('governance items', () => {
     });
     expect(changed!.changes).toEqual(['modified: `spec.owners`: ["alice"] → ["mallory"]']);
     expect(added).toMatchObject({ owners: [{ of: 'service brand-new', members: [] }], affects: [] });
+  });
+
+  it("asks the owners of a service whose database a service file starts naming, and that service's bar", () => {
+    const staging = (databases: string) =>
+      `apiVersion: zeroops.dev/v1\nkind: Service\nmetadata: { name: sandbox }\nspec:\n  owners: [sam]\n` +
+      `  environments: [staging]\n  databases: [${databases}]\n`;
+    const withDb = (s: Service, name: string): Service => ({
+      ...s,
+      spec: { ...s.spec, databases: [{ name, engine: 'postgres' }] },
+    });
+    const sandbox = withDb(service('sandbox', ['sam'], undefined, ['staging']), 'sandbox_db');
+    const claiming = withDb(service('sandbox', ['sam'], undefined, ['staging']), 'shop');
+    const [item] = governanceItems(
+      [change('services/sandbox.yaml', staging('{ name: sandbox_db }'), staging('{ name: shop }'))],
+      {
+        ...context,
+        approvedServices: [withDb(context.approvedServices[0]!, 'shop'), sandbox],
+        proposedServices: [withDb(context.approvedServices[0]!, 'shop'), claiming],
+      },
+    );
+    expect(item).toMatchObject({
+      required: 3,
+      owners: [
+        { of: 'service sandbox', members: ['sam'] },
+        { of: 'service checkout', members: ['alice', 'acme/sre'] },
+      ],
+      source: expect.stringContaining('(and of checkout, which act on targets it names)'),
+    });
   });
 
   it('asks the owners of every service whose tasks use a template or a script', () => {
