@@ -196,6 +196,39 @@ describe('the dual-write trigger, as the application meets it', () => {
   });
 });
 
+describe("a dropped column's undo, beside the application", () => {
+  it('puts the values back in batches: a row the application holds delays it, and nobody deadlocks', async () => {
+    await db.query(`CREATE TABLE restored (id bigint PRIMARY KEY, note text, touched int NOT NULL DEFAULT 0)`);
+    await db.query(`INSERT INTO restored (id, note) SELECT g, 'note ' || g FROM generate_series(1, 20000) g`);
+    const column = { database: 'shop', table: 'restored', column: 'note', lockTimeoutSeconds: 0.2 };
+    await apply('snapshot-column', column);
+    await apply('drop-column', column);
+    await db.query(`ALTER TABLE restored ADD COLUMN note text`); // as an attempt that stopped after adding it
+    const app = new pg.Client({ connectionString: lab.postgres!.url });
+    await app.connect();
+    try {
+      await app.query('BEGIN');
+      await app.query(`UPDATE restored SET touched = 1 WHERE id = 15000`);
+      const restoring = apply('restore-column-snapshot', column);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const started = Date.now();
+      await app.query(`UPDATE restored SET touched = 1 WHERE id = 2`);
+      const waited = Date.now() - started;
+      await app.query('COMMIT');
+      await expect(restoring).resolves.toMatchObject({
+        output: { summary: expect.stringContaining('checksum equal') },
+      });
+      expect(waited).toBeLessThan(1000); // a deadlock is found after deadlock_timeout (1 s)
+    } finally {
+      await app.end();
+    }
+    const { rows } = await db.query(
+      `SELECT count(*) FILTER (WHERE note = 'note ' || id)::int AS back, count(*)::int AS n FROM restored`,
+    );
+    expect(rows[0]).toEqual({ back: 20000, n: 20000 });
+  });
+});
+
 describe("the database's own settings", () => {
   it('a statement timeout on the database does not cut a snapshot or a verification short', async () => {
     const sync = await jsonTable('timed', 30_000);

@@ -6,9 +6,9 @@ import type pg from 'pg';
 import { EffectError } from '../../engine/ports.js';
 import { rebuildColumnDefinition, readColumnDefinition, type ColumnDefinition } from './column-definition.js';
 import { helperName, qualifiedHelper, quoteIdent, quoteLiteral, quoteTable } from './identifiers.js';
-import { runDdl } from './lock-retry.js';
-import { withClient } from './sessions.js';
-import { columnType, ensureHelperSchema, primaryKey, tableExists } from './table-facts.js';
+import { pauseBefore, runDdl } from './lock-retry.js';
+import { sleep, withClient } from './sessions.js';
+import { columnType, ensureHelperSchema, keyParam, primaryKey, tableExists, type TableKey } from './table-facts.js';
 
 export interface Snapshot {
   snapshot: string;
@@ -82,7 +82,7 @@ export async function restoreColumn(
     const source = `zeroops.${snapshotName(table, column, runId)}`;
     if (!(await tableExists(client, source)))
       throw new EffectError(`no snapshot ${source} to restore ${table}.${column} from`, false);
-    const key = (await primaryKey(client, table)).name;
+    const key = await primaryKey(client, table);
     const type = await columnType(client, source, column);
     const { rows } = await client.query<{ kept: string | null }>(
       `SELECT obj_description(to_regclass($1), 'pg_class') AS kept`,
@@ -109,17 +109,21 @@ export async function restoreColumn(
     );
   const restored = await withClient(url, async (client) => {
     const name = qualifiedHelper(snapshotName(table, column, runId));
-    const k = quoteIdent(setup.key);
-    await client.query(
-      `/* zeroops restore */ UPDATE ${quoteTable(table)} AS t SET ${c} = s.${c}
-         FROM ${name} AS s WHERE t.${k} = s.${k} AND t.${c} IS DISTINCT FROM s.${c}`,
+    const k = quoteIdent(setup.key.name);
+    await restoreValues(
+      client,
+      { table, column, snapshot: snapshotName(table, column, runId), key: setup.key },
+      {
+        lockTimeoutMs,
+        signal,
+      },
     );
     const kept = `(SELECT s.* FROM ${name} s JOIN ${quoteTable(table)} t USING (${k})) AS kept`;
-    const copy = await checksumOf(client, kept, setup.key, column);
+    const copy = await checksumOf(client, kept, setup.key.name, column);
     const back = await checksumOf(
       client,
       `(SELECT t.* FROM ${quoteTable(table)} t JOIN ${name} s USING (${k})) AS restored`,
-      setup.key,
+      setup.key.name,
       column,
     );
     if (copy.checksum !== back.checksum)
@@ -136,6 +140,58 @@ export async function restoreColumn(
     notRebuilt: skipped,
     tookMs: Date.now() - started,
   };
+}
+
+const restoreBatchRows = 5_000;
+
+/**
+ * The values put back in key order, a batch of rows per statement (its own transaction) under
+ * lock_timeout: the application waits a batch at most, and a row it holds makes the batch give up
+ * and try again rather than wait, so neither side deadlocks or stalls for the whole table.
+ */
+async function restoreValues(
+  client: pg.ClientBase,
+  target: { table: string; column: string; snapshot: string; key: TableKey },
+  options: { lockTimeoutMs: number; signal?: AbortSignal },
+): Promise<void> {
+  const { table, column, key } = target;
+  const [k, c, snapshot] = [quoteIdent(key.name), quoteIdent(column), qualifiedHelper(target.snapshot)];
+  // The copy has no index of its own: one on its key makes each batch a range, not a scan.
+  await client.query(
+    `CREATE INDEX IF NOT EXISTS ${quoteIdent(helperName('snapshot_key', target.snapshot))} ON ${snapshot} (${k})`,
+  );
+  await client.query(`SET lock_timeout = '${Math.max(1, Math.round(options.lockTimeoutMs))}ms'`);
+  let after: string | null = null;
+  for (;;) {
+    const { rows } = await retriedOnLocks(
+      () =>
+        client.query<{ last: string | null }>(
+          `/* zeroops restore */ WITH batch AS MATERIALIZED (
+             SELECT ${k} AS k, ${c} AS v FROM ${snapshot}
+              WHERE $1::text IS NULL OR ${k} > ${keyParam(key, 1)} ORDER BY ${k} LIMIT ${restoreBatchRows}),
+           moved AS (UPDATE ${quoteTable(table)} AS t SET ${c} = b.v FROM batch AS b
+                      WHERE t.${k} = b.k AND t.${c} IS DISTINCT FROM b.v RETURNING 1)
+           SELECT (SELECT k::text FROM batch ORDER BY k DESC LIMIT 1) AS last, (SELECT count(*) FROM moved) AS moved`,
+          [after],
+        ),
+      options.signal,
+    );
+    if (rows[0]?.last == null) return;
+    after = rows[0].last;
+  }
+}
+
+/** A batch that met a row the application holds (lock_timeout, or a deadlock found first) is tried again. */
+async function retriedOnLocks<T>(attempt: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if ((code !== '55P03' && code !== '40P01') || tries >= 20 || signal?.aborted) throw error;
+      await sleep(pauseBefore(tries), signal);
+    }
+  }
 }
 
 /** The definition kept as the snapshot's comment (see snapshotColumn). */
