@@ -84,8 +84,8 @@ export async function preflightSchemaChanges(
       if (createsTable(plan, target.table) && !target.retiresTable) {
         report(
           ['spec', 'sql'],
-          `${target.table} exists already (${facts.rows.toLocaleString('en-US')} rows): CREATE TABLE would fail, and ZeroOps never ` +
-            'drops a table it did not make; choose another name',
+          `${target.table} exists already (${facts.rows.toLocaleString('en-US')} rows): CREATE TABLE would fail, ` +
+            'and ZeroOps never drops a table it did not make; choose another name',
         );
         continue;
       }

@@ -123,7 +123,7 @@ describe('going back past the switch of readers', () => {
 });
 
 describe('the dual-write trigger, as the application meets it', () => {
-  it("runs the transform for a role that may not execute new functions by default (the database's choice)", async () => {
+  it('runs the transform for a role that may not execute new functions by default', async () => {
     await db.query(`ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC`);
     try {
       const sync = await jsonTable('guarded', 20);

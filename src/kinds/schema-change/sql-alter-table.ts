@@ -237,7 +237,9 @@ function addColumn(table: string, def: Node, missingOk: boolean): StatementClass
   if (constraints.includes('CONSTR_NOTNULL') && !constraints.includes('CONSTR_DEFAULT')) {
     return {
       type: 'refused',
-      reason: `adding NOT NULL column ${def.colname} without a DEFAULT fails on a table that has rows: add a DEFAULT, or add it nullable and backfill`,
+      reason:
+        `adding NOT NULL column ${def.colname} without a DEFAULT fails on a table that has rows: add a DEFAULT, ` +
+        'or add it nullable and backfill',
     };
   }
   const checked = constraints.map((c) => inlineConstraints[c]).find((c) => c !== undefined);

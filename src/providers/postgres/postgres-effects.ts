@@ -160,7 +160,9 @@ export const postgresOperations: Record<string, Handler> = {
       );
     return {
       output: {
-        summary: `every ${sync.to} of ${found.rows.toLocaleString('en-US')} rows is ${sync.using} or empty: nothing written to it alone`,
+        summary:
+          `every ${sync.to} of ${found.rows.toLocaleString('en-US')} rows is ${sync.using} or empty: nothing ` +
+          'written to it alone',
       },
     };
   },

@@ -2,37 +2,14 @@
  * A task's `env` is a label its author picks, while its service has one set of databases and
  * datacenters: a merge labelled staging must meet production's bar and freezes all the same.
  */
-import { createHash } from 'node:crypto';
-import { startRuns, type MergedPull } from '../../../src/app/start-runs.js';
-import type { ChangedFile, RepoRef, TreeEntry } from '../../../src/forge/forge.js';
 import { loadSqlParser } from '../../../src/kinds/schema-change/sql.js';
-import { embeddedStorePerTest, quietLog } from '../../support/embedded-store.js';
-import { FakeForge } from '../../support/fake-forge.js';
+import { embeddedStorePerTest } from '../../support/embedded-store.js';
+import { ContentForge, mergedOn, startMergedPull } from '../../support/merged-pull.js';
 import { templateRepoFiles } from '../../support/ops-repo.js';
 import { planTask, task } from '../../support/plan-task.js';
 
 beforeAll(() => loadSqlParser());
 const storeOf = embeddedStorePerTest('environment-label-');
-const repo = { owner: 'acme', repo: 'ops' };
-
-/** Blob ids are content hashes, as in git, so the approved state and the merge compare by content. */
-class ContentForge extends FakeForge {
-  blobs = new Map<string, string>();
-  changed: ChangedFile[] = [];
-  override async listTree(_r: RepoRef, sha: string): Promise<TreeEntry[]> {
-    return Object.entries(this.trees.get(sha) ?? {}).map(([path, text]) => {
-      const id = createHash('sha1').update(text).digest('hex');
-      this.blobs.set(id, text);
-      return { path, id };
-    });
-  }
-  override async readBlob(_r: RepoRef, entry: TreeEntry): Promise<string> {
-    return this.blobs.get(entry.id)!;
-  }
-  override async changedFiles(): Promise<ChangedFile[]> {
-    return this.changed;
-  }
-}
 
 const dropColumn = (env: string) =>
   task('SchemaChange', 'database: shop\nsql: ALTER TABLE t_user DROP COLUMN legacy', 'drop-legacy').replace(
@@ -48,27 +25,8 @@ async function mergeUnreviewed(env: string, config = (text: string) => text) {
     files.map((f) => [f.path, f.path === '.zeroops/config.yaml' ? config(f.text) : f.text]),
   );
   const merged = { ...base, 'tasks/drop-legacy.yaml': dropColumn(env) };
-  forge.trees.set('base', base).set('head', merged).set('merge', merged);
-  forge.changed = [{ path: 'tasks/drop-legacy.yaml', status: 'added' }];
-  forge.pulls.set(1, { author: 'carol', headSha: 'head', baseSha: 'base', merged: true, mergeSha: 'merge' });
-  const pull: MergedPull = {
-    repo,
-    number: 1,
-    mergeSha: 'merge',
-    baseSha: 'base',
-    headSha: 'head',
-    baseRef: 'main',
-    defaultBranch: 'main',
-    mergedBy: 'carol',
-  };
-  const deps = {
-    forge,
-    store: storeOf(),
-    scheduler: { later: async () => {} },
-    log: quietLog,
-    clock: () => new Date('2026-12-01T10:00:00Z'),
-  };
-  return startRuns(deps, pull);
+  mergedOn(forge, base, merged);
+  return startMergedPull(forge, storeOf());
 }
 
 describe('an environment label', () => {

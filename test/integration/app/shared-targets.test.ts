@@ -3,35 +3,13 @@
  * reaches it. Such a task, and the service file that starts naming it, need the other service's
  * bar and owners too, as the approved state names them.
  */
-import { createHash } from 'node:crypto';
-import { startRuns, type MergedPull } from '../../../src/app/start-runs.js';
-import type { ChangedFile, RepoRef, ReviewRecord, TreeEntry } from '../../../src/forge/forge.js';
 import { loadSqlParser } from '../../../src/kinds/schema-change/sql.js';
-import { embeddedStorePerTest, quietLog } from '../../support/embedded-store.js';
-import { FakeForge } from '../../support/fake-forge.js';
+import { embeddedStorePerTest } from '../../support/embedded-store.js';
+import { ContentForge, mergedOn, startMergedPull } from '../../support/merged-pull.js';
 import { templateRepoFiles } from '../../support/ops-repo.js';
 
 beforeAll(() => loadSqlParser());
 const storeOf = embeddedStorePerTest('shared-targets-');
-const repo = { owner: 'acme', repo: 'ops' };
-
-class ContentForge extends FakeForge {
-  blobs = new Map<string, string>();
-  changed: ChangedFile[] = [];
-  override async listTree(_r: RepoRef, sha: string): Promise<TreeEntry[]> {
-    return Object.entries(this.trees.get(sha) ?? {}).map(([path, text]) => {
-      const id = createHash('sha1').update(text).digest('hex');
-      this.blobs.set(id, text);
-      return { path, id };
-    });
-  }
-  override async readBlob(_r: RepoRef, entry: TreeEntry): Promise<string> {
-    return this.blobs.get(entry.id)!;
-  }
-  override async changedFiles(): Promise<ChangedFile[]> {
-    return this.changed;
-  }
-}
 
 const sandbox = (databases: string) => `apiVersion: zeroops.dev/v1
 kind: Service
@@ -51,7 +29,7 @@ spec:
   sql: ALTER TABLE t_user DROP COLUMN legacy
 `;
 
-/** A pull request changing `changes` on the template's approved state (plus sandbox), approved by `reviewers`, merged. */
+/** A pull request of `changes` to the template's approved state (and sandbox), approved by `reviewers`, merged. */
 async function merge(
   changes: Record<string, string>,
   reviewers: string[],
@@ -65,34 +43,12 @@ async function merge(
     'services/sandbox.yaml': approvedSandbox,
   };
   const merged = { ...base, ...changes };
-  forge.trees.set('base', base).set('head', merged).set('merge', merged);
-  forge.changed = Object.keys(changes).map((path) => ({ path, status: path in base ? 'modified' : 'added' }));
-  forge.pulls.set(1, { author: 'carol', headSha: 'head', baseSha: 'base', merged: true, mergeSha: 'merge' });
-  const reviews: ReviewRecord[] = reviewers.map((user) => ({
-    user,
-    state: 'APPROVED',
-    commitSha: 'head',
-    submittedAt: '2026-12-01T09:00:00Z',
-  }));
-  forge.reviewsOf.set(1, reviews);
-  const pull: MergedPull = {
-    repo,
-    number: 1,
-    mergeSha: 'merge',
-    baseSha: 'base',
-    headSha: 'head',
-    baseRef: 'main',
-    defaultBranch: 'main',
-    mergedBy: 'carol',
-  };
-  const deps = {
-    forge,
-    store: storeOf(),
-    scheduler: { later: async () => {} },
-    log: quietLog,
-    clock: () => new Date('2026-12-01T10:00:00Z'),
-  };
-  return startRuns(deps, pull);
+  mergedOn(forge, base, merged);
+  forge.reviewsOf.set(
+    1,
+    reviewers.map((user) => ({ user, state: 'APPROVED', commitSha: 'head', submittedAt: '2026-12-01T09:00:00Z' })),
+  );
+  return startMergedPull(forge, storeOf());
 }
 
 describe("another service's database", () => {
