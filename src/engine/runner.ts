@@ -169,13 +169,24 @@ async function takeMove(deps: RunnerDeps, run: Run): Promise<'continue' | 'stop'
     }
     case 'undo': {
       const undo = undoSteps(run)[move.index]!;
-      const attempt = { step: `undo-${move.index}`, attempt: 1, checkpointKey: `${run.id}/undo/${move.index}` };
-      const outcome = await perform(deps, run, undo.action, attempt, undoTimeoutSeconds(run, undo));
+      // A rollback is what is left when things go wrong: a passing failure (a lost connection, a
+      // server restarting) is tried again before the run is left half rolled back for a person.
+      let outcome: Awaited<ReturnType<typeof perform>>;
+      for (let attempt = 1; ; attempt++) {
+        const context = { step: `undo-${move.index}`, attempt, checkpointKey: `${run.id}/undo/${move.index}` };
+        outcome = await perform(deps, run, undo.action, context, undoTimeoutSeconds(run, undo));
+        if (outcome.error === undefined || !outcome.retryable || attempt >= undoAttempts) break;
+        await new Promise((resolve) => setTimeout(resolve, undoRetryPauseMs * attempt));
+      }
       await commit(deps, run, undoFinished(run, move.index, outcome.error, deps.clock()));
       return 'continue';
     }
   }
 }
+
+/** Attempts of an undo whose failure may pass, and the pause before the second (then twice as long). */
+const undoAttempts = 3;
+const undoRetryPauseMs = 1000;
 
 /** How long an effect that was told to stop may take to stop before the attempt is recorded anyway. */
 const stopGraceMs = 5000;

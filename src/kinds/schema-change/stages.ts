@@ -96,7 +96,7 @@ export function replaceColumnStages(change: ColumnReplacement, o: StageOptions):
       title: `Verify: ${to} equals ${using} in every key range`,
       action: pg('verify-column', sync),
       inverse: 'none-needed',
-      retries: 0,
+      // A difference is final (the effect says so); a lost connection or a restarted server is not.
       timeoutSeconds: 6 * 3600,
     }),
     step({

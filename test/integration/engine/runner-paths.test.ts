@@ -85,11 +85,57 @@ describe('a step found running after a crash', () => {
 });
 
 describe('a rollback step that fails', () => {
-  it('ends the run failed, says the system may be half rolled back, and records which undo failed', async () => {
+  it('is tried again when its failure may pass (a lost connection), and the rollback completes', async () => {
+    let undoCalls = 0;
     const deps = depsWith(async (action) => {
       if (action.operation === 'break') throw new Error('instance did not come back');
-      if (action.operation === 'undo' && action.params.id === 'one')
+      if (action.operation === 'undo' && action.params.id === 'one' && ++undoCalls === 1)
+        throw new Error('Connection terminated unexpectedly');
+      return {};
+    });
+    const plan = aPlan([
+      aStep('one'),
+      aStep('two', { action: { provider: 'haproxy', operation: 'break', params: {} } }),
+    ]);
+    const { run } = await storeOf().createRun(
+      aRun({ plan: { ...plan, steps: plan.steps.map((s) => ({ ...s, retries: 0 })) } }),
+    );
+    await advanceRun(deps, run.id);
+    const saved = (await storeOf().run(run.id))!;
+    expect(saved.status).toBe('rolled_back');
+    expect(undoCalls).toBe(2);
+  });
+
+  it('is not tried again when its effect says retrying cannot help', async () => {
+    let undoCalls = 0;
+    const deps = depsWith(async (action) => {
+      if (action.operation === 'break') throw new Error('instance did not come back');
+      if (action.operation === 'undo' && action.params.id === 'one') {
+        undoCalls++;
+        throw new EffectError('2 row(s) hold a column_2 that column_1::jsonb does not give', false);
+      }
+      return {};
+    });
+    const plan = aPlan([
+      aStep('one'),
+      aStep('two', { action: { provider: 'haproxy', operation: 'break', params: {} } }),
+    ]);
+    const { run } = await storeOf().createRun(
+      aRun({ plan: { ...plan, steps: plan.steps.map((s) => ({ ...s, retries: 0 })) } }),
+    );
+    await advanceRun(deps, run.id);
+    expect((await storeOf().run(run.id))!.status).toBe('failed');
+    expect(undoCalls).toBe(1);
+  });
+
+  it('ends the run failed, says the system may be half rolled back, and records which undo failed', async () => {
+    let undoCalls = 0;
+    const deps = depsWith(async (action) => {
+      if (action.operation === 'break') throw new Error('instance did not come back');
+      if (action.operation === 'undo' && action.params.id === 'one') {
+        undoCalls++;
         throw new Error('HAProxy socket refused the command');
+      }
       return {};
     });
     const plan = aPlan([
@@ -109,6 +155,7 @@ describe('a rollback step that fails', () => {
       { title: 'undo two', status: 'succeeded' },
       { title: 'undo one', status: 'failed', error: 'HAProxy socket refused the command' },
     ]);
+    expect(undoCalls).toBe(3); // tried three times: it might have passed
     expect(await eventTypes(run.id)).toEqual(
       expect.arrayContaining(['rollback-started', 'undo-succeeded', 'undo-failed', 'run-failed']),
     );
