@@ -23,7 +23,7 @@ afterAll(async () => {
   await lab?.stop();
 });
 
-it('sees a session waiting on a lock, and what it reads of WAL waits and reads before the backfill', async () => {
+it('sees a session waiting on a row lock, not an advisory one, and WAL waits and reads before a backfill', async () => {
   const holder = await connect();
   const waiter = await connect();
   const backfill = await connect();
@@ -61,6 +61,17 @@ it('sees a session waiting on a lock, and what it reads of WAL waits and reads b
     expect(signals.blockedSessions).toBe(1);
     expect(signals.probeMs).toBeGreaterThan(0);
     expect(signals.walWaitingSessions).toBe(0);
+
+    // A job queue's worker waiting for its advisory lock is idle, not held up by the backfill.
+    await holder.query('SELECT pg_advisory_lock(42)');
+    const idle = waiter.query('SELECT pg_advisory_lock(42)');
+    probe.beginBatch();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const quiet = probe.endBatch(300);
+    await holder.query('SELECT pg_advisory_unlock(42)');
+    await idle;
+    await waiter.query('SELECT pg_advisory_unlock(42)');
+    expect(quiet.blockedSessions).toBe(0);
   } finally {
     await probe.stop();
     await Promise.all([holder.end(), waiter.end(), backfill.end()]);

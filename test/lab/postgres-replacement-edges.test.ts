@@ -196,6 +196,23 @@ describe('the dual-write trigger, as the application meets it', () => {
   });
 });
 
+describe('readers the statistics do not show', () => {
+  it("holds the rename while a function's body names the column: its calls hide the statements inside", async () => {
+    await jsonTable('profiled', 10);
+    await db.query(`CREATE FUNCTION profile_of(wanted bigint) RETURNS text LANGUAGE plpgsql AS $$
+      BEGIN RETURN (SELECT column_1 FROM profiled WHERE id = wanted); END $$`);
+    const target = { database: 'shop', table: 'profiled', column: 'column_1', lockTimeoutSeconds: 0.5 };
+    const rename = () =>
+      apply('rename-column', { ...target, newName: 'column_1_deprecated', unlessUsedWithinSeconds: 0.2 });
+    await expect(rename()).rejects.toThrow(
+      'held: profiled.column_1 is still in use, no statement used it in 0.2s; and function profile_of(bigint), ' +
+        'whose body names profiled.column_1',
+    );
+    await db.query(`DROP FUNCTION profile_of(bigint)`);
+    await expect(rename()).resolves.toBeDefined();
+  });
+});
+
 describe("a dropped column's undo, beside the application", () => {
   it('puts the values back in batches: a row the application holds delays it, and nobody deadlocks', async () => {
     await db.query(`CREATE TABLE restored (id bigint PRIMARY KEY, note text, touched int NOT NULL DEFAULT 0)`);

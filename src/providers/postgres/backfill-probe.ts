@@ -40,7 +40,8 @@ export async function startProbe(url: string, target: ProbeTarget) {
   const k = quoteIdent(target.key.name);
   const read = `/* zeroops probe */ SELECT * FROM ${quoteTable(target.table)} WHERE ${k} = ${keyParam(target.key, 1)}`;
   const pressure = `/* zeroops probe */ SELECT
-      count(*) FILTER (WHERE wait_event_type = 'Lock' AND datname = current_database())::int AS blocked,
+      count(*) FILTER (WHERE wait_event_type = 'Lock' AND wait_event <> 'advisory'
+        AND datname = current_database())::int AS blocked,
       count(*) FILTER (WHERE wait_event_type IN ('LWLock', 'IO') AND backend_type = 'client backend'
         AND wait_event IN (${walWaits.map((w) => `'${w}'`).join(', ')}))::int AS wal_waiting,
       (SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication)::float8 AS lag

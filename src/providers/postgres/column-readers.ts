@@ -5,12 +5,19 @@
  */
 import { parseSync } from 'libpg-query';
 import { EffectError } from '../../engine/ports.js';
+import type pg from 'pg';
+import { helperSchema } from './identifiers.js';
 import { maskedStatement, sleep, withClient } from './sessions.js';
 
 export interface ColumnReader {
   statement: string;
   callsInWindow: number;
   callsTotal: number;
+  /**
+   * A function whose body names the table and the column: pg_stat_statements records the call, not
+   * the statements inside (track = top), so it is a reader whether or not it ran in the window.
+   */
+  function?: true;
 }
 
 export interface ColumnReaders {
@@ -57,8 +64,26 @@ export async function columnReaders(
       }))
       .filter((r) => r.callsInWindow > 0)
       .sort((a, b) => b.callsInWindow - a.callsInWindow);
-    return { windowSeconds, readers };
+    const functions = target.column ? await functionsNaming(client, target.table, target.column) : [];
+    return { windowSeconds, readers: [...readers, ...functions] };
   });
+}
+
+/** The functions and procedures of the database (not PostgreSQL's or ZeroOps') whose body names both. */
+async function functionsNaming(client: pg.ClientBase, table: string, column: string): Promise<ColumnReader[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT p.oid::regprocedure::text AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', $3) AND p.prokind IN ('f', 'p')
+        AND p.prosrc ~* ('\\m' || $1 || '\\M') AND p.prosrc ~* ('\\m' || $2 || '\\M')
+      ORDER BY 1`,
+    [table.split('.').at(-1), column, helperSchema],
+  );
+  return rows.map((r) => ({
+    statement: `function ${r.name}, whose body names ${table}.${column}`,
+    callsInWindow: 0,
+    callsTotal: 0,
+    function: true,
+  }));
 }
 
 type Node = Record<string, unknown>;
@@ -93,10 +118,15 @@ export function namesColumn(sql: string, target: { table: string; column?: strin
   return column && table;
 }
 
-export const describeReaders = (found: ColumnReaders): string =>
-  found.readers.length === 0
-    ? `no statement used it in ${found.windowSeconds}s`
-    : `${found.readers.length} statement(s) used it in ${found.windowSeconds}s: ${found.readers
-        .slice(0, 3)
-        .map((r) => `${r.statement} (${r.callsInWindow}×)`)
-        .join('; ')}`;
+export function describeReaders(found: ColumnReaders): string {
+  const statements = found.readers.filter((r) => !r.function);
+  const functions = found.readers.filter((r) => r.function);
+  const used =
+    statements.length === 0
+      ? `no statement used it in ${found.windowSeconds}s`
+      : `${statements.length} statement(s) used it in ${found.windowSeconds}s: ${statements
+          .slice(0, 3)
+          .map((r) => `${r.statement} (${r.callsInWindow}×)`)
+          .join('; ')}`;
+  return functions.length === 0 ? used : `${used}; and ${functions.map((f) => f.statement).join('; ')}`;
+}
