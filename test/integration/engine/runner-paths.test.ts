@@ -85,12 +85,15 @@ describe('a step found running after a crash', () => {
 });
 
 describe('a rollback step that fails', () => {
-  it('is tried again when its failure may pass (a lost connection), and the rollback completes', async () => {
+  /**
+   * Step two breaks, so step one is undone; `undoOne` answers each attempt of that undo (its number
+   * given). Returns the run as saved and how many attempts the undo had.
+   */
+  async function rollBackWith(undoOne: (attempt: number) => void) {
     let undoCalls = 0;
     const deps = depsWith(async (action) => {
       if (action.operation === 'break') throw new Error('instance did not come back');
-      if (action.operation === 'undo' && action.params.id === 'one' && ++undoCalls === 1)
-        throw new Error('Connection terminated unexpectedly');
+      if (action.operation === 'undo' && action.params.id === 'one') undoOne(++undoCalls);
       return {};
     });
     const plan = aPlan([
@@ -101,57 +104,34 @@ describe('a rollback step that fails', () => {
       aRun({ plan: { ...plan, steps: plan.steps.map((s) => ({ ...s, retries: 0 })) } }),
     );
     await advanceRun(deps, run.id);
-    const saved = (await storeOf().run(run.id))!;
-    expect(saved.status).toBe('rolled_back');
+    return { run: (await storeOf().run(run.id))!, undoCalls };
+  }
+
+  it('is tried again when its failure may pass (a lost connection), and the rollback completes', async () => {
+    const { run, undoCalls } = await rollBackWith((attempt) => {
+      if (attempt === 1) throw new Error('Connection terminated unexpectedly');
+    });
+    expect(run.status).toBe('rolled_back');
     expect(undoCalls).toBe(2);
   });
 
   it('is not tried again when its effect says retrying cannot help', async () => {
-    let undoCalls = 0;
-    const deps = depsWith(async (action) => {
-      if (action.operation === 'break') throw new Error('instance did not come back');
-      if (action.operation === 'undo' && action.params.id === 'one') {
-        undoCalls++;
-        throw new EffectError('2 row(s) hold a column_2 that column_1::jsonb does not give', false);
-      }
-      return {};
+    const { run, undoCalls } = await rollBackWith(() => {
+      throw new EffectError('2 row(s) hold a column_2 that column_1::jsonb does not give', false);
     });
-    const plan = aPlan([
-      aStep('one'),
-      aStep('two', { action: { provider: 'haproxy', operation: 'break', params: {} } }),
-    ]);
-    const { run } = await storeOf().createRun(
-      aRun({ plan: { ...plan, steps: plan.steps.map((s) => ({ ...s, retries: 0 })) } }),
-    );
-    await advanceRun(deps, run.id);
-    expect((await storeOf().run(run.id))!.status).toBe('failed');
+    expect(run.status).toBe('failed');
     expect(undoCalls).toBe(1);
   });
 
   it('ends the run failed, says the system may be half rolled back, and records which undo failed', async () => {
-    let undoCalls = 0;
-    const deps = depsWith(async (action) => {
-      if (action.operation === 'break') throw new Error('instance did not come back');
-      if (action.operation === 'undo' && action.params.id === 'one') {
-        undoCalls++;
-        throw new Error('HAProxy socket refused the command');
-      }
-      return {};
+    const { run, undoCalls } = await rollBackWith(() => {
+      throw new Error('HAProxy socket refused the command');
     });
-    const plan = aPlan([
-      aStep('one'),
-      aStep('two', { action: { provider: 'haproxy', operation: 'break', params: {} } }),
-    ]);
-    const { run } = await storeOf().createRun(
-      aRun({ plan: { ...plan, steps: plan.steps.map((s) => ({ ...s, retries: 0 })) } }),
-    );
-    await advanceRun(deps, run.id);
-    const saved = (await storeOf().run(run.id))!;
-    expect(saved.status).toBe('failed');
-    expect(saved.reason).toBe(
+    expect(run.status).toBe('failed');
+    expect(run.reason).toBe(
       'rollback step "undo one" failed: HAProxy socket refused the command. The system may be half rolled back: a person must look now.',
     );
-    expect(saved.undo).toEqual([
+    expect(run.undo).toEqual([
       { title: 'undo two', status: 'succeeded' },
       { title: 'undo one', status: 'failed', error: 'HAProxy socket refused the command' },
     ]);
