@@ -6,7 +6,7 @@
  * application's is refused too, as its body is not known here.
  */
 import { transformFunctions } from './sql-transform.js';
-import { nodesOf, type Node } from './sql-tree.js';
+import { functionNames, nodesOf, type Node } from './sql-tree.js';
 
 const pureExtras = [
   'jsonb_typeof',
@@ -40,12 +40,8 @@ const valueGenerators = [
 const pure = new Set([...transformFunctions, ...pureExtras]);
 const inDefaults = new Set([...pure, ...valueGenerators]);
 
-const plain = (name: string) => name.toLowerCase().replace(/^pg_catalog\./, '');
-
-const callsIn = (root: unknown): string[] =>
-  [...nodesOf(root)]
-    .filter((n) => n.FuncCall)
-    .map((n) => plain(((n.FuncCall.funcname as Node[]).map((part) => part.String?.sval) as string[]).join('.')));
+/** The calls under `root`, as the parser names them: `"NOW"()` is an application's NOW, not now(). */
+const callsIn = (root: unknown): string[] => functionNames(root).map((name) => name.replace(/^pg_catalog\./, ''));
 
 /** The roots of a statement's DEFAULT expressions: a column's DEFAULT, ALTER COLUMN … SET DEFAULT. */
 function defaultExpressions(stmt: Node): unknown[] {

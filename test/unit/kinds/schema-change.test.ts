@@ -142,6 +142,7 @@ describe('SchemaChange SQL analysis', () => {
     ['CREATE INDEX CONCURRENTLY i ON t ((app.slow(a)))', 'app.slow()'],
     ['CREATE INDEX CONCURRENTLY i ON t (a) WHERE lo_unlink(a) > 0', 'lo_unlink()'],
     ["CREATE TABLE n (id bigint, c int CHECK (nextval('s') > 0))", 'nextval()'],
+    [`ALTER TABLE t ADD CONSTRAINT c CHECK ("NOW"() > '2000-01-01') NOT VALID`, 'NOW()'],
   ])('refuses %s: a call with side effects would run on every write', (sql, call) => {
     expect(classesOf(sql)[0]).toEqual({ type: 'refused', reason: expect.stringContaining(`calls ${call}`) });
   });
