@@ -37,11 +37,10 @@ export interface CheckInput {
    */
   policyConfig?: ManifestFile | null;
   /**
-   * Owners of each service as the approved state names them; with it, a change cannot choose who
-   * approves it. A service missing here has no owners yet (its owner approval falls to admins).
+   * The services of the approved state: their owners approve (a change cannot choose who approves
+   * it; a service missing here has no owners yet, and its owner approval falls to admins), and one
+   * that acts on a task's targets holds the task too.
    */
-  approvedOwners?: Map<string, string[]>;
-  /** The services of the approved state: one that acts on a task's targets holds the task too. */
   approvedServices?: readonly Service[];
   /** Content ids of the files under scripts/ at the planned commit: the scripts a plan runs are part of it. */
   scripts?: Map<string, string>;
@@ -72,7 +71,6 @@ export async function checkAndPlan(input: CheckInput): Promise<CheckResult> {
     templates: merged('templates'),
     tasks: merged('tasks'),
   });
-  repo.approvedOwners = input.approvedOwners;
   repo.approvedServices = input.approvedServices;
   repo.scripts = input.scripts;
   const diagnostics = [

@@ -79,7 +79,6 @@ export async function checkChange(
     context: contextFiles,
     laneStatuses: deps.store ? await laneStatuses(deps.store, [...reportedFiles, ...contextFiles]) : undefined,
     policyConfig: basis.policyText === undefined ? null : { path: opsRepoLayout.config, text: basis.policyText },
-    approvedOwners: new Map(basis.approvedServices.map((s) => [s.metadata.name, s.spec.owners])),
     approvedServices: basis.approvedServices,
     scripts: new Map(tree.filter((e) => e.path.startsWith('scripts/')).map((e) => [e.path, e.id])),
   });

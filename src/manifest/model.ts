@@ -31,9 +31,10 @@ export interface OpsRepo {
   templates: Map<string, Loaded<Template>>;
   /** Names of every task in the repository, with where each is declared. */
   taskNames: Map<string, SourceDocument[]>;
-  /** Owners per service from the approved state, when planning a change to it (else the services' own). */
-  approvedOwners?: Map<string, string[]>;
-  /** The services of the approved state, when planning a change: another's targets hold a task too. */
+  /**
+   * The services of the approved state, when planning a change: their owners approve (else the
+   * services' own), and another's targets hold a task too.
+   */
   approvedServices?: readonly Service[];
   /** Content ids of the repository's scripts, by path, when known. */
   scripts?: Map<string, string>;

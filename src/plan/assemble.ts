@@ -24,8 +24,10 @@ export function assemblePlan(task: CompletedTask, compiled: KindPlan, repo: OpsR
     line: doc.at([]).line,
   };
   const rollback = compiled.rollback ?? inversesOf(compiled.steps);
-  const risk = scoreRisk([...commonRiskFactors(task, compiled.steps), ...compiled.riskFactors]);
-  const owners = repo.approvedOwners ? (repo.approvedOwners.get(taskRef.service) ?? []) : task.service.spec.owners;
+  const risk = scoreRisk([...commonRiskFactors(task, taskRef.environments, compiled.steps), ...compiled.riskFactors]);
+  const owners = repo.approvedServices
+    ? (repo.approvedServices.find((s) => s.metadata.name === taskRef.service)?.spec.owners ?? [])
+    : task.service.spec.owners;
   const required = requiredApprovals(
     {
       kind: task.kind,

@@ -1,14 +1,21 @@
 /** Risk: the kind's factors plus the ones every plan shares, summed into a level with its reasons. */
 import type { CompletedTask } from '../manifest/complete.js';
-import { sharedEnvironments } from '../policy/shared-environments.js';
 import type { PlanStep, Risk, RiskFactor, RiskLevel } from './types.js';
 
 const productionLike = /^(prod|production|live)$/i;
 
-export function commonRiskFactors(task: CompletedTask, steps: readonly PlanStep[]): RiskFactor[] {
+/**
+ * `environments`: every environment whose targets the task changes (its own first, then its
+ * service's and those of services acting on the same targets): a label does not move a task off
+ * production's targets (policy/shared-environments.ts, policy/shared-targets.ts).
+ */
+export function commonRiskFactors(
+  task: CompletedTask,
+  environments: readonly string[],
+  steps: readonly PlanStep[],
+): RiskFactor[] {
   const factors: RiskFactor[] = [];
-  // A label does not move a task off production's targets (policy/shared-environments.ts).
-  const production = sharedEnvironments(task.env, task.service.spec.environments).find((e) => productionLike.test(e));
+  const production = environments.find((e) => productionLike.test(e));
   if (production)
     factors.push({
       reason: production === task.env ? `runs in ${task.env}` : `changes what ${production} runs on`,
