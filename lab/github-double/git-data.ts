@@ -25,7 +25,7 @@ export interface CommitInfo {
   parents: string[];
   message: string;
   author: { name: string; email: string; date: string };
-  committer?: { name: string; email: string; date: string };
+  committer: { name: string; email: string; date: string };
 }
 
 export function writeTree(repo: GitRepo, base: string | undefined, entries: TreeWrite[]): Promise<string> {
@@ -107,19 +107,31 @@ export function commitTree(
 /** The commit a sha or ref names; undefined when it names none. */
 export function commitInfo(repo: GitRepo, rev: string): Promise<CommitInfo | undefined> {
   return repo.exclusive(async (git) => {
-    const format = '--format=%H%x00%T%x00%P%x00%an%x00%ae%x00%aI%x00%B';
     // Git complains of a sha that names no commit, which simple-git turns into a rejection.
-    const out = await git.raw(['log', '-1', format, `${rev}^{commit}`]).catch(() => '');
-    if (!out) return undefined;
-    const [full, tree, parents, name, email, date, message] = out.split('\0') as string[];
-    return {
-      sha: full!,
-      tree: tree!,
-      parents: parents!.split(' ').filter(Boolean),
-      message: message!.replace(/\n$/, ''),
-      author: { name: name!, email: email!, date: date! },
-    };
+    const out = await git.raw(['log', '-1', commitFormat, `${rev}^{commit}`]).catch(() => '');
+    return parseCommits(out)[0];
   });
+}
+
+/** One record per commit (ended by 0x1e), its fields split by NUL; the message last, as it may hold anything else. */
+const commitFormat = '--format=%H%x00%T%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B%x1e';
+
+function parseCommits(out: string): CommitInfo[] {
+  return out
+    .split('\x1e')
+    .map((record) => record.replace(/^\n/, ''))
+    .filter(Boolean)
+    .map((record) => {
+      const [sha, tree, parents, an, ae, ad, cn, ce, cd, message] = record.split('\0') as string[];
+      return {
+        sha: sha!,
+        tree: tree!,
+        parents: parents!.split(' ').filter(Boolean),
+        message: message!.replace(/\n$/, ''),
+        author: { name: an!, email: ae!, date: ad! },
+        committer: { name: cn!, email: ce!, date: cd! },
+      };
+    });
 }
 
 /** Point `ref` at `sha`: a new ref must not exist yet; an existing one moves by fast-forward unless forced. */
@@ -172,23 +184,7 @@ export function commitsBetween(repo: GitRepo, base: string, head: string): Promi
 
 /** The commits `head` has that `base` has not, oldest first (as GitHub lists a pull request's). */
 export function commitsOfRange(repo: GitRepo, base: string, head: string): Promise<CommitInfo[]> {
-  return repo.exclusive(async (git) => {
-    const format = '--format=%H%x00%T%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B%x1e';
-    const out = await git.raw(['log', '--reverse', format, `${base}..${head}`]);
-    return out
-      .split('\x1e')
-      .map((record) => record.replace(/^\n/, ''))
-      .filter(Boolean)
-      .map((record) => {
-        const [sha, tree, parents, an, ae, ad, cn, ce, cd, message] = record.split('\0') as string[];
-        return {
-          sha: sha!,
-          tree: tree!,
-          parents: parents!.split(' ').filter(Boolean),
-          message: message!.replace(/\n$/, ''),
-          author: { name: an!, email: ae!, date: ad! },
-          committer: { name: cn!, email: ce!, date: cd! },
-        };
-      });
-  });
+  return repo.exclusive(async (git) =>
+    parseCommits(await git.raw(['log', '--reverse', commitFormat, `${base}..${head}`])),
+  );
 }

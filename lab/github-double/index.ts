@@ -10,6 +10,7 @@ import { AppManifests } from './app-manifests.js';
 import { AppAuth } from './auth.js';
 import { GitRepo, type FileChanges } from './git-repo.js';
 import { preloadOpenApi } from './openapi.js';
+import { moveBase } from './pull-routes.js';
 import { commentJson } from './representations.js';
 import { createDoubleServer, type RequestRecord } from './server.js';
 import { DoubleState, now, type Permission, type PullRequest, type Review } from './state.js';
@@ -167,15 +168,11 @@ export class GitHubDouble {
   /** Moves a pull request to another base branch, as editing it on GitHub does; `lost`: its webhook never arrives. */
   async retarget(number: number, base: string, editor: string, lost = false): Promise<Delivery | undefined> {
     const pr = this.pull(number);
-    const sha = await this.state.git.resolve(base);
-    if (!sha) throw new Error(`no branch ${base} to move pull request #${number} to`);
-    const from = pr.base;
-    pr.base = { ref: base, sha };
-    pr.updatedAt = now();
+    const changes = { base: await moveBase(this.state, pr, base) };
     if (lost) return undefined;
     return this.send('pull_request', 'edited', this.state.user(editor), {
       ...pullRequestFields(this.state, pr),
-      changes: { base: { ref: { from: from.ref }, sha: { from: from.sha } } },
+      changes,
     });
   }
 

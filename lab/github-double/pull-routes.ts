@@ -2,7 +2,7 @@
 import { commitsBetween } from './git-data.js';
 import { pullJson } from './representations.js';
 import { notFound, page, unprocessable, type Handler } from './route-kit.js';
-import { now, type PullRequest } from './state.js';
+import { now, type DoubleState, type PullRequest } from './state.js';
 import { pullRequestFields } from './webhooks.js';
 
 const refused = (message: string) =>
@@ -64,13 +64,15 @@ export const pullRoutes: Record<string, Handler> = {
       ),
     ];
   },
-  'pulls/update': (ctx) => {
+  'pulls/update': async (ctx) => {
     const pr = ctx.state.pulls.get(Number(ctx.params.pull_number));
     if (!pr) return notFound;
-    const { title, body, state } = ctx.body;
+    const { title, body, state, base } = ctx.body;
+    if (base !== undefined && !(await ctx.state.git.resolve(`refs/heads/${base}`))) return invalid('base');
     const changes = {
       ...(title !== undefined && title !== pr.title ? { title: { from: pr.title } } : {}),
       ...(body !== undefined && body !== pr.body ? { body: { from: pr.body } } : {}),
+      ...(base !== undefined && base !== pr.base.ref ? { base: await moveBase(ctx.state, pr, base) } : {}),
     };
     Object.assign(pr, title !== undefined ? { title } : {}, body !== undefined ? { body } : {}, { updatedAt: now() });
     if (Object.keys(changes).length > 0)
@@ -82,3 +84,16 @@ export const pullRoutes: Record<string, Handler> = {
     return [200, pullJson(ctx.state, pr)];
   },
 };
+
+/**
+ * Moves a pull request onto another base branch, as editing it does on GitHub; returns what the
+ * `edited` webhook's `changes.base` says of it.
+ */
+export async function moveBase(state: DoubleState, pr: PullRequest, base: string) {
+  const sha = await state.git.resolve(`refs/heads/${base}`);
+  if (!sha) throw new Error(`no branch ${base} to move pull request #${pr.number} to`);
+  const from = pr.base;
+  pr.base = { ref: base, sha };
+  pr.updatedAt = now();
+  return { ref: { from: from.ref }, sha: { from: from.sha } };
+}

@@ -118,7 +118,7 @@ export const commitJson = (c: CommitInfo) => ({
   url: '',
   html_url: '',
   author: c.author,
-  committer: c.author,
+  committer: c.committer,
   message: c.message,
   tree: { sha: c.tree, url: '' },
   parents: c.parents.map((sha) => ({ sha, url: '', html_url: '' })),
@@ -131,7 +131,7 @@ export function pullCommitJson(s: DoubleState, c: CommitInfo) {
     const login = loginOfEmail(email);
     return login === undefined ? null : userJson(s.user(login));
   };
-  const committer = c.committer ?? c.author;
+  const { committer } = c;
   return {
     sha: c.sha,
     node_id: '',

@@ -6,7 +6,7 @@
 import type { Forge, PullRequestRef, RepoRef } from '../forge/forge.js';
 import { evaluateApprovals, type Permission, type TaskApproval, type TaskApprovalInput } from '../policy/approvals.js';
 import { cell } from '../policy/render-governance.js';
-import type { ApprovalItem, PlanRecord, Store } from '../engine/store.js';
+import type { ApprovalItem, PlanRecord, PullRecord, Store } from '../engine/store.js';
 import { recordedPlan } from './plan-record.js';
 import { planRecordId, pullRecordId, requestersKey } from './record-keys.js';
 
@@ -23,8 +23,9 @@ export async function authorship(
   deps: ApprovalDeps,
   repo: RepoRef,
   number: number,
+  recorded?: PullRecord,
 ): Promise<{ author: string; lastPusher: string; pushers: string[]; requestedBy: string[] }> {
-  const pull = await deps.store.pull(pullRecordId(repo, number));
+  const pull = recorded ?? (await deps.store.pull(pullRecordId(repo, number)));
   const author = pull?.author ?? (await deps.forge.pullState(repo, number)).author;
   // Pushes ZeroOps heard of, and whoever wrote a commit it did not hear pushed (before the pull request).
   const committers = await deps.forge.commitPeople(repo, number);
@@ -84,7 +85,8 @@ export async function approvalsFor(
   items: ApprovalItem[],
 ): Promise<TaskApproval[]> {
   const reviews = await deps.forge.reviews(pr, pr.number);
-  const who = await authorship(deps, pr, pr.number);
+  const pull = await deps.store.pull(pullRecordId(pr, pr.number));
+  const who = await authorship(deps, pr, pr.number, pull);
   const recordsAt = new Map<string, PlanRecord | undefined>();
   const permissions: Record<string, Permission> = {};
   for (const review of reviews) {
@@ -92,7 +94,7 @@ export async function approvalsFor(
       recordsAt.set(review.commitSha, await recordedPlan(deps, pr, review.commitSha));
     permissions[review.user] ??= await deps.forge.permission(pr, review.user);
   }
-  const movedHere = (await deps.store.pull(pullRecordId(pr, pr.number)))?.baseSince;
+  const movedHere = pull?.baseSince;
   // An approval is of a merge into one branch: one given while the pull request merged elsewhere (where
   // merging may execute nothing, and the plan said so) approves nothing here.
   const stale = (review: { commitSha: string; submittedAt: string }): string | undefined => {

@@ -15,7 +15,7 @@ export interface Claimant {
   shares: string[];
 }
 
-export function targetsOf(service: Service): string[] {
+function serviceTargets(service: Service): string[] {
   const spec = service.spec;
   return [
     ...(spec.databases ?? []).map((d) => `database ${d.name}`),
@@ -31,10 +31,10 @@ export function targetsOf(service: Service): string[] {
 
 /** The approved services other than `service` that act on something it acts on. */
 export function claimantsOf(service: Service, approved: readonly Service[] | undefined): Claimant[] {
-  const mine = new Set(targetsOf(service));
+  const mine = new Set(serviceTargets(service));
   return (approved ?? [])
     .filter((other) => other.metadata.name !== service.metadata.name)
-    .map((other) => ({ other, shares: [...new Set(targetsOf(other).filter((t) => mine.has(t)))] }))
+    .map((other) => ({ other, shares: [...new Set(serviceTargets(other).filter((t) => mine.has(t)))] }))
     .filter(({ shares }) => shares.length > 0)
     .map(({ other, shares }) => ({
       name: other.metadata.name,

@@ -81,11 +81,9 @@ export function zeroopsApp(deps: AppDeps) {
         ...(payload.installation ? { installationId: payload.installation.id } : {}),
       });
     };
-    const plan = async (context: Context, pulls: readonly PullRequestLike[], pusher?: string, baseChanged = false) => {
+    const plan = async (context: Context, pulls: readonly PullRequestLike[], how: Omit<PlanTrigger, 'author'> = {}) => {
       for (const pull of pulls) {
-        const trigger = pull.user
-          ? { author: pull.user.login, pusher, ...(baseChanged ? { baseChanged } : {}) }
-          : undefined;
+        const trigger = pull.user ? { author: pull.user.login, ...how } : undefined;
         await planSafely(context, forgeOf(context), toRef(context, pull), deps.execution, trigger);
       }
     };
@@ -95,12 +93,12 @@ export function zeroopsApp(deps: AppDeps) {
     );
     app.on(
       'pull_request.synchronize',
-      once((c) => plan(c, [c.payload.pull_request], c.payload.sender?.login)),
+      once((c) => plan(c, [c.payload.pull_request], { pusher: c.payload.sender?.login })),
     );
     // A pull request moved to another base branch is judged anew: whether it executes depends on it.
     app.on(
       'pull_request.edited',
-      once((c) => plan(c, c.payload.changes.base ? [c.payload.pull_request] : [], undefined, true)),
+      once((c) => plan(c, c.payload.changes.base ? [c.payload.pull_request] : [], { baseChanged: true })),
     );
     app.on(
       'check_run.rerequested',

@@ -105,7 +105,7 @@ function dropColumn({ table, column }: { table: string; column: string }, o: Sta
 }
 
 function dropTable(table: string, o: StageOptions, prefix: string): PlanStep[] {
-  const deprecated = `${table.split('.').at(-1)}_deprecated`;
+  const deprecated = retiredName(table.split('.').at(-1)!);
   const renamed = table.includes('.') ? `${table.split('.')[0]}.${deprecated}` : deprecated;
   const db = { database: o.database, lockTimeoutSeconds: o.lockTimeoutSeconds };
   return [

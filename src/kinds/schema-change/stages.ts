@@ -189,7 +189,7 @@ function deprecateAndDrop(
 }
 
 export function dropTableStages(table: string, o: StageOptions, prefix = ''): PlanStep[] {
-  const deprecated = `${table}_deprecated`;
+  const deprecated = retiredName(table);
   const db = { database: o.database, lockTimeoutSeconds: o.lockTimeoutSeconds };
   return [
     step({

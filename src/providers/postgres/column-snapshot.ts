@@ -6,8 +6,8 @@ import type pg from 'pg';
 import { EffectError } from '../../engine/ports.js';
 import { rebuildColumnDefinition, readColumnDefinition, type ColumnDefinition } from './column-definition.js';
 import { helperName, qualifiedHelper, quoteIdent, quoteLiteral, quoteTable } from './identifiers.js';
-import { pauseBefore, runDdl } from './lock-retry.js';
-import { sleep, withClient } from './sessions.js';
+import { retriedOnLocks, runDdl } from './lock-retry.js';
+import { withClient } from './sessions.js';
 import { columnType, ensureHelperSchema, keyParam, primaryKey, tableExists, type TableKey } from './table-facts.js';
 
 export interface Snapshot {
@@ -113,10 +113,7 @@ export async function restoreColumn(
     await restoreValues(
       client,
       { table, column, snapshot: snapshotName(table, column, runId), key: setup.key },
-      {
-        lockTimeoutMs,
-        signal,
-      },
+      { lockTimeoutMs, signal },
     );
     const kept = `(SELECT s.* FROM ${name} s JOIN ${quoteTable(table)} t USING (${k})) AS kept`;
     const copy = await checksumOf(client, kept, setup.key.name, column);
@@ -178,19 +175,6 @@ async function restoreValues(
     );
     if (rows[0]?.last == null) return;
     after = rows[0].last;
-  }
-}
-
-/** A batch that met a row the application holds (lock_timeout, or a deadlock found first) is tried again. */
-async function retriedOnLocks<T>(attempt: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-  for (let tries = 1; ; tries++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if ((code !== '55P03' && code !== '40P01') || tries >= 20 || signal?.aborted) throw error;
-      await sleep(pauseBefore(tries), signal);
-    }
   }
 }
 

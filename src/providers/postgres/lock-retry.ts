@@ -131,6 +131,22 @@ export function pauseBefore(attempt: number, random = Math.random): number {
   return Math.round(base * (1 + 0.25 * random()));
 }
 
+/**
+ * A statement over rows the application may hold, tried again with backoff when it met one: its
+ * lock_timeout fired, or PostgreSQL found a deadlock and chose it (40P01). Up to 20 attempts.
+ */
+export async function retriedOnLocks<T>(attempt: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const deadlock = (error as { code?: string }).code === '40P01';
+      if ((!isLockTimeout(error) && !deadlock) || tries >= 20 || signal?.aborted) throw error;
+      await sleep(pauseBefore(tries), signal);
+    }
+  }
+}
+
 /** Who the attempt waits for, looked up a little before its lock_timeout would fire. */
 function blockersLater(watcher: pg.Client, pid: number, afterMs: number) {
   let timer: NodeJS.Timeout | undefined;
